@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { WORKSPACE_ID_PATTERN } from '../model/workspace.js';
+
+/** rosterd.yaml, validated. Every key is explained in config/rosterd.example.yaml. */
+const mountSchema = z
+  .object({
+    /** A fixed path such as /scim/v2, /api/v1/scim/v2 or /scim that serves one workspace. */
+    path: z.string().regex(/^\/[A-Za-z0-9/_-]*[A-Za-z0-9_-]$/, 'must start with / and not end with /'),
+    workspace: z.string().regex(WORKSPACE_ID_PATTERN, 'must be a workspace id'),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    server: z
+      .object({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(8080),
+        /** The URL IdPs reach rosterd at (behind a proxy); used for printed base URLs and meta.location. */
+        publicUrl: z.url().optional(),
+        /** Largest request body in bytes; a larger one gets 413. */
+        bodyLimit: z.number().int().positive().default(8 * 1024 * 1024),
+        /** Trust X-Forwarded-* from a reverse proxy. */
+        trustProxy: z.boolean().default(false),
+      })
+      .strict()
+      .default({ host: '127.0.0.1', port: 8080, bodyLimit: 8 * 1024 * 1024, trustProxy: false }),
+    /** sqlite:<path> or a postgres:// URL. */
+    database: z
+      .string()
+      .refine((v) => v.startsWith('sqlite:') || v.startsWith('postgres://') || v.startsWith('postgresql://'), 'must be sqlite:<path> or a postgres:// URL')
+      .default('sqlite:./data/rosterd.db'),
+    log: z
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+        /** One line per SCIM request (method, route, status, time). */
+        requests: z.boolean().default(true),
+      })
+      .strict()
+      .default({ level: 'info', requests: true }),
+    scim: z
+      .object({
+        defaultCount: z.number().int().min(0).default(100),
+        maxCount: z.number().int().min(1).default(1000),
+        mounts: z.array(mountSchema).default([]),
+      })
+      .strict()
+      .default({ defaultCount: 100, maxCount: 1000, mounts: [] }),
+    bootstrap: z
+      .object({
+        /** On first start (no workspaces yet) create this V2 workspace and print its base URL and a key once. */
+        workspace: z.string().regex(WORKSPACE_ID_PATTERN).nullable().default('demo'),
+      })
+      .strict()
+      .default({ workspace: 'demo' }),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;

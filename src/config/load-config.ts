@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { RosterdError } from '../error/rosterd-error.js';
+import { configSchema, type Config } from './config-schema.js';
+
+export interface LoadOptions {
+  /** --config; falls back to ROSTERD_CONFIG; without either the defaults apply. */
+  path?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** One line per problem, each naming the key: `server.port: expected a number, got "80a"`. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  return issues
+    .map((issue) => {
+      const key = issue.path.join('.') || '(top level)';
+      if (issue.code === 'unrecognized_keys') {
+        const where = issue.path.length ? `${issue.path.join('.')}.` : '';
+        return issue.keys.map((k) => `${where}${k}: unknown key`).join('; ');
+      }
+      return `${key}: ${issue.message}`;
+    })
+    .join('; ');
+}
+
+/** Environment overrides for the settings people change per machine. */
+function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const out = { ...raw };
+  const server = { ...((out.server as Record<string, unknown>) ?? {}) };
+  if (env.ROSTERD_DATABASE) out.database = env.ROSTERD_DATABASE;
+  if (env.ROSTERD_HOST) server.host = env.ROSTERD_HOST;
+  if (env.ROSTERD_PORT) {
+    const port = Number(env.ROSTERD_PORT);
+    if (!Number.isInteger(port)) throw new RosterdError('ROSTERD_E_CONFIG', `ROSTERD_PORT: expected a port number, got "${env.ROSTERD_PORT}"`);
+    server.port = port;
+  }
+  if (env.ROSTERD_PUBLIC_URL) server.publicUrl = env.ROSTERD_PUBLIC_URL;
+  if (Object.keys(server).length) out.server = server;
+  if (env.ROSTERD_LOG_LEVEL) out.log = { ...((out.log as Record<string, unknown>) ?? {}), level: env.ROSTERD_LOG_LEVEL };
+  return out;
+}
+
+/** Load, validate and freeze the configuration once at start-up. */
+export function loadConfig(options: LoadOptions = {}): Readonly<Config> {
+  const env = options.env ?? process.env;
+  const path = options.path ?? env.ROSTERD_CONFIG;
+  let raw: unknown = {};
+  if (path) {
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (error) {
+      throw new RosterdError('ROSTERD_E_CONFIG', `cannot read config file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    try {
+      raw = parseYaml(text) ?? {};
+    } catch (error) {
+      throw new RosterdError('ROSTERD_E_CONFIG', `config file ${path} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
+    }
+    if (typeof raw !== 'object' || Array.isArray(raw)) throw new RosterdError('ROSTERD_E_CONFIG', `config file ${path} must be a YAML mapping`);
+  }
+  const parsed = configSchema.safeParse(applyEnv(raw as Record<string, unknown>, env));
+  if (!parsed.success) {
+    throw new RosterdError('ROSTERD_E_CONFIG', `${path ? `config file ${path}` : 'configuration'}: ${describeIssues(parsed.error.issues)}`);
+  }
+  return deepFreeze(parsed.data);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,40 @@
+import pino, { type Logger } from 'pino';
+
+export type { Logger } from 'pino';
+
+/** Paths pino blanks out wherever they appear: keys, tokens and secrets never reach a log line. */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'headers.authorization',
+  'authorization',
+  'token',
+  'apiKey',
+  'key',
+  'secret',
+  'password',
+  'clientSecret',
+  '*.token',
+  '*.apiKey',
+  '*.secret',
+  '*.password',
+  '*.clientSecret',
+  '*.authorization',
+];
+
+export interface LoggerOptions {
+  level?: string;
+  /** Where lines go; defaults to stdout. Tests pass a stream to read what was logged. */
+  destination?: pino.DestinationStream;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  return pino(
+    {
+      level: options.level ?? 'info',
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      base: { service: 'rosterd' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    options.destination,
+  );
+}

@@ -1,0 +1,40 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Workspace API keys look like `rosterd_<keyId>_<secret>`. The key id finds the row without a scan; only a
+ * SHA-256 of the secret is stored (the secret is 256 random bits, so a fast hash is enough), and the
+ * comparison is constant-time.
+ */
+const TOKEN_PATTERN = /^rosterd_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
+const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+export interface ParsedToken {
+  keyId: string;
+  secret: string;
+}
+
+export function generateApiKey(): { keyId: string; token: string; hash: string } {
+  const bytes = randomBytes(12);
+  const keyId = Array.from(bytes, (b) => ID_ALPHABET[b % ID_ALPHABET.length]).join('');
+  const secret = randomBytes(32).toString('base64url');
+  return { keyId, token: `rosterd_${keyId}_${secret}`, hash: hashSecret(secret) };
+}
+
+export function parseApiKey(token: string): ParsedToken | null {
+  const match = TOKEN_PATTERN.exec(token);
+  return match ? { keyId: match[1]!, secret: match[2]! } : null;
+}
+
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+/** Constant-time comparison of a presented secret with a stored hash. */
+export function secretMatches(secret: string, storedHash: string): boolean {
+  const presented = Buffer.from(hashSecret(secret), 'hex');
+  const stored = Buffer.from(storedHash, 'hex');
+  return presented.length === stored.length && timingSafeEqual(presented, stored);
+}
+
+/** A hash that matches nothing, compared against when the key id is unknown so both paths take the same time. */
+export const DECOY_HASH = hashSecret('rosterd-decoy');

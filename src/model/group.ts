@@ -1,0 +1,25 @@
+export interface Group {
+  id: string;
+  workspaceId: string;
+  /** The IdP's own group id (Entra object id, Okta group id). */
+  externalId: string | null;
+  /** As the IdP sent it; SCIM filters and responses use this. */
+  displayName: string;
+  /** What the app shows: the workspace's prefix + displayName. */
+  appName: string;
+  lastSource: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface GroupFields {
+  externalId: string | null;
+  displayName: string;
+}
+
+export interface GroupMemberRef {
+  /** Membership id. */
+  value: string;
+  display?: string;
+}

@@ -1,0 +1,113 @@
+/**
+ * A membership: the SCIM User inside one workspace. The fields are flat so that a diff, a changed-fields
+ * log entry and a column update are the same thing. Multi-valued attributes are kept exactly as sent.
+ */
+export interface ManagerRef {
+  value: string;
+  $ref?: string;
+  displayName?: string;
+}
+
+export interface MemberFields {
+  externalId: string | null;
+  userName: string;
+  displayName: string | null;
+  givenName: string | null;
+  familyName: string | null;
+  formattedName: string | null;
+  middleName: string | null;
+  honorificPrefix: string | null;
+  honorificSuffix: string | null;
+  nickName: string | null;
+  profileUrl: string | null;
+  userType: string | null;
+  title: string | null;
+  locale: string | null;
+  preferredLanguage: string | null;
+  timezone: string | null;
+  emails: unknown[] | null;
+  phoneNumbers: unknown[] | null;
+  addresses: unknown[] | null;
+  roles: unknown[] | null;
+  employeeNumber: string | null;
+  department: string | null;
+  costCenter: string | null;
+  organization: string | null;
+  division: string | null;
+  managerId: string | null;
+  managerRef: string | null;
+  managerDisplayName: string | null;
+  active: boolean;
+  /** V2: admin | editor | viewer. */
+  role: string | null;
+  /** V2: per-member monthly credit cap; null means no cap. */
+  creditLimit: number | null;
+  /** V1: the seat type this member occupies. */
+  seatType: string | null;
+}
+
+export type MemberField = keyof MemberFields;
+
+export interface Member extends MemberFields {
+  id: string;
+  workspaceId: string;
+  accountId: string;
+  owner: boolean;
+  /** Who wrote last: `key:<keyId>` for SCIM push, `connector:<name>` for pull, `cli` for the admin. */
+  lastSource: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const MEMBER_FIELDS: readonly MemberField[] = [
+  'externalId', 'userName', 'displayName', 'givenName', 'familyName', 'formattedName', 'middleName',
+  'honorificPrefix', 'honorificSuffix', 'nickName', 'profileUrl', 'userType', 'title', 'locale',
+  'preferredLanguage', 'timezone', 'emails', 'phoneNumbers', 'addresses', 'roles', 'employeeNumber',
+  'department', 'costCenter', 'organization', 'division', 'managerId', 'managerRef', 'managerDisplayName',
+  'active', 'role', 'creditLimit', 'seatType',
+];
+
+export function emptyMemberFields(userName: string): MemberFields {
+  const fields = Object.fromEntries(MEMBER_FIELDS.map((f) => [f, null])) as unknown as MemberFields;
+  fields.userName = userName;
+  fields.active = true;
+  return fields;
+}
+
+/** Pick only the MemberFields out of a Member (or any superset). */
+export function memberFieldsOf(member: MemberFields): MemberFields {
+  return Object.fromEntries(MEMBER_FIELDS.map((f) => [f, member[f]])) as unknown as MemberFields;
+}
+
+/** Field-level difference: the fields whose values differ, with their before and after values. */
+export function diffMemberFields(
+  before: MemberFields,
+  after: MemberFields,
+): { before: Partial<MemberFields>; after: Partial<MemberFields> } | null {
+  const b: Record<string, unknown> = {};
+  const a: Record<string, unknown> = {};
+  for (const field of MEMBER_FIELDS) {
+    if (!sameValue(before[field], after[field])) {
+      b[field] = before[field];
+      a[field] = after[field];
+    }
+  }
+  return Object.keys(a).length === 0 ? null : { before: b as Partial<MemberFields>, after: a as Partial<MemberFields> };
+}
+
+/** Structural equality for JSON values; arrays keep their order because values are stored as sent. */
+export function sameValue(x: unknown, y: unknown): boolean {
+  if (x === y) return true;
+  if (x === null || y === null || typeof x !== 'object' || typeof y !== 'object') return false;
+  return JSON.stringify(x) === JSON.stringify(y);
+}
+
+/** The person's account key: the primary (else first) email, else the userName, trimmed and lower-cased. */
+export function accountEmailOf(fields: Pick<MemberFields, 'emails' | 'userName'>): string {
+  const emails = (fields.emails ?? []).filter((e): e is { value: string; primary?: unknown } =>
+    typeof (e as { value?: unknown })?.value === 'string',
+  );
+  const chosen = emails.find((e) => e.primary === true) ?? emails[0];
+  return (chosen?.value ?? fields.userName).trim().toLowerCase();
+}

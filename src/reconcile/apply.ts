@@ -1,0 +1,229 @@
+import type { Kysely } from 'kysely';
+import { accountEmailOf, type MemberFields } from '../model/member.js';
+import type { Workspace } from '../model/workspace.js';
+import { ensureAccount } from '../store/account-repository.js';
+import type { Database } from '../store/database.js';
+import type { DialectSupport } from '../store/dialect-support.js';
+import { fieldsToColumns } from '../store/member-row.js';
+import { appendLog, type LogEntry } from '../store/provisioning-log-repository.js';
+import { ApplyError } from './apply-error.js';
+import type { Change, Plan } from './plan.js';
+
+/**
+ * The one place that writes membership rows. It runs inside the caller's transaction (the caller took the
+ * workspace revision and ran the policy in the same one), so a plan is applied whole or not at all.
+ */
+export interface ApplyContext {
+  /** `key:<id>`, `connector:<name>` or `cli`: recorded as the last source and the log's actor. */
+  actor: string;
+  requestId: string | null;
+  now: string;
+  dialect: DialectSupport;
+}
+
+export type ChangeStatus = 'applied' | 'rejected' | 'not_executed';
+
+export interface ChangeResult {
+  change: Change;
+  status: ChangeStatus;
+  detail?: string;
+}
+
+const CHUNK = 400;
+
+export async function applyPlan(trx: Kysely<Database>, workspace: Workspace, plan: Plan, ctx: ApplyContext): Promise<ChangeResult[]> {
+  const log: LogEntry[] = [];
+  const results: ChangeResult[] = [];
+  const changes = plan.changes;
+  let i = 0;
+  while (i < changes.length) {
+    const change = changes[i]!;
+    if (change.kind === 'membership' && change.action !== 'skip') {
+      // Consecutive membership changes of one action go to the database as a few multi-row statements.
+      let j = i;
+      while (j < changes.length && changes[j]!.kind === 'membership' && changes[j]!.action === change.action) j++;
+      const batch = changes.slice(i, j);
+      await applyMemberships(trx, workspace, batch, ctx);
+      for (const c of batch) {
+        results.push({ change: c, status: 'applied' });
+        log.push(logEntry(workspace, c, ctx, 'applied'));
+      }
+      i = j;
+      continue;
+    }
+    await guard(ctx, change, () => applyOne(trx, workspace, change, ctx));
+    results.push({ change, status: 'applied' });
+    log.push(logEntry(workspace, change, ctx, change.action === 'skip' ? 'skipped' : 'applied'));
+    i++;
+  }
+  await appendLog(trx, log);
+  return results;
+}
+
+async function guard(ctx: ApplyContext, change: Change, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    if (ctx.dialect.isUniqueViolation(error)) {
+      throw new ApplyError('conflict', change, `${change.kind} "${change.key}" conflicts with an existing ${change.kind} (userName, externalId or displayName already in use)`);
+    }
+    throw error;
+  }
+}
+
+async function applyOne(trx: Kysely<Database>, workspace: Workspace, change: Change, ctx: ApplyContext): Promise<void> {
+  if (change.action === 'skip') return;
+  if (change.kind === 'member') return applyMember(trx, workspace, change, ctx);
+  return applyGroup(trx, workspace, change, ctx);
+}
+
+async function applyMember(trx: Kysely<Database>, workspace: Workspace, change: Change, ctx: ApplyContext): Promise<void> {
+  if (change.action === 'create') {
+    const fields = change.after as unknown as MemberFields;
+    const accountId = await ensureAccount(trx, accountEmailOf(fields), ctx.now);
+    await trx
+      .insertInto('membership')
+      .values({
+        ...(fieldsToColumns(fields) as Required<ReturnType<typeof fieldsToColumns>>),
+        id: change.targetId,
+        workspace_id: workspace.id,
+        account_id: accountId,
+        owner: 0,
+        last_source: ctx.actor,
+        version: 1,
+        created_at: ctx.now,
+        updated_at: ctx.now,
+      })
+      .execute();
+    return;
+  }
+  if (change.action === 'remove') {
+    // group_member rows go with it (ON DELETE CASCADE); the account stays.
+    const removed = await trx.deleteFrom('membership').where('workspace_id', '=', workspace.id).where('id', '=', change.targetId).executeTakeFirst();
+    if (Number(removed.numDeletedRows) === 0) throw new ApplyError('missing', change, `member "${change.key}" no longer exists`);
+    return;
+  }
+  // update, deactivate, reactivate: write the changed fields.
+  const updated = await trx
+    .updateTable('membership')
+    .set((eb) => ({
+      ...fieldsToColumns((change.after ?? {}) as Partial<MemberFields>),
+      version: eb('version', '+', 1),
+      last_source: ctx.actor,
+      updated_at: ctx.now,
+    }))
+    .where('workspace_id', '=', workspace.id)
+    .where('id', '=', change.targetId)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) === 0) throw new ApplyError('missing', change, `member "${change.key}" no longer exists`);
+}
+
+async function applyGroup(trx: Kysely<Database>, workspace: Workspace, change: Change, ctx: ApplyContext): Promise<void> {
+  const after = (change.after ?? {}) as { displayName?: string; externalId?: string | null; appName?: string };
+  if (change.action === 'create') {
+    await trx
+      .insertInto('scim_group')
+      .values({
+        id: change.targetId,
+        workspace_id: workspace.id,
+        external_id: after.externalId ?? null,
+        display_name: after.displayName!,
+        display_name_lower: after.displayName!.toLowerCase(),
+        app_name: after.appName ?? after.displayName!,
+        last_source: ctx.actor,
+        version: 1,
+        created_at: ctx.now,
+        updated_at: ctx.now,
+      })
+      .execute();
+    return;
+  }
+  if (change.action === 'remove') {
+    await trx.deleteFrom('scim_group').where('workspace_id', '=', workspace.id).where('id', '=', change.targetId).execute();
+    return;
+  }
+  await trx
+    .updateTable('scim_group')
+    .set((eb) => ({
+      ...(after.displayName !== undefined ? { display_name: after.displayName, display_name_lower: after.displayName.toLowerCase() } : {}),
+      ...(after.appName !== undefined ? { app_name: after.appName } : {}),
+      ...('externalId' in after ? { external_id: after.externalId ?? null } : {}),
+      version: eb('version', '+', 1),
+      last_source: ctx.actor,
+      updated_at: ctx.now,
+    }))
+    .where('workspace_id', '=', workspace.id)
+    .where('id', '=', change.targetId)
+    .execute();
+}
+
+interface MembershipState {
+  groupId: string;
+  memberId: string;
+  projectRole?: string | null;
+}
+
+/** Group memberships in bulk; touched groups get a new version so their ETags change. */
+async function applyMemberships(trx: Kysely<Database>, workspace: Workspace, batch: Change[], ctx: ApplyContext): Promise<void> {
+  const states = batch.map((c) => (c.after ?? c.before) as unknown as MembershipState);
+  const action = batch[0]!.action;
+  if (action === 'create') {
+    for (let i = 0; i < states.length; i += CHUNK) {
+      await trx
+        .insertInto('group_member')
+        .values(
+          states.slice(i, i + CHUNK).map((s) => ({
+            group_id: s.groupId,
+            membership_id: s.memberId,
+            workspace_id: workspace.id,
+            project_role: s.projectRole ?? null,
+            created_at: ctx.now,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['group_id', 'membership_id']).doNothing())
+        .execute();
+    }
+  } else if (action === 'remove') {
+    const byGroup = new Map<string, string[]>();
+    for (const s of states) byGroup.set(s.groupId, [...(byGroup.get(s.groupId) ?? []), s.memberId]);
+    for (const [groupId, memberIds] of byGroup) {
+      for (let i = 0; i < memberIds.length; i += CHUNK) {
+        await trx.deleteFrom('group_member').where('group_id', '=', groupId).where('membership_id', 'in', memberIds.slice(i, i + CHUNK)).execute();
+      }
+    }
+  } else {
+    for (const s of states) {
+      await trx
+        .updateTable('group_member')
+        .set({ project_role: s.projectRole ?? null })
+        .where('group_id', '=', s.groupId)
+        .where('membership_id', '=', s.memberId)
+        .execute();
+    }
+  }
+  const groupIds = [...new Set(states.map((s) => s.groupId))];
+  await trx
+    .updateTable('scim_group')
+    .set((eb) => ({ version: eb('version', '+', 1), updated_at: ctx.now, last_source: ctx.actor }))
+    .where('workspace_id', '=', workspace.id)
+    .where('id', 'in', groupIds)
+    .execute();
+}
+
+function logEntry(workspace: Workspace, change: Change, ctx: ApplyContext, result: LogEntry['result']): LogEntry {
+  return {
+    workspaceId: workspace.id,
+    actor: ctx.actor,
+    operation: `${change.kind}.${change.action}`,
+    targetKind: change.kind,
+    targetId: change.targetId,
+    targetKey: change.key,
+    before: change.before,
+    after: change.after,
+    result,
+    errorStatus: null,
+    errorDetail: change.reason ?? null,
+    requestId: ctx.requestId,
+    at: ctx.now,
+  };
+}

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import type { Group, GroupFields } from '../model/group.js';
+import type { Workspace } from '../model/workspace.js';
+import type { Change } from './plan.js';
+
+/**
+ * The changes that take a group (and its member set) from current to desired. Shared by SCIM and pull:
+ * the app-facing name carries the workspace's prefix, and in "groups as projects" mode every new member
+ * gets the workspace's project role.
+ */
+export function groupChanges(
+  workspace: Workspace,
+  current: Group | null,
+  desired: GroupFields | null,
+  currentMembers: ReadonlySet<string>,
+  desiredMembers: ReadonlySet<string> | null,
+  memberKey: (id: string) => string,
+): Change[] {
+  const changes: Change[] = [];
+  const appName = (displayName: string) => `${workspace.policy.groups.displayNamePrefix}${displayName}`;
+  let groupId: string;
+  let groupKey: string;
+  if (!current) {
+    if (!desired) return [];
+    groupId = randomUUID();
+    groupKey = desired.displayName;
+    changes.push({
+      action: 'create',
+      kind: 'group',
+      key: groupKey,
+      targetId: groupId,
+      before: null,
+      after: { displayName: desired.displayName, externalId: desired.externalId, appName: appName(desired.displayName) },
+    });
+  } else {
+    groupId = current.id;
+    groupKey = current.displayName;
+    if (desired) {
+      const before: Record<string, unknown> = {};
+      const after: Record<string, unknown> = {};
+      if (desired.displayName !== current.displayName) {
+        before.displayName = current.displayName;
+        after.displayName = desired.displayName;
+        before.appName = current.appName;
+        after.appName = appName(desired.displayName);
+      }
+      if (desired.externalId !== current.externalId) {
+        before.externalId = current.externalId;
+        after.externalId = desired.externalId;
+      }
+      if (Object.keys(after).length > 0) changes.push({ action: 'update', kind: 'group', key: groupKey, targetId: groupId, before, after });
+    }
+  }
+  if (desiredMembers) {
+    const projectRole = workspace.policy.groups.mode === 'projects' ? workspace.policy.groups.projectRole : null;
+    for (const id of desiredMembers) {
+      if (currentMembers.has(id)) continue;
+      changes.push({
+        action: 'create',
+        kind: 'membership',
+        key: `${groupKey} ← ${memberKey(id)}`,
+        targetId: `${groupId}/${id}`,
+        before: null,
+        after: { groupId, memberId: id, projectRole },
+      });
+    }
+    for (const id of currentMembers) {
+      if (desiredMembers.has(id)) continue;
+      changes.push({
+        action: 'remove',
+        kind: 'membership',
+        key: `${groupKey} ← ${memberKey(id)}`,
+        targetId: `${groupId}/${id}`,
+        before: { groupId, memberId: id },
+        after: null,
+      });
+    }
+  }
+  return changes;
+}

@@ -1,0 +1,13 @@
+import type { Change } from './plan.js';
+import type { PolicyRefusal } from './policy.js';
+
+/** Thrown when the policy refuses a change of a plan that must be applied whole (a SCIM request). */
+export class PolicyRefused extends Error {
+  constructor(
+    readonly refusal: PolicyRefusal,
+    readonly change: Change,
+  ) {
+    super(refusal.detail);
+    this.name = 'PolicyRefused';
+  }
+}

@@ -1,0 +1,118 @@
+import type { MemberFields } from '../model/member.js';
+import type { Workspace } from '../model/workspace.js';
+import { RESERVED_ROLES, V1_SEAT_TYPES, V2_ROLES, isSeatType, isV2Role } from '../model/workspace-role.js';
+import type { Change } from './plan.js';
+
+/**
+ * The workspace's rules, between plan and apply. Pure: the caller loads the facts (seats in use) inside the
+ * same transaction that will apply the plan, so a verdict can't go stale before it is acted on.
+ */
+export interface PolicyRefusal {
+  /** 400 for a value the admin must change in the IdP; 403 for what SCIM may never do (owners). */
+  status: 400 | 403;
+  scimType: 'invalidValue' | 'mutability';
+  detail: string;
+}
+
+export interface PolicyFacts {
+  /** Active members per seat type, before the plan. */
+  seatsInUse: Partial<Record<string, number>>;
+  /** The current state of every member that an update, deactivate, reactivate or remove targets, by id. */
+  current: ReadonlyMap<string, MemberFields>;
+}
+
+const list = (values: readonly string[]) => values.join(', ');
+const refuse = (detail: string): PolicyRefusal => ({ status: 400, scimType: 'invalidValue', detail });
+
+/** The static rules on one member's state: versions, roles, credit limits, seat types. */
+export function checkMemberState(workspace: Workspace, member: MemberFields): PolicyRefusal | null {
+  if (workspace.version === 'v2') {
+    if (member.seatType !== null) {
+      return refuse(
+        `seatType is a V1 attribute and workspace "${workspace.id}" is V2: remove seatType from the IdP's attribute mappings (even an empty value is refused) and send role instead`,
+      );
+    }
+    const role = member.role;
+    if (role === null) return refuse(`role is required on workspace "${workspace.id}": send one of ${list(V2_ROLES)}`);
+    if ((RESERVED_ROLES as readonly string[]).includes(role.toLowerCase())) {
+      return refuse(`role "${role}" cannot be assigned through SCIM: map the IdP's role to ${list(V2_ROLES)} instead`);
+    }
+    if (!isV2Role(role)) {
+      return refuse(`role "${role}" is not a role of workspace "${workspace.id}": send ${list(V2_ROLES)}, or map "${role}" in the workspace's roleValueMap`);
+    }
+    const credit = member.creditLimit;
+    if (credit !== null) {
+      if (typeof credit !== 'number' || !Number.isInteger(credit) || credit < 0) {
+        return refuse(`creditLimit must be a non-negative integer (0 or absent means no cap), got ${JSON.stringify(credit)}`);
+      }
+      if (credit > 0 && role === 'viewer') {
+        return refuse('creditLimit applies only to admin and editor members, and this member is a viewer: change the role to editor or admin, or remove creditLimit');
+      }
+    }
+    return null;
+  }
+  if (member.role !== null || member.creditLimit !== null) {
+    const attribute = member.role !== null ? 'role' : 'creditLimit';
+    return refuse(
+      `${attribute} is a V2 attribute and workspace "${workspace.id}" is V1: remove role and creditLimit from the IdP's attribute mappings and send seatType instead`,
+    );
+  }
+  if (member.seatType === null) {
+    return refuse(`seatType is required on V1 workspace "${workspace.id}": send one of ${list(V1_SEAT_TYPES)}, or give the workspace a default seat type`);
+  }
+  if (!isSeatType(member.seatType)) {
+    return refuse(`seatType "${member.seatType}" is not a seat type: send one of ${list(V1_SEAT_TYPES)}`);
+  }
+  return null;
+}
+
+const ownerRefusal = (workspace: Workspace, change: Change): PolicyRefusal => ({
+  status: 403,
+  scimType: 'mutability',
+  detail: `member "${change.key}" is an owner of workspace "${workspace.id}"; owners cannot be updated, deactivated or deleted through SCIM or a connector. Change it with rosterd's CLI: rosterd members set-owner ${workspace.id} ${change.key} --unset`,
+});
+
+/** Holds a member's seat only while active, so suspending frees a seat. */
+function seatOf(state: MemberFields | undefined): string | null {
+  if (!state || !state.active) return null;
+  return state.seatType;
+}
+
+/**
+ * One verdict per change, in plan order. Seat usage is carried through the plan, so two creates that together
+ * overflow a seat type refuse the second one.
+ */
+export function evaluatePolicy(workspace: Workspace, changes: readonly Change[], facts: PolicyFacts): (PolicyRefusal | null)[] {
+  const inUse = { ...facts.seatsInUse };
+  return changes.map((change) => {
+    if (change.kind !== 'member' || change.action === 'skip') return null;
+    if (change.owner && change.action !== 'create') return ownerRefusal(workspace, change);
+    const current = change.action === 'create' ? undefined : facts.current.get(change.targetId);
+    if (change.action === 'deactivate' || change.action === 'remove') {
+      const freed = seatOf(current);
+      if (freed) inUse[freed] = (inUse[freed] ?? 0) - 1;
+      return null;
+    }
+    // A create carries the whole new state; an update or reactivate carries only the fields it changes.
+    const state = { ...current, ...change.after } as MemberFields;
+    const refusal = checkMemberState(workspace, state);
+    if (refusal) return refusal;
+    if (workspace.version !== 'v1') return null;
+    const previous = seatOf(current);
+    const next = seatOf(state);
+    if (previous === next) return null;
+    if (previous) inUse[previous] = (inUse[previous] ?? 0) - 1;
+    if (next) {
+      const capacity = workspace.policy.seats[next as keyof typeof workspace.policy.seats];
+      const used = inUse[next] ?? 0;
+      if (capacity !== undefined && used + 1 > capacity) {
+        if (previous) inUse[previous] = (inUse[previous] ?? 0) + 1;
+        return refuse(
+          `no ${next} seats left: workspace "${workspace.id}" has ${capacity} ${next} seat${capacity === 1 ? '' : 's'} and all are in use; free a seat, raise the ${next} capacity, or assign another seat type`,
+        );
+      }
+      inUse[next] = used + 1;
+    }
+    return null;
+  });
+}

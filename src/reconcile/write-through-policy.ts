@@ -1,0 +1,100 @@
+import type { Kysely } from 'kysely';
+import type { MemberFields } from '../model/member.js';
+import type { Workspace } from '../model/workspace.js';
+import type { Store } from '../store/create-db.js';
+import type { Database } from '../store/database.js';
+import { countSeatsInUse } from '../store/member-repository.js';
+import { appendLog } from '../store/provisioning-log-repository.js';
+import { bumpRevision, findWorkspace } from '../store/workspace-repository.js';
+import { applyPlan, type ChangeResult } from './apply.js';
+import { buildPlan, type Change, type Plan } from './plan.js';
+import { evaluatePolicy } from './policy.js';
+import { PolicyRefused } from './policy-refused.js';
+
+export interface WriteContext {
+  actor: string;
+  requestId: string | null;
+  now: () => string;
+  log?: { error(obj: object, msg: string): void };
+}
+
+export interface Proposal<T> {
+  changes: Change[];
+  /** Current state of the members the changes target, by id (for the policy). */
+  current?: ReadonlyMap<string, MemberFields>;
+  warnings?: string[];
+  /** Whatever the caller wants back after the commit (e.g. the id of the created resource). */
+  value: T;
+}
+
+export interface WriteOutcome<T> {
+  plan: Plan;
+  results: ChangeResult[];
+  value: T;
+}
+
+/** A failure worth a log row: it carries the operation and, when known, its target. */
+export interface FailedWrite {
+  operation: string;
+  targetKind: string;
+  targetId: string | null;
+  targetKey: string | null;
+}
+
+/**
+ * One request, one transaction: take the workspace's next revision (and with it the write lock), let the
+ * caller propose changes from the state it reads inside the transaction, check them with the policy, apply
+ * them. Any failure rolls everything back, and the refusal is then written to the provisioning log on its own.
+ */
+export async function writeThroughPolicy<T>(
+  store: Store,
+  workspaceId: string,
+  ctx: WriteContext,
+  failure: FailedWrite,
+  propose: (trx: Kysely<Database>, workspace: Workspace) => Promise<Proposal<T>>,
+): Promise<WriteOutcome<T>> {
+  const now = ctx.now();
+  try {
+    return await store.db.transaction().execute(async (trx) => {
+      const revision = await bumpRevision(trx, workspaceId);
+      const workspace = await findWorkspace(trx, workspaceId);
+      if (!workspace) throw new Error(`workspace ${workspaceId} vanished during a write`);
+      const proposal = await propose(trx, workspace);
+      const plan = buildPlan({ workspaceId, source: ctx.actor, basis: revision - 1, changes: proposal.changes, warnings: proposal.warnings, now });
+      const needsSeats = workspace.version === 'v1' && plan.changes.some((c) => c.kind === 'member' && c.action !== 'skip');
+      const verdicts = evaluatePolicy(workspace, plan.changes, {
+        seatsInUse: needsSeats ? await countSeatsInUse(trx, workspaceId) : {},
+        current: proposal.current ?? new Map(),
+      });
+      const refusedAt = verdicts.findIndex((v) => v !== null);
+      if (refusedAt >= 0) throw new PolicyRefused(verdicts[refusedAt]!, plan.changes[refusedAt]!);
+      const results = await applyPlan(trx, workspace, plan, { actor: ctx.actor, requestId: ctx.requestId, now, dialect: store.dialect });
+      return { plan, results, value: proposal.value };
+    });
+  } catch (error) {
+    await logRefusal(store, workspaceId, ctx, failure, error, now);
+    throw error;
+  }
+}
+
+async function logRefusal(store: Store, workspaceId: string, ctx: WriteContext, failure: FailedWrite, error: unknown, now: string): Promise<void> {
+  const status = (error as { status?: unknown }).status;
+  const change = error instanceof PolicyRefused ? error.change : undefined;
+  const entry = {
+    workspaceId,
+    actor: ctx.actor,
+    operation: change ? `${change.kind}.${change.action}` : failure.operation,
+    targetKind: change?.kind ?? failure.targetKind,
+    targetId: change?.targetId ?? failure.targetId,
+    targetKey: change?.key ?? failure.targetKey,
+    before: change?.before ?? null,
+    after: change?.after ?? null,
+    result: 'refused' as const,
+    errorStatus: error instanceof PolicyRefused ? error.refusal.status : typeof status === 'number' ? status : 500,
+    errorDetail: error instanceof Error ? error.message : String(error),
+    requestId: ctx.requestId,
+    at: now,
+  };
+  // The log must never turn a clear refusal into a 500, so a failed log write is only reported.
+  await appendLog(store.db, [entry]).catch((logError: unknown) => ctx.log?.error({ err: logError, workspaceId }, 'could not write the provisioning log'));
+}

@@ -1,0 +1,44 @@
+import type { Kysely } from 'kysely';
+import { DECOY_HASH, parseApiKey, secretMatches } from '../../model/api-key-token.js';
+import type { Workspace } from '../../model/workspace.js';
+import { findApiKeyForAuth } from '../../store/api-key-repository.js';
+import type { Database } from '../../store/database.js';
+import { findWorkspace } from '../../store/workspace-repository.js';
+import { ScimError } from '../scim-error.js';
+
+export interface Authenticated {
+  workspace: Workspace;
+  keyId: string;
+  /** The key row's last use, so the caller can decide whether to record this one. */
+  lastUsedAt: string | null;
+}
+
+/**
+ * One message for every failure after the header is present: a wrong key, a revoked key, a key of another
+ * workspace and a workspace that does not exist all look the same, so nothing leaks about other tenants.
+ */
+const REJECTED =
+  'authentication failed: the API key is not valid for this SCIM base URL. Check the Secret Token (Entra) or API Token (Okta) and the workspace in the URL';
+
+export const unauthorized = (detail: string) => new ScimError(401, undefined, detail);
+
+/** Okta's Header Auth sends whatever the admin typed, so both `Bearer <key>` and the bare key are accepted. */
+export function tokenFromHeader(header: string | undefined): string | null {
+  if (!header) return null;
+  const trimmed = header.trim();
+  const match = /^bearer\s+(.+)$/i.exec(trimmed);
+  return (match ? match[1]! : trimmed).trim() || null;
+}
+
+export async function authenticate(db: Kysely<Database>, workspaceId: string, header: string | undefined): Promise<Authenticated> {
+  const token = tokenFromHeader(header);
+  if (!token) throw unauthorized('authentication required: send the workspace API key as "Authorization: Bearer <key>"');
+  const parsed = parseApiKey(token);
+  const row = parsed ? await findApiKeyForAuth(db, parsed.keyId) : undefined;
+  // Compare even when there is no row, so an unknown key id takes as long as a wrong secret.
+  const matches = secretMatches(parsed?.secret ?? token, row?.hash ?? DECOY_HASH);
+  if (!row || !matches || row.revoked_at !== null || row.workspace_id !== workspaceId) throw unauthorized(REJECTED);
+  const workspace = await findWorkspace(db, workspaceId);
+  if (!workspace) throw unauthorized(REJECTED);
+  return { workspace, keyId: row.id, lastUsedAt: row.last_used_at };
+}

@@ -1,0 +1,153 @@
+import { invalidFilter } from '../scim-error.js';
+import { formatAttrPath, type AttrPath, type CompareOp, type FilterNode, type FilterValue } from './filter-ast.js';
+import { normaliseDateTime } from './normalise-date-time.js';
+
+export interface EvaluateOptions {
+  /** Whether string comparisons on this attribute are case-sensitive (RFC 7643 caseExact); default false. */
+  caseExact?: (path: AttrPath) => boolean;
+}
+
+/**
+ * Evaluate a filter against one JSON object in memory: a resource, or one element of a multi-valued
+ * attribute when the PATCH engine resolves `emails[type eq "work"]`. Attribute names match
+ * case-insensitively; a multi-valued attribute matches when any of its values does (RFC 7644 §3.4.2.2).
+ * Listing resources never uses this: filters on stored rows are compiled to SQL.
+ */
+export function matchesFilter(node: FilterNode, value: Record<string, unknown>, options: EvaluateOptions = {}): boolean {
+  return evaluate(node, value, options.caseExact ?? (() => false), undefined);
+}
+
+type CaseExact = (path: AttrPath) => boolean;
+
+function evaluate(node: FilterNode, root: Record<string, unknown>, caseExact: CaseExact, parent: AttrPath | undefined): boolean {
+  switch (node.op) {
+    case 'and':
+      return evaluate(node.left, root, caseExact, parent) && evaluate(node.right, root, caseExact, parent);
+    case 'or':
+      return evaluate(node.left, root, caseExact, parent) || evaluate(node.right, root, caseExact, parent);
+    case 'not':
+      return !evaluate(node.expr, root, caseExact, parent);
+    case 'pr':
+      return candidates(root, node.path).some(isPresent);
+    case 'valuePath': {
+      const elements = asList(lookup(root, node.path));
+      const base: AttrPath = node.path;
+      return elements.some((element) => isObject(element) && evaluate(node.filter, element, caseExact, base));
+    }
+    default: {
+      // Inside a value filter the caller's schema knows `emails.type`, not a bare `type`.
+      const full: AttrPath = parent ? { ...(parent.uri !== undefined ? { uri: parent.uri } : {}), attribute: parent.attribute, subAttribute: node.path.attribute } : node.path;
+      checkOperator(node.op, node.value, full);
+      const values = candidates(root, node.path).filter(isPresent);
+      if (node.value === null) return node.op === 'eq' ? values.length === 0 : values.length > 0;
+      if (node.op === 'ne') return !values.some((v) => compare('eq', v, node.value, caseExact(full)));
+      return values.some((v) => compare(node.op as CompareOp, v, node.value, caseExact(full)));
+    }
+  }
+}
+
+/** RFC 7644 §3.4.2.2: ordering needs a string, number or date; co/sw/ew a string. */
+function checkOperator(op: CompareOp, value: FilterValue, path: AttrPath): void {
+  const ordering = op === 'gt' || op === 'ge' || op === 'lt' || op === 'le';
+  const substring = op === 'co' || op === 'sw' || op === 'ew';
+  if ((ordering || substring) && (typeof value === 'boolean' || value === null)) {
+    throw invalidFilter(`filter: "${op}" cannot compare ${formatAttrPath(path)} with ${String(value)}`);
+  }
+}
+
+function compare(op: CompareOp, actual: unknown, literal: FilterValue, caseExact: boolean): boolean {
+  if (typeof actual === 'boolean' || typeof literal === 'boolean') {
+    return op === 'eq' && typeof actual === 'boolean' && actual === literal;
+  }
+  if (typeof actual === 'number' && (typeof literal === 'number' || isNumeric(literal))) {
+    return order(op, actual - Number(literal), String(actual), String(literal));
+  }
+  if (typeof actual !== 'string' && typeof actual !== 'number') return false;
+  const left = String(actual);
+  const right = String(literal);
+  const leftTime = left.includes('T') ? normaliseDateTime(left) : undefined;
+  const rightTime = right.includes('T') ? normaliseDateTime(right) : undefined;
+  if (leftTime !== undefined && rightTime !== undefined && op !== 'co' && op !== 'sw' && op !== 'ew') {
+    return order(op, leftTime < rightTime ? -1 : leftTime > rightTime ? 1 : 0, leftTime, rightTime);
+  }
+  const a = caseExact ? left : left.toLowerCase();
+  const b = caseExact ? right : right.toLowerCase();
+  return order(op, a < b ? -1 : a > b ? 1 : 0, a, b);
+}
+
+function order(op: CompareOp, difference: number, a: string, b: string): boolean {
+  switch (op) {
+    case 'eq':
+      return difference === 0;
+    case 'ne':
+      return difference !== 0;
+    case 'co':
+      return a.includes(b);
+    case 'sw':
+      return a.startsWith(b);
+    case 'ew':
+      return a.endsWith(b);
+    case 'gt':
+      return difference > 0;
+    case 'ge':
+      return difference >= 0;
+    case 'lt':
+      return difference < 0;
+    case 'le':
+      return difference <= 0;
+  }
+}
+
+/** The values a path points at, flattened: `emails` gives each email's value, `emails.type` each type. */
+function candidates(root: Record<string, unknown>, path: AttrPath): unknown[] {
+  const attribute = lookup(root, path);
+  const out: unknown[] = [];
+  for (const item of asList(attribute)) {
+    if (path.subAttribute !== undefined) {
+      if (isObject(item)) out.push(getKey(item, path.subAttribute));
+    } else if (isObject(item) && Array.isArray(attribute)) {
+      // A filter on a multi-valued complex attribute without a sub-attribute means its "value".
+      out.push(getKey(item, 'value'));
+    } else {
+      out.push(item);
+    }
+  }
+  return out;
+}
+
+/** An extension attribute lives under its URN key; a core URN prefix names the top level. */
+function lookup(root: Record<string, unknown>, path: AttrPath): unknown {
+  let base = root;
+  if (path.uri !== undefined) {
+    const container = getKey(root, path.uri);
+    if (isObject(container)) base = container;
+  }
+  return getKey(base, path.attribute);
+}
+
+function getKey(object: Record<string, unknown>, name: string): unknown {
+  if (name in object) return object[name];
+  const lower = name.toLowerCase();
+  for (const key of Object.keys(object)) if (key.toLowerCase() === lower) return object[key];
+  return undefined;
+}
+
+function asList(value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+function isPresent(value: unknown): boolean {
+  if (value === undefined || value === null || value === '') return false;
+  if (Array.isArray(value)) return value.length > 0;
+  if (isObject(value)) return Object.values(value).some(isPresent);
+  return true;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isNumeric(value: FilterValue): boolean {
+  return typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value));
+}

@@ -1,0 +1,219 @@
+import { COMPARE_OPS, type AttrPath, type CompareOp, type FilterNode, type FilterValue } from './filter-ast.js';
+import { tokenizeFilter, type FilterToken, type SyntaxFailure } from './tokenize-filter.js';
+
+const ATTRIBUTE_NAME = /^(\$ref|[A-Za-z][A-Za-z0-9_-]*)$/;
+const JSON_NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/;
+const RESERVED = new Set(['and', 'or', 'not']);
+
+/**
+ * Recursive-descent parser for RFC 7644 §3.4.2.2 filters, shared by `parseFilter` and `parsePatchPath`
+ * so both accept exactly the same attribute paths and value filters. Precedence: not > and > or, all
+ * left-associative; keywords and operators are case-insensitive (ABNF literals are).
+ * Positions in messages are 0-based character offsets into the text.
+ */
+export class FilterParser {
+  private readonly tokens: FilterToken[];
+  private index = 0;
+  private insideValueFilter = false;
+
+  constructor(
+    text: string,
+    private readonly label: string,
+    private readonly fail: SyntaxFailure,
+  ) {
+    this.tokens = tokenizeFilter(text, label, fail);
+  }
+
+  /** filter := orExpr end */
+  parseWholeFilter(): FilterNode {
+    const node = this.parseOr();
+    if (this.peek().kind !== 'end') throw this.expected('"and", "or" or the end of the filter');
+    return node;
+  }
+
+  /**
+   * PATCH path (RFC 7644 §3.5.2): `attrPath / valuePath [subAttr]`. Returns the attribute path, the
+   * optional value filter and, after a filter, the optional sub-attribute.
+   */
+  parsePatchPath(): { path: AttrPath; filter?: FilterNode; subAttribute?: string } {
+    const word = this.peek();
+    if (word.kind !== 'word') throw this.expected('an attribute path');
+    this.index++;
+    const path = this.attrPath(word);
+    if (this.peek().kind !== '[') {
+      this.expectEnd('the end of the path');
+      return { path };
+    }
+    const { filter, subAttribute } = this.valueFilterAfter(path, word);
+    this.expectEnd('the end of the path');
+    return { path, filter, ...(subAttribute !== undefined ? { subAttribute } : {}) };
+  }
+
+  private parseOr(): FilterNode {
+    let left = this.parseAnd();
+    while (this.isKeyword('or')) {
+      this.index++;
+      left = { op: 'or', left, right: this.parseAnd() };
+    }
+    return left;
+  }
+
+  private parseAnd(): FilterNode {
+    let left = this.parseUnary();
+    while (this.isKeyword('and')) {
+      this.index++;
+      left = { op: 'and', left, right: this.parseUnary() };
+    }
+    return left;
+  }
+
+  private parseUnary(): FilterNode {
+    const token = this.peek();
+    if (token.kind === '(') {
+      this.index++;
+      const inner = this.parseOr();
+      this.expectKind(')', '")" to close the "(" at position ' + token.position);
+      return inner;
+    }
+    if (this.isKeyword('not')) {
+      this.index++;
+      this.expectKind('(', '"(" after "not"');
+      const inner = this.parseOr();
+      this.expectKind(')', `")" to close "not (" at position ${token.position}`);
+      return { op: 'not', expr: inner };
+    }
+    if (token.kind === 'word' && !RESERVED.has(token.text.toLowerCase())) {
+      this.index++;
+      return this.attrExpression(token);
+    }
+    throw this.expected('an attribute name, "not" or "("');
+  }
+
+  /** attrExp := attrPath "pr" / attrPath compareOp compValue / valuePath ["." subAttr (pr / compareOp compValue)] */
+  private attrExpression(word: Extract<FilterToken, { kind: 'word' }>): FilterNode {
+    const path = this.attrPath(word);
+    if (this.peek().kind === '[') {
+      const { filter, subAttribute } = this.valueFilterAfter(path, word);
+      if (subAttribute === undefined) return { op: 'valuePath', path, filter };
+      // Entra's non-RFC `emails[type eq "work"].value eq "x"`: the element must match both.
+      const condition = this.condition({ attribute: subAttribute }, `${word.text}[…].${subAttribute}`);
+      return { op: 'valuePath', path, filter: { op: 'and', left: filter, right: condition } };
+    }
+    return this.condition(path, word.text);
+  }
+
+  /** `pr` or a comparison operator and its value, for the path just read. */
+  private condition(path: AttrPath, shown: string): FilterNode {
+    const token = this.peek();
+    const operator = token.kind === 'word' ? token.text.toLowerCase() : '';
+    if (operator === 'pr') {
+      this.index++;
+      return { op: 'pr', path };
+    }
+    if ((COMPARE_OPS as readonly string[]).includes(operator)) {
+      this.index++;
+      return { op: operator as CompareOp, path, value: this.value(operator) };
+    }
+    throw this.expected(`a comparison operator (eq, ne, co, sw, ew, gt, ge, lt, le or pr) after ${JSON.stringify(shown)}`);
+  }
+
+  /** `[` valFilter `]` [`.` subAttr], with the `[` as the next token. */
+  private valueFilterAfter(path: AttrPath, word: Extract<FilterToken, { kind: 'word' }>): { filter: FilterNode; subAttribute?: string } {
+    const open = this.peek();
+    if (this.insideValueFilter) throw this.fail(`${this.label}: value filters cannot be nested, at position ${open.position}`);
+    if (path.subAttribute !== undefined) {
+      throw this.fail(`${this.label}: a value filter must follow a multi-valued attribute, not the sub-attribute ${JSON.stringify(word.text)}, at position ${open.position}`);
+    }
+    this.index++;
+    this.insideValueFilter = true;
+    const filter = this.parseOr();
+    this.insideValueFilter = false;
+    this.expectKind(']', `"]" to close the "[" at position ${open.position}`);
+    const next = this.peek();
+    if (next.kind === 'word' && next.text.startsWith('.')) {
+      this.index++;
+      const subAttribute = next.text.slice(1);
+      if (!ATTRIBUTE_NAME.test(subAttribute)) {
+        throw this.fail(`${this.label}: expected a sub-attribute name after "]." at position ${next.position + 1}, got ${JSON.stringify(subAttribute)}`);
+      }
+      return { filter, subAttribute };
+    }
+    return { filter };
+  }
+
+  /** Split `urn:…:attr.sub` at the last colon (attribute names cannot contain one) and the dot. */
+  private attrPath(word: Extract<FilterToken, { kind: 'word' }>): AttrPath {
+    let uri: string | undefined;
+    let rest = word.text;
+    if (rest.toLowerCase().startsWith('urn:')) {
+      const colon = rest.lastIndexOf(':');
+      uri = rest.slice(0, colon);
+      rest = rest.slice(colon + 1);
+    }
+    const parts = rest.split('.');
+    const [attribute, subAttribute] = parts;
+    if (parts.length > 2 || !ATTRIBUTE_NAME.test(attribute ?? '') || (subAttribute !== undefined && !ATTRIBUTE_NAME.test(subAttribute))) {
+      throw this.fail(`${this.label}: expected an attribute path such as userName, name.familyName or urn:…:User:employeeNumber at position ${word.position}, got ${JSON.stringify(word.text)}`);
+    }
+    return { ...(uri !== undefined ? { uri } : {}), attribute: attribute!, ...(subAttribute !== undefined ? { subAttribute } : {}) };
+  }
+
+  private value(operator: string): FilterValue {
+    const token = this.peek();
+    if (token.kind === 'string') {
+      this.index++;
+      return token.value;
+    }
+    if (token.kind === 'word') {
+      const lower = token.text.toLowerCase();
+      if (lower === 'true' || lower === 'false' || lower === 'null') {
+        this.index++;
+        return lower === 'null' ? null : lower === 'true';
+      }
+      if (JSON_NUMBER.test(token.text)) {
+        this.index++;
+        return Number(token.text);
+      }
+      throw this.fail(
+        `${this.label}: expected a value (a "quoted string", a number, true, false or null) after "${operator}" at position ${token.position}, got ${token.text}; string values must be in double quotes`,
+      );
+    }
+    throw this.expected(`a value (a "quoted string", a number, true, false or null) after "${operator}"`);
+  }
+
+  private peek(): FilterToken {
+    return this.tokens[this.index]!;
+  }
+
+  private isKeyword(keyword: string): boolean {
+    const token = this.peek();
+    return token.kind === 'word' && token.text.toLowerCase() === keyword;
+  }
+
+  private expectKind(kind: FilterToken['kind'], what: string): void {
+    if (this.peek().kind !== kind) throw this.expected(what);
+    this.index++;
+  }
+
+  private expectEnd(what: string): void {
+    if (this.peek().kind !== 'end') throw this.expected(what);
+  }
+
+  private expected(what: string) {
+    const token = this.peek();
+    return this.fail(`${this.label}: expected ${what} at position ${token.position}, got ${describe(token)}`);
+  }
+}
+
+function describe(token: FilterToken): string {
+  switch (token.kind) {
+    case 'end':
+      return 'the end of the text';
+    case 'word':
+      return JSON.stringify(token.text);
+    case 'string':
+      return `the string ${token.raw}`;
+    default:
+      return `"${token.kind}"`;
+  }
+}

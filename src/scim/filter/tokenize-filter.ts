@@ -1,0 +1,62 @@
+import type { ScimError } from '../scim-error.js';
+
+/**
+ * One tokenizer for filters and PATCH paths. Words are runs of name characters, which also covers
+ * URNs (`urn:…:2.0:User:name.givenName`), numbers (`-1.5e3`) and keywords; the parser classifies them.
+ */
+export type FilterToken =
+  | { kind: 'word'; text: string; position: number }
+  | { kind: 'string'; value: string; raw: string; position: number }
+  | { kind: '(' | ')' | '[' | ']'; position: number }
+  | { kind: 'end'; position: number };
+
+/** Builds the error for a syntax problem: invalidFilter for filters, invalidPath for PATCH paths. */
+export type SyntaxFailure = (detail: string) => ScimError;
+
+const WORD_CHAR = /[A-Za-z0-9_\-:.$+]/;
+const WHITESPACE = /\s/;
+
+export function tokenizeFilter(text: string, label: string, fail: SyntaxFailure): FilterToken[] {
+  const tokens: FilterToken[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i]!;
+    if (WHITESPACE.test(ch)) {
+      i++;
+    } else if (ch === '(' || ch === ')' || ch === '[' || ch === ']') {
+      tokens.push({ kind: ch, position: i });
+      i++;
+    } else if (ch === '"') {
+      const end = closingQuote(text, i);
+      if (end < 0) throw fail(`${label}: unterminated string starting at position ${i}`);
+      const raw = text.slice(i, end + 1);
+      let value: unknown;
+      try {
+        value = JSON.parse(raw);
+      } catch {
+        throw fail(`${label}: invalid escape in the string starting at position ${i}`);
+      }
+      tokens.push({ kind: 'string', value: value as string, raw, position: i });
+      i = end + 1;
+    } else if (WORD_CHAR.test(ch)) {
+      const start = i;
+      while (i < text.length && WORD_CHAR.test(text[i]!)) i++;
+      tokens.push({ kind: 'word', text: text.slice(start, i), position: start });
+    } else {
+      const hint = ch === "'" ? '; string values take double quotes' : '';
+      throw fail(`${label}: unexpected character ${JSON.stringify(ch)} at position ${i}${hint}`);
+    }
+  }
+  tokens.push({ kind: 'end', position: text.length });
+  return tokens;
+}
+
+/** Index of the quote closing the JSON string that opens at `start`, or -1. */
+function closingQuote(text: string, start: number): number {
+  for (let i = start + 1; i < text.length; i++) {
+    const ch = text[i]!;
+    if (ch === '\\') i++;
+    else if (ch === '"') return i;
+  }
+  return -1;
+}

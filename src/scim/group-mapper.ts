@@ -1,0 +1,37 @@
+import type { Group, GroupFields, GroupMemberRef } from '../model/group.js';
+import { getCi, type JsonObject } from './ci-object.js';
+import { etagOf } from './etag.js';
+import { memberIdsOfBody } from './group-member-ops.js';
+import { invalidSyntax, invalidValue } from './scim-error.js';
+import { URN } from './scim-urn.js';
+
+export interface GroupInput extends GroupFields {
+  memberIds: string[];
+}
+
+export function groupFromScim(body: JsonObject): GroupInput {
+  const schemas = getCi(body, 'schemas');
+  if (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === URN.group.toLowerCase())) {
+    throw invalidSyntax(`schemas must list "${URN.group}"`);
+  }
+  const displayName = getCi(body, 'displayName');
+  if (typeof displayName !== 'string' || displayName.trim() === '') throw invalidValue('displayName is required and must be a non-empty string');
+  const externalId = getCi(body, 'externalId');
+  if (externalId !== undefined && externalId !== null && typeof externalId !== 'string') throw invalidValue('externalId must be a string');
+  return { displayName, externalId: (externalId as string | null | undefined) ?? null, memberIds: memberIdsOfBody(getCi(body, 'members')) };
+}
+
+export function groupToScim(group: Group, members: GroupMemberRef[] | undefined, baseUrl: string): JsonObject {
+  const resource: JsonObject = { schemas: [URN.group], id: group.id };
+  if (group.externalId !== null) resource.externalId = group.externalId;
+  resource.displayName = group.displayName;
+  if (members) resource.members = members.map((m) => ({ value: m.value, $ref: `${baseUrl}/Users/${m.value}`, display: m.display, type: 'User' }));
+  resource.meta = {
+    resourceType: 'Group',
+    created: group.createdAt,
+    lastModified: group.updatedAt,
+    location: `${baseUrl}/Groups/${group.id}`,
+    version: etagOf(group.version),
+  };
+  return resource;
+}

@@ -1,0 +1,68 @@
+import { invalidPath, invalidSyntax, invalidValue } from '../scim-error.js';
+
+export const PATCH_OP_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+
+/**
+ * One RFC 7644 §3.5.2 operation. The core is strict about `op` (lower-case); the compat layer
+ * lower-cases Entra's "Replace" before requests reach it.
+ */
+export interface PatchOp {
+  op: 'add' | 'remove' | 'replace';
+  path?: string;
+  value?: unknown;
+}
+
+const OPS = ['add', 'remove', 'replace'] as const;
+
+/**
+ * Check a PATCH body and return its operations. Structural keys (`Operations`, `op`, `path`,
+ * `value`) match case-insensitively because Microsoft asks servers not to require case-sensitive
+ * structural elements; the op names themselves must already be lower-case.
+ * @throws ScimError invalidSyntax for a malformed body, invalidValue / invalidPath for a bad operation.
+ */
+export function validatePatchRequest(body: unknown): PatchOp[] {
+  if (!isObject(body)) throw invalidSyntax('PATCH body must be a JSON object with "schemas" and "Operations"');
+  const schemas = getKey(body, 'schemas');
+  if (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === PATCH_OP_SCHEMA.toLowerCase())) {
+    throw invalidSyntax(`PATCH body: "schemas" must be an array containing "${PATCH_OP_SCHEMA}"`);
+  }
+  const operations = getKey(body, 'Operations');
+  if (!Array.isArray(operations) || operations.length === 0) {
+    throw invalidSyntax('PATCH body: "Operations" must be a non-empty array of {"op", "path", "value"}');
+  }
+  return operations.map((raw, i) => validateOperation(raw, `Operations[${i}]`));
+}
+
+function validateOperation(raw: unknown, where: string): PatchOp {
+  if (!isObject(raw)) throw invalidSyntax(`${where} must be an object with "op", "path" and "value"`);
+  const op = getKey(raw, 'op');
+  if (typeof op !== 'string' || !(OPS as readonly string[]).includes(op)) {
+    throw invalidValue(`${where}.op must be add, remove or replace, got ${op === undefined ? 'nothing' : JSON.stringify(op)}`);
+  }
+  const path = getKey(raw, 'path');
+  if (path !== undefined && path !== null && (typeof path !== 'string' || path.trim() === '')) {
+    throw invalidPath(`${where}.path must be a non-empty string, got ${JSON.stringify(path)}`);
+  }
+  const hasValue = hasKey(raw, 'value');
+  const value = getKey(raw, 'value');
+  if (op !== 'remove' && !hasValue) throw invalidValue(`${where}: "${op}" needs a "value"`);
+  return {
+    op: op as PatchOp['op'],
+    ...(typeof path === 'string' ? { path } : {}),
+    ...(hasValue ? { value } : {}),
+  };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function hasKey(object: Record<string, unknown>, name: string): boolean {
+  return Object.keys(object).some((key) => key.toLowerCase() === name.toLowerCase());
+}
+
+function getKey(object: Record<string, unknown>, name: string): unknown {
+  if (Object.hasOwn(object, name)) return object[name];
+  const key = Object.keys(object).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key === undefined ? undefined : object[key];
+}

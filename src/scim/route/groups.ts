@@ -1,0 +1,205 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import { groupChanges } from '../../reconcile/group-changes.js';
+import { writeThroughPolicy, type FailedWrite } from '../../reconcile/write-through-policy.js';
+import type { Group, GroupFields } from '../../model/group.js';
+import type { Database } from '../../store/database.js';
+import {
+  findGroupByDisplayName,
+  findGroupByExternalId,
+  findGroupById,
+  listGroups,
+  memberIdsOfGroup,
+  membersOfGroups,
+} from '../../store/group-repository.js';
+import { existingMemberIds } from '../../store/member-repository.js';
+import { getCi, isObject, type JsonObject } from '../ci-object.js';
+import { normalizeScimRequest } from '../compat/normalize-request.js';
+import { checkIfMatch, etagOf, isNotModified } from '../etag.js';
+import { compileFilter, compileSortBy } from '../filter/compile-filter.js';
+import { groupFilterCatalog } from '../filter/group-filter-catalog.js';
+import { parseFilter } from '../filter/parse-filter.js';
+import { applyMemberOps, splitMemberOps } from '../group-member-ops.js';
+import { groupFromScim, groupToScim, type GroupInput } from '../group-mapper.js';
+import { parseListRequest, type ListRequest } from '../list-request.js';
+import { applyPatch } from '../patch/apply-patch.js';
+import { validatePatchRequest } from '../patch/patch-op.js';
+import { project, wantsAttribute } from '../projection.js';
+import { scimContext, type ScimContext } from '../scim-context.js';
+import { SCIM_CONTENT_TYPE } from '../scim-error-handler.js';
+import { invalidSyntax, invalidValue, notFound, uniqueness } from '../scim-error.js';
+import { GROUP_SCHEMAS } from '../schema/workspace-schemas.js';
+import { URN } from '../scim-urn.js';
+import { listResponse } from './list-response.js';
+
+type IdParams = { Params: { id: string } };
+type Projection = Pick<ListRequest, 'attributes' | 'excludedAttributes'>;
+
+const groupNotFound = (id: string) => notFound(`no Group with id "${id}" in this workspace`);
+
+function normalized(request: FastifyRequest) {
+  return normalizeScimRequest({
+    method: request.method,
+    resourceType: 'Group',
+    body: request.body,
+    query: request.query as Record<string, string | string[] | undefined>,
+  });
+}
+
+function bodyObject(body: unknown): JsonObject {
+  if (!isObject(body)) throw invalidSyntax('request body must be a JSON object');
+  return body;
+}
+
+async function render(ctx: ScimContext, groups: Group[], projection: Projection): Promise<JsonObject[]> {
+  // Excluding members (as Entra does on lookups) skips reading them at all.
+  const members = wantsAttribute(projection, 'members') ? await membersOfGroups(ctx.store.db, groups.map((g) => g.id)) : undefined;
+  return groups.map((g) => project(groupToScim(g, members?.get(g.id), ctx.baseUrl), projection, [], URN.group));
+}
+
+async function listGroupsResponse(ctx: ScimContext, list: ListRequest): Promise<JsonObject> {
+  const catalog = groupFilterCatalog();
+  const where = list.filter ? compileFilter(parseFilter(list.filter), catalog, ctx.store.dialect) : undefined;
+  const sortColumn = list.sortBy ? compileSortBy(list.sortBy, catalog) : undefined;
+  const { total, groups } = await listGroups(ctx.store.db, ctx.workspace.id, where, {
+    offset: list.startIndex - 1,
+    limit: list.count,
+    ...(sortColumn ? { sortColumn } : {}),
+    descending: list.descending,
+  });
+  return listResponse(total, list.startIndex, await render(ctx, groups, list));
+}
+
+async function sendGroup(ctx: ScimContext, reply: FastifyReply, id: string, status: number, projection: Projection = { attributes: [], excludedAttributes: [] }) {
+  const group = await findGroupById(ctx.store.db, ctx.workspace.id, id);
+  if (!group) throw groupNotFound(id);
+  const [resource] = await render(ctx, [group], projection);
+  reply.code(status).type(SCIM_CONTENT_TYPE).header('etag', etagOf(group.version));
+  if (status === 201) reply.header('location', `${ctx.baseUrl}/Groups/${group.id}`);
+  return resource;
+}
+
+async function assertUnique(db: Kysely<Database>, ctx: ScimContext, fields: GroupFields, selfId: string | null) {
+  const byName = await findGroupByDisplayName(db, ctx.workspace.id, fields.displayName);
+  if (byName && byName.id !== selfId) throw uniqueness(`a Group named "${fields.displayName}" already exists in this workspace (id ${byName.id})`);
+  if (fields.externalId !== null) {
+    const byExternal = await findGroupByExternalId(db, ctx.workspace.id, fields.externalId);
+    if (byExternal && byExternal.id !== selfId) throw uniqueness(`externalId "${fields.externalId}" is already used by Group ${byExternal.id}`);
+  }
+}
+
+/** Every member id that is added must be a member of this workspace; the detail lists what is missing. */
+async function memberNames(db: Kysely<Database>, ctx: ScimContext, ids: Iterable<string>): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids)];
+  const found = await existingMemberIds(db, ctx.workspace.id, wanted);
+  const missing = wanted.filter((id) => !found.has(id));
+  if (missing.length > 0) {
+    const shown = missing.slice(0, 5).map((id) => `"${id}"`).join(', ');
+    throw invalidValue(`members: ${missing.length} id${missing.length === 1 ? ' is' : 's are'} not Users of this workspace (${shown}${missing.length > 5 ? ', …' : ''}); provision the users before adding them to the group`);
+  }
+  return found;
+}
+
+const writeCtx = (ctx: ScimContext) => ({ actor: ctx.actor, requestId: ctx.requestId, now: ctx.now, log: ctx.log });
+const failure = (operation: string, targetId: string | null, targetKey: string | null): FailedWrite => ({ operation, targetKind: 'group', targetId, targetKey });
+
+async function loadForWrite(db: Kysely<Database>, ctx: ScimContext, id: string, ifMatch: string | undefined): Promise<Group> {
+  const current = await findGroupById(db, ctx.workspace.id, id);
+  if (!current) throw groupNotFound(id);
+  checkIfMatch(ifMatch, current.version);
+  return current;
+}
+
+/** Plan and write a group's new state: fields (or null to keep them) and member set (or null to keep it). */
+async function writeGroup(
+  ctx: ScimContext,
+  operation: string,
+  id: string | null,
+  ifMatch: string | undefined,
+  decide: (current: Group | null, currentMembers: Set<string>) => { fields: GroupFields | null; members: Set<string> | null },
+): Promise<string> {
+  const outcome = await writeThroughPolicy(ctx.store, ctx.workspace.id, writeCtx(ctx), failure(operation, id, null), async (trx, workspace) => {
+    const current = id === null ? null : await loadForWrite(trx, ctx, id, ifMatch);
+    const currentMembers = current ? await memberIdsOfGroup(trx, current.id) : new Set<string>();
+    const { fields, members } = decide(current, currentMembers);
+    if (fields) await assertUnique(trx, ctx, fields, current?.id ?? null);
+    const added = members ? [...members].filter((m) => !currentMembers.has(m)) : [];
+    const names = await memberNames(trx, ctx, added);
+    const changes = groupChanges(workspace, current, fields, currentMembers, members, (m) => names.get(m) ?? m);
+    const groupId = current?.id ?? changes[0]!.targetId;
+    return { changes, value: groupId };
+  });
+  return outcome.value;
+}
+
+export async function groupRoutes(app: FastifyInstance): Promise<void> {
+  app.get('/Groups', async (request) => {
+    const ctx = scimContext(request);
+    return listGroupsResponse(ctx, parseListRequest(normalized(request).query, ctx.limits));
+  });
+
+  app.post('/Groups/.search', async (request, reply) => {
+    const ctx = scimContext(request);
+    reply.code(200).type(SCIM_CONTENT_TYPE);
+    return listGroupsResponse(ctx, parseListRequest(bodyObject(normalized(request).body), ctx.limits));
+  });
+
+  app.get<IdParams>('/Groups/:id', async (request, reply) => {
+    const ctx = scimContext(request);
+    const list = parseListRequest(normalized(request).query, ctx.limits);
+    const group = await findGroupById(ctx.store.db, ctx.workspace.id, request.params.id);
+    if (!group) throw groupNotFound(request.params.id);
+    if (isNotModified(request.headers['if-none-match'], group.version)) return reply.code(304).header('etag', etagOf(group.version)).send();
+    return sendGroup(ctx, reply, group.id, 200, list);
+  });
+
+  app.post('/Groups', async (request, reply) => {
+    const ctx = scimContext(request);
+    const input: GroupInput = groupFromScim(bodyObject(normalized(request).body));
+    const id = await writeGroup(ctx, 'group.create', null, undefined, () => ({ fields: input, members: new Set(input.memberIds) }));
+    return sendGroup(ctx, reply, id, 201);
+  });
+
+  app.put<IdParams>('/Groups/:id', async (request, reply) => {
+    const ctx = scimContext(request);
+    const body = bodyObject(normalized(request).body);
+    const input = groupFromScim(body);
+    // A PUT without members leaves them alone: IdPs manage membership with PATCH, and a bare PUT must not empty a group.
+    const members = getCi(body, 'members') === undefined ? null : new Set(input.memberIds);
+    await writeGroup(ctx, 'group.replace', request.params.id, request.headers['if-match'], () => ({ fields: input, members }));
+    return sendGroup(ctx, reply, request.params.id, 200);
+  });
+
+  app.patch<IdParams>('/Groups/:id', async (request, reply) => {
+    const ctx = scimContext(request);
+    const { body, query } = normalized(request);
+    const ops = validatePatchRequest(bodyObject(body));
+    const { memberOps, otherOps } = splitMemberOps(ops);
+    await writeGroup(ctx, 'group.patch', request.params.id, request.headers['if-match'], (current, currentMembers) => {
+      let fields: GroupFields | null = null;
+      if (otherOps.length > 0 && current) {
+        const patched = applyPatch(groupToScim(current, undefined, ctx.baseUrl), otherOps, GROUP_SCHEMAS);
+        const input = groupFromScim(patched);
+        fields = { displayName: input.displayName, externalId: input.externalId };
+      }
+      return { fields, members: memberOps.length > 0 ? applyMemberOps(currentMembers, memberOps) : null };
+    });
+    const list = parseListRequest(query, ctx.limits);
+    // RFC 7644 §3.5.2: 204 unless the client asked for attributes back (Entra advises against returning members).
+    if (list.attributes.length === 0 && list.excludedAttributes.length === 0) return reply.code(204).send();
+    return sendGroup(ctx, reply, request.params.id, 200, list);
+  });
+
+  app.delete<IdParams>('/Groups/:id', async (request, reply) => {
+    const ctx = scimContext(request);
+    const id = request.params.id;
+    await writeThroughPolicy(ctx.store, ctx.workspace.id, writeCtx(ctx), failure('group.remove', id, null), async (trx) => {
+      const current = await loadForWrite(trx, ctx, id, request.headers['if-match']);
+      return {
+        changes: [{ action: 'remove' as const, kind: 'group' as const, key: current.displayName, targetId: id, before: { displayName: current.displayName, externalId: current.externalId }, after: null }],
+        value: null,
+      };
+    });
+    return reply.code(204).send();
+  });
+}

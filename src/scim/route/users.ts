@@ -1,0 +1,180 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { memberChange, memberRemoval } from '../../reconcile/member-change.js';
+import { writeThroughPolicy, type FailedWrite } from '../../reconcile/write-through-policy.js';
+import type { Member, MemberFields } from '../../model/member.js';
+import { groupsOfMembers } from '../../store/group-repository.js';
+import { findMemberByExternalId, findMemberById, findMemberByUserName, listMembers } from '../../store/member-repository.js';
+import { isObject, type JsonObject } from '../ci-object.js';
+import { normalizeScimRequest } from '../compat/normalize-request.js';
+import { checkIfMatch, etagOf, isNotModified } from '../etag.js';
+import { compileFilter, compileSortBy } from '../filter/compile-filter.js';
+import { parseFilter } from '../filter/parse-filter.js';
+import { userFilterCatalog } from '../filter/user-filter-catalog.js';
+import { parseListRequest, type ListRequest } from '../list-request.js';
+import { applyPatch } from '../patch/apply-patch.js';
+import { validatePatchRequest } from '../patch/patch-op.js';
+import { project, wantsAttribute } from '../projection.js';
+import { scimContext, type ScimContext } from '../scim-context.js';
+import { SCIM_CONTENT_TYPE } from '../scim-error-handler.js';
+import { invalidSyntax, notFound, uniqueness } from '../scim-error.js';
+import { userSchemasOf } from '../schema/workspace-schemas.js';
+import { URN } from '../scim-urn.js';
+import { memberFieldsFromScim, memberToScim, withWorkspaceDefaults } from '../user-mapper.js';
+import { listResponse } from './list-response.js';
+
+type IdParams = { Params: { id: string } };
+
+const userNotFound = (id: string) => notFound(`no User with id "${id}" in this workspace`);
+
+function normalized(request: FastifyRequest) {
+  return normalizeScimRequest({
+    method: request.method,
+    resourceType: 'User',
+    body: request.body,
+    query: request.query as Record<string, string | string[] | undefined>,
+  });
+}
+
+function bodyObject(body: unknown): JsonObject {
+  if (!isObject(body)) throw invalidSyntax('request body must be a JSON object');
+  return body;
+}
+
+function extensionUrns(ctx: ScimContext): string[] {
+  return [URN.enterpriseUser, ctx.workspace.extensionUrn];
+}
+
+async function render(ctx: ScimContext, members: Member[], list: Pick<ListRequest, 'attributes' | 'excludedAttributes'>): Promise<JsonObject[]> {
+  const groups = wantsAttribute(list, 'groups') ? await groupsOfMembers(ctx.store.db, members.map((m) => m.id)) : undefined;
+  return members.map((m) =>
+    project(memberToScim(m, ctx.workspace, { baseUrl: ctx.baseUrl, groups: groups?.get(m.id) ?? [] }), list, extensionUrns(ctx), URN.user),
+  );
+}
+
+async function listUsers(ctx: ScimContext, list: ListRequest): Promise<JsonObject> {
+  const catalog = userFilterCatalog({
+    extensionUrn: ctx.workspace.extensionUrn,
+    roleAttribute: ctx.workspace.policy.roleSource.kind === 'extension' ? ctx.workspace.policy.roleSource.attribute : 'role',
+  });
+  const where = list.filter ? compileFilter(parseFilter(list.filter), catalog, ctx.store.dialect) : undefined;
+  const sortColumn = list.sortBy ? compileSortBy(list.sortBy, catalog) : undefined;
+  const { total, members } = await listMembers(ctx.store.db, ctx.workspace.id, where, {
+    offset: list.startIndex - 1,
+    limit: list.count,
+    ...(sortColumn ? { sortColumn } : {}),
+    descending: list.descending,
+  });
+  return listResponse(total, list.startIndex, await render(ctx, members, list));
+}
+
+async function sendMember(ctx: ScimContext, reply: FastifyReply, id: string, status: number, list = { attributes: [], excludedAttributes: [] } as Pick<ListRequest, 'attributes' | 'excludedAttributes'>) {
+  const member = await findMemberById(ctx.store.db, ctx.workspace.id, id);
+  if (!member) throw userNotFound(id);
+  const [resource] = await render(ctx, [member], list);
+  reply.code(status).type(SCIM_CONTENT_TYPE).header('etag', etagOf(member.version));
+  if (status === 201) reply.header('location', `${ctx.baseUrl}/Users/${member.id}`);
+  return resource;
+}
+
+/** A clear 409 before the unique index would give a bare one. */
+async function assertUnique(ctx: ScimContext, db: Parameters<typeof findMemberByUserName>[0], fields: MemberFields, selfId: string | null) {
+  const byName = await findMemberByUserName(db, ctx.workspace.id, fields.userName);
+  if (byName && byName.id !== selfId) {
+    throw uniqueness(`userName "${fields.userName}" is already used by User ${byName.id} in this workspace (userName is unique regardless of case)`);
+  }
+  if (fields.externalId !== null) {
+    const byExternal = await findMemberByExternalId(db, ctx.workspace.id, fields.externalId);
+    if (byExternal && byExternal.id !== selfId) throw uniqueness(`externalId "${fields.externalId}" is already used by User ${byExternal.id} in this workspace`);
+  }
+}
+
+const writeCtx = (ctx: ScimContext) => ({ actor: ctx.actor, requestId: ctx.requestId, now: ctx.now, log: ctx.log });
+const failure = (operation: string, targetId: string | null, targetKey: string | null): FailedWrite => ({ operation, targetKind: 'member', targetId, targetKey });
+
+/** Load the member inside the write transaction, with If-Match checked against what is really there. */
+async function loadForWrite(db: Parameters<typeof findMemberById>[0], ctx: ScimContext, id: string, ifMatch: string | undefined): Promise<Member> {
+  const current = await findMemberById(db, ctx.workspace.id, id);
+  if (!current) throw userNotFound(id);
+  checkIfMatch(ifMatch, current.version);
+  return current;
+}
+
+export async function userRoutes(app: FastifyInstance): Promise<void> {
+  app.get('/Users', async (request) => {
+    const ctx = scimContext(request);
+    return listUsers(ctx, parseListRequest(normalized(request).query, ctx.limits));
+  });
+
+  app.post('/Users/.search', async (request, reply) => {
+    const ctx = scimContext(request);
+    const { body } = normalized(request);
+    reply.code(200).type(SCIM_CONTENT_TYPE);
+    return listUsers(ctx, parseListRequest(bodyObject(body), ctx.limits));
+  });
+
+  app.get<IdParams>('/Users/:id', async (request, reply) => {
+    const ctx = scimContext(request);
+    const list = parseListRequest(normalized(request).query, ctx.limits);
+    const member = await findMemberById(ctx.store.db, ctx.workspace.id, request.params.id);
+    if (!member) throw userNotFound(request.params.id);
+    if (isNotModified(request.headers['if-none-match'], member.version)) return reply.code(304).header('etag', etagOf(member.version)).send();
+    return sendMember(ctx, reply, member.id, 200, list);
+  });
+
+  app.post('/Users', async (request, reply) => {
+    const ctx = scimContext(request);
+    const body = bodyObject(normalized(request).body);
+    const fields = withWorkspaceDefaults(memberFieldsFromScim(body, ctx.workspace), ctx.workspace);
+    const outcome = await writeThroughPolicy(ctx.store, ctx.workspace.id, writeCtx(ctx), failure('member.create', null, fields.userName), async (trx, workspace) => {
+      await assertUnique(ctx, trx, fields, null);
+      const change = memberChange(workspace, null, fields);
+      return { changes: [change], value: change.targetId };
+    });
+    return sendMember(ctx, reply, outcome.value, 201);
+  });
+
+  app.put<IdParams>('/Users/:id', async (request, reply) => {
+    const ctx = scimContext(request);
+    const id = request.params.id;
+    const body = bodyObject(normalized(request).body);
+    const fields = withWorkspaceDefaults(memberFieldsFromScim(body, ctx.workspace), ctx.workspace);
+    await writeThroughPolicy(ctx.store, ctx.workspace.id, writeCtx(ctx), failure('member.replace', id, fields.userName), async (trx, workspace) => {
+      const current = await loadForWrite(trx, ctx, id, request.headers['if-match']);
+      await assertUnique(ctx, trx, fields, id);
+      return { changes: [memberChange(workspace, current, fields)], current: new Map([[id, current]]), value: null };
+    });
+    return sendMemberOrGone(ctx, reply, id);
+  });
+
+  app.patch<IdParams>('/Users/:id', async (request, reply) => {
+    const ctx = scimContext(request);
+    const id = request.params.id;
+    const ops = validatePatchRequest(bodyObject(normalized(request).body));
+    await writeThroughPolicy(ctx.store, ctx.workspace.id, writeCtx(ctx), failure('member.patch', id, null), async (trx, workspace) => {
+      const current = await loadForWrite(trx, ctx, id, request.headers['if-match']);
+      const representation = memberToScim(current, workspace, { baseUrl: ctx.baseUrl });
+      const patched = applyPatch(representation, ops, userSchemasOf(workspace));
+      const fields = withWorkspaceDefaults(memberFieldsFromScim(patched, workspace), workspace);
+      await assertUnique(ctx, trx, fields, id);
+      return { changes: [memberChange(workspace, current, fields)], current: new Map([[id, current]]), value: null };
+    });
+    return sendMemberOrGone(ctx, reply, id);
+  });
+
+  app.delete<IdParams>('/Users/:id', async (request, reply) => {
+    const ctx = scimContext(request);
+    const id = request.params.id;
+    await writeThroughPolicy(ctx.store, ctx.workspace.id, writeCtx(ctx), failure('member.remove', id, null), async (trx) => {
+      const current = await loadForWrite(trx, ctx, id, request.headers['if-match']);
+      return { changes: [memberRemoval(current, 'deleted by the IdP')], current: new Map([[id, current]]), value: null };
+    });
+    return reply.code(204).send();
+  });
+}
+
+/** After a write: the resource, or 204 when the workspace removes deactivated members and this one went. */
+async function sendMemberOrGone(ctx: ScimContext, reply: FastifyReply, id: string) {
+  const member = await findMemberById(ctx.store.db, ctx.workspace.id, id);
+  if (!member) return reply.code(204).send();
+  return sendMember(ctx, reply, id, 200);
+}

@@ -1,0 +1,30 @@
+import { defineAttribute, type ScimSchema } from './schema-attribute.js';
+
+export const GROUP_SCHEMA_URN = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+
+/** RFC 7643 §4.2 and §8.7.1: the core Group schema. */
+export const groupSchema: ScimSchema = {
+  id: GROUP_SCHEMA_URN,
+  name: 'Group',
+  description: 'Group',
+  attributes: [
+    // §8.7.1 lists it as optional, but §4.2 says REQUIRED and Entra needs it unique: a Group without a name cannot be matched.
+    defineAttribute('displayName', 'string', 'A human-readable name for the Group.', { required: true }),
+    defineAttribute('members', 'complex', 'A list of members of the Group.', {
+      multiValued: true,
+      subAttributes: [
+        defineAttribute('value', 'string', "Identifier of the member of this Group.", { mutability: 'immutable' }),
+        defineAttribute('$ref', 'reference', 'The URI corresponding to a SCIM resource that is a member of this Group.', {
+          mutability: 'immutable',
+          referenceTypes: ['User', 'Group'],
+        }),
+        // Okta sends it with every member; the service provider fills it in responses.
+        defineAttribute('display', 'string', 'A human-readable name for the member, primarily used for display purposes.', { mutability: 'readOnly' }),
+        defineAttribute('type', 'string', 'A label indicating the type of resource, e.g., "User" or "Group".', {
+          mutability: 'immutable',
+          canonicalValues: ['User', 'Group'],
+        }),
+      ],
+    }),
+  ],
+};

@@ -1,0 +1,29 @@
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import type { Workspace } from '../model/workspace.js';
+import type { Store } from '../store/create-db.js';
+import type { ListLimits } from './list-request.js';
+
+/** What every SCIM handler needs, passed explicitly: no tenant state lives on shared objects. */
+export interface ScimContext {
+  store: Store;
+  workspace: Workspace;
+  /** `key:<keyId>`: the source recorded on writes and in the provisioning log. */
+  actor: string;
+  requestId: string;
+  /** The SCIM base URL this request came in on, without a trailing slash. */
+  baseUrl: string;
+  log: FastifyBaseLogger;
+  limits: ListLimits;
+  now: () => string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    scim: ScimContext | null;
+  }
+}
+
+export function scimContext(request: FastifyRequest): ScimContext {
+  if (!request.scim) throw new Error('SCIM route reached without authentication');
+  return request.scim;
+}

@@ -1,0 +1,43 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { ApplyError } from '../reconcile/apply-error.js';
+import { PolicyRefused } from '../reconcile/policy-refused.js';
+import { invalidSyntax, ScimError, uniqueness } from './scim-error.js';
+
+export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
+
+/** Turn whatever was thrown into the SCIM error it means. Unknown failures are 500s with a request id, never 404s. */
+export function toScimError(error: unknown, requestId: string): { error: ScimError; unexpected: boolean } {
+  if (error instanceof ScimError) return { error, unexpected: false };
+  if (error instanceof PolicyRefused) return { error: new ScimError(error.refusal.status, error.refusal.scimType, error.refusal.detail), unexpected: false };
+  if (error instanceof ApplyError) {
+    if (error.failure === 'conflict') return { error: uniqueness(error.message), unexpected: false };
+    if (error.failure === 'missing') return { error: new ScimError(404, undefined, error.message), unexpected: false };
+    return { error: new ScimError(412, undefined, error.message), unexpected: false };
+  }
+  const fastifyError = error as Partial<FastifyError>;
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { error: new ScimError(413, undefined, 'request body is too large: split the request (for example, fewer group members per PATCH)'), unexpected: false };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { error: new ScimError(415, undefined, 'unsupported Content-Type: send application/scim+json or application/json'), unexpected: false };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { error: invalidSyntax('request body is empty: send a JSON object'), unexpected: false };
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { error: invalidSyntax('Content-Length does not match the body'), unexpected: false };
+  }
+  if (fastifyError.statusCode === 400 && (error instanceof SyntaxError || /JSON/i.test(fastifyError.message ?? ''))) {
+    return { error: invalidSyntax(`request body is not valid JSON: ${fastifyError.message}`), unexpected: false };
+  }
+  return {
+    error: new ScimError(500, undefined, `internal error (request id ${requestId}); the gateway's log has the details`),
+    unexpected: true,
+  };
+}
+
+export async function scimErrorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const { error: scimError, unexpected } = toScimError(error, request.id);
+  if (unexpected) request.log.error({ err: error, requestId: request.id }, 'SCIM request failed');
+  else if (scimError.status >= 500) request.log.warn({ requestId: request.id, detail: scimError.detail }, 'SCIM request failed');
+  if (scimError.status === 401) reply.header('www-authenticate', 'Bearer realm="rosterd"');
+  await reply.code(scimError.status).type(SCIM_CONTENT_TYPE).send(scimError.toBody());
+}

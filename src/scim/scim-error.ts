@@ -1,0 +1,48 @@
+/** RFC 7644 §3.12 scimType values. */
+export type ScimType =
+  | 'invalidFilter'
+  | 'tooMany'
+  | 'uniqueness'
+  | 'mutability'
+  | 'invalidSyntax'
+  | 'invalidPath'
+  | 'noTarget'
+  | 'invalidValue'
+  | 'invalidVers'
+  | 'sensitive';
+
+export const SCIM_ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
+
+/**
+ * The one error the SCIM layer throws. The error handler renders it as
+ * `{ schemas, status: "409", scimType, detail }` with content type application/scim+json.
+ * `scimType` is set where RFC 7644 defines one for the situation (400, 409, and 403 for immutable owners).
+ */
+export class ScimError extends Error {
+  constructor(
+    readonly status: number,
+    readonly scimType: ScimType | undefined,
+    readonly detail: string,
+  ) {
+    super(detail);
+    this.name = 'ScimError';
+  }
+
+  toBody(): { schemas: string[]; status: string; scimType?: ScimType; detail: string } {
+    return {
+      schemas: [SCIM_ERROR_SCHEMA],
+      status: String(this.status),
+      ...(this.scimType ? { scimType: this.scimType } : {}),
+      detail: this.detail,
+    };
+  }
+}
+
+export const invalidFilter = (detail: string) => new ScimError(400, 'invalidFilter', detail);
+export const invalidPath = (detail: string) => new ScimError(400, 'invalidPath', detail);
+export const noTarget = (detail: string) => new ScimError(400, 'noTarget', detail);
+export const invalidValue = (detail: string) => new ScimError(400, 'invalidValue', detail);
+export const invalidSyntax = (detail: string) => new ScimError(400, 'invalidSyntax', detail);
+export const mutability = (detail: string) => new ScimError(400, 'mutability', detail);
+export const uniqueness = (detail: string) => new ScimError(409, 'uniqueness', detail);
+export const notFound = (detail: string) => new ScimError(404, undefined, detail);

@@ -1,0 +1,72 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Store } from '../store/create-db.js';
+import { touchApiKey } from '../store/api-key-repository.js';
+import { authenticate } from './auth/authenticate.js';
+import type { ListLimits } from './list-request.js';
+import { discoveryRoutes } from './route/discovery.js';
+import { groupRoutes } from './route/groups.js';
+import { userRoutes } from './route/users.js';
+import { scimErrorHandler, SCIM_CONTENT_TYPE } from './scim-error-handler.js';
+import { notFound } from './scim-error.js';
+
+export interface ScimPluginOptions {
+  store: Store;
+  limits: ListLimits;
+  /** The externally visible origin (https://scim.example.com); else taken from the request. */
+  publicUrl?: string;
+  /** For a fixed mount (/scim/v2 → one workspace); otherwise the :workspaceId route parameter decides. */
+  workspaceId?: string;
+  /** The mount path, for base URLs: `/scim/v2/organizations/:workspaceId` or a fixed path. */
+  basePath: string;
+  clock?: () => Date;
+}
+
+/** Record a key's use at most once a minute: auth stays a read on the hot path. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+function originOf(request: FastifyRequest, publicUrl: string | undefined): string {
+  if (publicUrl) return publicUrl.replace(/\/+$/, '');
+  return `${request.protocol}://${request.host}`;
+}
+
+/** One SCIM 2.0 service at one base path: authentication, the resources, discovery, and SCIM-shaped errors. */
+export async function scimPlugin(app: FastifyInstance, options: ScimPluginOptions): Promise<void> {
+  const clock = options.clock ?? (() => new Date());
+  const now = () => clock().toISOString();
+  app.addContentTypeParser('application/scim+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'ignore'));
+  app.setErrorHandler(scimErrorHandler);
+  app.setNotFoundHandler(async (request, reply) => {
+    await scimErrorHandler(notFound(`no SCIM endpoint ${request.method} ${request.url.split('?')[0]}; resources are /Users, /Groups, /ServiceProviderConfig, /ResourceTypes and /Schemas`), request, reply);
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const workspaceId = options.workspaceId ?? (request.params as { workspaceId?: string }).workspaceId ?? '';
+    const auth = await authenticate(options.store.db, workspaceId, request.headers.authorization);
+    const nowDate = clock();
+    if (!auth.lastUsedAt || nowDate.getTime() - Date.parse(auth.lastUsedAt) > TOUCH_INTERVAL_MS) {
+      touchApiKey(options.store.db, auth.keyId, nowDate.toISOString()).catch((err: unknown) => request.log.warn({ err }, 'could not record API key use'));
+    }
+    request.scim = {
+      store: options.store,
+      workspace: auth.workspace,
+      actor: `key:${auth.keyId}`,
+      requestId: request.id,
+      baseUrl: originOf(request, options.publicUrl) + options.basePath.replace(':workspaceId', encodeURIComponent(workspaceId)),
+      log: request.log.child({ workspaceId }),
+      limits: options.limits,
+      now,
+    };
+  });
+
+  // Every successful body is SCIM JSON, even where a handler returned a plain object.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (reply.getHeader('content-type') === undefined || String(reply.getHeader('content-type')).startsWith('application/json')) {
+      reply.header('content-type', SCIM_CONTENT_TYPE);
+    }
+    return payload;
+  });
+
+  await app.register(userRoutes);
+  await app.register(groupRoutes);
+  await app.register(discoveryRoutes);
+}

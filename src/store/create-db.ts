@@ -1,0 +1,94 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { RosterdError } from '../error/rosterd-error.js';
+import type { Database } from './database.js';
+import { dialectSupportFor, type DialectSupport } from './dialect-support.js';
+
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly dialect: DialectSupport;
+  /** A printable description with credentials removed. */
+  readonly description: string;
+  close(): Promise<void>;
+}
+
+export interface CreateDbOptions {
+  /** PostgreSQL only: the schema to use (created if missing). Tests give each suite its own. */
+  schema?: string;
+  /** PostgreSQL pool size. */
+  poolSize?: number;
+}
+
+/** Open `sqlite:<path>` (or `sqlite::memory:`) or a `postgres://` / `postgresql://` URL. */
+export async function createDb(url: string, options: CreateDbOptions = {}): Promise<Store> {
+  if (url.startsWith('sqlite:')) return openSqlite(url.slice('sqlite:'.length));
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgres(url, options);
+  throw new RosterdError('ROSTERD_E_CONFIG', `database: "${redactUrl(url)}" is neither sqlite:<path> nor a postgres:// URL`);
+}
+
+function openSqlite(path: string): Store {
+  if (!path) throw new RosterdError('ROSTERD_E_CONFIG', 'database: sqlite: needs a file path, e.g. sqlite:./data/rosterd.db');
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  let database: SQLite.Database;
+  try {
+    database = new SQLite(path);
+  } catch (error) {
+    throw new RosterdError('ROSTERD_E_DATABASE', `cannot open SQLite database ${path}: ${(error as Error).message}`);
+  }
+  // WAL lets readers run while one writer commits; NORMAL sync is durable across process crashes in WAL mode.
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return { db, dialect: dialectSupportFor('sqlite'), description: `sqlite:${path}`, close: () => db.destroy() };
+}
+
+async function openPostgres(url: string, options: CreateDbOptions): Promise<Store> {
+  const schema = options.schema;
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) {
+    throw new RosterdError('ROSTERD_E_CONFIG', `database schema "${schema}" must be lower-case letters, digits and _`);
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    // COUNT(*) and bigserial come back as int8; every count we read fits in a JS number.
+    types: { getTypeParser: ((oid: number, format?: string) => (oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser },
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  pool.on('error', () => {
+    // An idle client lost its connection; the pool replaces it. Queries report their own errors.
+  });
+  try {
+    const client = await pool.connect();
+    try {
+      if (schema) await client.query(`create schema if not exists ${schema}`);
+    } finally {
+      client.release();
+    }
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw new RosterdError('ROSTERD_E_DATABASE', `cannot connect to PostgreSQL at ${redactUrl(url)}: ${(error as Error).message}`);
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    dialect: dialectSupportFor('postgres'),
+    description: redactUrl(url) + (schema ? ` (schema ${schema})` : ''),
+    close: () => db.destroy(),
+  };
+}
+
+/** Remove the password from a database URL before it is printed or logged. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+  }
+}

@@ -1,0 +1,137 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Kysely table types. Columns are snake_case; repositories map them to the model's RFC spelling. */
+
+export interface WorkspaceTable {
+  id: string;
+  name: string;
+  version: 'v1' | 'v2';
+  extension_urn: string;
+  /** JSON of WorkspacePolicy. */
+  policy: string;
+  revision: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AccountTable {
+  id: string;
+  /** Normalized (trimmed, lower-case) email: the person across workspaces. */
+  email: string;
+  created_at: string;
+}
+
+export interface MembershipTable {
+  id: string;
+  workspace_id: string;
+  account_id: string;
+  external_id: string | null;
+  user_name: string;
+  user_name_lower: string;
+  display_name: string | null;
+  given_name: string | null;
+  family_name: string | null;
+  formatted_name: string | null;
+  middle_name: string | null;
+  honorific_prefix: string | null;
+  honorific_suffix: string | null;
+  nick_name: string | null;
+  profile_url: string | null;
+  user_type: string | null;
+  title: string | null;
+  locale: string | null;
+  preferred_language: string | null;
+  timezone: string | null;
+  /** JSON arrays, stored exactly as sent. */
+  emails: string | null;
+  phone_numbers: string | null;
+  addresses: string | null;
+  roles: string | null;
+  employee_number: string | null;
+  department: string | null;
+  cost_center: string | null;
+  organization: string | null;
+  division: string | null;
+  manager_id: string | null;
+  manager_ref: string | null;
+  manager_display_name: string | null;
+  active: number;
+  role: string | null;
+  credit_limit: number | null;
+  seat_type: string | null;
+  owner: number;
+  last_source: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface GroupTable {
+  id: string;
+  workspace_id: string;
+  external_id: string | null;
+  /** As the IdP sent it: what SCIM filters and responses use. */
+  display_name: string;
+  display_name_lower: string;
+  /** What the vendor's app shows: the workspace's group prefix + displayName. */
+  app_name: string;
+  last_source: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface GroupMemberTable {
+  group_id: string;
+  membership_id: string;
+  workspace_id: string;
+  project_role: string | null;
+  created_at: string;
+}
+
+export interface ApiKeyTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  description: string | null;
+  /** Hex SHA-256 of the secret part; the key itself is never stored. */
+  hash: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface ProvisioningLogTable {
+  id: Generated<number>;
+  workspace_id: string;
+  actor: string;
+  operation: string;
+  target_kind: string;
+  target_id: string | null;
+  target_key: string | null;
+  before: string | null;
+  after: string | null;
+  result: 'applied' | 'refused' | 'skipped';
+  error_status: number | null;
+  error_detail: string | null;
+  request_id: string | null;
+  at: string;
+}
+
+export interface Database {
+  workspace: WorkspaceTable;
+  account: AccountTable;
+  membership: MembershipTable;
+  scim_group: GroupTable;
+  group_member: GroupMemberTable;
+  api_key: ApiKeyTable;
+  provisioning_log: ProvisioningLogTable;
+}
+
+export type MembershipRow = Selectable<MembershipTable>;
+export type NewMembershipRow = Insertable<MembershipTable>;
+export type MembershipUpdate = Updateable<MembershipTable>;
+export type GroupRow = Selectable<GroupTable>;
+export type WorkspaceRow = Selectable<WorkspaceTable>;
+export type ApiKeyRow = Selectable<ApiKeyTable>;
+export type ProvisioningLogRow = Selectable<ProvisioningLogTable>;

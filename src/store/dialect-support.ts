@@ -1,0 +1,73 @@
+import { PostgresAdapter, sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+
+/**
+ * The only file that knows which database runs. Everything dialect-specific (JSON array
+ * iteration, case-insensitive LIKE, error codes for constraint violations) is answered here.
+ */
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface DialectSupport {
+  readonly name: DialectName;
+  /** Rows of a JSON-array text column, each exposed as `<alias>.value` JSON; used by filters on multi-valued attributes. */
+  jsonArrayElements(column: Expression<unknown>, alias: string): RawBuilder<unknown>;
+  /** Text of a sub-attribute of one element produced by jsonArrayElements. */
+  jsonElementText(alias: string, subAttribute: string): RawBuilder<string | null>;
+  /** Case-insensitive LIKE (PostgreSQL's LIKE is case-sensitive, SQLite's is not for ASCII). */
+  likeInsensitive(left: Expression<unknown>, pattern: string): RawBuilder<SqlBool>;
+  /** Case-sensitive LIKE-style match, for caseExact attributes. */
+  likeSensitive(left: Expression<unknown>, pattern: string): RawBuilder<SqlBool>;
+  /** True when the error is a unique-constraint violation. */
+  isUniqueViolation(error: unknown): boolean;
+}
+
+const sqlite: DialectSupport = {
+  name: 'sqlite',
+  jsonArrayElements: (column, alias) => sql`json_each(${column}) as ${sql.raw(alias)}`,
+  jsonElementText: (alias, sub) => sql<string | null>`json_extract(${sql.ref(`${alias}.value`)}, ${'$.' + sub})`,
+  likeInsensitive: (left, pattern) => sql<SqlBool>`lower(${left}) like lower(${pattern}) escape '\\'`,
+  // GLOB is SQLite's case-sensitive matcher; translate the LIKE pattern's wildcards to it.
+  likeSensitive: (left, pattern) => sql<SqlBool>`${left} glob ${likeToGlob(pattern)}`,
+  isUniqueViolation: (error) => {
+    const code = (error as { code?: unknown })?.code;
+    return typeof code === 'string' && (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY');
+  },
+};
+
+const postgres: DialectSupport = {
+  name: 'postgres',
+  jsonArrayElements: (column, alias) =>
+    sql`jsonb_array_elements(case when jsonb_typeof(${column}::jsonb) = 'array' then ${column}::jsonb else '[]'::jsonb end) as ${sql.raw(alias)}(value)`,
+  jsonElementText: (alias, sub) => sql<string | null>`(${sql.ref(`${alias}.value`)} ->> ${sub})`,
+  likeInsensitive: (left, pattern) => sql<SqlBool>`${left} ilike ${pattern} escape '\\'`,
+  likeSensitive: (left, pattern) => sql<SqlBool>`${left} like ${pattern} escape '\\'`,
+  isUniqueViolation: (error) => (error as { code?: unknown })?.code === '23505',
+};
+
+/** Convert a LIKE pattern (% _ with backslash escapes) to a GLOB pattern. */
+export function likeToGlob(pattern: string): string {
+  let out = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i]!;
+    if (ch === '\\' && i + 1 < pattern.length) {
+      const next = pattern[++i]!;
+      out += next === '*' || next === '?' || next === '[' ? `[${next}]` : next;
+    } else if (ch === '%') out += '*';
+    else if (ch === '_') out += '?';
+    else if (ch === '*' || ch === '?' || ch === '[') out += `[${ch}]`;
+    else out += ch;
+  }
+  return out;
+}
+
+/** Escape a literal for use inside a LIKE pattern with `escape '\'`. */
+export function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (m) => `\\${m}`);
+}
+
+export function dialectSupportFor(name: DialectName): DialectSupport {
+  return name === 'sqlite' ? sqlite : postgres;
+}
+
+export function dialectOf(db: Kysely<any>): DialectSupport {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? postgres : sqlite;
+}

@@ -1,0 +1,106 @@
+import type { Expression, Kysely, SqlBool } from 'kysely';
+import type { Group, GroupMemberRef } from '../model/group.js';
+import type { Database, GroupRow } from './database.js';
+import type { ListPage } from './member-repository.js';
+
+type Db = Kysely<Database>;
+
+export function rowToGroup(row: GroupRow): Group {
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    externalId: row.external_id,
+    displayName: row.display_name,
+    appName: row.app_name,
+    lastSource: row.last_source,
+    version: Number(row.version),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export async function findGroupById(db: Db, workspaceId: string, id: string): Promise<Group | undefined> {
+  const row = await db.selectFrom('scim_group').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+  return row && rowToGroup(row);
+}
+
+export async function findGroupByDisplayName(db: Db, workspaceId: string, displayName: string): Promise<Group | undefined> {
+  const row = await db
+    .selectFrom('scim_group')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('display_name_lower', '=', displayName.toLowerCase())
+    .executeTakeFirst();
+  return row && rowToGroup(row);
+}
+
+export async function findGroupByExternalId(db: Db, workspaceId: string, externalId: string): Promise<Group | undefined> {
+  const row = await db
+    .selectFrom('scim_group')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('external_id', '=', externalId)
+    .executeTakeFirst();
+  return row && rowToGroup(row);
+}
+
+export async function listGroups(
+  db: Db,
+  workspaceId: string,
+  where: Expression<SqlBool> | undefined,
+  page: ListPage,
+): Promise<{ total: number; groups: Group[] }> {
+  let base = db.selectFrom('scim_group').where('scim_group.workspace_id', '=', workspaceId);
+  if (where) base = base.where(where);
+  const countRow = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const total = Number(countRow.n);
+  if (page.limit === 0 || page.offset >= total) return { total, groups: [] };
+  let query = base.selectAll('scim_group');
+  const direction = page.descending ? 'desc' : 'asc';
+  if (page.sortColumn) query = query.orderBy(page.sortColumn as 'scim_group.display_name', direction);
+  const rows = await query
+    .orderBy('scim_group.created_at', direction)
+    .orderBy('scim_group.id', direction)
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+  return { total, groups: rows.map(rowToGroup) };
+}
+
+/** Members of several groups at once (one query), each list in a stable order. */
+export async function membersOfGroups(db: Db, groupIds: readonly string[]): Promise<Map<string, GroupMemberRef[]>> {
+  const result = new Map<string, GroupMemberRef[]>(groupIds.map((id) => [id, []]));
+  if (groupIds.length === 0) return result;
+  const rows = await db
+    .selectFrom('group_member')
+    .innerJoin('membership', 'membership.id', 'group_member.membership_id')
+    .select(['group_member.group_id', 'membership.id', 'membership.user_name', 'membership.display_name'])
+    .where('group_member.group_id', 'in', groupIds)
+    .orderBy('group_member.group_id')
+    .orderBy('group_member.created_at')
+    .orderBy('membership.id')
+    .execute();
+  for (const row of rows) result.get(row.group_id)?.push({ value: row.id, display: row.display_name ?? row.user_name });
+  return result;
+}
+
+/** Groups of several members at once, for the User resource's read-only `groups` attribute. */
+export async function groupsOfMembers(db: Db, memberIds: readonly string[]): Promise<Map<string, { value: string; display: string }[]>> {
+  const result = new Map<string, { value: string; display: string }[]>(memberIds.map((id) => [id, []]));
+  if (memberIds.length === 0) return result;
+  const rows = await db
+    .selectFrom('group_member')
+    .innerJoin('scim_group', 'scim_group.id', 'group_member.group_id')
+    .select(['group_member.membership_id', 'scim_group.id', 'scim_group.display_name'])
+    .where('group_member.membership_id', 'in', memberIds)
+    .orderBy('scim_group.display_name')
+    .execute();
+  for (const row of rows) result.get(row.membership_id)?.push({ value: row.id, display: row.display_name });
+  return result;
+}
+
+/** The current member ids of one group: one query, so a 10,000-member PATCH is a set operation. */
+export async function memberIdsOfGroup(db: Db, groupId: string): Promise<Set<string>> {
+  const rows = await db.selectFrom('group_member').select('membership_id').where('group_id', '=', groupId).execute();
+  return new Set(rows.map((r) => r.membership_id));
+}

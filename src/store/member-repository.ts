@@ -1,0 +1,102 @@
+import type { Expression, Kysely, SqlBool } from 'kysely';
+import type { Member } from '../model/member.js';
+import type { Database } from './database.js';
+import { rowToMember } from './member-row.js';
+
+type Db = Kysely<Database>;
+
+export async function findMemberById(db: Db, workspaceId: string, id: string): Promise<Member | undefined> {
+  const row = await db.selectFrom('membership').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+  return row && rowToMember(row);
+}
+
+export async function findMemberByUserName(db: Db, workspaceId: string, userName: string): Promise<Member | undefined> {
+  const row = await db
+    .selectFrom('membership')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('user_name_lower', '=', userName.toLowerCase())
+    .executeTakeFirst();
+  return row && rowToMember(row);
+}
+
+export async function findMemberByExternalId(db: Db, workspaceId: string, externalId: string): Promise<Member | undefined> {
+  const row = await db
+    .selectFrom('membership')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('external_id', '=', externalId)
+    .executeTakeFirst();
+  return row && rowToMember(row);
+}
+
+export interface ListPage {
+  /** 0-based offset. */
+  offset: number;
+  limit: number;
+  /** A column of `membership` to sort by first; (created_at, id) always follows so the order is stable. */
+  sortColumn?: string;
+  descending?: boolean;
+}
+
+/** Members matching a compiled SCIM filter, paged in SQL with a stable order, plus the total. */
+export async function listMembers(
+  db: Db,
+  workspaceId: string,
+  where: Expression<SqlBool> | undefined,
+  page: ListPage,
+): Promise<{ total: number; members: Member[] }> {
+  let base = db.selectFrom('membership').where('membership.workspace_id', '=', workspaceId);
+  if (where) base = base.where(where);
+  const countRow = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const total = Number(countRow.n);
+  if (page.limit === 0 || page.offset >= total) return { total, members: [] };
+  let query = base.selectAll('membership');
+  const direction = page.descending ? 'desc' : 'asc';
+  if (page.sortColumn) query = query.orderBy(page.sortColumn as 'membership.user_name', direction);
+  const rows = await query
+    .orderBy('membership.created_at', direction)
+    .orderBy('membership.id', direction)
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+  return { total, members: rows.map(rowToMember) };
+}
+
+/** Active members per seat type: the fact the V1 capacity rule needs. */
+export async function countSeatsInUse(db: Db, workspaceId: string): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('membership')
+    .select(['seat_type', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('workspace_id', '=', workspaceId)
+    .where('active', '=', 1)
+    .where('seat_type', 'is not', null)
+    .groupBy('seat_type')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.seat_type as string, Number(r.n)]));
+}
+
+/** Which of these ids are members of the workspace (one query per chunk, never one per id). */
+export async function existingMemberIds(db: Db, workspaceId: string, ids: readonly string[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    const rows = await db
+      .selectFrom('membership')
+      .select(['id', 'user_name'])
+      .where('workspace_id', '=', workspaceId)
+      .where('id', 'in', chunk)
+      .execute();
+    for (const row of rows) found.set(row.id, row.user_name);
+  }
+  return found;
+}
+
+export async function setMemberOwner(db: Db, workspaceId: string, id: string, owner: boolean, now: string): Promise<void> {
+  await db
+    .updateTable('membership')
+    .set((eb) => ({ owner: owner ? 1 : 0, updated_at: now, version: eb('version', '+', 1), last_source: 'cli' }))
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .execute();
+}

@@ -1,0 +1,70 @@
+import type { Insertable, Kysely } from 'kysely';
+import type { Database, ProvisioningLogTable } from './database.js';
+
+type Db = Kysely<Database>;
+
+export interface LogEntry {
+  workspaceId: string;
+  actor: string;
+  operation: string;
+  targetKind: string;
+  targetId: string | null;
+  targetKey: string | null;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  result: 'applied' | 'refused' | 'skipped';
+  errorStatus: number | null;
+  errorDetail: string | null;
+  requestId: string | null;
+  at: string;
+}
+
+const toRow = (e: LogEntry): Insertable<ProvisioningLogTable> => ({
+  workspace_id: e.workspaceId,
+  actor: e.actor,
+  operation: e.operation,
+  target_kind: e.targetKind,
+  target_id: e.targetId,
+  target_key: e.targetKey,
+  before: e.before === null ? null : JSON.stringify(e.before),
+  after: e.after === null ? null : JSON.stringify(e.after),
+  result: e.result,
+  error_status: e.errorStatus,
+  error_detail: e.errorDetail,
+  request_id: e.requestId,
+  at: e.at,
+});
+
+/** Write log rows in chunks: a 10,000-member group PATCH is a handful of statements, not 10,000. */
+export async function appendLog(db: Db, entries: readonly LogEntry[]): Promise<void> {
+  for (let i = 0; i < entries.length; i += 400) {
+    await db.insertInto('provisioning_log').values(entries.slice(i, i + 400).map(toRow)).execute();
+  }
+}
+
+export interface LogQuery {
+  since?: string;
+  limit: number;
+}
+
+export async function readLog(db: Db, workspaceId: string, query: LogQuery): Promise<(LogEntry & { id: number })[]> {
+  let q = db.selectFrom('provisioning_log').selectAll().where('workspace_id', '=', workspaceId);
+  if (query.since) q = q.where('at', '>=', query.since);
+  const rows = await q.orderBy('id', 'desc').limit(query.limit).execute();
+  return rows.reverse().map((r) => ({
+    id: Number(r.id),
+    workspaceId: r.workspace_id,
+    actor: r.actor,
+    operation: r.operation,
+    targetKind: r.target_kind,
+    targetId: r.target_id,
+    targetKey: r.target_key,
+    before: r.before === null ? null : (JSON.parse(r.before) as Record<string, unknown>),
+    after: r.after === null ? null : (JSON.parse(r.after) as Record<string, unknown>),
+    result: r.result,
+    errorStatus: r.error_status === null ? null : Number(r.error_status),
+    errorDetail: r.error_detail,
+    requestId: r.request_id,
+    at: r.at,
+  }));
+}

@@ -1,0 +1,64 @@
+import type { Kysely } from 'kysely';
+import type { Workspace } from '../model/workspace.js';
+import { workspacePolicySchema } from '../model/workspace-policy.js';
+import type { Database, WorkspaceRow } from './database.js';
+
+type Db = Kysely<Database>;
+
+export function rowToWorkspace(row: WorkspaceRow): Workspace {
+  return {
+    id: row.id,
+    name: row.name,
+    version: row.version,
+    extensionUrn: row.extension_urn,
+    policy: workspacePolicySchema.parse(JSON.parse(row.policy)),
+    revision: Number(row.revision),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export async function findWorkspace(db: Db, id: string): Promise<Workspace | undefined> {
+  const row = await db.selectFrom('workspace').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && rowToWorkspace(row);
+}
+
+export async function listWorkspaces(db: Db): Promise<Workspace[]> {
+  const rows = await db.selectFrom('workspace').selectAll().orderBy('id').execute();
+  return rows.map(rowToWorkspace);
+}
+
+export async function insertWorkspace(db: Db, workspace: Workspace): Promise<void> {
+  await db
+    .insertInto('workspace')
+    .values({
+      id: workspace.id,
+      name: workspace.name,
+      version: workspace.version,
+      extension_urn: workspace.extensionUrn,
+      policy: JSON.stringify(workspace.policy),
+      revision: workspace.revision,
+      created_at: workspace.createdAt,
+      updated_at: workspace.updatedAt,
+    })
+    .execute();
+}
+
+export async function updateWorkspacePolicy(db: Db, id: string, policy: Workspace['policy'], now: string): Promise<void> {
+  await db.updateTable('workspace').set({ policy: JSON.stringify(policy), updated_at: now }).where('id', '=', id).execute();
+}
+
+/**
+ * Take the next store revision. Inside a transaction this is also the workspace's write lock on PostgreSQL
+ * (the row stays locked until commit), so capacity checks and their writes cannot interleave across instances.
+ */
+export async function bumpRevision(db: Db, id: string): Promise<number> {
+  const row = await db
+    .updateTable('workspace')
+    .set((eb) => ({ revision: eb('revision', '+', 1) }))
+    .where('id', '=', id)
+    .returning('revision')
+    .executeTakeFirst();
+  if (!row) throw new Error(`workspace ${id} vanished during a write`);
+  return Number(row.revision);
+}
