@@ -12,6 +12,8 @@ export interface Store {
   readonly dialect: DialectSupport;
   /** A printable description with credentials removed. */
   readonly description: string;
+  /** PostgreSQL schema the store lives in, when not the default search path. */
+  readonly schema?: string;
   close(): Promise<void>;
 }
 
@@ -47,8 +49,12 @@ function openSqlite(path: string): Store {
   return { db, dialect: dialectSupportFor('sqlite'), description: `sqlite:${path}`, close: () => db.destroy() };
 }
 
-async function openPostgres(url: string, options: CreateDbOptions): Promise<Store> {
-  const schema = options.schema;
+async function openPostgres(rawUrl: string, options: CreateDbOptions): Promise<Store> {
+  // `?schema=name` on the URL selects a schema (several rosterd installations, or test runs, on one database).
+  const parsedUrl = new URL(rawUrl);
+  const schema = options.schema ?? parsedUrl.searchParams.get('schema') ?? undefined;
+  parsedUrl.searchParams.delete('schema');
+  const url = parsedUrl.toString();
   if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) {
     throw new RosterdError('ROSTERD_E_CONFIG', `database schema "${schema}" must be lower-case letters, digits and _`);
   }
@@ -78,6 +84,7 @@ async function openPostgres(url: string, options: CreateDbOptions): Promise<Stor
     db,
     dialect: dialectSupportFor('postgres'),
     description: redactUrl(url) + (schema ? ` (schema ${schema})` : ''),
+    ...(schema ? { schema } : {}),
     close: () => db.destroy(),
   };
 }

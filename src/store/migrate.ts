@@ -1,18 +1,38 @@
-import { promises as fs } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { FileMigrationProvider, Migrator, type Kysely } from 'kysely';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import { RosterdError } from '../error/rosterd-error.js';
+import type { Store } from './create-db.js';
 
-/** The migrations folder next to src/, both in the source tree (tests) and in dist/ (built CLI). */
-const migrationFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** The migrations folder beside src/: ../../migrations from src/store, the same from dist/src/store. */
+const migrationFolder = path.resolve(here, '../../migrations');
+
+/**
+ * Kysely's FileMigrationProvider imports from inside node_modules, which a TypeScript test runner does not
+ * transform; importing from here works both for the sources (tests) and for the compiled dist/.
+ */
+const folderProvider: MigrationProvider = {
+  async getMigrations() {
+    const migrations: Record<string, Migration> = {};
+    const files = readdirSync(migrationFolder)
+      .filter((f) => /\.(js|ts)$/.test(f) && !f.endsWith('.d.ts'))
+      .sort();
+    for (const file of files) {
+      migrations[file.replace(/\.(js|ts)$/, '')] = (await import(pathToFileURL(path.join(migrationFolder, file)).href)) as Migration;
+    }
+    return migrations;
+  },
+};
 
 /** Run every pending migration; start-up calls this so a fresh database needs no manual step. */
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new FileMigrationProvider({ fs, path, migrationFolder }) });
+export async function migrateToLatest(store: Pick<Store, 'db' | 'schema'>): Promise<string[]> {
+  // Kysely looks for its bookkeeping tables in every schema; pin them to ours so two schemas never share them.
+  const migrator = new Migrator({ db: store.db, provider: folderProvider, ...(store.schema ? { migrationTableSchema: store.schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'before any migration ran';
     throw new RosterdError('ROSTERD_E_DATABASE', `migration ${failed} failed: ${(error as Error).message ?? String(error)}`);
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

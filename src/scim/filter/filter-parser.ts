@@ -72,14 +72,14 @@ export class FilterParser {
     if (token.kind === '(') {
       this.index++;
       const inner = this.parseOr();
-      this.expectKind(')', '")" to close the "(" at position ' + token.position);
+      this.expectKind(')', '")"', ` to close the "(" at position ${token.position}`);
       return inner;
     }
     if (this.isKeyword('not')) {
       this.index++;
       this.expectKind('(', '"(" after "not"');
       const inner = this.parseOr();
-      this.expectKind(')', `")" to close "not (" at position ${token.position}`);
+      this.expectKind(')', '")"', ` to close the "not (" at position ${token.position}`);
       return { op: 'not', expr: inner };
     }
     if (token.kind === 'word' && !RESERVED.has(token.text.toLowerCase())) {
@@ -128,7 +128,7 @@ export class FilterParser {
     this.insideValueFilter = true;
     const filter = this.parseOr();
     this.insideValueFilter = false;
-    this.expectKind(']', `"]" to close the "[" at position ${open.position}`);
+    this.expectKind(']', '"]"', ` to close the "[" at position ${open.position}`);
     const next = this.peek();
     if (next.kind === 'word' && next.text.startsWith('.')) {
       this.index++;
@@ -190,8 +190,8 @@ export class FilterParser {
     return token.kind === 'word' && token.text.toLowerCase() === keyword;
   }
 
-  private expectKind(kind: FilterToken['kind'], what: string): void {
-    if (this.peek().kind !== kind) throw this.expected(what);
+  private expectKind(kind: FilterToken['kind'], what: string, purpose = ''): void {
+    if (this.peek().kind !== kind) throw this.expected(what, purpose);
     this.index++;
   }
 
@@ -199,9 +199,10 @@ export class FilterParser {
     if (this.peek().kind !== 'end') throw this.expected(what);
   }
 
-  private expected(what: string) {
+  /** `filter: expected ")" at position 16 to close the "(" at position 0, got the end of the text`. */
+  private expected(what: string, purpose = '') {
     const token = this.peek();
-    return this.fail(`${this.label}: expected ${what} at position ${token.position}, got ${describe(token)}`);
+    return this.fail(`${this.label}: expected ${what} at position ${token.position}${purpose}, got ${describe(token)}`);
   }
 }
 

@@ -1,0 +1,41 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { describeIssues } from '../config/load-config.js';
+import { RosterdError } from '../error/rosterd-error.js';
+import { workspacePolicySchema } from '../model/workspace-policy.js';
+
+/** A workspace preset: the version, extension URN and policy one of the seed products needs. */
+export const presetSchema = z
+  .object({
+    description: z.string(),
+    version: z.enum(['v1', 'v2']),
+    extensionUrn: z.string().startsWith('urn:').optional(),
+    policy: workspacePolicySchema,
+  })
+  .strict();
+
+export type Preset = z.infer<typeof presetSchema>;
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** config/presets of the repository: two levels up from src/admin, three from the compiled dist/src/admin. */
+const PRESET_DIR = [path.resolve(here, '../../config/presets'), path.resolve(here, '../../../config/presets')].find(existsSync) ?? path.resolve(here, '../../config/presets');
+
+export function listPresets(): string[] {
+  return readdirSync(PRESET_DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.slice(0, -'.yaml'.length))
+    .sort();
+}
+
+export function loadPreset(name: string): Preset {
+  if (!/^[a-z0-9-]+$/.test(name) || !listPresets().includes(name)) {
+    throw new RosterdError('ROSTERD_E_PRESET', `unknown preset "${name}"; presets: ${listPresets().join(', ')}`);
+  }
+  const file = path.join(PRESET_DIR, `${name}.yaml`);
+  const parsed = presetSchema.safeParse(parseYaml(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new RosterdError('ROSTERD_E_PRESET', `preset ${name} (${file}): ${describeIssues(parsed.error.issues)}`);
+  return parsed.data;
+}

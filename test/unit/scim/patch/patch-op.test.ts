@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { PATCH_OP_SCHEMA, validatePatchRequest } from '../../../../src/scim/patch/patch-op.js';
+import { ScimError } from '../../../../src/scim/scim-error.js';
+
+const body = (operations: unknown, extra: Record<string, unknown> = {}) => ({ schemas: [PATCH_OP_SCHEMA], Operations: operations, ...extra });
+
+function refusal(input: unknown): ScimError {
+  try {
+    validatePatchRequest(input);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ScimError);
+    return error as ScimError;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('validatePatchRequest', () => {
+  it('returns the operations', () => {
+    expect(
+      validatePatchRequest(
+        body([
+          { op: 'replace', path: 'active', value: false },
+          { op: 'remove', path: 'members[value eq "x"]' },
+          { op: 'add', value: { nickName: 'Babs' } },
+        ]),
+      ),
+    ).toEqual([
+      { op: 'replace', path: 'active', value: false },
+      { op: 'remove', path: 'members[value eq "x"]' },
+      { op: 'add', value: { nickName: 'Babs' } },
+    ]);
+  });
+
+  it('reads structural keys case-insensitively', () => {
+    expect(validatePatchRequest({ Schemas: [PATCH_OP_SCHEMA.toUpperCase()], operations: [{ OP: 'add', Path: 'title', Value: 'x' }] })).toEqual([
+      { op: 'add', path: 'title', value: 'x' },
+    ]);
+  });
+
+  it('keeps an explicit null value and drops a null path', () => {
+    expect(validatePatchRequest(body([{ op: 'replace', path: null, value: null }]))).toEqual([{ op: 'replace', value: null }]);
+  });
+
+  it.each([
+    [null, 'invalidSyntax', 'PATCH body must be a JSON object'],
+    [{ Operations: [{ op: 'add', path: 'a', value: 1 }] }, 'invalidSyntax', '"schemas" must be an array containing'],
+    [{ schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], Operations: [] }, 'invalidSyntax', '"schemas" must be an array containing'],
+    [body(undefined), 'invalidSyntax', '"Operations" must be a non-empty array'],
+    [body([]), 'invalidSyntax', '"Operations" must be a non-empty array'],
+    [body(['add']), 'invalidSyntax', 'Operations[0] must be an object'],
+    [body([{ op: 'add', path: 'a', value: 1 }, { op: 'add', value: {} }, { op: 'merge', value: {} }]), 'invalidValue', 'Operations[2].op must be add, remove or replace, got "merge"'],
+    [body([{ op: 'Replace', value: {} }]), 'invalidValue', 'Operations[0].op must be add, remove or replace, got "Replace"'],
+    [body([{ path: 'a' }]), 'invalidValue', 'Operations[0].op must be add, remove or replace, got nothing'],
+    [body([{ op: 'add', path: 'title' }]), 'invalidValue', 'Operations[0]: "add" needs a "value"'],
+    [body([{ op: 'remove', path: 42 }]), 'invalidPath', 'Operations[0].path must be a non-empty string, got 42'],
+    [body([{ op: 'remove', path: ' ' }]), 'invalidPath', 'Operations[0].path must be a non-empty string'],
+  ])('refuses %j', (input, scimType, detail) => {
+    const error = refusal(input);
+    expect(error.status).toBe(400);
+    expect(error.scimType).toBe(scimType);
+    expect(error.detail).toContain(detail);
+  });
+});
