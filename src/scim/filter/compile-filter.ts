@@ -14,17 +14,18 @@ interface Operand {
   type: 'string' | 'boolean' | 'integer' | 'dateTime' | 'jsonBoolean';
   caseExact: boolean;
   lowerExpr?: Expression<unknown>;
+  /** LIKE differs per database (case folding, GLOB for case-sensitive SQLite). */
+  dialect: DialectSupport;
 }
 
 /** What a path names in the current scope: a scalar, or a collection filters must search with EXISTS. */
 type Target = { kind: 'scalar'; operand: Operand } | { kind: 'collection'; collection: Collection };
 
 interface Collection {
-  name: string;
   /** `exists (select 1 from … where <condition>)`. */
   exists(condition: RawBuilder<SqlBool> | undefined): RawBuilder<SqlBool>;
-  /** The operand a comparison on the collection itself (or the named sub-attribute) is about. */
-  element(subAttribute: string | undefined): Operand;
+  /** The operand a comparison on the collection itself (its "value") or on the named sub-attribute is about. */
+  element(): Operand;
   /** Resolves the relative paths of a value filter (`emails[type eq "work"]`). */
   scope: Scope;
   /** Whether the path named a sub-attribute, so `pr` tests it rather than any element. */
@@ -93,7 +94,7 @@ function compileCondition(node: PresentNode | CompareNode, scope: Scope): RawBui
   const target = scope(node.path);
   if (target.kind === 'scalar') return compareOperand(node, target.operand);
   const { collection } = target;
-  const element = collection.element(node.path.subAttribute);
+  const element = collection.element();
   if (node.op === 'pr') return collection.exists(collection.hasSubAttribute ? present(element) : undefined);
   if (node.value === null && (node.op === 'eq' || node.op === 'ne')) {
     const any = collection.exists(present(element));
@@ -140,7 +141,7 @@ function compareOperand(node: PresentNode | CompareNode, operand: Operand): RawB
 function substring(op: 'co' | 'sw' | 'ew', operand: Operand, value: string): RawBuilder<SqlBool> {
   const escaped = escapeLike(value);
   const pattern = op === 'co' ? `%${escaped}%` : op === 'sw' ? `${escaped}%` : `%${escaped}`;
-  return operand.caseExact ? dialectOf(operand).likeSensitive(operand.expr, pattern) : dialectOf(operand).likeInsensitive(operand.expr, pattern);
+  return operand.caseExact ? operand.dialect.likeSensitive(operand.expr, pattern) : operand.dialect.likeInsensitive(operand.expr, pattern);
 }
 
 function present(operand: Operand): RawBuilder<SqlBool> {
@@ -190,16 +191,6 @@ function describeType(operand: Operand): string {
   }
 }
 
-// The dialect travels with each operand so helpers stay free of module state.
-const dialects = new WeakMap<Operand, DialectSupport>();
-function dialectOf(operand: Operand): DialectSupport {
-  return dialects.get(operand)!;
-}
-function withDialect(operand: Operand, dialect: DialectSupport): Operand {
-  dialects.set(operand, dialect);
-  return operand;
-}
-
 function unknown(path: AttrPath): never {
   throw invalidFilter(`filter: unknown attribute or one that cannot be filtered: ${formatAttrPath(path)}`);
 }
@@ -207,24 +198,19 @@ function unknown(path: AttrPath): never {
 function topScope(catalog: FilterCatalog, dialect: DialectSupport): Scope {
   return (path) => {
     const resolved = catalog.resolve(path);
-    if (!resolved) {
-      // `name[givenName eq "x"]` is allowed on single-valued complex attributes (RFC 7644 §3.4.2.2).
-      return unknown(path);
-    }
+    if (!resolved) return unknown(path);
     switch (resolved.kind) {
       case 'column':
         return {
           kind: 'scalar',
-          operand: withDialect(
-            {
-              name: resolved.name,
-              expr: sql.ref(resolved.column),
-              type: resolved.type,
-              caseExact: resolved.caseExact,
-              ...(resolved.lowerColumn !== undefined ? { lowerExpr: sql.ref(resolved.lowerColumn) } : {}),
-            },
+          operand: {
+            name: resolved.name,
+            expr: sql.ref(resolved.column),
+            type: resolved.type,
+            caseExact: resolved.caseExact,
             dialect,
-          ),
+            ...(resolved.lowerColumn !== undefined ? { lowerExpr: sql.ref(resolved.lowerColumn) } : {}),
+          },
         };
       case 'jsonArray':
         return { kind: 'collection', collection: jsonArrayCollection(resolved, dialect) };
@@ -235,16 +221,15 @@ function topScope(catalog: FilterCatalog, dialect: DialectSupport): Scope {
 }
 
 function jsonArrayCollection(attribute: JsonArrayAttribute, dialect: DialectSupport): Collection {
+  const parent = attribute.name.split('.')[0]!;
   const operandFor = (sub: string): Operand => {
     const text = dialect.jsonElementText(JSON_ALIAS, sub);
     return attribute.subAttributes[sub] === 'boolean'
-      ? withDialect({ name: `${attribute.name.split('.')[0]}.${sub}`, expr: text, type: 'jsonBoolean', caseExact: false }, dialect)
+      ? { name: `${parent}.${sub}`, expr: text, type: 'jsonBoolean', caseExact: false, dialect }
       : // cast: SQLite's json_extract returns numbers for numeric JSON values.
-        withDialect({ name: `${attribute.name.split('.')[0]}.${sub}`, expr: sql`cast(${text} as text)`, type: 'string', caseExact: false }, dialect);
+        { name: `${parent}.${sub}`, expr: sql`cast(${text} as text)`, type: 'string', caseExact: false, dialect };
   };
-  const parent = attribute.name.split('.')[0]!;
   return {
-    name: attribute.name,
     hasSubAttribute: attribute.subAttribute !== undefined,
     exists: (condition) =>
       sql<SqlBool>`exists (select 1 from ${dialect.jsonArrayElements(sql.ref(attribute.column), JSON_ALIAS)}${condition ? sql` where ${condition}` : sql``})`,
@@ -258,10 +243,10 @@ function jsonArrayCollection(attribute: JsonArrayAttribute, dialect: DialectSupp
 }
 
 function memberCollection(attribute: GroupMembersAttribute, path: AttrPath, dialect: DialectSupport): Collection {
-  const member = withDialect({ name: `${attribute.name.split('.')[0]}.value`, expr: sql.ref(`${MEMBER_ALIAS}.${attribute.memberColumn}`), type: 'string', caseExact: true }, dialect);
   const parent = attribute.name.split('.')[0]!;
+  // Member ids are resource ids, which compare exactly.
+  const member: Operand = { name: `${parent}.value`, expr: sql.ref(`${MEMBER_ALIAS}.${attribute.memberColumn}`), type: 'string', caseExact: true, dialect };
   return {
-    name: attribute.name,
     hasSubAttribute: path.subAttribute !== undefined,
     exists: (condition) =>
       sql<SqlBool>`exists (select 1 from ${sql.table(attribute.table)} as ${sql.raw(MEMBER_ALIAS)} where ${sql.ref(`${MEMBER_ALIAS}.${attribute.foreignKey}`)} = ${sql.ref(attribute.ownerColumn)}${condition ? sql` and ${condition}` : sql``})`,

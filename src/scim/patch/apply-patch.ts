@@ -1,4 +1,4 @@
-import { formatAttrPath } from '../filter/filter-ast.js';
+import { formatAttrPath, type FilterNode } from '../filter/filter-ast.js';
 import { matchesFilter } from '../filter/evaluate-filter.js';
 import { parsePatchPath, type PatchPath } from '../filter/parse-path.js';
 import { invalidPath, invalidValue, mutability, noTarget } from '../scim-error.js';
@@ -142,8 +142,17 @@ function nextFiltered({ op, attribute, sub, current, value, where }: Change, pat
   const list = asList(current);
   const caseExact = (p: { attribute: string }) => findAttribute(attribute.subAttributes, p.attribute)?.caseExact ?? false;
   const matched = list.map((element) => isObject(element) && matchesFilter(path.filter!, element, { caseExact }));
-  // RFC 7644 §3.5.2.2 and §3.5.2.3: a filter that selects nothing is an error, not a silent no-op.
-  if (!matched.some(Boolean)) throw noTarget(`${where}: no value of ${attribute.name} matches the filter`);
+  if (!matched.some(Boolean)) {
+    // Entra adds `roles[primary eq "True"].value` (and `emails[type eq "work"].value`) to a user that has no such
+    // value yet: an add whose filter is plain equalities creates the element the filter describes.
+    const seed = op === 'add' ? elementOfFilter(attribute, path.filter!, where) : undefined;
+    // RFC 7644 §3.5.2.2 and §3.5.2.3: otherwise a filter that selects nothing is an error, not a silent no-op.
+    if (!seed) throw noTarget(`${where}: no value of ${attribute.name} matches the filter`);
+    const created = sub
+      ? withSub(seed, sub.name, canonicalSubValue(sub, value, `${where} ${attribute.name}.${sub.name}`))
+      : mergeComplex(attribute, seed, value, where);
+    return withSinglePrimary(attribute, list, [...list, created], where);
+  }
   if (op === 'remove' && !sub) return list.filter((_, i) => !matched[i]);
   let replacement: (element: JsonObject) => unknown;
   if (sub) {
@@ -157,6 +166,19 @@ function nextFiltered({ op, attribute, sub, current, value, where }: Change, pat
   }
   const result = list.map((element, i) => (matched[i] ? replacement(element as JsonObject) : element));
   return withSinglePrimary(attribute, list, result, where);
+}
+
+/** The element `type eq "work" and primary eq true` describes, or undefined when the filter is not only equalities. */
+function elementOfFilter(attribute: SchemaAttribute, filter: FilterNode, where: string): JsonObject | undefined {
+  if (filter.op === 'and') {
+    const left = elementOfFilter(attribute, filter.left, where);
+    const right = left && elementOfFilter(attribute, filter.right, where);
+    return right && { ...left, ...right };
+  }
+  if (filter.op !== 'eq' || filter.path.uri !== undefined || filter.path.subAttribute !== undefined) return undefined;
+  const sub = findAttribute(attribute.subAttributes, filter.path.attribute);
+  if (!sub || filter.value === null) return undefined;
+  return { [sub.name]: canonicalSubValue(sub, filter.value, `${where} ${attribute.name}.${sub.name}`) };
 }
 
 /** Set the sub-attributes a value names on a copy of `current`; a null sub-attribute is removed. */

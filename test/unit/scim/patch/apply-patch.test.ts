@@ -122,8 +122,15 @@ describe('applyPatch: add', () => {
     expect((next.emails as unknown[])[1]).toEqual({ value: 'babs@home.example.org', type: 'home', primary: false, display: 'Home' });
   });
 
-  it('answers noTarget when the filter selects nothing', () => {
-    const error = refusal(() => patch([{ op: 'add', path: 'emails[type eq "other"].value', value: 'x@y' }]));
+  it('creates the element an equality filter describes when nothing matches (Entra: add roles[primary eq "True"].value)', () => {
+    const next = patch([{ op: 'add', path: 'emails[type eq "other"].value', value: 'x@y' }]);
+    expect((next.emails as unknown[])[2]).toEqual({ type: 'other', value: 'x@y' });
+    const roles = patch([{ op: 'add', path: 'roles[primary eq true].value', value: 'Admin' }]);
+    expect(roles.roles).toEqual([{ primary: true, value: 'Admin' }]);
+  });
+
+  it('answers noTarget when a filter that is not only equalities selects nothing', () => {
+    const error = refusal(() => patch([{ op: 'add', path: 'emails[type co "oth"].value', value: 'x@y' }]));
     expect(error.scimType).toBe('noTarget');
   });
 

@@ -1,0 +1,195 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Servers under test run as child processes, so the load generator (this process) and the server each get
+ * one of the machine's two cores, and the server's memory is its own: peak RSS is read from /proc.
+ */
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** dist/bench → the repository root (where dist/ and migrations/ live). */
+export const repoRoot = path.resolve(here, '../..');
+
+export interface MemoryReading {
+  /** Resident set size now, in bytes. */
+  rss: number;
+  /** Peak resident set size since the process started (VmHWM), in bytes. */
+  hwm: number;
+}
+
+/** VmRSS and VmHWM of a live process; null once it has gone. */
+export function readMemory(pid: number): MemoryReading | null {
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return null;
+  }
+  const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+  return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+}
+
+export interface ChildServer {
+  readonly name: string;
+  readonly pid: number;
+  /** http://127.0.0.1:PORT */
+  readonly url: string;
+  /** The largest VmRSS sampled since the last `takeWindowPeak()`, in bytes. */
+  takeWindowPeak(): number;
+  /** VmHWM now: the lifetime peak. */
+  memory(): MemoryReading | null;
+  /** The last lines of its stderr, for reports when something went wrong. */
+  stderrTail(): string;
+  /** SIGTERM, then SIGKILL after `graceMs`. Resolves with the exit code (null when killed by a signal). */
+  stop(graceMs?: number): Promise<number | null>;
+}
+
+export interface SpawnServerOptions {
+  name: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  /** A stdout line that says it is ready; its first capture group is the URL. */
+  ready: RegExp;
+  timeoutMs?: number;
+  /** RSS sampling period. */
+  sampleMs?: number;
+  onExit?: () => void;
+}
+
+export async function spawnServer(options: SpawnServerOptions): Promise<ChildServer> {
+  const child = spawn(process.execPath, options.args, { cwd: repoRoot, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`${options.name}: could not start ${process.execPath} ${options.args.join(' ')}`);
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    stderr = (stderr + d).slice(-8_000);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${options.name}: not ready after ${options.timeoutMs ?? 30_000} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, options.timeoutMs ?? 30_000);
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      stdout = (stdout + d).slice(-8_000);
+      const match = options.ready.exec(stdout);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${options.name} exited with code ${code} before it was ready\nstdout: ${stdout}\nstderr: ${stderr}`));
+    });
+  });
+
+  let windowPeak = 0;
+  const sample = () => {
+    const reading = readMemory(pid);
+    if (reading && reading.rss > windowPeak) windowPeak = reading.rss;
+  };
+  sample();
+  const sampler = setInterval(sample, options.sampleMs ?? 100);
+  sampler.unref();
+  let stopped = false;
+  void exited.then(() => {
+    clearInterval(sampler);
+    if (!stopped) options.onExit?.();
+  });
+
+  return {
+    name: options.name,
+    pid,
+    url,
+    takeWindowPeak() {
+      sample();
+      const peak = windowPeak;
+      windowPeak = 0;
+      return peak;
+    },
+    memory: () => readMemory(pid),
+    stderrTail: () => stderr,
+    async stop(graceMs = 10_000) {
+      stopped = true;
+      clearInterval(sampler);
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+export interface GatewayOptions {
+  /** sqlite:<path> or postgres://… (with ?schema=…). */
+  database: string;
+  maxCount?: number;
+  /** Directory for `node --cpu-prof` output (BENCH_PROF=1). */
+  cpuProfileDir?: string;
+  onExit?: () => void;
+}
+
+export interface GatewayProcess extends ChildServer {
+  readonly configDir: string;
+}
+
+/** `node dist/src/cli/main.js start` with a temporary config: ephemeral port, quiet logs, no bootstrap. */
+export async function startGatewayProcess(options: GatewayOptions): Promise<GatewayProcess> {
+  const configDir = mkdtempSync(path.join(tmpdir(), 'rosterd-bench-config-'));
+  const configPath = path.join(configDir, 'rosterd.yaml');
+  const config = {
+    server: { host: '127.0.0.1', port: 0 },
+    database: options.database,
+    log: { level: 'warn', requests: false },
+    scim: { maxCount: options.maxCount ?? 1000 },
+    bootstrap: { workspace: null },
+  };
+  // YAML is a superset of JSON.
+  writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('ROSTERD_')) env[k] = v;
+  env.ROSTERD_CONFIG = configPath;
+  env.NODE_ENV = 'production';
+  const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
+  try {
+    const server = await spawnServer({
+      name: 'rosterd',
+      args: [...profile, path.join(repoRoot, 'dist/src/cli/main.js'), 'start'],
+      env,
+      ready: /rosterd is listening on (http:\/\/\S+)/,
+      ...(options.onExit ? { onExit: options.onExit } : {}),
+    });
+    return {
+      ...server,
+      configDir,
+      async stop(graceMs?: number) {
+        const code = await server.stop(graceMs);
+        rmSync(configDir, { recursive: true, force: true });
+        return code;
+      },
+    };
+  } catch (error) {
+    rmSync(configDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** The plain Fastify server of bench/ceiling-server.ts: this machine's HTTP ceiling. */
+export function startCeilingProcess(): Promise<ChildServer> {
+  return spawnServer({
+    name: 'ceiling',
+    args: [path.join(repoRoot, 'dist/bench/ceiling-server.js')],
+    env: { ...process.env, NODE_ENV: 'production' },
+    ready: /ceiling listening on (http:\/\/\S+)/,
+  });
+}
+
+export type { ChildProcess };

@@ -1,0 +1,42 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config/load-config.js';
+
+const file = (text: string) => {
+  const p = path.join(mkdtempSync(path.join(tmpdir(), 'rosterd-config-')), 'rosterd.yaml');
+  writeFileSync(p, text);
+  return p;
+};
+
+describe('loadConfig', () => {
+  it('needs no file: SQLite in ./data, port 8080, workspace demo on first start', () => {
+    const config = loadConfig({ env: {} });
+    expect(config.database).toBe('sqlite:./data/rosterd.db');
+    expect(config.server).toMatchObject({ host: '127.0.0.1', port: 8080 });
+    expect(config.bootstrap.workspace).toBe('demo');
+    expect(Object.isFrozen(config.server)).toBe(true);
+  });
+  it('reads the file named by ROSTERD_CONFIG', () => {
+    const config = loadConfig({ env: { ROSTERD_CONFIG: file('server:\n  port: 9090\ndatabase: postgres://x@h/db\n') } });
+    expect(config.server.port).toBe(9090);
+    expect(config.database).toBe('postgres://x@h/db');
+  });
+  it('names an unknown key', () => {
+    expect(() => loadConfig({ path: file('server:\n  prot: 1\n'), env: {} })).toThrow(/server\.prot: unknown key/);
+  });
+  it('names a wrong value', () => {
+    expect(() => loadConfig({ path: file('server:\n  port: "eighty"\n'), env: {} })).toThrow(/server\.port:/);
+    expect(() => loadConfig({ path: file('database: mysql://x\n'), env: {} })).toThrow(/database: must be sqlite:<path> or a postgres:\/\/ URL/);
+  });
+  it('says when the file is missing or not YAML', () => {
+    expect(() => loadConfig({ path: '/nonexistent/rosterd.yaml', env: {} })).toThrow(/cannot read config file .*ENOENT/);
+    expect(() => loadConfig({ path: file('server: [1, 2\n'), env: {} })).toThrow(/not valid YAML/);
+  });
+  it('lets the environment override the database and port', () => {
+    const config = loadConfig({ env: { ROSTERD_DATABASE: 'sqlite:/tmp/x.db', ROSTERD_PORT: '0' } });
+    expect(config.database).toBe('sqlite:/tmp/x.db');
+    expect(config.server.port).toBe(0);
+  });
+});
