@@ -23,7 +23,6 @@ import { applyMemberOps, splitMemberOps } from '../group-member-ops.js';
 import { groupFromScim, groupToScim, type GroupInput } from '../group-mapper.js';
 import { parseListRequest, type ListRequest } from '../list-request.js';
 import { applyPatch } from '../patch/apply-patch.js';
-import { validatePatchRequest } from '../patch/patch-op.js';
 import { project, wantsAttribute } from '../projection.js';
 import { scimContext, type ScimContext } from '../scim-context.js';
 import { SCIM_CONTENT_TYPE } from '../scim-error-handler.js';
@@ -31,6 +30,7 @@ import { invalidSyntax, invalidValue, notFound, uniqueness } from '../scim-error
 import { GROUP_SCHEMAS } from '../schema/workspace-schemas.js';
 import { URN } from '../scim-urn.js';
 import { listResponse } from './list-response.js';
+import { patchOperations } from './patch-request.js';
 
 type IdParams = { Params: { id: string } };
 type Projection = Pick<ListRequest, 'attributes' | 'excludedAttributes'>;
@@ -173,7 +173,7 @@ export async function groupRoutes(app: FastifyInstance): Promise<void> {
   app.patch<IdParams>('/Groups/:id', async (request, reply) => {
     const ctx = scimContext(request);
     const { body, query } = normalized(request);
-    const ops = validatePatchRequest(bodyObject(body));
+    const ops = patchOperations(request.body, bodyObject(body));
     const { memberOps, otherOps } = splitMemberOps(ops);
     await writeGroup(ctx, 'group.patch', request.params.id, request.headers['if-match'], (current, currentMembers) => {
       let fields: GroupFields | null = null;

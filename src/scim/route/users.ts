@@ -12,7 +12,6 @@ import { parseFilter } from '../filter/parse-filter.js';
 import { userFilterCatalog } from '../filter/user-filter-catalog.js';
 import { parseListRequest, type ListRequest } from '../list-request.js';
 import { applyPatch } from '../patch/apply-patch.js';
-import { validatePatchRequest } from '../patch/patch-op.js';
 import { project, wantsAttribute } from '../projection.js';
 import { scimContext, type ScimContext } from '../scim-context.js';
 import { SCIM_CONTENT_TYPE } from '../scim-error-handler.js';
@@ -21,6 +20,7 @@ import { userSchemasOf } from '../schema/workspace-schemas.js';
 import { URN } from '../scim-urn.js';
 import { memberFieldsFromScim, memberToScim, withWorkspaceDefaults } from '../user-mapper.js';
 import { listResponse } from './list-response.js';
+import { patchOperations } from './patch-request.js';
 
 type IdParams = { Params: { id: string } };
 
@@ -149,7 +149,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
   app.patch<IdParams>('/Users/:id', async (request, reply) => {
     const ctx = scimContext(request);
     const id = request.params.id;
-    const ops = validatePatchRequest(bodyObject(normalized(request).body));
+    const ops = patchOperations(request.body, bodyObject(normalized(request).body));
     await writeThroughPolicy(ctx.store, ctx.workspace.id, writeCtx(ctx), failure('member.patch', id, null), async (trx, workspace) => {
       const current = await loadForWrite(trx, ctx, id, request.headers['if-match']);
       const representation = memberToScim(current, workspace, { baseUrl: ctx.baseUrl });

@@ -1,0 +1,24 @@
+import { getCi, isObject } from '../ci-object.js';
+import { PATCH_OP_SCHEMA, validatePatchRequest, type PatchOp } from '../patch/patch-op.js';
+import { invalidSyntax } from '../scim-error.js';
+
+const operationsOf = (body: unknown): unknown => (isObject(body) ? getCi(body, 'Operations') : undefined);
+
+/**
+ * The operations of a PATCH after the dialect normalisers ran. Normalising can drop every operation (Okta's
+ * password sync: rosterd stores no passwords), which leaves a request with nothing to do, not a malformed one:
+ * that gives an empty list here, and the route answers as for any PATCH that changed nothing. A client that
+ * really sends no operations is still refused by the core.
+ */
+export function patchOperations(raw: unknown, normalized: unknown): PatchOp[] {
+  const sent = operationsOf(raw);
+  const kept = operationsOf(normalized);
+  if (Array.isArray(sent) && sent.length > 0 && Array.isArray(kept) && kept.length === 0) {
+    const schemas = isObject(normalized) ? getCi(normalized, 'schemas') : undefined;
+    if (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === PATCH_OP_SCHEMA.toLowerCase())) {
+      throw invalidSyntax(`PATCH body: "schemas" must be an array containing "${PATCH_OP_SCHEMA}"`);
+    }
+    return [];
+  }
+  return validatePatchRequest(normalized);
+}
