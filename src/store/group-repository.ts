@@ -52,18 +52,18 @@ export async function listGroups(
 ): Promise<{ total: number; groups: Group[] }> {
   let base = db.selectFrom('scim_group').where('scim_group.workspace_id', '=', workspaceId);
   if (where) base = base.where(where);
-  const countRow = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  const total = Number(countRow.n);
-  if (page.limit === 0 || page.offset >= total) return { total, groups: [] };
-  let query = base.selectAll('scim_group');
   const direction = page.descending ? 'desc' : 'asc';
-  if (page.sortColumn) query = query.orderBy(page.sortColumn as 'scim_group.display_name', direction);
-  const rows = await query
-    .orderBy('scim_group.created_at', direction)
-    .orderBy('scim_group.id', direction)
-    .limit(page.limit)
-    .offset(page.offset)
-    .execute();
+  let query = base.selectAll('scim_group');
+  if (page.sortColumn) query = query.orderBy(page.sortColumn as 'scim_group.id', direction);
+  const rows =
+    page.limit === 0
+      ? []
+      : await query.orderBy('scim_group.created_at', direction).orderBy('scim_group.id', direction).limit(page.limit).offset(page.offset).execute();
+  // A short first page already tells the total (the common case: an IdP looking up one user), so skip COUNT.
+  const total =
+    page.offset === 0 && rows.length < page.limit
+      ? rows.length
+      : Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   return { total, groups: rows.map(rowToGroup) };
 }
 

@@ -48,18 +48,18 @@ export async function listMembers(
 ): Promise<{ total: number; members: Member[] }> {
   let base = db.selectFrom('membership').where('membership.workspace_id', '=', workspaceId);
   if (where) base = base.where(where);
-  const countRow = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  const total = Number(countRow.n);
-  if (page.limit === 0 || page.offset >= total) return { total, members: [] };
-  let query = base.selectAll('membership');
   const direction = page.descending ? 'desc' : 'asc';
-  if (page.sortColumn) query = query.orderBy(page.sortColumn as 'membership.user_name', direction);
-  const rows = await query
-    .orderBy('membership.created_at', direction)
-    .orderBy('membership.id', direction)
-    .limit(page.limit)
-    .offset(page.offset)
-    .execute();
+  let query = base.selectAll('membership');
+  if (page.sortColumn) query = query.orderBy(page.sortColumn as 'membership.id', direction);
+  const rows =
+    page.limit === 0
+      ? []
+      : await query.orderBy('membership.created_at', direction).orderBy('membership.id', direction).limit(page.limit).offset(page.offset).execute();
+  // A short first page already tells the total (the common case: an IdP looking up one user), so skip COUNT.
+  const total =
+    page.offset === 0 && rows.length < page.limit
+      ? rows.length
+      : Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   return { total, members: rows.map(rowToMember) };
 }
 

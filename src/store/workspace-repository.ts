@@ -5,13 +5,29 @@ import type { Database, WorkspaceRow } from './database.js';
 
 type Db = Kysely<Database>;
 
+/**
+ * Every SCIM request reads its workspace; the policy JSON rarely changes, so its validated form is kept by
+ * text. Entries are small and a gateway serves a bounded number of distinct policies.
+ */
+const parsedPolicies = new Map<string, Workspace['policy']>();
+
+function parsePolicy(text: string): Workspace['policy'] {
+  let policy = parsedPolicies.get(text);
+  if (!policy) {
+    policy = Object.freeze(workspacePolicySchema.parse(JSON.parse(text))) as Workspace['policy'];
+    if (parsedPolicies.size > 10_000) parsedPolicies.clear();
+    parsedPolicies.set(text, policy);
+  }
+  return policy;
+}
+
 export function rowToWorkspace(row: WorkspaceRow): Workspace {
   return {
     id: row.id,
     name: row.name,
     version: row.version,
     extensionUrn: row.extension_urn,
-    policy: workspacePolicySchema.parse(JSON.parse(row.policy)),
+    policy: parsePolicy(row.policy),
     revision: Number(row.revision),
     createdAt: row.created_at,
     updatedAt: row.updated_at,

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorkspace } from '../../../src/admin/create-workspace.js';
+import { emptyMemberFields, type MemberFields } from '../../../src/model/member.js';
+import { memberChange, memberRemoval } from '../../../src/reconcile/member-change.js';
+import { PolicyRefused } from '../../../src/reconcile/policy-refused.js';
+import { ApplyError } from '../../../src/reconcile/apply-error.js';
+import { writeThroughPolicy } from '../../../src/reconcile/write-through-policy.js';
+import { findMemberById, findMemberByUserName } from '../../../src/store/member-repository.js';
+import { readLog } from '../../../src/store/provisioning-log-repository.js';
+import { findWorkspace } from '../../../src/store/workspace-repository.js';
+import { DIALECTS, openTestStore, type TestStore } from '../../support/test-store.js';
+
+const ctx = { actor: 'key:test', requestId: 'r1', now: () => new Date().toISOString() };
+const failure = { operation: 'member.create', targetKind: 'member', targetId: null, targetKey: null };
+const fields = (userName: string, extra: Partial<MemberFields> = {}): MemberFields => ({
+  ...emptyMemberFields(userName),
+  emails: [{ value: userName, primary: true }],
+  seatType: 'builder',
+  ...extra,
+});
+
+describe.each(DIALECTS)('the one write path on %s', (dialect) => {
+  let db: TestStore;
+
+  beforeAll(async () => {
+    db = await openTestStore(dialect);
+    await createWorkspace(db.store.db, { id: 'v1', version: 'v1', policy: { seats: { builder: 2 } }, now: ctx.now() });
+  });
+  afterAll(() => db.cleanup());
+
+  const create = (...members: MemberFields[]) =>
+    writeThroughPolicy(db.store, 'v1', ctx, failure, async (_trx, workspace) => ({ changes: members.map((m) => memberChange(workspace, null, m)), value: null }));
+
+  it('applies a plan, bumps the workspace revision and logs every change with its fields', async () => {
+    const before = (await findWorkspace(db.store.db, 'v1'))!.revision;
+    const outcome = await create(fields('a@x.com'));
+    expect(outcome.results.map((r) => r.status)).toEqual(['applied']);
+    expect(outcome.plan.basis).toBe(before);
+    expect((await findWorkspace(db.store.db, 'v1'))!.revision).toBe(before + 1);
+    const [entry] = (await readLog(db.store.db, 'v1', { limit: 10 })).filter((e) => e.operation === 'member.create');
+    expect(entry).toMatchObject({ actor: 'key:test', result: 'applied', targetKey: 'a@x.com', requestId: 'r1' });
+    expect(entry!.after).toMatchObject({ userName: 'a@x.com', seatType: 'builder' });
+  });
+
+  it('refuses a whole plan when one change breaks the policy, writes nothing and logs the refusal', async () => {
+    await expect(create(fields('b@x.com'), fields('c@x.com'))).rejects.toBeInstanceOf(PolicyRefused);
+    expect(await findMemberByUserName(db.store.db, 'v1', 'b@x.com')).toBeUndefined();
+    const refused = (await readLog(db.store.db, 'v1', { limit: 50 })).filter((e) => e.result === 'refused');
+    expect(refused.at(-1)).toMatchObject({ errorStatus: 400, targetKey: 'c@x.com' });
+    expect(refused.at(-1)!.errorDetail).toMatch(/no builder seats left/);
+  });
+
+  it('rolls back everything when the database refuses a change half-way', async () => {
+    const outcome = writeThroughPolicy(db.store, 'v1', ctx, failure, async (_trx, workspace) => ({
+      changes: [memberChange(workspace, null, fields('d@x.com', { seatType: 'pro' })), memberChange(workspace, null, fields('A@X.COM', { seatType: 'pro' }))],
+      value: null,
+    }));
+    await expect(outcome).rejects.toBeInstanceOf(ApplyError);
+    expect(await findMemberByUserName(db.store.db, 'v1', 'd@x.com')).toBeUndefined();
+  });
+
+  it('removing a membership keeps the account; adding the person again gives a new membership id', async () => {
+    const first = (await findMemberByUserName(db.store.db, 'v1', 'a@x.com'))!;
+    await writeThroughPolicy(db.store, 'v1', ctx, { ...failure, operation: 'member.remove' }, async () => ({ changes: [memberRemoval(first, 'test')], value: null }));
+    expect(await findMemberById(db.store.db, 'v1', first.id)).toBeUndefined();
+    const account = await db.store.db.selectFrom('account').selectAll().where('id', '=', first.accountId).executeTakeFirst();
+    expect(account?.email).toBe('a@x.com');
+    await create(fields('a@x.com'));
+    const again = (await findMemberByUserName(db.store.db, 'v1', 'a@x.com'))!;
+    expect(again.id).not.toBe(first.id);
+    expect(again.accountId).toBe(first.accountId);
+  });
+});
