@@ -7,8 +7,7 @@ import { isV2Role } from './workspace-role.js';
  * already a workspace role passes through; anything else is returned as is so the policy can
  * refuse it with a message that names it.
  */
-export function mapRoleValue(raw: string, policy: WorkspacePolicy): string {
-  const map = policy.roleValueMap;
+export function mapRoleValue(raw: string, map: Readonly<Record<string, string>>): string {
   if (Object.hasOwn(map, raw)) return map[raw]!;
   const lower = raw.toLowerCase();
   for (const [key, role] of Object.entries(map)) if (key.toLowerCase() === lower) return role;
@@ -29,14 +28,14 @@ export function roleFromRoles(roles: unknown[] | null, policy: WorkspacePolicy):
   if (values.length === 0) return { role: null };
   const primary = values.filter((r) => r.primary === true);
   if (primary.length > 1) return { refusal: 'roles has more than one entry marked primary; mark exactly one role as primary' };
-  if (primary.length === 1) return { role: mapRoleValue(primary[0]!.value, policy) };
-  if (values.length === 1) return { role: mapRoleValue(values[0]!.value, policy) };
+  if (primary.length === 1) return { role: mapRoleValue(primary[0]!.value, policy.roleValueMap) };
+  if (values.length === 1) return { role: mapRoleValue(values[0]!.value, policy.roleValueMap) };
   if (!policy.roleSource.multiple) {
     return {
       refusal: `roles has ${values.length} entries and none is primary; send one role (SingleAppRoleAssignment), mark one primary, or set roleSource.multiple: true on the workspace`,
     };
   }
-  const mapped = values.map((r) => mapRoleValue(r.value, policy));
+  const mapped = values.map((r) => mapRoleValue(r.value, policy.roleValueMap));
   const best = policy.rolePrecedence.find((role) => mapped.includes(role));
   return { role: best ?? mapped[0]! };
 }

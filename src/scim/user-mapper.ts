@@ -111,7 +111,7 @@ export function memberFieldsFromScim(body: JsonObject, workspace: Workspace): Me
   const policy = workspace.policy;
   if (policy.roleSource.kind === 'extension') {
     const role = versionedText(workspace, 'v2', workspaceAttribute(body, extension, policy.roleSource.attribute), policy.roleSource.attribute);
-    fields.role = role === null ? null : mapRoleValue(role, policy);
+    fields.role = role === null ? null : mapRoleValue(role, policy.roleValueMap);
   } else {
     const resolved = roleFromRoles(fields.roles, policy);
     if ('refusal' in resolved) throw invalidValue(resolved.refusal);

@@ -1,0 +1,16 @@
+import { RosterdError } from '../error/rosterd-error.js';
+
+/**
+ * A connector failure a person can act on: it names the connector and what to check
+ * ("entra connector for workspace acme: the client secret was rejected (AADSTS7000215); check clientSecret").
+ */
+export class ConnectorError extends RosterdError {
+  constructor(
+    readonly connector: string,
+    readonly reason: 'credentials' | 'permissions' | 'not_found' | 'throttled' | 'unavailable' | 'config',
+    message: string,
+  ) {
+    super('ROSTERD_E_CONNECTOR', `${connector}: ${message}`);
+    this.name = 'ConnectorError';
+  }
+}

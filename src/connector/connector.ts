@@ -1,0 +1,67 @@
+import type { z } from 'zod';
+import type { RemovedMember, SnapshotMember } from './snapshot-member.js';
+
+/**
+ * The contract every pull connector meets. A connector only reads from its IdP; it never imports src/store.
+ * Reads stream (async iterables), so a 1,000,000-member directory is never held in memory at once.
+ */
+export interface Snapshot {
+  /** Every assigned member, page by page. Iterate once. */
+  members: AsyncIterable<SnapshotMember>;
+  /**
+   * Known after iteration: true only if every page was read. An error that stops paging leaves it false, and
+   * the reconciler then never treats the missing members as gone.
+   */
+  readonly complete: boolean;
+  /** Why the snapshot is incomplete, for the plan's warnings. */
+  readonly problems: readonly string[];
+  /** Opaque cursor for the next fetchChanges (Entra delta link, Okta System Log next link), when supported. */
+  readonly cursor: string | null;
+}
+
+export interface ChangeSet {
+  /** Members whose assignment or profile changed since the cursor, and members that went away. */
+  changes: AsyncIterable<SnapshotMember | RemovedMember>;
+  readonly complete: boolean;
+  readonly problems: readonly string[];
+  /** Where the next incremental read starts; null when the IdP said to start over (Entra 410 / syncStateNotFound). */
+  readonly cursor: string | null;
+  /** True when the cursor was no longer valid and a full snapshot is needed. */
+  readonly resyncRequired: boolean;
+}
+
+export interface ConnectionCheck {
+  /** One line like "Entra ID tenant contoso: app Base44 SCIM, 3 app roles, first page: 100 assignments". */
+  summary: string;
+  /** Up to a page of members as the connector sees them. */
+  sample: SnapshotMember[];
+}
+
+export interface ConnectorLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface ConnectorDeps {
+  log: ConnectorLogger;
+  clock: () => Date;
+}
+
+export interface Connector {
+  readonly kind: string;
+  fetchSnapshot(): Promise<Snapshot>;
+  /** Incremental read from a cursor; connectors without one return resyncRequired. */
+  fetchChanges(cursor: string): Promise<ChangeSet>;
+  /** One member for provisioning on demand; null when the person is not assigned. */
+  fetchOne(externalId: string): Promise<SnapshotMember | null>;
+  /** Read one page and describe it, like the IdPs' own "Test Connection". */
+  testConnection(): Promise<ConnectionCheck>;
+}
+
+export interface ConnectorDefinition<Config> {
+  kind: 'entra' | 'okta';
+  configSchema: z.ZodType<Config>;
+  create(config: Config, deps: ConnectorDeps): Connector;
+}
