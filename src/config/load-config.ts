@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { RosterdError } from '../error/rosterd-error.js';
 import { configSchema, type Config } from './config-schema.js';
+import { expandEnv } from './expand-env.js';
 
 export interface LoadOptions {
   /** --config; falls back to ROSTERD_CONFIG; without either the defaults apply. */
@@ -60,7 +61,8 @@ export function loadConfig(options: LoadOptions = {}): Readonly<Config> {
     }
     if (typeof raw !== 'object' || Array.isArray(raw)) throw new RosterdError('ROSTERD_E_CONFIG', `config file ${path} must be a YAML mapping`);
   }
-  const parsed = configSchema.safeParse(applyEnv(raw as Record<string, unknown>, env));
+  const expanded = expandEnv(raw, env) as Record<string, unknown>;
+  const parsed = configSchema.safeParse(applyEnv(expanded, env));
   if (!parsed.success) {
     throw new RosterdError('ROSTERD_E_CONFIG', `${path ? `config file ${path}` : 'configuration'}: ${describeIssues(parsed.error.issues)}`);
   }

@@ -39,4 +39,9 @@ describe('loadConfig', () => {
     expect(config.database).toBe('sqlite:/tmp/x.db');
     expect(config.server.port).toBe(0);
   });
+  it('fills ${VAR} from the environment and names a missing one', () => {
+    const path = file('database: postgres://rosterd:${DB_PASSWORD}@db/rosterd\n');
+    expect(loadConfig({ path, env: { DB_PASSWORD: 's3cret' } }).database).toBe('postgres://rosterd:s3cret@db/rosterd');
+    expect(() => loadConfig({ path, env: {} })).toThrow(/database: environment variable DB_PASSWORD is not set/);
+  });
 });
