@@ -28,7 +28,8 @@ function integer(value: unknown, name: string): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const n = typeof value === 'number' ? value : Number(String(value).trim());
   if (!Number.isInteger(n)) throw invalidValue(`${name} must be an integer, got ${JSON.stringify(value)}`);
-  return n;
+  // A page past every result is an empty page, not a database error: keep huge values within what SQL can bind.
+  return Math.max(-Number.MAX_SAFE_INTEGER, Math.min(n, Number.MAX_SAFE_INTEGER));
 }
 
 /** From a query string (GET) or a SearchRequest body (POST /.search); both have the same names. */

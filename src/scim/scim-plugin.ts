@@ -7,7 +7,7 @@ import { discoveryRoutes } from './route/discovery.js';
 import { groupRoutes } from './route/groups.js';
 import { userRoutes } from './route/users.js';
 import { scimErrorHandler, SCIM_CONTENT_TYPE } from './scim-error-handler.js';
-import { notFound } from './scim-error.js';
+import { invalidValue, notFound } from './scim-error.js';
 
 export interface ScimPluginOptions {
   store: Store;
@@ -27,6 +27,14 @@ const TOUCH_INTERVAL_MS = 60_000;
 function originOf(request: FastifyRequest, publicUrl: string | undefined): string {
   if (publicUrl) return publicUrl.replace(/\/+$/, '');
   return `${request.protocol}://${request.host}`;
+}
+
+/** PostgreSQL text cannot hold U+0000: a NUL anywhere in a request is refused up front instead of failing in SQL as a 500. */
+function containsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(containsNul);
+  if (typeof value === 'object' && value !== null) return Object.entries(value).some(([key, inner]) => key.includes('\u0000') || containsNul(inner));
+  return false;
 }
 
 /** One SCIM 2.0 service at one base path: authentication, the resources, discovery, and SCIM-shaped errors. */
@@ -56,6 +64,12 @@ export async function scimPlugin(app: FastifyInstance, options: ScimPluginOption
       limits: options.limits,
       now,
     };
+  });
+
+  app.addHook('preHandler', async (request) => {
+    if (containsNul(request.params) || containsNul(request.query) || containsNul(request.body)) {
+      throw invalidValue('the request contains a NUL character (\\u0000), which rosterd cannot store or search for; remove it from the value');
+    }
   });
 
   // Every successful body is SCIM JSON, even where a handler returned a plain object.

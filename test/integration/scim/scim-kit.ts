@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../../src/store/database.js';
 import { USER_SCHEMA, type scimClient } from '../../support/test-gateway.js';
 
 /** Shared bits of the SCIM integration suites: request bodies, fixture loading and sequence replay. */
@@ -126,4 +129,82 @@ export async function replay(scim: Scim, steps: SequenceStep[], vars: Record<str
     if (response.status !== step.expectStatus) break;
   }
   return { replayed, vars };
+}
+
+/**
+ * Insert members straight into the store (account + membership rows, in multi-row chunks): a fast way to have
+ * thousands of Users for a group test. The rows look like what apply.ts writes for a V2 viewer.
+ */
+export async function seedMembers(
+  db: Kysely<Database>,
+  workspaceId: string,
+  count: number,
+  prefix: string,
+): Promise<string[]> {
+  const now = new Date().toISOString();
+  const ids: string[] = [];
+  const CHUNK = 500;
+  for (let start = 0; start < count; start += CHUNK) {
+    const rows = Array.from({ length: Math.min(CHUNK, count - start) }, (_, i) => {
+      const userName = `${prefix}-${String(start + i).padStart(6, '0')}@bulk.example`;
+      return { id: randomUUID(), accountId: randomUUID(), userName };
+    });
+    await db.insertInto('account').values(rows.map((r) => ({ id: r.accountId, email: r.userName, created_at: now }))).execute();
+    await db
+      .insertInto('membership')
+      .values(
+        rows.map((r) => ({
+          id: r.id,
+          workspace_id: workspaceId,
+          account_id: r.accountId,
+          user_name: r.userName,
+          user_name_lower: r.userName,
+          emails: JSON.stringify([{ value: r.userName, type: 'work', primary: true }]),
+          active: 1,
+          role: 'viewer',
+          owner: 0,
+          last_source: 'test',
+          version: 1,
+          created_at: now,
+          updated_at: now,
+        })),
+      )
+      .execute();
+    ids.push(...rows.map((r) => r.id));
+  }
+  return ids;
+}
+
+const UUIDS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+const isUuid = (text: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text);
+
+/**
+ * Send a one-behaviour fixture to a real server after creating what it refers to: every captured id becomes a
+ * User of the workspace (members, managers, the PATCH/PUT target), except the id of a /Groups/{id} path, which
+ * becomes a Group (holding those Users when the request removes members). Captured ids are then swapped for
+ * the ids this server gave out. An id that is not a UUID (Okta's 010101…) is left alone: it must be a 404.
+ */
+export async function sendBehaviourFixture(scim: Scim, fixture: Fixture): Promise<{ response: ScimResponse; ids: Record<string, string> }> {
+  const target = /^\/(Users|Groups)\/([^/?]+)/.exec(fixture.path);
+  const groupId = target?.[1] === 'Groups' ? target[2] : undefined;
+  const captured = [...new Set(JSON.stringify({ path: fixture.path, body: fixture.body }).match(UUIDS) ?? [])];
+  const ids: Record<string, string> = {};
+  for (const id of captured) {
+    if (id === groupId) continue;
+    const created = await scim.post('/Users', userBody(`fx-${id.slice(0, 8)}@fixture.example`, { displayName: `Fixture ${id.slice(0, 8)}` }));
+    if (created.status !== 201) throw new Error(`could not create the user ${id} stands for: ${JSON.stringify(created.body)}`);
+    ids[id] = created.body.id as string;
+  }
+  if (groupId !== undefined && isUuid(groupId)) {
+    const removes = /"op":\s*"remove"/i.test(JSON.stringify(fixture.body));
+    const created = await scim.post('/Groups', {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+      displayName: `Fixture group ${groupId.slice(0, 8)}`,
+      members: removes ? Object.values(ids).map((value) => ({ value })) : [],
+    });
+    if (created.status !== 201) throw new Error(`could not create the group ${groupId} stands for: ${JSON.stringify(created.body)}`);
+    ids[groupId] = created.body.id as string;
+  }
+  const request = substitute({ method: fixture.method, path: fixture.path, query: fixture.query, body: fixture.body ?? undefined }, ids);
+  return { response: await send(scim, request), ids };
 }

@@ -60,6 +60,20 @@ describe.each(DIALECTS)('seed guide promises on %s', (dialect) => {
       expect(created.body[BASE44_URN].role).toBe('viewer');
     });
 
+    it('treats an empty or absent creditLimit as no cap, and lets the IdP remove a cap', async () => {
+      const { id, scim } = await workspace({ preset: 'base44-v2' });
+      for (const [name, ext] of [['empty', { role: 'editor', creditLimit: '' }], ['null', { role: 'editor', creditLimit: null }], ['absent', { role: 'editor' }]] as const) {
+        const created = await scim.post('/Users', b44(`cap-${name}@acme.example`, ext));
+        expect(created.status, name).toBe(201);
+        expect((await rowOf(id, created.body.id))?.credit_limit, name).toBeNull();
+      }
+      const capped = await scim.post('/Users', b44('capped@acme.example', { role: 'admin', creditLimit: 300 }));
+      const removed = await scim.patch(`/Users/${capped.body.id}`, patchOp({ op: 'remove', path: `${BASE44_URN}:creditLimit` }));
+      expect(removed.status).toBe(200);
+      expect(removed.body[BASE44_URN].creditLimit).toBeUndefined();
+      expect((await rowOf(id, capped.body.id))?.credit_limit).toBeNull();
+    });
+
     it('refuses a negative or non-integer creditLimit', async () => {
       const { scim } = await workspace({ preset: 'base44-v2' });
       for (const creditLimit of [-5, 2.5, 'lots']) {
@@ -118,6 +132,22 @@ describe.each(DIALECTS)('seed guide promises on %s', (dialect) => {
       const created = await scim.post('/Users', userBody('norole@acme.example'));
       expect(created.status).toBe(201);
       expect(created.body[BASE44_URN].role).toBe('viewer');
+    });
+
+    it('uses the workspace\'s configured default role', async () => {
+      const { scim } = await workspace({ preset: 'base44-v2', policy: { defaultRole: 'editor' } });
+      const created = await scim.post('/Users', userBody('defaulted@acme.example'));
+      expect(created.body[BASE44_URN].role).toBe('editor');
+    });
+
+    it('re-matches a user when the admin remaps externalId to objectId and provisions on demand (Entra step 8)', async () => {
+      const { scim } = await workspace({ preset: 'base44-v2' });
+      const created = await scim.post('/Users', b44('remap@acme.example', { role: 'editor' }, { externalId: 'remap' }));
+      const objectId = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+      const patched = await scim.patch(`/Users/${created.body.id}`, patchOp({ op: 'Replace', path: 'externalId', value: objectId }));
+      expect(patched.status).toBe(200);
+      const found = await scim.get(`/Users?filter=externalId eq "${objectId}"&aadOptscim062020`);
+      expect(found.body.Resources.map((r: { id: string }) => r.id)).toEqual([created.body.id]);
     });
 
     it('updates the role and credit limit when the IdP changes them (Okta full PUT)', async () => {
@@ -251,6 +281,24 @@ describe.each(DIALECTS)('seed guide promises on %s', (dialect) => {
       expect(full.body.detail).toMatch(/\b2 builder seats\b/);
       // Other seat types are not limited.
       expect((await scim.post('/Users', b44('p1@acme.example', { seatType: 'pro' }))).status).toBe(201);
+    });
+
+    it('still updates members of a full seat type (only a new seat is refused)', async () => {
+      const { scim } = await workspace({ preset: 'base44-v1', policy: { seats: { builder: 1 } } });
+      const holder = await scim.post('/Users', b44('holder@acme.example', { seatType: 'builder' }));
+      const put = await scim.put(`/Users/${holder.body.id}`, { ...b44('holder@acme.example', { seatType: 'builder' }), id: holder.body.id, title: 'Builder', groups: [] });
+      expect(put.status).toBe(200);
+      expect(put.body.title).toBe('Builder');
+      const patched = await scim.patch(`/Users/${holder.body.id}`, patchOp({ op: 'replace', path: 'displayName', value: 'Holder' }));
+      expect(patched.status).toBe(200);
+    });
+
+    it('never overfills a seat type when creates arrive at the same time', async () => {
+      const { scim } = await workspace({ preset: 'base44-v1', policy: { seats: { builder: 2 } } });
+      const responses = await Promise.all(Array.from({ length: 6 }, (_, i) => scim.post('/Users', b44(`rush${i}@acme.example`, { seatType: 'builder' }))));
+      expect(responses.filter((r) => r.status === 201)).toHaveLength(2);
+      expect(responses.filter((r) => r.status === 400)).toHaveLength(4);
+      expect((await scim.get('/Users?count=0')).body.totalResults).toBe(2);
     });
 
     it('refuses moving a member into a full seat type, and changes nothing', async () => {
@@ -445,6 +493,15 @@ describe.each(DIALECTS)('seed guide promises on %s', (dialect) => {
       expect(await appName()).toBe('[SCIM] Brand');
     });
 
+    it("lists a user's groups under the IdP's name, not the app's prefixed one", async () => {
+      const { scim } = await workspace({ preset: 'staffbase' });
+      const member = await scim.post('/Users', userBody('grouped@acme.example'));
+      const group = await scim.post('/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Sales', members: [{ value: member.body.id }] });
+      const read = await scim.get(`/Users/${member.body.id}`);
+      expect(read.body.groups).toEqual([expect.objectContaining({ value: group.body.id, display: 'Sales' })]);
+      expect((await scim.get('/Groups?filter=displayName eq "[SCIM] Sales"')).body.totalResults).toBe(0);
+    });
+
     it('removes the member on DELETE (hard delete) while the account stays', async () => {
       const { scim } = await workspace({ preset: 'staffbase' });
       const created = await scim.post('/Users', userBody('hard@acme.example'));
@@ -489,6 +546,8 @@ describe.each(DIALECTS)('seed guide promises on %s', (dialect) => {
       const sync = await scim.patch(`/Users/${userId}`, patchOp({ op: 'replace', value: { password: syncPassword } }, { op: 'replace', path: 'password', value: syncPassword }));
       expect(sync.status).toBe(200);
       expect(sync.body.id).toBe(userId);
+      // Nothing but the password was sent, so nothing was written.
+      expect(sync.body.meta.version).toBe(put.body.meta.version);
 
       const activate = await scim.patch(`/Users/${userId}`, patchOp({ op: 'replace', value: { active: true, password: syncPassword } }));
       expect(activate.status).toBe(200);
