@@ -138,27 +138,27 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     const id = request.params.id;
     const body = bodyObject(normalized(request).body);
     const fields = withWorkspaceDefaults(memberFieldsFromScim(body, ctx.workspace), ctx.workspace);
-    await writeThroughPolicy(ctx.store, ctx.workspace.id, writeCtx(ctx), failure('member.replace', id, fields.userName), async (trx, workspace) => {
+    const outcome = await writeThroughPolicy(ctx.store, ctx.workspace.id, writeCtx(ctx), failure('member.replace', id, fields.userName), async (trx, workspace) => {
       const current = await loadForWrite(trx, ctx, id, request.headers['if-match']);
       await assertUnique(ctx, trx, fields, id);
-      return { changes: [memberChange(workspace, current, fields)], current: new Map([[id, current]]), value: null };
+      return { changes: [memberChange(workspace, current, fields)], current: new Map([[id, current]]), value: { ...current, ...fields } };
     });
-    return sendMemberOrGone(ctx, reply, id);
+    return sendMemberOrGone(ctx, reply, outcome.value);
   });
 
   app.patch<IdParams>('/Users/:id', async (request, reply) => {
     const ctx = scimContext(request);
     const id = request.params.id;
     const ops = patchOperations(request.body, bodyObject(normalized(request).body));
-    await writeThroughPolicy(ctx.store, ctx.workspace.id, writeCtx(ctx), failure('member.patch', id, null), async (trx, workspace) => {
+    const outcome = await writeThroughPolicy(ctx.store, ctx.workspace.id, writeCtx(ctx), failure('member.patch', id, null), async (trx, workspace) => {
       const current = await loadForWrite(trx, ctx, id, request.headers['if-match']);
       const representation = memberToScim(current, workspace, { baseUrl: ctx.baseUrl });
       const patched = applyPatch(representation, ops, userSchemasOf(workspace));
       const fields = withWorkspaceDefaults(memberFieldsFromScim(patched, workspace), workspace);
       await assertUnique(ctx, trx, fields, id);
-      return { changes: [memberChange(workspace, current, fields)], current: new Map([[id, current]]), value: null };
+      return { changes: [memberChange(workspace, current, fields)], current: new Map([[id, current]]), value: { ...current, ...fields } };
     });
-    return sendMemberOrGone(ctx, reply, id);
+    return sendMemberOrGone(ctx, reply, outcome.value);
   });
 
   app.delete<IdParams>('/Users/:id', async (request, reply) => {
@@ -172,9 +172,15 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
   });
 }
 
-/** After a write: the resource, or 204 when the workspace removes deactivated members and this one went. */
-async function sendMemberOrGone(ctx: ScimContext, reply: FastifyReply, id: string) {
-  const member = await findMemberById(ctx.store.db, ctx.workspace.id, id);
-  if (!member) return reply.code(204).send();
-  return sendMember(ctx, reply, id, 200);
+/**
+ * After a PUT or PATCH: the stored resource. When the workspace removes deactivated members the row is gone,
+ * and the answer is the member's last state (active false) with 200: Okta's PUT-based deactivation treats an
+ * empty response as a failure.
+ */
+async function sendMemberOrGone(ctx: ScimContext, reply: FastifyReply, last: Member) {
+  const member = await findMemberById(ctx.store.db, ctx.workspace.id, last.id);
+  if (member) return sendMember(ctx, reply, member.id, 200);
+  const gone = { ...last, version: last.version + 1 };
+  reply.code(200).type(SCIM_CONTENT_TYPE).header('etag', etagOf(gone.version));
+  return memberToScim(gone, ctx.workspace, { baseUrl: ctx.baseUrl, groups: [] });
 }

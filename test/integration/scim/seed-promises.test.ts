@@ -162,10 +162,20 @@ describe.each(DIALECTS)('seed guide promises on %s', (dialect) => {
       const { scim } = await workspace({ preset: 'base44-v2' });
       const created = await scim.post('/Users', b44('leaver@acme.example', { role: 'editor' }));
       const deactivated = await scim.patch(`/Users/${created.body.id}`, patchOp({ op: 'replace', value: { active: false } }));
-      expect([200, 204]).toContain(deactivated.status);
+      expect(deactivated.status).toBe(200);
+      expect(deactivated.body).toMatchObject({ id: created.body.id, active: false });
       expect((await scim.get(`/Users/${created.body.id}`)).status).toBe(404);
       expect((await scim.get('/Users?filter=userName eq "leaver@acme.example"')).body.totalResults).toBe(0);
       expect(await accountOf('leaver@acme.example')).toBeDefined();
+    });
+
+    it('answers an Okta PUT deactivation (App Integration Wizard apps) with 200 and the last state, then removes', async () => {
+      const { scim } = await workspace({ preset: 'base44-v2' });
+      const created = await scim.post('/Users', b44('aiw@acme.example', { role: 'editor' }));
+      const put = await scim.put(`/Users/${created.body.id}`, { ...b44('aiw@acme.example', { role: 'editor' }), active: false, id: created.body.id, meta: created.body.meta });
+      expect(put.status).toBe(200);
+      expect(put.body).toMatchObject({ id: created.body.id, userName: 'aiw@acme.example', active: false });
+      expect((await scim.get(`/Users/${created.body.id}`)).status).toBe(404);
     });
 
     it('gives a re-added member a new membership with a new id', async () => {
