@@ -1,7 +1,7 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
 import { groupChanges } from '../../reconcile/group-changes.js';
-import { writeThroughPolicy, type FailedWrite } from '../../reconcile/write-through-policy.js';
+import { writeThroughPolicy } from '../../reconcile/write-through-policy.js';
 import type { Group, GroupFields } from '../../model/group.js';
 import type { Database } from '../../store/database.js';
 import {
@@ -13,8 +13,7 @@ import {
   membersOfGroups,
 } from '../../store/group-repository.js';
 import { existingMemberIds } from '../../store/member-repository.js';
-import { getCi, isObject, type JsonObject } from '../ci-object.js';
-import { normalizeScimRequest } from '../compat/normalize-request.js';
+import { getCi, type JsonObject } from '../ci-object.js';
 import { checkIfMatch, etagOf, isNotModified } from '../etag.js';
 import { compileFilter, compileSortBy } from '../filter/compile-filter.js';
 import { groupFilterCatalog } from '../filter/group-filter-catalog.js';
@@ -26,30 +25,17 @@ import { applyPatch } from '../patch/apply-patch.js';
 import { project, wantsAttribute } from '../projection.js';
 import { scimContext, type ScimContext } from '../scim-context.js';
 import { SCIM_CONTENT_TYPE } from '../scim-error-handler.js';
-import { invalidSyntax, invalidValue, notFound, uniqueness } from '../scim-error.js';
+import { invalidValue, notFound, uniqueness } from '../scim-error.js';
 import { GROUP_SCHEMAS } from '../schema/workspace-schemas.js';
 import { URN } from '../scim-urn.js';
 import { listResponse } from './list-response.js';
+import { bodyObject, failedWrite, normalizedRequest, writeContext } from './route-support.js';
 import { patchOperations } from './patch-request.js';
 
 type IdParams = { Params: { id: string } };
 type Projection = Pick<ListRequest, 'attributes' | 'excludedAttributes'>;
 
 const groupNotFound = (id: string) => notFound(`no Group with id "${id}" in this workspace`);
-
-function normalized(request: FastifyRequest) {
-  return normalizeScimRequest({
-    method: request.method,
-    resourceType: 'Group',
-    body: request.body,
-    query: request.query as Record<string, string | string[] | undefined>,
-  });
-}
-
-function bodyObject(body: unknown): JsonObject {
-  if (!isObject(body)) throw invalidSyntax('request body must be a JSON object');
-  return body;
-}
 
 async function render(ctx: ScimContext, groups: Group[], projection: Projection): Promise<JsonObject[]> {
   // Excluding members (as Entra does on lookups) skips reading them at all.
@@ -100,8 +86,6 @@ async function memberNames(db: Kysely<Database>, ctx: ScimContext, ids: Iterable
   return found;
 }
 
-const writeCtx = (ctx: ScimContext) => ({ actor: ctx.actor, requestId: ctx.requestId, now: ctx.now, log: ctx.log });
-const failure = (operation: string, targetId: string | null, targetKey: string | null): FailedWrite => ({ operation, targetKind: 'group', targetId, targetKey });
 
 async function loadForWrite(db: Kysely<Database>, ctx: ScimContext, id: string, ifMatch: string | undefined): Promise<Group> {
   const current = await findGroupById(db, ctx.workspace.id, id);
@@ -118,7 +102,7 @@ async function writeGroup(
   ifMatch: string | undefined,
   decide: (current: Group | null, currentMembers: Set<string>) => { fields: GroupFields | null; members: Set<string> | null },
 ): Promise<string> {
-  const outcome = await writeThroughPolicy(ctx.store, ctx.workspace.id, writeCtx(ctx), failure(operation, id, null), async (trx, workspace) => {
+  const outcome = await writeThroughPolicy(ctx.store, ctx.workspace.id, writeContext(ctx), failedWrite('group', operation, id, null), async (trx, workspace) => {
     const current = id === null ? null : await loadForWrite(trx, ctx, id, ifMatch);
     const currentMembers = current ? await memberIdsOfGroup(trx, current.id) : new Set<string>();
     const { fields, members } = decide(current, currentMembers);
@@ -135,18 +119,18 @@ async function writeGroup(
 export async function groupRoutes(app: FastifyInstance): Promise<void> {
   app.get('/Groups', async (request) => {
     const ctx = scimContext(request);
-    return listGroupsResponse(ctx, parseListRequest(normalized(request).query, ctx.limits));
+    return listGroupsResponse(ctx, parseListRequest(normalizedRequest(request, 'Group').query, ctx.limits));
   });
 
   app.post('/Groups/.search', async (request, reply) => {
     const ctx = scimContext(request);
     reply.code(200).type(SCIM_CONTENT_TYPE);
-    return listGroupsResponse(ctx, parseListRequest(bodyObject(normalized(request).body), ctx.limits));
+    return listGroupsResponse(ctx, parseListRequest(bodyObject(normalizedRequest(request, 'Group').body), ctx.limits));
   });
 
   app.get<IdParams>('/Groups/:id', async (request, reply) => {
     const ctx = scimContext(request);
-    const list = parseListRequest(normalized(request).query, ctx.limits);
+    const list = parseListRequest(normalizedRequest(request, 'Group').query, ctx.limits);
     const group = await findGroupById(ctx.store.db, ctx.workspace.id, request.params.id);
     if (!group) throw groupNotFound(request.params.id);
     if (isNotModified(request.headers['if-none-match'], group.version)) return reply.code(304).header('etag', etagOf(group.version)).send();
@@ -155,14 +139,14 @@ export async function groupRoutes(app: FastifyInstance): Promise<void> {
 
   app.post('/Groups', async (request, reply) => {
     const ctx = scimContext(request);
-    const input: GroupInput = groupFromScim(bodyObject(normalized(request).body));
+    const input: GroupInput = groupFromScim(bodyObject(normalizedRequest(request, 'Group').body));
     const id = await writeGroup(ctx, 'group.create', null, undefined, () => ({ fields: input, members: new Set(input.memberIds) }));
     return sendGroup(ctx, reply, id, 201);
   });
 
   app.put<IdParams>('/Groups/:id', async (request, reply) => {
     const ctx = scimContext(request);
-    const body = bodyObject(normalized(request).body);
+    const body = bodyObject(normalizedRequest(request, 'Group').body);
     const input = groupFromScim(body);
     // A PUT without members leaves them alone: IdPs manage membership with PATCH, and a bare PUT must not empty a group.
     const members = getCi(body, 'members') === undefined ? null : new Set(input.memberIds);
@@ -172,7 +156,7 @@ export async function groupRoutes(app: FastifyInstance): Promise<void> {
 
   app.patch<IdParams>('/Groups/:id', async (request, reply) => {
     const ctx = scimContext(request);
-    const { body, query } = normalized(request);
+    const { body, query } = normalizedRequest(request, 'Group');
     const ops = patchOperations(request.body, bodyObject(body));
     const { memberOps, otherOps } = splitMemberOps(ops);
     await writeGroup(ctx, 'group.patch', request.params.id, request.headers['if-match'], (current, currentMembers) => {
@@ -193,7 +177,7 @@ export async function groupRoutes(app: FastifyInstance): Promise<void> {
   app.delete<IdParams>('/Groups/:id', async (request, reply) => {
     const ctx = scimContext(request);
     const id = request.params.id;
-    await writeThroughPolicy(ctx.store, ctx.workspace.id, writeCtx(ctx), failure('group.remove', id, null), async (trx) => {
+    await writeThroughPolicy(ctx.store, ctx.workspace.id, writeContext(ctx), failedWrite('group', 'group.remove', id, null), async (trx) => {
       const current = await loadForWrite(trx, ctx, id, request.headers['if-match']);
       return {
         changes: [{ action: 'remove' as const, kind: 'group' as const, key: current.displayName, targetId: id, before: { displayName: current.displayName, externalId: current.externalId }, after: null }],

@@ -1,11 +1,10 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { memberChange, memberRemoval } from '../../reconcile/member-change.js';
-import { writeThroughPolicy, type FailedWrite } from '../../reconcile/write-through-policy.js';
+import { writeThroughPolicy } from '../../reconcile/write-through-policy.js';
 import type { Member, MemberFields } from '../../model/member.js';
 import { groupsOfMembers } from '../../store/group-repository.js';
 import { findMemberByExternalId, findMemberById, findMemberByUserName, listMembers } from '../../store/member-repository.js';
-import { isObject, type JsonObject } from '../ci-object.js';
-import { normalizeScimRequest } from '../compat/normalize-request.js';
+import type { JsonObject } from '../ci-object.js';
 import { checkIfMatch, etagOf, isNotModified } from '../etag.js';
 import { compileFilter, compileSortBy } from '../filter/compile-filter.js';
 import { parseFilter } from '../filter/parse-filter.js';
@@ -15,30 +14,17 @@ import { applyPatch } from '../patch/apply-patch.js';
 import { project, wantsAttribute } from '../projection.js';
 import { scimContext, type ScimContext } from '../scim-context.js';
 import { SCIM_CONTENT_TYPE } from '../scim-error-handler.js';
-import { invalidSyntax, notFound, uniqueness } from '../scim-error.js';
+import { notFound, uniqueness } from '../scim-error.js';
 import { userSchemasOf } from '../schema/workspace-schemas.js';
 import { URN } from '../scim-urn.js';
 import { memberFieldsFromScim, memberToScim, withWorkspaceDefaults } from '../user-mapper.js';
 import { listResponse } from './list-response.js';
+import { bodyObject, failedWrite, normalizedRequest, writeContext } from './route-support.js';
 import { patchOperations } from './patch-request.js';
 
 type IdParams = { Params: { id: string } };
 
 const userNotFound = (id: string) => notFound(`no User with id "${id}" in this workspace`);
-
-function normalized(request: FastifyRequest) {
-  return normalizeScimRequest({
-    method: request.method,
-    resourceType: 'User',
-    body: request.body,
-    query: request.query as Record<string, string | string[] | undefined>,
-  });
-}
-
-function bodyObject(body: unknown): JsonObject {
-  if (!isObject(body)) throw invalidSyntax('request body must be a JSON object');
-  return body;
-}
 
 function extensionUrns(ctx: ScimContext): string[] {
   return [URN.enterpriseUser, ctx.workspace.extensionUrn];
@@ -88,8 +74,6 @@ async function assertUnique(ctx: ScimContext, db: Parameters<typeof findMemberBy
   }
 }
 
-const writeCtx = (ctx: ScimContext) => ({ actor: ctx.actor, requestId: ctx.requestId, now: ctx.now, log: ctx.log });
-const failure = (operation: string, targetId: string | null, targetKey: string | null): FailedWrite => ({ operation, targetKind: 'member', targetId, targetKey });
 
 /** Load the member inside the write transaction, with If-Match checked against what is really there. */
 async function loadForWrite(db: Parameters<typeof findMemberById>[0], ctx: ScimContext, id: string, ifMatch: string | undefined): Promise<Member> {
@@ -102,19 +86,19 @@ async function loadForWrite(db: Parameters<typeof findMemberById>[0], ctx: ScimC
 export async function userRoutes(app: FastifyInstance): Promise<void> {
   app.get('/Users', async (request) => {
     const ctx = scimContext(request);
-    return listUsers(ctx, parseListRequest(normalized(request).query, ctx.limits));
+    return listUsers(ctx, parseListRequest(normalizedRequest(request, 'User').query, ctx.limits));
   });
 
   app.post('/Users/.search', async (request, reply) => {
     const ctx = scimContext(request);
-    const { body } = normalized(request);
+    const { body } = normalizedRequest(request, 'User');
     reply.code(200).type(SCIM_CONTENT_TYPE);
     return listUsers(ctx, parseListRequest(bodyObject(body), ctx.limits));
   });
 
   app.get<IdParams>('/Users/:id', async (request, reply) => {
     const ctx = scimContext(request);
-    const list = parseListRequest(normalized(request).query, ctx.limits);
+    const list = parseListRequest(normalizedRequest(request, 'User').query, ctx.limits);
     const member = await findMemberById(ctx.store.db, ctx.workspace.id, request.params.id);
     if (!member) throw userNotFound(request.params.id);
     if (isNotModified(request.headers['if-none-match'], member.version)) return reply.code(304).header('etag', etagOf(member.version)).send();
@@ -123,9 +107,9 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
 
   app.post('/Users', async (request, reply) => {
     const ctx = scimContext(request);
-    const body = bodyObject(normalized(request).body);
+    const body = bodyObject(normalizedRequest(request, 'User').body);
     const fields = withWorkspaceDefaults(memberFieldsFromScim(body, ctx.workspace), ctx.workspace);
-    const outcome = await writeThroughPolicy(ctx.store, ctx.workspace.id, writeCtx(ctx), failure('member.create', null, fields.userName), async (trx, workspace) => {
+    const outcome = await writeThroughPolicy(ctx.store, ctx.workspace.id, writeContext(ctx), failedWrite('member', 'member.create', null, fields.userName), async (trx, workspace) => {
       await assertUnique(ctx, trx, fields, null);
       const change = memberChange(workspace, null, fields);
       return { changes: [change], value: change.targetId };
@@ -136,9 +120,9 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
   app.put<IdParams>('/Users/:id', async (request, reply) => {
     const ctx = scimContext(request);
     const id = request.params.id;
-    const body = bodyObject(normalized(request).body);
+    const body = bodyObject(normalizedRequest(request, 'User').body);
     const fields = withWorkspaceDefaults(memberFieldsFromScim(body, ctx.workspace), ctx.workspace);
-    const outcome = await writeThroughPolicy(ctx.store, ctx.workspace.id, writeCtx(ctx), failure('member.replace', id, fields.userName), async (trx, workspace) => {
+    const outcome = await writeThroughPolicy(ctx.store, ctx.workspace.id, writeContext(ctx), failedWrite('member', 'member.replace', id, fields.userName), async (trx, workspace) => {
       const current = await loadForWrite(trx, ctx, id, request.headers['if-match']);
       await assertUnique(ctx, trx, fields, id);
       return { changes: [memberChange(workspace, current, fields)], current: new Map([[id, current]]), value: { ...current, ...fields } };
@@ -149,8 +133,8 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
   app.patch<IdParams>('/Users/:id', async (request, reply) => {
     const ctx = scimContext(request);
     const id = request.params.id;
-    const ops = patchOperations(request.body, bodyObject(normalized(request).body));
-    const outcome = await writeThroughPolicy(ctx.store, ctx.workspace.id, writeCtx(ctx), failure('member.patch', id, null), async (trx, workspace) => {
+    const ops = patchOperations(request.body, bodyObject(normalizedRequest(request, 'User').body));
+    const outcome = await writeThroughPolicy(ctx.store, ctx.workspace.id, writeContext(ctx), failedWrite('member', 'member.patch', id, null), async (trx, workspace) => {
       const current = await loadForWrite(trx, ctx, id, request.headers['if-match']);
       const representation = memberToScim(current, workspace, { baseUrl: ctx.baseUrl });
       const patched = applyPatch(representation, ops, userSchemasOf(workspace));
@@ -164,7 +148,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
   app.delete<IdParams>('/Users/:id', async (request, reply) => {
     const ctx = scimContext(request);
     const id = request.params.id;
-    await writeThroughPolicy(ctx.store, ctx.workspace.id, writeCtx(ctx), failure('member.remove', id, null), async (trx) => {
+    await writeThroughPolicy(ctx.store, ctx.workspace.id, writeContext(ctx), failedWrite('member', 'member.remove', id, null), async (trx) => {
       const current = await loadForWrite(trx, ctx, id, request.headers['if-match']);
       return { changes: [memberRemoval(current, 'deleted by the IdP')], current: new Map([[id, current]]), value: null };
     });
