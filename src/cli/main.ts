@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { RosterdError } from '../error/rosterd-error.js';
+import { registerConnectorCommand } from './command/connector-command.js';
 import { registerKeyCommand } from './command/key-command.js';
 import { registerLogCommand } from './command/log-command.js';
 import { registerMembersCommand } from './command/members-command.js';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerKeyCommand(program, globals);
   registerMembersCommand(program, globals);
   registerLogCommand(program, globals);
+  registerConnectorCommand(program, globals);
   // Sub-commands inherit exitOverride so commander's own errors come back here as one line.
   for (const command of program.commands) command.exitOverride();
   return program;

@@ -1,3 +1,4 @@
+import { validate as validCron } from 'node-cron';
 import { z } from 'zod';
 import { WORKSPACE_ID_PATTERN } from '../model/workspace.js';
 
@@ -9,6 +10,22 @@ const mountSchema = z
     workspace: z.string().regex(WORKSPACE_ID_PATTERN, 'must be a workspace id'),
   })
   .strict();
+
+/**
+ * A workspace bound to a pull connector. `settings` belong to the connector kind and are validated by its own
+ * schema when the binding is used (src/connector/connector-registry.ts), so each kind owns its options.
+ */
+const bindingSchema = z
+  .object({
+    workspace: z.string().regex(WORKSPACE_ID_PATTERN, 'must be a workspace id'),
+    kind: z.enum(['entra', 'okta']),
+    /** node-cron expression (5 or 6 fields): when the daemon runs a pull cycle. */
+    schedule: z.string().refine((expr) => validCron(expr), 'must be a cron expression such as "*/5 * * * *"').default('*/10 * * * *'),
+    settings: z.record(z.string(), z.unknown()),
+  })
+  .strict();
+
+export type ConnectorBinding = z.infer<typeof bindingSchema>;
 
 export const configSchema = z
   .object({
@@ -46,6 +63,8 @@ export const configSchema = z
       })
       .strict()
       .default({ defaultCount: 100, maxCount: 1000, mounts: [] }),
+    /** Pull connectors: which workspace reads which IdP, on what schedule, with what mapping. */
+    connectors: z.array(bindingSchema).default([]),
     bootstrap: z
       .object({
         /** On first start (no workspaces yet) create this V2 workspace and print its base URL and a key once. */

@@ -1,0 +1,120 @@
+import { GraphFailure, type GraphReader } from './entra-client.js';
+import type { EntraGrant } from './entra-mapper.js';
+
+/**
+ * Who is assigned to the application, and through what: `appRoleAssignedTo` (reference §A1), with group
+ * assignments expanded to their members (§A3). Only ids and role ids are kept, never profiles, so a
+ * 100,000-user application costs a map of strings. A user can be listed several times (directly and through
+ * several groups); the grants merge under one key.
+ */
+export interface GraphAssignment {
+  principalId: string;
+  principalType: 'User' | 'Group' | 'ServicePrincipal' | string;
+  principalDisplayName?: string | null;
+  appRoleId: string;
+}
+
+interface DirectoryObject {
+  '@odata.type'?: string;
+  id: string;
+}
+
+export interface AssignmentCounts {
+  assignments: number;
+  users: number;
+  groups: number;
+  servicePrincipals: number;
+}
+
+export class AssignmentIndex {
+  /** userId → every assignment that grants the user access. */
+  readonly grants = new Map<string, EntraGrant[]>();
+  /** Assigned groups: id → name and the app role ids assigned to it. */
+  readonly groups = new Map<string, { name: string | null; appRoleIds: Set<string> }>();
+  readonly counts: AssignmentCounts = { assignments: 0, users: 0, groups: 0, servicePrincipals: 0 };
+
+  add(assignment: GraphAssignment): void {
+    this.counts.assignments++;
+    if (assignment.principalType === 'User') {
+      this.counts.users++;
+      this.grant(assignment.principalId, { via: 'direct', appRoleId: assignment.appRoleId });
+    } else if (assignment.principalType === 'Group') {
+      this.counts.groups++;
+      const group = this.groups.get(assignment.principalId) ?? { name: assignment.principalDisplayName ?? null, appRoleIds: new Set<string>() };
+      group.appRoleIds.add(assignment.appRoleId);
+      this.groups.set(assignment.principalId, group);
+    } else {
+      // App-only permission grants to other applications: not people, never members (reference §A1.2).
+      this.counts.servicePrincipals++;
+    }
+  }
+
+  /** Grant every app role of an assigned group to one of its (user) members. */
+  addGroupMember(groupId: string, userId: string): void {
+    const group = this.groups.get(groupId);
+    if (!group) return;
+    for (const appRoleId of group.appRoleIds) {
+      const grant: EntraGrant = { via: 'group', groupId, appRoleId };
+      if (group.name !== null) grant.groupName = group.name;
+      this.grant(userId, grant);
+    }
+  }
+
+  private grant(userId: string, grant: EntraGrant): void {
+    const list = this.grants.get(userId);
+    if (list) list.push(grant);
+    else this.grants.set(userId, [grant]);
+  }
+}
+
+export interface AssignmentReadOptions {
+  /** `servicePrincipals/{id}` or `servicePrincipals(appId='…')`. */
+  servicePrincipalPath: string;
+  pageSize: number;
+  transitiveGroups: boolean;
+}
+
+/** The first request of the assignment list (also what testConnection reads). */
+export function assignmentsUrl(options: AssignmentReadOptions): string {
+  return `/${options.servicePrincipalPath}/appRoleAssignedTo?$top=${options.pageSize}&$select=id,appRoleId,principalId,principalType,principalDisplayName`;
+}
+
+/**
+ * The direct (or, with transitiveGroups, nested) members of a group. Entra grants an app role to direct
+ * members only (gotcha 3), so `members` is the default; `@odata.type` tells users from nested groups,
+ * devices and service principals.
+ */
+export function groupMembersUrl(groupId: string, options: AssignmentReadOptions): string {
+  const relation = options.transitiveGroups ? 'transitiveMembers' : 'members';
+  return `/groups/${encodeURIComponent(groupId)}/${relation}?$top=${options.pageSize}&$select=id`;
+}
+
+export function isUserObject(o: DirectoryObject): boolean {
+  return o['@odata.type'] === '#microsoft.graph.user';
+}
+
+/**
+ * Reads the whole assignment list and expands the assigned groups. A failure (a GraphFailure) propagates to
+ * the caller together with what was read so far in `index`, so the caller can mark its result incomplete.
+ */
+export async function readAssignments(reader: GraphReader, options: AssignmentReadOptions, index: AssignmentIndex): Promise<void> {
+  try {
+    for await (const page of reader.pages<GraphAssignment>(assignmentsUrl(options))) for (const a of page) index.add(a);
+  } catch (err) {
+    throw tagged(err, 'assignments');
+  }
+  try {
+    for (const groupId of index.groups.keys()) {
+      for await (const page of reader.pages<DirectoryObject>(groupMembersUrl(groupId, options))) {
+        for (const member of page) if (isUserObject(member)) index.addGroupMember(groupId, member.id);
+      }
+    }
+  } catch (err) {
+    throw tagged(err, 'groupMembers');
+  }
+}
+
+function tagged(err: unknown, operation: string): unknown {
+  if (err instanceof GraphFailure) err.operation ??= operation;
+  return err;
+}

@@ -1,0 +1,257 @@
+import type { ChangeSet, ConnectionCheck, Connector, ConnectorDeps, Snapshot } from '../../src/connector/connector.js';
+import type { RemovedMember, SnapshotMember } from '../../src/connector/snapshot-member.js';
+import { AssignmentIndex, type AssignmentReadOptions, assignmentsUrl, type GraphAssignment, groupMembersUrl, isUserObject, readAssignments } from './entra-assignments.js';
+import { createGraphClient, GraphFailure, type GraphPage, GraphReader, toGraphFailure } from './entra-client.js';
+import type { EntraConfig } from './entra-config.js';
+import { createCredential } from './entra-credential.js';
+import { decodeCursor, encodeCursor, grantsFingerprint } from './entra-cursor.js';
+import { connectorErrorFor, type GraphOperation, OPERATIONS } from './entra-error.js';
+import { type AppRoleCatalogue, appRoleCatalogue, type EntraGrant, type GraphAppRole, type GraphUserObject, mapEntraUser, userSelect } from './entra-mapper.js';
+import { readProfiles, userFilterUrl } from './entra-profiles.js';
+import { RunState } from './run-state.js';
+
+/**
+ * The Entra ID pull connector (issue 3 §2). A snapshot reads the app's role catalogue, every assignment
+ * (groups expanded to their direct members), then the assigned users' profiles 300 at a time through `$batch`,
+ * yielding members batch by batch. Only the user → grants map (ids and role ids) is held for the whole run.
+ * The cursor pairs a `/users/delta` link with who was assigned (see entra-cursor.ts), so fetchChanges reports
+ * profile changes, deletions, new assignments, role changes and un-assignments.
+ */
+interface ServicePrincipalInfo {
+  id: string;
+  appId: string;
+  displayName: string;
+  appRoles: GraphAppRole[];
+}
+
+type DeltaItem = GraphUserObject & { '@removed'?: { reason?: string } };
+
+const SAMPLE_SIZE = 20;
+
+export class EntraConnector implements Connector {
+  readonly kind = 'entra';
+  private readonly reader: GraphReader;
+  private readonly select: string[];
+  private readonly assignmentOptions: AssignmentReadOptions;
+
+  constructor(
+    private readonly config: EntraConfig,
+    private readonly deps: ConnectorDeps,
+  ) {
+    this.reader = new GraphReader(createGraphClient(config, createCredential(config)), config.maxRetries);
+    this.select = userSelect(config.mapping);
+    this.assignmentOptions = {
+      servicePrincipalPath: config.servicePrincipalId
+        ? `servicePrincipals/${encodeURIComponent(config.servicePrincipalId)}`
+        : `servicePrincipals(appId='${config.appId!.replace(/'/g, "''")}')`,
+      pageSize: config.pageSize,
+      transitiveGroups: config.transitiveGroups,
+    };
+  }
+
+  async fetchSnapshot(): Promise<Snapshot> {
+    // Read the catalogue before returning: bad credentials or permissions fail here, not halfway through.
+    const { catalogue } = await this.servicePrincipal();
+    const run = new RunState();
+    return run.snapshot(this.snapshotMembers(run, catalogue));
+  }
+
+  private async *snapshotMembers(run: RunState, catalogue: AppRoleCatalogue): AsyncGenerator<SnapshotMember> {
+    // The delta link is taken first ("sync from now"): a change made while the snapshot reads is then
+    // replayed by the next fetchChanges instead of being lost in between.
+    let deltaLink: string | null = null;
+    try {
+      deltaLink = (await this.reader.get<GraphPage<unknown>>(`/users/delta?$select=${this.select.join(',')}&$deltatoken=latest`))['@odata.deltaLink'] ?? null;
+    } catch (err) {
+      this.fail(run, err, OPERATIONS.userDelta, false);
+      deltaLink = null;
+    }
+    const index = new AssignmentIndex();
+    try {
+      await readAssignments(this.reader, this.assignmentOptions, index);
+    } catch (err) {
+      // Without every assignment a member's grants (and so roles) may be partial: yield nobody.
+      return this.fail(run, err, OPERATIONS.assignments);
+    }
+    try {
+      yield* this.members(run, index, index.grants.keys(), catalogue);
+    } catch (err) {
+      return this.fail(run, err, OPERATIONS.users);
+    }
+    run.finish(deltaLink === null ? null : this.cursorFor(deltaLink, index, catalogue));
+    this.deps.log.info({ ...index.counts, members: index.grants.size, complete: run.complete }, 'entra snapshot read');
+  }
+
+  async fetchChanges(cursor: string): Promise<ChangeSet> {
+    const saved = decodeCursor(cursor);
+    const run = new RunState();
+    if (!saved || saved.select !== this.select.join(',')) {
+      run.resync(saved ? "the mapping now reads other user properties than the cursor's delta link tracks; a full snapshot is needed" : 'the cursor is not an Entra delta cursor; a full snapshot is needed');
+      return run.changeSet((async function* () {})());
+    }
+    const { catalogue } = await this.servicePrincipal();
+    // Until the round completes, the next cycle starts from the same point: replays are harmless.
+    run.cursor = cursor;
+    return run.changeSet(this.changes(run, saved, catalogue));
+  }
+
+  private async *changes(run: RunState, saved: NonNullable<ReturnType<typeof decodeCursor>>, catalogue: AppRoleCatalogue): AsyncGenerator<SnapshotMember | RemovedMember> {
+    const index = new AssignmentIndex();
+    try {
+      await readAssignments(this.reader, this.assignmentOptions, index);
+    } catch (err) {
+      return this.fail(run, err, OPERATIONS.assignments);
+    }
+    const handled = new Set<string>();
+    let url: string | undefined = saved.deltaLink;
+    let deltaLink: string | null = null;
+    try {
+      while (url !== undefined) {
+        const page: GraphPage<DeltaItem> = await this.reader.get<GraphPage<DeltaItem>>(url);
+        for (const item of page.value ?? []) {
+          const change = this.deltaChange(item, index, saved.assigned, catalogue, run);
+          if (change === null) continue;
+          handled.add(item.id);
+          yield change;
+        }
+        url = page['@odata.nextLink'];
+        deltaLink = page['@odata.deltaLink'] ?? deltaLink;
+      }
+    } catch (err) {
+      const failure = toGraphFailure(err);
+      if (failure.resyncRequired) return run.resync(`Graph no longer knows the delta token (${failure.code}); a full snapshot is needed`);
+      return this.fail(run, failure, OPERATIONS.userDelta);
+    }
+    // Assignment changes the delta cannot show: new assignees and role changes need a profile read…
+    const fingerprints = new Map<string, string>();
+    const changed: string[] = [];
+    for (const [id, grants] of index.grants) {
+      const fp = grantsFingerprint(grants, catalogue);
+      fingerprints.set(id, fp);
+      if (!handled.has(id) && saved.assigned.get(id) !== fp) changed.push(id);
+    }
+    try {
+      yield* this.members(run, index, changed, catalogue);
+    } catch (err) {
+      return this.fail(run, err, OPERATIONS.users);
+    }
+    // …and whoever was assigned last time and is not now has lost access.
+    for (const id of saved.assigned.keys()) {
+      if (!index.grants.has(id) && !handled.has(id)) yield { externalId: id, removed: true, reason: 'unassigned' };
+    }
+    if (deltaLink === null) return run.incomplete('Graph ended the delta round without a deltaLink; the next cycle replays it');
+    run.finish(encodeCursor({ deltaLink, select: this.select.join(','), assigned: fingerprints }));
+  }
+
+  /** One `/users/delta` item as a change for this app, or null when it concerns nobody assigned. */
+  private deltaChange(item: DeltaItem, index: AssignmentIndex, before: ReadonlyMap<string, string>, catalogue: AppRoleCatalogue, run: RunState): SnapshotMember | RemovedMember | null {
+    const grants = index.grants.get(item.id);
+    const known = grants !== undefined || before.has(item.id);
+    if (item['@removed']) {
+      // "deleted" is permanent; "changed" is a soft delete to deletedItems, restorable for 30 days.
+      return known ? { externalId: item.id, removed: true, reason: item['@removed'].reason === 'deleted' ? 'deleted' : 'changed' } : null;
+    }
+    if (grants) return this.map(item, grants, catalogue, run);
+    return before.has(item.id) ? { externalId: item.id, removed: true, reason: 'unassigned' } : null;
+  }
+
+  async fetchOne(externalId: string): Promise<SnapshotMember | null> {
+    const { catalogue } = await this.servicePrincipal();
+    const index = new AssignmentIndex();
+    try {
+      // No permission in our set lists one user's assignments, so read the app's list and check the groups.
+      await readAssignments(this.reader, this.assignmentOptions, index);
+    } catch (err) {
+      throw this.error(err, OPERATIONS.assignments);
+    }
+    const grants = index.grants.get(externalId);
+    if (!grants) return null;
+    const user = await this.call(OPERATIONS.users, () => this.reader.get<GraphPage<GraphUserObject>>(userFilterUrl([externalId], this.select)));
+    const found = user.value?.find((u) => u.id === externalId);
+    return found ? this.map(found, grants, catalogue, new RunState()) : null;
+  }
+
+  async testConnection(): Promise<ConnectionCheck> {
+    const { sp, catalogue } = await this.servicePrincipal();
+    const page = await this.call(OPERATIONS.assignments, () => this.reader.get<GraphPage<GraphAssignment>>(assignmentsUrl(this.assignmentOptions)));
+    const index = new AssignmentIndex();
+    for (const a of page.value ?? []) index.add(a);
+    // The sample: direct assignees first, then the first page of the first assigned group.
+    const sampleIds = [...index.grants.keys()].slice(0, SAMPLE_SIZE);
+    const firstGroup = [...index.groups.keys()][0];
+    if (sampleIds.length < SAMPLE_SIZE && firstGroup !== undefined) {
+      const members = await this.call(OPERATIONS.groupMembers, () => this.reader.get<GraphPage<{ '@odata.type'?: string; id: string }>>(groupMembersUrl(firstGroup, this.assignmentOptions)));
+      for (const m of members.value ?? []) if (isUserObject(m)) index.addGroupMember(firstGroup, m.id);
+    }
+    const run = new RunState();
+    const sample: SnapshotMember[] = [];
+    const ids = [...index.grants.keys()].slice(0, SAMPLE_SIZE);
+    try {
+      for await (const member of this.members(run, index, ids, catalogue)) sample.push(member);
+    } catch (err) {
+      throw this.error(err, OPERATIONS.users);
+    }
+    const c = index.counts;
+    const summary =
+      `Entra ID tenant ${this.config.tenantId}: app "${sp.displayName}" (appId ${sp.appId}), ${sp.appRoles.length} app roles, ` +
+      `first page: ${c.assignments} assignments (${c.users} users, ${c.groups} groups, ${c.servicePrincipals} service principals ignored)` +
+      (page['@odata.nextLink'] ? ', more pages follow' : '');
+    return { summary, sample };
+  }
+
+  /** Profiles for `ids` (300 per `$batch`), mapped and yielded batch by batch. */
+  private async *members(run: RunState, index: AssignmentIndex, ids: Iterable<string>, catalogue: AppRoleCatalogue): AsyncGenerator<SnapshotMember> {
+    for await (const batch of readProfiles(this.reader, ids, this.select, this.config.maxConcurrency)) {
+      for (const user of batch.users) {
+        const grants = index.grants.get(user.id);
+        if (grants) yield this.map(user, grants, catalogue, run);
+      }
+      // Deleted after the assignment list was read, or in deletedItems: not a member any more.
+      for (const id of batch.missing) run.note(`user ${id} is assigned but Graph did not return the user (deleted?); left out`);
+    }
+  }
+
+  private map(user: GraphUserObject, grants: readonly EntraGrant[], catalogue: AppRoleCatalogue, run: RunState): SnapshotMember {
+    const { member, problems } = mapEntraUser(user, grants, catalogue, this.config.mapping);
+    for (const p of problems) run.note(p);
+    return member;
+  }
+
+  private cursorFor(deltaLink: string, index: AssignmentIndex, catalogue: AppRoleCatalogue): string {
+    const assigned = new Map<string, string>();
+    for (const [id, grants] of index.grants) assigned.set(id, grantsFingerprint(grants, catalogue));
+    return encodeCursor({ deltaLink, select: this.select.join(','), assigned });
+  }
+
+  private async servicePrincipal(): Promise<{ sp: ServicePrincipalInfo; catalogue: AppRoleCatalogue }> {
+    const path = `/${this.assignmentOptions.servicePrincipalPath}?$select=id,appId,displayName,appRoles`;
+    const sp = await this.call(OPERATIONS.servicePrincipal, () => this.reader.get<ServicePrincipalInfo>(path));
+    return { sp, catalogue: appRoleCatalogue(sp.appRoles ?? []) };
+  }
+
+  private async call<T>(op: GraphOperation, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw this.error(err, op);
+    }
+  }
+
+  private error(err: unknown, op: GraphOperation): Error {
+    if (!(err instanceof GraphFailure)) return err as Error;
+    return connectorErrorFor(err, this.config, err.operation ? OPERATIONS[err.operation as keyof typeof OPERATIONS] : op);
+  }
+
+  /**
+   * A failure while streaming: credentials, permissions and malformed requests throw (the run cannot succeed
+   * until someone fixes the configuration); anything else (5xx, throttling past the retries, timeouts) marks
+   * the result incomplete, so the reconciler never reads the members it could not see as gone.
+   */
+  private fail(run: RunState, err: unknown, op: GraphOperation, stops = true): void {
+    const error = this.error(err, op);
+    if (!(err instanceof GraphFailure) || err.fatal) throw error;
+    this.deps.log.warn({ status: err.status, code: err.code }, error.message);
+    if (stops) run.incomplete(error.message);
+    else run.note(`${error.message}; no delta cursor this cycle`);
+  }
+}

@@ -1,0 +1,314 @@
+import type { ApplicationGroupAssignment, LogEvent } from '@okta/okta-sdk-nodejs';
+import type { ChangeSet, ConnectionCheck, Connector, ConnectorDefinition, ConnectorDeps, Snapshot } from '../../src/connector/connector.js';
+import { ConnectorError } from '../../src/connector/connector-error.js';
+import type { RemovedMember, SnapshotMember } from '../../src/connector/snapshot-member.js';
+import { createSdkClient, describeOktaError, isFatal, mapConcurrent, OktaReader, parseLogCursor } from './okta-client.js';
+import { oktaConfigSchema, type OktaConfig } from './okta-config.js';
+import { memberFromAppUser, memberFromGroupOnlyUser, type GroupAssignmentRef } from './okta-mapper.js';
+
+/**
+ * The Okta pull connector. A snapshot reads the app's group assignments and their direct members (so each grant
+ * names its group and role), then streams the app users (limit 500, expand=user) page by page, then the members
+ * of assigned groups that Okta does not list as app users yet. Changes come from polling the System Log from the
+ * persisted `next` link and re-reading only the users the events name.
+ */
+type Outcome = { complete: boolean; problems: string[]; cursor: string | null };
+/** `replay`: hand back the cursor the cycle started from, because something after it was not fully handled. */
+type ChangeState = Outcome & { replay: boolean };
+/** How a user came up in the System Log: membership events may mean "unassigned"; lifecycle events may not. */
+type Touch = 'membership' | 'lifecycle';
+/** Look back this far when a snapshot starts the System Log cursor, so no event persisted late is missed. */
+const LOG_LOOKBACK_MS = 60_000;
+
+function groupRef(ga: ApplicationGroupAssignment): GroupAssignmentRef | null {
+  if (!ga.id) return null;
+  const name = (ga._embedded?.group as { profile?: { name?: unknown } } | undefined)?.profile?.name;
+  return { groupId: ga.id, groupName: typeof name === 'string' ? name : null, priority: ga.priority ?? 0, profile: { ...(ga.profile as Record<string, unknown> | undefined) } };
+}
+
+class OktaConnector implements Connector {
+  readonly kind = 'okta';
+  private readonly okta: OktaReader;
+
+  constructor(
+    private readonly config: OktaConfig,
+    private readonly deps: ConnectorDeps,
+  ) {
+    this.okta = new OktaReader(createSdkClient(config, deps.log), config.appId);
+  }
+
+  private fail(err: unknown): ConnectorError {
+    return describeOktaError(err, this.config);
+  }
+
+  async fetchSnapshot(): Promise<Snapshot> {
+    // One cheap read first, so bad credentials, a missing scope or a wrong appId reject here, clearly.
+    await this.okta.getApp().catch((err: unknown) => Promise.reject(this.fail(err)));
+    const state: Outcome = { complete: true, problems: [], cursor: await this.logTail() };
+    return {
+      members: this.snapshotMembers(state),
+      get complete() { return state.complete; },
+      get problems() { return state.problems; },
+      get cursor() { return state.cursor; },
+    };
+  }
+
+  /**
+   * The System Log position "now", taken before the members are read, so every change made while the snapshot
+   * streams is replayed by the next fetchChanges (re-reads are idempotent). It starts a minute back against clock
+   * skew; if that minute holds more than maxLogPages of events (a bulk change), it starts at the clock instead.
+   */
+  private async logTail(): Promise<string | null> {
+    const now = this.deps.clock().getTime();
+    try {
+      let position: string | null = null;
+      for (const lookback of [LOG_LOOKBACK_MS, 0]) {
+        const since = new Date(now - lookback).toISOString();
+        let pages = 0;
+        position = since;
+        for await (const page of this.okta.logPages({ since })) {
+          position = page.next ?? position;
+          if (page.items.length === 0) return position;
+          if (++pages >= this.config.maxLogPages) break;
+        }
+      }
+      // Not at the end yet: an earlier position only means more replay, never a missed change.
+      return position;
+    } catch (err) {
+      const error = this.fail(err);
+      this.deps.log.warn({ err: error.message }, 'okta: cannot read the System Log; the next cycle needs a full snapshot');
+      return null;
+    }
+  }
+
+  /** Assigned groups → their direct members, as userId → the group assignments that grant the user. */
+  private async groupGrants(state: Outcome): Promise<{ byUser: Map<string, GroupAssignmentRef[]>; complete: boolean }> {
+    const byUser = new Map<string, GroupAssignmentRef[]>();
+    if (!this.config.groupAssignments) return { byUser, complete: true };
+    try {
+      for await (const page of this.okta.groupAssignments()) {
+        for (const ga of page.items) {
+          const ref = groupRef(ga);
+          if (!ref) continue;
+          for await (const members of this.okta.groupMembers(ref.groupId)) {
+            for (const user of members.items) {
+              // Okta gives deprovisioned users no app access, even in an assigned group.
+              if (!user.id || user.status === 'DEPROVISIONED') continue;
+              const refs = byUser.get(user.id);
+              if (refs) refs.push(ref);
+              else byUser.set(user.id, [ref]);
+            }
+          }
+        }
+      }
+      return { byUser, complete: true };
+    } catch (err) {
+      const error = this.fail(err);
+      if (isFatal(error)) throw error;
+      state.complete = false;
+      state.problems.push(`group assignments of app ${this.config.appId} were not read completely (${error.message}); group-assigned members may lack their group's grant and role`);
+      return { byUser, complete: false };
+    }
+  }
+
+  private async *snapshotMembers(state: Outcome): AsyncGenerator<SnapshotMember> {
+    const { mapping } = this.config;
+    const groups = await this.groupGrants(state);
+    let read = 0;
+    try {
+      for await (const page of this.okta.appUsers()) {
+        for (const appUser of page.items) {
+          if (!appUser.id) continue;
+          const refs = groups.byUser.get(appUser.id) ?? [];
+          // What is left in the map afterwards are group members Okta does not list as app users.
+          groups.byUser.delete(appUser.id);
+          read++;
+          yield memberFromAppUser(appUser, refs, mapping);
+        }
+      }
+    } catch (err) {
+      const error = this.fail(err);
+      if (isFatal(error)) throw error;
+      state.complete = false;
+      state.problems.push(`app users of app ${this.config.appId}: paging stopped after ${read} members (${error.message}); the members not read are unknown, not gone`);
+      return;
+    }
+    if (!groups.complete || groups.byUser.size === 0) return;
+    for await (const { item: userId, result: user, error } of mapConcurrent(groups.byUser.keys(), this.config.maxConcurrency, (id) => this.okta.user(id))) {
+      if (error !== undefined) {
+        const e = this.fail(error);
+        if (isFatal(e)) throw e;
+        state.complete = false;
+        state.problems.push(`group member ${userId} could not be read (${e.message})`);
+      } else if (user && user.status !== 'DEPROVISIONED') {
+        yield memberFromGroupOnlyUser(user, groups.byUser.get(userId)!, mapping);
+      }
+    }
+  }
+
+  async fetchChanges(cursor: string): Promise<ChangeSet> {
+    const start = parseLogCursor(cursor, this.config.orgUrl);
+    if (!start) return this.resync(`the cursor is neither a System Log next link on ${this.config.orgUrl} nor an ISO time`);
+    const touched = new Map<string, Touch>();
+    const touch = (id: string | undefined, how: Touch) => {
+      if (id && touched.get(id) !== 'membership') touched.set(id, how);
+    };
+    const state: ChangeState = { complete: true, problems: [], cursor, replay: false };
+    try {
+      const groupEvents: { userId: string; groupId: string }[] = [];
+      const expandGroups = new Set<string>();
+      let pages = 0;
+      for await (const page of this.okta.logPages(start)) {
+        for (const event of page.items) this.classify(event, touch, groupEvents, expandGroups);
+        // Only page boundaries become the cursor, so a stop here never skips an event.
+        state.cursor = page.next ?? state.cursor;
+        if (++pages >= this.config.maxLogPages) break; // the rest is read on the next cycle
+      }
+      if (groupEvents.length > 0) {
+        const assigned = await this.assignedGroups();
+        for (const e of groupEvents) if (assigned.has(e.groupId)) touch(e.userId, 'membership');
+      }
+      for (const groupId of expandGroups) {
+        try {
+          for await (const members of this.okta.groupMembers(groupId)) for (const user of members.items) touch(user.id, 'membership');
+        } catch (err) {
+          // A deleted group: its members' own application.user_membership events cover them.
+          if ((err as { status?: number }).status !== 404) throw err;
+        }
+      }
+      if (touched.size > this.config.maxRereads) {
+        return this.resync(`${touched.size} users changed since the cursor, more than maxRereads (${this.config.maxRereads}); one full read is cheaper than re-reading each`);
+      }
+    } catch (err) {
+      const error = this.fail(err);
+      if (isFatal(error)) throw error;
+      // 400 (E0000053): `since` over 180 days back, or a cursor Okta no longer accepts.
+      if ((err as { status?: number }).status === 400) return this.resync(error.message);
+      state.complete = false;
+      // Group events already read may not be resolved yet: replay from the start rather than skip them.
+      state.replay = true;
+      state.problems.push(`the System Log was not read to its end (${error.message}); the next cycle reads it again from the same cursor`);
+    }
+    return {
+      changes: this.reread(touched, state),
+      get complete() { return state.complete; },
+      get problems() { return state.problems; },
+      // After a failure, hand back the cursor we started from: replays are idempotent, skips are not.
+      get cursor() { return state.replay ? cursor : state.cursor; },
+      resyncRequired: false,
+    };
+  }
+
+  private resync(reason: string): ChangeSet {
+    return { changes: (async function* () {})(), complete: false, problems: [`incremental read impossible: ${reason}; a full snapshot is needed`], cursor: null, resyncRequired: true };
+  }
+
+  private classify(event: LogEvent, touch: (id: string | undefined, how: Touch) => void, groupEvents: { userId: string; groupId: string }[], expandGroups: Set<string>): void {
+    const type = event.eventType ?? '';
+    const targets = event.target ?? [];
+    const userId = targets.find((t) => t.type === 'User')?.id;
+    const appTarget = targets.find((t) => t.type === 'AppInstance');
+    const groupId = targets.find((t) => t.type === 'UserGroup')?.id;
+    // The AppUser target has its own 0ua… id; the person is always the `User` target.
+    if (type.startsWith('application.user_membership.')) {
+      if (!appTarget || appTarget.id === this.config.appId) touch(userId, 'membership');
+    } else if (type.startsWith('group.user_membership.')) {
+      if (userId && groupId) groupEvents.push({ userId, groupId });
+    } else if (type.startsWith('group.application_assignment.')) {
+      if (groupId && appTarget?.id === this.config.appId) expandGroups.add(groupId);
+    } else if (type.startsWith('user.lifecycle.') || type === 'user.account.update_profile') {
+      touch(userId, 'lifecycle');
+    }
+  }
+
+  /** The app's group assignments by group id (read once per cycle; usually a single page). */
+  private async assignedGroups(): Promise<Map<string, GroupAssignmentRef>> {
+    const refs = new Map<string, GroupAssignmentRef>();
+    for await (const page of this.okta.groupAssignments()) for (const ga of page.items) {
+      const ref = groupRef(ga);
+      if (ref) refs.set(ref.groupId, ref);
+    }
+    return refs;
+  }
+
+  private async *reread(touched: Map<string, Touch>, state: ChangeState): AsyncGenerator<SnapshotMember | RemovedMember> {
+    let assigned: Promise<Map<string, GroupAssignmentRef>> | null = null;
+    const groupsOf = async (userId: string) => {
+      if (!this.config.groupAssignments) return [];
+      assigned ??= this.assignedGroups();
+      const refs = await assigned;
+      return refs.size === 0 ? [] : (await this.okta.userGroupIds(userId)).flatMap((id) => refs.get(id) ?? []);
+    };
+    const read = (userId: string) => this.readMember(userId, touched.get(userId)!, groupsOf);
+    for await (const { item: userId, result, error } of mapConcurrent(touched.keys(), this.config.maxConcurrency, read)) {
+      if (error !== undefined) {
+        const e = this.fail(error);
+        if (isFatal(e)) throw e;
+        state.complete = false;
+        state.replay = true;
+        state.problems.push(`user ${userId} could not be re-read (${e.message}); the next cycle starts again from the same cursor`);
+      } else if (result) {
+        yield result;
+      }
+    }
+  }
+
+  private async readMember(userId: string, how: Touch, groupsOf: (id: string) => Promise<GroupAssignmentRef[]>): Promise<SnapshotMember | RemovedMember | null> {
+    const appUser = await this.okta.appUser(userId);
+    if (appUser) return memberFromAppUser(appUser, await groupsOf(userId), this.config.mapping);
+    const user = await this.okta.user(userId);
+    if (!user || user.status === 'DEPROVISIONED') return { externalId: userId, removed: true, reason: 'deleted' };
+    const groups = await groupsOf(userId);
+    if (groups.length > 0) return memberFromGroupOnlyUser(user, groups, this.config.mapping);
+    // A profile or status event of someone who is not assigned says nothing about this app.
+    return how === 'membership' ? { externalId: userId, removed: true, reason: 'unassigned' } : null;
+  }
+
+  async fetchOne(externalId: string): Promise<SnapshotMember | null> {
+    try {
+      const result = await this.readMember(externalId, 'lifecycle', async (userId) => {
+        if (!this.config.groupAssignments) return [];
+        const refs = await this.assignedGroups();
+        return refs.size === 0 ? [] : (await this.okta.userGroupIds(userId)).flatMap((id) => refs.get(id) ?? []);
+      });
+      return result && !('removed' in result) ? result : null;
+    } catch (err) {
+      throw this.fail(err);
+    }
+  }
+
+  async testConnection(): Promise<ConnectionCheck> {
+    try {
+      const app = await this.okta.getApp();
+      let groupCount = 0;
+      let moreGroups = false;
+      for await (const page of this.okta.groupAssignments()) {
+        groupCount = page.items.length;
+        moreGroups = page.next !== undefined;
+        break;
+      }
+      const sample: SnapshotMember[] = [];
+      let moreUsers = false;
+      for await (const page of this.okta.appUsers(50)) {
+        for (const appUser of page.items) if (appUser.id) sample.push(memberFromAppUser(appUser, [], this.config.mapping));
+        moreUsers = page.next !== undefined;
+        break;
+      }
+      const label = (app as { label?: string }).label ?? this.config.appId;
+      const summary =
+        `Okta org ${this.config.orgUrl}: app "${label}" (${this.config.appId}, ${app.status ?? 'unknown status'}), ` +
+        `${groupCount}${moreGroups ? '+' : ''} group assignment${groupCount === 1 && !moreGroups ? '' : 's'}, first page: ${sample.length} app user${sample.length === 1 ? '' : 's'}${moreUsers ? ' (more pages follow)' : ''}`;
+      return { summary, sample };
+    } catch (err) {
+      throw this.fail(err);
+    }
+  }
+}
+
+export const oktaConnector: ConnectorDefinition<OktaConfig> = {
+  kind: 'okta',
+  configSchema: oktaConfigSchema,
+  create: (config, deps) => new OktaConnector(config, deps),
+};
+
+export { oktaConfigSchema, type OktaConfig } from './okta-config.js';

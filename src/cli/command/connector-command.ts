@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { bindingFor, createBoundConnector } from '../../connector/connector-registry.js';
+import { RosterdError } from '../../error/rosterd-error.js';
+import { createLogger } from '../../log/create-logger.js';
+import { findWorkspace } from '../../store/workspace-repository.js';
+import { withStore, type GlobalOptions } from '../open-store.js';
+import { print, printJson, renderTable } from '../view/table.js';
+
+export function registerConnectorCommand(program: Command, globals: () => GlobalOptions): void {
+  const connector = program.command('connector').description('pull connectors (Entra ID via Microsoft Graph, Okta)');
+
+  connector
+    .command('test <workspace>')
+    .description("read one page from the workspace's IdP and show what rosterd sees (like the IdP's Test Connection)")
+    .option('--json', 'print JSON')
+    .action(async (workspaceId: string, options: { json?: boolean }) => {
+      await withStore(globals(), async ({ config, store }) => {
+        const workspace = await findWorkspace(store.db, workspaceId);
+        if (!workspace) throw new RosterdError('ROSTERD_E_NOT_FOUND', `workspace "${workspaceId}" does not exist; see rosterd workspace list`);
+        const { binding, index } = bindingFor(config.connectors, workspaceId);
+        const log = createLogger({ level: process.env.ROSTERD_LOG_LEVEL ?? 'warn', destination: process.stderr as never });
+        const instance = await createBoundConnector(binding, index, workspace, { log, clock: () => new Date() });
+        const check = await instance.testConnection();
+        if (options.json) return printJson(check);
+        print(`${binding.kind} connector for workspace ${workspaceId}: ${check.summary}`);
+        if (check.sample.length === 0) return print('no assigned members on the first page');
+        print(
+          renderTable(
+            ['EXTERNAL ID', 'USERNAME', 'ACTIVE', 'ROLES', 'CREDIT', 'SEAT', 'GRANTED BY'],
+            check.sample.map((m) => [
+              m.externalId,
+              m.userName,
+              m.active ? 'yes' : 'no',
+              m.roles.join(','),
+              m.creditLimit,
+              m.seatType,
+              m.grants.map((g) => (g.via === 'direct' ? 'direct' : `group ${g.groupName ?? g.groupId}`)).join(', '),
+            ]),
+          ),
+        );
+      });
+    });
+}

@@ -1,0 +1,53 @@
+import type { ConnectorBinding } from '../config/config-schema.js';
+import { describeIssues } from '../config/load-config.js';
+import { RosterdError } from '../error/rosterd-error.js';
+import type { Workspace } from '../model/workspace.js';
+import type { Connector, ConnectorDefinition, ConnectorDeps } from './connector.js';
+
+/**
+ * The kinds of connector, loaded on demand: a gateway that only serves SCIM push never loads the Graph or
+ * Okta SDKs.
+ */
+const loaders: Record<ConnectorBinding['kind'], () => Promise<ConnectorDefinition<unknown>>> = {
+  entra: async () => (await import('../../connectors/entra/index.js')).entraConnector as ConnectorDefinition<unknown>,
+  okta: async () => (await import('../../connectors/okta/index.js')).oktaConnector as ConnectorDefinition<unknown>,
+};
+
+export async function connectorDefinition(kind: ConnectorBinding['kind']): Promise<ConnectorDefinition<unknown>> {
+  return loaders[kind]();
+}
+
+/** The binding's settings, with the workspace's role vocabulary as the mapping's defaults so push and pull agree. */
+function settingsFor(binding: ConnectorBinding, workspace: Workspace): Record<string, unknown> {
+  const mapping = (binding.settings.mapping ?? {}) as Record<string, unknown>;
+  return {
+    ...binding.settings,
+    mapping: {
+      roleValueMap: workspace.policy.roleValueMap,
+      rolePrecedence: workspace.policy.rolePrecedence,
+      ...mapping,
+    },
+  };
+}
+
+/** Validate a binding against its kind's schema and create the connector; errors name the config key. */
+export async function createBoundConnector(binding: ConnectorBinding, index: number, workspace: Workspace, deps: ConnectorDeps): Promise<Connector> {
+  const definition = await connectorDefinition(binding.kind);
+  const parsed = definition.configSchema.safeParse(settingsFor(binding, workspace));
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => ({ ...issue, path: ['connectors', index, 'settings', ...issue.path] }));
+    throw new RosterdError('ROSTERD_E_CONFIG', describeIssues(issues));
+  }
+  return definition.create(parsed.data, deps);
+}
+
+export function bindingFor(bindings: readonly ConnectorBinding[], workspaceId: string): { binding: ConnectorBinding; index: number } {
+  const index = bindings.findIndex((b) => b.workspace === workspaceId);
+  if (index < 0) {
+    throw new RosterdError(
+      'ROSTERD_E_NOT_FOUND',
+      `workspace "${workspaceId}" has no connector in the configuration; add one under connectors: (see config/rosterd.example.yaml)`,
+    );
+  }
+  return { binding: bindings[index]!, index };
+}
