@@ -282,15 +282,26 @@ class OktaConnector implements Connector {
       const app = await this.okta.getApp();
       let groupCount = 0;
       let moreGroups = false;
+      // The first page of assigned groups, with their first page of members, so the sample can say which group
+      // grants each group-scoped user (a handful of requests: this is an admin's connection check).
+      const groupsOf = new Map<string, GroupAssignmentRef[]>();
       for await (const page of this.okta.groupAssignments()) {
         groupCount = page.items.length;
         moreGroups = page.next !== undefined;
+        for (const assignment of page.items) {
+          const ref = groupRef(assignment);
+          if (!ref) continue;
+          for await (const members of this.okta.groupMembers(ref.groupId)) {
+            for (const user of members.items) if (user.id) groupsOf.set(user.id, [...(groupsOf.get(user.id) ?? []), ref]);
+            break;
+          }
+        }
         break;
       }
       const sample: SnapshotMember[] = [];
       let moreUsers = false;
       for await (const page of this.okta.appUsers(50)) {
-        for (const appUser of page.items) if (appUser.id) sample.push(memberFromAppUser(appUser, [], this.config.mapping));
+        for (const appUser of page.items) if (appUser.id) sample.push(memberFromAppUser(appUser, groupsOf.get(appUser.id) ?? [], this.config.mapping));
         moreUsers = page.next !== undefined;
         break;
       }

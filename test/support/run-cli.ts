@@ -25,6 +25,23 @@ export function runCli(args: string[], env: Record<string, string> = {}): CliRes
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/** The same, without blocking this process: needed when this process also serves the fake IdPs the CLI calls. */
+export function runCliAsync(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ROSTERD_CONFIG: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
 /** Start `rosterd start` and resolve once it prints where it listens. */
 export function startCli(args: string[], env: Record<string, string>) {
   const child = spawn(process.execPath, [CLI, ...args, 'start'], { env: { ...process.env, ROSTERD_CONFIG: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

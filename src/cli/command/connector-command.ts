@@ -34,7 +34,7 @@ export function registerConnectorCommand(program: Command, globals: () => Global
               m.roles.join(','),
               m.creditLimit,
               m.seatType,
-              m.grants.map((g) => (g.via === 'direct' ? 'direct' : `group ${g.groupName ?? g.groupId}`)).join(', '),
+              m.grants.map((g) => (g.via === 'direct' ? 'direct' : `group ${g.groupName ?? g.groupId ?? '(not read)'}`)).join(', '),
             ]),
           ),
         );

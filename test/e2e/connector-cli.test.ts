@@ -1,0 +1,92 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EntraHarness } from '../contract/entra-harness.js';
+import { OktaHarness } from '../contract/okta-harness.js';
+import { assertBuilt, runCli, runCliAsync } from '../support/run-cli.js';
+
+/** `rosterd connector test` as an admin runs it: the built CLI, a YAML config, secrets from the environment. */
+describe('rosterd connector test', () => {
+  const entra = new EntraHarness();
+  const okta = new OktaHarness();
+  const dir = mkdtempSync(path.join(tmpdir(), 'rosterd-connector-cli-'));
+  const configPath = path.join(dir, 'rosterd.yaml');
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    assertBuilt();
+    await Promise.all([entra.start(), okta.start()]);
+    for (const harness of [entra, okta]) {
+      harness.addUser({ id: `${harness.kind}-u1`, userName: 'ada@contoso.example', givenName: 'Ada', familyName: 'Lovelace', email: 'ada@contoso.example', profile: { [harness.creditLimitSource]: 300 } });
+      harness.assignUser(`${harness.kind}-u1`, 'admin');
+      harness.addUser({ id: `${harness.kind}-u2`, userName: 'bob@contoso.example', email: 'bob@contoso.example' });
+      harness.addGroup(`${harness.kind}-g1`, 'Engineering', [`${harness.kind}-u2`]);
+      harness.assignGroup(`${harness.kind}-g1`, 'editor');
+    }
+    const graph = entra.fake;
+    writeFileSync(
+      configPath,
+      [
+        `database: sqlite:${path.join(dir, 'rosterd.db')}`,
+        'connectors:',
+        '  - workspace: contoso',
+        '    kind: entra',
+        '    schedule: "*/5 * * * *"',
+        '    settings:',
+        `      tenantId: ${graph.tenantId}`,
+        `      clientId: ${graph.clientId}`,
+        '      credentials: { type: clientSecret, clientSecret: "${ENTRA_CLIENT_SECRET}" }',
+        `      servicePrincipalId: ${graph.directory.servicePrincipal.id}`,
+        `      graphBaseUrl: ${graph.origin}`,
+        `      authorityHost: ${graph.origin}`,
+        `      mapping: { creditLimit: ${entra.creditLimitSource} }`,
+        '  - workspace: acme',
+        '    kind: okta',
+        '    settings:',
+        `      orgUrl: ${okta.fake.origin}`,
+        `      appId: ${okta.directory.app.id}`,
+        '      auth: { type: apiToken, apiToken: "${OKTA_API_TOKEN}" }',
+        `      mapping: { creditLimit: ${okta.creditLimitSource} }`,
+        '  - workspace: broken',
+        '    kind: okta',
+        '    settings:',
+        `      orgUrl: ${okta.fake.origin}`,
+        '      appID: typo',
+        '',
+      ].join('\n'),
+    );
+    env = { ROSTERD_CONFIG: configPath, ENTRA_CLIENT_SECRET: graph.clientSecret, OKTA_API_TOKEN: okta.fake.apiToken };
+    for (const id of ['contoso', 'acme', 'broken', 'unbound']) expect(runCli(['workspace', 'create', id], env).code).toBe(0);
+  });
+  afterAll(() => Promise.all([entra.stop(), okta.stop()]));
+
+  it.each([
+    ['contoso', 'entra'],
+    ['acme', 'okta'],
+  ])('reads one page of %s (%s) and shows each member with role, credit limit and how it was granted', async (workspace, kind) => {
+    const result = await runCliAsync(['connector', 'test', workspace], env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`${kind} connector for workspace ${workspace}:`);
+    expect(result.stdout).toMatch(/ada@contoso\.example\s+yes\s+admin\s+300\s+-\s+direct/);
+    expect(result.stdout).toMatch(/bob@contoso\.example\s+yes\s+editor\s+.*group Engineering/);
+  });
+
+  it('gives one clear line naming the connector and what to check when the credentials are wrong', async () => {
+    for (const [workspace, variable] of [
+      ['contoso', 'ENTRA_CLIENT_SECRET'],
+      ['acme', 'OKTA_API_TOKEN'],
+    ] as const) {
+      const result = await runCliAsync(['connector', 'test', workspace], { ...env, [variable]: 'wrong' });
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).toMatch(/connector.*\[ROSTERD_E_CONNECTOR\]$/m);
+    }
+  });
+
+  it('names the wrong settings key, a missing secret, and a workspace without a connector', async () => {
+    expect((await runCliAsync(['connector', 'test', 'broken'], env)).stderr).toMatch(/connectors\.2\.settings/);
+    expect((await runCliAsync(['connector', 'test', 'acme'], { ...env, OKTA_API_TOKEN: '' })).stderr).toMatch(/OKTA_API_TOKEN|apiToken/);
+    expect((await runCliAsync(['connector', 'test', 'unbound'], env)).stderr).toMatch(/workspace "unbound" has no connector/);
+  });
+});
