@@ -26,6 +26,11 @@ declare module 'autocannon' {
       requests?: Request[];
       overallRate?: number;
       title?: string;
+      setupClient?: (client: Client) => void;
+    }
+
+    interface Client {
+      setRequests(requests: Request[]): void;
     }
 
     interface Histogram {

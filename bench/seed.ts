@@ -13,8 +13,8 @@ import type { AccountTable, MembershipTable } from '../src/store/database.js';
  * active = 1, a role, last_source, version 1 and ISO timestamps.
  */
 
-/** SQLite's default SQLITE_MAX_VARIABLE_NUMBER (3.32+) is 32,766; PostgreSQL allows 65,535. Stay under both. */
-const MAX_PARAMETERS = 32_766;
+/** Bound parameters per statement: SQLite's SQLITE_MAX_VARIABLE_NUMBER (3.32+) is 32,766; PostgreSQL's limit is 65,535. */
+const MAX_PARAMETERS = { sqlite: 32_766, postgres: 65_535 } as const;
 
 export interface SeedOptions {
   members: number;
@@ -72,7 +72,7 @@ export async function seedWorkspace(store: Store, options: SeedOptions): Promise
 
   const accountColumns = 3;
   const memberColumns = 20;
-  const chunk = Math.floor(MAX_PARAMETERS / Math.max(accountColumns, memberColumns));
+  const chunk = Math.floor(MAX_PARAMETERS[store.dialect.name] / Math.max(accountColumns, memberColumns));
 
   await store.db.transaction().execute(async (trx) => {
     for (let start = 0; start < n; start += chunk) {
@@ -127,8 +127,9 @@ export async function seedWorkspace(store: Store, options: SeedOptions): Promise
     }
   });
 
-  // Planner statistics: PostgreSQL's autovacuum would gather them within a minute of a bulk load anyway.
-  if (store.dialect.name === 'postgres') await sql`analyze`.execute(store.db);
+  // What autovacuum would do within a minute of a bulk load anyway (planner statistics, visibility map); done
+  // now so it does not run in the middle of the first workload.
+  if (store.dialect.name === 'postgres') await sql`vacuum (analyze) account, membership`.execute(store.db);
   else await sql`pragma wal_checkpoint(TRUNCATE)`.execute(store.db);
 
   return { workspaceId, token, members: n, seconds: (performance.now() - started) / 1000, sample, groupMemberIds };

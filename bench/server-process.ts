@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +30,120 @@ export function readMemory(pid: number): MemoryReading | null {
   }
   const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
   return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** user + system CPU seconds a process has used; NaN once it has gone. */
+export function cpuSeconds(pid: number): number {
+  try {
+    // Fields after the ")" that ends the command name: state is the 1st, utime the 12th, stime the 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return NaN;
+  }
+}
+
+/** CPU seconds per live process whose command name is `name` (PostgreSQL's backends are all "postgres"). */
+function cpuSecondsByName(name: string): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const open = stat.indexOf('(');
+      const close = stat.lastIndexOf(')');
+      if (stat.slice(open + 1, close) !== name) continue;
+      const fields = stat.slice(close + 2).split(' ');
+      out.set(Number(entry), (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/** Machine-wide busy and stolen CPU seconds (all cores) from /proc/stat. */
+function machineCpu(): { busy: number; irq: number; steal: number } {
+  const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = values.map(Number);
+  return { busy: (user + nice + system) / CLOCK_TICKS_PER_SECOND, irq: (irq + softirq) / CLOCK_TICKS_PER_SECOND, steal: steal / CLOCK_TICKS_PER_SECOND };
+}
+
+export interface CpuSnapshot {
+  at: number;
+  server: number;
+  serverPid: number;
+  self: number;
+  postgres: Map<number, number>;
+  machine: { busy: number; irq: number; steal: number };
+}
+
+/** CPU used over an interval, in % of one core (200% = both cores of this machine). */
+export interface CpuUsage {
+  /** CPU seconds the server used (for CPU per request: robust to other jobs on the machine). */
+  serverSeconds: number;
+  server: number;
+  /** This process: the load generator. */
+  generator: number;
+  /** PostgreSQL's processes (backends, autovacuum, WAL writer). */
+  postgres: number;
+  /** Every other process: other jobs on the machine. Large values mean the numbers are not this machine's best. */
+  other: number;
+  /** Interrupts and softirqs: mostly loopback TCP, not charged to any process. */
+  irq: number;
+  steal: number;
+}
+
+export function cpuSnapshot(serverPid: number): CpuSnapshot {
+  const usage = process.cpuUsage();
+  return {
+    at: performance.now(),
+    server: cpuSeconds(serverPid),
+    serverPid,
+    self: (usage.user + usage.system) / 1e6,
+    postgres: cpuSecondsByName('postgres'),
+    machine: machineCpu(),
+  };
+}
+
+export function cpuUsageSince(before: CpuSnapshot): CpuUsage {
+  const after = cpuSnapshot(before.serverPid);
+  const seconds = (after.at - before.at) / 1000;
+  const pct = (x: number) => Math.round((100 * x) / seconds);
+  const server = after.server - before.server;
+  const self = after.self - before.self;
+  let postgres = 0;
+  for (const [pid, seconds] of after.postgres) postgres += seconds - (before.postgres.get(pid) ?? 0);
+  return {
+    serverSeconds: server,
+    server: pct(server),
+    generator: pct(self),
+    postgres: pct(postgres),
+    other: Math.max(0, pct(after.machine.busy - before.machine.busy - server - self - postgres)),
+    irq: pct(after.machine.irq - before.machine.irq),
+    steal: pct(after.machine.steal - before.machine.steal),
+  };
+}
+
+/**
+ * Wait until the machine is quiet (other processes use under `maxBusyPercent` of one core over half a
+ * second), at most `maxWaitMs`. Other jobs on this 2-core machine (a test run, a compiler) would otherwise
+ * take the load generator's or the server's core. Returns how long it waited and whether it got quiet.
+ */
+export async function waitForQuiet(maxWaitMs: number, maxBusyPercent = 20): Promise<{ waitedMs: number; quiet: boolean; busyPercent: number }> {
+  const started = performance.now();
+  let busyPercent = 0;
+  for (;;) {
+    const a = machineCpu();
+    await new Promise((r) => setTimeout(r, 500));
+    const b = machineCpu();
+    busyPercent = Math.round(((b.busy - a.busy + b.irq - a.irq) / 0.5) * 100);
+    const waitedMs = Math.round(performance.now() - started);
+    if (busyPercent < maxBusyPercent) return { waitedMs, quiet: true, busyPercent };
+    if (waitedMs >= maxWaitMs) return { waitedMs, quiet: false, busyPercent };
+  }
 }
 
 export interface ChildServer {

@@ -1,14 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
+import { cpuSnapshot, cpuUsageSince, waitForQuiet, type CpuUsage } from './server-process.js';
 import type { SeedSample } from './seed.js';
 
 /**
- * The SCIM workloads. Each HTTP workload is one autocannon run whose requests vary: `setupRequest` asks the
- * workload for request k (a shared counter), so lookups rotate through 20,000 seeded members spread over the
- * whole table instead of hitting one cached row, POSTs carry unique userNames, and PATCHes rotate over ids.
+ * The SCIM workloads. Each HTTP workload is one autocannon run whose requests vary, so lookups rotate through
+ * 20,000 seeded members spread over the whole table instead of hitting one cached row, POSTs carry unique
+ * userNames, and PATCHes rotate over thousands of ids.
  *
- * Load shape (see DEFAULT_LOAD): 2 cores, one for autocannon (this process) and one for the server (its own
- * process); PostgreSQL's backend shares them. Pipelining 1, as IdPs send one request at a time per connection.
+ * How requests vary: a rotating workload pre-builds one request list per connection (autocannon's
+ * `setupClient` + `client.setRequests`), each connection owning a disjoint slice of the sample, and the client
+ * cycles through its list. That keeps the load generator's cost per request as low as for a constant request
+ * (`setupRequest` re-encodes every request, which measurably costs the generator throughput on this 2-core
+ * machine) and, for PATCH, guarantees that one member is only ever written by one connection, in order.
+ * POST needs an unbounded supply of unique userNames, so it uses `setupRequest` (at POST rates the
+ * generator is nowhere near its limit).
+ *
+ * Load shape (DEFAULT_LOAD): one core for autocannon (this process), one for the server (its own process);
+ * PostgreSQL's backends share them. 32 connections, pipelining 1 (IdPs send one request at a time per
+ * connection; pipelining would flatter nothing but the HTTP parser). 32 connections keep the server's queue
+ * non-empty without turning p99 into pure queueing: at 8,000 req/s Little's law gives a 4 ms mean.
  */
 
 export interface Target {
@@ -31,6 +42,7 @@ export interface LoadSettings {
 export const DEFAULT_LOAD: LoadSettings = { duration: 10, warmup: 2, connections: 32, pipelining: 1 };
 
 export type WorkloadKind = 'ceiling' | 'lookup' | 'post' | 'patch';
+export type Phase = 'warmup' | 'measure';
 
 export interface NextRequest {
   path: string;
@@ -42,9 +54,13 @@ export interface HttpWorkload {
   label: string;
   kind: WorkloadKind;
   method: 'GET' | 'POST' | 'PATCH';
-  /** Request k of the rotation (k = calls so far). */
-  next(): NextRequest;
-  /** Checks the probe response sent before the run; returns what is wrong, or null. */
+  /** The one request sent (with fetch) and checked before the run. */
+  probe(): NextRequest;
+  /** Connection c's requests in a phase, which it sends in order and then cycles through again. */
+  rotation?(phase: Phase, connection: number, connections: number): NextRequest[];
+  /** Otherwise: the next request, asked for each request (setupRequest). */
+  next?(): NextRequest;
+  /** Checks the probe's response; returns what is wrong, or null. */
   check(status: number, body: unknown, request: NextRequest): string | null;
   /** Printed with the results, e.g. whether PATCHes are real writes. */
   note?: string;
@@ -66,6 +82,10 @@ export interface LoadResult {
   errorSamples: string[];
   /** The probe request's problem, or null when it looked right. */
   probe: string | null;
+  /** CPU use during the measured run, in % of one core: the server, this process (the load generator), the rest. */
+  cpu: CpuUsage;
+  /** Before the measured run: how long it waited for other jobs on the machine to go quiet, and whether they did. */
+  quiet: { waitedMs: number; quiet: boolean; busyPercent: number };
   note?: string;
 }
 
@@ -73,26 +93,60 @@ export function scimHeaders(token: string): Record<string, string> {
   return { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json', accept: 'application/scim+json' };
 }
 
+export interface RunHooks {
+  /** Called between the warm-up and the measured run (e.g. to read database counters). */
+  beforeMeasure?: () => Promise<void>;
+  /** The server's pid, for its CPU use. */
+  serverPid: number;
+  /** Longest wait for a quiet machine before the measured run (0: don't wait). */
+  quietWaitMs?: number;
+}
+
 /** One autocannon run of `workload` against `url`: a probe request, a warm-up, then the measured run. */
-export async function runLoad(url: string, headers: Record<string, string>, workload: HttpWorkload, settings: LoadSettings): Promise<LoadResult> {
+export async function runLoad(url: string, headers: Record<string, string>, workload: HttpWorkload, settings: LoadSettings, hooks: RunHooks): Promise<LoadResult> {
   const probe = await probeOnce(url, headers, workload);
   const errorSamples: string[] = [];
-  const request: autocannon.Request = {
-    method: workload.method,
-    setupRequest: (req) => {
-      const next = workload.next();
-      req.method = workload.method;
-      req.path = next.path;
-      if (next.body !== undefined) req.body = next.body;
-      return req;
-    },
-    onResponse: (status, body) => {
-      if ((status < 200 || status > 299) && errorSamples.length < 3) errorSamples.push(`${status} ${body.slice(0, 300)}`);
-    },
+  const onResponse = (status: number, body: string) => {
+    if ((status < 200 || status > 299) && errorSamples.length < 3) errorSamples.push(`${status} ${body.slice(0, 300)}`);
   };
-  const options = { url, headers, connections: settings.connections, pipelining: settings.pipelining, timeout: 10, requests: [request] };
-  if (settings.warmup > 0) await autocannon({ ...options, duration: settings.warmup });
-  const result = await autocannon({ ...options, duration: settings.duration });
+  const optionsFor = (phase: Phase, duration: number): autocannon.Options => {
+    const base = { url, headers, connections: settings.connections, pipelining: settings.pipelining, timeout: 10, duration };
+    if (workload.rotation) {
+      let connection = 0;
+      return {
+        ...base,
+        method: workload.method,
+        requests: [{ method: workload.method, path: '/' }],
+        setupClient: (client) => {
+          const c = connection++ % settings.connections;
+          client.setRequests(workload.rotation!(phase, c, settings.connections).map((r) => ({ method: workload.method, ...r, onResponse })));
+        },
+      };
+    }
+    const next = workload.next!;
+    return {
+      ...base,
+      requests: [
+        {
+          method: workload.method,
+          setupRequest: (req) => {
+            const request = next();
+            req.method = workload.method;
+            req.path = request.path;
+            if (request.body !== undefined) req.body = request.body;
+            return req;
+          },
+          onResponse,
+        },
+      ],
+    };
+  };
+  if (settings.warmup > 0) await autocannon(optionsFor('warmup', settings.warmup));
+  const quiet = await waitForQuiet(hooks.quietWaitMs ?? 0);
+  await hooks.beforeMeasure?.();
+  const cpuBefore = cpuSnapshot(hooks.serverPid);
+  const result = await autocannon(optionsFor('measure', settings.duration));
+  const cpu = cpuUsageSince(cpuBefore);
   const statusCodes: Record<string, number> = {};
   for (const [code, { count }] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = Number(count);
   const total = Object.values(statusCodes).reduce((a, b) => a + b, 0);
@@ -110,12 +164,14 @@ export async function runLoad(url: string, headers: Record<string, string>, work
     statusCodes,
     errorSamples,
     probe,
+    cpu,
+    quiet,
     ...(workload.note ? { note: workload.note } : {}),
   };
 }
 
 async function probeOnce(url: string, headers: Record<string, string>, workload: HttpWorkload): Promise<string | null> {
-  const request = workload.next();
+  const request = workload.probe();
   try {
     const response = await fetch(url + request.path, { method: workload.method, headers, ...(request.body !== undefined ? { body: request.body } : {}) });
     const text = await response.text();
@@ -137,30 +193,36 @@ async function probeOnce(url: string, headers: Record<string, string>, workload:
 type Json = Record<string, unknown>;
 const asObject = (v: unknown): Json => (v !== null && typeof v === 'object' ? (v as Json) : {});
 
+/** Connection c's share of `items`: every connections-th item starting at c. */
+function slice<T>(items: readonly T[], c: number, connections: number): T[] {
+  const out: T[] = [];
+  for (let i = c; i < items.length; i += connections) out.push(items[i]!);
+  return out.length > 0 ? out : [items[c % items.length]!];
+}
+
 export function ceilingWorkload(): HttpWorkload {
-  let k = 0;
+  const paths = Array.from({ length: 20_000 }, (_, i) => ({ path: `/ping?i=${i}` }));
   return {
     key: 'ceiling',
     label: 'ceiling: Fastify constant JSON',
     kind: 'ceiling',
     method: 'GET',
-    // A varying query string, so autocannon rebuilds every request exactly as it does for the SCIM workloads.
-    next: () => ({ path: `/ping?i=${k++}` }),
+    probe: () => paths[0]!,
+    // Rotating paths, delivered exactly as the SCIM lookups are.
+    rotation: (_phase, c, n) => slice(paths, c, n),
     check: (status) => (status === 200 ? null : 'expected 200'),
   };
 }
 
 function lookupWorkload(key: string, label: string, base: string, attribute: 'userName' | 'externalId', values: string[]): HttpWorkload {
-  let k = 0;
+  const requests = values.map((value) => ({ path: `${base}/Users?filter=${encodeURIComponent(`${attribute} eq "${value}"`)}` }));
   return {
     key,
     label,
     kind: 'lookup',
     method: 'GET',
-    next: () => {
-      const value = values[k++ % values.length]!;
-      return { path: `${base}/Users?filter=${encodeURIComponent(`${attribute} eq "${value}"`)}` };
-    },
+    probe: () => requests[requests.length >> 1]!,
+    rotation: (_phase, c, n) => slice(requests, c, n),
     check: (status, body, request) => {
       const list = asObject(body);
       const wanted = decodeURIComponent(request.path).match(/eq "(.*)"$/)?.[1];
@@ -179,13 +241,14 @@ export const externalIdLookup = (base: string, sample: SeedSample) =>
   lookupWorkload('lookup-externalId', 'GET /Users?filter=externalId eq', base, 'externalId', sample.externalIds);
 
 export function getById(base: string, sample: SeedSample): HttpWorkload {
-  let k = 0;
+  const requests = sample.ids.map((id) => ({ path: `${base}/Users/${id}` }));
   return {
     key: 'get-by-id',
     label: 'GET /Users/{id}',
     kind: 'lookup',
     method: 'GET',
-    next: () => ({ path: `${base}/Users/${sample.ids[k++ % sample.ids.length]!}` }),
+    probe: () => requests[requests.length >> 1]!,
+    rotation: (_phase, c, n) => slice(requests, c, n),
     check: (status, body, request) =>
       status !== 200 ? 'expected 200' : request.path.endsWith(`/${String(asObject(body).id)}`) ? null : 'expected the User asked for',
   };
@@ -195,60 +258,63 @@ export function getById(base: string, sample: SeedSample): HttpWorkload {
 export function postUser(base: string): HttpWorkload {
   const run = randomUUID().slice(0, 8);
   let k = 0;
+  const next = (): NextRequest => {
+    const n = k++;
+    const userName = `new-${run}-${n}@bench.example`;
+    const body = {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'],
+      externalId: `${run}-${String(n).padStart(8, '0')}-4f38-8e61-3a9d0f7b2c15`,
+      userName,
+      active: true,
+      emails: [{ primary: true, type: 'work', value: userName }],
+      meta: { resourceType: 'User' },
+      name: { formatted: `New Hire ${n}`, familyName: `Hire ${n}`, givenName: 'New' },
+      'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { employeeNumber: String(40_000 + n), department: 'Finance' },
+      roles: [],
+    };
+    return { path: `${base}/Users`, body: JSON.stringify(body) };
+  };
   return {
     key: 'post',
     label: 'POST /Users (Entra body)',
     kind: 'post',
     method: 'POST',
-    next: () => {
-      const n = k++;
-      const userName = `new-${run}-${n}@bench.example`;
-      const body = {
-        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'],
-        externalId: `${run}-${String(n).padStart(8, '0')}-4f38-8e61-3a9d0f7b2c15`,
-        userName,
-        active: true,
-        emails: [{ primary: true, type: 'work', value: userName }],
-        meta: { resourceType: 'User' },
-        name: { formatted: `New Hire ${n}`, familyName: `Hire ${n}`, givenName: 'New' },
-        'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { employeeNumber: String(40_000 + n), department: 'Finance' },
-        roles: [],
-      };
-      return { path: `${base}/Users`, body: JSON.stringify(body) };
-    },
+    probe: next,
+    next,
     check: (status, body) => (status === 201 && typeof asObject(body).id === 'string' ? null : 'expected 201 with the new User'),
     note: 'every POST creates a new member (unique userName and externalId)',
   };
 }
 
 /**
- * PATCH active over `ids`: request k targets ids[k mod m] and sets active to false on even passes over the
- * list and back to true on odd ones, so (all seeded members being active) every request is a real write.
+ * PATCH active. The probe deactivates ids[0]; the warm-up uses the next fifth of the ids and the measured run
+ * the rest, so every phase starts on members that are still active. Each connection owns its slice and sends
+ * active=false for each of its members, then active=true for each, and cycles: every request is a real write.
  */
 function patchActive(key: string, label: string, base: string, ids: string[], form: 'entra' | 'rfc'): HttpWorkload {
-  let k = 0;
-  const valueFor = (n: number) => Math.floor(n / ids.length) % 2 === 1;
+  const request = (id: string, active: boolean): NextRequest => {
+    const op = form === 'entra' ? { op: 'Replace', path: 'active', value: active ? 'True' : 'False' } : { op: 'replace', path: 'active', value: active };
+    return { path: `${base}/Users/${id}`, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [op] }) };
+  };
+  const warmupEnd = 1 + Math.floor((ids.length - 1) / 5);
+  const phaseIds = { warmup: ids.slice(1, warmupEnd), measure: ids.slice(warmupEnd) };
   return {
     key,
     label,
     kind: 'patch',
     method: 'PATCH',
-    next: () => {
-      const n = k++;
-      const active = valueFor(n);
-      const op =
-        form === 'entra'
-          ? { op: 'Replace', path: 'active', value: active ? 'True' : 'False' }
-          : { op: 'replace', path: 'active', value: active };
-      return { path: `${base}/Users/${ids[n % ids.length]!}`, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [op] }) };
+    probe: () => request(ids[0]!, false),
+    rotation: (phase, c, n) => {
+      const mine = slice(phaseIds[phase], c, n);
+      return [...mine.map((id) => request(id, false)), ...mine.map((id) => request(id, true))];
     },
-    check: (status, body, request) => {
+    check: (status, body, sent) => {
       if (status !== 200) return 'expected 200 with the User';
-      const sent = JSON.parse(request.body!) as { Operations: { value: unknown }[] };
-      const expected = String(sent.Operations[0]!.value).toLowerCase() === 'true';
+      const op = (JSON.parse(sent.body!) as { Operations: { value: unknown }[] }).Operations[0]!;
+      const expected = String(op.value).toLowerCase() === 'true';
       return asObject(body).active === expected ? null : `expected active ${expected} (a boolean), got ${JSON.stringify(asObject(body).active)}`;
     },
-    note: `rotates over ${ids.length} ids, alternating false/true per pass: every request is a real write`,
+    note: `${phaseIds.measure.length} ids, each connection alternating false/true over its own: every request is a real write`,
   };
 }
 
