@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { RosterdError } from '../error/rosterd-error.js';
 import type { Database } from './database.js';
@@ -45,8 +45,37 @@ function openSqlite(path: string): Store {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   return { db, dialect: dialectSupportFor('sqlite'), description: `sqlite:${path}`, close: () => db.destroy() };
+}
+
+/** Prepared statements kept per SQL text; the SCIM hot path runs a handful of distinct queries. */
+const STATEMENT_CACHE_SIZE = 512;
+
+/**
+ * Kysely prepares every query afresh, and preparing costs better-sqlite3 more than running an indexed lookup.
+ * Reuse prepared statements by SQL text (least recently used dropped first). A statement still being iterated
+ * (a streamed query) is busy, so a second one is prepared for that call instead.
+ */
+function withStatementCache(database: SQLite.Database): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sql: string) {
+      const cached = cache.get(sql);
+      if (cached && !cached.busy) {
+        cache.delete(sql);
+        cache.set(sql, cached);
+        return cached;
+      }
+      const statement = database.prepare(sql);
+      if (!cached) {
+        cache.set(sql, statement);
+        if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      }
+      return statement;
+    },
+  } as SqliteDatabase;
 }
 
 async function openPostgres(rawUrl: string, options: CreateDbOptions): Promise<Store> {

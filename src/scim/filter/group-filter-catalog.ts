@@ -9,6 +9,14 @@ const membersInJoinTable = { kind: 'groupMembers', table: 'group_member', foreig
  * `members.display` and `members.type` are not filterable.
  */
 export function groupFilterCatalog(): FilterCatalog {
+  groupCatalog ??= buildGroupCatalog();
+  return groupCatalog;
+}
+
+/** Checked against the schema when built; the group schema never varies, so once per process. */
+let groupCatalog: FilterCatalog | undefined;
+
+function buildGroupCatalog(): FilterCatalog {
   return catalogFromEntries({ core: groupSchema, extensions: [] }, [
     { path: 'id', kind: 'column', column: 'scim_group.id', type: 'string' },
     { path: 'externalId', kind: 'column', column: 'scim_group.external_id', type: 'string' },

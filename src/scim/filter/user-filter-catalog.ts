@@ -17,13 +17,26 @@ const text = (path: string, column: string, extra: { caseExact?: boolean; lowerC
   ...extra,
 });
 
+/** Catalogs are checked against the schemas when built, so build each (URN, role attribute) pair once. */
+const built = new Map<string, FilterCatalog>();
+
 /**
- * Where each filterable User attribute lives in the `membership` table. Built per workspace because
+ * Where each filterable User attribute lives in the `membership` table. It depends on the workspace because
  * the workspace extension's URN and role attribute name come from its preset.
  */
 export function userFilterCatalog(options: UserFilterCatalogOptions = {}): FilterCatalog {
   const extensionUrn = options.extensionUrn ?? DEFAULT_EXTENSION_URN;
   const roleAttribute = options.roleAttribute ?? DEFAULT_ROLE_ATTRIBUTE;
+  const key = `${extensionUrn}\u0000${roleAttribute}`;
+  let catalog = built.get(key);
+  if (!catalog) {
+    catalog = buildUserCatalog(extensionUrn, roleAttribute);
+    built.set(key, catalog);
+  }
+  return catalog;
+}
+
+function buildUserCatalog(extensionUrn: string, roleAttribute: string): FilterCatalog {
   const schemas = { core: userSchema, extensions: [enterpriseUserSchema, workspaceExtensionSchema(extensionUrn, roleAttribute)] };
   const enterprise = (name: string) => `${ENTERPRISE_USER_SCHEMA_URN}:${name}`;
   const workspace = (name: string) => `${extensionUrn}:${name}`;
