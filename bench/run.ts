@@ -1,0 +1,390 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { createDb, type Store } from '../src/store/create-db.js';
+import { migrateToLatest } from '../src/store/migrate.js';
+import { summarizeProfileFile } from './cpu-profile-summary.js';
+import { seedWorkspace } from './seed.js';
+import { repoRoot, startCeilingProcess, startGatewayProcess, waitForQuiet, type GatewayProcess } from './server-process.js';
+import {
+  DEFAULT_LOAD,
+  ceilingWorkload,
+  externalIdLookup,
+  getById,
+  patchEntra,
+  patchRfc,
+  postUser,
+  runGroupPatch,
+  runLoad,
+  scimHeaders,
+  userNameLookup,
+  type GroupPatchResult,
+  type HttpWorkload,
+  type LoadResult,
+  type LoadSettings,
+} from './workloads.js';
+
+/**
+ * `npm run bench`: seed 100,000 members, start the built gateway, load it with autocannon over 127.0.0.1,
+ * on SQLite and PostgreSQL, next to a plain Fastify route (the machine's HTTP ceiling). Numbers are
+ * reported, not asserted: the process exits 0 unless something crashed.
+ *
+ * Environment: BENCH_MEMBERS (100000), BENCH_DURATION seconds per workload (10), BENCH_WARMUP (2),
+ * BENCH_CONNECTIONS (32), BENCH_DIALECTS (sqlite,postgres), BENCH_WORKLOADS (keys, comma-separated: all),
+ * BENCH_POSTGRES_URL (postgres://postgres@127.0.0.1:5432/test), BENCH_PROF=1 (node --cpu-prof the gateway
+ * and print its hot spots).
+ */
+
+type Dialect = 'sqlite' | 'postgres';
+
+const env = process.env;
+const intEnv = (name: string, fallback: number): number => {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name}: expected a non-negative number, got "${raw}"`);
+  return value;
+};
+
+const MEMBERS = Math.floor(intEnv('BENCH_MEMBERS', 100_000));
+const LOAD: LoadSettings = {
+  duration: intEnv('BENCH_DURATION', DEFAULT_LOAD.duration),
+  warmup: intEnv('BENCH_WARMUP', DEFAULT_LOAD.warmup),
+  connections: Math.floor(intEnv('BENCH_CONNECTIONS', DEFAULT_LOAD.connections)),
+  pipelining: DEFAULT_LOAD.pipelining,
+};
+const DIALECTS = (env.BENCH_DIALECTS ?? 'sqlite,postgres').split(',').map((d) => d.trim()).filter(Boolean) as Dialect[];
+const ONLY = env.BENCH_WORKLOADS ? new Set(env.BENCH_WORKLOADS.split(',').map((w) => w.trim())) : null;
+const POSTGRES_URL = env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PROFILE = env.BENCH_PROF === '1';
+const QUIET_WAIT_MS = intEnv('BENCH_QUIET_WAIT', 10) * 1000;
+/** "other" CPU (processes that are neither the server, the generator nor PostgreSQL) above which a row is marked. */
+const CONTENDED_PERCENT = 25;
+const GROUP_MEMBERS = 10_000;
+const GROUP_REPEATS = 3;
+
+// The issue's targets (2-core machine, SQLite, 100,000 members).
+const TARGET = {
+  lookup: { rps: 8_000, p99: 10, text: '≥8,000/s p99<10ms' },
+  post: { rps: 2_000, text: '≥2,000/s' },
+  patch: { rps: 3_000, text: '≥3,000/s' },
+  group: { seconds: 2, text: '<2 s' },
+};
+
+interface WorkloadReport extends LoadResult {
+  /** Peak VmRSS sampled during this workload, bytes. */
+  peakRss: number;
+  /** VmHWM after this workload: the server's lifetime peak so far, bytes. */
+  hwm: number;
+  /** Rows written during the measured run (Δ sum(version) over the workspace; a new row counts 1). */
+  rowsWritten?: number;
+  fractionOfCeiling: number | null;
+  target: string;
+  pass: boolean | null;
+}
+
+interface DialectReport {
+  dialect: Dialect;
+  skipped?: string;
+  error?: string;
+  members?: number;
+  seedSeconds?: number;
+  idleRss?: number;
+  workloads: WorkloadReport[];
+  groupPatch?: GroupPatchResult & { peakRss: number; hwm: number; pass: boolean | null };
+  serverPeakRss?: number;
+  profile?: string;
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const mb = (bytes: number | undefined) => (bytes === undefined || !Number.isFinite(bytes) ? '-' : `${Math.round(bytes / 1024 / 1024)} MB`);
+
+async function main(): Promise<number> {
+  const startedAt = new Date();
+  const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
+  const resultsDir = path.join(repoRoot, 'bench/results');
+  mkdirSync(resultsDir, { recursive: true });
+  const cpu = os.cpus();
+  log(`rosterd bench: ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, Node ${process.version}; ${MEMBERS.toLocaleString('en-US')} members; ` +
+    `${LOAD.duration} s per workload after ${LOAD.warmup} s warm-up; ${LOAD.connections} connections, pipelining ${LOAD.pipelining}`);
+
+  let crashed = false;
+  let ceiling: LoadResult | null = null;
+  let ceilingRss = 0;
+  {
+    log('ceiling: plain Fastify route …');
+    const server = await startCeilingProcess();
+    try {
+      ceiling = await runLoad(server.url, {}, ceilingWorkload(), LOAD, { serverPid: server.pid, quietWaitMs: QUIET_WAIT_MS });
+      ceilingRss = server.takeWindowPeak();
+      log(`  ${Math.round(ceiling.requestsPerSecond)} req/s, p99 ${ceiling.latencyMs.p99} ms`);
+    } finally {
+      await server.stop();
+    }
+  }
+
+  const reports: DialectReport[] = [];
+  for (const dialect of DIALECTS) {
+    const report = await benchDialect(dialect, ceiling, stamp, resultsDir).catch((error: unknown) => {
+      crashed = true;
+      return { dialect, error: (error as Error).stack ?? String(error), workloads: [] } satisfies DialectReport;
+    });
+    reports.push(report);
+  }
+
+  const output = {
+    startedAt: startedAt.toISOString(),
+    machine: { cpus: cpu.length, model: cpu[0]?.model, memoryBytes: os.totalmem(), node: process.version, platform: `${os.platform()} ${os.release()}` },
+    settings: { members: MEMBERS, ...LOAD, groupMembers: GROUP_MEMBERS, groupRepeats: GROUP_REPEATS },
+    targets: TARGET,
+    ceiling: ceiling && { ...ceiling, peakRss: ceilingRss },
+    dialects: reports,
+  };
+  const file = path.join(resultsDir, `${stamp}.json`);
+  writeFileSync(file, `${JSON.stringify(output, null, 2)}\n`);
+  process.stdout.write(`${renderTables(ceiling, ceilingRss, reports)}\nresults: ${path.relative(process.cwd(), file)}\n`);
+  return crashed ? 1 : 0;
+}
+
+interface Prepared {
+  url: string;
+  store: Store;
+  cleanup(): Promise<void>;
+}
+
+async function prepareDatabase(dialect: Dialect): Promise<Prepared | string> {
+  if (dialect === 'sqlite') {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rosterd-bench-'));
+    const url = `sqlite:${path.join(dir, 'bench.db')}`;
+    const store = await createDb(url);
+    return {
+      url,
+      store,
+      cleanup: async () => {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const base = new URL(POSTGRES_URL);
+  base.searchParams.set('schema', schema);
+  let store: Store;
+  try {
+    store = await createDb(base.toString());
+  } catch (error) {
+    return `PostgreSQL is unreachable (${(error as Error).message}); skipped`;
+  }
+  return {
+    url: base.toString(),
+    store,
+    cleanup: async () => {
+      await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(store.db).catch((e: unknown) => log(`could not drop schema ${schema}: ${(e as Error).message}`));
+      await store.close();
+    },
+  };
+}
+
+async function counters(store: Store, workspaceId: string): Promise<{ rows: number; versions: number }> {
+  const row = await store.db
+    .selectFrom('membership')
+    .select((eb) => [eb.fn.countAll<number>().as('rows'), eb.fn.coalesce(eb.fn.sum<number>('version'), sql<number>`0`).as('versions')])
+    .where('workspace_id', '=', workspaceId)
+    .executeTakeFirstOrThrow();
+  return { rows: Number(row.rows), versions: Number(row.versions) };
+}
+
+async function benchDialect(dialect: Dialect, ceiling: LoadResult | null, stamp: string, resultsDir: string): Promise<DialectReport> {
+  log(`\n${dialect}: preparing database …`);
+  const prepared = await prepareDatabase(dialect);
+  if (typeof prepared === 'string') {
+    log(`  ${prepared}`);
+    return { dialect, skipped: prepared, workloads: [] };
+  }
+  const report: DialectReport = { dialect, workloads: [] };
+  let gateway: GatewayProcess | null = null;
+  let gatewayDied = false;
+  const profileDir = PROFILE ? path.join(resultsDir, `prof-${stamp}-${dialect}`) : undefined;
+  try {
+    await migrateToLatest(prepared.store);
+    log(`  seeding ${MEMBERS.toLocaleString('en-US')} members …`);
+    const seed = await seedWorkspace(prepared.store, { members: MEMBERS, sampleSize: 20_000, groupMembers: GROUP_MEMBERS });
+    report.members = seed.members;
+    report.seedSeconds = seed.seconds;
+    log(`  seeded in ${seed.seconds.toFixed(1)} s`);
+
+    gateway = await startGatewayProcess({
+      database: prepared.url,
+      ...(profileDir ? { cpuProfileDir: profileDir } : {}),
+      onExit: () => {
+        gatewayDied = true;
+      },
+    });
+    report.idleRss = gateway.memory()?.rss;
+    const target = { url: gateway.url, basePath: `/scim/v2/organizations/${seed.workspaceId}`, token: seed.token };
+    const headers = scimHeaders(seed.token);
+    // Two disjoint halves of the sample for the two PATCH forms, so each keeps its own false/true rhythm.
+    const evens = seed.sample.ids.filter((_, i) => i % 2 === 0);
+    const odds = seed.sample.ids.filter((_, i) => i % 2 === 1);
+    const workloads: HttpWorkload[] = [
+      userNameLookup(target.basePath, seed.sample),
+      externalIdLookup(target.basePath, seed.sample),
+      getById(target.basePath, seed.sample),
+      postUser(target.basePath),
+      patchEntra(target.basePath, evens),
+      patchRfc(target.basePath, odds),
+    ].filter((w) => !ONLY || ONLY.has(w.key));
+
+    for (const workload of workloads) {
+      if (gatewayDied) throw new Error(`the gateway exited during the run:\n${gateway.stderrTail()}`);
+      log(`  ${workload.label} …`);
+      gateway.takeWindowPeak();
+      let before = { rows: 0, versions: 0 };
+      const result = await runLoad(target.url, headers, workload, LOAD, {
+        serverPid: gateway.pid,
+        quietWaitMs: QUIET_WAIT_MS,
+        beforeMeasure: async () => {
+          before = await counters(prepared.store, seed.workspaceId);
+          gateway!.takeWindowPeak();
+        },
+      });
+      const after = await counters(prepared.store, seed.workspaceId);
+      const written = after.versions - before.versions;
+      const wr = judge({
+        ...result,
+        peakRss: gateway.takeWindowPeak(),
+        hwm: gateway.memory()?.hwm ?? NaN,
+        ...(workload.kind === 'post' || workload.kind === 'patch' ? { rowsWritten: written } : {}),
+        fractionOfCeiling: ceiling ? result.requestsPerSecond / ceiling.requestsPerSecond : null,
+        target: '',
+        pass: null,
+      });
+      report.workloads.push(wr);
+      log(`    ${Math.round(wr.requestsPerSecond)} req/s, p50 ${wr.latencyMs.p50} ms, p99 ${wr.latencyMs.p99} ms, non-2xx ${wr.non2xx}, errors ${wr.errors}` +
+        (wr.probe ? `\n    PROBE: ${wr.probe}` : '') + (wr.errorSamples.length ? `\n    first non-2xx: ${wr.errorSamples[0]}` : ''));
+    }
+
+    if (!ONLY || ONLY.has('group-patch')) {
+      if (gatewayDied) throw new Error(`the gateway exited during the run:\n${gateway.stderrTail()}`);
+      log(`  group PATCH with ${seed.groupMemberIds.length.toLocaleString('en-US')} members × ${GROUP_REPEATS} …`);
+      await waitForQuiet(QUIET_WAIT_MS);
+      gateway.takeWindowPeak();
+      const group = await runGroupPatch(target, seed.groupMemberIds, GROUP_REPEATS);
+      const worst = Math.max(...group.addSeconds, ...group.removeSeconds);
+      report.groupPatch = {
+        ...group,
+        peakRss: gateway.takeWindowPeak(),
+        hwm: gateway.memory()?.hwm ?? NaN,
+        pass: group.addSeconds.length === 0 || group.problems.length > 0 ? false : worst < TARGET.group.seconds,
+      };
+      log(`    add ${group.addSeconds.map((s) => s.toFixed(2)).join(' / ')} s; remove ${group.removeSeconds.map((s) => s.toFixed(2)).join(' / ')} s` +
+        (group.problems.length ? `\n    PROBLEMS: ${group.problems.join('; ')}` : ''));
+    }
+    report.serverPeakRss = gateway.memory()?.hwm;
+  } finally {
+    if (gateway) {
+      const code = await gateway.stop(PROFILE ? 60_000 : 10_000);
+      if (code !== 0 && !gatewayDied) log(`  the gateway exited with code ${code}`);
+      if (gatewayDied) report.error = `the gateway exited on its own:\n${gateway.stderrTail()}`;
+    }
+    await prepared.cleanup();
+  }
+  if (profileDir) {
+    try {
+      const files = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'));
+      if (files.length) report.profile = summarizeProfileFile(profileDir, repoRoot, 30);
+      log(report.profile ?? `  no .cpuprofile in ${profileDir}`);
+    } catch (error) {
+      log(`  could not read the CPU profile: ${(error as Error).message}`);
+    }
+  }
+  return report;
+}
+
+function judge(w: WorkloadReport): WorkloadReport {
+  const clean = w.non2xx === 0 && w.errors === 0 && w.probe === null;
+  if (w.kind === 'lookup') return { ...w, target: TARGET.lookup.text, pass: clean && w.requestsPerSecond >= TARGET.lookup.rps && w.latencyMs.p99 < TARGET.lookup.p99 };
+  if (w.kind === 'post') return { ...w, target: TARGET.post.text, pass: clean && w.requestsPerSecond >= TARGET.post.rps };
+  if (w.kind === 'patch') return { ...w, target: TARGET.patch.text, pass: clean && w.requestsPerSecond >= TARGET.patch.rps };
+  return w;
+}
+
+// ------------------------------------------------------------------------------------------- output
+
+function table(head: string[], rows: string[][], right: Set<number>): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+const num = (n: number) => Math.round(n).toLocaleString('en-US');
+const ms = (n: number) => (n < 10 ? n.toFixed(2) : n.toFixed(1));
+
+const cpuText = (c: LoadResult['cpu']) => `${c.server}/${c.generator}/${c.postgres}/${c.other}/${c.irq}${c.steal > 0 ? ` st${c.steal}` : ''}`;
+
+function renderTables(ceiling: LoadResult | null, ceilingRss: number, reports: DialectReport[]): string {
+  const out: string[] = [];
+  out.push('');
+  out.push(`rosterd SCIM benchmark — ${MEMBERS.toLocaleString('en-US')} members, ${LOAD.duration} s per workload, ${LOAD.connections} connections, pipelining ${LOAD.pipelining}, 127.0.0.1`);
+  out.push('Targets are the issue\'s, for SQLite on this 2-core machine; they are reported, not asserted.');
+  out.push('CPU% = % of one core used by the server / the load generator / PostgreSQL / other processes / interrupts (loopback TCP).');
+  out.push('srv CPU µs/req = server CPU time per request: what one dedicated core allows is 1,000,000 ÷ this, whatever else runs.');
+  out.push('rows/req = rows written in the measured run ÷ 2xx responses (up to one in-flight request per connection lands after the run ends).');
+  if (ceiling) {
+    out.push(`HTTP ceiling (plain Fastify, constant JSON): ${num(ceiling.requestsPerSecond)} req/s, p50 ${ms(ceiling.latencyMs.p50)} ms, p99 ${ms(ceiling.latencyMs.p99)} ms, non-2xx ${ceiling.non2xx}, errors ${ceiling.errors}, peak RSS ${mb(ceilingRss)}, server CPU ${num((ceiling.cpu.serverSeconds * 1e6) / Math.max(1, ceiling.requests))} µs/req, CPU% srv/gen/pg/oth/irq ${cpuText(ceiling.cpu)}`);
+  }
+  const head = ['workload', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'ceiling', 'peak RSS', 'rows/req', 'srv CPU µs/req', 'CPU% srv/gen/pg/oth/irq', 'target', 'result'];
+  for (const r of reports) {
+    out.push('');
+    if (r.skipped) {
+      out.push(`${r.dialect}: ${r.skipped}`);
+      continue;
+    }
+    out.push(`${r.dialect}: ${r.members?.toLocaleString('en-US') ?? '?'} members seeded in ${r.seedSeconds?.toFixed(1) ?? '?'} s; server RSS idle ${mb(r.idleRss)}, peak (VmHWM) ${mb(r.serverPeakRss)}`);
+    const rows = r.workloads.map((w) => [
+      w.cpu.other >= CONTENDED_PERCENT ? `${w.label} *` : w.label,
+      num(w.requestsPerSecond),
+      ms(w.latencyMs.p50),
+      ms(w.latencyMs.p99),
+      String(w.non2xx),
+      String(w.errors + w.timeouts),
+      w.fractionOfCeiling === null ? '-' : `${(w.fractionOfCeiling * 100).toFixed(0)}%`,
+      mb(w.peakRss),
+      w.rowsWritten === undefined ? '' : (w.rowsWritten / Math.max(1, w.requests - w.non2xx)).toFixed(2),
+      num((w.cpu.serverSeconds * 1e6) / Math.max(1, w.requests)),
+      cpuText(w.cpu),
+      w.target,
+      w.pass === null ? '' : w.pass ? 'pass' : 'MISS',
+    ]);
+    const g = r.groupPatch;
+    if (g) {
+      const fmt = (xs: number[]) => xs.map((s) => s.toFixed(2)).join('/');
+      rows.push([`PATCH Group +${num(g.members)} members (s)`, fmt(g.addSeconds), '', '', '', String(g.problems.length), '', mb(g.peakRss), '', '', '', TARGET.group.text, g.pass ? 'pass' : 'MISS']);
+      rows.push([`PATCH Group -${num(g.members)} members (s)`, fmt(g.removeSeconds), '', '', '', '', '', '', '', '', '', TARGET.group.text, g.pass ? 'pass' : 'MISS']);
+    }
+    out.push(table(head, rows, new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])));
+    if (r.workloads.some((w) => w.cpu.other >= CONTENDED_PERCENT)) {
+      out.push(`  * other jobs on the machine took ≥${CONTENDED_PERCENT}% of a core during this run (CPU% "oth"): the number understates what the server can do`);
+    }
+    for (const w of r.workloads) {
+      if (w.probe) out.push(`  ${w.key}: probe request was wrong: ${w.probe}`);
+      if (w.non2xx > 0 || w.errors > 0) out.push(`  ${w.key}: status codes ${JSON.stringify(w.statusCodes)}, ${w.errors} errors, ${w.timeouts} timeouts; first: ${w.errorSamples[0] ?? '-'}`);
+    }
+    for (const w of r.workloads) if (w.note) out.push(`  ${w.key}: ${w.note}; rows written ${num(w.rowsWritten ?? 0)} for ${num(w.requests)} requests`);
+    if (g?.problems.length) out.push(`  group PATCH problems: ${g.problems.join('; ')}`);
+    if (r.error) out.push(`  ERROR: ${r.error}`);
+  }
+  return out.join('\n');
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`bench crashed: ${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
