@@ -53,6 +53,8 @@ const db = new Kysely<Database>({
 });
 const store: Store = {
   db,
+  // One transaction per write, as PostgreSQL runs them, so the trace shows each request's own statements.
+  writeTransaction: (job) => db.transaction().execute(job),
   dialect: dialectSupportFor(dialectName),
   description: 'trace',
   ...(dialectName === 'postgres' ? { schema } : {}),

@@ -5,7 +5,7 @@ import type { Store } from '../store/create-db.js';
 import type { Database } from '../store/database.js';
 import { countSeatsInUse } from '../store/member-repository.js';
 import { appendLog } from '../store/provisioning-log-repository.js';
-import { bumpRevision, findWorkspace } from '../store/workspace-repository.js';
+import { bumpRevision } from '../store/workspace-repository.js';
 import { applyPlan, type ChangeResult } from './apply.js';
 import { buildPlan, type Change, type Plan } from './plan.js';
 import { evaluatePolicy } from './policy.js';
@@ -55,10 +55,9 @@ export async function writeThroughPolicy<T>(
 ): Promise<WriteOutcome<T>> {
   const now = ctx.now();
   try {
-    return await store.db.transaction().execute(async (trx) => {
-      const revision = await bumpRevision(trx, workspaceId);
-      const workspace = await findWorkspace(trx, workspaceId);
-      if (!workspace) throw new Error(`workspace ${workspaceId} vanished during a write`);
+    return await store.writeTransaction(async (trx) => {
+      const workspace = await bumpRevision(trx, workspaceId);
+      const revision = workspace.revision;
       const proposal = await propose(trx, workspace);
       const plan = buildPlan({ workspaceId, source: ctx.actor, basis: revision - 1, changes: proposal.changes, warnings: proposal.warnings, now });
       const needsSeats = workspace.version === 'v1' && plan.changes.some((c) => c.kind === 'member' && c.action !== 'skip');

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Store } from '../store/create-db.js';
 import { touchApiKey } from '../store/api-key-repository.js';
 import { authenticate } from './auth/authenticate.js';
@@ -47,20 +47,27 @@ export async function scimPlugin(app: FastifyInstance, options: ScimPluginOption
     await scimErrorHandler(notFound(`no SCIM endpoint ${request.method} ${request.url.split('?')[0]}; resources are /Users, /Groups, /ServiceProviderConfig, /ResourceTypes and /Schemas`), request, reply);
   });
 
+  const lastTouched = new Map<string, number>();
   app.addHook('onRequest', async (request) => {
     const workspaceId = options.workspaceId ?? (request.params as { workspaceId?: string }).workspaceId ?? '';
     const auth = await authenticate(options.store.db, workspaceId, request.headers.authorization);
     const nowDate = clock();
-    if (!auth.lastUsedAt || nowDate.getTime() - Date.parse(auth.lastUsedAt) > TOUCH_INTERVAL_MS) {
+    const lastUse = Math.max(auth.lastUsedAt ? Date.parse(auth.lastUsedAt) : 0, lastTouched.get(auth.keyId) ?? 0);
+    if (nowDate.getTime() - lastUse > TOUCH_INTERVAL_MS) {
+      lastTouched.set(auth.keyId, nowDate.getTime());
       touchApiKey(options.store.db, auth.keyId, nowDate.toISOString()).catch((err: unknown) => request.log.warn({ err }, 'could not record API key use'));
     }
+    let log: FastifyBaseLogger | undefined;
     request.scim = {
       store: options.store,
       workspace: auth.workspace,
       actor: `key:${auth.keyId}`,
       requestId: request.id,
       baseUrl: originOf(request, options.publicUrl) + options.basePath.replace(':workspaceId', encodeURIComponent(workspaceId)),
-      log: request.log.child({ workspaceId }),
+      // A child logger costs an allocation per request; most requests never log.
+      get log() {
+        return (log ??= request.log.child({ workspaceId }));
+      },
       limits: options.limits,
       now,
     };

@@ -65,16 +65,16 @@ export async function updateWorkspacePolicy(db: Db, id: string, policy: Workspac
 }
 
 /**
- * Take the next store revision. Inside a transaction this is also the workspace's write lock on PostgreSQL
+ * Take the next store revision and read the workspace as it is inside this transaction. Inside a transaction this is also the workspace's write lock on PostgreSQL
  * (the row stays locked until commit), so capacity checks and their writes cannot interleave across instances.
  */
-export async function bumpRevision(db: Db, id: string): Promise<number> {
+export async function bumpRevision(db: Db, id: string): Promise<Workspace> {
   const row = await db
     .updateTable('workspace')
     .set((eb) => ({ revision: eb('revision', '+', 1) }))
     .where('id', '=', id)
-    .returning('revision')
+    .returningAll()
     .executeTakeFirst();
   if (!row) throw new Error(`workspace ${id} vanished during a write`);
-  return Number(row.revision);
+  return rowToWorkspace(row);
 }

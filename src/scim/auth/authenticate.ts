@@ -3,7 +3,7 @@ import { DECOY_HASH, parseApiKey, secretMatches } from '../../model/api-key-toke
 import type { Workspace } from '../../model/workspace.js';
 import { findApiKeyForAuth } from '../../store/api-key-repository.js';
 import type { Database } from '../../store/database.js';
-import { findWorkspace } from '../../store/workspace-repository.js';
+import { rowToWorkspace } from '../../store/workspace-repository.js';
 import { ScimError } from '../scim-error.js';
 
 export interface Authenticated {
@@ -30,15 +30,21 @@ export function tokenFromHeader(header: string | undefined): string | null {
   return (match ? match[1]! : trimmed).trim() || null;
 }
 
+/**
+ * Every request is checked against the database (one indexed join), so a revoked key is refused by the very
+ * next request on every instance.
+ */
 export async function authenticate(db: Kysely<Database>, workspaceId: string, header: string | undefined): Promise<Authenticated> {
   const token = tokenFromHeader(header);
   if (!token) throw unauthorized('authentication required: send the workspace API key as "Authorization: Bearer <key>"');
+  return verify(db, workspaceId, token);
+}
+
+async function verify(db: Kysely<Database>, workspaceId: string, token: string): Promise<Authenticated> {
   const parsed = parseApiKey(token);
-  const row = parsed ? await findApiKeyForAuth(db, parsed.keyId) : undefined;
+  const found = parsed ? await findApiKeyForAuth(db, parsed.keyId) : undefined;
   // Compare even when there is no row, so an unknown key id takes as long as a wrong secret.
-  const matches = secretMatches(parsed?.secret ?? token, row?.hash ?? DECOY_HASH);
-  if (!row || !matches || row.revoked_at !== null || row.workspace_id !== workspaceId) throw unauthorized(REJECTED);
-  const workspace = await findWorkspace(db, workspaceId);
-  if (!workspace) throw unauthorized(REJECTED);
-  return { workspace, keyId: row.id, lastUsedAt: row.last_used_at };
+  const matches = secretMatches(parsed?.secret ?? token, found?.key.hash ?? DECOY_HASH);
+  if (!found || !matches || found.key.revoked_at !== null || found.key.workspace_id !== workspaceId) throw unauthorized(REJECTED);
+  return { workspace: rowToWorkspace(found.workspace), keyId: found.key.id, lastUsedAt: found.key.last_used_at };
 }

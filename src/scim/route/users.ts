@@ -8,6 +8,7 @@ import type { JsonObject } from '../ci-object.js';
 import { checkIfMatch, etagOf, isNotModified } from '../etag.js';
 import { compileFilter, compileSortBy } from '../filter/compile-filter.js';
 import { parseFilter } from '../filter/parse-filter.js';
+import { uniqueLookup, type UniqueLookup } from '../filter/unique-lookup.js';
 import { userFilterCatalog } from '../filter/user-filter-catalog.js';
 import { parseListRequest, type ListRequest } from '../list-request.js';
 import { applyPatch } from '../patch/apply-patch.js';
@@ -42,7 +43,14 @@ async function listUsers(ctx: ScimContext, list: ListRequest): Promise<JsonObjec
     extensionUrn: ctx.workspace.extensionUrn,
     roleAttribute: ctx.workspace.policy.roleSource.kind === 'extension' ? ctx.workspace.policy.roleSource.attribute : 'role',
   });
-  const where = list.filter ? compileFilter(parseFilter(list.filter), catalog, ctx.store.dialect) : undefined;
+  const ast = list.filter ? parseFilter(list.filter) : undefined;
+  const lookup = ast ? uniqueLookup(ast) : null;
+  if (lookup) {
+    const found = await findByUniqueKey(ctx, lookup);
+    const page = found && list.startIndex === 1 && list.count > 0 ? [found] : [];
+    return listResponse(found ? 1 : 0, list.startIndex, await render(ctx, page, list));
+  }
+  const where = ast ? compileFilter(ast, catalog, ctx.store.dialect) : undefined;
   const sortColumn = list.sortBy ? compileSortBy(list.sortBy, catalog) : undefined;
   const { total, members } = await listMembers(ctx.store.db, ctx.workspace.id, where, {
     offset: list.startIndex - 1,
@@ -53,22 +61,30 @@ async function listUsers(ctx: ScimContext, list: ListRequest): Promise<JsonObjec
   return listResponse(total, list.startIndex, await render(ctx, members, list));
 }
 
-async function sendMember(ctx: ScimContext, reply: FastifyReply, id: string, status: number, list = { attributes: [], excludedAttributes: [] } as Pick<ListRequest, 'attributes' | 'excludedAttributes'>) {
-  const member = await findMemberById(ctx.store.db, ctx.workspace.id, id);
-  if (!member) throw userNotFound(id);
+function findByUniqueKey(ctx: ScimContext, lookup: UniqueLookup): Promise<Member | undefined> {
+  const { db } = ctx.store;
+  if (lookup.attribute === 'userName') return findMemberByUserName(db, ctx.workspace.id, lookup.value);
+  if (lookup.attribute === 'externalId') return findMemberByExternalId(db, ctx.workspace.id, lookup.value);
+  return findMemberById(db, ctx.workspace.id, lookup.value);
+}
+
+async function sendMember(ctx: ScimContext, reply: FastifyReply, member: Member, status: number, list = { attributes: [], excludedAttributes: [] } as Pick<ListRequest, 'attributes' | 'excludedAttributes'>) {
   const [resource] = await render(ctx, [member], list);
   reply.code(status).type(SCIM_CONTENT_TYPE).header('etag', etagOf(member.version));
   if (status === 201) reply.header('location', `${ctx.baseUrl}/Users/${member.id}`);
   return resource;
 }
 
-/** A clear 409 before the unique index would give a bare one. */
-async function assertUnique(ctx: ScimContext, db: Parameters<typeof findMemberByUserName>[0], fields: MemberFields, selfId: string | null) {
-  const byName = await findMemberByUserName(db, ctx.workspace.id, fields.userName);
-  if (byName && byName.id !== selfId) {
-    throw uniqueness(`userName "${fields.userName}" is already used by User ${byName.id} in this workspace (userName is unique regardless of case)`);
+/** A clear 409 before the unique index would give a bare one; only keys that change can collide. */
+async function assertUnique(ctx: ScimContext, db: Parameters<typeof findMemberByUserName>[0], fields: MemberFields, current: Member | null) {
+  const selfId = current?.id ?? null;
+  if (!current || current.userName.toLowerCase() !== fields.userName.toLowerCase()) {
+    const byName = await findMemberByUserName(db, ctx.workspace.id, fields.userName);
+    if (byName && byName.id !== selfId) {
+      throw uniqueness(`userName "${fields.userName}" is already used by User ${byName.id} in this workspace (userName is unique regardless of case)`);
+    }
   }
-  if (fields.externalId !== null) {
+  if (fields.externalId !== null && fields.externalId !== current?.externalId) {
     const byExternal = await findMemberByExternalId(db, ctx.workspace.id, fields.externalId);
     if (byExternal && byExternal.id !== selfId) throw uniqueness(`externalId "${fields.externalId}" is already used by User ${byExternal.id} in this workspace`);
   }
@@ -102,7 +118,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     const member = await findMemberById(ctx.store.db, ctx.workspace.id, request.params.id);
     if (!member) throw userNotFound(request.params.id);
     if (isNotModified(request.headers['if-none-match'], member.version)) return reply.code(304).header('etag', etagOf(member.version)).send();
-    return sendMember(ctx, reply, member.id, 200, list);
+    return sendMember(ctx, reply, member, 200, list);
   });
 
   app.post('/Users', async (request, reply) => {
@@ -114,7 +130,9 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
       const change = memberChange(workspace, null, fields);
       return { changes: [change], value: change.targetId };
     });
-    return sendMember(ctx, reply, outcome.value, 201);
+    const created = await findMemberById(ctx.store.db, ctx.workspace.id, outcome.value);
+    if (!created) throw userNotFound(outcome.value);
+    return sendMember(ctx, reply, created, 201);
   });
 
   app.put<IdParams>('/Users/:id', async (request, reply) => {
@@ -124,7 +142,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     const fields = withWorkspaceDefaults(memberFieldsFromScim(body, ctx.workspace), ctx.workspace);
     const outcome = await writeThroughPolicy(ctx.store, ctx.workspace.id, writeContext(ctx), failedWrite('member', 'member.replace', id, fields.userName), async (trx, workspace) => {
       const current = await loadForWrite(trx, ctx, id, request.headers['if-match']);
-      await assertUnique(ctx, trx, fields, id);
+      await assertUnique(ctx, trx, fields, current);
       return { changes: [memberChange(workspace, current, fields)], current: new Map([[id, current]]), value: { ...current, ...fields } };
     });
     return sendMemberOrGone(ctx, reply, outcome.value);
@@ -139,7 +157,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
       const representation = memberToScim(current, workspace, { baseUrl: ctx.baseUrl });
       const patched = applyPatch(representation, ops, userSchemasOf(workspace));
       const fields = withWorkspaceDefaults(memberFieldsFromScim(patched, workspace), workspace);
-      await assertUnique(ctx, trx, fields, id);
+      await assertUnique(ctx, trx, fields, current);
       return { changes: [memberChange(workspace, current, fields)], current: new Map([[id, current]]), value: { ...current, ...fields } };
     });
     return sendMemberOrGone(ctx, reply, outcome.value);
@@ -163,7 +181,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
  */
 async function sendMemberOrGone(ctx: ScimContext, reply: FastifyReply, last: Member) {
   const member = await findMemberById(ctx.store.db, ctx.workspace.id, last.id);
-  if (member) return sendMember(ctx, reply, member.id, 200);
+  if (member) return sendMember(ctx, reply, member, 200);
   const gone = { ...last, version: last.version + 1 };
   reply.code(200).type(SCIM_CONTENT_TYPE).header('etag', etagOf(gone.version));
   return memberToScim(gone, ctx.workspace, { baseUrl: ctx.baseUrl, groups: [] });
