@@ -36,7 +36,12 @@ export class GroupCommit {
   private async drain(): Promise<void> {
     this.draining = true;
     try {
-      while (this.queue.length > 0) await this.runBatch(this.queue.splice(0, this.maxBatch));
+      while (this.queue.length > 0) {
+        // One event-loop turn before cutting the batch: requests already in flight finish their reads (SQLite
+        // calls resolve as microtasks) and join this batch instead of waiting for the next commit.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        await this.runBatch(this.queue.splice(0, this.maxBatch));
+      }
     } finally {
       this.draining = false;
     }
