@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import { accountEmailOf, type MemberFields } from '../model/member.js';
 import type { Workspace } from '../model/workspace.js';
 import { ensureAccount } from '../store/account-repository.js';
@@ -30,6 +30,16 @@ export interface ChangeResult {
 }
 
 const CHUNK = 400;
+
+/** Columns every new row carries: who wrote it, its first version, and when. */
+const created = (ctx: ApplyContext) => ({ last_source: ctx.actor, version: 1, created_at: ctx.now, updated_at: ctx.now });
+
+/** Columns every write to an existing row changes: the version behind its ETag, who wrote it, when. */
+const touched = (ctx: ApplyContext, eb: ExpressionBuilder<Database, 'membership' | 'scim_group'>) => ({
+  version: eb('version', '+', 1),
+  last_source: ctx.actor,
+  updated_at: ctx.now,
+});
 
 export async function applyPlan(trx: Kysely<Database>, workspace: Workspace, plan: Plan, ctx: ApplyContext): Promise<ChangeResult[]> {
   const log: LogEntry[] = [];
@@ -89,10 +99,7 @@ async function applyMember(trx: Kysely<Database>, workspace: Workspace, change: 
         workspace_id: workspace.id,
         account_id: accountId,
         owner: 0,
-        last_source: ctx.actor,
-        version: 1,
-        created_at: ctx.now,
-        updated_at: ctx.now,
+        ...created(ctx),
       })
       .execute();
     return;
@@ -108,9 +115,7 @@ async function applyMember(trx: Kysely<Database>, workspace: Workspace, change: 
     .updateTable('membership')
     .set((eb) => ({
       ...fieldsToColumns((change.after ?? {}) as Partial<MemberFields>),
-      version: eb('version', '+', 1),
-      last_source: ctx.actor,
-      updated_at: ctx.now,
+      ...touched(ctx, eb),
     }))
     .where('workspace_id', '=', workspace.id)
     .where('id', '=', change.targetId)
@@ -130,10 +135,7 @@ async function applyGroup(trx: Kysely<Database>, workspace: Workspace, change: C
         display_name: after.displayName!,
         display_name_lower: after.displayName!.toLowerCase(),
         app_name: after.appName ?? after.displayName!,
-        last_source: ctx.actor,
-        version: 1,
-        created_at: ctx.now,
-        updated_at: ctx.now,
+        ...created(ctx),
       })
       .execute();
     return;
@@ -148,9 +150,7 @@ async function applyGroup(trx: Kysely<Database>, workspace: Workspace, change: C
       ...(after.displayName !== undefined ? { display_name: after.displayName, display_name_lower: after.displayName.toLowerCase() } : {}),
       ...(after.appName !== undefined ? { app_name: after.appName } : {}),
       ...('externalId' in after ? { external_id: after.externalId ?? null } : {}),
-      version: eb('version', '+', 1),
-      last_source: ctx.actor,
-      updated_at: ctx.now,
+      ...touched(ctx, eb),
     }))
     .where('workspace_id', '=', workspace.id)
     .where('id', '=', change.targetId)
@@ -204,7 +204,7 @@ async function applyMemberships(trx: Kysely<Database>, workspace: Workspace, bat
   const groupIds = [...new Set(states.map((s) => s.groupId))];
   await trx
     .updateTable('scim_group')
-    .set((eb) => ({ version: eb('version', '+', 1), updated_at: ctx.now, last_source: ctx.actor }))
+    .set((eb) => touched(ctx, eb))
     .where('workspace_id', '=', workspace.id)
     .where('id', 'in', groupIds)
     .execute();
