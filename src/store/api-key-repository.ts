@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ApiKeyRow, Database, WorkspaceRow } from './database.js';
+import { preparedQuery } from './prepared-query.js';
 
 type Db = Kysely<Database>;
 
@@ -42,24 +43,30 @@ export async function insertApiKey(
     .execute();
 }
 
+/** The key with its workspace: one join, compiled once, run by every SCIM request. */
+const keyWithWorkspace = preparedQuery(
+  (db, id: string) =>
+    db
+      .selectFrom('api_key')
+      .innerJoin('workspace', 'workspace.id', 'api_key.workspace_id')
+      .select([
+        'api_key.id as key_id',
+        'api_key.workspace_id as key_workspace_id',
+        'api_key.name as key_name',
+        'api_key.description as key_description',
+        'api_key.hash as key_hash',
+        'api_key.created_at as key_created_at',
+        'api_key.last_used_at as key_last_used_at',
+        'api_key.revoked_at as key_revoked_at',
+      ])
+      .selectAll('workspace')
+      .where('api_key.id', '=', id),
+  [''],
+);
+
 /** The key row the authenticator needs (hash, revocation, last use) with its workspace, in one query. */
 export async function findApiKeyForAuth(db: Db, id: string): Promise<{ key: ApiKeyRow; workspace: WorkspaceRow } | undefined> {
-  const row = await db
-    .selectFrom('api_key')
-    .innerJoin('workspace', 'workspace.id', 'api_key.workspace_id')
-    .select([
-      'api_key.id as key_id',
-      'api_key.workspace_id as key_workspace_id',
-      'api_key.name as key_name',
-      'api_key.description as key_description',
-      'api_key.hash as key_hash',
-      'api_key.created_at as key_created_at',
-      'api_key.last_used_at as key_last_used_at',
-      'api_key.revoked_at as key_revoked_at',
-    ])
-    .selectAll('workspace')
-    .where('api_key.id', '=', id)
-    .executeTakeFirst();
+  const [row] = await keyWithWorkspace(db, id);
   if (!row) return undefined;
   const { key_id, key_workspace_id, key_name, key_description, key_hash, key_created_at, key_last_used_at, key_revoked_at, ...workspace } = row;
   return {

@@ -2,6 +2,7 @@ import type { Expression, Kysely, SqlBool } from 'kysely';
 import type { Group, GroupMemberRef } from '../model/group.js';
 import type { Database, GroupRow } from './database.js';
 import type { ListPage } from './member-repository.js';
+import { preparedQuery } from './prepared-query.js';
 
 type Db = Kysely<Database>;
 
@@ -84,17 +85,32 @@ export async function membersOfGroups(db: Db, groupIds: readonly string[]): Prom
   return result;
 }
 
+/** The groups of one member: what a GET /Users/{id} needs, compiled once. */
+const groupsOfOne = preparedQuery(
+  (db, memberId: string) =>
+    db
+      .selectFrom('group_member')
+      .innerJoin('scim_group', 'scim_group.id', 'group_member.group_id')
+      .select(['group_member.membership_id', 'scim_group.id', 'scim_group.display_name'])
+      .where('group_member.membership_id', '=', memberId)
+      .orderBy('scim_group.display_name'),
+  [''],
+);
+
 /** Groups of several members at once, for the User resource's read-only `groups` attribute. */
 export async function groupsOfMembers(db: Db, memberIds: readonly string[]): Promise<Map<string, { value: string; display: string }[]>> {
   const result = new Map<string, { value: string; display: string }[]>(memberIds.map((id) => [id, []]));
   if (memberIds.length === 0) return result;
-  const rows = await db
-    .selectFrom('group_member')
-    .innerJoin('scim_group', 'scim_group.id', 'group_member.group_id')
-    .select(['group_member.membership_id', 'scim_group.id', 'scim_group.display_name'])
-    .where('group_member.membership_id', 'in', memberIds)
-    .orderBy('scim_group.display_name')
-    .execute();
+  const rows =
+    memberIds.length === 1
+      ? await groupsOfOne(db, memberIds[0]!)
+      : await db
+          .selectFrom('group_member')
+          .innerJoin('scim_group', 'scim_group.id', 'group_member.group_id')
+          .select(['group_member.membership_id', 'scim_group.id', 'scim_group.display_name'])
+          .where('group_member.membership_id', 'in', memberIds)
+          .orderBy('scim_group.display_name')
+          .execute();
   for (const row of rows) result.get(row.membership_id)?.push({ value: row.id, display: row.display_name });
   return result;
 }

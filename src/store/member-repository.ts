@@ -1,33 +1,34 @@
 import type { Expression, Kysely, SqlBool } from 'kysely';
 import type { Member } from '../model/member.js';
-import type { Database } from './database.js';
+import type { Database, MembershipRow } from './database.js';
 import { rowToMember } from './member-row.js';
+import { preparedQuery } from './prepared-query.js';
 
 type Db = Kysely<Database>;
 
+// The lookups every IdP request starts with: compiled once (see prepared-query.ts).
+const byId = preparedQuery((db, workspaceId: string, id: string) => db.selectFrom('membership').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id), ['', '']);
+const byUserName = preparedQuery(
+  (db, workspaceId: string, userNameLower: string) => db.selectFrom('membership').selectAll().where('workspace_id', '=', workspaceId).where('user_name_lower', '=', userNameLower),
+  ['', ''],
+);
+const byExternalId = preparedQuery(
+  (db, workspaceId: string, externalId: string) => db.selectFrom('membership').selectAll().where('workspace_id', '=', workspaceId).where('external_id', '=', externalId),
+  ['', ''],
+);
+
+const first = (rows: MembershipRow[]): Member | undefined => (rows[0] ? rowToMember(rows[0]) : undefined);
+
 export async function findMemberById(db: Db, workspaceId: string, id: string): Promise<Member | undefined> {
-  const row = await db.selectFrom('membership').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
-  return row && rowToMember(row);
+  return first(await byId(db, workspaceId, id));
 }
 
 export async function findMemberByUserName(db: Db, workspaceId: string, userName: string): Promise<Member | undefined> {
-  const row = await db
-    .selectFrom('membership')
-    .selectAll()
-    .where('workspace_id', '=', workspaceId)
-    .where('user_name_lower', '=', userName.toLowerCase())
-    .executeTakeFirst();
-  return row && rowToMember(row);
+  return first(await byUserName(db, workspaceId, userName.toLowerCase()));
 }
 
 export async function findMemberByExternalId(db: Db, workspaceId: string, externalId: string): Promise<Member | undefined> {
-  const row = await db
-    .selectFrom('membership')
-    .selectAll()
-    .where('workspace_id', '=', workspaceId)
-    .where('external_id', '=', externalId)
-    .executeTakeFirst();
-  return row && rowToMember(row);
+  return first(await byExternalId(db, workspaceId, externalId));
 }
 
 export interface ListPage {

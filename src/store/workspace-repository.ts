@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Workspace } from '../model/workspace.js';
 import { workspacePolicySchema } from '../model/workspace-policy.js';
 import type { Database, WorkspaceRow } from './database.js';
+import { preparedQuery } from './prepared-query.js';
 
 type Db = Kysely<Database>;
 
@@ -68,13 +69,18 @@ export async function updateWorkspacePolicy(db: Db, id: string, policy: Workspac
  * Take the next store revision and read the workspace as it is inside this transaction. Inside a transaction this is also the workspace's write lock on PostgreSQL
  * (the row stays locked until commit), so capacity checks and their writes cannot interleave across instances.
  */
+const nextRevision = preparedQuery(
+  (db, id: string) =>
+    db
+      .updateTable('workspace')
+      .set((eb) => ({ revision: eb('revision', '+', 1) }))
+      .where('id', '=', id)
+      .returningAll(),
+  [''],
+);
+
 export async function bumpRevision(db: Db, id: string): Promise<Workspace> {
-  const row = await db
-    .updateTable('workspace')
-    .set((eb) => ({ revision: eb('revision', '+', 1) }))
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirst();
+  const [row] = await nextRevision(db, id);
   if (!row) throw new Error(`workspace ${id} vanished during a write`);
   return rowToWorkspace(row);
 }

@@ -1,0 +1,31 @@
+import type { CompiledQuery, Compilable, Kysely } from 'kysely';
+import type { Database } from './database.js';
+
+/**
+ * A query built and compiled once, then run with new parameters. Building and compiling a Kysely query costs
+ * more than the indexed lookup it describes, and the SCIM hot path (authentication, a member by id, userName
+ * or externalId) runs the same few queries on every request. The builder is given placeholder values; their
+ * order of appearance is the order of the parameters passed to `run`. A query is compiled per Kysely instance
+ * (a transaction may belong to another dialect's instance in tests), and only queries whose parameter count
+ * is fixed belong here.
+ */
+export function preparedQuery<P extends readonly unknown[], R>(
+  build: (db: Kysely<Database>, ...placeholders: P) => Compilable<R>,
+  placeholders: P,
+): (db: Kysely<Database>, ...params: P) => Promise<R[]> {
+  const compiledFor = new WeakMap<object, CompiledQuery<R>>();
+  return async (db, ...params) => {
+    // Transactions share their parent's executor adapter, so the compiled SQL is right for them too.
+    const key = db.getExecutor().adapter;
+    let compiled = compiledFor.get(key);
+    if (!compiled) {
+      compiled = build(db, ...placeholders).compile();
+      if (compiled.parameters.length !== params.length) {
+        throw new Error(`prepared query expects ${compiled.parameters.length} parameters, its builder was given ${params.length}`);
+      }
+      compiledFor.set(key, compiled);
+    }
+    const result = await db.executeQuery<R>({ ...compiled, parameters: params });
+    return result.rows;
+  };
+}
