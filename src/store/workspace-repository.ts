@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Workspace } from '../model/workspace.js';
 import { workspacePolicySchema } from '../model/workspace-policy.js';
 import type { Database, WorkspaceRow } from './database.js';
@@ -73,7 +73,8 @@ const nextRevision = preparedQuery(
   (db, id: string) =>
     db
       .updateTable('workspace')
-      .set((eb) => ({ revision: eb('revision', '+', 1) }))
+      // Raw increment: a bound `1` would become a second parameter of the prepared statement.
+      .set({ revision: sql<number>`revision + 1` })
       .where('id', '=', id)
       .returningAll(),
   [''],
