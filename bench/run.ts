@@ -5,6 +5,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { createDb, type Store } from '../src/store/create-db.js';
 import { migrateToLatest } from '../src/store/migrate.js';
+import { connectorOptionsFromEnv, runConnectorBench } from './connector-snapshot.js';
 import { summarizeProfileFile } from './cpu-profile-summary.js';
 import { seedWorkspace } from './seed.js';
 import { repoRoot, startCeilingProcess, startGatewayProcess, waitForQuiet, type GatewayProcess } from './server-process.js';
@@ -35,6 +36,10 @@ import {
  * BENCH_CONNECTIONS (32), BENCH_DIALECTS (sqlite,postgres), BENCH_WORKLOADS (keys, comma-separated: all),
  * BENCH_POSTGRES_URL (postgres://postgres@127.0.0.1:5432/test), BENCH_PROF=1 (node --cpu-prof the gateway
  * and print its hot spots).
+ *
+ * Then the connector benchmark (connector-snapshot.ts: the fake IdPs and the real Entra and Okta connectors
+ * with 100,000 assigned members); BENCH_SKIP_CONNECTORS=1 skips it, BENCH_ONLY=scim|connectors runs one part.
+ * A connector read that returns wrong members or counts also makes the exit code 1.
  */
 
 type Dialect = 'sqlite' | 'postgres';
@@ -60,6 +65,12 @@ const ONLY = env.BENCH_WORKLOADS ? new Set(env.BENCH_WORKLOADS.split(',').map((w
 const POSTGRES_URL = env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PROFILE = env.BENCH_PROF === '1';
 const QUIET_WAIT_MS = intEnv('BENCH_QUIET_WAIT', 10) * 1000;
+const ONLY_PART = env.BENCH_ONLY?.trim() || null;
+if (ONLY_PART !== null && ONLY_PART !== 'scim' && ONLY_PART !== 'connectors') throw new Error(`BENCH_ONLY: expected scim or connectors, got "${ONLY_PART}"`);
+const RUN_SCIM = ONLY_PART !== 'connectors';
+const RUN_CONNECTORS = ONLY_PART !== 'scim' && env.BENCH_SKIP_CONNECTORS !== '1';
+/** Read now, so a bad BENCH_CONNECTOR_* value fails before the SCIM part has run for minutes. */
+const CONNECTOR_OPTIONS = RUN_CONNECTORS ? connectorOptionsFromEnv() : null;
 /** "other" CPU (processes that are neither the server, the generator nor PostgreSQL) above which a row is marked. */
 const CONTENDED_PERCENT = 25;
 const GROUP_MEMBERS = 10_000;
@@ -102,6 +113,21 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 const mb = (bytes: number | undefined) => (bytes === undefined || !Number.isFinite(bytes) ? '-' : `${Math.round(bytes / 1024 / 1024)} MB`);
 
 async function main(): Promise<number> {
+  let failed = false;
+  if (RUN_SCIM) failed = (await benchScim()) || failed;
+  if (CONNECTOR_OPTIONS) {
+    const result = await runConnectorBench(CONNECTOR_OPTIONS).catch((error: unknown) => {
+      log(`connector benchmark crashed: ${(error as Error).stack ?? String(error)}`);
+      return null;
+    });
+    if (result) process.stdout.write(result.text);
+    failed = failed || !result?.ok;
+  }
+  return failed ? 1 : 0;
+}
+
+/** The SCIM server workloads; true when something crashed. */
+async function benchScim(): Promise<boolean> {
   const startedAt = new Date();
   const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
   const resultsDir = path.join(repoRoot, 'bench/results');
@@ -145,7 +171,7 @@ async function main(): Promise<number> {
   const file = path.join(resultsDir, `${stamp}.json`);
   writeFileSync(file, `${JSON.stringify(output, null, 2)}\n`);
   process.stdout.write(`${renderTables(ceiling, ceilingRss, reports)}\nresults: ${path.relative(process.cwd(), file)}\n`);
-  return crashed ? 1 : 0;
+  return crashed;
 }
 
 interface Prepared {
