@@ -2,6 +2,7 @@ import type { Expression, Kysely, SqlBool } from 'kysely';
 import type { Group, GroupMemberRef } from '../model/group.js';
 import type { Database, GroupRow } from './database.js';
 import type { ListPage } from './member-repository.js';
+import { pageTotal } from './page-total.js';
 import { preparedQuery } from './prepared-query.js';
 
 type Db = Kysely<Database>;
@@ -60,11 +61,7 @@ export async function listGroups(
     page.limit === 0
       ? []
       : await query.orderBy('scim_group.created_at', direction).orderBy('scim_group.id', direction).limit(page.limit).offset(page.offset).execute();
-  // A short first page already tells the total (the common case: an IdP looking up one user), so skip COUNT.
-  const total =
-    page.offset === 0 && rows.length < page.limit
-      ? rows.length
-      : Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const total = await pageTotal(page, rows.length, async () => Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n));
   return { total, groups: rows.map(rowToGroup) };
 }
 

@@ -2,6 +2,7 @@ import type { Expression, Kysely, SqlBool } from 'kysely';
 import type { Member } from '../model/member.js';
 import type { Database, MembershipRow } from './database.js';
 import { rowToMember } from './member-row.js';
+import { pageTotal } from './page-total.js';
 import { preparedQuery } from './prepared-query.js';
 
 type Db = Kysely<Database>;
@@ -56,11 +57,7 @@ export async function listMembers(
     page.limit === 0
       ? []
       : await query.orderBy('membership.created_at', direction).orderBy('membership.id', direction).limit(page.limit).offset(page.offset).execute();
-  // A short first page already tells the total (the common case: an IdP looking up one user), so skip COUNT.
-  const total =
-    page.offset === 0 && rows.length < page.limit
-      ? rows.length
-      : Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const total = await pageTotal(page, rows.length, async () => Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n));
   return { total, members: rows.map(rowToMember) };
 }
 
