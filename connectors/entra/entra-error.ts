@@ -82,7 +82,12 @@ function credentialFailure(failure: GraphFailure, config: EntraConfig): Connecto
     7000222: `the client secret for ${app} has expired (${detail}); create a new secret and update credentials.clientSecret`,
     700016: `application ${config.clientId} was not found in tenant ${config.tenantId} (${detail}); check clientId and tenantId`,
     90002: `tenant ${config.tenantId} was not found at ${config.authorityHost} (${detail}); check tenantId and authorityHost`,
-    700027: `the certificate was rejected for ${app} (${detail}); ${hint}`,
+    // AADSTS700027 means "the client assertion failed validation": a certificate's, or a federated token's.
+    700027:
+      config.credentials.type === 'workloadIdentity'
+        ? `the federated token was rejected for ${app} (${detail}); ${hint}`
+        : `the certificate was rejected for ${app} (${detail}); ${hint}`,
+    70021: `no federated credential of ${app} matches the token's issuer, subject and audience (${detail}); ${hint}`,
   };
   const text = `${(err as Error)?.message ?? ''} ${failure.message}`;
   // MSAL could not load the tenant's OpenID configuration: an unknown tenant, or an authority host that is wrong.

@@ -143,6 +143,10 @@ export class FakeGraph {
     const url = new URL(req.url ?? '/', this.origin);
     const path = decodeURIComponent(url.pathname);
     const body = req.method === 'POST' ? await readBody(req) : '';
+    if (path === '/msi/token') {
+      send(res, this.tokens.handleManagedIdentity(req.method ?? 'GET', url.searchParams, header(req, 'x-identity-header'), this.origin));
+      return;
+    }
     if (!path.startsWith('/v1.0/')) {
       const answer = this.tokens.handle(req.method ?? 'GET', path, new URLSearchParams(body), this.origin);
       send(res, answer ?? { status: 404, body: graphErrorBody('NotFound', `No such endpoint: ${path}`) });

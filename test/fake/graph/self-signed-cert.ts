@@ -43,10 +43,16 @@ export function writeSelfSignedCert(dir: string): SelfSignedCert {
   return { cert, key, dir, certFile, keyFile };
 }
 
-export function createSelfSignedCert(commonName = 'rosterd fake graph'): { cert: string; key: string } {
-  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+/**
+ * `keyType: 'rsa'` makes a 2048-bit RSA certificate (sha256WithRSAEncryption), the kind an app registration
+ * takes as a client credential: MSAL signs its client assertion with RS256/PS256, which an EC key cannot do.
+ */
+export function createSelfSignedCert(commonName = 'rosterd fake graph', options: { keyType?: 'ec' | 'rsa' } = {}): { cert: string; key: string } {
+  const { publicKey, privateKey } =
+    options.keyType === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const spki = publicKey.export({ type: 'spki', format: 'der' });
-  const ecdsaWithSha256 = seq(oid('1.2.840.10045.4.3.2'));
+  // The signature algorithm: sha256WithRSAEncryption (with its NULL parameters) or ecdsa-with-SHA256.
+  const signatureAlgorithm = options.keyType === 'rsa' ? seq(oid('1.2.840.113549.1.1.11'), tlv(0x05, Buffer.alloc(0))) : seq(oid('1.2.840.10045.4.3.2'));
   const name = seq(set(seq(oid('2.5.4.3'), tlv(0x0c, Buffer.from(commonName, 'utf8')))));
   const now = Date.now();
   const serial = randomBytes(16);
@@ -62,7 +68,7 @@ export function createSelfSignedCert(commonName = 'rosterd fake graph'): { cert:
   const tbs = seq(
     tlv(0xa0, integer(Buffer.from([2]))),
     integer(serial),
-    ecdsaWithSha256,
+    signatureAlgorithm,
     name,
     seq(utcTime(new Date(now - 60 * 60 * 1000)), utcTime(new Date(now + 30 * 24 * 60 * 60 * 1000))),
     name,
@@ -70,7 +76,7 @@ export function createSelfSignedCert(commonName = 'rosterd fake graph'): { cert:
     tlv(0xa3, extensions),
   );
   const signature = sign('sha256', tbs, privateKey);
-  const der = seq(tbs, ecdsaWithSha256, tlv(0x03, Buffer.concat([Buffer.from([0]), signature])));
+  const der = seq(tbs, signatureAlgorithm, tlv(0x03, Buffer.concat([Buffer.from([0]), signature])));
   const cert = `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').trimEnd()}\n-----END CERTIFICATE-----\n`;
   // Fail here, not in a TLS handshake, if the encoding is ever wrong.
   const parsed = new X509Certificate(cert);
