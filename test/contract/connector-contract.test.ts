@@ -1,26 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../src/connector/connector-error.js';
-import type { ChangeSet, Snapshot } from '../../src/connector/connector.js';
-import type { RemovedMember, SnapshotMember } from '../../src/connector/snapshot-member.js';
 import type { ConnectorHarness } from './connector-harness.js';
 import { entraHarness } from './entra-harness.js';
 import { OktaHarness } from './okta-harness.js';
+import { drain, drainChanges } from './read-all.js';
 
 /**
  * The contract every pull connector meets (issue 3 §5), run against each IdP's fake with the real SDK client.
  * Written against ConnectorHarness only: nothing here knows which IdP it talks to.
  */
-async function drain(snapshot: Snapshot): Promise<SnapshotMember[]> {
-  const members: SnapshotMember[] = [];
-  for await (const m of snapshot.members) members.push(m);
-  return members;
-}
-
-async function drainChanges(changeSet: ChangeSet): Promise<(SnapshotMember | RemovedMember)[]> {
-  const out: (SnapshotMember | RemovedMember)[] = [];
-  for await (const c of changeSet.changes) out.push(c);
-  return out;
-}
 
 const byId = <T extends { externalId: string }>(items: T[]) => new Map(items.map((m) => [m.externalId, m]));
 

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ConnectorError } from '../../src/connector/connector-error.js';
-import type { ChangeSet, Snapshot } from '../../src/connector/connector.js';
-import type { RemovedMember, SnapshotMember } from '../../src/connector/snapshot-member.js';
 import { EntraHarness } from './entra-harness.js';
 import { DEFAULT_ACCESS_ROLE_ID } from '../fake/graph/index.js';
+import { drain, drainChanges, failure } from './read-all.js';
 
 /**
  * What only Entra has, beyond the shared contract: Graph's retry headers, inner `$batch` throttling, service
@@ -11,27 +9,6 @@ import { DEFAULT_ACCESS_ROLE_ID } from '../fake/graph/index.js';
  * expiry (410 syncStateNotFound) and soft deletes to deletedItems. Real Graph SDK against the fake Graph.
  */
 const h = new EntraHarness();
-
-async function drain(snapshot: Snapshot): Promise<SnapshotMember[]> {
-  const out: SnapshotMember[] = [];
-  for await (const m of snapshot.members) out.push(m);
-  return out;
-}
-
-async function drainChanges(set: ChangeSet): Promise<(SnapshotMember | RemovedMember)[]> {
-  const out: (SnapshotMember | RemovedMember)[] = [];
-  for await (const c of set.changes) out.push(c);
-  return out;
-}
-
-async function failure(run: () => Promise<unknown>): Promise<ConnectorError> {
-  const error = await run().then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ConnectorError);
-  return error as ConnectorError;
-}
 
 const ids = (members: { externalId: string }[]) => members.map((m) => m.externalId).sort();
 

@@ -4,14 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClientCertificateCredential, ManagedIdentityCredential, WorkloadIdentityCredential } from '@azure/identity';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ConnectorError } from '../../src/connector/connector-error.js';
-import type { Snapshot } from '../../src/connector/connector.js';
-import type { SnapshotMember } from '../../src/connector/snapshot-member.js';
 import { type EntraConfig, type EntraConfigInput, entraConfigSchema } from '../../connectors/entra/entra-config.js';
 import { createCredential, credentialHint } from '../../connectors/entra/entra-credential.js';
 import { certificateThumbprints } from '../fake/graph/index.js';
 import { createSelfSignedCert } from '../fake/graph/self-signed-cert.js';
 import { EntraHarness } from './entra-harness.js';
+import { drain, failure } from './read-all.js';
 
 /**
  * The credential kinds other than clientSecret, each through the real @azure/identity credential against the
@@ -21,21 +19,6 @@ import { EntraHarness } from './entra-harness.js';
  */
 const h = new EntraHarness();
 let dir: string;
-
-async function drain(snapshot: Snapshot): Promise<SnapshotMember[]> {
-  const out: SnapshotMember[] = [];
-  for await (const m of snapshot.members) out.push(m);
-  return out;
-}
-
-async function failure(run: () => Promise<unknown>): Promise<ConnectorError> {
-  const error = await run().then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ConnectorError);
-  return error as ConnectorError;
-}
 
 function seed(): string[] {
   const ids = ['cred-0001', 'cred-0002', 'cred-0003'];

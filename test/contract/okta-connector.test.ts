@@ -3,10 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ConnectorError } from '../../src/connector/connector-error.js';
-import type { ChangeSet, Connector, Snapshot } from '../../src/connector/connector.js';
-import type { RemovedMember, SnapshotMember } from '../../src/connector/snapshot-member.js';
+import type { Connector } from '../../src/connector/connector.js';
 import { OktaHarness } from './okta-harness.js';
+import { drain, drainChanges, failure } from './read-all.js';
 
 /**
  * What only Okta has, beyond the shared contract: the private-key JWT flow, scopes, the System Log cursor,
@@ -15,27 +14,6 @@ import { OktaHarness } from './okta-harness.js';
 const h = new OktaHarness();
 const fake = h.fake;
 const dir = () => h.directory;
-
-async function drain(snapshot: Snapshot): Promise<SnapshotMember[]> {
-  const out: SnapshotMember[] = [];
-  for await (const m of snapshot.members) out.push(m);
-  return out;
-}
-
-async function drainChanges(set: ChangeSet): Promise<(SnapshotMember | RemovedMember)[]> {
-  const out: (SnapshotMember | RemovedMember)[] = [];
-  for await (const c of set.changes) out.push(c);
-  return out;
-}
-
-async function failure(run: () => Promise<unknown>): Promise<ConnectorError> {
-  const error = await run().then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ConnectorError);
-  return error as ConnectorError;
-}
 
 function addAssigned(n: number, role = 'viewer'): string[] {
   return Array.from({ length: n }, (_, i) => {
