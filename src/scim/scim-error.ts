@@ -1,3 +1,4 @@
+import { URN } from './scim-urn.js';
 /** RFC 7644 §3.12 scimType values. */
 export type ScimType =
   | 'invalidFilter'
@@ -10,8 +11,6 @@ export type ScimType =
   | 'invalidValue'
   | 'invalidVers'
   | 'sensitive';
-
-export const SCIM_ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
 /**
  * The one error the SCIM layer throws. The error handler renders it as
@@ -30,7 +29,7 @@ export class ScimError extends Error {
 
   toBody(): { schemas: string[]; status: string; scimType?: ScimType; detail: string } {
     return {
-      schemas: [SCIM_ERROR_SCHEMA],
+      schemas: [URN.error],
       status: String(this.status),
       ...(this.scimType ? { scimType: this.scimType } : {}),
       detail: this.detail,

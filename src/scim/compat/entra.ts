@@ -2,13 +2,8 @@ import { invalidValue } from '../scim-error.js';
 import { findKey, isJsonObject, mapValues, omitKeys, type JsonObject } from './json-object.js';
 import { normalizePathFilter } from './normalize-filter.js';
 import { withValue, type PatchOperation } from './patch-operation.js';
-import {
-  CORE_GROUP_SCHEMA,
-  ENTERPRISE_USER_SCHEMA,
-  isKnownSchemaUrn,
-  parsePathTarget,
-  splitUrnQualified,
-} from './scim-path.js';
+import { isKnownSchemaUrn, parsePathTarget, splitUrnQualified } from './scim-path.js';
+import { URN } from '../scim-urn.js';
 
 /**
  * Microsoft Entra ID's SCIM dialect, normalised at the edge so the core can stay strict RFC 7643/7644.
@@ -31,7 +26,7 @@ const MULTI_VALUED_WITH_PRIMARY = new Set([
 /** Quirk 8: Entra's example group POST lists this non-SCIM schema next to the core Group schema. */
 export const ADSCIM_GROUP_SCHEMA = 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group';
 
-const ENTERPRISE_MANAGER = `${ENTERPRISE_USER_SCHEMA}:manager`.toLowerCase();
+const ENTERPRISE_MANAGER = `${URN.enterpriseUser}:manager`.toLowerCase();
 
 // ---------------------------------------------------------------------------------------------------------
 // Quirk 1: PATCH ops are capitalised.
@@ -184,7 +179,7 @@ export function expandMemberRemoval(op: PatchOperation): PatchOperation[] {
   const target = parsePathTarget(op.path);
   if (target === null || target.attribute !== 'members' || target.filter !== undefined) return [op];
   if (target.subAttribute !== undefined) return [op];
-  if (target.schema !== undefined && target.schema.toLowerCase() !== CORE_GROUP_SCHEMA.toLowerCase()) return [op];
+  if (target.schema !== undefined && target.schema.toLowerCase() !== URN.group.toLowerCase()) return [op];
   const elements = Array.isArray(op.value) ? op.value : [op.value];
   return elements.map((element) => {
     const id = memberId(element);
@@ -271,7 +266,7 @@ export function normalizeResourceManager(resource: JsonObject): JsonObject {
     if (isManagerKey(key)) {
       if (Array.isArray(value) && value.length === 0) continue;
       out[key] = normalizeManagerValue(value);
-    } else if (key.toLowerCase() === ENTERPRISE_USER_SCHEMA.toLowerCase() && isJsonObject(value)) {
+    } else if (key.toLowerCase() === URN.enterpriseUser.toLowerCase() && isJsonObject(value)) {
       out[key] = normalizeResourceManager(value);
     } else {
       out[key] = value;
@@ -283,13 +278,13 @@ export function normalizeResourceManager(resource: JsonObject): JsonObject {
 /** Quirk 9 in PATCH: `{"op":"Add","path":"manager","value":[{"$ref":"…","value":"id"}]}` and the URN-qualified path. */
 export function normalizeManagerOp(op: PatchOperation): PatchOperation {
   if (op.value === undefined) return op;
-  if (op.path === undefined || op.path.trim().toLowerCase() === ENTERPRISE_USER_SCHEMA.toLowerCase()) {
+  if (op.path === undefined || op.path.trim().toLowerCase() === URN.enterpriseUser.toLowerCase()) {
     return isJsonObject(op.value) ? withValue(op, normalizeResourceManager(op.value)) : op;
   }
   const target = parsePathTarget(op.path);
   if (target === null || target.attribute !== 'manager') return op;
   if (target.filter !== undefined || target.subAttribute !== undefined) return op;
-  if (target.schema !== undefined && target.schema.toLowerCase() !== ENTERPRISE_USER_SCHEMA.toLowerCase()) return op;
+  if (target.schema !== undefined && target.schema.toLowerCase() !== URN.enterpriseUser.toLowerCase()) return op;
   return withValue(op, normalizeManagerValue(op.value));
 }
 

@@ -1,5 +1,6 @@
 import { normalizeFilter } from './normalize-filter.js';
 import { findKey, isJsonObject, type JsonObject } from './json-object.js';
+import { URN } from '../scim-urn.js';
 
 /**
  * The list-query parameters of RFC 7644 §3.4.2 (and the SearchRequest attributes of §3.4.3), spelled
@@ -76,8 +77,6 @@ export function normalizeSearchRequest(body: JsonObject): JsonObject {
   return out;
 }
 
-export const SEARCH_REQUEST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
-
 /** True when the body declares the SearchRequest message schema (a POST to `/.search`). */
 export function isSearchRequest(body: unknown): body is JsonObject {
   if (!isJsonObject(body)) return false;
@@ -85,6 +84,6 @@ export function isSearchRequest(body: unknown): body is JsonObject {
   const schemas = key === undefined ? undefined : body[key];
   return (
     Array.isArray(schemas) &&
-    schemas.some((s) => typeof s === 'string' && s.toLowerCase() === SEARCH_REQUEST_SCHEMA.toLowerCase())
+    schemas.some((s) => typeof s === 'string' && s.toLowerCase() === URN.searchRequest.toLowerCase())
   );
 }

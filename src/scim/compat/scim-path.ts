@@ -1,14 +1,11 @@
+import { URN } from '../scim-urn.js';
 /**
  * Just enough of the RFC 7644 §3.5.2 PATCH path grammar for the compat layer to decide *what* an operation
  * targets (`active`? `manager`? `members`? `emails[...].primary`?). The core owns the real parser; this one
  * never rejects anything, it only answers "I don't know" (null) and the caller then leaves the op alone.
  */
 
-export const CORE_USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
-export const CORE_GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
-export const ENTERPRISE_USER_SCHEMA = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-
-const KNOWN_SCHEMAS = new Set([CORE_USER_SCHEMA, CORE_GROUP_SCHEMA, ENTERPRISE_USER_SCHEMA].map((s) => s.toLowerCase()));
+const KNOWN_SCHEMAS = new Set([URN.user, URN.group, URN.enterpriseUser].map((s) => s.toLowerCase()));
 
 /** True for the resource schema URNs the gateway knows (compared case-insensitively). */
 export function isKnownSchemaUrn(text: string): boolean {

@@ -1,7 +1,8 @@
-import { ENTERPRISE_USER_SCHEMA_URN, enterpriseUserSchema } from '../schema/enterprise-user-schema.js';
+import { enterpriseUserSchema } from '../schema/enterprise-user-schema.js';
 import { userSchema } from '../schema/user-schema.js';
 import { DEFAULT_EXTENSION_URN, DEFAULT_ROLE_ATTRIBUTE, workspaceExtensionSchema } from '../schema/workspace-extension-schema.js';
 import { catalogFromEntries, type CatalogEntry, type FilterCatalog } from './filter-catalog.js';
+import { URN } from '../scim-urn.js';
 
 export interface UserFilterCatalogOptions {
   extensionUrn?: string;
@@ -38,7 +39,7 @@ export function userFilterCatalog(options: UserFilterCatalogOptions = {}): Filte
 
 function buildUserCatalog(extensionUrn: string, roleAttribute: string): FilterCatalog {
   const schemas = { core: userSchema, extensions: [enterpriseUserSchema, workspaceExtensionSchema(extensionUrn, roleAttribute)] };
-  const enterprise = (name: string) => `${ENTERPRISE_USER_SCHEMA_URN}:${name}`;
+  const enterprise = (name: string) => `${URN.enterpriseUser}:${name}`;
   const workspace = (name: string) => `${extensionUrn}:${name}`;
   return catalogFromEntries(schemas, [
     text('id', 'id'),

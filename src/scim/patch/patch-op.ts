@@ -1,6 +1,5 @@
 import { invalidPath, invalidSyntax, invalidValue } from '../scim-error.js';
-
-export const PATCH_OP_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+import { URN } from '../scim-urn.js';
 
 /**
  * One RFC 7644 §3.5.2 operation. The core is strict about `op` (lower-case); the compat layer
@@ -23,8 +22,8 @@ const OPS = ['add', 'remove', 'replace'] as const;
 export function validatePatchRequest(body: unknown): PatchOp[] {
   if (!isObject(body)) throw invalidSyntax('PATCH body must be a JSON object with "schemas" and "Operations"');
   const schemas = getKey(body, 'schemas');
-  if (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === PATCH_OP_SCHEMA.toLowerCase())) {
-    throw invalidSyntax(`PATCH body: "schemas" must be an array containing "${PATCH_OP_SCHEMA}"`);
+  if (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === URN.patchOp.toLowerCase())) {
+    throw invalidSyntax(`PATCH body: "schemas" must be an array containing "${URN.patchOp}"`);
   }
   const operations = getKey(body, 'Operations');
   if (!Array.isArray(operations) || operations.length === 0) {

@@ -1,6 +1,7 @@
 import { getCi, isObject } from '../ci-object.js';
-import { PATCH_OP_SCHEMA, validatePatchRequest, type PatchOp } from '../patch/patch-op.js';
+import { validatePatchRequest, type PatchOp } from '../patch/patch-op.js';
 import { invalidSyntax } from '../scim-error.js';
+import { URN } from '../scim-urn.js';
 
 const operationsOf = (body: unknown): unknown => (isObject(body) ? getCi(body, 'Operations') : undefined);
 
@@ -15,8 +16,8 @@ export function patchOperations(raw: unknown, normalized: unknown): PatchOp[] {
   const kept = operationsOf(normalized);
   if (Array.isArray(sent) && sent.length > 0 && Array.isArray(kept) && kept.length === 0) {
     const schemas = isObject(normalized) ? getCi(normalized, 'schemas') : undefined;
-    if (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === PATCH_OP_SCHEMA.toLowerCase())) {
-      throw invalidSyntax(`PATCH body: "schemas" must be an array containing "${PATCH_OP_SCHEMA}"`);
+    if (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === URN.patchOp.toLowerCase())) {
+      throw invalidSyntax(`PATCH body: "schemas" must be an array containing "${URN.patchOp}"`);
     }
     return [];
   }

@@ -1,10 +1,9 @@
 import { defineAttribute, type ScimSchema } from './schema-attribute.js';
-
-export const ENTERPRISE_USER_SCHEMA_URN = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+import { URN } from '../scim-urn.js';
 
 /** RFC 7643 §4.3 and §8.7.1: the Enterprise User extension. */
 export const enterpriseUserSchema: ScimSchema = {
-  id: ENTERPRISE_USER_SCHEMA_URN,
+  id: URN.enterpriseUser,
   name: 'EnterpriseUser',
   description: 'Enterprise User',
   attributes: [

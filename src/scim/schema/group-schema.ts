@@ -1,10 +1,9 @@
 import { defineAttribute, type ScimSchema } from './schema-attribute.js';
-
-export const GROUP_SCHEMA_URN = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+import { URN } from '../scim-urn.js';
 
 /** RFC 7643 §4.2 and §8.7.1: the core Group schema. */
 export const groupSchema: ScimSchema = {
-  id: GROUP_SCHEMA_URN,
+  id: URN.group,
   name: 'Group',
   description: 'Group',
   attributes: [

@@ -1,12 +1,11 @@
 import { defineAttribute, multiValuedSubAttributes, type ScimSchema } from './schema-attribute.js';
-
-export const USER_SCHEMA_URN = 'urn:ietf:params:scim:schemas:core:2.0:User';
+import { URN } from '../scim-urn.js';
 
 const nameSubAttribute = (name: string, description: string) => defineAttribute(name, 'string', description);
 
 /** RFC 7643 §4.1 and §8.7.1: the core User schema. */
 export const userSchema: ScimSchema = {
-  id: USER_SCHEMA_URN,
+  id: URN.user,
   name: 'User',
   description: 'User Account',
   attributes: [

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { PATCH_OP_SCHEMA, validatePatchRequest } from '../../../../src/scim/patch/patch-op.js';
+import { validatePatchRequest } from '../../../../src/scim/patch/patch-op.js';
 import { ScimError } from '../../../../src/scim/scim-error.js';
+import { URN } from '../../../../src/scim/scim-urn.js';
 
-const body = (operations: unknown, extra: Record<string, unknown> = {}) => ({ schemas: [PATCH_OP_SCHEMA], Operations: operations, ...extra });
+const body = (operations: unknown, extra: Record<string, unknown> = {}) => ({ schemas: [URN.patchOp], Operations: operations, ...extra });
 
 function refusal(input: unknown): ScimError {
   try {
@@ -32,7 +33,7 @@ describe('validatePatchRequest', () => {
   });
 
   it('reads structural keys case-insensitively', () => {
-    expect(validatePatchRequest({ Schemas: [PATCH_OP_SCHEMA.toUpperCase()], operations: [{ OP: 'add', Path: 'title', Value: 'x' }] })).toEqual([
+    expect(validatePatchRequest({ Schemas: [URN.patchOp.toUpperCase()], operations: [{ OP: 'add', Path: 'title', Value: 'x' }] })).toEqual([
       { op: 'add', path: 'title', value: 'x' },
     ]);
   });
