@@ -9,7 +9,6 @@ export const ERROR_CATALOGUE = {
   ROSTERD_E_NOT_FOUND: { exitCode: 1, summary: 'The named workspace, API key or member does not exist.' },
   ROSTERD_E_CONFLICT: { exitCode: 1, summary: 'The thing to create already exists (a workspace id, a key name).' },
   ROSTERD_E_PRESET: { exitCode: 1, summary: 'The named workspace preset does not exist or is invalid.' },
-  ROSTERD_E_POLICY: { exitCode: 1, summary: "The workspace's policy refused the change." },
   ROSTERD_E_CONNECTOR: { exitCode: 1, summary: 'A pull connector cannot read its IdP (credentials, permissions, reachability); the message names what to check.' },
   ROSTERD_E_LISTEN: { exitCode: 1, summary: 'The gateway cannot listen on the configured host and port.' },
   ROSTERD_E_INTERNAL: { exitCode: 1, summary: 'An unexpected failure; the log has the details.' },

@@ -54,5 +54,3 @@ export const workspacePolicySchema = z
 
 export type WorkspacePolicy = z.infer<typeof workspacePolicySchema>;
 export type WorkspacePolicyInput = z.input<typeof workspacePolicySchema>;
-
-export const defaultWorkspacePolicy = (): WorkspacePolicy => workspacePolicySchema.parse({});

@@ -1,4 +1,4 @@
-import { getCi, isObject, type JsonObject } from './ci-object.js';
+import { getCi, type JsonObject } from './ci-object.js';
 import { invalidValue } from './scim-error.js';
 
 /** The parameters of a SCIM list or .search request (RFC 7644 §3.4.2), validated. */
@@ -55,5 +55,3 @@ export function parseListRequest(source: JsonObject, limits: ListLimits): ListRe
     excludedAttributes: splitList(getCi(source, 'excludedAttributes')),
   };
 }
-
-export const isSearchBody = (body: unknown): body is JsonObject => isObject(body);

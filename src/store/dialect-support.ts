@@ -1,4 +1,4 @@
-import { PostgresAdapter, sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
 
 /**
  * The only file that knows which database runs. Everything dialect-specific (JSON array
@@ -66,8 +66,4 @@ export function escapeLike(value: string): string {
 
 export function dialectSupportFor(name: DialectName): DialectSupport {
   return name === 'sqlite' ? sqlite : postgres;
-}
-
-export function dialectOf(db: Kysely<any>): DialectSupport {
-  return db.getExecutor().adapter instanceof PostgresAdapter ? postgres : sqlite;
 }

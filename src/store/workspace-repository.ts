@@ -61,10 +61,6 @@ export async function insertWorkspace(db: Db, workspace: Workspace): Promise<voi
     .execute();
 }
 
-export async function updateWorkspacePolicy(db: Db, id: string, policy: Workspace['policy'], now: string): Promise<void> {
-  await db.updateTable('workspace').set({ policy: JSON.stringify(policy), updated_at: now }).where('id', '=', id).execute();
-}
-
 /**
  * Take the next store revision and read the workspace as it is inside this transaction. Inside a transaction this is also the workspace's write lock on PostgreSQL
  * (the row stays locked until commit), so capacity checks and their writes cannot interleave across instances.
