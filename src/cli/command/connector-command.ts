@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { bindingFor, createBoundConnector } from '../../connector/connector-registry.js';
-import { RosterdError } from '../../error/rosterd-error.js';
 import { createLogger } from '../../log/create-logger.js';
-import { findWorkspace } from '../../store/workspace-repository.js';
 import { withStore, type GlobalOptions } from '../open-store.js';
+import { requireWorkspace } from '../require-workspace.js';
 import { print, printJson, renderTable } from '../view/table.js';
 
 export function registerConnectorCommand(program: Command, globals: () => GlobalOptions): void {
@@ -15,8 +14,7 @@ export function registerConnectorCommand(program: Command, globals: () => Global
     .option('--json', 'print JSON')
     .action(async (workspaceId: string, options: { json?: boolean }) => {
       await withStore(globals(), async ({ config, store }) => {
-        const workspace = await findWorkspace(store.db, workspaceId);
-        if (!workspace) throw new RosterdError('ROSTERD_E_NOT_FOUND', `workspace "${workspaceId}" does not exist; see rosterd workspace list`);
+        const workspace = await requireWorkspace(store.db, workspaceId);
         const { binding, index } = bindingFor(config.connectors, workspaceId);
         const log = createLogger({ level: process.env.ROSTERD_LOG_LEVEL ?? 'warn', destination: process.stderr as never });
         const instance = await createBoundConnector(binding, index, workspace, { log, clock: () => new Date() });

@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { createApiKey } from '../../admin/create-api-key.js';
 import { RosterdError } from '../../error/rosterd-error.js';
 import { listApiKeys, revokeApiKey } from '../../store/api-key-repository.js';
-import { findWorkspace } from '../../store/workspace-repository.js';
 import { withStore, type GlobalOptions } from '../open-store.js';
+import { requireWorkspace } from '../require-workspace.js';
 import { scimBaseUrl } from '../scim-base-url.js';
 import { print, printJson, renderTable } from '../view/table.js';
 
@@ -37,7 +37,7 @@ export function registerKeyCommand(program: Command, globals: () => GlobalOption
     .option('--json', 'print JSON')
     .action(async (workspaceId: string, options: { json?: boolean }) => {
       await withStore(globals(), async ({ store }) => {
-        if (!(await findWorkspace(store.db, workspaceId))) throw new RosterdError('ROSTERD_E_NOT_FOUND', `workspace "${workspaceId}" does not exist`);
+        await requireWorkspace(store.db, workspaceId);
         const keys = await listApiKeys(store.db, workspaceId);
         if (options.json) return printJson(keys);
         print(renderTable(['ID', 'NAME', 'CREATED', 'LAST USED', 'REVOKED'], keys.map((k) => [k.id, k.name, k.createdAt, k.lastUsedAt, k.revokedAt])));

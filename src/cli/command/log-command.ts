@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { RosterdError } from '../../error/rosterd-error.js';
 import { readLog } from '../../store/provisioning-log-repository.js';
-import { findWorkspace } from '../../store/workspace-repository.js';
 import { withStore, type GlobalOptions } from '../open-store.js';
+import { requireWorkspace } from '../require-workspace.js';
 import { parseSince } from '../parse-since.js';
 import { print, printJson, renderTable } from '../view/table.js';
 
@@ -21,7 +21,7 @@ export function registerLogCommand(program: Command, globals: () => GlobalOption
       if (!Number.isInteger(limit) || limit < 1) throw new RosterdError('ROSTERD_E_USAGE', `--limit must be a positive integer, got "${options.limit}"`);
       const since = options.since ? parseSince(options.since, new Date()) : undefined;
       await withStore(globals(), async ({ store }) => {
-        if (!(await findWorkspace(store.db, workspaceId))) throw new RosterdError('ROSTERD_E_NOT_FOUND', `workspace "${workspaceId}" does not exist`);
+        await requireWorkspace(store.db, workspaceId);
         const entries = await readLog(store.db, workspaceId, { limit, ...(since ? { since } : {}) });
         if (options.json) return printJson(entries);
         if (entries.length === 0) return print('no provisioning log entries');

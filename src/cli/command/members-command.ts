@@ -2,15 +2,9 @@ import type { Command } from 'commander';
 import { RosterdError } from '../../error/rosterd-error.js';
 import { findMemberByUserName, listMembers, setMemberOwner } from '../../store/member-repository.js';
 import { appendLog } from '../../store/provisioning-log-repository.js';
-import { findWorkspace } from '../../store/workspace-repository.js';
 import { withStore, type GlobalOptions } from '../open-store.js';
+import { requireWorkspace } from '../require-workspace.js';
 import { print, printJson, renderTable } from '../view/table.js';
-
-async function requireWorkspace(db: Parameters<typeof findWorkspace>[0], id: string) {
-  const workspace = await findWorkspace(db, id);
-  if (!workspace) throw new RosterdError('ROSTERD_E_NOT_FOUND', `workspace "${id}" does not exist; see rosterd workspace list`);
-  return workspace;
-}
 
 export function registerMembersCommand(program: Command, globals: () => GlobalOptions): void {
   const members = program.command('members').description("a workspace's members");

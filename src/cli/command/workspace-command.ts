@@ -4,8 +4,9 @@ import { listPresets } from '../../admin/preset.js';
 import { RosterdError } from '../../error/rosterd-error.js';
 import type { WorkspacePolicyInput } from '../../model/workspace-policy.js';
 import type { Workspace } from '../../model/workspace.js';
-import { findWorkspace, listWorkspaces } from '../../store/workspace-repository.js';
+import { listWorkspaces } from '../../store/workspace-repository.js';
 import { withStore, type GlobalOptions } from '../open-store.js';
+import { requireWorkspace } from '../require-workspace.js';
 import { parseSeats } from '../parse-seats.js';
 import { scimBaseUrl } from '../scim-base-url.js';
 import { print, printJson, renderTable } from '../view/table.js';
@@ -100,8 +101,7 @@ export function registerWorkspaceCommand(program: Command, globals: () => Global
     .option('--json', 'print JSON')
     .action(async (id: string, options: { json?: boolean }) => {
       await withStore(globals(), async ({ config, store }) => {
-        const found = await findWorkspace(store.db, id);
-        if (!found) throw new RosterdError('ROSTERD_E_NOT_FOUND', `workspace "${id}" does not exist; see rosterd workspace list`);
+        const found = await requireWorkspace(store.db, id);
         if (options.json) return printJson(found);
         print(describe(found, scimBaseUrl(config, found.id)));
       });
