@@ -51,7 +51,10 @@ export function startCli(args: string[], env: Record<string, string>) {
   const ready = new Promise<string>((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
-      if (/API key|rosterd is listening on .*\n/.test(stdout) && stdout.includes('\n\n') === stdout.includes('Created workspace')) resolve(stdout);
+      // The banner is one write: the listening line, plus the bootstrap key on a first start.
+      const listening = /rosterd is listening on \S+/.test(stdout);
+      const keyPending = stdout.includes('Created workspace') && !/API key\s+\S+\n/.test(stdout);
+      if (listening && !keyPending) resolve(stdout);
     });
     child.once('exit', (code) => reject(new Error(`rosterd start exited with ${code}: ${stderr}`)));
   });

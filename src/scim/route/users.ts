@@ -39,10 +39,6 @@ async function render(ctx: ScimContext, members: Member[], list: Pick<ListReques
 }
 
 async function listUsers(ctx: ScimContext, list: ListRequest): Promise<JsonObject> {
-  const catalog = userFilterCatalog({
-    extensionUrn: ctx.workspace.extensionUrn,
-    roleAttribute: ctx.workspace.policy.roleSource.kind === 'extension' ? ctx.workspace.policy.roleSource.attribute : 'role',
-  });
   const ast = list.filter ? parseFilter(list.filter) : undefined;
   const lookup = ast ? uniqueLookup(ast) : null;
   if (lookup) {
@@ -50,6 +46,10 @@ async function listUsers(ctx: ScimContext, list: ListRequest): Promise<JsonObjec
     const page = found && list.startIndex === 1 && list.count > 0 ? [found] : [];
     return listResponse(found ? 1 : 0, list.startIndex, await render(ctx, page, list));
   }
+  const catalog = userFilterCatalog({
+    extensionUrn: ctx.workspace.extensionUrn,
+    roleAttribute: ctx.workspace.policy.roleSource.kind === 'extension' ? ctx.workspace.policy.roleSource.attribute : 'role',
+  });
   const where = ast ? compileFilter(ast, catalog, ctx.store.dialect) : undefined;
   const sortColumn = list.sortBy ? compileSortBy(list.sortBy, catalog) : undefined;
   const { total, members } = await listMembers(ctx.store.db, ctx.workspace.id, where, {
