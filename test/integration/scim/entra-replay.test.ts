@@ -5,13 +5,14 @@ import {
   ACTIVEPIECES_URN,
   BASE44_URN,
   behaviourFixtures,
+  byName,
+  expectAllSteps,
   ENTERPRISE_URN,
   isScimError,
   readFixture,
   replay,
   sendBehaviourFixture,
   type Fixture,
-  type ReplayedStep,
   type Scim,
   type SequenceStep,
 } from './scim-kit.js';
@@ -25,20 +26,6 @@ const fixtures = behaviourFixtures('entra');
 const PRESET_FOR: Record<string, string> = {
   'patch-user-pathless-extension-object.json': 'activepieces',
 };
-
-function expectAllSteps(replayed: ReplayedStep[], steps: SequenceStep[]): void {
-  expect(replayed.map((r) => r.step.name)).toEqual(steps.map((s) => s.name));
-  for (const { step, response } of replayed) {
-    expect(response.status, `${step.name}: ${JSON.stringify(response.body)}`).toBe(step.expectStatus);
-    if (step.expectTotalResults !== undefined) {
-      expect(response.body.totalResults, step.name).toBe(step.expectTotalResults);
-      expect(Number.isInteger(response.body.totalResults)).toBe(true);
-    }
-    if (response.body !== null) expect(response.headers['content-type'], step.name).toContain('application/scim+json');
-  }
-}
-
-const byName = (replayed: ReplayedStep[], name: string) => replayed.find((r) => r.step.name === name)!.response;
 
 describe.each(DIALECTS)('Entra ID replay on %s', (dialect) => {
   let gw: TestGateway;

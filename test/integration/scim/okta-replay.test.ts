@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scimClient, startTestGateway, type TestGateway } from '../../support/test-gateway.js';
 import { DIALECTS } from '../../support/test-store.js';
-import { behaviourFixtures, isScimError, readFixture, replay, sendBehaviourFixture, userBody, type Fixture, type ReplayedStep, type Scim, type SequenceStep } from './scim-kit.js';
+import { behaviourFixtures, byName, expectAllSteps, isScimError, readFixture, replay, sendBehaviourFixture, userBody, type Fixture, type Scim, type SequenceStep } from './scim-kit.js';
 
 /** Okta's captured requests (test/fixture/okta), replayed through the real server on both databases. */
 const userSequence = readFixture<{ steps: SequenceStep[] }>('okta', 'sequence-user-lifecycle.json').steps;
@@ -10,21 +10,6 @@ const fixtures = behaviourFixtures('okta');
 
 /** Okta's SPEC test asks for these ids and expects 404 (idp-scim-quirks.md, Okta 8). */
 const NONEXISTENT = ['010101001010101011001010101011', '00919288221112222'];
-
-function expectAllSteps(replayed: ReplayedStep[], steps: SequenceStep[]): void {
-  expect(replayed.map((r) => r.step.name)).toEqual(steps.map((s) => s.name));
-  for (const { step, response } of replayed) {
-    expect(response.status, `${step.name}: ${JSON.stringify(response.body)}`).toBe(step.expectStatus);
-    if (step.expectTotalResults !== undefined) {
-      expect(response.body.totalResults, step.name).toBe(step.expectTotalResults);
-      expect(Number.isInteger(response.body.startIndex) && Number.isInteger(response.body.itemsPerPage)).toBe(true);
-    }
-    // Okta treats an empty body on a create or read as a failure.
-    if (response.status === 200 || response.status === 201) expect(response.body, step.name).not.toBeNull();
-  }
-}
-
-const byName = (replayed: ReplayedStep[], name: string) => replayed.find((r) => r.step.name === name)!.response;
 
 describe.each(DIALECTS)('Okta replay on %s', (dialect) => {
   let gw: TestGateway;

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
+import { expect } from 'vitest';
 import type { Database } from '../../../src/store/database.js';
 import { USER_SCHEMA, type scimClient } from '../../support/test-gateway.js';
 
@@ -208,3 +209,25 @@ export async function sendBehaviourFixture(scim: Scim, fixture: Fixture): Promis
   const request = substitute({ method: fixture.method, path: fixture.path, query: fixture.query, body: fixture.body ?? undefined }, ids);
   return { response: await send(scim, request), ids };
 }
+
+/**
+ * Every step of a replayed sequence got the status (and total) the fixture expects, with the response shapes
+ * both IdPs depend on: integer paging numbers, SCIM JSON bodies, and a body on every 200/201 (Okta treats an
+ * empty one as a failure).
+ */
+export function expectAllSteps(replayed: ReplayedStep[], steps: SequenceStep[]): void {
+  expect(replayed.map((r) => r.step.name)).toEqual(steps.map((s) => s.name));
+  for (const { step, response } of replayed) {
+    expect(response.status, `${step.name}: ${JSON.stringify(response.body)}`).toBe(step.expectStatus);
+    if (step.expectTotalResults !== undefined) {
+      expect(response.body.totalResults, step.name).toBe(step.expectTotalResults);
+      expect(Number.isInteger(response.body.totalResults)).toBe(true);
+      expect(Number.isInteger(response.body.startIndex) && Number.isInteger(response.body.itemsPerPage)).toBe(true);
+    }
+    if (response.body !== null) expect(response.headers['content-type'], step.name).toContain('application/scim+json');
+    if (response.status === 200 || response.status === 201) expect(response.body, step.name).not.toBeNull();
+  }
+}
+
+/** The response of the named step of a replayed sequence. */
+export const byName = (replayed: ReplayedStep[], name: string) => replayed.find((r) => r.step.name === name)!.response;
