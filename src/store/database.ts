@@ -61,6 +61,10 @@ export interface MembershipTable {
   seat_type: string | null;
   owner: number;
   last_source: string;
+  /** The connector binding that manages this member (a pull may deprovision it); null when pushed or made by hand. */
+  managed_by: string | null;
+  /** JSON object: member field → the source that last wrote it (`key:<id>`, `connector:<name>`, `cli`). */
+  field_sources: string | null;
   version: number;
   created_at: string;
   updated_at: string;
@@ -76,6 +80,7 @@ export interface GroupTable {
   /** What the vendor's app shows: the workspace's group prefix + displayName. */
   app_name: string;
   last_source: string;
+  managed_by: string | null;
   version: number;
   created_at: string;
   updated_at: string;
@@ -118,6 +123,72 @@ export interface ProvisioningLogTable {
   at: string;
 }
 
+export type PlanStatus = 'planned' | 'pending' | 'approved' | 'applied' | 'refused' | 'stale';
+
+export interface PlanTable {
+  id: string;
+  workspace_id: string;
+  source: string;
+  binding: string | null;
+  basis: number;
+  status: PlanStatus;
+  /** JSON: count per action. */
+  summary: string;
+  /** JSON: string[]. */
+  warnings: string;
+  change_count: number;
+  deletions: number;
+  complete: number;
+  cursor: string | null;
+  created_at: string;
+  decided_at: string | null;
+  decided_by: string | null;
+}
+
+export interface PlanChangeTable {
+  plan_id: string;
+  seq: number;
+  /** JSON: one Change. */
+  change: string;
+}
+
+export type RunResult = 'running' | 'no_changes' | 'planned' | 'applied' | 'refused' | 'failed' | 'stale';
+
+export interface SyncRunTable {
+  id: string;
+  workspace_id: string;
+  binding: string;
+  mode: 'full' | 'incremental' | 'user';
+  trigger: 'cli' | 'schedule' | 'approve' | 'apply';
+  dry_run: number;
+  result: RunResult;
+  plan_id: string | null;
+  /** JSON: count per action. */
+  summary: string | null;
+  members_read: number;
+  complete: number | null;
+  error: string | null;
+  instance: string | null;
+  started_at: string;
+  finished_at: string | null;
+}
+
+export interface ConnectorStateTable {
+  workspace_id: string;
+  binding: string;
+  cursor: string | null;
+  last_good_at: string | null;
+  updated_at: string;
+}
+
+export interface LeaseTable {
+  name: string;
+  holder: string;
+  /** Epoch milliseconds. */
+  expires_at: number;
+  acquired_at: string;
+}
+
 export interface Database {
   workspace: WorkspaceTable;
   account: AccountTable;
@@ -126,6 +197,11 @@ export interface Database {
   group_member: GroupMemberTable;
   api_key: ApiKeyTable;
   provisioning_log: ProvisioningLogTable;
+  plan: PlanTable;
+  plan_change: PlanChangeTable;
+  sync_run: SyncRunTable;
+  connector_state: ConnectorStateTable;
+  lease: LeaseTable;
 }
 
 export type MembershipRow = Selectable<MembershipTable>;
@@ -135,3 +211,5 @@ export type GroupRow = Selectable<GroupTable>;
 export type WorkspaceRow = Selectable<WorkspaceTable>;
 export type ApiKeyRow = Selectable<ApiKeyTable>;
 export type ProvisioningLogRow = Selectable<ProvisioningLogTable>;
+export type PlanRow = Selectable<PlanTable>;
+export type SyncRunRow = Selectable<SyncRunTable>;
