@@ -1,4 +1,4 @@
-import { Kysely, PostgresAdapter } from 'kysely';
+import { Kysely, PostgresAdapter, sql } from 'kysely';
 
 // Pull cycles, plans and the daemon's leases. Same conventions as the initial migration: ISO-8601 text
 // timestamps, 0/1 booleans, JSON as text; lease expiry is epoch milliseconds so "expired" is one comparison.
@@ -11,7 +11,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // last wrote each field ({"role": "connector:entra", "title": "key:…"}), so push and pull converge on one row.
   await db.schema.alterTable('membership').addColumn('managed_by', 'text').execute();
   await db.schema.alterTable('membership').addColumn('field_sources', 'text').execute();
-  await db.schema.createIndex('membership_managed_idx').on('membership').columns(['workspace_id', 'managed_by']).execute();
+  await db.schema.createIndex('membership_managed_idx').on('membership').columns(['workspace_id', 'managed_by', 'id']).execute();
   await db.schema.alterTable('scim_group').addColumn('managed_by', 'text').execute();
 
   // A computed plan: kept for dry runs (rosterd plan show), pending approval when over the deletion budget,
@@ -42,9 +42,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('plan_change')
     .addColumn('plan_id', 'text', (c) => c.notNull().references('plan.id').onDelete('cascade'))
     .addColumn('seq', 'integer', (c) => c.notNull())
+    // The plan's stable order (kind, action, key) as one string; compared bytewise on both databases
+    // (PostgreSQL's default collation would sort by locale), so a streamed plan reads back in one order.
+    .addColumn('sort_key', postgres ? sql`text collate "C"` : 'text', (c) => c.notNull())
     .addColumn('change', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('plan_change_pk', ['plan_id', 'seq'])
     .execute();
+  await db.schema.createIndex('plan_change_order_idx').on('plan_change').columns(['plan_id', 'sort_key', 'seq']).execute();
 
   // One row per pull cycle (or reconcile command): what it read, what it planned and did, how it ended.
   await db.schema

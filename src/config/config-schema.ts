@@ -19,6 +19,8 @@ const bindingSchema = z
   .object({
     workspace: z.string().regex(WORKSPACE_ID_PATTERN, 'must be a workspace id'),
     kind: z.enum(['entra', 'okta']),
+    /** Names the binding in runs, plans, logs (`connector:<name>`) and the members it manages; default: the kind. */
+    name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be lower-case letters, digits, - and _').optional(),
     /** node-cron expression (5 or 6 fields): when the daemon runs a pull cycle. */
     schedule: z.string().refine((expr) => validCron(expr), 'must be a cron expression such as "*/5 * * * *"').default('*/10 * * * *'),
     settings: z.record(z.string(), z.unknown()),
@@ -26,6 +28,9 @@ const bindingSchema = z
   .strict();
 
 export type ConnectorBinding = z.infer<typeof bindingSchema>;
+
+/** The binding's name: its own, else its kind. Unique per workspace. */
+export const bindingName = (binding: Pick<ConnectorBinding, 'name' | 'kind'>): string => binding.name ?? binding.kind;
 
 export const configSchema = z
   .object({
@@ -64,7 +69,17 @@ export const configSchema = z
       .strict()
       .default({ defaultCount: 100, maxCount: 1000, mounts: [] }),
     /** Pull connectors: which workspace reads which IdP, on what schedule, with what mapping. */
-    connectors: z.array(bindingSchema).default([]),
+    connectors: z
+      .array(bindingSchema)
+      .default([])
+      .superRefine((bindings, ctx) => {
+        const seen = new Set<string>();
+        bindings.forEach((binding, index) => {
+          const key = `${binding.workspace}/${bindingName(binding)}`;
+          if (seen.has(key)) ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `another binding of workspace "${binding.workspace}" is already named "${bindingName(binding)}"; give each a distinct name` });
+          seen.add(key);
+        });
+      }),
     bootstrap: z
       .object({
         /** On first start (no workspaces yet) create this V2 workspace and print its base URL and a key once. */

@@ -5,17 +5,26 @@ import type { Config } from '../config/config-schema.js';
 import type { Logger } from '../log/create-logger.js';
 import type { Store } from '../store/create-db.js';
 import { scimPlugin } from '../scim/scim-plugin.js';
+import { createMetrics, type Metrics } from './metrics.js';
 
 export interface ServerDeps {
   store: Store;
   config: Readonly<Config>;
   log: Logger;
   clock?: () => Date;
+  /** The gateway's metrics (the scheduler records its cycles there too); a fresh set when omitted. */
+  metrics?: Metrics;
 }
+
+/** Ops endpoints: not SCIM traffic, so not counted in rosterd_scim_requests_total. */
+const OPS_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
 
 export const ORGANIZATION_BASE = '/scim/v2/organizations/:workspaceId';
 
-/** The HTTP face of rosterd: SCIM at /scim/v2/organizations/{id} and the configured mounts, plus health checks. */
+/**
+ * The HTTP face of rosterd: SCIM at /scim/v2/organizations/{id} and the configured mounts, plus health checks
+ * and Prometheus metrics.
+ */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const { config, store } = deps;
   const app = Fastify({
@@ -30,6 +39,14 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 500 },
   });
   app.decorateRequest('scim', null);
+  const metrics = deps.metrics ?? createMetrics({ db: store.db, log: deps.log, ...(deps.clock ? { clock: deps.clock } : {}) });
+
+  // The route template (`/scim/v2/organizations/:workspaceId/Users/:id`), never the raw URL: ids and filters in
+  // URLs are unbounded, and each distinct label value is a new time series.
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url;
+    if (route === undefined || !OPS_ROUTES.has(route)) metrics.observeRequest(route, request.method, reply.statusCode);
+  });
 
   if (config.log.requests) {
     app.addHook('onResponse', async (request, reply) => {
@@ -49,6 +66,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       return reply.code(503).send({ status: 'unavailable', error: (error as Error).message });
     }
   });
+
+  // Outside the SCIM plugins, so no API key is asked for: it is for the operator's Prometheus, which should reach
+  // it on a private network. Do not expose /metrics publicly (it names workspaces and bindings).
+  app.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.render()));
 
   const limits = { defaultCount: config.scim.defaultCount, maxCount: config.scim.maxCount };
   const common = { store, limits, ...(config.server.publicUrl ? { publicUrl: config.server.publicUrl } : {}), ...(deps.clock ? { clock: deps.clock } : {}) };

@@ -1,30 +1,52 @@
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../config/config-schema.js';
+import { bindingName, type Config } from '../config/config-schema.js';
 import { RosterdError } from '../error/rosterd-error.js';
 import { createLogger, type Logger } from '../log/create-logger.js';
 import { createDb, type Store } from '../store/create-db.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { bootstrapWorkspace } from '../admin/bootstrap.js';
 import { buildServer } from './build-server.js';
+import { newHolderId } from './lease.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import type { RetryPolicy } from './retry-backoff.js';
+import { createScheduler, type RunCycle, type ScheduledBinding, type Scheduler, type SchedulerEvent, type StopOptions } from './scheduler.js';
 
 export interface Gateway {
   app: FastifyInstance;
   store: Store;
   log: Logger;
+  metrics: Metrics;
+  /** The pull schedules; null when no connector is configured. */
+  scheduler: Scheduler | null;
   /** The address it listens on, e.g. http://127.0.0.1:8080. */
   url: string;
   bootstrap: { workspaceId: string; token: string } | null;
-  close(): Promise<void>;
+  /**
+   * Stop taking new work (the HTTP server closes, cron stops ticking), let a running pull cycle finish or abort
+   * it after `graceMs`, then close the database.
+   */
+  close(options?: StopOptions): Promise<void>;
 }
 
-/** Open the database, migrate, bootstrap on first start, and listen. */
-export async function startGateway(config: Readonly<Config>, log: Logger = createLogger({ level: config.log.level })): Promise<Gateway> {
+export interface GatewayOptions {
+  /** The pull cycle the schedules run; the reconciler unless a test passes its own. */
+  runCycle?: RunCycle;
+  leaseTtlMs?: number;
+  retry?: RetryPolicy;
+  clock?: () => Date;
+}
+
+/** Open the database, migrate, bootstrap on first start, listen, and run the connectors' pull schedules. */
+export async function startGateway(config: Readonly<Config>, log: Logger = createLogger({ level: config.log.level }), options: GatewayOptions = {}): Promise<Gateway> {
   const store = await createDb(config.database);
   try {
     const applied = await migrateToLatest(store);
     if (applied.length) log.info({ migrations: applied }, 'database migrated');
     const bootstrap = await bootstrapWorkspace(store.db, config.bootstrap.workspace, new Date().toISOString());
-    const app = await buildServer({ store, config, log });
+    const clock = options.clock;
+    const bindings = scheduledBindings(config);
+    const metrics = createMetrics({ db: store.db, workspaces: [...new Set(bindings.map((b) => b.workspaceId))], log, ...(clock ? { clock } : {}) });
+    const app = await buildServer({ store, config, log, metrics, ...(clock ? { clock } : {}) });
     try {
       await app.listen({ host: config.server.host, port: config.server.port });
     } catch (error) {
@@ -35,19 +57,102 @@ export async function startGateway(config: Readonly<Config>, log: Logger = creat
     const port = typeof address === 'object' && address ? address.port : config.server.port;
     const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
     log.info({ database: store.description, port }, 'rosterd is listening');
+
+    // Started only once the server listens: a gateway that cannot serve SCIM should not be pulling either.
+    const scheduler = bindings.length ? startSchedules({ store, config, log, metrics, bindings, options }) : null;
     return {
       app,
       store,
       log,
+      metrics,
+      scheduler,
       url: `http://${host}:${port}`,
       bootstrap,
-      close: async () => {
-        await app.close();
+      close: async (stopOptions) => {
+        // HTTP and cron stop together; a running cycle keeps the database until it has finished or been aborted.
+        const stopped = await Promise.allSettled([app.close(), scheduler?.stop(stopOptions)]);
         await store.close();
+        const failure = stopped.find((result) => result.status === 'rejected');
+        if (failure) throw failure.reason;
       },
     };
   } catch (error) {
     await store.close();
     throw error;
   }
+}
+
+/** The configured bindings as the scheduler sees them. */
+export function scheduledBindings(config: Readonly<Config>): ScheduledBinding[] {
+  return config.connectors.map((binding) => ({ workspaceId: binding.workspace, name: bindingName(binding), schedule: binding.schedule }));
+}
+
+interface ScheduleDeps {
+  store: Store;
+  config: Readonly<Config>;
+  log: Logger;
+  metrics: Metrics;
+  bindings: ScheduledBinding[];
+  options: GatewayOptions;
+}
+
+function startSchedules({ store, config, log, metrics, bindings, options }: ScheduleDeps): Scheduler {
+  if (store.dialect.name === 'sqlite') {
+    log.info('SQLite mode is single-instance: run one rosterd per database file; several instances sharing the schedules need PostgreSQL');
+  }
+  // One id per process: it holds the schedules' leases and is recorded on the runs it makes.
+  const holder = newHolderId();
+  const scheduler = createScheduler({
+    db: store.db,
+    bindings,
+    holder,
+    runCycle: options.runCycle ?? ((binding, { signal }) => reconcileBinding({ store, config, log, ...(options.clock ? { clock: options.clock } : {}) }, binding, holder, signal)),
+    log,
+    onEvent: recordCycle(metrics),
+    ...(options.leaseTtlMs !== undefined ? { leaseTtlMs: options.leaseTtlMs } : {}),
+    ...(options.retry ? { retry: options.retry } : {}),
+  });
+  for (const binding of bindings) log.info({ workspaceId: binding.workspaceId, binding: binding.name, schedule: binding.schedule }, 'pull schedule');
+  scheduler.start();
+  return scheduler;
+}
+
+/** Cycles that ended, counted by result; applied changes counted by action. */
+function recordCycle(metrics: Metrics): (event: SchedulerEvent) => void {
+  return (event) => {
+    if (event.type === 'finished') metrics.observeRun(event.binding.workspaceId, event.binding.name, event.outcome.result, event.outcome.summary);
+    else if (event.type === 'failed') metrics.observeRun(event.binding.workspaceId, event.binding.name, 'failed');
+  };
+}
+
+interface ReconcileDeps {
+  store: Store;
+  config: Readonly<Config>;
+  log: Logger;
+  clock?: () => Date;
+}
+
+/**
+ * One scheduled pull cycle of a binding through the reconciler.
+ *
+ * TODO(reconciler): src/reconcile/reconciler.ts does not exist yet. Once it does, replace the body with:
+ *
+ *   return reconcile(deps, {
+ *     workspaceId: binding.workspaceId,
+ *     binding: binding.name,        // if ReconcileRequest gets a binding name (config allows several per workspace)
+ *     mode: 'auto',
+ *     dryRun: false,
+ *     trigger: 'schedule',
+ *     instance: holder,             // hostname:pid:random, the same id that holds the schedule's lease
+ *     signal,
+ *   });
+ *
+ * with `import { reconcile } from '../reconcile/reconciler.js';`. Until then every scheduled cycle fails (and is
+ * retried with backoff) with this error.
+ */
+async function reconcileBinding(deps: ReconcileDeps, binding: ScheduledBinding, holder: string, signal: AbortSignal): Promise<never> {
+  void deps;
+  void holder;
+  signal.throwIfAborted();
+  throw new RosterdError('ROSTERD_E_INTERNAL', `pull cycle for ${binding.workspaceId}/${binding.name}: the reconciler is not wired into the daemon yet`);
 }

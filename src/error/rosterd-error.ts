@@ -11,6 +11,8 @@ export const ERROR_CATALOGUE = {
   ROSTERD_E_PRESET: { exitCode: 1, summary: 'The named workspace preset does not exist or is invalid.' },
   ROSTERD_E_CONNECTOR: { exitCode: 1, summary: 'A pull connector cannot read its IdP (credentials, permissions, reachability); the message names what to check.' },
   ROSTERD_E_LISTEN: { exitCode: 1, summary: 'The gateway cannot listen on the configured host and port.' },
+  ROSTERD_E_PLAN: { exitCode: 1, summary: 'A saved plan cannot be applied: it does not exist, was already decided, or its basis is stale (re-run reconcile).' },
+  ROSTERD_E_REFUSED: { exitCode: 3, summary: 'A safety rule refused the plan (the deletion budget); approve it with rosterd plan approve or --allow-deletes.' },
   ROSTERD_E_INTERNAL: { exitCode: 1, summary: 'An unexpected failure; the log has the details.' },
 } as const;
 

@@ -8,6 +8,8 @@ export interface Group {
   /** What the app shows: the workspace's prefix + displayName. */
   appName: string;
   lastSource: string;
+  /** The connector binding that manages this group; null when pushed. */
+  managedBy: string | null;
   version: number;
   createdAt: string;
   updatedAt: string;

@@ -55,6 +55,8 @@ export interface Member extends MemberFields {
   owner: boolean;
   /** Who wrote last: `key:<keyId>` for SCIM push, `connector:<name>` for pull, `cli` for the admin. */
   lastSource: string;
+  /** The connector binding that manages this member (its pull may deprovision it); null when pushed or made by hand. */
+  managedBy: string | null;
   version: number;
   createdAt: string;
   updatedAt: string;

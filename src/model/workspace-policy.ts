@@ -45,6 +45,23 @@ export const workspacePolicySchema = z
       })
       .strict()
       .default({ mode: 'plain', projectRole: 'editor', displayNamePrefix: '' }),
+    /**
+     * Pull only: match an IdP user with no externalId match to an existing member by userName (members that
+     * existed before rosterd, as the Staffbase guide requires) and adopt it by setting its externalId.
+     */
+    adoptByUserName: z.boolean().default(false),
+    /**
+     * Pull only: the most deactivations plus removals one cycle may make, in the spirit of Entra's accidental-
+     * deletion threshold (count) and Okta's 20% import safeguard (percent of the binding's members). A plan over
+     * either is kept pending until an admin approves it. null switches a limit off.
+     */
+    deletionBudget: z
+      .object({
+        count: z.number().int().nonnegative().nullable().default(500),
+        percent: z.number().min(0).max(100).nullable().default(20),
+      })
+      .strict()
+      .default({ count: 500, percent: 20 }),
     /** Member fields set only when the membership is created (Staffbase's locale); later writes keep the first value. */
     creationOnly: z
       .array(z.string().refine((f) => (MEMBER_FIELDS as readonly string[]).includes(f), { message: `must be one of ${MEMBER_FIELDS.join(', ')}` }))

@@ -4,7 +4,7 @@ import type { Workspace } from '../model/workspace.js';
 import { ensureAccount } from '../store/account-repository.js';
 import type { Database } from '../store/database.js';
 import type { DialectSupport } from '../store/dialect-support.js';
-import { fieldsToColumns } from '../store/member-row.js';
+import { fieldsToColumns, MEMBER_COLUMNS } from '../store/member-row.js';
 import { appendLog, type LogEntry } from '../store/provisioning-log-repository.js';
 import { ApplyError } from './apply-error.js';
 import type { Change, Plan } from './plan.js';
@@ -33,6 +33,15 @@ const CHUNK = 400;
 
 /** Columns every new row carries: who wrote it, its first version, and when. */
 const created = (ctx: ApplyContext) => ({ last_source: ctx.actor, version: 1, created_at: ctx.now, updated_at: ctx.now });
+
+/** field → actor for each member field the change writes: the row's record of which source last wrote what. */
+function fieldSources(fields: Record<string, unknown>, actor: string, skipNull: boolean): string {
+  const sources: Record<string, string> = {};
+  for (const [field, value] of Object.entries(fields)) {
+    if (Object.hasOwn(MEMBER_COLUMNS, field) && !(skipNull && value === null)) sources[field] = actor;
+  }
+  return JSON.stringify(sources);
+}
 
 /** Columns every write to an existing row changes: the version behind its ETag, who wrote it, when. */
 const touched = (ctx: ApplyContext, eb: ExpressionBuilder<Database, 'membership' | 'scim_group'>) => ({
@@ -99,6 +108,8 @@ async function applyMember(trx: Kysely<Database>, workspace: Workspace, change: 
         workspace_id: workspace.id,
         account_id: accountId,
         owner: 0,
+        managed_by: change.managedBy ?? null,
+        field_sources: fieldSources(change.after!, ctx.actor, true),
         ...created(ctx),
       })
       .execute();
@@ -116,6 +127,8 @@ async function applyMember(trx: Kysely<Database>, workspace: Workspace, change: 
     .set((eb) => ({
       ...fieldsToColumns((change.after ?? {}) as Partial<MemberFields>),
       ...touched(ctx, eb),
+      field_sources: ctx.dialect.mergeJsonObject(eb.ref('field_sources'), fieldSources(change.after ?? {}, ctx.actor, false)),
+      ...(change.managedBy ? { managed_by: change.managedBy } : {}),
     }))
     .where('workspace_id', '=', workspace.id)
     .where('id', '=', change.targetId)
@@ -135,6 +148,7 @@ async function applyGroup(trx: Kysely<Database>, workspace: Workspace, change: C
         display_name: after.displayName!,
         display_name_lower: after.displayName!.toLowerCase(),
         app_name: after.appName ?? after.displayName!,
+        managed_by: change.managedBy ?? null,
         ...created(ctx),
       })
       .execute();
@@ -150,6 +164,7 @@ async function applyGroup(trx: Kysely<Database>, workspace: Workspace, change: C
       ...(after.displayName !== undefined ? { display_name: after.displayName, display_name_lower: after.displayName.toLowerCase() } : {}),
       ...(after.appName !== undefined ? { app_name: after.appName } : {}),
       ...('externalId' in after ? { external_id: after.externalId ?? null } : {}),
+      ...(change.managedBy ? { managed_by: change.managedBy } : {}),
       ...touched(ctx, eb),
     }))
     .where('workspace_id', '=', workspace.id)

@@ -20,6 +20,13 @@ export interface Change {
   reason?: string;
   /** The target is a workspace owner: the policy refuses any SCIM or connector change to it. */
   owner?: boolean;
+  /**
+   * The target's version when the change was planned (pull plans). Applying a stored plan skips a change whose
+   * target moved on since (a SCIM push in between); the next cycle plans it afresh.
+   */
+  version?: number;
+  /** Pull plans: the binding that manages the target after this change (creates, adoptions). */
+  managedBy?: string;
 }
 
 export interface Plan {
@@ -51,8 +58,21 @@ export function compareChanges(a: Change, b: Change): number {
   );
 }
 
+/**
+ * compareChanges as one string, for plans stored a change per row and read back in order by the database:
+ * kind and action as digits, then key and target id separated by U+0001 (it sorts before any printable character; PostgreSQL text
+ * cannot hold U+0000).
+ * Strings compare by code point there and by UTF-16 unit here; the two differ only for keys mixing characters
+ * above U+FFFF with U+E000–U+FFFF, where the order stays stable, just not identical to an in-memory sort.
+ */
+export function sortKeyOf(change: Change): string {
+  return `${KIND_ORDER[change.kind]}${ACTION_ORDER[change.action]}${change.key}\u0001${change.targetId}`;
+}
+
+export const emptySummary = (): Record<ChangeAction, number> => ({ create: 0, update: 0, deactivate: 0, reactivate: 0, remove: 0, skip: 0 });
+
 export function summarize(changes: readonly Change[]): Record<ChangeAction, number> {
-  const summary: Record<ChangeAction, number> = { create: 0, update: 0, deactivate: 0, reactivate: 0, remove: 0, skip: 0 };
+  const summary = emptySummary();
   for (const change of changes) summary[change.action]++;
   return summary;
 }

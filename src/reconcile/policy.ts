@@ -66,7 +66,7 @@ export function checkMemberState(workspace: Workspace, member: MemberFields): Po
   return null;
 }
 
-const ownerRefusal = (workspace: Workspace, change: Change): PolicyRefusal => ({
+export const ownerRefusal = (workspace: Workspace, change: Change): PolicyRefusal => ({
   status: 403,
   scimType: 'mutability',
   detail: `member "${change.key}" is an owner of workspace "${workspace.id}"; owners cannot be updated, deactivated or deleted through SCIM or a connector. Change it with rosterd's CLI: rosterd members set-owner ${workspace.id} ${change.key} --unset`,
@@ -83,8 +83,17 @@ function seatOf(state: MemberFields | undefined): string | null {
  * overflow a seat type refuse the second one.
  */
 export function evaluatePolicy(workspace: Workspace, changes: readonly Change[], facts: PolicyFacts): (PolicyRefusal | null)[] {
+  return evaluatePolicyCarrying(workspace, changes, facts).verdicts;
+}
+
+/** evaluatePolicy that also hands back the seats in use after the allowed changes, for a plan checked page by page. */
+export function evaluatePolicyCarrying(
+  workspace: Workspace,
+  changes: readonly Change[],
+  facts: PolicyFacts,
+): { verdicts: (PolicyRefusal | null)[]; seatsInUse: Partial<Record<string, number>> } {
   const inUse = { ...facts.seatsInUse };
-  return changes.map((change) => {
+  const verdicts = changes.map((change) => {
     if (change.kind !== 'member' || change.action === 'skip') return null;
     if (change.owner && change.action !== 'create') return ownerRefusal(workspace, change);
     const current = change.action === 'create' ? undefined : facts.current.get(change.targetId);
@@ -115,4 +124,5 @@ export function evaluatePolicy(workspace: Workspace, changes: readonly Change[],
     }
     return null;
   });
+  return { verdicts, seatsInUse: inUse };
 }

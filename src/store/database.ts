@@ -148,6 +148,8 @@ export interface PlanTable {
 export interface PlanChangeTable {
   plan_id: string;
   seq: number;
+  /** The plan's stable order as one bytewise-compared string (see plan.ts sortKeyOf). */
+  sort_key: string;
   /** JSON: one Change. */
   change: string;
 }
@@ -165,7 +167,7 @@ export interface SyncRunTable {
   plan_id: string | null;
   /** JSON: count per action. */
   summary: string | null;
-  members_read: number;
+  members_read: Generated<number>;
   complete: number | null;
   error: string | null;
   instance: string | null;

@@ -18,6 +18,8 @@ export interface DialectSupport {
   likeSensitive(left: Expression<unknown>, pattern: string): RawBuilder<SqlBool>;
   /** True when the error is a unique-constraint violation. */
   isUniqueViolation(error: unknown): boolean;
+  /** A JSON-object text column with the keys of `patch` (JSON object text) set over it; null counts as {}. */
+  mergeJsonObject(column: Expression<unknown>, patch: string): RawBuilder<string>;
 }
 
 const sqlite: DialectSupport = {
@@ -31,6 +33,7 @@ const sqlite: DialectSupport = {
     const code = (error as { code?: unknown })?.code;
     return typeof code === 'string' && (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY');
   },
+  mergeJsonObject: (column, patch) => sql<string>`json_patch(coalesce(${column}, '{}'), ${patch})`,
 };
 
 const postgres: DialectSupport = {
@@ -41,6 +44,7 @@ const postgres: DialectSupport = {
   likeInsensitive: (left, pattern) => sql<SqlBool>`${left} ilike ${pattern} escape '\\'`,
   likeSensitive: (left, pattern) => sql<SqlBool>`${left} like ${pattern} escape '\\'`,
   isUniqueViolation: (error) => (error as { code?: unknown })?.code === '23505',
+  mergeJsonObject: (column, patch) => sql<string>`(coalesce(${column}, '{}')::jsonb || ${patch}::jsonb)::text`,
 };
 
 /** Convert a LIKE pattern (% _ with backslash escapes) to a GLOB pattern. */

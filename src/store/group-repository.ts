@@ -15,6 +15,7 @@ export function rowToGroup(row: GroupRow): Group {
     displayName: row.display_name,
     appName: row.app_name,
     lastSource: row.last_source,
+    managedBy: row.managed_by ?? null,
     version: Number(row.version),
     createdAt: row.created_at,
     updatedAt: row.updated_at,

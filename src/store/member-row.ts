@@ -99,6 +99,7 @@ export function rowToMember(row: MembershipRow): Member {
     seatType: row.seat_type,
     owner: Number(row.owner) === 1,
     lastSource: row.last_source,
+    managedBy: row.managed_by ?? null,
     version: Number(row.version),
     createdAt: row.created_at,
     updatedAt: row.updated_at,

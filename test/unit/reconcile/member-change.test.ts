@@ -24,6 +24,7 @@ const current = (overrides: Partial<Member> = {}): Member => ({
   accountId: 'acc',
   owner: false,
   lastSource: 'key:k',
+  managedBy: null,
   version: 1,
   createdAt: '',
   updatedAt: '',

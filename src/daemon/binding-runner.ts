@@ -1,0 +1,184 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from '../log/create-logger.js';
+import type { ReconcileOutcome } from '../reconcile/reconcile-request.js';
+import type { Database } from '../store/database.js';
+import { releaseLease } from '../store/lease-repository.js';
+import { holdLease, pullLeaseName, type HeldLease } from './lease.js';
+import { retryDelay, shouldRetry, type RetryPolicy } from './retry-backoff.js';
+
+/** One connector binding as the scheduler sees it. */
+export interface ScheduledBinding {
+  workspaceId: string;
+  /** The binding's name (its own, else its kind). */
+  name: string;
+  /** node-cron expression. */
+  schedule: string;
+}
+
+/** The job: one pull cycle of a binding. Production passes the reconciler; tests pass their own. */
+export type RunCycle = (binding: ScheduledBinding, context: { signal: AbortSignal }) => Promise<ReconcileOutcome>;
+
+export type CycleTrigger = 'schedule' | 'retry';
+
+/** What happened to a trigger, for metrics and tests; the runner logs each one itself. */
+export type SchedulerEvent =
+  | { type: 'started'; binding: ScheduledBinding; trigger: CycleTrigger }
+  | { type: 'finished'; binding: ScheduledBinding; trigger: CycleTrigger; outcome: ReconcileOutcome; retryInMs: number | null }
+  | { type: 'failed'; binding: ScheduledBinding; trigger: CycleTrigger; error: unknown; retryInMs: number | null }
+  | { type: 'skipped'; binding: ScheduledBinding; trigger: CycleTrigger; reason: 'running' | 'leased' | 'lease-error' | 'stopping' };
+
+export interface BindingRunnerDeps {
+  db: Kysely<Database>;
+  runCycle: RunCycle;
+  holder: string;
+  leaseTtlMs: number;
+  retry: RetryPolicy;
+  log: Logger;
+  onEvent: (event: SchedulerEvent) => void;
+  /** Milliseconds until the binding's next cron tick, null when none is due (stopped). */
+  msToNextTick: () => number | null;
+  clock?: () => number;
+}
+
+/**
+ * Runs the cycles of one binding: never two at once in this process (a trigger that finds a cycle running is
+ * skipped), never two at once across instances (each cycle runs under the binding's lease), failed cycles
+ * retried with backoff, and a stop that waits for the running cycle and then aborts it.
+ */
+export class BindingRunner {
+  private running: Promise<void> | null = null;
+  /** Aborts the running cycle at shutdown (the lease aborts it on its own when lost). */
+  private shutdown = new AbortController();
+  private retryTimer: NodeJS.Timeout | undefined;
+  /** The lease of the running cycle, renewed in the background until the cycle ends. */
+  private lease: HeldLease | null = null;
+  private failures = 0;
+  private stopped = false;
+  private readonly leaseName: string;
+  private readonly log: Logger;
+
+  constructor(
+    readonly binding: ScheduledBinding,
+    private readonly deps: BindingRunnerDeps,
+  ) {
+    this.leaseName = pullLeaseName(binding.workspaceId, binding.name);
+    this.log = deps.log.child({ workspaceId: binding.workspaceId, binding: binding.name });
+  }
+
+  get busy(): boolean {
+    return this.running !== null;
+  }
+
+  /** A cron tick or a retry timer fired. Returns at once; the cycle runs in the background. */
+  trigger(trigger: CycleTrigger): void {
+    if (this.stopped) return this.emit({ type: 'skipped', binding: this.binding, trigger, reason: 'stopping' });
+    if (this.running) {
+      this.log.info({ trigger }, 'pull cycle still running; this trigger is skipped');
+      return this.emit({ type: 'skipped', binding: this.binding, trigger, reason: 'running' });
+    }
+    // A tick that comes while a retry is waiting is that retry, earlier.
+    this.clearRetry();
+    this.running = this.runOnce(trigger).finally(() => (this.running = null));
+  }
+
+  private async runOnce(trigger: CycleTrigger): Promise<void> {
+    let lease: HeldLease | null;
+    try {
+      lease = await holdLease({ db: this.deps.db, name: this.leaseName, holder: this.deps.holder, ttlMs: this.deps.leaseTtlMs, log: this.log, ...(this.deps.clock ? { clock: this.deps.clock } : {}) });
+    } catch (error) {
+      // The database is unreachable: no cycle could write anyway. The next tick tries again.
+      this.log.warn({ err: error, trigger }, 'cannot take the schedule lease; skipping this trigger');
+      return this.emit({ type: 'skipped', binding: this.binding, trigger, reason: 'lease-error' });
+    }
+    if (!lease) {
+      this.log.debug({ trigger }, 'another instance holds the schedule lease; skipping this trigger');
+      return this.emit({ type: 'skipped', binding: this.binding, trigger, reason: 'leased' });
+    }
+    if (this.stopped) {
+      await lease.release().catch(() => undefined);
+      return this.emit({ type: 'skipped', binding: this.binding, trigger, reason: 'stopping' });
+    }
+
+    this.lease = lease;
+    this.emit({ type: 'started', binding: this.binding, trigger });
+    this.log.info({ trigger }, 'pull cycle started');
+    const signal = AbortSignal.any([lease.signal, this.shutdown.signal]);
+    try {
+      const outcome = await this.deps.runCycle(this.binding, { signal });
+      const retryInMs = this.afterCycle(shouldRetry(outcome));
+      const level = outcome.result === 'failed' ? 'warn' : 'info';
+      this.log[level]({ runId: outcome.runId, planId: outcome.planId, result: outcome.result, summary: outcome.summary, retryInMs }, `pull cycle ${outcome.result}: ${outcome.message}`);
+      this.emit({ type: 'finished', binding: this.binding, trigger, outcome, retryInMs });
+    } catch (error) {
+      const retryInMs = this.afterCycle(true);
+      this.log.error({ err: error, retryInMs }, 'pull cycle failed');
+      this.emit({ type: 'failed', binding: this.binding, trigger, error, retryInMs });
+    } finally {
+      // The lease is kept (not released) until it expires: an instance whose tick fires a moment later must
+      // not run the same tick again. This instance renews it at its own next tick; stop() releases it.
+      lease.stopHeartbeat();
+      this.lease = null;
+    }
+  }
+
+  /** Count the failure streak and arm the retry timer; the delay armed, or null. */
+  private afterCycle(failed: boolean): number | null {
+    if (!failed) {
+      this.failures = 0;
+      return null;
+    }
+    this.failures++;
+    if (this.stopped) return null;
+    const delay = retryDelay(this.failures, this.deps.retry, this.deps.msToNextTick());
+    if (delay !== null) this.retryTimer = setTimeout(() => this.trigger('retry'), delay);
+    return delay;
+  }
+
+  private clearRetry(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+  }
+
+  /**
+   * Take no more triggers; give the running cycle `graceMs` to finish, then abort it and wait `abortWaitMs`
+   * more. Releases the lease once nothing runs; a cycle that ignores the abort keeps it until it expires.
+   */
+  async stop(graceMs: number, abortWaitMs: number): Promise<void> {
+    this.stopped = true;
+    this.clearRetry();
+    if (this.running && !(await settlesWithin(this.running, graceMs))) {
+      this.log.warn({ graceMs }, 'pull cycle still running at shutdown; aborting it');
+      this.shutdown.abort(new Error('rosterd is shutting down'));
+      if (!(await settlesWithin(this.running, abortWaitMs))) {
+        // Stop renewing, so another instance can take over once the lease expires even if this one hangs.
+        this.lease?.stopHeartbeat();
+        this.log.error({ abortWaitMs }, 'pull cycle did not stop after the abort; leaving its lease to expire');
+        return;
+      }
+    }
+    try {
+      await releaseLease(this.deps.db, this.leaseName, this.deps.holder);
+    } catch (error) {
+      this.log.warn({ err: error }, 'cannot release the schedule lease; it expires on its own');
+    }
+  }
+
+  private emit(event: SchedulerEvent): void {
+    try {
+      this.deps.onEvent(event);
+    } catch (error) {
+      this.log.error({ err: error }, 'scheduler event listener failed');
+    }
+  }
+}
+
+/** True when `promise` settles within `ms`; never rejects. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([promise.then(() => true, () => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

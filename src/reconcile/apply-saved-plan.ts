@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto';
+import { RosterdError } from '../error/rosterd-error.js';
+import { recordGoodCycle } from '../store/connector-state-repository.js';
+import type { Store } from '../store/create-db.js';
+import { findPlan, updatePlan } from '../store/plan-repository.js';
+import { finishRun, startRun } from '../store/sync-run-repository.js';
+import { applyStoredPlan } from './apply-stored-plan.js';
+import type { ReconcileOutcome } from './reconcile-request.js';
+import { describe } from './reconciler.js';
+
+/**
+ * Apply a kept plan: one an admin approved (`rosterd plan approve`, typically over the deletion budget) or a
+ * dry run saved to a file (`rosterd apply plan.json`). Unlike a cycle's own apply, a kept plan is refused
+ * whole when the workspace changed at all since it was computed: what the admin reviewed is what runs.
+ */
+export async function applySavedPlan(
+  store: Store,
+  planId: string,
+  options: { trigger: 'approve' | 'apply'; decidedBy: string; clock: () => Date; instance?: string; signal?: AbortSignal },
+): Promise<ReconcileOutcome> {
+  const now = () => options.clock().toISOString();
+  const plan = await findPlan(store.db, planId);
+  if (!plan) throw new RosterdError('ROSTERD_E_PLAN', `plan ${planId} does not exist; see rosterd runs <workspace>`);
+  if (plan.status !== 'planned' && plan.status !== 'pending') {
+    throw new RosterdError('ROSTERD_E_PLAN', `plan ${planId} is ${plan.status}; only a planned or pending plan can be applied`);
+  }
+  const binding = plan.binding ?? plan.source;
+  const runId = randomUUID();
+  await startRun(store.db, { id: runId, workspaceId: plan.workspaceId, binding, mode: 'full', trigger: options.trigger, dryRun: false, instance: options.instance ?? null, startedAt: now() });
+  const end = async (outcome: Omit<ReconcileOutcome, 'runId' | 'planId' | 'membersRead' | 'complete'>): Promise<ReconcileOutcome> => {
+    await finishRun(store.db, runId, { result: outcome.result, planId, summary: outcome.summary, membersRead: 0, complete: plan.complete, error: outcome.error ?? null, finishedAt: now() });
+    return { ...outcome, runId, planId, membersRead: 0, complete: plan.complete };
+  };
+  let applied;
+  try {
+    applied = await applyStoredPlan(store, plan, { actor: plan.source, strictBasis: true, now, ...(options.signal ? { signal: options.signal } : {}) });
+  } catch (error) {
+    const message = (error as Error).message;
+    await end({ result: error instanceof RosterdError && error.code === 'ROSTERD_E_PLAN' ? 'stale' : 'failed', summary: plan.summary, warnings: plan.warnings, exitCode: 1, message, error: message });
+    throw error;
+  }
+  if (applied.interrupted) {
+    await updatePlan(store.db, planId, { status: 'stale', decidedAt: now(), decidedBy: options.decidedBy });
+    return end({ result: 'failed', summary: applied.applied, warnings: plan.warnings, exitCode: 1, message: 'interrupted while applying: every change is either applied or not; the next cycle converges', error: 'interrupted' });
+  }
+  await updatePlan(store.db, planId, { status: options.trigger === 'approve' ? 'approved' : 'applied', decidedAt: now(), decidedBy: options.decidedBy });
+  if (plan.complete && plan.binding) await recordGoodCycle(store.db, plan.workspaceId, plan.binding, now(), plan.cursor);
+  const notes = [
+    ...(applied.rejected ? [`${applied.rejected} refused by the policy`] : []),
+    ...(applied.notExecuted ? [`${applied.notExecuted} not executed (changed since planned)`] : []),
+  ];
+  return end({ result: 'applied', summary: applied.applied, warnings: plan.warnings, exitCode: 0, message: `applied plan ${planId}: ${describe(applied.applied)}${notes.length ? `; ${notes.join(', ')}` : ''}` });
+}

@@ -1,0 +1,244 @@
+import { randomUUID } from 'node:crypto';
+import { bindingName, type Config } from '../config/config-schema.js';
+import type { Connector, ConnectorLogger } from '../connector/connector.js';
+import { bindingFor, createBoundConnector } from '../connector/connector-registry.js';
+import type { RemovedMember, SnapshotMember } from '../connector/snapshot-member.js';
+import { RosterdError } from '../error/rosterd-error.js';
+import type { Workspace } from '../model/workspace.js';
+import { clearCursor, readConnectorState, recordGoodCycle } from '../store/connector-state-repository.js';
+import type { Store } from '../store/create-db.js';
+import type { RunResult } from '../store/database.js';
+import { countSeatsInUse, findMemberByUserName } from '../store/member-repository.js';
+import { deletePlan, insertPlan, pendingPlanOf, updatePlan, type StoredPlan } from '../store/plan-repository.js';
+import { allGroups, countManagedMembers, managedGroupsOfMembers, managedMembers, membersMatching } from '../store/reconcile-reads.js';
+import { finishRun, startRun } from '../store/sync-run-repository.js';
+import { findWorkspace } from '../store/workspace-repository.js';
+import { applyStoredPlan } from './apply-stored-plan.js';
+import { overBudget } from './deletion-budget.js';
+import { deprovisionWarnings, isDeprovision, withoutDeprovisions } from './diff.js';
+import { Differ } from './differ.js';
+import { emptySummary, type ChangeAction } from './plan.js';
+import { PlanWriter } from './plan-writer.js';
+import type { ReconcileOutcome, ReconcileRequest } from './reconcile-request.js';
+
+/**
+ * One pull cycle: fetch (full, incremental or one member) → load the matching store rows a page at a time →
+ * diff → keep the plan → check the deletion budget → apply through the policy and `apply`. Every run is
+ * recorded (sync_run) with its plan, whatever the outcome.
+ */
+export interface ReconcilerDeps {
+  store: Store;
+  config: Readonly<Pick<Config, 'connectors'>>;
+  log: ConnectorLogger;
+  clock: () => Date;
+  /** Where the connector comes from; default: the registry (the real Graph or Okta connector). */
+  connectorFor?: (workspace: Workspace) => Promise<Connector>;
+}
+
+/** Members read from the IdP per store round trip. */
+const PAGE = 1000;
+
+interface Read {
+  entries: AsyncIterable<SnapshotMember | RemovedMember>;
+  /** Known after iteration. */
+  complete: () => boolean;
+  problems: () => readonly string[];
+  cursor: () => string | null;
+  /** A full read can sweep: members it did not list are gone. */
+  full: boolean;
+  mode: 'full' | 'incremental' | 'user';
+}
+
+export async function reconcile(deps: ReconcilerDeps, request: ReconcileRequest): Promise<ReconcileOutcome> {
+  const { store } = deps;
+  const now = () => deps.clock().toISOString();
+  const workspace = await findWorkspace(store.db, request.workspaceId);
+  if (!workspace) throw new RosterdError('ROSTERD_E_NOT_FOUND', `workspace "${request.workspaceId}" does not exist; see rosterd workspace list`);
+  const { binding, index } = bindingFor(deps.config.connectors, workspace.id);
+  const name = bindingName(binding);
+  const actor = `connector:${name}`;
+  const runId = randomUUID();
+  const mode = request.mode === 'user' ? 'user' : request.mode === 'full' ? 'full' : 'incremental';
+  await startRun(store.db, { id: runId, workspaceId: workspace.id, binding: name, mode, trigger: request.trigger, dryRun: request.dryRun, instance: request.instance ?? null, startedAt: now() });
+
+  let planId: string | null = null;
+  let membersRead = 0;
+  let complete = false;
+  let runMode: Read['mode'] = mode;
+  const finish = async (result: RunResult, summary: Record<ChangeAction, number>, warnings: string[], exitCode: ReconcileOutcome['exitCode'], message: string, error?: string): Promise<ReconcileOutcome> => {
+    await finishRun(store.db, runId, { result, planId, summary, membersRead, complete, error: error ?? null, finishedAt: now(), mode: runMode });
+    return { runId, planId, result, summary, warnings, membersRead, complete, exitCode, message, ...(error ? { error } : {}) };
+  };
+
+  try {
+    if (request.trigger === 'schedule') {
+      const pending = await pendingPlanOf(store.db, workspace.id, name);
+      if (pending) {
+        planId = pending.id;
+        return await finish('refused', pending.summary, pending.warnings, 3, `plan ${pending.id} is waiting for approval (rosterd plan approve ${pending.id}); no new cycle runs until it is decided`);
+      }
+    }
+    const connector = deps.connectorFor ? await deps.connectorFor(workspace) : await createBoundConnector(binding, index, workspace, { log: deps.log, clock: deps.clock });
+    const state = await readConnectorState(store.db, workspace.id, name);
+    const read = await openRead(deps, connector, workspace, name, request, state.cursor);
+    runMode = read.mode;
+
+    const differ = new Differ({
+      workspace,
+      binding: name,
+      seatsInUse: workspace.version === 'v1' ? await countSeatsInUse(store.db, workspace.id) : {},
+      groups: await allGroups(store.db, workspace.id),
+      newId: randomUUID,
+    });
+    planId = randomUUID();
+    const header: StoredPlan = {
+      id: planId,
+      workspaceId: workspace.id,
+      source: actor,
+      binding: name,
+      basis: workspace.revision,
+      status: 'planned',
+      summary: emptySummary(),
+      warnings: [],
+      changeCount: 0,
+      deletions: 0,
+      complete: false,
+      cursor: null,
+      createdAt: now(),
+      decidedAt: null,
+      decidedBy: null,
+    };
+    await insertPlan(store.db, header);
+    const writer = new PlanWriter(store.db, planId);
+    // Deprovisions an incremental read reports are held back until the read is known to be complete.
+    const heldBack: ReturnType<Differ['page']> = [];
+
+    const progress = (phase: 'read' | 'compare' | 'apply', applied = 0, total = 0) =>
+      request.onProgress?.({ phase, read: membersRead, compared: differ.compared, applied, total });
+    let page: (SnapshotMember | RemovedMember)[] = [];
+    const flush = async () => {
+      if (page.length === 0) return;
+      const entries = page;
+      page = [];
+      const members = await membersMatching(
+        store.db,
+        workspace.id,
+        entries.map((e) => e.externalId),
+        entries.flatMap((e) => ('removed' in e ? [] : [e.userName])),
+      );
+      const groupsOf = await managedGroupsOfMembers(store.db, workspace.id, name, members.map((m) => m.id));
+      const changes = differ.page(entries, { members, groupsOf });
+      heldBack.push(...changes.filter(isDeprovision));
+      await writer.write(withoutDeprovisions(changes));
+      progress('compare');
+    };
+    for await (const entry of read.entries) {
+      membersRead++;
+      page.push(entry);
+      if (page.length >= PAGE) {
+        await flush();
+        progress('read');
+        if (request.signal?.aborted) throw new RosterdError('ROSTERD_E_INTERNAL', 'the cycle was interrupted while reading; nothing was applied');
+      }
+    }
+    await flush();
+    complete = read.complete();
+    const warnings = deprovisionWarnings({ complete, problems: read.problems() });
+    if (complete) {
+      await writer.write(heldBack);
+      if (read.full) {
+        for await (const managed of managedMembers(store.db, workspace.id, name)) await writer.write(differ.sweep(managed));
+        await writer.write(differ.sweepGroups());
+      }
+    }
+    const summary = writer.summary;
+    const deletions = writer.deletions;
+    const cursor = complete ? read.cursor() : state.cursor;
+    await updatePlan(store.db, planId, { summary, warnings, changeCount: writer.count, deletions, complete, cursor });
+
+    const actionable = writer.count - summary.skip;
+    if (writer.count === 0) {
+      await deletePlan(store.db, planId);
+      planId = null;
+      if (!request.dryRun && complete) await recordGoodCycle(store.db, workspace.id, name, now(), cursor);
+      return await finish('no_changes', summary, warnings, 0, `no changes: ${membersRead} member${membersRead === 1 ? '' : 's'} read, the workspace already matches the IdP`);
+    }
+    if (request.dryRun) {
+      return await finish('planned', summary, warnings, actionable > 0 ? 2 : 0, `dry run: ${describe(summary)} (plan ${planId}; nothing applied)`);
+    }
+    const refusal = overBudget(deletions, await countManagedMembers(store.db, workspace.id, name), workspace.policy.deletionBudget, request.allowDeletes);
+    if (refusal) {
+      await updatePlan(store.db, planId, { status: 'pending', warnings: [...warnings, refusal] });
+      return await finish('refused', summary, [...warnings, refusal], 3, `refused: ${refusal.replace('<plan id>', planId)}`);
+    }
+    progress('apply', 0, actionable);
+    const applied = await applyStoredPlan(store, { ...header, summary, warnings, changeCount: writer.count, deletions, complete, cursor }, {
+      actor,
+      strictBasis: false,
+      now,
+      ...(request.signal ? { signal: request.signal } : {}),
+      onBatch: (n) => progress('apply', n, writer.count),
+    });
+    if (applied.interrupted) {
+      await updatePlan(store.db, planId, { status: 'stale', decidedAt: now(), decidedBy: actor });
+      return await finish('failed', summary, warnings, 1, 'interrupted while applying: every change is either applied or not; the next cycle converges', 'interrupted');
+    }
+    await updatePlan(store.db, planId, { status: 'applied', decidedAt: now(), decidedBy: actor });
+    if (complete) await recordGoodCycle(store.db, workspace.id, name, now(), cursor);
+    const notes = [
+      ...(applied.rejected ? [`${applied.rejected} refused by the policy`] : []),
+      ...(applied.notExecuted ? [`${applied.notExecuted} not executed (changed since planned)`] : []),
+    ];
+    return await finish('applied', applied.applied, warnings, 0, `applied ${describe(applied.applied)}${notes.length ? `; ${notes.join(', ')}` : ''}`);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (planId) await updatePlan(store.db, planId, { status: 'stale' }).catch(() => undefined);
+    return await finish('failed', emptySummary(), [], 1, `failed: ${message}`, message);
+  }
+}
+
+/** The IdP read this request asks for: one member, the changes since the cursor, or everything. */
+async function openRead(deps: ReconcilerDeps, connector: Connector, workspace: Workspace, binding: string, request: ReconcileRequest, cursor: string | null): Promise<Read> {
+  if (request.mode === 'user') {
+    const externalId = await externalIdOf(deps.store, workspace, request.user ?? '');
+    const member = await connector.fetchOne(externalId);
+    const entry: SnapshotMember | RemovedMember = member ?? { externalId, removed: true, reason: 'unassigned' };
+    return { entries: once(entry), complete: () => true, problems: () => [], cursor: () => cursor, full: false, mode: 'user' };
+  }
+  if (request.mode === 'auto' && cursor) {
+    const changes = await connector.fetchChanges(cursor);
+    if (!changes.resyncRequired) {
+      return { entries: changes.changes, complete: () => changes.complete, problems: () => changes.problems, cursor: () => changes.cursor, full: false, mode: 'incremental' };
+    }
+    deps.log.info({ workspaceId: workspace.id, binding }, 'the IdP no longer accepts the saved cursor; reading everything');
+    await clearCursor(deps.store.db, workspace.id, binding, deps.clock().toISOString());
+  }
+  const snapshot = await connector.fetchSnapshot();
+  return { entries: snapshot.members, complete: () => snapshot.complete, problems: () => snapshot.problems, cursor: () => snapshot.cursor, full: true, mode: 'full' };
+}
+
+/** `--user` takes an externalId or the userName of a member rosterd already has. */
+async function externalIdOf(store: Store, workspace: Workspace, user: string): Promise<string> {
+  if (!user) throw new RosterdError('ROSTERD_E_USAGE', '--user needs an externalId (the IdP user id) or the userName of an existing member');
+  const member = await findMemberByUserName(store.db, workspace.id, user);
+  if (member?.externalId) return member.externalId;
+  return user;
+}
+
+async function* once<T>(value: T): AsyncGenerator<T> {
+  yield value;
+}
+
+/** "3 creates, 1 update, 2 deactivations" — the non-zero counts. */
+export function describe(summary: Record<ChangeAction, number>): string {
+  const words: Record<ChangeAction, [string, string]> = {
+    create: ['create', 'creates'],
+    update: ['update', 'updates'],
+    reactivate: ['reactivation', 'reactivations'],
+    deactivate: ['deactivation', 'deactivations'],
+    remove: ['removal', 'removals'],
+    skip: ['skip', 'skips'],
+  };
+  const parts = (Object.keys(words) as ChangeAction[]).filter((a) => summary[a] > 0).map((a) => `${summary[a]} ${words[a][summary[a] === 1 ? 0 : 1]}`);
+  return parts.length ? parts.join(', ') : 'no changes';
+}

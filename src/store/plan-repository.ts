@@ -1,0 +1,143 @@
+import type { Kysely } from 'kysely';
+import type { Change, ChangeAction } from '../reconcile/plan.js';
+import { sortKeyOf } from '../reconcile/plan.js';
+import type { Database, PlanRow, PlanStatus } from './database.js';
+
+type Db = Kysely<Database>;
+
+/**
+ * Stored plans: a header row and one row per change, so a plan of any size is written and read back in
+ * pages, in its stable order (sort_key), without ever being held in memory whole.
+ */
+export interface StoredPlan {
+  id: string;
+  workspaceId: string;
+  source: string;
+  binding: string | null;
+  basis: number;
+  status: PlanStatus;
+  summary: Record<ChangeAction, number>;
+  warnings: string[];
+  changeCount: number;
+  deletions: number;
+  complete: boolean;
+  cursor: string | null;
+  createdAt: string;
+  decidedAt: string | null;
+  decidedBy: string | null;
+}
+
+export function rowToPlan(row: PlanRow): StoredPlan {
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    source: row.source,
+    binding: row.binding,
+    basis: Number(row.basis),
+    status: row.status,
+    summary: JSON.parse(row.summary) as Record<ChangeAction, number>,
+    warnings: JSON.parse(row.warnings) as string[],
+    changeCount: Number(row.change_count),
+    deletions: Number(row.deletions),
+    complete: Number(row.complete) === 1,
+    cursor: row.cursor,
+    createdAt: row.created_at,
+    decidedAt: row.decided_at,
+    decidedBy: row.decided_by,
+  };
+}
+
+export async function insertPlan(db: Db, plan: StoredPlan): Promise<void> {
+  await db
+    .insertInto('plan')
+    .values({
+      id: plan.id,
+      workspace_id: plan.workspaceId,
+      source: plan.source,
+      binding: plan.binding,
+      basis: plan.basis,
+      status: plan.status,
+      summary: JSON.stringify(plan.summary),
+      warnings: JSON.stringify(plan.warnings),
+      change_count: plan.changeCount,
+      deletions: plan.deletions,
+      complete: plan.complete ? 1 : 0,
+      cursor: plan.cursor,
+      created_at: plan.createdAt,
+      decided_at: plan.decidedAt,
+      decided_by: plan.decidedBy,
+    })
+    .execute();
+}
+
+/** Append changes with consecutive sequence numbers starting at `firstSeq`. */
+export async function appendPlanChanges(db: Db, planId: string, firstSeq: number, changes: readonly Change[]): Promise<void> {
+  for (let i = 0; i < changes.length; i += 500) {
+    await db
+      .insertInto('plan_change')
+      .values(changes.slice(i, i + 500).map((change, j) => ({ plan_id: planId, seq: firstSeq + i + j, sort_key: sortKeyOf(change), change: JSON.stringify(change) })))
+      .execute();
+  }
+}
+
+/** The plan's changes in its stable order, a page at a time (keyset on sort_key, seq). */
+export async function* planChanges(db: Db, planId: string, pageSize = 1000): AsyncGenerator<Change[]> {
+  let after: { sortKey: string; seq: number } | null = null;
+  for (;;) {
+    let query = db.selectFrom('plan_change').select(['sort_key', 'seq', 'change']).where('plan_id', '=', planId);
+    if (after) {
+      const { sortKey, seq } = after;
+      query = query.where((eb) => eb.or([eb('sort_key', '>', sortKey), eb.and([eb('sort_key', '=', sortKey), eb('seq', '>', seq)])]));
+    }
+    const rows = await query.orderBy('sort_key').orderBy('seq').limit(pageSize).execute();
+    if (rows.length === 0) return;
+    yield rows.map((r) => JSON.parse(r.change) as Change);
+    const last = rows[rows.length - 1]!;
+    after = { sortKey: last.sort_key, seq: Number(last.seq) };
+  }
+}
+
+export async function findPlan(db: Db, id: string): Promise<StoredPlan | undefined> {
+  const row = await db.selectFrom('plan').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? rowToPlan(row) : undefined;
+}
+
+export async function updatePlan(
+  db: Db,
+  id: string,
+  update: Partial<Pick<StoredPlan, 'status' | 'summary' | 'warnings' | 'changeCount' | 'deletions' | 'complete' | 'cursor' | 'decidedAt' | 'decidedBy'>>,
+): Promise<void> {
+  await db
+    .updateTable('plan')
+    .set({
+      ...(update.status !== undefined ? { status: update.status } : {}),
+      ...(update.summary !== undefined ? { summary: JSON.stringify(update.summary) } : {}),
+      ...(update.warnings !== undefined ? { warnings: JSON.stringify(update.warnings) } : {}),
+      ...(update.changeCount !== undefined ? { change_count: update.changeCount } : {}),
+      ...(update.deletions !== undefined ? { deletions: update.deletions } : {}),
+      ...(update.complete !== undefined ? { complete: update.complete ? 1 : 0 } : {}),
+      ...(update.cursor !== undefined ? { cursor: update.cursor } : {}),
+      ...(update.decidedAt !== undefined ? { decided_at: update.decidedAt } : {}),
+      ...(update.decidedBy !== undefined ? { decided_by: update.decidedBy } : {}),
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function deletePlan(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('plan_change').where('plan_id', '=', id).execute();
+  await db.deleteFrom('plan').where('id', '=', id).execute();
+}
+
+/** The binding's plan waiting for an admin, if any (the newest). */
+export async function pendingPlanOf(db: Db, workspaceId: string, binding: string): Promise<StoredPlan | undefined> {
+  const row = await db
+    .selectFrom('plan')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('binding', '=', binding)
+    .where('status', '=', 'pending')
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+  return row ? rowToPlan(row) : undefined;
+}

@@ -1,0 +1,91 @@
+import type { Kysely } from 'kysely';
+import type { Group } from '../model/group.js';
+import type { Member } from '../model/member.js';
+import type { Database } from './database.js';
+import { rowToGroup } from './group-repository.js';
+import { rowToMember } from './member-row.js';
+
+type Db = Kysely<Database>;
+
+/**
+ * What a pull cycle reads from the store, a page at a time: the members one IdP page matches (by externalId
+ * or userName), their current groups, and the binding's own members for the sweep. Every read is bounded by
+ * an index, so a 1,000,000-member workspace is never loaded whole.
+ */
+
+/** Bound parameters per IN list: below SQLite's 32,766 and PostgreSQL's 65,535, with room for the rest. */
+const IN_CHUNK = 1000;
+
+function chunks<T>(values: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < values.length; i += IN_CHUNK) out.push(values.slice(i, i + IN_CHUNK));
+  return out;
+}
+
+export async function membersMatching(db: Db, workspaceId: string, externalIds: readonly string[], userNames: readonly string[]): Promise<Member[]> {
+  const byId = new Map<string, Member>();
+  for (const ids of chunks(externalIds)) {
+    const rows = await db.selectFrom('membership').selectAll().where('workspace_id', '=', workspaceId).where('external_id', 'in', ids).execute();
+    for (const row of rows) byId.set(row.id, rowToMember(row));
+  }
+  for (const names of chunks([...new Set(userNames.map((n) => n.toLowerCase()))])) {
+    const rows = await db.selectFrom('membership').selectAll().where('workspace_id', '=', workspaceId).where('user_name_lower', 'in', names).execute();
+    for (const row of rows) if (!byId.has(row.id)) byId.set(row.id, rowToMember(row));
+  }
+  return [...byId.values()];
+}
+
+/** Member id → the binding-managed groups it is in now. */
+export async function managedGroupsOfMembers(db: Db, workspaceId: string, binding: string, memberIds: readonly string[]): Promise<Map<string, Set<string>>> {
+  const result = new Map<string, Set<string>>();
+  for (const ids of chunks(memberIds)) {
+    const rows = await db
+      .selectFrom('group_member')
+      .innerJoin('scim_group', 'scim_group.id', 'group_member.group_id')
+      .select(['group_member.membership_id', 'group_member.group_id'])
+      .where('group_member.workspace_id', '=', workspaceId)
+      .where('scim_group.managed_by', '=', binding)
+      .where('group_member.membership_id', 'in', ids)
+      .execute();
+    for (const row of rows) {
+      let set = result.get(row.membership_id);
+      if (!set) result.set(row.membership_id, (set = new Set()));
+      set.add(row.group_id);
+    }
+  }
+  return result;
+}
+
+export async function allGroups(db: Db, workspaceId: string): Promise<Group[]> {
+  const rows = await db.selectFrom('scim_group').selectAll().where('workspace_id', '=', workspaceId).execute();
+  return rows.map(rowToGroup);
+}
+
+/** The binding's members, in pages by id (keyset), for the sweep after a complete full read. */
+export async function* managedMembers(db: Db, workspaceId: string, binding: string, pageSize = 5000): AsyncGenerator<Member[]> {
+  let after = '';
+  for (;;) {
+    const rows = await db
+      .selectFrom('membership')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('managed_by', '=', binding)
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(pageSize)
+      .execute();
+    if (rows.length === 0) return;
+    yield rows.map(rowToMember);
+    after = rows[rows.length - 1]!.id;
+  }
+}
+
+export async function countManagedMembers(db: Db, workspaceId: string, binding: string): Promise<number> {
+  const row = await db
+    .selectFrom('membership')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('workspace_id', '=', workspaceId)
+    .where('managed_by', '=', binding)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, describe, expect, it } from 'vitest';
+import { configSchema } from '../../../src/config/config-schema.js';
+import { startGateway } from '../../../src/daemon/start-gateway.js';
+import type { RunCycle, ScheduledBinding } from '../../../src/daemon/scheduler.js';
+import { createLogger } from '../../../src/log/create-logger.js';
+import { summarize } from '../../../src/reconcile/plan.js';
+
+/** The wiring of `rosterd start` with connectors: the scheduler runs beside the server, records metrics, stops with it. */
+describe('the gateway with pull connectors', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'rosterd-gateway-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs each binding on its schedule, counts the cycles in /metrics, and aborts a running cycle on close', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const destination = new PassThrough();
+    destination.on('data', (chunk: Buffer) => lines.push(...chunk.toString().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)));
+    const config = configSchema.parse({
+      database: `sqlite:${path.join(dir, 'rosterd.db')}`,
+      server: { port: 0 },
+      log: { level: 'info', requests: false },
+      connectors: [
+        { workspace: 'demo', kind: 'entra', schedule: '* * * * * *', settings: {} },
+        { workspace: 'demo', kind: 'okta', name: 'okta-eu', schedule: '0 0 1 1 *', settings: {} },
+      ],
+    });
+    const ran: { binding: ScheduledBinding; signal: AbortSignal }[] = [];
+    const runCycle: RunCycle = async (binding, { signal }) => {
+      ran.push({ binding, signal });
+      // The first cycle applies at once; the second runs until it is aborted.
+      if (ran.length > 1) await sleep(60_000, undefined, { signal });
+      return { runId: randomUUID(), planId: null, result: 'applied', summary: { ...summarize([]), create: 2 }, warnings: [], membersRead: 2, complete: true, exitCode: 0, message: 'applied 2 creates' };
+    };
+    const gateway = await startGateway(config, createLogger({ level: 'info', destination }), { runCycle, retry: { initialMs: 60_000, maxMs: 60_000 } });
+    try {
+      expect(lines.filter((l) => l.msg === 'pull schedule').map((l) => [l.binding, l.schedule])).toEqual([
+        ['entra', '* * * * * *'],
+        ['okta-eu', '0 0 1 1 *'],
+      ]);
+      expect(lines.filter((l) => String(l.msg).startsWith('SQLite mode is single-instance'))).toHaveLength(1);
+
+      while (ran.length < 2) await sleep(20);
+      expect(ran.map((r) => `${r.binding.workspaceId}/${r.binding.name}`)).toEqual(['demo/entra', 'demo/entra']);
+      const scraped = await (await fetch(`${gateway.url}/metrics`)).text();
+      expect(scraped).toMatch(/rosterd_runs_total\{workspace="demo",binding="entra",result="applied"\} 1/);
+      expect(scraped).toMatch(/rosterd_changes_total\{workspace="demo",binding="entra",action="create"\} 2/);
+      expect(scraped).toMatch(/rosterd_pending_plans\{workspace="demo"\} 0/);
+    } finally {
+      await gateway.close({ graceMs: 50, abortWaitMs: 5_000 });
+    }
+    expect(ran[1]!.signal.aborted).toBe(true);
+    expect(String(ran[1]!.signal.reason)).toMatch(/shutting down/);
+    // Nothing listens any more.
+    await expect(fetch(`${gateway.url}/healthz`)).rejects.toThrow();
+  });
+});
