@@ -5,6 +5,9 @@ import { registerConnectorCommand } from './command/connector-command.js';
 import { registerKeyCommand } from './command/key-command.js';
 import { registerLogCommand } from './command/log-command.js';
 import { registerMembersCommand } from './command/members-command.js';
+import { registerPlanCommand } from './command/plan-command.js';
+import { registerReconcileCommand } from './command/reconcile-command.js';
+import { registerRunsCommand } from './command/runs-command.js';
 import { registerStartCommand } from './command/start-command.js';
 import { registerWorkspaceCommand } from './command/workspace-command.js';
 import type { GlobalOptions } from './open-store.js';
@@ -36,6 +39,9 @@ export function buildProgram(): Command {
   registerMembersCommand(program, globals);
   registerLogCommand(program, globals);
   registerConnectorCommand(program, globals);
+  registerReconcileCommand(program, globals);
+  registerRunsCommand(program, globals);
+  registerPlanCommand(program, globals);
   // Sub-commands inherit exitOverride so commander's own errors come back here as one line.
   for (const command of program.commands) command.exitOverride();
   return program;

@@ -41,7 +41,7 @@ export async function applySavedPlan(
   }
   if (applied.interrupted) {
     await updatePlan(store.db, planId, { status: 'stale', decidedAt: now(), decidedBy: options.decidedBy });
-    return end({ result: 'failed', summary: applied.applied, warnings: plan.warnings, exitCode: 1, message: 'interrupted while applying: every change is either applied or not; the next cycle converges', error: 'interrupted' });
+    return end({ result: 'failed', summary: applied.applied, warnings: plan.warnings, exitCode: 1, message: 'interrupted while applying: every change is either applied or not; the next cycle converges', error: 'interrupted', errorCode: 'ROSTERD_E_INTERNAL' });
   }
   await updatePlan(store.db, planId, { status: options.trigger === 'approve' ? 'approved' : 'applied', decidedAt: now(), decidedBy: options.decidedBy });
   if (plan.complete && plan.binding) await recordGoodCycle(store.db, plan.workspaceId, plan.binding, now(), plan.cursor);

@@ -50,4 +50,6 @@ export interface ReconcileOutcome {
   /** One line for people: "applied 3 creates, 1 update" or why it was refused. */
   message: string;
   error?: string;
+  /** The catalogued code of a failure (ROSTERD_E_CONNECTOR when the IdP could not be read, …). */
+  errorCode?: string;
 }

@@ -65,9 +65,16 @@ export async function reconcile(deps: ReconcilerDeps, request: ReconcileRequest)
   let membersRead = 0;
   let complete = false;
   let runMode: Read['mode'] = mode;
-  const finish = async (result: RunResult, summary: Record<ChangeAction, number>, warnings: string[], exitCode: ReconcileOutcome['exitCode'], message: string, error?: string): Promise<ReconcileOutcome> => {
-    await finishRun(store.db, runId, { result, planId, summary, membersRead, complete, error: error ?? null, finishedAt: now(), mode: runMode });
-    return { runId, planId, result, summary, warnings, membersRead, complete, exitCode, message, ...(error ? { error } : {}) };
+  const finish = async (
+    result: RunResult,
+    summary: Record<ChangeAction, number>,
+    warnings: string[],
+    exitCode: ReconcileOutcome['exitCode'],
+    message: string,
+    error?: { message: string; code: string },
+  ): Promise<ReconcileOutcome> => {
+    await finishRun(store.db, runId, { result, planId, summary, membersRead, complete, error: error?.message ?? null, finishedAt: now(), mode: runMode });
+    return { runId, planId, result, summary, warnings, membersRead, complete, exitCode, message, ...(error ? { error: error.message, errorCode: error.code } : {}) };
   };
 
   try {
@@ -166,10 +173,10 @@ export async function reconcile(deps: ReconcilerDeps, request: ReconcileRequest)
     if (request.dryRun) {
       return await finish('planned', summary, warnings, actionable > 0 ? 2 : 0, `dry run: ${describe(summary)} (plan ${planId}; nothing applied)`);
     }
-    const refusal = overBudget(deletions, await countManagedMembers(store.db, workspace.id, name), workspace.policy.deletionBudget, request.allowDeletes);
+    const refusal = overBudget(deletions, await countManagedMembers(store.db, workspace.id, name), workspace.policy.deletionBudget, request.allowDeletes)?.replace('<plan id>', planId);
     if (refusal) {
       await updatePlan(store.db, planId, { status: 'pending', warnings: [...warnings, refusal] });
-      return await finish('refused', summary, [...warnings, refusal], 3, `refused: ${refusal.replace('<plan id>', planId)}`);
+      return await finish('refused', summary, [...warnings, refusal], 3, `refused: ${refusal}`);
     }
     progress('apply', 0, actionable);
     const applied = await applyStoredPlan(store, { ...header, summary, warnings, changeCount: writer.count, deletions, complete, cursor }, {
@@ -181,7 +188,7 @@ export async function reconcile(deps: ReconcilerDeps, request: ReconcileRequest)
     });
     if (applied.interrupted) {
       await updatePlan(store.db, planId, { status: 'stale', decidedAt: now(), decidedBy: actor });
-      return await finish('failed', summary, warnings, 1, 'interrupted while applying: every change is either applied or not; the next cycle converges', 'interrupted');
+      return await finish('failed', summary, warnings, 1, 'interrupted while applying: every change is either applied or not; the next cycle converges', { message: 'interrupted', code: 'ROSTERD_E_INTERNAL' });
     }
     await updatePlan(store.db, planId, { status: 'applied', decidedAt: now(), decidedBy: actor });
     if (complete) await recordGoodCycle(store.db, workspace.id, name, now(), cursor);
@@ -192,8 +199,9 @@ export async function reconcile(deps: ReconcilerDeps, request: ReconcileRequest)
     return await finish('applied', applied.applied, warnings, 0, `applied ${describe(applied.applied)}${notes.length ? `; ${notes.join(', ')}` : ''}`);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    const code = error instanceof RosterdError ? error.code : 'ROSTERD_E_INTERNAL';
     if (planId) await updatePlan(store.db, planId, { status: 'stale' }).catch(() => undefined);
-    return await finish('failed', emptySummary(), [], 1, `failed: ${message}`, message);
+    return await finish('failed', emptySummary(), [], 1, `failed: ${message}`, { message, code });
   }
 }
 

@@ -1,0 +1,84 @@
+import { hostname } from 'node:os';
+import type { Command } from 'commander';
+import { RosterdError } from '../../error/rosterd-error.js';
+import { createLogger } from '../../log/create-logger.js';
+import { reconcile } from '../../reconcile/reconciler.js';
+import type { ReconcileOutcome } from '../../reconcile/reconcile-request.js';
+import { findPlan } from '../../store/plan-repository.js';
+import type { Store } from '../../store/create-db.js';
+import { withStore, type GlobalOptions } from '../open-store.js';
+import { requireWorkspace } from '../require-workspace.js';
+import { writePlanFile, writePlanJson, writePlanTable } from '../view/plan-view.js';
+import { createProgressView } from '../view/progress.js';
+
+interface ReconcileOptions {
+  dryRun?: boolean;
+  json?: boolean;
+  out?: string;
+  full?: boolean;
+  user?: string;
+  allowDeletes?: string;
+}
+
+/** Non-negative integer option, or one clear line. */
+export function parseCount(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new RosterdError('ROSTERD_E_USAGE', `${name} must be a non-negative integer, got "${value}"`);
+  return Number(value);
+}
+
+export function registerReconcileCommand(program: Command, globals: () => GlobalOptions): void {
+  program
+    .command('reconcile <workspace>')
+    .description("read the workspace's IdP, plan the changes, and apply them (exit 0 applied or nothing to do, 2 dry run with changes, 1 error, 3 refused by the deletion budget)")
+    .option('--dry-run', 'plan only: print what would change and apply nothing')
+    .option('--json', 'print the plan as JSON instead of a table')
+    .option('--out <file>', 'also save the plan as JSON, for rosterd apply <file>')
+    .option('--full', 'ignore the delta cursor and re-read everything (like Entra\'s "Restart provisioning")')
+    .option('--user <id>', 'provision one member on demand, by externalId or userName (like Entra\'s "Provision on demand")')
+    .option('--allow-deletes <n>', 'let up to N deactivations and removals through even over the deletion budget')
+    .action(async (workspaceId: string, options: ReconcileOptions) => {
+      const allowDeletes = parseCount('--allow-deletes', options.allowDeletes);
+      if (options.full && options.user) throw new RosterdError('ROSTERD_E_USAGE', '--full and --user cannot be combined: --user reads one member');
+      await withStore(globals(), async ({ config, store }) => {
+        await requireWorkspace(store.db, workspaceId);
+        // Quiet by default: the outcome is one line; ROSTERD_LOG_LEVEL=info shows the connector's own log.
+        const log = createLogger({ level: process.env.ROSTERD_LOG_LEVEL ?? 'error', destination: process.stderr as never });
+        const progress = createProgressView();
+        const outcome = await reconcile(
+          { store, config, log, clock: () => new Date() },
+          {
+            workspaceId,
+            mode: options.user ? 'user' : options.full ? 'full' : 'auto',
+            ...(options.user ? { user: options.user } : {}),
+            dryRun: Boolean(options.dryRun),
+            ...(allowDeletes !== undefined ? { allowDeletes } : {}),
+            trigger: 'cli',
+            instance: `${hostname()}:${process.pid}`,
+            onProgress: (p) => progress.update(p),
+          },
+        );
+        progress.done();
+        await report(store, outcome, options);
+      });
+    });
+}
+
+/** The plan (table or JSON), the one-line outcome on stderr, and the exit code. */
+async function report(store: Store, outcome: ReconcileOutcome, options: ReconcileOptions): Promise<void> {
+  const plan = outcome.planId ? await findPlan(store.db, outcome.planId) : undefined;
+  if (plan && options.out) await writePlanFile(store.db, plan, options.out);
+  if (options.json) {
+    if (plan) await writePlanJson(store.db, plan, process.stdout);
+    else process.stdout.write(`${JSON.stringify({ ...outcome, changes: [] }, null, 2)}\n`);
+  } else if (plan && (options.dryRun || outcome.result === 'refused')) {
+    await writePlanTable(store.db, plan, process.stdout);
+  } else if (outcome.warnings.length) {
+    for (const warning of outcome.warnings) process.stdout.write(`warning: ${warning}\n`);
+  }
+  const line = `rosterd: ${outcome.message} (run ${outcome.runId})`;
+  if (outcome.exitCode === 1) process.stderr.write(`${line} [${outcome.errorCode ?? 'ROSTERD_E_INTERNAL'}]\n`);
+  else if (options.json) process.stderr.write(`${line}\n`);
+  else process.stdout.write(`${line}\n`);
+  process.exitCode = outcome.exitCode;
+}
