@@ -9,9 +9,9 @@ import { clearCursor, readConnectorState, recordGoodCycle } from '../store/conne
 import type { Store } from '../store/create-db.js';
 import type { RunResult } from '../store/database.js';
 import { countSeatsInUse, findMemberByUserName } from '../store/member-repository.js';
-import { deletePlan, insertPlan, pendingPlanOf, updatePlan, type StoredPlan } from '../store/plan-repository.js';
+import { deletePlan, insertPlan, pendingPlanOf, prunePlans, updatePlan, type StoredPlan } from '../store/plan-repository.js';
 import { allGroups, countManagedMembers, managedGroupsOfMembers, managedMembers, membersMatching } from '../store/reconcile-reads.js';
-import { finishRun, startRun } from '../store/sync-run-repository.js';
+import { finishRun, pruneRuns, startRun } from '../store/sync-run-repository.js';
 import { findWorkspace } from '../store/workspace-repository.js';
 import { applyStoredPlan } from './apply-stored-plan.js';
 import { overBudget } from './deletion-budget.js';
@@ -37,6 +37,9 @@ export interface ReconcilerDeps {
 
 /** Members read from the IdP per store round trip. */
 const PAGE = 1000;
+/** History kept per binding: plans (pending ones always stay) and runs. */
+const KEEP_PLANS = 50;
+const KEEP_RUNS = 1000;
 
 interface Read {
   entries: AsyncIterable<SnapshotMember | RemovedMember>;
@@ -74,6 +77,8 @@ export async function reconcile(deps: ReconcilerDeps, request: ReconcileRequest)
     error?: { message: string; code: string },
   ): Promise<ReconcileOutcome> => {
     await finishRun(store.db, runId, { result, planId, summary, membersRead, complete, error: error?.message ?? null, finishedAt: now(), mode: runMode });
+    await prunePlans(store.db, workspace.id, name, KEEP_PLANS);
+    await pruneRuns(store.db, workspace.id, name, KEEP_RUNS);
     return { runId, planId, result, summary, warnings, membersRead, complete, exitCode, message, ...(error ? { error: error.message, errorCode: error.code } : {}) };
   };
 

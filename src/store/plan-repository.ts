@@ -141,3 +141,23 @@ export async function pendingPlanOf(db: Db, workspaceId: string, binding: string
     .executeTakeFirst();
   return row ? rowToPlan(row) : undefined;
 }
+
+/**
+ * Keep a binding's newest `keep` plans and every pending one; older plans and their changes go. A daemon
+ * that runs every minute would otherwise keep every dry run and cycle forever.
+ */
+export async function prunePlans(db: Db, workspaceId: string, binding: string, keep: number): Promise<number> {
+  const old = await db
+    .selectFrom('plan')
+    .select('id')
+    .where('workspace_id', '=', workspaceId)
+    .where('binding', '=', binding)
+    .where('status', '!=', 'pending')
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .offset(keep)
+    .limit(1000)
+    .execute();
+  for (const { id } of old) await deletePlan(db, id);
+  return old.length;
+}

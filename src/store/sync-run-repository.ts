@@ -84,3 +84,18 @@ export async function listRuns(db: Db, workspaceId: string, limit: number): Prom
   const rows = await db.selectFrom('sync_run').selectAll().where('workspace_id', '=', workspaceId).orderBy('started_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
   return rows.map(rowToRun);
 }
+
+/** Keep a binding's newest `keep` runs (the history `rosterd runs` shows). */
+export async function pruneRuns(db: Db, workspaceId: string, binding: string, keep: number): Promise<void> {
+  const cutoff = await db
+    .selectFrom('sync_run')
+    .select('started_at')
+    .where('workspace_id', '=', workspaceId)
+    .where('binding', '=', binding)
+    .orderBy('started_at', 'desc')
+    .offset(keep)
+    .limit(1)
+    .executeTakeFirst();
+  if (!cutoff) return;
+  await db.deleteFrom('sync_run').where('workspace_id', '=', workspaceId).where('binding', '=', binding).where('started_at', '<=', cutoff.started_at).execute();
+}
