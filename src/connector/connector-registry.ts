@@ -1,4 +1,4 @@
-import type { ConnectorBinding } from '../config/config-schema.js';
+import { bindingName, type ConnectorBinding } from '../config/config-schema.js';
 import { describeIssues } from '../config/load-config.js';
 import { RosterdError } from '../error/rosterd-error.js';
 import type { Workspace } from '../model/workspace.js';
@@ -41,8 +41,11 @@ export async function createBoundConnector(binding: ConnectorBinding, index: num
   return definition.create(parsed.data, deps);
 }
 
-export function bindingFor(bindings: readonly ConnectorBinding[], workspaceId: string): { binding: ConnectorBinding; index: number } {
-  const index = bindings.findIndex((b) => b.workspace === workspaceId);
+export function bindingFor(bindings: readonly ConnectorBinding[], workspaceId: string, name?: string): { binding: ConnectorBinding; index: number } {
+  const index = bindings.findIndex((b) => b.workspace === workspaceId && (name === undefined || bindingName(b) === name));
+  if (index < 0 && name !== undefined) {
+    throw new RosterdError('ROSTERD_E_NOT_FOUND', `workspace "${workspaceId}" has no connector named "${name}" in the configuration`);
+  }
   if (index < 0) {
     throw new RosterdError(
       'ROSTERD_E_NOT_FOUND',

@@ -47,8 +47,8 @@ export interface BindingRunnerDeps {
  */
 export class BindingRunner {
   private running: Promise<void> | null = null;
-  /** Aborts the running cycle at shutdown (the lease aborts it on its own when lost). */
-  private shutdown = new AbortController();
+  /** The running cycle's abort: at shutdown, or when its lease is lost. */
+  private cycle: AbortController | null = null;
   private retryTimer: NodeJS.Timeout | undefined;
   /** The lease of the running cycle, renewed in the background until the cycle ends. */
   private lease: HeldLease | null = null;
@@ -63,10 +63,6 @@ export class BindingRunner {
   ) {
     this.leaseName = pullLeaseName(binding.workspaceId, binding.name);
     this.log = deps.log.child({ workspaceId: binding.workspaceId, binding: binding.name });
-  }
-
-  get busy(): boolean {
-    return this.running !== null;
   }
 
   /** A cron tick or a retry timer fired. Returns at once; the cycle runs in the background. */
@@ -100,11 +96,14 @@ export class BindingRunner {
     }
 
     this.lease = lease;
+    // One controller per cycle, fed by the lease and by stop(): nothing long-lived collects listeners.
+    const cycle = (this.cycle = new AbortController());
+    const onLeaseLost = () => cycle.abort(lease.signal.reason);
+    lease.signal.addEventListener('abort', onLeaseLost, { once: true });
     this.emit({ type: 'started', binding: this.binding, trigger });
     this.log.info({ trigger }, 'pull cycle started');
-    const signal = AbortSignal.any([lease.signal, this.shutdown.signal]);
     try {
-      const outcome = await this.deps.runCycle(this.binding, { signal });
+      const outcome = await this.deps.runCycle(this.binding, { signal: cycle.signal });
       const retryInMs = this.afterCycle(shouldRetry(outcome));
       const level = outcome.result === 'failed' ? 'warn' : 'info';
       this.log[level]({ runId: outcome.runId, planId: outcome.planId, result: outcome.result, summary: outcome.summary, retryInMs }, `pull cycle ${outcome.result}: ${outcome.message}`);
@@ -117,7 +116,9 @@ export class BindingRunner {
       // The lease is kept (not released) until it expires: an instance whose tick fires a moment later must
       // not run the same tick again. This instance renews it at its own next tick; stop() releases it.
       lease.stopHeartbeat();
+      lease.signal.removeEventListener('abort', onLeaseLost);
       this.lease = null;
+      this.cycle = null;
     }
   }
 
@@ -146,10 +147,11 @@ export class BindingRunner {
   async stop(graceMs: number, abortWaitMs: number): Promise<void> {
     this.stopped = true;
     this.clearRetry();
-    if (this.running && !(await settlesWithin(this.running, graceMs))) {
+    const running = this.running;
+    if (running && !(await settlesWithin(running, graceMs))) {
       this.log.warn({ graceMs }, 'pull cycle still running at shutdown; aborting it');
-      this.shutdown.abort(new Error('rosterd is shutting down'));
-      if (!(await settlesWithin(this.running, abortWaitMs))) {
+      this.cycle?.abort(new Error('rosterd is shutting down'));
+      if (!(await settlesWithin(running, abortWaitMs))) {
         // Stop renewing, so another instance can take over once the lease expires even if this one hangs.
         this.lease?.stopHeartbeat();
         this.log.error({ abortWaitMs }, 'pull cycle did not stop after the abort; leaving its lease to expire');

@@ -30,6 +30,11 @@ export interface MetricsOptions {
   workspaces?: readonly string[];
   clock?: () => Date;
   log?: Logger;
+  /**
+   * prom-client's process and Node.js metrics (CPU, memory, event loop lag, GC); default true. They watch the
+   * process, not the server, and cannot be switched off again, so servers built in bulk (tests) leave them out.
+   */
+  processMetrics?: boolean;
 }
 
 /** The route label for requests no route matched: one value for every unknown path, so scanners add no series. */
@@ -39,7 +44,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
   const { db } = options;
   const clock = options.clock ?? (() => new Date());
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
 
   const scimRequests = new Counter({
     name: 'rosterd_scim_requests_total',

@@ -5,6 +5,8 @@ import { createLogger, type Logger } from '../log/create-logger.js';
 import { createDb, type Store } from '../store/create-db.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { bootstrapWorkspace } from '../admin/bootstrap.js';
+import type { ReconcileOutcome } from '../reconcile/reconcile-request.js';
+import { reconcile, type ReconcilerDeps } from '../reconcile/reconciler.js';
 import { buildServer } from './build-server.js';
 import { newHolderId } from './lease.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -106,7 +108,7 @@ function startSchedules({ store, config, log, metrics, bindings, options }: Sche
     db: store.db,
     bindings,
     holder,
-    runCycle: options.runCycle ?? ((binding, { signal }) => reconcileBinding({ store, config, log, ...(options.clock ? { clock: options.clock } : {}) }, binding, holder, signal)),
+    runCycle: options.runCycle ?? ((binding, { signal }) => reconcileBinding({ store, config, log, clock: options.clock ?? (() => new Date()) }, binding, holder, signal)),
     log,
     onEvent: recordCycle(metrics),
     ...(options.leaseTtlMs !== undefined ? { leaseTtlMs: options.leaseTtlMs } : {}),
@@ -125,34 +127,10 @@ function recordCycle(metrics: Metrics): (event: SchedulerEvent) => void {
   };
 }
 
-interface ReconcileDeps {
-  store: Store;
-  config: Readonly<Config>;
-  log: Logger;
-  clock?: () => Date;
-}
-
 /**
- * One scheduled pull cycle of a binding through the reconciler.
- *
- * TODO(reconciler): src/reconcile/reconciler.ts does not exist yet. Once it does, replace the body with:
- *
- *   return reconcile(deps, {
- *     workspaceId: binding.workspaceId,
- *     binding: binding.name,        // if ReconcileRequest gets a binding name (config allows several per workspace)
- *     mode: 'auto',
- *     dryRun: false,
- *     trigger: 'schedule',
- *     instance: holder,             // hostname:pid:random, the same id that holds the schedule's lease
- *     signal,
- *   });
- *
- * with `import { reconcile } from '../reconcile/reconciler.js';`. Until then every scheduled cycle fails (and is
- * retried with backoff) with this error.
+ * One scheduled pull cycle of a binding through the reconciler: incremental from the binding's cursor (full on
+ * the first cycle), applied unless the deletion budget refuses it, recorded as a run of this instance.
  */
-async function reconcileBinding(deps: ReconcileDeps, binding: ScheduledBinding, holder: string, signal: AbortSignal): Promise<never> {
-  void deps;
-  void holder;
-  signal.throwIfAborted();
-  throw new RosterdError('ROSTERD_E_INTERNAL', `pull cycle for ${binding.workspaceId}/${binding.name}: the reconciler is not wired into the daemon yet`);
+function reconcileBinding(deps: ReconcilerDeps, binding: ScheduledBinding, instance: string, signal: AbortSignal): Promise<ReconcileOutcome> {
+  return reconcile(deps, { workspaceId: binding.workspaceId, binding: binding.name, mode: 'auto', dryRun: false, trigger: 'schedule', instance, signal });
 }

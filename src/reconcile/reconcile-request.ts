@@ -7,6 +7,8 @@ import type { ChangeAction } from './plan.js';
  */
 export interface ReconcileRequest {
   workspaceId: string;
+  /** Which of the workspace's bindings (by name); default: its first. */
+  binding?: string;
   /** auto: incremental from the binding's cursor when it has one, else full; full: re-read everything; user: one member. */
   mode: 'auto' | 'full' | 'user';
   /** mode user: the member's externalId or userName. */

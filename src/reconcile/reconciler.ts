@@ -57,7 +57,7 @@ export async function reconcile(deps: ReconcilerDeps, request: ReconcileRequest)
   const now = () => deps.clock().toISOString();
   const workspace = await findWorkspace(store.db, request.workspaceId);
   if (!workspace) throw new RosterdError('ROSTERD_E_NOT_FOUND', `workspace "${request.workspaceId}" does not exist; see rosterd workspace list`);
-  const { binding, index } = bindingFor(deps.config.connectors, workspace.id);
+  const { binding, index } = bindingFor(deps.config.connectors, workspace.id, request.binding);
   const name = bindingName(binding);
   const actor = `connector:${name}`;
   const runId = randomUUID();

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config.js';
-import { startGateway } from '../../daemon/start-gateway.js';
 import type { GlobalOptions } from '../open-store.js';
 import { scimBaseUrl } from '../scim-base-url.js';
 
@@ -22,6 +21,8 @@ export function registerStartCommand(program: Command, globals: () => GlobalOpti
       const options = globals();
       const env = options.database ? { ...process.env, ROSTERD_DATABASE: options.database } : process.env;
       const config = loadConfig({ ...(options.config ? { path: options.config } : {}), env });
+      // Loaded here, not at the top: the server (Fastify, SCIM, metrics) is what makes other commands slow to start.
+      const { startGateway } = await import('../../daemon/start-gateway.js');
       const gateway = await startGateway(config);
       const lines = [`rosterd is listening on ${gateway.url} (database ${gateway.store.description})`];
       if (gateway.bootstrap) {

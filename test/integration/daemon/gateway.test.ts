@@ -4,12 +4,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/config-schema.js';
 import { startGateway } from '../../../src/daemon/start-gateway.js';
 import type { RunCycle, ScheduledBinding } from '../../../src/daemon/scheduler.js';
 import { createLogger } from '../../../src/log/create-logger.js';
 import { summarize } from '../../../src/reconcile/plan.js';
+import { findMemberByExternalId } from '../../../src/store/member-repository.js';
+import { listRuns } from '../../../src/store/sync-run-repository.js';
+import { OktaHarness } from '../../contract/okta-harness.js';
+import { DIALECTS, openTestStore, TEST_POSTGRES_URL } from '../../support/test-store.js';
 
 /** The wiring of `rosterd start` with connectors: the scheduler runs beside the server, records metrics, stops with it. */
 describe('the gateway with pull connectors', () => {
@@ -57,5 +61,44 @@ describe('the gateway with pull connectors', () => {
     expect(String(ran[1]!.signal.reason)).toMatch(/shutting down/);
     // Nothing listens any more.
     await expect(fetch(`${gateway.url}/healthz`)).rejects.toThrow();
+  });
+});
+
+/** `rosterd start` as deployed: the real reconciler and Okta connector (against the fake org) on each schedule. */
+describe.each(DIALECTS)('the gateway pulling from Okta on %s', (dialect) => {
+  const okta = new OktaHarness();
+  beforeAll(() => okta.start());
+  afterAll(() => okta.stop());
+
+  it('applies what the IdP assigns on the first tick and reports it in /metrics', async () => {
+    okta.addUser({ id: 'u-1', userName: 'ada@example.test', email: 'ada@example.test' });
+    okta.addUser({ id: 'u-2', userName: 'bob@example.test', email: 'bob@example.test' });
+    okta.assignUser('u-1', 'admin');
+    okta.assignUser('u-2', 'editor');
+    const db = await openTestStore(dialect);
+    await db.store.close();
+    const config = configSchema.parse({
+      database: dialect === 'sqlite' ? db.url : `${TEST_POSTGRES_URL}?schema=${db.schema}`,
+      server: { port: 0 },
+      log: { level: 'silent', requests: false },
+      connectors: [{ workspace: 'demo', kind: 'okta', schedule: '* * * * * *', settings: { orgUrl: okta.fake.origin, appId: okta.directory.app.id, auth: { type: 'apiToken', apiToken: okta.fake.apiToken } } }],
+    });
+    const gateway = await startGateway(config, createLogger({ level: 'silent' }));
+    try {
+      const store = gateway.store.db;
+      while (!(await listRuns(store, 'demo', 10)).some((run) => run.result === 'applied')) await sleep(50);
+      expect(await findMemberByExternalId(store, 'demo', 'u-1')).toMatchObject({ userName: 'ada@example.test', role: 'admin' });
+      expect(await findMemberByExternalId(store, 'demo', 'u-2')).toMatchObject({ userName: 'bob@example.test', role: 'editor' });
+      const [applied] = (await listRuns(store, 'demo', 10)).filter((run) => run.result === 'applied');
+      expect(applied).toMatchObject({ trigger: 'schedule', binding: 'okta', instance: gateway.scheduler!.holder });
+
+      const scraped = await (await fetch(`${gateway.url}/metrics`)).text();
+      expect(scraped).toMatch(/rosterd_runs_total\{workspace="demo",binding="okta",result="applied"\} 1\n/);
+      expect(scraped).toMatch(/rosterd_changes_total\{workspace="demo",binding="okta",action="create"\} 2\n/);
+      expect(scraped).toMatch(/rosterd_seconds_since_last_good_cycle\{workspace="demo",binding="okta"\} \d/);
+    } finally {
+      await gateway.close({ graceMs: 5_000 });
+      await db.cleanup();
+    }
   });
 });
