@@ -98,11 +98,19 @@ export function diffMemberFields(
   return Object.keys(a).length === 0 ? null : { before: b as Partial<MemberFields>, after: a as Partial<MemberFields> };
 }
 
-/** Structural equality for JSON values; arrays keep their order because values are stored as sent. */
+/**
+ * Structural equality for JSON values. Arrays keep their order (values are stored as sent); object key order
+ * does not count (RFC 8259 §4): Entra sends an email as {primary, type, value}, Okta as {primary, value, type}.
+ */
 export function sameValue(x: unknown, y: unknown): boolean {
   if (x === y) return true;
   if (x === null || y === null || typeof x !== 'object' || typeof y !== 'object') return false;
-  return JSON.stringify(x) === JSON.stringify(y);
+  return JSON.stringify(x, sortedKeys) === JSON.stringify(y, sortedKeys);
+}
+
+function sortedKeys(_key: string, value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** The person's account key: the primary (else first) email, else the userName, trimmed and lower-cased. */

@@ -28,7 +28,7 @@ export interface DiffOptions {
 export interface StoreSlice {
   /** Members whose externalId or (case-insensitive) userName matches a member of the page. */
   members: readonly Member[];
-  /** Member id → ids of the binding-managed groups it belongs to now. */
+  /** Member id → ids of the groups it belongs to now (memberships are removed only from the binding's own groups). */
   groupsOf: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
@@ -49,6 +49,7 @@ export class Differ {
   private readonly seenGroups = new Set<string>();
   private readonly groupsByExternalId = new Map<string, Group>();
   private readonly groupsByName = new Map<string, Group>();
+  private readonly groupsById = new Map<string, Group>();
   private readonly plannedGroups = new Map<string, GroupPlan>();
   private readonly plannedByExternalId = new Map<string, GroupPlan>();
   private seats: Partial<Record<string, number>>;
@@ -62,6 +63,7 @@ export class Differ {
     for (const group of options.groups) {
       if (group.externalId !== null) this.groupsByExternalId.set(group.externalId, group);
       this.groupsByName.set(lower(group.displayName), group);
+      this.groupsById.set(group.id, group);
     }
   }
 
@@ -124,7 +126,6 @@ export class Differ {
       return [skip(entry.userName, entry.externalId, `the IdP listed externalId ${entry.externalId} twice in one read; only the first is used`)];
     }
     this.seen.add(entry.externalId);
-    const desired = desiredMemberFields(workspace, entry);
     let current = byExternalId.get(entry.externalId) ?? null;
     let reason: string | undefined;
     const sameName = byUserName.get(lower(entry.userName));
@@ -142,6 +143,7 @@ export class Differ {
       reason = `adopted by userName: externalId set to ${entry.externalId}`;
     }
 
+    const desired = desiredMemberFields(workspace, entry, current);
     let change: Change;
     if (current) {
       change = memberChange(workspace, current, { ...memberFieldsOf(current), ...desired });
@@ -219,7 +221,7 @@ export class Differ {
       changes.push({ action: 'create', kind: 'membership', key: `${name} ← ${entry.userName}`, targetId: `${groupId}/${memberId}`, before: null, after: { groupId, memberId, projectRole } });
     }
     for (const groupId of currentGroups) {
-      if (desired.has(groupId)) continue;
+      if (desired.has(groupId) || this.groupsById.get(groupId)?.managedBy !== this.options.binding) continue;
       const name = this.plannedGroups.get(groupId)?.displayName ?? this.options.groups.find((g) => g.id === groupId)?.displayName ?? groupId;
       changes.push({ action: 'remove', kind: 'membership', key: `${name} ← ${entry.userName}`, targetId: `${groupId}/${memberId}`, before: { groupId, memberId }, after: null, reason: 'the IdP no longer grants access through this group' });
     }
@@ -246,6 +248,9 @@ export class Differ {
           changes.push({ action: 'update', kind: 'group', key: existing.displayName, targetId: existing.id, before: { displayName: existing.displayName, appName: existing.appName }, after: { displayName, appName }, managedBy: binding });
         }
       }
+    } else if (clash && clash.externalId === null && clash.managedBy === null) {
+      // A pushed group with no externalId (Okta never sends one) is the IdP's group of that name: use it as is.
+      plan = { id: clash.id, displayName: clash.displayName, blocked: null };
     } else if (clash) {
       plan = { id: clash.id, displayName, blocked: `group "${clash.displayName}" already exists and is not linked to IdP group ${externalId}; rename one of them` };
       changes.push(skip(displayName, clash.id, plan.blocked!, 'group'));

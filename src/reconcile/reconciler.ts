@@ -10,7 +10,7 @@ import type { Store } from '../store/create-db.js';
 import type { RunResult } from '../store/database.js';
 import { countSeatsInUse, findMemberByUserName } from '../store/member-repository.js';
 import { deletePlan, insertPlan, pendingPlanOf, prunePlans, updatePlan, type StoredPlan } from '../store/plan-repository.js';
-import { allGroups, countManagedMembers, managedGroupsOfMembers, managedMembers, membersMatching } from '../store/reconcile-reads.js';
+import { allGroups, countManagedMembers, currentGroupsOf, managedMembers, membersMatching } from '../store/reconcile-reads.js';
 import { finishRun, pruneRuns, startRun } from '../store/sync-run-repository.js';
 import { findWorkspace } from '../store/workspace-repository.js';
 import { applyStoredPlan } from './apply-stored-plan.js';
@@ -138,7 +138,7 @@ export async function reconcile(deps: ReconcilerDeps, request: ReconcileRequest)
         entries.map((e) => e.externalId),
         entries.flatMap((e) => ('removed' in e ? [] : [e.userName])),
       );
-      const groupsOf = await managedGroupsOfMembers(store.db, workspace.id, name, members.map((m) => m.id));
+      const groupsOf = await currentGroupsOf(store.db, workspace.id, members.map((m) => m.id));
       const changes = differ.page(entries, { members, groupsOf });
       heldBack.push(...changes.filter(isDeprovision));
       await writer.write(withoutDeprovisions(changes));

@@ -35,16 +35,14 @@ export async function membersMatching(db: Db, workspaceId: string, externalIds: 
   return [...byId.values()];
 }
 
-/** Member id → the binding-managed groups it is in now. */
-export async function managedGroupsOfMembers(db: Db, workspaceId: string, binding: string, memberIds: readonly string[]): Promise<Map<string, Set<string>>> {
+/** Member id → every group it is in now (the diff removes memberships only from its binding's own groups). */
+export async function currentGroupsOf(db: Db, workspaceId: string, memberIds: readonly string[]): Promise<Map<string, Set<string>>> {
   const result = new Map<string, Set<string>>();
   for (const ids of chunks(memberIds)) {
     const rows = await db
       .selectFrom('group_member')
-      .innerJoin('scim_group', 'scim_group.id', 'group_member.group_id')
       .select(['group_member.membership_id', 'group_member.group_id'])
       .where('group_member.workspace_id', '=', workspaceId)
-      .where('scim_group.managed_by', '=', binding)
       .where('group_member.membership_id', 'in', ids)
       .execute();
     for (const row of rows) {

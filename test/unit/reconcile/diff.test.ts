@@ -56,7 +56,7 @@ const stored = (n: number, overrides: Partial<Member> = {}): Member => ({
   ...overrides,
 });
 
-const group = (id: string, externalId: string, displayName: string, managedBy: string | null = 'entra'): Group => ({
+const group = (id: string, externalId: string | null, displayName: string, managedBy: string | null = 'entra'): Group => ({
   id,
   workspaceId: 'acme',
   externalId,
@@ -219,6 +219,21 @@ describe('diff', () => {
     const plan = run([idp(1, { grants: [{ via: 'group', groupId: 'g-a', groupName: 'Sales', appRole: 'editor' }] })], [stored(1)], { groups: [group('grp-s', 'pushed-id', 'sales', null)] });
     expect(brief(plan)).toEqual(['group:skip:Sales', 'membership:skip:Sales ← user1@acme.test']);
     expect(plan.changes[0]!.reason).toContain('not linked to IdP group g-a');
+  });
+
+  it('uses a pushed group with no externalId of the same name (Okta pushes none) without writing to it', () => {
+    const plan = run([idp(1, { grants: [{ via: 'group', groupId: 'g-a', groupName: 'Sales', appRole: 'editor' }] })], [stored(1)], {
+      groups: [group('grp-s', null, 'Sales', null)],
+      groupsOf: new Map([['m-1', new Set(['grp-s'])]]),
+    });
+    expect(plan.changes).toEqual([]);
+    const join = run([idp(1, { grants: [{ via: 'group', groupId: 'g-a', groupName: 'Sales', appRole: 'editor' }] })], [stored(1)], { groups: [group('grp-s', null, 'Sales', null)] });
+    expect(brief(join)).toEqual(['membership:create:Sales ← user1@acme.test']);
+  });
+
+  it('never removes a member from a group the binding does not manage', () => {
+    const plan = run([idp(1)], [stored(1)], { groups: [group('grp-p', 'g-p', 'Pushed', null)], groupsOf: new Map([['m-1', new Set(['grp-p'])]]) });
+    expect(plan.changes).toEqual([]);
   });
 
   it('is stably sorted whatever order the IdP lists members in', () => {
