@@ -1,7 +1,7 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import { accountEmailOf, type MemberFields } from '../model/member.js';
 import type { Workspace } from '../model/workspace.js';
-import { ensureAccount } from '../store/account-repository.js';
+import { ensureAccount, ensureAccounts } from '../store/account-repository.js';
 import type { Database } from '../store/database.js';
 import type { DialectSupport } from '../store/dialect-support.js';
 import { fieldsToColumns, MEMBER_COLUMNS } from '../store/member-row.js';
@@ -57,6 +57,19 @@ export async function applyPlan(trx: Kysely<Database>, workspace: Workspace, pla
   let i = 0;
   while (i < changes.length) {
     const change = changes[i]!;
+    if (change.kind === 'member' && change.action === 'create' && changes[i + 1]?.kind === 'member' && changes[i + 1]?.action === 'create') {
+      // A run of member creates (a pull's first cycle) goes in as multi-row statements, not two per member.
+      let j = i;
+      while (j < changes.length && changes[j]!.kind === 'member' && changes[j]!.action === 'create') j++;
+      const batch = changes.slice(i, j);
+      await guard(ctx, change, () => applyMemberCreates(trx, workspace, batch, ctx));
+      for (const c of batch) {
+        results.push({ change: c, status: 'applied' });
+        log.push(logEntry(workspace, c, ctx, 'applied'));
+      }
+      i = j;
+      continue;
+    }
     if (change.kind === 'membership' && change.action !== 'skip') {
       // Consecutive membership changes of one action go to the database as a few multi-row statements.
       let j = i;
@@ -134,6 +147,27 @@ async function applyMember(trx: Kysely<Database>, workspace: Workspace, change: 
     .where('id', '=', change.targetId)
     .executeTakeFirst();
   if (Number(updated.numUpdatedRows) === 0) throw new ApplyError('missing', change, `member "${change.key}" no longer exists`);
+}
+
+/** Rows per multi-row membership INSERT: about 45 columns, well inside SQLite's 32,766 bound parameters. */
+const CREATE_CHUNK = 200;
+
+async function applyMemberCreates(trx: Kysely<Database>, workspace: Workspace, batch: Change[], ctx: ApplyContext): Promise<void> {
+  const fields = batch.map((c) => c.after as unknown as MemberFields);
+  const accounts = await ensureAccounts(trx, fields.map(accountEmailOf), ctx.now);
+  const rows = batch.map((change, k) => ({
+    ...(fieldsToColumns(fields[k]!) as Required<ReturnType<typeof fieldsToColumns>>),
+    id: change.targetId,
+    workspace_id: workspace.id,
+    account_id: accounts.get(accountEmailOf(fields[k]!))!,
+    owner: 0,
+    managed_by: change.managedBy ?? null,
+    field_sources: fieldSources(change.after!, ctx.actor, true),
+    ...created(ctx),
+  }));
+  for (let i = 0; i < rows.length; i += CREATE_CHUNK) {
+    await trx.insertInto('membership').values(rows.slice(i, i + CREATE_CHUNK)).execute();
+  }
 }
 
 async function applyGroup(trx: Kysely<Database>, workspace: Workspace, change: Change, ctx: ApplyContext): Promise<void> {

@@ -52,6 +52,8 @@ export class Differ {
   private readonly groupsById = new Map<string, Group>();
   private readonly plannedGroups = new Map<string, GroupPlan>();
   private readonly plannedByExternalId = new Map<string, GroupPlan>();
+  /** userName (lower-cased) → externalId of the IdP user this plan gives it to. */
+  private readonly plannedUserNames = new Map<string, string>();
   private seats: Partial<Record<string, number>>;
   /** Deactivations plus removals of members so far: what the deletion budget counts. */
   deletions = 0;
@@ -143,6 +145,11 @@ export class Differ {
       reason = `adopted by userName: externalId set to ${entry.externalId}`;
     }
 
+    const claimant = this.plannedUserNames.get(lower(entry.userName));
+    if (claimant !== undefined && claimant !== entry.externalId) {
+      return [skip(entry.userName, current?.id ?? entry.externalId, `userName "${entry.userName}" belongs to two IdP users (${claimant} and ${entry.externalId}); only the first gets it: make userNames unique in the IdP`)];
+    }
+    this.plannedUserNames.set(lower(entry.userName), entry.externalId);
     const desired = desiredMemberFields(workspace, entry, current);
     let change: Change;
     if (current) {

@@ -13,3 +13,20 @@ export async function ensureAccount(db: Kysely<Database>, email: string, now: st
     .executeTakeFirstOrThrow();
   return row.id;
 }
+
+/** Accounts for many emails in a few statements (a pull creating thousands of members): email → account id. */
+export async function ensureAccounts(db: Kysely<Database>, emails: readonly string[], now: string): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  // Distinct first: PostgreSQL refuses an upsert that touches one row twice in a statement.
+  const distinct = [...new Set(emails)];
+  for (let i = 0; i < distinct.length; i += 500) {
+    const rows = await db
+      .insertInto('account')
+      .values(distinct.slice(i, i + 500).map((email) => ({ id: randomUUID(), email, created_at: now })))
+      .onConflict((oc) => oc.column('email').doUpdateSet((eb) => ({ email: eb.ref('excluded.email') })))
+      .returning(['id', 'email'])
+      .execute();
+    for (const row of rows) ids.set(row.email, row.id);
+  }
+  return ids;
+}

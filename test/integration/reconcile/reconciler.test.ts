@@ -175,6 +175,18 @@ describe.each(cases)('reconciler: $name', ({ dialect, h }: { dialect: TestDialec
     expect(adopted).toMatchObject({ externalId: 'u-1', role: 'editor', managedBy: h.kind });
   });
 
+  it('creates many members in bulk, two people sharing an email getting one account', async () => {
+    await workspace();
+    for (let i = 0; i < 30; i++) user(i, 'viewer');
+    h.addUser({ id: 'u-alias', userName: 'alias@example.test', email: 'user1@example.test' });
+    h.assignUser('u-alias', 'viewer');
+    expect(await run()).toMatchObject({ result: 'applied', summary: { create: 31 } });
+    const alias = await findMemberByExternalId(db.store.db, WS, 'u-alias');
+    const original = await findMemberByExternalId(db.store.db, WS, 'u-1');
+    expect(alias!.accountId).toBe(original!.accountId);
+    expect(alias!.id).not.toBe(original!.id);
+  });
+
   it('provisions one member on demand', async () => {
     await workspace();
     user(1, 'admin');

@@ -181,6 +181,10 @@ describe('diff', () => {
     const clash = run([idp(1, { userName: 'user2@acme.test' })], [stored(1), stored(2)], { full: false });
     expect(clash.changes).toHaveLength(1);
     expect(clash.changes[0]!.reason).toContain('already used by another member');
+    // Two IdP users with one userName: the first gets it.
+    const twins = run([idp(1), idp(2, { userName: 'USER1@acme.test' })], []);
+    expect(brief(twins)).toEqual(['member:create:user1@acme.test', 'member:skip:USER1@acme.test']);
+    expect(twins.changes[1]!.reason).toContain('belongs to two IdP users (x-1 and x-2)');
     // The IdP listing one person twice.
     expect(run([idp(1), idp(1)], []).changes.map((c) => c.action)).toEqual(['create', 'skip']);
   });
