@@ -10,7 +10,7 @@ import { appendLog, type LogEntry } from '../store/provisioning-log-repository.j
 import { allGroups, membersMatching } from '../store/reconcile-reads.js';
 import { rowToMember } from '../store/member-row.js';
 import { bumpRevision, findWorkspace } from '../store/workspace-repository.js';
-import { applyPlan } from './apply.js';
+import { applyPlan, changeLogEntry } from './apply.js';
 import { buildPlan, emptySummary, type Change, type ChangeAction } from './plan.js';
 import { evaluatePolicy } from './policy.js';
 
@@ -82,21 +82,8 @@ async function applyBatch(store: Store, workspaceId: string, plan: StoredPlan, c
     const verdicts = evaluatePolicy(workspace, executable, { seatsInUse: needsSeats ? await countSeatsInUse(trx, workspaceId) : {}, current });
     const allowed: Change[] = [];
     const log: LogEntry[] = [];
-    const entry = (change: Change, detail: string, status: number): LogEntry => ({
-      workspaceId,
-      actor: options.actor,
-      operation: `${change.kind}.${change.action}`,
-      targetKind: change.kind,
-      targetId: change.targetId,
-      targetKey: change.key,
-      before: change.before,
-      after: change.after,
-      result: 'refused',
-      errorStatus: status,
-      errorDetail: detail,
-      requestId: plan.id,
-      at: now,
-    });
+    const entry = (change: Change, detail: string, status: number): LogEntry =>
+      changeLogEntry(change, { workspaceId, actor: options.actor, requestId: plan.id, at: now, result: 'refused', errorStatus: status, errorDetail: detail });
     executable.forEach((change, i) => {
       const verdict = verdicts[i];
       if (verdict) {

@@ -260,19 +260,21 @@ async function applyMemberships(trx: Kysely<Database>, workspace: Workspace, bat
 }
 
 function logEntry(workspace: Workspace, change: Change, ctx: ApplyContext, result: LogEntry['result']): LogEntry {
+  return changeLogEntry(change, { workspaceId: workspace.id, actor: ctx.actor, requestId: ctx.requestId, at: ctx.now, result, errorStatus: null, errorDetail: change.reason ?? null });
+}
+
+/** The provisioning log's row for one change: what it targets and its before and after, with the outcome. */
+export function changeLogEntry(
+  change: Change,
+  outcome: Pick<LogEntry, 'workspaceId' | 'actor' | 'requestId' | 'at' | 'result' | 'errorStatus' | 'errorDetail'>,
+): LogEntry {
   return {
-    workspaceId: workspace.id,
-    actor: ctx.actor,
+    ...outcome,
     operation: `${change.kind}.${change.action}`,
     targetKind: change.kind,
     targetId: change.targetId,
     targetKey: change.key,
     before: change.before,
     after: change.after,
-    result,
-    errorStatus: null,
-    errorDetail: change.reason ?? null,
-    requestId: ctx.requestId,
-    at: ctx.now,
   };
 }

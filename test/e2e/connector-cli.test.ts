@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EntraHarness } from '../contract/entra-harness.js';
 import { OktaHarness } from '../contract/okta-harness.js';
+import { bindingSecrets, entraBindingYaml, oktaBindingYaml } from '../support/binding-yaml.js';
 import { assertBuilt, runCli, runCliAsync } from '../support/run-cli.js';
 
 /** `rosterd connector test` as an admin runs it: the built CLI, a YAML config, secrets from the environment. */
@@ -24,30 +25,13 @@ describe('rosterd connector test', () => {
       harness.addGroup(`${harness.kind}-g1`, 'Engineering', [`${harness.kind}-u2`]);
       harness.assignGroup(`${harness.kind}-g1`, 'editor');
     }
-    const graph = entra.fake;
     writeFileSync(
       configPath,
       [
         `database: sqlite:${path.join(dir, 'rosterd.db')}`,
         'connectors:',
-        '  - workspace: contoso',
-        '    kind: entra',
-        '    schedule: "*/5 * * * *"',
-        '    settings:',
-        `      tenantId: ${graph.tenantId}`,
-        `      clientId: ${graph.clientId}`,
-        '      credentials: { type: clientSecret, clientSecret: "${ENTRA_CLIENT_SECRET}" }',
-        `      servicePrincipalId: ${graph.directory.servicePrincipal.id}`,
-        `      graphBaseUrl: ${graph.origin}`,
-        `      authorityHost: ${graph.origin}`,
-        `      mapping: { creditLimit: ${entra.creditLimitSource} }`,
-        '  - workspace: acme',
-        '    kind: okta',
-        '    settings:',
-        `      orgUrl: ${okta.fake.origin}`,
-        `      appId: ${okta.directory.app.id}`,
-        '      auth: { type: apiToken, apiToken: "${OKTA_API_TOKEN}" }',
-        `      mapping: { creditLimit: ${okta.creditLimitSource} }`,
+        ...entraBindingYaml(entra, 'contoso', `{ creditLimit: ${entra.creditLimitSource} }`, ['schedule: "*/5 * * * *"']),
+        ...oktaBindingYaml(okta, 'acme', `{ creditLimit: ${okta.creditLimitSource} }`),
         '  - workspace: broken',
         '    kind: okta',
         '    settings:',
@@ -56,7 +40,7 @@ describe('rosterd connector test', () => {
         '',
       ].join('\n'),
     );
-    env = { ROSTERD_CONFIG: configPath, ENTRA_CLIENT_SECRET: graph.clientSecret, OKTA_API_TOKEN: okta.fake.apiToken };
+    env = { ROSTERD_CONFIG: configPath, ...bindingSecrets(entra, okta) };
     for (const id of ['contoso', 'acme', 'broken', 'unbound']) expect(runCli(['workspace', 'create', id], env).code).toBe(0);
   });
   afterAll(() => Promise.all([entra.stop(), okta.stop()]));

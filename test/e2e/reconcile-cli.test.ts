@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EntraHarness } from '../contract/entra-harness.js';
 import { OktaHarness } from '../contract/okta-harness.js';
+import { bindingSecrets, entraBindingYaml, oktaBindingYaml } from '../support/binding-yaml.js';
 import { assertBuilt, runCliAsync } from '../support/run-cli.js';
 import { DIALECTS, openTestStore, type TestDialect, type TestStore } from '../support/test-store.js';
 
@@ -25,34 +26,12 @@ describe.each(DIALECTS)('rosterd reconcile on %s', (dialect: TestDialect) => {
     await Promise.all([entra.start(), okta.start()]);
     db = await openTestStore(dialect);
     const database = dialect === 'sqlite' ? db.url : `${db.url}?schema=${db.schema}`;
-    const graph = entra.fake;
+    const mapping = (h: EntraHarness | OktaHarness) => `{ creditLimit: ${h.creditLimitSource}, attributes: { department: ${h.departmentSource} } }`;
     writeFileSync(
       configPath,
-      [
-        `database: "${database}"`,
-        'connectors:',
-        '  - workspace: contoso',
-        '    kind: entra',
-        '    settings:',
-        `      tenantId: ${graph.tenantId}`,
-        `      clientId: ${graph.clientId}`,
-        '      credentials: { type: clientSecret, clientSecret: "${ENTRA_CLIENT_SECRET}" }',
-        `      servicePrincipalId: ${graph.directory.servicePrincipal.id}`,
-        `      graphBaseUrl: ${graph.origin}`,
-        `      authorityHost: ${graph.origin}`,
-        '      requestTimeoutMs: 2000',
-        `      mapping: { creditLimit: ${entra.creditLimitSource}, attributes: { department: ${entra.departmentSource} } }`,
-        '  - workspace: acme',
-        '    kind: okta',
-        '    settings:',
-        `      orgUrl: ${okta.fake.origin}`,
-        `      appId: ${okta.directory.app.id}`,
-        '      auth: { type: apiToken, apiToken: "${OKTA_API_TOKEN}" }',
-        `      mapping: { creditLimit: ${okta.creditLimitSource}, attributes: { department: ${okta.departmentSource} } }`,
-        '',
-      ].join('\n'),
+      [`database: "${database}"`, 'connectors:', ...entraBindingYaml(entra, 'contoso', mapping(entra)), ...oktaBindingYaml(okta, 'acme', mapping(okta)), ''].join('\n'),
     );
-    env = { ROSTERD_CONFIG: configPath, ENTRA_CLIENT_SECRET: graph.clientSecret, OKTA_API_TOKEN: okta.fake.apiToken };
+    env = { ROSTERD_CONFIG: configPath, ...bindingSecrets(entra, okta) };
     for (const id of ['contoso', 'acme']) expect((await cli('workspace', 'create', id)).code).toBe(0);
   });
   afterAll(async () => {
