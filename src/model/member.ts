@@ -105,7 +105,8 @@ export function diffMemberFields(
 export function sameValue(x: unknown, y: unknown): boolean {
   if (x === y) return true;
   if (x === null || y === null || typeof x !== 'object' || typeof y !== 'object') return false;
-  return JSON.stringify(x, sortedKeys) === JSON.stringify(y, sortedKeys);
+  // Same key order is the common case (a value compared with what the same source wrote) and the cheap one.
+  return JSON.stringify(x) === JSON.stringify(y) || JSON.stringify(x, sortedKeys) === JSON.stringify(y, sortedKeys);
 }
 
 function sortedKeys(_key: string, value: unknown): unknown {

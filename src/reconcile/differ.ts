@@ -93,6 +93,13 @@ export class Differ {
     return changes;
   }
 
+  /** Of the binding's members (id, externalId), the ids the read did not list: the candidates for `sweep`. */
+  unseen(keys: Iterable<{ id: string; externalId: string | null }>): string[] {
+    const ids: string[] = [];
+    for (const key of keys) if (key.externalId === null || !this.seen.has(key.externalId)) ids.push(key.id);
+    return ids;
+  }
+
   /**
    * After a complete full read: every member the binding manages that the IdP no longer lists is deprovisioned
    * the workspace's way. Never called for an incomplete read: a missing page is not a missing person.

@@ -10,7 +10,7 @@ import type { Store } from '../store/create-db.js';
 import type { RunResult } from '../store/database.js';
 import { countSeatsInUse, findMemberByUserName } from '../store/member-repository.js';
 import { deletePlan, insertPlan, pendingPlanOf, prunePlans, updatePlan, type StoredPlan } from '../store/plan-repository.js';
-import { allGroups, countManagedMembers, currentGroupsOf, managedMembers, membersMatching } from '../store/reconcile-reads.js';
+import { allGroups, countManagedMembers, currentGroupsOf, managedMemberKeys, membersByIds, membersMatching } from '../store/reconcile-reads.js';
 import { finishRun, pruneRuns, startRun } from '../store/sync-run-repository.js';
 import { findWorkspace } from '../store/workspace-repository.js';
 import { applyStoredPlan } from './apply-stored-plan.js';
@@ -159,7 +159,10 @@ export async function reconcile(deps: ReconcilerDeps, request: ReconcileRequest)
     if (complete) {
       await writer.write(heldBack);
       if (read.full) {
-        for await (const managed of managedMembers(store.db, workspace.id, name)) await writer.write(differ.sweep(managed));
+        for await (const keys of managedMemberKeys(store.db, workspace.id, name)) {
+          const gone = differ.unseen(keys);
+          if (gone.length) await writer.write(differ.sweep(await membersByIds(store.db, workspace.id, gone)));
+        }
         await writer.write(differ.sweepGroups());
       }
     }

@@ -24,15 +24,30 @@ function chunks<T>(values: readonly T[]): T[][] {
 
 export async function membersMatching(db: Db, workspaceId: string, externalIds: readonly string[], userNames: readonly string[]): Promise<Member[]> {
   const byId = new Map<string, Member>();
-  for (const ids of chunks(externalIds)) {
-    const rows = await db.selectFrom('membership').selectAll().where('workspace_id', '=', workspaceId).where('external_id', 'in', ids).execute();
-    for (const row of rows) byId.set(row.id, rowToMember(row));
-  }
-  for (const names of chunks([...new Set(userNames.map((n) => n.toLowerCase()))])) {
-    const rows = await db.selectFrom('membership').selectAll().where('workspace_id', '=', workspaceId).where('user_name_lower', 'in', names).execute();
+  const names = [...new Set(userNames.map((n) => n.toLowerCase()))];
+  // One statement per chunk: both lists go through their unique indexes (an OR of two index lookups).
+  for (let i = 0; i < Math.max(externalIds.length, names.length); i += IN_CHUNK) {
+    const ids = externalIds.slice(i, i + IN_CHUNK);
+    const lowers = names.slice(i, i + IN_CHUNK);
+    const rows = await db
+      .selectFrom('membership')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where((eb) => eb.or([...(ids.length ? [eb('external_id', 'in', ids)] : []), ...(lowers.length ? [eb('user_name_lower', 'in', lowers)] : [])]))
+      .execute();
     for (const row of rows) if (!byId.has(row.id)) byId.set(row.id, rowToMember(row));
   }
   return [...byId.values()];
+}
+
+/** Members by id (full rows), for the few the sweep deprovisions. */
+export async function membersByIds(db: Db, workspaceId: string, ids: readonly string[]): Promise<Member[]> {
+  const members: Member[] = [];
+  for (const chunk of chunks(ids)) {
+    const rows = await db.selectFrom('membership').selectAll().where('workspace_id', '=', workspaceId).where('id', 'in', chunk).execute();
+    members.push(...rows.map(rowToMember));
+  }
+  return members;
 }
 
 /** Member id → every group it is in now (the diff removes memberships only from its binding's own groups). */
@@ -59,13 +74,16 @@ export async function allGroups(db: Db, workspaceId: string): Promise<Group[]> {
   return rows.map(rowToGroup);
 }
 
-/** The binding's members, in pages by id (keyset), for the sweep after a complete full read. */
-export async function* managedMembers(db: Db, workspaceId: string, binding: string, pageSize = 5000): AsyncGenerator<Member[]> {
+/**
+ * The binding's members as (id, externalId), in pages by id (keyset on the managed index), for the sweep after
+ * a complete full read: only the few the IdP no longer lists are then read whole.
+ */
+export async function* managedMemberKeys(db: Db, workspaceId: string, binding: string, pageSize = 10_000): AsyncGenerator<{ id: string; externalId: string | null }[]> {
   let after = '';
   for (;;) {
     const rows = await db
       .selectFrom('membership')
-      .selectAll()
+      .select(['id', 'external_id'])
       .where('workspace_id', '=', workspaceId)
       .where('managed_by', '=', binding)
       .where('id', '>', after)
@@ -73,7 +91,7 @@ export async function* managedMembers(db: Db, workspaceId: string, binding: stri
       .limit(pageSize)
       .execute();
     if (rows.length === 0) return;
-    yield rows.map(rowToMember);
+    yield rows.map((r) => ({ id: r.id, externalId: r.external_id }));
     after = rows[rows.length - 1]!.id;
   }
 }
