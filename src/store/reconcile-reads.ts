@@ -24,17 +24,14 @@ function chunks<T>(values: readonly T[]): T[][] {
 
 export async function membersMatching(db: Db, workspaceId: string, externalIds: readonly string[], userNames: readonly string[]): Promise<Member[]> {
   const byId = new Map<string, Member>();
-  const names = [...new Set(userNames.map((n) => n.toLowerCase()))];
-  // One statement per chunk: both lists go through their unique indexes (an OR of two index lookups).
-  for (let i = 0; i < Math.max(externalIds.length, names.length); i += IN_CHUNK) {
-    const ids = externalIds.slice(i, i + IN_CHUNK);
-    const lowers = names.slice(i, i + IN_CHUNK);
-    const rows = await db
-      .selectFrom('membership')
-      .selectAll()
-      .where('workspace_id', '=', workspaceId)
-      .where((eb) => eb.or([...(ids.length ? [eb('external_id', 'in', ids)] : []), ...(lowers.length ? [eb('user_name_lower', 'in', lowers)] : [])]))
-      .execute();
+  // Two statements, each through its unique index: SQLite does not use an index for an OR of two IN lists and
+  // would scan the workspace instead.
+  for (const ids of chunks(externalIds)) {
+    const rows = await db.selectFrom('membership').selectAll().where('workspace_id', '=', workspaceId).where('external_id', 'in', ids).execute();
+    for (const row of rows) byId.set(row.id, rowToMember(row));
+  }
+  for (const names of chunks([...new Set(userNames.map((n) => n.toLowerCase()))])) {
+    const rows = await db.selectFrom('membership').selectAll().where('workspace_id', '=', workspaceId).where('user_name_lower', 'in', names).execute();
     for (const row of rows) if (!byId.has(row.id)) byId.set(row.id, rowToMember(row));
   }
   return [...byId.values()];
