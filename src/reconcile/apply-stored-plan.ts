@@ -27,6 +27,8 @@ export interface ApplyStoredOptions {
   now: () => string;
   signal?: AbortSignal;
   onBatch?: (applied: number) => void;
+  /** Changes per transaction; default BATCH. */
+  batchSize?: number;
 }
 
 export interface ApplyStoredResult {
@@ -36,7 +38,8 @@ export interface ApplyStoredResult {
   interrupted: boolean;
 }
 
-const BATCH = 500;
+/** Changes per transaction: a commit rewrites every index page its rows touched, so fewer, larger ones write far less. */
+const BATCH = 2000;
 
 export async function applyStoredPlan(store: Store, plan: StoredPlan, options: ApplyStoredOptions): Promise<ApplyStoredResult> {
   const workspace = await findWorkspace(store.db, plan.workspaceId);
@@ -62,7 +65,7 @@ export async function applyStoredPlan(store: Store, plan: StoredPlan, options: A
   for await (const page of planChanges(store.db, plan.id)) {
     for (const change of page) {
       batch.push(change);
-      if (batch.length >= BATCH) {
+      if (batch.length >= (options.batchSize ?? BATCH)) {
         if (options.signal?.aborted) return { ...result, interrupted: true };
         await flush();
       }

@@ -33,6 +33,8 @@ export interface ReconcilerDeps {
   clock: () => Date;
   /** Where the connector comes from; default: the registry (the real Graph or Okta connector). */
   connectorFor?: (workspace: Workspace) => Promise<Connector>;
+  /** Changes applied per transaction (default 2000). */
+  applyBatchSize?: number;
 }
 
 /** Members read from the IdP per store round trip. */
@@ -193,6 +195,7 @@ export async function reconcile(deps: ReconcilerDeps, request: ReconcileRequest)
       now,
       ...(request.signal ? { signal: request.signal } : {}),
       onBatch: (n) => progress('apply', n, writer.count),
+      ...(deps.applyBatchSize ? { batchSize: deps.applyBatchSize } : {}),
     });
     if (applied.interrupted) {
       await updatePlan(store.db, planId, { status: 'stale', decidedAt: now(), decidedBy: actor });

@@ -27,7 +27,7 @@ describe.each(DIALECTS)('interrupted apply on %s', (dialect: TestDialect) => {
 
   const run = (request: Partial<ReconcileRequest>) =>
     reconcile(
-      { store: db.store, config: { connectors: [{ workspace: 'acme', kind: 'entra', schedule: '* * * * *', settings: {} }] }, log: quiet, clock: () => new Date(), connectorFor: async () => h.connector() },
+      { store: db.store, config: { connectors: [{ workspace: 'acme', kind: 'entra', schedule: '* * * * *', settings: {} }] }, log: quiet, clock: () => new Date(), connectorFor: async () => h.connector(), applyBatchSize: 500 },
       { workspaceId: 'acme', mode: 'auto', dryRun: false, trigger: 'schedule', ...request },
     );
   const count = async () => Number((await sql<{ n: number }>`select count(*) as n from membership where workspace_id = 'acme'`.execute(db.store.db)).rows[0]!.n);
