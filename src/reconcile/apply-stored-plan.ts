@@ -39,7 +39,7 @@ export interface ApplyStoredResult {
 }
 
 /** Changes per transaction: a commit rewrites every index page its rows touched, so fewer, larger ones write far less. */
-const BATCH = 2000;
+const BATCH = 5000;
 
 export async function applyStoredPlan(store: Store, plan: StoredPlan, options: ApplyStoredOptions): Promise<ApplyStoredResult> {
   const workspace = await findWorkspace(store.db, plan.workspaceId);

@@ -19,6 +19,7 @@ import { deprovisionWarnings, isDeprovision, withoutDeprovisions } from './diff.
 import { Differ } from './differ.js';
 import { emptySummary, type ChangeAction } from './plan.js';
 import { PlanWriter } from './plan-writer.js';
+import { readAhead } from './read-ahead.js';
 import type { ReconcileOutcome, ReconcileRequest } from './reconcile-request.js';
 
 /**
@@ -33,7 +34,7 @@ export interface ReconcilerDeps {
   clock: () => Date;
   /** Where the connector comes from; default: the registry (the real Graph or Okta connector). */
   connectorFor?: (workspace: Workspace) => Promise<Connector>;
-  /** Changes applied per transaction (default 2000). */
+  /** Changes applied per transaction (default 5,000). */
   applyBatchSize?: number;
 }
 
@@ -129,11 +130,9 @@ export async function reconcile(deps: ReconcilerDeps, request: ReconcileRequest)
 
     const progress = (phase: 'read' | 'compare' | 'apply', applied = 0, total = 0) =>
       request.onProgress?.({ phase, read: membersRead, compared: differ.compared, applied, total });
-    let page: (SnapshotMember | RemovedMember)[] = [];
-    const flush = async () => {
-      if (page.length === 0) return;
-      const entries = page;
-      page = [];
+    for await (const entries of readAhead(read.entries, PAGE)) {
+      membersRead += entries.length;
+      progress('read');
       const members = await membersMatching(
         store.db,
         workspace.id,
@@ -145,17 +144,8 @@ export async function reconcile(deps: ReconcilerDeps, request: ReconcileRequest)
       heldBack.push(...changes.filter(isDeprovision));
       await writer.write(withoutDeprovisions(changes));
       progress('compare');
-    };
-    for await (const entry of read.entries) {
-      membersRead++;
-      page.push(entry);
-      if (page.length >= PAGE) {
-        await flush();
-        progress('read');
-        if (request.signal?.aborted) throw new RosterdError('ROSTERD_E_INTERNAL', 'the cycle was interrupted while reading; nothing was applied');
-      }
+      if (request.signal?.aborted) throw new RosterdError('ROSTERD_E_INTERNAL', 'the cycle was interrupted while reading; nothing was applied');
     }
-    await flush();
     complete = read.complete();
     const warnings = deprovisionWarnings({ complete, problems: read.problems() });
     if (complete) {
