@@ -32,12 +32,17 @@ export class AssignmentIndex {
   /** Assigned groups: id → name and the app role ids assigned to it. */
   readonly groups = new Map<string, { name: string | null; appRoleIds: Set<string> }>();
   readonly counts: AssignmentCounts = { assignments: 0, users: 0, groups: 0, servicePrincipals: 0 };
+  /**
+   * One frozen grant object per distinct (via, group, app role), shared by every user it applies to: a
+   * 1,000,000-user directory holds a handful of grants, not a million copies of the same role id.
+   */
+  private readonly shared = new Map<string, EntraGrant>();
 
   add(assignment: GraphAssignment): void {
     this.counts.assignments++;
     if (assignment.principalType === 'User') {
       this.counts.users++;
-      this.grant(assignment.principalId, { via: 'direct', appRoleId: assignment.appRoleId });
+      this.grant(assignment.principalId, this.intern({ via: 'direct', appRoleId: assignment.appRoleId }));
     } else if (assignment.principalType === 'Group') {
       this.counts.groups++;
       const group = this.groups.get(assignment.principalId) ?? { name: assignment.principalDisplayName ?? null, appRoleIds: new Set<string>() };
@@ -56,8 +61,17 @@ export class AssignmentIndex {
     for (const appRoleId of group.appRoleIds) {
       const grant: EntraGrant = { via: 'group', groupId, appRoleId };
       if (group.name !== null) grant.groupName = group.name;
-      this.grant(userId, grant);
+      this.grant(userId, this.intern(grant));
     }
+  }
+
+  private intern(grant: EntraGrant): EntraGrant {
+    const key = `${grant.via}|${grant.groupId ?? ''}|${grant.appRoleId}`;
+    const known = this.shared.get(key);
+    if (known) return known;
+    const frozen = Object.freeze(grant);
+    this.shared.set(key, frozen);
+    return frozen;
   }
 
   private grant(userId: string, grant: EntraGrant): void {
