@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../model/time-ordered-id.js';
 import type { Group, GroupFields } from '../model/group.js';
 import type { Workspace } from '../model/workspace.js';
 import type { Change } from './plan.js';
@@ -22,7 +22,7 @@ export function groupChanges(
   let groupKey: string;
   if (!current) {
     if (!desired) return [];
-    groupId = randomUUID();
+    groupId = timeOrderedId();
     groupKey = desired.displayName;
     changes.push({
       action: 'create',

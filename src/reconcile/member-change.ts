@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../model/time-ordered-id.js';
 import { diffMemberFields, memberFieldsOf, type Member, type MemberFields } from '../model/member.js';
 import type { Workspace } from '../model/workspace.js';
 import type { Change } from './plan.js';
@@ -10,7 +10,7 @@ import type { Change } from './plan.js';
  */
 export function memberChange(workspace: Workspace, current: Member | null, desired: MemberFields): Change {
   if (!current) {
-    return { action: 'create', kind: 'member', key: desired.userName, targetId: randomUUID(), before: null, after: { ...desired } };
+    return { action: 'create', kind: 'member', key: desired.userName, targetId: timeOrderedId(), before: null, after: { ...desired } };
   }
   const next: MemberFields = { ...desired };
   for (const field of workspace.policy.creationOnly) (next as unknown as Record<string, unknown>)[field] = current[field];

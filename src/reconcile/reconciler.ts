@@ -4,6 +4,7 @@ import type { Connector, ConnectorLogger } from '../connector/connector.js';
 import { bindingFor, createBoundConnector } from '../connector/connector-registry.js';
 import type { RemovedMember, SnapshotMember } from '../connector/snapshot-member.js';
 import { RosterdError } from '../error/rosterd-error.js';
+import { timeOrderedId } from '../model/time-ordered-id.js';
 import type { Workspace } from '../model/workspace.js';
 import { clearCursor, readConnectorState, recordGoodCycle } from '../store/connector-state-repository.js';
 import type { Store } from '../store/create-db.js';
@@ -103,7 +104,7 @@ export async function reconcile(deps: ReconcilerDeps, request: ReconcileRequest)
       binding: name,
       seatsInUse: workspace.version === 'v1' ? await countSeatsInUse(store.db, workspace.id) : {},
       groups: await allGroups(store.db, workspace.id),
-      newId: randomUUID,
+      newId: () => timeOrderedId(),
     });
     planId = randomUUID();
     const header: StoredPlan = {

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { timeOrderedId } from '../model/time-ordered-id.js';
 import type { Database } from './database.js';
 
 /** The account for a normalized email, created on first sight. Accounts are never deleted by provisioning. */
@@ -7,7 +7,7 @@ export async function ensureAccount(db: Kysely<Database>, email: string, now: st
   // One statement on both databases: the no-op update makes RETURNING yield the existing row's id too.
   const row = await db
     .insertInto('account')
-    .values({ id: randomUUID(), email, created_at: now })
+    .values({ id: timeOrderedId(), email, created_at: now })
     .onConflict((oc) => oc.column('email').doUpdateSet((eb) => ({ email: eb.ref('excluded.email') })))
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -22,7 +22,7 @@ export async function ensureAccounts(db: Kysely<Database>, emails: readonly stri
   for (let i = 0; i < distinct.length; i += 500) {
     const rows = await db
       .insertInto('account')
-      .values(distinct.slice(i, i + 500).map((email) => ({ id: randomUUID(), email, created_at: now })))
+      .values(distinct.slice(i, i + 500).map((email) => ({ id: timeOrderedId(), email, created_at: now })))
       .onConflict((oc) => oc.column('email').doUpdateSet((eb) => ({ email: eb.ref('excluded.email') })))
       .returning(['id', 'email'])
       .execute();
