@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import { createDb, type Store } from '../src/store/create-db.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { connectorOptionsFromEnv, runConnectorBench } from './connector-snapshot.js';
+import { reconcileOptionsFromEnv, runReconcileBench } from './reconcile-bench.js';
 import { summarizeProfileFile } from './cpu-profile-summary.js';
 import { seedWorkspace } from './seed.js';
 import { repoRoot, startCeilingProcess, startGatewayProcess, waitForQuiet, type GatewayProcess } from './server-process.js';
@@ -38,8 +39,10 @@ import {
  * and print its hot spots).
  *
  * Then the connector benchmark (connector-snapshot.ts: the fake IdPs and the real Entra and Okta connectors
- * with 100,000 assigned members); BENCH_SKIP_CONNECTORS=1 skips it, BENCH_ONLY=scim|connectors runs one part.
- * A connector read that returns wrong members or counts also makes the exit code 1.
+ * with 100,000 assigned members); BENCH_SKIP_CONNECTORS=1 skips it. Then the reconcile benchmark
+ * (reconcile-bench.ts: full and incremental pull cycles against the fake Graph, 100,000 and 1,000,000 members);
+ * BENCH_SKIP_RECONCILE=1 skips it. BENCH_ONLY=scim|connectors|reconcile runs one part.
+ * A connector read or a reconcile that returns wrong members or counts also makes the exit code 1.
  */
 
 type Dialect = 'sqlite' | 'postgres';
@@ -66,11 +69,13 @@ const POSTGRES_URL = env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:54
 const PROFILE = env.BENCH_PROF === '1';
 const QUIET_WAIT_MS = intEnv('BENCH_QUIET_WAIT', 10) * 1000;
 const ONLY_PART = env.BENCH_ONLY?.trim() || null;
-if (ONLY_PART !== null && ONLY_PART !== 'scim' && ONLY_PART !== 'connectors') throw new Error(`BENCH_ONLY: expected scim or connectors, got "${ONLY_PART}"`);
-const RUN_SCIM = ONLY_PART !== 'connectors';
-const RUN_CONNECTORS = ONLY_PART !== 'scim' && env.BENCH_SKIP_CONNECTORS !== '1';
+if (ONLY_PART !== null && ONLY_PART !== 'scim' && ONLY_PART !== 'connectors' && ONLY_PART !== 'reconcile') throw new Error(`BENCH_ONLY: expected scim, connectors or reconcile, got "${ONLY_PART}"`);
+const RUN_SCIM = ONLY_PART === null || ONLY_PART === 'scim';
+const RUN_CONNECTORS = (ONLY_PART === null && env.BENCH_SKIP_CONNECTORS !== '1') || ONLY_PART === 'connectors';
+const RUN_RECONCILE = (ONLY_PART === null && env.BENCH_SKIP_RECONCILE !== '1') || ONLY_PART === 'reconcile';
 /** Read now, so a bad BENCH_CONNECTOR_* value fails before the SCIM part has run for minutes. */
 const CONNECTOR_OPTIONS = RUN_CONNECTORS ? connectorOptionsFromEnv() : null;
+const RECONCILE_OPTIONS = RUN_RECONCILE ? reconcileOptionsFromEnv() : null;
 /** "other" CPU (processes that are neither the server, the generator nor PostgreSQL) above which a row is marked. */
 const CONTENDED_PERCENT = 25;
 const GROUP_MEMBERS = 10_000;
@@ -118,6 +123,14 @@ async function main(): Promise<number> {
   if (CONNECTOR_OPTIONS) {
     const result = await runConnectorBench(CONNECTOR_OPTIONS).catch((error: unknown) => {
       log(`connector benchmark crashed: ${(error as Error).stack ?? String(error)}`);
+      return null;
+    });
+    if (result) process.stdout.write(result.text);
+    failed = failed || !result?.ok;
+  }
+  if (RECONCILE_OPTIONS) {
+    const result = await runReconcileBench(RECONCILE_OPTIONS).catch((error: unknown) => {
+      log(`reconcile benchmark crashed: ${(error as Error).stack ?? String(error)}`);
       return null;
     });
     if (result) process.stdout.write(result.text);
