@@ -5,6 +5,7 @@ import type { RemovedMember, SnapshotMember } from '../../src/connector/snapshot
 import { assignmentsUrl, groupMembersUrl, type AssignmentReadOptions } from '../../connectors/entra/entra-assignments.js';
 import { userSelect } from '../../connectors/entra/entra-mapper.js';
 import { IDS_PER_FILTER, REQUESTS_PER_BATCH, userFilterUrl } from '../../connectors/entra/entra-profiles.js';
+import { entraSettings } from './entra-settings.js';
 import type { Target } from './fake-process.js';
 import { processStats, serve } from './ipc.js';
 import { checkChanges, makePlan, mappingFor, SnapshotCheck, type ChangeCheckResult, type ChangePlan, type Idp, type Plan } from './plan.js';
@@ -56,15 +57,7 @@ async function createConnector(target: Target): Promise<Connector> {
   if (target.idp === 'entra') {
     const [{ entraConnector }, { entraConfigSchema }] = await Promise.all([import('../../connectors/entra/index.js'), import('../../connectors/entra/entra-config.js')]);
     return entraConnector.create(
-      entraConfigSchema.parse({
-        tenantId: target.tenantId,
-        clientId: target.clientId,
-        credentials: { type: 'clientSecret', clientSecret: target.clientSecret },
-        servicePrincipalId: target.servicePrincipalId,
-        graphBaseUrl: target.origin,
-        authorityHost: target.origin,
-        mapping: mappingFor('entra'),
-      }),
+      entraConfigSchema.parse(entraSettings(target, mappingFor('entra'))),
       deps,
     );
   }

@@ -1,5 +1,6 @@
 import type { ConnectorBinding } from '../../src/config/config-schema.js';
 import type { Target } from '../connector/fake-process.js';
+import { entraSettings } from '../connector/entra-settings.js';
 import { mappingFor } from '../connector/plan.js';
 import { WORKSPACE } from './database.js';
 
@@ -18,14 +19,6 @@ export function entraBinding(target: Extract<Target, { idp: 'entra' }>): Connect
     workspace: WORKSPACE,
     kind: 'entra',
     schedule: '*/10 * * * *',
-    settings: {
-      tenantId: target.tenantId,
-      clientId: target.clientId,
-      credentials: { type: 'clientSecret', clientSecret: target.clientSecret },
-      servicePrincipalId: target.servicePrincipalId,
-      graphBaseUrl: target.origin,
-      authorityHost: target.origin,
-      mapping,
-    },
+    settings: entraSettings(target, mapping),
   };
 }
