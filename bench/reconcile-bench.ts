@@ -27,8 +27,10 @@ import { cpuSnapshot, cpuUsageSince, repoRoot, waitForQuiet } from './server-pro
  *                the saved delta cursor: exactly those updates and deactivations;
  *   again        mode full once more: nothing to do.
  * The client's peak RSS (ru_maxrss) after the full cycle is the one held to the target. Timings are reported,
- * not asserted; a wrong store or outcome makes the exit code 1. BENCH_PROF=1 also runs the first SQLite size's
- * full cycle once more under the V8 CPU profiler (a database of its own, before the measured run) and summarises it.
+ * not asserted; a wrong store or outcome makes the exit code 1. BENCH_PROF=1 also runs the smallest SQLite size's
+ * full cycle once more under the V8 CPU profiler (a process and a database of its own, before the measured run)
+ * and summarises it; BENCH_PROF=full,incremental,again (or all) picks the cycles: the incremental and the second
+ * full cycle are profiled in place, in the measured run, and their times are marked as such.
  *
  * Environment: BENCH_RECONCILE_MEMBERS (100000,1000000), BENCH_RECONCILE_DIALECTS (sqlite,postgres),
  * BENCH_RECONCILE_CHANGES (100), BENCH_POSTGRES_URL, BENCH_QUIET_WAIT (10), BENCH_PROF.
@@ -43,9 +45,13 @@ export interface ReconcileBenchOptions {
   changes: number;
   postgresUrl: string;
   quietWaitMs: number;
-  profile: boolean;
+  /** Cycles of the smallest SQLite size to profile. */
+  profile: ProfiledCycle[];
   resultsDir: string;
 }
+
+export type ProfiledCycle = 'full' | 'incremental' | 'again';
+const CYCLES: readonly ProfiledCycle[] = ['full', 'incremental', 'again'];
 
 export interface Measured<T> {
   result: T;
@@ -71,9 +77,18 @@ export interface RunReport {
   incremental?: Measured<CycleResult> & { planned: { updated: number; unassigned: number; deleted: number } };
   again?: Measured<CycleResult>;
   fakePeakRss?: number;
-  profile?: { file: string; seconds: number; summary: string };
+  profiles: { cycle: ProfiledCycle; file: string; seconds: number; summary: string }[];
   failures: string[];
   error?: string;
+}
+
+function profiledCycles(raw: string | undefined): ProfiledCycle[] {
+  if (!raw || raw === '0') return [];
+  if (raw === '1') return ['full'];
+  if (raw === 'all') return [...CYCLES];
+  const cycles = raw.split(',').map((c) => c.trim());
+  for (const c of cycles) if (!(CYCLES as readonly string[]).includes(c)) throw new Error(`BENCH_PROF: expected 1, all or cycles among ${CYCLES.join(', ')}, got "${raw}"`);
+  return cycles as ProfiledCycle[];
 }
 
 export function reconcileOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): ReconcileBenchOptions {
@@ -96,7 +111,7 @@ export function reconcileOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): R
     changes: Math.floor(number('BENCH_RECONCILE_CHANGES', 100)),
     postgresUrl: env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
     quietWaitMs: number('BENCH_QUIET_WAIT', 10) * 1000,
-    profile: env.BENCH_PROF === '1',
+    profile: profiledCycles(env.BENCH_PROF),
     resultsDir: path.join(repoRoot, 'bench/results'),
   };
 }
@@ -150,8 +165,12 @@ function dropOnSignal(signal: NodeJS.Signals, tls: FakeTls): void {
 /** The fake's heap: a directory of 1,000,000 users needs more than V8's default. */
 const FAKE_ENV = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=16384`.trim() };
 
-async function benchRun(members: number, dialect: Dialect, options: ReconcileBenchOptions, tls: FakeTls, profile: boolean, stamp: string): Promise<RunReport> {
-  const report: RunReport = { members, dialect, failures: [] };
+async function benchRun(members: number, dialect: Dialect, options: ReconcileBenchOptions, tls: FakeTls, profile: readonly ProfiledCycle[], stamp: string): Promise<RunReport> {
+  const report: RunReport = { members, dialect, failures: [], profiles: [] };
+  const profileFile = (cycle: ProfiledCycle) => (profile.includes(cycle) ? path.join(options.resultsDir, `reconcile-${stamp}-${dialect}-${members}-${cycle}.cpuprofile`) : undefined);
+  const summarize = (cycle: ProfiledCycle, file: string | undefined, seconds: number) => {
+    if (file) report.profiles.push({ cycle, file, seconds, summary: summarizeProfileFile(file, repoRoot, 30) });
+  };
   const label = `${members.toLocaleString('en-US')} members, ${dialect}`;
   const children = new Children();
   const databases: BenchDatabase[] = [];
@@ -193,8 +212,8 @@ async function benchRun(members: number, dialect: Dialect, options: ReconcileBen
     const binding = entraBinding(target);
     const open = (d: BenchDatabase): OpenRequest => ({ url: d.url, ...(d.schema ? { schema: d.schema } : {}), binding, members });
 
-    if (profile) {
-      const file = path.join(options.resultsDir, `reconcile-${stamp}-${dialect}-${members}.cpuprofile`);
+    const file = profileFile('full');
+    if (file) {
       log(`  profiled full reconcile (V8 CPU profiler, a new process and a database of its own; not the measured run) → ${path.relative(process.cwd(), file)} …`);
       const profDb = await database();
       const profClient = children.start('profiled reconcile client', 'reconcile/client-process.js', clientEnv);
@@ -203,7 +222,7 @@ async function benchRun(members: number, dialect: Dialect, options: ReconcileBen
       report.failures.push(...profiled.problems.map((p) => `profiled full: ${p}`));
       await profClient.call('close');
       await profClient.stop();
-      report.profile = { file, seconds: profiled.seconds, summary: summarizeProfileFile(file, repoRoot, 30) };
+      summarize('full', file, profiled.seconds);
       log(`    ${profiled.seconds.toFixed(1)} s under the profiler`);
     }
 
@@ -219,13 +238,17 @@ async function benchRun(members: number, dialect: Dialect, options: ReconcileBen
 
     if (full.result.outcome.result === 'applied' && options.changes > 0) {
       const planned = await fake.call<ChangePlan>('change', { count: options.changes });
-      report.incremental = { ...(await measure(fake, client, () => client.call<CycleResult>('incremental', { planned }))), planned: { updated: planned.updated.length, unassigned: planned.unassigned.length, deleted: planned.deleted.length } };
+      const incProfile = profileFile('incremental');
+      report.incremental = { ...(await measure(fake, client, () => client.call<CycleResult>('incremental', { planned, profileFile: incProfile }))), planned: { updated: planned.updated.length, unassigned: planned.unassigned.length, deleted: planned.deleted.length } };
       const inc = report.incremental.result;
+      summarize('incremental', incProfile, inc.seconds);
       report.failures.push(...inc.problems.map((p) => `incremental: ${p}`));
       log(`  incremental (${options.changes} changed in the fake): ${inc.seconds.toFixed(2)} s; ${inc.outcome.message}` + (inc.problems.length ? `\n    PROBLEMS: ${inc.problems.join('; ')}` : ''));
 
-      report.again = await measure(fake, client, () => client.call<CycleResult>('again', { planned }));
+      const againProfile = profileFile('again');
+      report.again = await measure(fake, client, () => client.call<CycleResult>('again', { planned, profileFile: againProfile }));
       const again = report.again.result;
+      summarize('again', againProfile, again.seconds);
       report.failures.push(...again.problems.map((p) => `again: ${p}`));
       log(`  full again, nothing changed: ${again.seconds.toFixed(1)} s; ${again.outcome.message}` + (again.problems.length ? `\n    PROBLEMS: ${again.problems.join('; ')}` : ''));
     }
@@ -284,7 +307,7 @@ export async function runReconcileBench(options: ReconcileBenchOptions = reconci
   try {
     for (const members of options.sizes) {
       for (const dialect of options.dialects) {
-        const profile = options.profile && dialect === 'sqlite' && members === profiledSize && !reports.some((r) => r.profile);
+        const profile = dialect === 'sqlite' && members === profiledSize && !reports.some((r) => r.profiles.length > 0) ? options.profile : [];
         reports.push(await benchRun(members, dialect, options, tls, profile, stamp));
         save();
       }

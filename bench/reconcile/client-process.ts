@@ -29,6 +29,8 @@ export interface CycleResult {
   /** Until the apply phase began (read, compare, plan written) and from there to the end; apply is 0 with nothing to apply. */
   planSeconds: number;
   applySeconds: number;
+  /** The largest RSS sampled at progress reports while planning (read + compare) and while applying, bytes. */
+  rssSampled: { plan: number; apply: number };
   outcome: ReconcileOutcome;
   /** This process after the cycle; maxRss is its lifetime peak. */
   stats: ProcessStats;
@@ -43,9 +45,19 @@ let store: Store | null = null;
 let binding: ConnectorBinding | null = null;
 let plan: Plan | null = null;
 
-async function cycle(mode: ReconcileRequest['mode']): Promise<Omit<CycleResult, 'problems' | 'stats'>> {
+/** Options of every cycle request: `profileFile` runs the cycle under the CPU profiler and writes the profile there. */
+export interface CycleRequest {
+  profileFile?: string;
+}
+
+async function cycle(mode: ReconcileRequest['mode'], req: CycleRequest | null): Promise<Omit<CycleResult, 'problems' | 'stats'>> {
+  return req?.profileFile ? withCpuProfile(req.profileFile, () => timedCycle(mode)) : timedCycle(mode);
+}
+
+async function timedCycle(mode: ReconcileRequest['mode']): Promise<Omit<CycleResult, 'problems' | 'stats'>> {
   if (!store || !binding) throw new Error('open first');
   let applyStarted: number | null = null;
+  const rssSampled = { plan: 0, apply: 0 };
   const started = performance.now();
   const outcome = await reconcile(
     { store, config: { connectors: [binding] }, log: quiet, clock: () => new Date() },
@@ -56,6 +68,8 @@ async function cycle(mode: ReconcileRequest['mode']): Promise<Omit<CycleResult, 
       trigger: 'cli',
       onProgress: (p) => {
         if (p.phase === 'apply' && applyStarted === null) applyStarted = performance.now();
+        const phase = p.phase === 'apply' ? 'apply' : 'plan';
+        rssSampled[phase] = Math.max(rssSampled[phase], process.memoryUsage.rss());
       },
     },
   );
@@ -65,6 +79,7 @@ async function cycle(mode: ReconcileRequest['mode']): Promise<Omit<CycleResult, 
     seconds: (ended - started) / 1000,
     planSeconds: (split - started) / 1000,
     applySeconds: (ended - split) / 1000,
+    rssSampled,
     outcome: { ...outcome, warnings: outcome.warnings.slice(0, 5) },
   };
 }
@@ -77,17 +92,17 @@ serve({
     return null;
   },
 
-  /** mode full from an empty store: every member created. With `profileFile`, under the CPU profiler. */
-  async full(req: { profileFile?: string } | null): Promise<CycleResult> {
-    const result = req?.profileFile ? await withCpuProfile(req.profileFile, () => cycle('full')) : await cycle('full');
+  /** mode full from an empty store: every member created. */
+  async full(req: CycleRequest | null): Promise<CycleResult> {
+    const result = await cycle('full', req);
     const stats = processStats();
     const counts = await storeCounts(store!, WORKSPACE);
     return { ...result, stats, counts, problems: checkFull(plan!, result.outcome, counts) };
   },
 
   /** mode auto after the fake's changes: the saved delta cursor. */
-  async incremental(req: { planned: ChangePlan }): Promise<CycleResult> {
-    const result = await cycle('auto');
+  async incremental(req: CycleRequest & { planned: ChangePlan }): Promise<CycleResult> {
+    const result = await cycle('auto', req);
     const stats = processStats();
     const problems = await checkIncremental(store!, WORKSPACE, plan!, req.planned, result.outcome);
     if (result.outcome.membersRead > 1000) problems.unshift(`the incremental cycle read ${result.outcome.membersRead} members (a full read?)`);
@@ -95,8 +110,8 @@ serve({
   },
 
   /** mode full again with nothing changed since. */
-  async again(req: { planned: ChangePlan }): Promise<CycleResult> {
-    const result = await cycle('full');
+  async again(req: CycleRequest & { planned: ChangePlan }): Promise<CycleResult> {
+    const result = await cycle('full', req);
     return { ...result, stats: processStats(), problems: checkNoChange(plan!, req.planned, result.outcome) };
   },
 

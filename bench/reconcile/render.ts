@@ -7,6 +7,7 @@ const num = (n: number) => Math.round(n).toLocaleString('en-US');
 const mbOf = (bytes: number) => bytes / 1024 / 1024;
 const mb = (bytes: number | undefined) => (bytes === undefined || !Number.isFinite(bytes) ? '-' : `${Math.round(mbOf(bytes))} MB`);
 const sec = (s: number | undefined) => (s === undefined ? '-' : s < 10 ? s.toFixed(2) : s.toFixed(1));
+const profiled = (r: RunReport, cycle: string) => r.profiles.some((p) => p.cycle === cycle);
 const verdict = (ok: boolean | null) => (ok === null ? '-' : ok ? 'pass' : 'MISS');
 
 function table(head: string[], rows: string[][], right: Set<number>): string {
@@ -38,8 +39,8 @@ export function renderReconcileTable(options: ReconcileBenchOptions, reports: Ru
       full ? `${full.clientCpuSeconds.toFixed(1)}/${full.fakeCpuSeconds.toFixed(1)}` : '-',
       full ? String(full.postgresPercent) : '-',
       full ? String(full.otherPercent) : '-',
-      sec(r.incremental?.result.seconds),
-      sec(r.again?.result.seconds),
+      sec(r.incremental?.result.seconds) + (profiled(r, 'incremental') ? ' *' : ''),
+      sec(r.again?.result.seconds) + (profiled(r, 'again') ? ' *' : ''),
       j.target,
       verdict(j.time),
       verdict(j.rss),
@@ -56,7 +57,7 @@ export function renderReconcileTable(options: ReconcileBenchOptions, reports: Ru
     const full = r.full?.result;
     if (full) {
       const s = full.outcome.summary;
-      parts.push(`full: ${num(full.outcome.membersRead)} read, ${num(s.create)} creates (members + groups + memberships), ${num(r.full!.requests)} requests`);
+      parts.push(`full: ${num(full.outcome.membersRead)} read, ${num(s.create)} creates (members + groups + memberships), ${num(r.full!.requests)} requests, RSS sampled while planning ≤ ${mb(full.rssSampled.plan)}, while applying ≤ ${mb(full.rssSampled.apply)}`);
       if (full.counts) parts.push(`store: ${num(full.counts.members)} members, ${num(full.counts.groupMembers)} group memberships, ${num(full.counts.planChanges)} plan_change rows, ${num(full.counts.logEntries)} log entries, ${mb(full.counts.bytes)}`);
     }
     const inc = r.incremental;
@@ -71,6 +72,12 @@ export function renderReconcileTable(options: ReconcileBenchOptions, reports: Ru
     for (const f of r.failures) out.push(`  ${name} FAILURE: ${f}`);
   }
   if (reports.some((r) => (r.full?.otherPercent ?? 0) >= 25)) out.push('  oth% ≥ 25: other jobs competed for the CPU during that cycle; its time overstates what the cycle needs');
-  for (const r of reports) if (r.profile) out.push('', `CPU profile of the ${num(r.members)} ${r.dialect} full reconcile (a separate run, ${sec(r.profile.seconds)} s under the profiler):`, r.profile.summary);
+  if (reports.some((r) => r.profiles.some((p) => p.cycle !== 'full'))) out.push('  * measured under the CPU profiler');
+  for (const r of reports) {
+    for (const p of r.profiles) {
+      const where = p.cycle === 'full' ? 'a separate run' : 'the measured run';
+      out.push('', `CPU profile of the ${num(r.members)} ${r.dialect} ${p.cycle === 'again' ? 'second full' : p.cycle} cycle (${where}, ${sec(p.seconds)} s under the profiler):`, p.summary);
+    }
+  }
   return out.join('\n');
 }
