@@ -122,3 +122,8 @@ export function accountEmailOf(fields: Pick<MemberFields, 'emails' | 'userName'>
   const chosen = emails.find((e) => e.primary === true) ?? emails[0];
   return (chosen?.value ?? fields.userName).trim().toLowerCase();
 }
+
+/** The fields that are set: a created member's record without its empty (null) fields. */
+export function setFieldsOf(fields: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== null));
+}

@@ -1,5 +1,5 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
-import { accountEmailOf, type MemberFields } from '../model/member.js';
+import { accountEmailOf, setFieldsOf, type MemberFields } from '../model/member.js';
 import type { Workspace } from '../model/workspace.js';
 import { ensureAccount, ensureAccounts } from '../store/account-repository.js';
 import type { Database } from '../store/database.js';
@@ -275,6 +275,7 @@ export function changeLogEntry(
     targetId: change.targetId,
     targetKey: change.key,
     before: change.before,
-    after: change.after,
+    // A created member's record without its empty fields: what was set, not 30 nulls.
+    after: change.kind === 'member' && change.action === 'create' && change.after ? setFieldsOf(change.after) : change.after,
   };
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { emptyMemberFields, setFieldsOf } from '../model/member.js';
 import type { Change, ChangeAction } from '../reconcile/plan.js';
 import { sortKeyOf } from '../reconcile/plan.js';
 import type { Database, PlanRow, PlanStatus } from './database.js';
@@ -70,12 +71,26 @@ export async function insertPlan(db: Db, plan: StoredPlan): Promise<void> {
     .execute();
 }
 
+/**
+ * A member create carries every member field, most of them null; stored without the nulls it is a third of the
+ * size, and a 100,000-member first cycle writes and reads back that much less. `expand` restores them.
+ */
+function compact(change: Change): Change {
+  if (change.kind !== 'member' || change.action !== 'create' || !change.after) return change;
+  return { ...change, after: setFieldsOf(change.after) };
+}
+
+function expand(change: Change): Change {
+  if (change.kind !== 'member' || change.action !== 'create' || !change.after) return change;
+  return { ...change, after: { ...emptyMemberFields(String(change.after.userName)), ...change.after } };
+}
+
 /** Append changes with consecutive sequence numbers starting at `firstSeq`. */
 export async function appendPlanChanges(db: Db, planId: string, firstSeq: number, changes: readonly Change[]): Promise<void> {
   for (let i = 0; i < changes.length; i += 500) {
     await db
       .insertInto('plan_change')
-      .values(changes.slice(i, i + 500).map((change, j) => ({ plan_id: planId, seq: firstSeq + i + j, sort_key: sortKeyOf(change), change: JSON.stringify(change) })))
+      .values(changes.slice(i, i + 500).map((change, j) => ({ plan_id: planId, seq: firstSeq + i + j, sort_key: sortKeyOf(change), change: JSON.stringify(compact(change)) })))
       .execute();
   }
 }
@@ -91,7 +106,7 @@ export async function* planChanges(db: Db, planId: string, pageSize = 1000): Asy
     }
     const rows = await query.orderBy('sort_key').orderBy('seq').limit(pageSize).execute();
     if (rows.length === 0) return;
-    yield rows.map((r) => JSON.parse(r.change) as Change);
+    yield rows.map((r) => expand(JSON.parse(r.change) as Change));
     const last = rows[rows.length - 1]!;
     after = { sortKey: last.sort_key, seq: Number(last.seq) };
   }
