@@ -272,7 +272,9 @@ export async function startGatewayProcess(options: GatewayOptions): Promise<Gate
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('ROSTERD_')) env[k] = v;
   env.ROSTERD_CONFIG = configPath;
   env.NODE_ENV = 'production';
-  const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
+  // BENCH_PROF_INTERVAL (µs, V8's default 1000) samples finer: at a few hundred µs per request the default misses most frames.
+  const interval = process.env.BENCH_PROF_INTERVAL ? [`--cpu-prof-interval=${Number(process.env.BENCH_PROF_INTERVAL)}`] : [];
+  const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, ...interval] : [];
   try {
     const server = await spawnServer({
       name: 'rosterd',

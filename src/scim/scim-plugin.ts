@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Store } from '../store/create-db.js';
 import { touchApiKey } from '../store/api-key-repository.js';
+import { apiKeyLookup } from './auth/api-key-lookup.js';
 import { authenticate } from './auth/authenticate.js';
 import type { ListLimits } from './list-request.js';
 import { discoveryRoutes } from './route/discovery.js';
@@ -48,9 +49,10 @@ export async function scimPlugin(app: FastifyInstance, options: ScimPluginOption
   });
 
   const lastTouched = new Map<string, number>();
+  const lookup = apiKeyLookup(options.store);
   app.addHook('onRequest', async (request) => {
     const workspaceId = options.workspaceId ?? (request.params as { workspaceId?: string }).workspaceId ?? '';
-    const auth = await authenticate(options.store.db, workspaceId, request.headers.authorization);
+    const auth = await authenticate(lookup, workspaceId, request.headers.authorization);
     const nowDate = clock();
     const lastUse = Math.max(auth.lastUsedAt ? Date.parse(auth.lastUsedAt) : 0, lastTouched.get(auth.keyId) ?? 0);
     if (nowDate.getTime() - lastUse > TOUCH_INTERVAL_MS) {

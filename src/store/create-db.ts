@@ -18,6 +18,12 @@ export interface Store {
   readonly dialect: DialectSupport;
   /** A printable description with credentials removed. */
   readonly description: string;
+  /**
+   * SQLite only: a value that differs from its last reading whenever anything committed to the database since,
+   * through this connection or another process (`rosterd key revoke` in a shell, say). Caches of rarely written
+   * rows (API keys) are exact when checked against it. Absent on PostgreSQL, where other instances write too.
+   */
+  readonly changeCounter?: () => string;
   /** PostgreSQL schema the store lives in, when not the default search path. */
   readonly schema?: string;
   close(): Promise<void>;
@@ -58,9 +64,13 @@ function openSqlite(path: string): Store {
   database.pragma('wal_autocheckpoint = 10000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   const groupCommit = new GroupCommit(db);
+  // data_version moves when another connection commits; total_changes() counts this connection's own row changes.
+  const dataVersion = database.prepare('pragma data_version').pluck(true);
+  const ownChanges = database.prepare('select total_changes()').pluck(true);
   return {
     db,
     writeTransaction: (job) => groupCommit.run(job),
+    changeCounter: () => `${dataVersion.get() as number}:${ownChanges.get() as number}`,
     dialect: dialectSupportFor('sqlite'),
     description: `sqlite:${path}`,
     close: () => db.destroy(),

@@ -1,10 +1,7 @@
-import type { Kysely } from 'kysely';
 import { DECOY_HASH, parseApiKey, secretMatches } from '../../model/api-key-token.js';
 import type { Workspace } from '../../model/workspace.js';
-import { findApiKeyForAuth } from '../../store/api-key-repository.js';
-import type { Database } from '../../store/database.js';
-import { rowToWorkspace } from '../../store/workspace-repository.js';
 import { ScimError } from '../scim-error.js';
+import type { ApiKeyLookup } from './api-key-lookup.js';
 
 export interface Authenticated {
   workspace: Workspace;
@@ -31,20 +28,20 @@ export function tokenFromHeader(header: string | undefined): string | null {
 }
 
 /**
- * Every request is checked against the database (one indexed join), so a revoked key is refused by the very
- * next request on every instance.
+ * Every request is checked against the database's current state (see `apiKeyLookup`), so a revoked key is
+ * refused by the very next request on every instance.
  */
-export async function authenticate(db: Kysely<Database>, workspaceId: string, header: string | undefined): Promise<Authenticated> {
+export async function authenticate(lookup: ApiKeyLookup, workspaceId: string, header: string | undefined): Promise<Authenticated> {
   const token = tokenFromHeader(header);
   if (!token) throw unauthorized('authentication required: send the workspace API key as "Authorization: Bearer <key>"');
-  return verify(db, workspaceId, token);
+  return verify(lookup, workspaceId, token);
 }
 
-async function verify(db: Kysely<Database>, workspaceId: string, token: string): Promise<Authenticated> {
+async function verify(lookup: ApiKeyLookup, workspaceId: string, token: string): Promise<Authenticated> {
   const parsed = parseApiKey(token);
-  const found = parsed ? await findApiKeyForAuth(db, parsed.keyId) : undefined;
+  const found = parsed ? await lookup(parsed.keyId) : undefined;
   // Compare even when there is no row, so an unknown key id takes as long as a wrong secret.
   const matches = secretMatches(parsed?.secret ?? token, found?.key.hash ?? DECOY_HASH);
   if (!found || !matches || found.key.revoked_at !== null || found.key.workspace_id !== workspaceId) throw unauthorized(REJECTED);
-  return { workspace: rowToWorkspace(found.workspace), keyId: found.key.id, lastUsedAt: found.key.last_used_at };
+  return { workspace: found.workspace, keyId: found.key.id, lastUsedAt: found.key.last_used_at };
 }

@@ -1,0 +1,51 @@
+import type { ApiKeyRow } from '../../store/database.js';
+import { findApiKeyForAuth } from '../../store/api-key-repository.js';
+import type { Store } from '../../store/create-db.js';
+import { rowToWorkspace } from '../../store/workspace-repository.js';
+import type { Workspace } from '../../model/workspace.js';
+
+export interface KeyWithWorkspace {
+  key: ApiKeyRow;
+  workspace: Workspace;
+}
+
+/** Finds the key row (hash, revocation) and its workspace for the authenticator. */
+export type ApiKeyLookup = (keyId: string) => Promise<KeyWithWorkspace | undefined>;
+
+/** Keys remembered at most; a workspace has a few, and the cache empties itself rather than grow past this. */
+const MAX_CACHED_KEYS = 10_000;
+
+/**
+ * The key lookup every SCIM request makes. On SQLite its answers are cached and each reading is checked against
+ * the store's change counter, which moves with any commit by this process or another one: a revoked key, a new
+ * key or a changed workspace policy is seen by the very next request, and between writes a request skips the
+ * query (and parsing the workspace policy). Unknown key ids are cached too, so a flood of made-up keys costs no
+ * query either. PostgreSQL has no such counter (other instances write the same rows), so there every request
+ * reads the database. The secret is never cached: the caller compares it with the stored hash every time.
+ */
+export function apiKeyLookup(store: Store): ApiKeyLookup {
+  const read = async (keyId: string): Promise<KeyWithWorkspace | undefined> => {
+    const found = await findApiKeyForAuth(store.db, keyId);
+    return found && { key: found.key, workspace: rowToWorkspace(found.workspace) };
+  };
+  const changeCounter = store.changeCounter;
+  if (!changeCounter) return read;
+
+  let cachedAt = '';
+  const cache = new Map<string, KeyWithWorkspace | undefined>();
+  return async (keyId) => {
+    const now = changeCounter();
+    if (now !== cachedAt) {
+      cache.clear();
+      cachedAt = now;
+    } else if (cache.has(keyId)) {
+      return cache.get(keyId);
+    }
+    const found = await read(keyId);
+    // Something committed while the query ran: the answer may be older than the counter it would be filed under.
+    if (changeCounter() !== cachedAt) return found;
+    if (cache.size >= MAX_CACHED_KEYS) cache.clear();
+    cache.set(keyId, found);
+    return found;
+  };
+}

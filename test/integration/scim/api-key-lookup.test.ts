@@ -1,0 +1,74 @@
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createApiKey } from '../../../src/admin/create-api-key.js';
+import { createWorkspace } from '../../../src/admin/create-workspace.js';
+import { apiKeyLookup } from '../../../src/scim/auth/api-key-lookup.js';
+import { revokeApiKey } from '../../../src/store/api-key-repository.js';
+import { createDb, type Store } from '../../../src/store/create-db.js';
+import { DIALECTS, openTestStore, type TestStore } from '../../support/test-store.js';
+
+const now = () => new Date().toISOString();
+
+describe.each(DIALECTS)('apiKeyLookup (%s)', (dialect) => {
+  let opened: TestStore | undefined;
+  const others: Store[] = [];
+  afterEach(async () => {
+    for (const other of others.splice(0)) await other.close();
+    await opened?.cleanup();
+    opened = undefined;
+  });
+
+  async function setup() {
+    opened = await openTestStore(dialect);
+    const { store } = opened;
+    await createWorkspace(store.db, { id: 'acme', version: 'v2', now: now() });
+    const created = await createApiKey(store.db, { workspaceId: 'acme', name: 'entra', now: now() });
+    return { store, keyId: created.key.id, lookup: apiKeyLookup(store) };
+  }
+
+  /** A second connection to the same database, as `rosterd key revoke` in another process would open. */
+  async function secondConnection(): Promise<Store> {
+    const other = opened!.schema ? await createDb(opened!.url, { schema: opened!.schema, poolSize: 1 }) : await createDb(opened!.url);
+    others.push(other);
+    return other;
+  }
+
+  it('finds the key with its workspace, and nothing for an unknown key id', async () => {
+    const { keyId, lookup } = await setup();
+    const found = await lookup(keyId);
+    expect(found?.key.revoked_at).toBeNull();
+    expect(found?.workspace.id).toBe('acme');
+    expect(await lookup('nosuchkey000')).toBeUndefined();
+  });
+
+  it('sees a revocation through the same connection at the next lookup', async () => {
+    const { store, keyId, lookup } = await setup();
+    expect((await lookup(keyId))?.key.revoked_at).toBeNull();
+    await revokeApiKey(store.db, 'acme', keyId, now());
+    expect((await lookup(keyId))?.key.revoked_at).not.toBeNull();
+  });
+
+  it('sees a revocation and a workspace change made by another connection at the next lookup', async () => {
+    const { keyId, lookup } = await setup();
+    expect((await lookup(keyId))?.workspace.name).not.toBe('Renamed');
+    const other = await secondConnection();
+    await sql`update workspace set name = 'Renamed' where id = 'acme'`.execute(other.db);
+    expect((await lookup(keyId))?.workspace.name).toBe('Renamed');
+    await revokeApiKey(other.db, 'acme', keyId, now());
+    expect((await lookup(keyId))?.key.revoked_at).not.toBeNull();
+  });
+
+  if (dialect === 'sqlite') {
+    it('answers from memory while nothing has been written, and reads again after any write', async () => {
+      const { store, keyId, lookup } = await setup();
+      const first = await lookup(keyId);
+      expect(await lookup(keyId)).toBe(first);
+      await sql`update membership set version = version where 1 = 0`.execute(store.db);
+      expect(await lookup(keyId)).toBe(first);
+      await createWorkspace(store.db, { id: 'globex', version: 'v1', now: now() });
+      const after = await lookup(keyId);
+      expect(after).not.toBe(first);
+      expect(after).toEqual(first);
+    });
+  }
+});
