@@ -36,7 +36,7 @@ import {
  * Environment: BENCH_MEMBERS (100000), BENCH_DURATION seconds per workload (10), BENCH_WARMUP (2),
  * BENCH_CONNECTIONS (32), BENCH_DIALECTS (sqlite,postgres), BENCH_WORKLOADS (keys, comma-separated: all),
  * BENCH_POSTGRES_URL (postgres://postgres@127.0.0.1:5432/test), BENCH_PROF=1 (node --cpu-prof the gateway
- * and print its hot spots).
+ * and print its hot spots), BENCH_WORKERS (2: the gateway's server.workers, one per core of this machine).
  *
  * Then the connector benchmark (connector-snapshot.ts: the fake IdPs and the real Entra and Okta connectors
  * with 100,000 assigned members); BENCH_SKIP_CONNECTORS=1 skips it. Then the reconcile benchmark
@@ -68,6 +68,8 @@ const ONLY = env.BENCH_WORKLOADS ? new Set(env.BENCH_WORKLOADS.split(',').map((w
 const POSTGRES_URL = env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PROFILE = env.BENCH_PROF === '1';
 const QUIET_WAIT_MS = intEnv('BENCH_QUIET_WAIT', 10) * 1000;
+// As an operator of a 2-core machine would run it: `server.workers: auto` gives one HTTP worker per core.
+const WORKERS = Math.max(1, Math.floor(intEnv('BENCH_WORKERS', 2)));
 const ONLY_PART = env.BENCH_ONLY?.trim() || null;
 if (ONLY_PART !== null && ONLY_PART !== 'scim' && ONLY_PART !== 'connectors' && ONLY_PART !== 'reconcile') throw new Error(`BENCH_ONLY: expected scim, connectors or reconcile, got "${ONLY_PART}"`);
 const RUN_SCIM = ONLY_PART === null || ONLY_PART === 'scim';
@@ -256,6 +258,7 @@ async function benchDialect(dialect: Dialect, ceiling: LoadResult | null, stamp:
 
     gateway = await startGatewayProcess({
       database: prepared.url,
+      workers: WORKERS,
       ...(profileDir ? { cpuProfileDir: profileDir } : {}),
       onExit: () => {
         gatewayDied = true;
@@ -366,10 +369,10 @@ const cpuText = (c: LoadResult['cpu']) => `${c.server}/${c.generator}/${c.postgr
 function renderTables(ceiling: LoadResult | null, ceilingRss: number, reports: DialectReport[]): string {
   const out: string[] = [];
   out.push('');
-  out.push(`rosterd SCIM benchmark — ${MEMBERS.toLocaleString('en-US')} members, ${LOAD.duration} s per workload, ${LOAD.connections} connections, pipelining ${LOAD.pipelining}, 127.0.0.1`);
+  out.push(`rosterd SCIM benchmark — ${MEMBERS.toLocaleString('en-US')} members, ${LOAD.duration} s per workload, ${LOAD.connections} connections, pipelining ${LOAD.pipelining}, 127.0.0.1, gateway with ${WORKERS} HTTP worker${WORKERS === 1 ? '' : 's'} (server.workers)`);
   out.push('Targets are the issue\'s, for SQLite on this 2-core machine; they are reported, not asserted.');
   out.push('CPU% = % of one core used by the server / the load generator / PostgreSQL / other processes / interrupts (loopback TCP).');
-  out.push('srv CPU µs/req = server CPU time per request: what one dedicated core allows is 1,000,000 ÷ this, whatever else runs.');
+  out.push('srv CPU µs/req = server CPU time per request (primary and workers): what one dedicated core allows is 1,000,000 ÷ this, whatever else runs. Peak RSS adds up each worker\'s.');
   out.push('rows/req = rows written in the measured run ÷ 2xx responses (up to one in-flight request per connection lands after the run ends).');
   if (ceiling) {
     out.push(`HTTP ceiling (plain Fastify, constant JSON): ${num(ceiling.requestsPerSecond)} req/s, p50 ${ms(ceiling.latencyMs.p50)} ms, p99 ${ms(ceiling.latencyMs.p99)} ms, non-2xx ${ceiling.non2xx}, errors ${ceiling.errors}, peak RSS ${mb(ceilingRss)}, server CPU ${num((ceiling.cpu.serverSeconds * 1e6) / Math.max(1, ceiling.requests))} µs/req, CPU% srv/gen/pg/oth/irq ${cpuText(ceiling.cpu)}`);

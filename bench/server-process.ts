@@ -20,29 +20,58 @@ export interface MemoryReading {
   hwm: number;
 }
 
-/** VmRSS and VmHWM of a live process; null once it has gone. */
+/**
+ * VmRSS and VmHWM of a live process and its children (a gateway with `server.workers` > 1 is a primary and its
+ * workers): the sum of each one's current and peak resident set. Null once the process has gone.
+ */
 export function readMemory(pid: number): MemoryReading | null {
-  let status: string;
-  try {
-    status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  } catch {
-    return null;
+  const total: MemoryReading = { rss: 0, hwm: 0 };
+  for (const one of [pid, ...childrenOf(pid)]) {
+    let status: string;
+    try {
+      status = readFileSync(`/proc/${one}/status`, 'utf8');
+    } catch {
+      if (one === pid) return null;
+      continue;
+    }
+    const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+    total.rss += kb('VmRSS');
+    total.hwm += kb('VmHWM');
   }
-  const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
-  return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+  return total;
+}
+
+/** The live processes whose parent is `pid`. */
+function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // The parent pid is the 2nd field after the ")" that ends the command name.
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
 }
 
 const CLOCK_TICKS_PER_SECOND = 100;
 
-/** user + system CPU seconds a process has used; NaN once it has gone. */
+/** user + system CPU seconds a process and its live children have used; NaN once the process has gone. */
 export function cpuSeconds(pid: number): number {
-  try {
-    // Fields after the ")" that ends the command name: state is the 1st, utime the 12th, stime the 13th.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return NaN;
+  let total = 0;
+  for (const one of [pid, ...childrenOf(pid)]) {
+    try {
+      // Fields after the ")" that ends the command name: state is the 1st, utime the 12th, stime the 13th.
+      const fields = readFileSync(`/proc/${one}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+    } catch {
+      if (one === pid) return NaN;
+    }
   }
+  return total;
 }
 
 /** CPU seconds per live process whose command name is `name` (PostgreSQL's backends are all "postgres"). */
@@ -248,6 +277,8 @@ export interface GatewayOptions {
   maxCount?: number;
   /** Directory for `node --cpu-prof` output (BENCH_PROF=1). */
   cpuProfileDir?: string;
+  /** server.workers: HTTP worker processes (1: the primary serves alone). */
+  workers?: number;
   onExit?: () => void;
 }
 
@@ -260,7 +291,7 @@ export async function startGatewayProcess(options: GatewayOptions): Promise<Gate
   const configDir = mkdtempSync(path.join(tmpdir(), 'rosterd-bench-config-'));
   const configPath = path.join(configDir, 'rosterd.yaml');
   const config = {
-    server: { host: '127.0.0.1', port: 0 },
+    server: { host: '127.0.0.1', port: 0, workers: options.workers ?? 1 },
     database: options.database,
     log: { level: 'warn', requests: false },
     scim: { maxCount: options.maxCount ?? 1000 },

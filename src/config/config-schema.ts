@@ -44,9 +44,14 @@ export const configSchema = z
         bodyLimit: z.number().int().positive().default(8 * 1024 * 1024),
         /** Trust X-Forwarded-* from a reverse proxy. */
         trustProxy: z.boolean().default(false),
+        /**
+         * HTTP worker processes sharing the port (Node's cluster), or "auto" for one per CPU core. One Node.js process
+         * uses one core; SCIM reads scale with workers, writes still take turns on the database.
+         */
+        workers: z.union([z.number().int().min(1).max(64), z.literal('auto')]).default(1),
       })
       .strict()
-      .default({ host: '127.0.0.1', port: 8080, bodyLimit: 8 * 1024 * 1024, trustProxy: false }),
+      .default({ host: '127.0.0.1', port: 8080, bodyLimit: 8 * 1024 * 1024, trustProxy: false, workers: 1 }),
     /** sqlite:<path> or a postgres:// URL. */
     database: z
       .string()

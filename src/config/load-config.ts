@@ -37,6 +37,11 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<
     server.port = port;
   }
   if (env.ROSTERD_PUBLIC_URL) server.publicUrl = env.ROSTERD_PUBLIC_URL;
+  if (env.ROSTERD_WORKERS) {
+    const workers = env.ROSTERD_WORKERS === 'auto' ? 'auto' : Number(env.ROSTERD_WORKERS);
+    if (workers !== 'auto' && !Number.isInteger(workers)) throw new RosterdError('ROSTERD_E_CONFIG', `ROSTERD_WORKERS: expected a number of workers or "auto", got "${env.ROSTERD_WORKERS}"`);
+    server.workers = workers;
+  }
   if (Object.keys(server).length) out.server = server;
   if (env.ROSTERD_LOG_LEVEL) out.log = { ...((out.log as Record<string, unknown>) ?? {}), level: env.ROSTERD_LOG_LEVEL };
   return out;

@@ -73,6 +73,8 @@ export function createMetrics(options: MetricsOptions): Metrics {
     help: 'Seconds since the binding last finished a good pull cycle (absent until its first one).',
     labelNames: ['workspace', 'binding'] as const,
     registers: [registry],
+    // Every cluster worker reads the same rows: one worker's value, not their sum.
+    aggregator: 'first',
     async collect() {
       this.reset();
       try {
@@ -91,6 +93,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
     help: 'Plans over a deletion budget waiting for approval (rosterd plan approve), by workspace.',
     labelNames: ['workspace'] as const,
     registers: [registry],
+    aggregator: 'first',
     async collect() {
       this.reset();
       try {

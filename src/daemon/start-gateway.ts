@@ -31,6 +31,18 @@ export interface Gateway {
 }
 
 export interface GatewayOptions {
+  /**
+   * Migrate and bootstrap before serving (default true). A cluster worker passes false: its primary did both
+   * once, before forking.
+   */
+  prepare?: boolean;
+  /** Run the connectors' pull schedules here (default true); in a cluster only the first worker does. */
+  schedules?: boolean;
+  /**
+   * Called once with the gateway's metrics; returns how /metrics renders. A cluster worker's asks its primary for
+   * every worker's metrics added up.
+   */
+  metricsRenderer?: (metrics: Metrics) => () => Promise<string>;
   /** The pull cycle the schedules run; the reconciler unless a test passes its own. */
   runCycle?: RunCycle;
   leaseTtlMs?: number;
@@ -38,16 +50,22 @@ export interface GatewayOptions {
   clock?: () => Date;
 }
 
+/** Bring the database to the latest schema and, on first start, create the demo workspace and its key. */
+export async function prepareStore(store: Store, config: Readonly<Config>, log: Logger): Promise<Gateway['bootstrap']> {
+  const applied = await migrateToLatest(store);
+  if (applied.length) log.info({ migrations: applied }, 'database migrated');
+  return bootstrapWorkspace(store.db, config.bootstrap.workspace, new Date().toISOString());
+}
+
 /** Open the database, migrate, bootstrap on first start, listen, and run the connectors' pull schedules. */
 export async function startGateway(config: Readonly<Config>, log: Logger = createLogger({ level: config.log.level }), options: GatewayOptions = {}): Promise<Gateway> {
   const store = await createDb(config.database);
   try {
-    const applied = await migrateToLatest(store);
-    if (applied.length) log.info({ migrations: applied }, 'database migrated');
-    const bootstrap = await bootstrapWorkspace(store.db, config.bootstrap.workspace, new Date().toISOString());
+    const bootstrap = (options.prepare ?? true) ? await prepareStore(store, config, log) : null;
     const clock = options.clock;
-    const bindings = scheduledBindings(config);
-    const metrics = createMetrics({ db: store.db, workspaces: [...new Set(bindings.map((b) => b.workspaceId))], log, ...(clock ? { clock } : {}) });
+    const bindings = (options.schedules ?? true) ? scheduledBindings(config) : [];
+    const base = createMetrics({ db: store.db, workspaces: [...new Set(scheduledBindings(config).map((b) => b.workspaceId))], log, ...(clock ? { clock } : {}) });
+    const metrics: Metrics = options.metricsRenderer ? { ...base, render: options.metricsRenderer(base) } : base;
     const app = await buildServer({ store, config, log, metrics, ...(clock ? { clock } : {}) });
     try {
       await app.listen({ host: config.server.host, port: config.server.port });

@@ -1,5 +1,10 @@
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
+import type { Config } from '../../config/config-schema.js';
 import { loadConfig } from '../../config/load-config.js';
+import type { Gateway } from '../../daemon/start-gateway.js';
+import type { Logger } from '../../log/create-logger.js';
 import type { GlobalOptions } from '../open-store.js';
 import { scimBaseUrl } from '../scim-base-url.js';
 
@@ -21,46 +26,110 @@ export function registerStartCommand(program: Command, globals: () => GlobalOpti
       const options = globals();
       const env = options.database ? { ...process.env, ROSTERD_DATABASE: options.database } : process.env;
       const config = loadConfig({ ...(options.config ? { path: options.config } : {}), env });
-      // Loaded here, not at the top: the server (Fastify, SCIM, metrics) is what makes other commands slow to start.
-      const { startGateway } = await import('../../daemon/start-gateway.js');
-      const gateway = await startGateway(config);
-      const lines = [`rosterd is listening on ${gateway.url} (database ${gateway.store.description})`];
-      if (gateway.bootstrap) {
-        lines.push(
-          '',
-          `Created workspace "${gateway.bootstrap.workspaceId}" (V2). Point your IdP at it:`,
-          `  SCIM base URL  ${scimBaseUrl({ ...config, server: { ...config.server, port: Number(new URL(gateway.url).port) } }, gateway.bootstrap.workspaceId)}`,
-          `  API key        ${gateway.bootstrap.token}`,
-          '  The key is shown only this once; rosterd stores only its hash. Make more with: rosterd key create <workspace> --name NAME',
-          '',
-        );
-      }
-      process.stdout.write(`${lines.join('\n')}\n`);
-      let stopping = false;
-      const stop = (signal: string) => {
-        if (stopping) {
-          // A second signal (Ctrl-C again): the operator does not want to wait.
-          gateway.log.warn({ signal }, 'second signal: exiting now');
-          process.exit(1);
-        }
-        stopping = true;
-        gateway.log.info({ signal }, 'shutting down: no new requests or pull cycles');
-        setTimeout(() => {
-          gateway.log.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'shutdown deadline passed; exiting');
-          process.exit(1);
-        }, SHUTDOWN_DEADLINE_MS).unref();
-        gateway.close({ graceMs: CYCLE_GRACE_MS, abortWaitMs: ABORT_WAIT_MS }).then(
-          () => {
-            gateway.log.info('shut down');
-            process.exit(0);
-          },
-          (error: unknown) => {
-            gateway.log.error({ err: error }, 'shutdown failed');
-            process.exit(1);
-          },
-        );
-      };
-      process.on('SIGTERM', () => stop('SIGTERM'));
-      process.on('SIGINT', () => stop('SIGINT'));
+      const workers = config.server.workers === 'auto' ? availableParallelism() : config.server.workers;
+      if (cluster.isWorker) await runWorker(config);
+      else if (workers > 1) await runPrimary(config, workers);
+      else await runSingle(config);
     });
+}
+
+/** One process: the server and the schedules. */
+async function runSingle(config: Readonly<Config>): Promise<void> {
+  // Loaded here, not at the top: the server (Fastify, SCIM, metrics) is what makes other commands slow to start.
+  const { startGateway } = await import('../../daemon/start-gateway.js');
+  const gateway = await startGateway(config);
+  printBanner(config, gateway.url, gateway.store.description, gateway.bootstrap);
+  onStopSignals(gateway.log, () => closeGateway(gateway));
+}
+
+/** A cluster worker: a gateway whose primary migrated and bootstrapped; worker 0 runs the schedules. */
+async function runWorker(config: Readonly<Config>): Promise<void> {
+  const [{ startGateway }, { createLogger }, { workerIndex, reportListening, onShutdownRequest, clusterMetricsRenderer }] = await Promise.all([
+    import('../../daemon/start-gateway.js'),
+    import('../../log/create-logger.js'),
+    import('../../daemon/cluster-worker.js'),
+  ]);
+  const index = workerIndex() ?? 0;
+  const log = createLogger({ level: config.log.level }).child({ worker: index });
+  const gateway = await startGateway(config, log, { prepare: false, schedules: index === 0, metricsRenderer: clusterMetricsRenderer });
+  reportListening(gateway.url);
+  const stop = onStopSignals(gateway.log, () => closeGateway(gateway));
+  onShutdownRequest(() => stop('primary'));
+}
+
+/** The cluster's primary: prepares the database once, forks the workers, passes shutdown on. */
+async function runPrimary(config: Readonly<Config>, workers: number): Promise<void> {
+  const [{ startCluster, WorkerStartFailed }, { createLogger }] = await Promise.all([import('../../daemon/cluster-primary.js'), import('../../log/create-logger.js')]);
+  const log = createLogger({ level: config.log.level }).child({ role: 'primary' });
+  let handle;
+  try {
+    handle = await startCluster(config, log, workers);
+  } catch (error) {
+    // The worker printed its own one-line error.
+    if (error instanceof WorkerStartFailed) process.exit(error.exitCode);
+    throw error;
+  }
+  const started = handle;
+  printBanner(config, started.url, `${started.database}, ${started.workers} workers`, started.bootstrap);
+  onStopSignals(log, () => started.stop(), () => started.kill());
+}
+
+function closeGateway(gateway: Gateway): Promise<number> {
+  return gateway.close({ graceMs: CYCLE_GRACE_MS, abortWaitMs: ABORT_WAIT_MS }).then(
+    () => 0,
+    (error: unknown) => {
+      gateway.log.error({ err: error }, 'shutdown failed');
+      return 1;
+    },
+  );
+}
+
+function printBanner(config: Readonly<Config>, url: string, database: string, bootstrap: Gateway['bootstrap']): void {
+  const lines = [`rosterd is listening on ${url} (database ${database})`];
+  if (bootstrap) {
+    lines.push(
+      '',
+      `Created workspace "${bootstrap.workspaceId}" (V2). Point your IdP at it:`,
+      `  SCIM base URL  ${scimBaseUrl({ ...config, server: { ...config.server, port: Number(new URL(url).port) } }, bootstrap.workspaceId)}`,
+      `  API key        ${bootstrap.token}`,
+      '  The key is shown only this once; rosterd stores only its hash. Make more with: rosterd key create <workspace> --name NAME',
+      '',
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/**
+ * SIGTERM or SIGINT: stop taking work and exit when `close` resolves (with its exit code), or after the
+ * deadline with 1. A second signal (Ctrl-C again) exits at once. Returns the trigger, for other stop requests
+ * (a cluster primary's), which never count as a second signal.
+ */
+function onStopSignals(log: Logger, close: () => Promise<number>, killNow: () => void = () => undefined): (reason: string) => void {
+  let stopping = false;
+  const stop = (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ reason }, 'shutting down: no new requests or pull cycles');
+    setTimeout(() => {
+      log.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'shutdown deadline passed; exiting');
+      killNow();
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    void close().then((code) => {
+      log.info('shut down');
+      process.exit(code);
+    });
+  };
+  let signals = 0;
+  const onSignal = (signal: string) => {
+    if (++signals > 1) {
+      log.warn({ signal }, 'second signal: exiting now');
+      killNow();
+      process.exit(1);
+    }
+    stop(signal);
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  return stop;
 }

@@ -39,6 +39,13 @@ describe('loadConfig', () => {
     expect(config.database).toBe('sqlite:/tmp/x.db');
     expect(config.server.port).toBe(0);
   });
+  it('takes server.workers as a count or auto, from the file or ROSTERD_WORKERS, and names a wrong one', () => {
+    expect(loadConfig({ env: {} }).server.workers).toBe(1);
+    expect(loadConfig({ path: file('server:\n  workers: auto\n'), env: {} }).server.workers).toBe('auto');
+    expect(loadConfig({ env: { ROSTERD_WORKERS: '2' } }).server.workers).toBe(2);
+    expect(() => loadConfig({ path: file('server:\n  workers: 0\n'), env: {} })).toThrow(/server\.workers:/);
+    expect(() => loadConfig({ env: { ROSTERD_WORKERS: 'many' } })).toThrow(/ROSTERD_WORKERS: expected a number of workers or "auto", got "many"/);
+  });
   it('fills ${VAR} from the environment and names a missing one', () => {
     const path = file('database: postgres://rosterd:${DB_PASSWORD}@db/rosterd\n');
     expect(loadConfig({ path, env: { DB_PASSWORD: 's3cret' } }).database).toBe('postgres://rosterd:s3cret@db/rosterd');

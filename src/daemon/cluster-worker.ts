@@ -1,0 +1,59 @@
+import { AggregatorRegistry } from 'prom-client';
+import { isMessage, WORKER_INDEX_ENV, type PrimaryMessage, type WorkerMessage } from './cluster-messages.js';
+import type { Metrics } from './metrics.js';
+
+/** How long a worker waits for its primary's metrics before /metrics fails (prom-client gives workers 5 s). */
+const METRICS_TIMEOUT_MS = 6_000;
+
+/** This process's index in a rosterd cluster, or null when it is not a cluster worker. */
+export function workerIndex(env: NodeJS.ProcessEnv = process.env): number | null {
+  const raw = env[WORKER_INDEX_ENV];
+  return raw === undefined ? null : Number(raw);
+}
+
+function send(message: WorkerMessage): void {
+  process.send?.(message);
+}
+
+export function reportListening(url: string): void {
+  send({ type: 'rosterd:listening', url });
+}
+
+/** Call `stop` when the primary says to shut down. */
+export function onShutdownRequest(stop: () => void): void {
+  process.on('message', (message) => {
+    if (isMessage<PrimaryMessage>(message, 'rosterd:shutdown')) stop();
+  });
+}
+
+let nextRequestId = 0;
+
+/**
+ * /metrics in a cluster worker: this worker's registry answers prom-client's requests from the primary, and a
+ * scrape asks the primary for the sum over every worker. Counters are per process, so one worker's numbers
+ * alone would show a fraction of the traffic, changing from scrape to scrape with whichever worker answered.
+ */
+export function clusterMetricsRenderer(metrics: Metrics): () => Promise<string> {
+  // Constructing one registers this process's answer to the primary's requests; it answers from our registry.
+  new AggregatorRegistry();
+  AggregatorRegistry.setRegistries([metrics.registry]);
+  return () =>
+    new Promise<string>((resolve, reject) => {
+      const requestId = nextRequestId++;
+      const timer = setTimeout(() => {
+        process.off('message', onMessage);
+        reject(new Error('the cluster primary did not answer for metrics in time'));
+      }, METRICS_TIMEOUT_MS);
+      function onMessage(message: unknown): void {
+        if (!isMessage<PrimaryMessage>(message, 'rosterd:metrics')) return;
+        const answer = message as Extract<PrimaryMessage, { type: 'rosterd:metrics' }>;
+        if (answer.requestId !== requestId) return;
+        clearTimeout(timer);
+        process.off('message', onMessage);
+        if (answer.error !== undefined || answer.text === undefined) reject(new Error(answer.error ?? 'no metrics'));
+        else resolve(answer.text);
+      }
+      process.on('message', onMessage);
+      send({ type: 'rosterd:metrics-request', requestId });
+    });
+}
