@@ -39,7 +39,7 @@ export interface GatewayOptions {
   /** Run the connectors' pull schedules here (default true); in a cluster only the first worker does. */
   schedules?: boolean;
   /**
-   * Called once with the gateway's metrics; returns how /metrics renders. A cluster worker's asks its primary for
+   * Called once with the gateway's metrics; returns how /metrics renders. A cluster worker's renderer asks its primary for
    * every worker's metrics added up.
    */
   metricsRenderer?: (metrics: Metrics) => () => Promise<string>;

@@ -4,7 +4,8 @@ import type { Workspace } from '../model/workspace.js';
 import { ensureAccount, ensureAccounts } from '../store/account-repository.js';
 import type { Database } from '../store/database.js';
 import type { DialectSupport } from '../store/dialect-support.js';
-import { fieldsToColumns, MEMBER_COLUMNS } from '../store/member-row.js';
+import type { Member } from '../model/member.js';
+import { fieldsToColumns, MEMBER_COLUMNS, rowToMember } from '../store/member-row.js';
 import { appendLog, type LogEntry } from '../store/provisioning-log-repository.js';
 import { ApplyError } from './apply-error.js';
 import type { Change, Plan } from './plan.js';
@@ -27,6 +28,11 @@ export interface ChangeResult {
   change: Change;
   status: ChangeStatus;
   detail?: string;
+  /**
+   * A member created or updated by itself (a SCIM write), as stored: the response is rendered from it, with no
+   * second read. Absent for bulk writes, removals, groups and skips.
+   */
+  member?: Member;
 }
 
 const CHUNK = 400;
@@ -83,8 +89,8 @@ export async function applyPlan(trx: Kysely<Database>, workspace: Workspace, pla
       i = j;
       continue;
     }
-    await guard(ctx, change, () => applyOne(trx, workspace, change, ctx));
-    results.push({ change, status: 'applied' });
+    const member = await guard(ctx, change, () => applyOne(trx, workspace, change, ctx));
+    results.push(member ? { change, status: 'applied', member } : { change, status: 'applied' });
     log.push(logEntry(workspace, change, ctx, change.action === 'skip' ? 'skipped' : 'applied'));
     i++;
   }
@@ -92,9 +98,9 @@ export async function applyPlan(trx: Kysely<Database>, workspace: Workspace, pla
   return results;
 }
 
-async function guard(ctx: ApplyContext, change: Change, run: () => Promise<void>): Promise<void> {
+async function guard<T>(ctx: ApplyContext, change: Change, run: () => Promise<T>): Promise<T> {
   try {
-    await run();
+    return await run();
   } catch (error) {
     if (ctx.dialect.isUniqueViolation(error)) {
       throw new ApplyError('conflict', change, `${change.kind} "${change.key}" conflicts with an existing ${change.kind} (userName, externalId or displayName already in use)`);
@@ -103,17 +109,19 @@ async function guard(ctx: ApplyContext, change: Change, run: () => Promise<void>
   }
 }
 
-async function applyOne(trx: Kysely<Database>, workspace: Workspace, change: Change, ctx: ApplyContext): Promise<void> {
-  if (change.action === 'skip') return;
+/** Apply one change; a member created or updated comes back as stored. */
+async function applyOne(trx: Kysely<Database>, workspace: Workspace, change: Change, ctx: ApplyContext): Promise<Member | undefined> {
+  if (change.action === 'skip') return undefined;
   if (change.kind === 'member') return applyMember(trx, workspace, change, ctx);
-  return applyGroup(trx, workspace, change, ctx);
+  await applyGroup(trx, workspace, change, ctx);
+  return undefined;
 }
 
-async function applyMember(trx: Kysely<Database>, workspace: Workspace, change: Change, ctx: ApplyContext): Promise<void> {
+async function applyMember(trx: Kysely<Database>, workspace: Workspace, change: Change, ctx: ApplyContext): Promise<Member | undefined> {
   if (change.action === 'create') {
     const fields = change.after as unknown as MemberFields;
     const accountId = await ensureAccount(trx, accountEmailOf(fields), ctx.now);
-    await trx
+    const inserted = await trx
       .insertInto('membership')
       .values({
         ...(fieldsToColumns(fields) as Required<ReturnType<typeof fieldsToColumns>>),
@@ -125,14 +133,15 @@ async function applyMember(trx: Kysely<Database>, workspace: Workspace, change: 
         field_sources: fieldSources(change.after!, ctx.actor, true),
         ...created(ctx),
       })
-      .execute();
-    return;
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return rowToMember(inserted);
   }
   if (change.action === 'remove') {
     // group_member rows go with it (ON DELETE CASCADE); the account stays.
     const removed = await trx.deleteFrom('membership').where('workspace_id', '=', workspace.id).where('id', '=', change.targetId).executeTakeFirst();
     if (Number(removed.numDeletedRows) === 0) throw new ApplyError('missing', change, `member "${change.key}" no longer exists`);
-    return;
+    return undefined;
   }
   // update, deactivate, reactivate: write the changed fields.
   const updated = await trx
@@ -145,8 +154,10 @@ async function applyMember(trx: Kysely<Database>, workspace: Workspace, change: 
     }))
     .where('workspace_id', '=', workspace.id)
     .where('id', '=', change.targetId)
+    .returningAll()
     .executeTakeFirst();
-  if (Number(updated.numUpdatedRows) === 0) throw new ApplyError('missing', change, `member "${change.key}" no longer exists`);
+  if (!updated) throw new ApplyError('missing', change, `member "${change.key}" no longer exists`);
+  return rowToMember(updated);
 }
 
 /** Rows per multi-row membership INSERT: about 45 columns, well inside SQLite's 32,766 bound parameters. */

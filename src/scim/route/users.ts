@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { memberChange, memberRemoval } from '../../reconcile/member-change.js';
+import type { ChangeResult } from '../../reconcile/apply.js';
 import { writeThroughPolicy } from '../../reconcile/write-through-policy.js';
 import type { Member, MemberFields } from '../../model/member.js';
 import { groupsOfMembers } from '../../store/group-repository.js';
@@ -31,8 +32,9 @@ function extensionUrns(ctx: ScimContext): string[] {
   return [URN.enterpriseUser, ctx.workspace.extensionUrn];
 }
 
-async function render(ctx: ScimContext, members: Member[], list: Pick<ListRequest, 'attributes' | 'excludedAttributes'>): Promise<JsonObject[]> {
-  const groups = wantsAttribute(list, 'groups') ? await groupsOfMembers(ctx.store.db, members.map((m) => m.id)) : undefined;
+/** `fresh`: members created by this request, which no group can hold yet, so their groups are not looked up. */
+async function render(ctx: ScimContext, members: Member[], list: Pick<ListRequest, 'attributes' | 'excludedAttributes'>, fresh = false): Promise<JsonObject[]> {
+  const groups = wantsAttribute(list, 'groups') && !fresh ? await groupsOfMembers(ctx.store.db, members.map((m) => m.id)) : undefined;
   return members.map((m) =>
     project(memberToScim(m, ctx.workspace, { baseUrl: ctx.baseUrl, groups: groups?.get(m.id) ?? [] }), list, extensionUrns(ctx), URN.user),
   );
@@ -69,7 +71,7 @@ function findByUniqueKey(ctx: ScimContext, lookup: UniqueLookup): Promise<Member
 }
 
 async function sendMember(ctx: ScimContext, reply: FastifyReply, member: Member, status: number, list = { attributes: [], excludedAttributes: [] } as Pick<ListRequest, 'attributes' | 'excludedAttributes'>) {
-  const [resource] = await render(ctx, [member], list);
+  const [resource] = await render(ctx, [member], list, status === 201);
   reply.code(status).type(SCIM_CONTENT_TYPE).header('etag', etagOf(member.version));
   if (status === 201) reply.header('location', `${ctx.baseUrl}/Users/${member.id}`);
   return resource;
@@ -130,7 +132,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
       const change = memberChange(workspace, null, fields);
       return { changes: [change], value: change.targetId };
     });
-    const created = await findMemberById(ctx.store.db, ctx.workspace.id, outcome.value);
+    const created = storedMember(outcome.results, outcome.value) ?? (await findMemberById(ctx.store.db, ctx.workspace.id, outcome.value));
     if (!created) throw userNotFound(outcome.value);
     return sendMember(ctx, reply, created, 201);
   });
@@ -145,7 +147,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
       await assertUnique(ctx, trx, fields, current);
       return { changes: [memberChange(workspace, current, fields)], current: new Map([[id, current]]), value: { ...current, ...fields } };
     });
-    return sendMemberOrGone(ctx, reply, outcome.value);
+    return sendMemberOrGone(ctx, reply, outcome.value, storedMember(outcome.results, id));
   });
 
   app.patch<IdParams>('/Users/:id', async (request, reply) => {
@@ -160,7 +162,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
       await assertUnique(ctx, trx, fields, current);
       return { changes: [memberChange(workspace, current, fields)], current: new Map([[id, current]]), value: { ...current, ...fields } };
     });
-    return sendMemberOrGone(ctx, reply, outcome.value);
+    return sendMemberOrGone(ctx, reply, outcome.value, storedMember(outcome.results, id));
   });
 
   app.delete<IdParams>('/Users/:id', async (request, reply) => {
@@ -174,13 +176,19 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
   });
 }
 
+/** The member `id` as the write stored it, when the write returned it. */
+function storedMember(results: readonly ChangeResult[], id: string): Member | undefined {
+  return results.find((r) => r.member?.id === id)?.member;
+}
+
 /**
- * After a PUT or PATCH: the stored resource. When the workspace removes deactivated members the row is gone,
- * and the answer is the member's last state (active false) with 200: Okta's PUT-based deactivation treats an
- * empty response as a failure.
+ * After a PUT or PATCH: the stored resource (as the write returned it; read again only when the change wrote
+ * nothing, such as a PATCH that changed no value). When the workspace removes deactivated members the row is
+ * gone, and the answer is the member's last state (active false) with 200: Okta's PUT-based deactivation treats
+ * an empty response as a failure.
  */
-async function sendMemberOrGone(ctx: ScimContext, reply: FastifyReply, last: Member) {
-  const member = await findMemberById(ctx.store.db, ctx.workspace.id, last.id);
+async function sendMemberOrGone(ctx: ScimContext, reply: FastifyReply, last: Member, stored: Member | undefined) {
+  const member = stored ?? (await findMemberById(ctx.store.db, ctx.workspace.id, last.id));
   if (member) return sendMember(ctx, reply, member, 200);
   const gone = { ...last, version: last.version + 1 };
   reply.code(200).type(SCIM_CONTENT_TYPE).header('etag', etagOf(gone.version));
