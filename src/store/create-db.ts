@@ -6,7 +6,7 @@ import pg from 'pg';
 import { RosterdError } from '../error/rosterd-error.js';
 import type { Database } from './database.js';
 import { dialectSupportFor, type DialectSupport } from './dialect-support.js';
-import { GroupCommit, type WriteJob } from './group-commit.js';
+import { GroupCommit, type TryBeginImmediate, type WriteJob } from './group-commit.js';
 
 export interface Store {
   readonly db: Kysely<Database>;
@@ -56,14 +56,14 @@ function openSqlite(path: string): Store {
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
-  database.pragma('busy_timeout = 5000');
+  database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   // 32 MiB of page cache (the default is 2 MiB): the membership indexes of a large workspace stay in memory.
   database.pragma('cache_size = -32768');
   // Checkpoint the WAL every ~40 MiB instead of every 4 MiB: a pull's first cycle commits batches of thousands
   // of members, and a checkpoint (with its fsync) after each one cost a third of the apply.
   database.pragma('wal_autocheckpoint = 10000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-  const groupCommit = new GroupCommit(db);
+  const groupCommit = new GroupCommit(db, tryBeginImmediate(database), { lockTimeoutMs: BUSY_TIMEOUT_MS });
   // data_version moves when another connection commits; total_changes() counts this connection's own row changes.
   const dataVersion = database.prepare('pragma data_version').pluck(true);
   const ownChanges = database.prepare('select total_changes()').pluck(true);
@@ -74,6 +74,31 @@ function openSqlite(path: string): Store {
     dialect: dialectSupportFor('sqlite'),
     description: `sqlite:${path}`,
     close: () => db.destroy(),
+  };
+}
+
+/** How long a write waits for another process (a cluster worker, the CLI) to release SQLite's write lock. */
+const BUSY_TIMEOUT_MS = 5_000;
+
+/**
+ * BEGIN IMMEDIATE without SQLite's busy handler, which would sleep inside the call (blocking the event loop)
+ * while another process holds the write lock: the group commit waits between event-loop turns instead.
+ */
+function tryBeginImmediate(database: SQLite.Database): TryBeginImmediate {
+  const noWait = database.prepare('pragma busy_timeout = 0');
+  const wait = database.prepare(`pragma busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  const begin = database.prepare('begin immediate');
+  return () => {
+    noWait.run();
+    try {
+      begin.run();
+      return true;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'SQLITE_BUSY') return false;
+      throw error;
+    } finally {
+      wait.run();
+    }
   };
 }
 

@@ -1,5 +1,8 @@
+import SQLite from 'better-sqlite3';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkspace } from '../../../src/admin/create-workspace.js';
+import { GroupCommit } from '../../../src/store/group-commit.js';
 import { DIALECTS, openTestStore, type TestStore } from '../../support/test-store.js';
 
 describe.each(DIALECTS)('writeTransaction on %s', (dialect) => {
@@ -37,5 +40,45 @@ describe.each(DIALECTS)('writeTransaction on %s', (dialect) => {
     expect(value).toBe('done');
     const row = await db.store.db.selectFrom('workspace').select('name').where('id', '=', 'w').executeTakeFirstOrThrow();
     expect(row.name).toBe('renamed');
+  });
+});
+
+describe('writeTransaction on sqlite while another process holds the write lock', () => {
+  let db: TestStore;
+  beforeAll(async () => {
+    db = await openTestStore('sqlite');
+    await createWorkspace(db.store.db, { id: 'w', version: 'v2', now: new Date().toISOString() });
+  });
+  afterAll(() => db.cleanup());
+
+  it('waits for the lock between event-loop turns: reads and timers go on, and the write lands once it is free', async () => {
+    const other = new SQLite(db.url.slice('sqlite:'.length));
+    other.exec('begin immediate');
+    let written = false;
+    const write = db.store
+      .writeTransaction(async (trx) => {
+        await trx.updateTable('workspace').set({ name: 'after the lock' }).where('id', '=', 'w').execute();
+      })
+      .then(() => (written = true));
+    await sleep(50);
+    expect(written).toBe(false);
+    // The event loop is free (this test runs), and so is the connection: a read answers while the write waits.
+    const read = await db.store.db.selectFrom('workspace').select('name').where('id', '=', 'w').executeTakeFirstOrThrow();
+    expect(read.name).not.toBe('after the lock');
+    other.exec('commit');
+    other.close();
+    await write;
+    const row = await db.store.db.selectFrom('workspace').select('name').where('id', '=', 'w').executeTakeFirstOrThrow();
+    expect(row.name).toBe('after the lock');
+  });
+
+  it('fails the waiting writes with SQLITE_BUSY and a clear message when the lock is not released in time', async () => {
+    const neverFree = new GroupCommit(db.store.db, () => false, { lockTimeoutMs: 100 });
+    let ran = false;
+    const job = neverFree.run(async () => {
+      ran = true;
+    });
+    await expect(job).rejects.toMatchObject({ code: 'SQLITE_BUSY', message: 'the database stayed locked by another process for 100 ms' });
+    expect(ran).toBe(false);
   });
 });
