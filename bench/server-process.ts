@@ -41,8 +41,21 @@ export function readMemory(pid: number): MemoryReading | null {
   return total;
 }
 
-/** The live processes whose parent is `pid`. */
+/** How long a list of children stays good: readMemory runs every 100 ms, and a scan of /proc costs the load generator. */
+const CHILDREN_TTL_MS = 2_000;
+const childrenSeen = new Map<number, { at: number; pids: number[] }>();
+
+/** The processes whose parent is `pid`, as of at most CHILDREN_TTL_MS ago (a gateway's workers rarely change). */
 function childrenOf(pid: number): number[] {
+  const now = performance.now();
+  const seen = childrenSeen.get(pid);
+  if (seen && now - seen.at < CHILDREN_TTL_MS) return seen.pids;
+  const pids = scanChildren(pid);
+  childrenSeen.set(pid, { at: now, pids });
+  return pids;
+}
+
+function scanChildren(pid: number): number[] {
   const out: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;

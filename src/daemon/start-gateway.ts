@@ -39,8 +39,8 @@ export interface GatewayOptions {
   /** Run the connectors' pull schedules here (default true); in a cluster only the first worker does. */
   schedules?: boolean;
   /**
-   * Called once with the gateway's metrics; returns how /metrics renders. A cluster worker's renderer asks its primary for
-   * every worker's metrics added up.
+   * Called once with the gateway's metrics; returns how /metrics renders. A cluster worker's renderer asks its
+   * primary for every worker's metrics added up.
    */
   metricsRenderer?: (metrics: Metrics) => () => Promise<string>;
   /** The pull cycle the schedules run; the reconciler unless a test passes its own. */
@@ -63,8 +63,9 @@ export async function startGateway(config: Readonly<Config>, log: Logger = creat
   try {
     const bootstrap = (options.prepare ?? true) ? await prepareStore(store, config, log) : null;
     const clock = options.clock;
-    const bindings = (options.schedules ?? true) ? scheduledBindings(config) : [];
-    const base = createMetrics({ db: store.db, workspaces: [...new Set(scheduledBindings(config).map((b) => b.workspaceId))], log, ...(clock ? { clock } : {}) });
+    const configured = scheduledBindings(config);
+    const bindings = (options.schedules ?? true) ? configured : [];
+    const base = createMetrics({ db: store.db, workspaces: [...new Set(configured.map((b) => b.workspaceId))], log, ...(clock ? { clock } : {}) });
     const metrics: Metrics = options.metricsRenderer ? { ...base, render: options.metricsRenderer(base) } : base;
     const app = await buildServer({ store, config, log, metrics, ...(clock ? { clock } : {}) });
     try {

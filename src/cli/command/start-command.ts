@@ -61,15 +61,11 @@ async function runWorker(config: Readonly<Config>): Promise<void> {
 async function runPrimary(config: Readonly<Config>, workers: number): Promise<void> {
   const [{ startCluster, WorkerStartFailed }, { createLogger }] = await Promise.all([import('../../daemon/cluster-primary.js'), import('../../log/create-logger.js')]);
   const log = createLogger({ level: config.log.level }).child({ role: 'primary' });
-  let handle;
-  try {
-    handle = await startCluster(config, log, workers);
-  } catch (error) {
+  const started = await startCluster(config, log, workers).catch((error: unknown) => {
     // The worker printed its own one-line error.
     if (error instanceof WorkerStartFailed) process.exit(error.exitCode);
     throw error;
-  }
-  const started = handle;
+  });
   printBanner(config, started.url, `${started.database}, ${started.workers} workers`, started.bootstrap);
   onStopSignals(log, () => started.stop(), () => started.kill());
 }

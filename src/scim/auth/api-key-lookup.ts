@@ -34,10 +34,10 @@ export function apiKeyLookup(store: Store): ApiKeyLookup {
   let cachedAt = '';
   const cache = new Map<string, KeyWithWorkspace | undefined>();
   return async (keyId) => {
-    const now = changeCounter();
-    if (now !== cachedAt) {
+    const counter = changeCounter();
+    if (counter !== cachedAt) {
       cache.clear();
-      cachedAt = now;
+      cachedAt = counter;
     } else if (cache.has(keyId)) {
       return cache.get(keyId);
     }
