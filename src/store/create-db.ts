@@ -19,11 +19,12 @@ export interface Store {
   /** A printable description with credentials removed. */
   readonly description: string;
   /**
-   * SQLite only: a value that differs from its last reading whenever anything committed to the database since,
-   * through this connection or another process (`rosterd key revoke` in a shell, say). Caches of rarely written
-   * rows (API keys) are exact when checked against it. Absent on PostgreSQL, where other instances write too.
+   * SQLite only: a number that moves whenever an API key or a workspace's settings change, through this
+   * connection or another process (`rosterd key revoke` in a shell, another HTTP worker): triggers keep it in
+   * the `auth_generation` table. A cache of key lookups is exact when checked against it. Absent on PostgreSQL,
+   * where reading it would cost the same round trip as the lookup it guards.
    */
-  readonly changeCounter?: () => string;
+  readonly authGeneration?: () => number;
   /** PostgreSQL schema the store lives in, when not the default search path. */
   readonly schema?: string;
   close(): Promise<void>;
@@ -64,13 +65,15 @@ function openSqlite(path: string): Store {
   database.pragma('wal_autocheckpoint = 10000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   const groupCommit = new GroupCommit(db, tryBeginImmediate(database), { lockTimeoutMs: BUSY_TIMEOUT_MS });
-  // data_version moves when another connection commits; total_changes() counts this connection's own row changes.
-  const dataVersion = database.prepare('pragma data_version').pluck(true);
-  const ownChanges = database.prepare('select total_changes()').pluck(true);
+  // Prepared at first use: the table exists only once migrations ran, after the store opened.
+  let generation: SQLite.Statement | undefined;
   return {
     db,
     writeTransaction: (job) => groupCommit.run(job),
-    changeCounter: () => `${dataVersion.get() as number}:${ownChanges.get() as number}`,
+    authGeneration: () => {
+      generation ??= database.prepare('select generation from auth_generation where id = 1').pluck(true);
+      return generation.get() as number;
+    },
     dialect: dialectSupportFor('sqlite'),
     description: `sqlite:${path}`,
     close: () => db.destroy(),

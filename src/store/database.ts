@@ -191,6 +191,12 @@ export interface LeaseTable {
   acquired_at: string;
 }
 
+/** One row (id 1): moved by triggers whenever an API key or a workspace's settings change (see its migration). */
+export interface AuthGenerationTable {
+  id: number;
+  generation: number;
+}
+
 export interface Database {
   workspace: WorkspaceTable;
   account: AccountTable;
@@ -204,6 +210,7 @@ export interface Database {
   sync_run: SyncRunTable;
   connector_state: ConnectorStateTable;
   lease: LeaseTable;
+  auth_generation: AuthGenerationTable;
 }
 
 export type MembershipRow = Selectable<MembershipTable>;

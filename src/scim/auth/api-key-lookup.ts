@@ -17,33 +17,35 @@ const MAX_CACHED_KEYS = 10_000;
 
 /**
  * The key lookup every SCIM request makes. On SQLite its answers are cached and each reading is checked against
- * the store's change counter, which moves with any commit by this process or another one: a revoked key, a new
- * key or a changed workspace policy is seen by the very next request, and between writes a request skips the
- * query (and parsing the workspace policy). Unknown key ids are cached too, so a flood of made-up keys costs no
- * query either. PostgreSQL has no such counter (other instances write the same rows), so there every request
- * reads the database. The secret is never cached: the caller compares it with the stored hash every time.
+ * the store's auth generation, which triggers move whenever a key or a workspace's settings change, in this
+ * process or another one: a revoked key, a new key or a changed workspace policy is seen by the very next
+ * request, and otherwise a request skips the query (and parsing the workspace policy), also while members are
+ * being written. The cached workspace's `revision` is the one read when it was cached; writes take the current
+ * one inside their transaction. Unknown key ids are cached too, so a flood of made-up keys costs no
+ * query either. PostgreSQL reads the database on every request: checking the generation there would cost the
+ * same round trip as the lookup. The secret is never cached: the caller compares it with the stored hash every time.
  */
 export function apiKeyLookup(store: Store): ApiKeyLookup {
   const read = async (keyId: string): Promise<KeyWithWorkspace | undefined> => {
     const found = await findApiKeyForAuth(store.db, keyId);
     return found && { key: found.key, workspace: rowToWorkspace(found.workspace) };
   };
-  const changeCounter = store.changeCounter;
-  if (!changeCounter) return read;
+  const generation = store.authGeneration;
+  if (!generation) return read;
 
-  let cachedAt = '';
+  let cachedAt = -1;
   const cache = new Map<string, KeyWithWorkspace | undefined>();
   return async (keyId) => {
-    const counter = changeCounter();
-    if (counter !== cachedAt) {
+    const current = generation();
+    if (current !== cachedAt) {
       cache.clear();
-      cachedAt = counter;
+      cachedAt = current;
     } else if (cache.has(keyId)) {
       return cache.get(keyId);
     }
     const found = await read(keyId);
-    // Something committed while the query ran: the answer may be older than the counter it would be filed under.
-    if (changeCounter() !== cachedAt) return found;
+    // A key or workspace changed while the query ran: the answer may be older than the generation it would be filed under.
+    if (generation() !== cachedAt) return found;
     if (cache.size >= MAX_CACHED_KEYS) cache.clear();
     cache.set(keyId, found);
     return found;

@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../../src/admin/create-api-key.js';
 import { createWorkspace } from '../../../src/admin/create-workspace.js';
 import { apiKeyLookup } from '../../../src/scim/auth/api-key-lookup.js';
-import { revokeApiKey } from '../../../src/store/api-key-repository.js';
+import { revokeApiKey, touchApiKey } from '../../../src/store/api-key-repository.js';
+import { bumpRevision } from '../../../src/store/workspace-repository.js';
 import { createDb, type Store } from '../../../src/store/create-db.js';
 import { DIALECTS, openTestStore, type TestStore } from '../../support/test-store.js';
 
@@ -58,17 +59,52 @@ describe.each(DIALECTS)('apiKeyLookup (%s)', (dialect) => {
     expect((await lookup(keyId))?.key.revoked_at).not.toBeNull();
   });
 
+  async function generation(store: Store): Promise<number> {
+    const row = await store.db.selectFrom('auth_generation').select('generation').where('id', '=', 1).executeTakeFirstOrThrow();
+    return Number(row.generation);
+  }
+
+  it('moves the auth generation when a key or a workspace changes, and not for member writes, key use or revisions', async () => {
+    const { store, keyId } = await setup();
+    let last = await generation(store);
+    const moved = async () => {
+      const now = await generation(store);
+      const result = now !== last;
+      last = now;
+      return result;
+    };
+    await touchApiKey(store.db, keyId, now());
+    await bumpRevision(store.db, 'acme');
+    await sql`update membership set version = version + 1`.execute(store.db);
+    expect(await moved()).toBe(false);
+    await createApiKey(store.db, { workspaceId: 'acme', name: 'okta', now: now() });
+    expect(await moved()).toBe(true);
+    await revokeApiKey(store.db, 'acme', keyId, now());
+    expect(await moved()).toBe(true);
+    await sql`update workspace set policy = policy where id = 'acme'`.execute(store.db);
+    expect(await moved()).toBe(true);
+    await createWorkspace(store.db, { id: 'globex', version: 'v1', now: now() });
+    expect(await moved()).toBe(true);
+    await sql`delete from workspace where id = 'globex'`.execute(store.db);
+    expect(await moved()).toBe(true);
+  });
+
   if (dialect === 'sqlite') {
-    it('answers from memory while nothing has been written, and reads again after any write', async () => {
+    it('answers from memory while members are written, and reads again after a key or workspace change', async () => {
       const { store, keyId, lookup } = await setup();
       const first = await lookup(keyId);
       expect(await lookup(keyId)).toBe(first);
       await sql`update membership set version = version where 1 = 0`.execute(store.db);
+      await bumpRevision(store.db, 'acme');
+      await touchApiKey(store.db, keyId, now());
       expect(await lookup(keyId)).toBe(first);
       await createWorkspace(store.db, { id: 'globex', version: 'v1', now: now() });
       const after = await lookup(keyId);
       expect(after).not.toBe(first);
-      expect(after).toEqual(first);
+      // Read afresh: it carries the last use recorded since.
+      expect(after?.key.id).toBe(keyId);
+      expect(first?.key.last_used_at).toBeNull();
+      expect(after?.key.last_used_at).not.toBeNull();
     });
   }
 });
