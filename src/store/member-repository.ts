@@ -18,10 +18,21 @@ const byExternalId = preparedQuery(
   ['', ''],
 );
 
+const versionById = preparedQuery(
+  (db, workspaceId: string, id: string) => db.selectFrom('membership').select('version').where('workspace_id', '=', workspaceId).where('id', '=', id),
+  ['', ''],
+);
+
 const first = (rows: MembershipRow[]): Member | undefined => (rows[0] ? rowToMember(rows[0]) : undefined);
 
 export async function findMemberById(db: Db, workspaceId: string, id: string): Promise<Member | undefined> {
   return first(await byId(db, workspaceId, id));
+}
+
+/** The member's current version (it moves with every write to the row), or undefined when it is gone. */
+export async function memberVersion(db: Db, workspaceId: string, id: string): Promise<number | undefined> {
+  const [row] = await versionById(db, workspaceId, id);
+  return row ? Number(row.version) : undefined;
 }
 
 export async function findMemberByUserName(db: Db, workspaceId: string, userName: string): Promise<Member | undefined> {

@@ -93,7 +93,7 @@ async function assertUnique(ctx: ScimContext, db: Parameters<typeof findMemberBy
 }
 
 
-/** Load the member inside the write transaction, with If-Match checked against what is really there. */
+/** Load the member to write, with If-Match checked against what is really there (the write re-checks its version). */
 async function loadForWrite(db: Parameters<typeof findMemberById>[0], ctx: ScimContext, id: string, ifMatch: string | undefined): Promise<Member> {
   const current = await findMemberById(db, ctx.workspace.id, id);
   if (!current) throw userNotFound(id);
@@ -131,7 +131,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
       await assertUnique(ctx, trx, fields, null);
       const change = memberChange(workspace, null, fields);
       return { changes: [change], value: change.targetId };
-    });
+    }, { readAhead: ctx.workspace });
     const created = storedMember(outcome.results, outcome.value) ?? (await findMemberById(ctx.store.db, ctx.workspace.id, outcome.value));
     if (!created) throw userNotFound(outcome.value);
     return sendMember(ctx, reply, created, 201);
@@ -145,8 +145,8 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     const outcome = await writeThroughPolicy(ctx.store, ctx.workspace.id, writeContext(ctx), failedWrite('member', 'member.replace', id, fields.userName), async (trx, workspace) => {
       const current = await loadForWrite(trx, ctx, id, request.headers['if-match']);
       await assertUnique(ctx, trx, fields, current);
-      return { changes: [memberChange(workspace, current, fields)], current: new Map([[id, current]]), value: { ...current, ...fields } };
-    });
+      return { changes: [memberChange(workspace, current, fields)], ...readMember(current), value: { ...current, ...fields } };
+    }, { readAhead: ctx.workspace });
     return sendMemberOrGone(ctx, reply, outcome.value, storedMember(outcome.results, id));
   });
 
@@ -160,8 +160,8 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
       const patched = applyPatch(representation, ops, userSchemasOf(workspace));
       const fields = withWorkspaceDefaults(memberFieldsFromScim(patched, workspace), workspace);
       await assertUnique(ctx, trx, fields, current);
-      return { changes: [memberChange(workspace, current, fields)], current: new Map([[id, current]]), value: { ...current, ...fields } };
-    });
+      return { changes: [memberChange(workspace, current, fields)], ...readMember(current), value: { ...current, ...fields } };
+    }, { readAhead: ctx.workspace });
     return sendMemberOrGone(ctx, reply, outcome.value, storedMember(outcome.results, id));
   });
 
@@ -170,10 +170,15 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     const id = request.params.id;
     await writeThroughPolicy(ctx.store, ctx.workspace.id, writeContext(ctx), failedWrite('member', 'member.remove', id, null), async (trx) => {
       const current = await loadForWrite(trx, ctx, id, request.headers['if-match']);
-      return { changes: [memberRemoval(current, 'deleted by the IdP')], current: new Map([[id, current]]), value: null };
-    });
+      return { changes: [memberRemoval(current, 'deleted by the IdP')], ...readMember(current), value: null };
+    }, { readAhead: ctx.workspace });
     return reply.code(204).send();
   });
+}
+
+/** What a proposal about one existing member read: the member (for the policy) and its version. */
+function readMember(current: Member) {
+  return { current: new Map([[current.id, current]]), readVersions: new Map([[current.id, current.version]]) };
 }
 
 /** The member `id` as the write stored it, when the write returned it. */
