@@ -2,7 +2,8 @@ import type { ExpressionBuilder, Kysely } from 'kysely';
 import { accountEmailOf, setFieldsOf, type MemberFields } from '../model/member.js';
 import type { Workspace } from '../model/workspace.js';
 import { ensureAccount, ensureAccounts } from '../store/account-repository.js';
-import type { Database } from '../store/database.js';
+import type { Database, NewMembershipRow } from '../store/database.js';
+import { preparedQuery } from '../store/prepared-query.js';
 import type { DialectSupport } from '../store/dialect-support.js';
 import type { Member } from '../model/member.js';
 import { fieldsToColumns, MEMBER_COLUMNS, rowToMember } from '../store/member-row.js';
@@ -119,22 +120,10 @@ async function applyOne(trx: Kysely<Database>, workspace: Workspace, change: Cha
 
 async function applyMember(trx: Kysely<Database>, workspace: Workspace, change: Change, ctx: ApplyContext): Promise<Member | undefined> {
   if (change.action === 'create') {
-    const fields = change.after as unknown as MemberFields;
-    const accountId = await ensureAccount(trx, accountEmailOf(fields), ctx.now);
-    const inserted = await trx
-      .insertInto('membership')
-      .values({
-        ...(fieldsToColumns(fields) as Required<ReturnType<typeof fieldsToColumns>>),
-        id: change.targetId,
-        workspace_id: workspace.id,
-        account_id: accountId,
-        owner: 0,
-        managed_by: change.managedBy ?? null,
-        field_sources: fieldSources(change.after!, ctx.actor, true),
-        ...created(ctx),
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const accountId = await ensureAccount(trx, accountEmailOf(change.after as unknown as MemberFields), ctx.now);
+    const row = newMemberRow(workspace, change, accountId, ctx);
+    const [inserted] = await insertMember(trx, ...CREATE_COLUMNS.map((column) => row[column] ?? null));
+    if (!inserted) throw new Error(`member "${change.key}" was not inserted`);
     return rowToMember(inserted);
   }
   if (change.action === 'remove') {
@@ -160,22 +149,43 @@ async function applyMember(trx: Kysely<Database>, workspace: Workspace, change: 
   return rowToMember(updated);
 }
 
-/** Rows per multi-row membership INSERT: about 45 columns, well inside SQLite's 32,766 bound parameters. */
-const CREATE_CHUNK = 200;
-
-async function applyMemberCreates(trx: Kysely<Database>, workspace: Workspace, batch: Change[], ctx: ApplyContext): Promise<void> {
-  const fields = batch.map((c) => c.after as unknown as MemberFields);
-  const accounts = await ensureAccounts(trx, fields.map(accountEmailOf), ctx.now);
-  const rows = batch.map((change, k) => ({
-    ...(fieldsToColumns(fields[k]!) as Required<ReturnType<typeof fieldsToColumns>>),
+/** The row of a member a change creates: its fields, its account, and who created it when. */
+function newMemberRow(workspace: Workspace, change: Change, accountId: string, ctx: ApplyContext): Required<NewMembershipRow> {
+  return {
+    ...(fieldsToColumns(change.after as unknown as MemberFields) as Required<ReturnType<typeof fieldsToColumns>>),
     id: change.targetId,
     workspace_id: workspace.id,
-    account_id: accounts.get(accountEmailOf(fields[k]!))!,
+    account_id: accountId,
     owner: 0,
     managed_by: change.managedBy ?? null,
     field_sources: fieldSources(change.after!, ctx.actor, true),
     ...created(ctx),
-  }));
+  };
+}
+
+/** Every column of a created member's row, in the order of the prepared insert's parameters. */
+const CREATE_COLUMNS = [
+  ...Object.values(MEMBER_COLUMNS),
+  'user_name_lower', 'id', 'workspace_id', 'account_id', 'owner', 'managed_by', 'field_sources', 'last_source', 'version', 'created_at', 'updated_at',
+] as (keyof NewMembershipRow)[];
+
+/** One member created on its own (every SCIM POST): compiled once, where building the 45-column insert cost more than running it. */
+const insertMember = preparedQuery(
+  (db, ...values: unknown[]) =>
+    db
+      .insertInto('membership')
+      .values(Object.fromEntries(CREATE_COLUMNS.map((column, i) => [column, values[i]])) as unknown as NewMembershipRow)
+      .returningAll(),
+  CREATE_COLUMNS.map(() => '' as unknown),
+);
+
+/** Rows per multi-row membership INSERT: about 45 columns, well inside SQLite's 32,766 bound parameters. */
+const CREATE_CHUNK = 200;
+
+async function applyMemberCreates(trx: Kysely<Database>, workspace: Workspace, batch: Change[], ctx: ApplyContext): Promise<void> {
+  const emails = batch.map((c) => accountEmailOf(c.after as unknown as MemberFields));
+  const accounts = await ensureAccounts(trx, emails, ctx.now);
+  const rows = batch.map((change, k) => newMemberRow(workspace, change, accounts.get(emails[k]!)!, ctx));
   for (let i = 0; i < rows.length; i += CREATE_CHUNK) {
     await trx.insertInto('membership').values(rows.slice(i, i + CREATE_CHUNK)).execute();
   }

@@ -1,16 +1,24 @@
 import type { Kysely } from 'kysely';
 import { timeOrderedId } from '../model/time-ordered-id.js';
 import type { Database } from './database.js';
+import { preparedQuery } from './prepared-query.js';
+
+// One statement on both databases: the no-op update makes RETURNING yield the existing row's id too.
+// Compiled once: every SCIM create runs it.
+const upsertAccount = preparedQuery(
+  (db, id: string, email: string, createdAt: string) =>
+    db
+      .insertInto('account')
+      .values({ id, email, created_at: createdAt })
+      .onConflict((oc) => oc.column('email').doUpdateSet((eb) => ({ email: eb.ref('excluded.email') })))
+      .returning('id'),
+  ['', '', ''],
+);
 
 /** The account for a normalized email, created on first sight. Accounts are never deleted by provisioning. */
 export async function ensureAccount(db: Kysely<Database>, email: string, now: string): Promise<string> {
-  // One statement on both databases: the no-op update makes RETURNING yield the existing row's id too.
-  const row = await db
-    .insertInto('account')
-    .values({ id: timeOrderedId(), email, created_at: now })
-    .onConflict((oc) => oc.column('email').doUpdateSet((eb) => ({ email: eb.ref('excluded.email') })))
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const [row] = await upsertAccount(db, timeOrderedId(), email, now);
+  if (!row) throw new Error(`the account for ${email} was neither created nor found`);
   return row.id;
 }
 
