@@ -1,4 +1,4 @@
-import type { Expression, Kysely, SqlBool } from 'kysely';
+import { PostgresAdapter, sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import type { Member } from '../model/member.js';
 import type { Database, MembershipRow } from './database.js';
 import { rowToMember } from './member-row.js';
@@ -33,6 +33,50 @@ export async function findMemberById(db: Db, workspaceId: string, id: string): P
 export async function memberVersion(db: Db, workspaceId: string, id: string): Promise<number | undefined> {
   const [row] = await versionById(db, workspaceId, id);
   return row ? Number(row.version) : undefined;
+}
+
+/** A group as the User resource's read-only `groups` attribute lists it. */
+export interface GroupRef {
+  value: string;
+  display: string;
+}
+
+/** The unique keys a single User is read by. */
+export type MemberKey = 'id' | 'userName' | 'externalId';
+
+const KEY_COLUMN = { id: 'id', userName: 'user_name_lower', externalId: 'external_id' } as const;
+
+/**
+ * The member and its groups (ordered by display name) in one statement: the groups come back as a JSON array
+ * built by a correlated subquery over the group_member index, instead of a second query per read.
+ */
+function lookupWithGroups(key: MemberKey) {
+  return preparedQuery((db, workspaceId: string, value: string) => {
+    const groups =
+      db.getExecutor().adapter instanceof PostgresAdapter
+        ? sql<unknown>`(select coalesce(json_agg(json_build_object('value', g.id, 'display', g.display_name) order by g.display_name), '[]'::json)
+            from group_member gm join scim_group g on g.id = gm.group_id where gm.membership_id = membership.id)`
+        : sql<unknown>`(select json_group_array(json_object('value', g.id, 'display', g.display_name) order by g.display_name)
+            from group_member gm join scim_group g on g.id = gm.group_id where gm.membership_id = membership.id)`;
+    return db
+      .selectFrom('membership')
+      .selectAll('membership')
+      .select(groups.as('groups_json'))
+      .where('membership.workspace_id', '=', workspaceId)
+      .where(`membership.${KEY_COLUMN[key]}`, '=', value);
+  }, ['', '']);
+}
+
+const withGroups = { id: lookupWithGroups('id'), userName: lookupWithGroups('userName'), externalId: lookupWithGroups('externalId') };
+
+/** One member by a unique key, with its groups: what a SCIM read of one User renders. */
+export async function findMemberWithGroups(db: Db, workspaceId: string, key: MemberKey, value: string): Promise<{ member: Member; groups: GroupRef[] } | undefined> {
+  const [row] = await withGroups[key](db, workspaceId, key === 'userName' ? value.toLowerCase() : value);
+  if (!row) return undefined;
+  // rowToMember ignores the extra column (copying the row without it cost more than the query's join).
+  const groups = row.groups_json;
+  // SQLite returns the JSON as text; pg parses json columns itself.
+  return { member: rowToMember(row), groups: (typeof groups === 'string' ? JSON.parse(groups) : groups) as GroupRef[] };
 }
 
 export async function findMemberByUserName(db: Db, workspaceId: string, userName: string): Promise<Member | undefined> {

@@ -4,12 +4,12 @@ import type { ChangeResult } from '../../reconcile/apply.js';
 import { writeThroughPolicy } from '../../reconcile/write-through-policy.js';
 import type { Member, MemberFields } from '../../model/member.js';
 import { groupsOfMembers } from '../../store/group-repository.js';
-import { findMemberByExternalId, findMemberById, findMemberByUserName, listMembers } from '../../store/member-repository.js';
+import { findMemberByExternalId, findMemberById, findMemberByUserName, findMemberWithGroups, listMembers, type GroupRef } from '../../store/member-repository.js';
 import type { JsonObject } from '../ci-object.js';
 import { checkIfMatch, etagOf, isNotModified } from '../etag.js';
 import { compileFilter, compileSortBy } from '../filter/compile-filter.js';
 import { parseFilter } from '../filter/parse-filter.js';
-import { uniqueLookup, type UniqueLookup } from '../filter/unique-lookup.js';
+import { uniqueLookup } from '../filter/unique-lookup.js';
 import { userFilterCatalog } from '../filter/user-filter-catalog.js';
 import { parseListRequest, type ListRequest } from '../list-request.js';
 import { applyPatch } from '../patch/apply-patch.js';
@@ -32,11 +32,14 @@ function extensionUrns(ctx: ScimContext): string[] {
   return [URN.enterpriseUser, ctx.workspace.extensionUrn];
 }
 
-/** `fresh`: members created by this request, which no group can hold yet, so their groups are not looked up. */
-async function render(ctx: ScimContext, members: Member[], list: Pick<ListRequest, 'attributes' | 'excludedAttributes'>, fresh = false): Promise<JsonObject[]> {
-  const groups = wantsAttribute(list, 'groups') && !fresh ? await groupsOfMembers(ctx.store.db, members.map((m) => m.id)) : undefined;
+/** Members just created: no group can hold them yet. */
+const NO_GROUPS: ReadonlyMap<string, GroupRef[]> = new Map();
+
+/** `groups`: the members' groups when the read already fetched them; otherwise they are looked up if wanted. */
+async function render(ctx: ScimContext, members: Member[], list: Pick<ListRequest, 'attributes' | 'excludedAttributes'>, groups?: ReadonlyMap<string, GroupRef[]>): Promise<JsonObject[]> {
+  const byMember = wantsAttribute(list, 'groups') ? (groups ?? (await groupsOfMembers(ctx.store.db, members.map((m) => m.id)))) : undefined;
   return members.map((m) =>
-    project(memberToScim(m, ctx.workspace, { baseUrl: ctx.baseUrl, groups: groups?.get(m.id) ?? [] }), list, extensionUrns(ctx), URN.user),
+    project(memberToScim(m, ctx.workspace, { baseUrl: ctx.baseUrl, groups: byMember?.get(m.id) ?? [] }), list, extensionUrns(ctx), URN.user),
   );
 }
 
@@ -44,9 +47,9 @@ async function listUsers(ctx: ScimContext, list: ListRequest): Promise<JsonObjec
   const ast = list.filter ? parseFilter(list.filter) : undefined;
   const lookup = ast ? uniqueLookup(ast) : null;
   if (lookup) {
-    const found = await findByUniqueKey(ctx, lookup);
-    const page = found && list.startIndex === 1 && list.count > 0 ? [found] : [];
-    return listResponse(found ? 1 : 0, list.startIndex, await render(ctx, page, list));
+    const found = await findMemberWithGroups(ctx.store.db, ctx.workspace.id, lookup.attribute, lookup.value);
+    const page = found && list.startIndex === 1 && list.count > 0 ? [found.member] : [];
+    return listResponse(found ? 1 : 0, list.startIndex, await render(ctx, page, list, found && new Map([[found.member.id, found.groups]])));
   }
   const catalog = userFilterCatalog({
     extensionUrn: ctx.workspace.extensionUrn,
@@ -63,15 +66,15 @@ async function listUsers(ctx: ScimContext, list: ListRequest): Promise<JsonObjec
   return listResponse(total, list.startIndex, await render(ctx, members, list));
 }
 
-function findByUniqueKey(ctx: ScimContext, lookup: UniqueLookup): Promise<Member | undefined> {
-  const { db } = ctx.store;
-  if (lookup.attribute === 'userName') return findMemberByUserName(db, ctx.workspace.id, lookup.value);
-  if (lookup.attribute === 'externalId') return findMemberByExternalId(db, ctx.workspace.id, lookup.value);
-  return findMemberById(db, ctx.workspace.id, lookup.value);
-}
-
-async function sendMember(ctx: ScimContext, reply: FastifyReply, member: Member, status: number, list = { attributes: [], excludedAttributes: [] } as Pick<ListRequest, 'attributes' | 'excludedAttributes'>) {
-  const [resource] = await render(ctx, [member], list, status === 201);
+async function sendMember(
+  ctx: ScimContext,
+  reply: FastifyReply,
+  member: Member,
+  status: number,
+  list = { attributes: [], excludedAttributes: [] } as Pick<ListRequest, 'attributes' | 'excludedAttributes'>,
+  groups?: GroupRef[],
+) {
+  const [resource] = await render(ctx, [member], list, status === 201 ? NO_GROUPS : groups && new Map([[member.id, groups]]));
   reply.code(status).type(SCIM_CONTENT_TYPE).header('etag', etagOf(member.version));
   if (status === 201) reply.header('location', `${ctx.baseUrl}/Users/${member.id}`);
   return resource;
@@ -117,10 +120,11 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
   app.get<IdParams>('/Users/:id', async (request, reply) => {
     const ctx = scimContext(request);
     const list = parseListRequest(normalizedRequest(request, 'User').query, ctx.limits);
-    const member = await findMemberById(ctx.store.db, ctx.workspace.id, request.params.id);
-    if (!member) throw userNotFound(request.params.id);
+    const found = await findMemberWithGroups(ctx.store.db, ctx.workspace.id, 'id', request.params.id);
+    if (!found) throw userNotFound(request.params.id);
+    const { member, groups } = found;
     if (isNotModified(request.headers['if-none-match'], member.version)) return reply.code(304).header('etag', etagOf(member.version)).send();
-    return sendMember(ctx, reply, member, 200, list);
+    return sendMember(ctx, reply, member, 200, list, groups);
   });
 
   app.post('/Users', async (request, reply) => {

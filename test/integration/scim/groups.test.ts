@@ -45,6 +45,23 @@ describe.each(DIALECTS)('SCIM Groups on %s', (dialect) => {
     expect(ann.body.groups).toEqual([expect.objectContaining({ value: created.body.id, display: 'Founders' })]);
   });
 
+  it("lists a user's groups by display name on GET by id and on userName / externalId lookups", async () => {
+    const eve = (await scim.post('/Users', userBody('eve@acme.example', { externalId: 'ext-eve' }))).body.id;
+    const zeta = await scim.post('/Groups', group('Zeta readers', { members: [{ value: eve }] }));
+    const alpha = await scim.post('/Groups', group('Alpha readers', { members: [{ value: eve }] }));
+    const expected = [
+      { value: alpha.body.id, display: 'Alpha readers', $ref: expect.stringContaining(`/Groups/${alpha.body.id}`) },
+      { value: zeta.body.id, display: 'Zeta readers', $ref: expect.stringContaining(`/Groups/${zeta.body.id}`) },
+    ];
+    expect((await scim.get(`/Users/${eve}`)).body.groups).toEqual(expected);
+    const byName = await scim.get(`/Users?filter=${encodeURIComponent('userName eq "EVE@acme.example"')}`);
+    expect(byName.body.Resources[0].groups).toEqual(expected);
+    const byExternalId = await scim.get(`/Users?filter=${encodeURIComponent('externalId eq "ext-eve"')}`);
+    expect(byExternalId.body.Resources[0].groups).toEqual(expected);
+    expect((await scim.get(`/Users/${users[3]}`)).body.groups ?? []).toEqual([]);
+    expect((await scim.get(`/Users/${eve}?excludedAttributes=groups`)).body.groups).toBeUndefined();
+  });
+
   it('adds, removes and replaces members with PATCH, answering 204', async () => {
     const created = await scim.post('/Groups', group('Team', { members: [] }));
     const url = `/Groups/${created.body.id}`;
