@@ -135,12 +135,15 @@ async function applyMember(trx: Kysely<Database>, workspace: Workspace, change: 
   // update, deactivate, reactivate: write the changed fields.
   const updated = await trx
     .updateTable('membership')
-    .set((eb) => ({
-      ...fieldsToColumns((change.after ?? {}) as Partial<MemberFields>),
-      ...touched(ctx, eb),
-      field_sources: ctx.dialect.mergeJsonObject(eb.ref('field_sources'), fieldSources(change.after ?? {}, ctx.actor, false)),
-      ...(change.managedBy ? { managed_by: change.managedBy } : {}),
-    }))
+    .set((eb) =>
+      // Object.assign rather than spreads followed by properties, which cost microseconds each on Node 20.
+      Object.assign(
+        fieldsToColumns((change.after ?? {}) as Partial<MemberFields>),
+        touched(ctx, eb),
+        { field_sources: ctx.dialect.mergeJsonObject(eb.ref('field_sources'), fieldSources(change.after ?? {}, ctx.actor, false)) },
+        change.managedBy ? { managed_by: change.managedBy } : {},
+      ),
+    )
     .where('workspace_id', '=', workspace.id)
     .where('id', '=', change.targetId)
     .returningAll()
@@ -151,8 +154,8 @@ async function applyMember(trx: Kysely<Database>, workspace: Workspace, change: 
 
 /** The row of a member a change creates: its fields, its account, and who created it when. */
 function newMemberRow(workspace: Workspace, change: Change, accountId: string, ctx: ApplyContext): Required<NewMembershipRow> {
-  return {
-    ...(fieldsToColumns(change.after as unknown as MemberFields) as Required<ReturnType<typeof fieldsToColumns>>),
+  // Added to the object fieldsToColumns made: `{ ...columns, id, … }` costs microseconds per row on Node 20.
+  return Object.assign(fieldsToColumns(change.after as unknown as MemberFields), {
     id: change.targetId,
     workspace_id: workspace.id,
     account_id: accountId,
@@ -160,7 +163,7 @@ function newMemberRow(workspace: Workspace, change: Change, accountId: string, c
     managed_by: change.managedBy ?? null,
     field_sources: fieldSources(change.after!, ctx.actor, true),
     ...created(ctx),
-  };
+  }) as Required<NewMembershipRow>;
 }
 
 /** Every column of a created member's row, in the order of the prepared insert's parameters. */
@@ -289,8 +292,15 @@ export function changeLogEntry(
   change: Change,
   outcome: Pick<LogEntry, 'workspaceId' | 'actor' | 'requestId' | 'at' | 'result' | 'errorStatus' | 'errorDetail'>,
 ): LogEntry {
+  // Field by field rather than spreading `outcome`: every SCIM write builds one, and the spread was the slow part.
   return {
-    ...outcome,
+    workspaceId: outcome.workspaceId,
+    actor: outcome.actor,
+    requestId: outcome.requestId,
+    at: outcome.at,
+    result: outcome.result,
+    errorStatus: outcome.errorStatus,
+    errorDetail: outcome.errorDetail,
     operation: `${change.kind}.${change.action}`,
     targetKind: change.kind,
     targetId: change.targetId,

@@ -103,7 +103,7 @@ export function evaluatePolicyCarrying(
       return null;
     }
     // A create carries the whole new state; an update or reactivate carries only the fields it changes.
-    const state = { ...current, ...change.after } as MemberFields;
+    const state = Object.assign({}, current, change.after) as MemberFields;
     const refusal = checkMemberState(workspace, state);
     if (refusal) return refusal;
     if (workspace.version !== 'v1') return null;

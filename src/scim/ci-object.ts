@@ -11,7 +11,8 @@ export const isObject = (value: unknown): value is JsonObject =>
 export function getCi(obj: JsonObject, key: string): unknown {
   if (Object.hasOwn(obj, key)) return obj[key];
   const lower = key.toLowerCase();
-  for (const k of Object.keys(obj)) if (k.toLowerCase() === lower) return obj[k];
+  // Lower-casing preserves the length of these ASCII names: comparing lengths first skips most allocations.
+  for (const k of Object.keys(obj)) if (k.length === lower.length && k.toLowerCase() === lower) return obj[k];
   return undefined;
 }
 
@@ -19,5 +20,5 @@ export function getCi(obj: JsonObject, key: string): unknown {
 export function hasCi(obj: JsonObject, key: string): boolean {
   if (Object.hasOwn(obj, key)) return true;
   const lower = key.toLowerCase();
-  return Object.keys(obj).some((k) => k.toLowerCase() === lower);
+  return Object.keys(obj).some((k) => k.length === lower.length && k.toLowerCase() === lower);
 }

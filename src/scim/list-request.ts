@@ -1,4 +1,4 @@
-import { getCi, type JsonObject } from './ci-object.js';
+import type { JsonObject } from './ci-object.js';
 import { invalidValue } from './scim-error.js';
 
 /** The parameters of a SCIM list or .search request (RFC 7644 §3.4.2), validated. */
@@ -32,26 +32,46 @@ function integer(value: unknown, name: string): number | undefined {
   return Math.max(-Number.MAX_SAFE_INTEGER, Math.min(n, Number.MAX_SAFE_INTEGER));
 }
 
+const PARAMETERS = ['filter', 'startIndex', 'count', 'sortBy', 'sortOrder', 'attributes', 'excludedAttributes'] as const;
+type Parameter = (typeof PARAMETERS)[number];
+const PARAMETER_BY_LOWER = new Map<string, Parameter>(PARAMETERS.map((name) => [name.toLowerCase(), name]));
+
+/**
+ * The list parameters in `source`, names matched case-insensitively in one pass over its keys (every GET reads
+ * seven names from a query of one or two). An exact-case name wins over another spelling of it.
+ */
+function listParameters(source: JsonObject): Partial<Record<Parameter, unknown>> {
+  const found: Partial<Record<Parameter, unknown>> = {};
+  for (const key of Object.keys(source)) {
+    const name = PARAMETER_BY_LOWER.get(key.toLowerCase());
+    if (name && (key === name || !Object.hasOwn(found, name))) found[name] = source[key];
+  }
+  return found;
+}
+
 /** From a query string (GET) or a SearchRequest body (POST /.search); both have the same names. */
 export function parseListRequest(source: JsonObject, limits: ListLimits): ListRequest {
-  const filter = getCi(source, 'filter');
+  const params = listParameters(source);
+  const filter = params.filter;
   if (filter !== undefined && filter !== null && typeof filter !== 'string') throw invalidValue('filter must be a string');
   // RFC 7644: a startIndex below 1 is interpreted as 1; a count above the maximum is reduced to it.
-  const startIndex = Math.max(1, integer(getCi(source, 'startIndex'), 'startIndex') ?? 1);
-  const requested = integer(getCi(source, 'count'), 'count');
+  const startIndex = Math.max(1, integer(params.startIndex, 'startIndex') ?? 1);
+  const requested = integer(params.count, 'count');
   const count = Math.min(Math.max(0, requested ?? limits.defaultCount), limits.maxCount);
-  const sortBy = getCi(source, 'sortBy');
-  const sortOrder = getCi(source, 'sortOrder');
+  const sortBy = params.sortBy;
+  const sortOrder = params.sortOrder;
   if (sortOrder !== undefined && sortOrder !== null && !/^(ascending|descending)$/i.test(String(sortOrder))) {
     throw invalidValue(`sortOrder must be "ascending" or "descending", got ${JSON.stringify(sortOrder)}`);
   }
-  return {
-    ...(typeof filter === 'string' && filter.trim() !== '' ? { filter } : {}),
+  const request: ListRequest = {
     startIndex,
     count,
-    ...(typeof sortBy === 'string' && sortBy !== '' ? { sortBy } : {}),
     descending: typeof sortOrder === 'string' && sortOrder.toLowerCase() === 'descending',
-    attributes: splitList(getCi(source, 'attributes')),
-    excludedAttributes: splitList(getCi(source, 'excludedAttributes')),
+    attributes: splitList(params.attributes),
+    excludedAttributes: splitList(params.excludedAttributes),
   };
+  // Set only when given (no spread of conditional objects: this runs on every read).
+  if (typeof filter === 'string' && filter.trim() !== '') request.filter = filter;
+  if (typeof sortBy === 'string' && sortBy !== '') request.sortBy = sortBy;
+  return request;
 }

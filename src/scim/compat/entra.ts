@@ -34,7 +34,7 @@ const ENTERPRISE_MANAGER = `${URN.enterpriseUser}:manager`.toLowerCase();
 /** Quirk 1: Entra emits `op` as "Add", "Replace", "Remove"; the core only accepts lower case. */
 export function lowerCaseOp(op: PatchOperation): PatchOperation {
   const lower = op.op.toLowerCase();
-  return lower === op.op ? op : { ...op, op: lower };
+  return lower === op.op ? op : Object.assign({}, op, { op: lower });
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -114,7 +114,7 @@ export function coercePatchOpBooleans(op: PatchOperation): PatchOperation {
 export function normalizeOpPathFilter(op: PatchOperation): PatchOperation {
   if (op.path === undefined) return op;
   const path = normalizePathFilter(op.path);
-  return path === op.path ? op : { ...op, path };
+  return path === op.path ? op : Object.assign({}, op, { path });
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -58,7 +58,7 @@ function applyToSchema(resource: JsonObject, op: OpName, schema: ScimSchema, val
   if (!isObject(value)) throw invalidValue(`${where}: ${schema.id} needs an object of its attributes`);
   for (const [key, inner] of Object.entries(value)) {
     if (key.toLowerCase() === 'schemas') continue;
-    applyPath(resource, op, { ...parsePatchPath(key), uri: schema.id }, inner, schemas, where);
+    applyPath(resource, op, Object.assign(parsePatchPath(key), { uri: schema.id }), inner, schemas, where);
   }
 }
 

@@ -149,7 +149,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     const outcome = await writeThroughPolicy(ctx.store, ctx.workspace.id, writeContext(ctx), failedWrite('member', 'member.replace', id, fields.userName), async (trx, workspace) => {
       const current = await loadForWrite(trx, ctx, id, request.headers['if-match']);
       await assertUnique(ctx, trx, fields, current);
-      return { changes: [memberChange(workspace, current, fields)], ...readMember(current), value: { ...current, ...fields } };
+      return { changes: [memberChange(workspace, current, fields)], ...readMember(current), value: Object.assign({}, current, fields) };
     }, { readAhead: ctx.workspace });
     return sendMemberOrGone(ctx, reply, outcome.value, storedMember(outcome.results, id));
   });
@@ -164,7 +164,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
       const patched = applyPatch(representation, ops, userSchemasOf(workspace));
       const fields = withWorkspaceDefaults(memberFieldsFromScim(patched, workspace), workspace);
       await assertUnique(ctx, trx, fields, current);
-      return { changes: [memberChange(workspace, current, fields)], ...readMember(current), value: { ...current, ...fields } };
+      return { changes: [memberChange(workspace, current, fields)], ...readMember(current), value: Object.assign({}, current, fields) };
     }, { readAhead: ctx.workspace });
     return sendMemberOrGone(ctx, reply, outcome.value, storedMember(outcome.results, id));
   });
