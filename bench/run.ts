@@ -99,6 +99,11 @@ interface WorkloadReport extends LoadResult {
   /** Rows written during the measured run (Δ sum(version) over the workspace; a new row counts 1). */
   rowsWritten?: number;
   fractionOfCeiling: number | null;
+  /**
+   * Lookups: a second run offering exactly the target rate (TARGET.lookup.rps over the same connections). Its p99
+   * is the latency while serving 8,000 req/s; the first run's is at saturation, where it is queueing by definition.
+   */
+  atTarget?: { requestsPerSecond: number; p50: number; p99: number };
   target: string;
   pass: boolean | null;
 }
@@ -294,12 +299,20 @@ async function benchDialect(dialect: Dialect, ceiling: LoadResult | null, stamp:
       });
       const after = await counters(prepared.store, seed.workspaceId);
       const written = after.versions - before.versions;
+      let atTarget: WorkloadReport['atTarget'];
+      if (workload.kind === 'lookup' && result.requestsPerSecond >= TARGET.lookup.rps * 0.9) {
+        log(`    … and offered exactly ${TARGET.lookup.rps.toLocaleString('en-US')} req/s`);
+        const paced = await runLoad(target.url, headers, workload, { ...LOAD, warmup: 0, overallRate: TARGET.lookup.rps }, { serverPid: gateway.pid, quietWaitMs: QUIET_WAIT_MS });
+        atTarget = { requestsPerSecond: paced.requestsPerSecond, p50: paced.latencyMs.p50, p99: paced.latencyMs.p99 };
+        log(`    ${Math.round(paced.requestsPerSecond)} req/s, p50 ${paced.latencyMs.p50} ms, p99 ${paced.latencyMs.p99} ms`);
+      }
       const wr = judge({
         ...result,
         peakRss: gateway.takeWindowPeak(),
         hwm: gateway.memory()?.hwm ?? NaN,
         ...(workload.kind === 'post' || workload.kind === 'patch' ? { rowsWritten: written } : {}),
         fractionOfCeiling: ceiling ? result.requestsPerSecond / ceiling.requestsPerSecond : null,
+        ...(atTarget ? { atTarget } : {}),
         target: '',
         pass: null,
       });
@@ -347,7 +360,11 @@ async function benchDialect(dialect: Dialect, ceiling: LoadResult | null, stamp:
 
 function judge(w: WorkloadReport): WorkloadReport {
   const clean = w.non2xx === 0 && w.errors === 0 && w.probe === null;
-  if (w.kind === 'lookup') return { ...w, target: TARGET.lookup.text, pass: clean && w.requestsPerSecond >= TARGET.lookup.rps && w.latencyMs.p99 < TARGET.lookup.p99 };
+  if (w.kind === 'lookup') {
+    // Throughput at saturation; p99 while serving the target rate (see atTarget). Without a paced run, the saturation p99.
+    const p99 = w.atTarget?.p99 ?? w.latencyMs.p99;
+    return { ...w, target: TARGET.lookup.text, pass: clean && w.requestsPerSecond >= TARGET.lookup.rps && p99 < TARGET.lookup.p99 };
+  }
   if (w.kind === 'post') return { ...w, target: TARGET.post.text, pass: clean && w.requestsPerSecond >= TARGET.post.rps };
   if (w.kind === 'patch') return { ...w, target: TARGET.patch.text, pass: clean && w.requestsPerSecond >= TARGET.patch.rps };
   return w;
@@ -373,11 +390,12 @@ function renderTables(ceiling: LoadResult | null, ceilingRss: number, reports: D
   out.push('Targets are the issue\'s, for SQLite on this 2-core machine; they are reported, not asserted.');
   out.push('CPU% = % of one core used by the server / the load generator / PostgreSQL / other processes / interrupts (loopback TCP).');
   out.push('srv CPU µs/req = server CPU time per request (primary and workers): what one dedicated core allows is 1,000,000 ÷ this, whatever else runs. Peak RSS adds up each worker\'s.');
+  out.push(`p99 @${TARGET.lookup.rps / 1000}k/s = a second run of each lookup offering exactly ${TARGET.lookup.rps.toLocaleString('en-US')} req/s over the same connections: the latency while serving the target rate (the p99 column is at saturation, where it is mostly queueing).`);
   out.push('rows/req = rows written in the measured run ÷ 2xx responses (up to one in-flight request per connection lands after the run ends).');
   if (ceiling) {
     out.push(`HTTP ceiling (plain Fastify, constant JSON): ${num(ceiling.requestsPerSecond)} req/s, p50 ${ms(ceiling.latencyMs.p50)} ms, p99 ${ms(ceiling.latencyMs.p99)} ms, non-2xx ${ceiling.non2xx}, errors ${ceiling.errors}, peak RSS ${mb(ceilingRss)}, server CPU ${num((ceiling.cpu.serverSeconds * 1e6) / Math.max(1, ceiling.requests))} µs/req, CPU% srv/gen/pg/oth/irq ${cpuText(ceiling.cpu)}`);
   }
-  const head = ['workload', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'ceiling', 'peak RSS', 'rows/req', 'srv CPU µs/req', 'CPU% srv/gen/pg/oth/irq', 'target', 'result'];
+  const head = ['workload', 'req/s', 'p50 ms', 'p99 ms', `p99 @${TARGET.lookup.rps / 1000}k/s`, 'non-2xx', 'errors', 'ceiling', 'peak RSS', 'rows/req', 'srv CPU µs/req', 'CPU% srv/gen/pg/oth/irq', 'target', 'result'];
   for (const r of reports) {
     out.push('');
     if (r.skipped) {
@@ -390,6 +408,7 @@ function renderTables(ceiling: LoadResult | null, ceilingRss: number, reports: D
       num(w.requestsPerSecond),
       ms(w.latencyMs.p50),
       ms(w.latencyMs.p99),
+      w.atTarget ? ms(w.atTarget.p99) : '',
       String(w.non2xx),
       String(w.errors + w.timeouts),
       w.fractionOfCeiling === null ? '-' : `${(w.fractionOfCeiling * 100).toFixed(0)}%`,
@@ -403,10 +422,10 @@ function renderTables(ceiling: LoadResult | null, ceilingRss: number, reports: D
     const g = r.groupPatch;
     if (g) {
       const fmt = (xs: number[]) => xs.map((s) => s.toFixed(2)).join('/');
-      rows.push([`PATCH Group +${num(g.members)} members (s)`, fmt(g.addSeconds), '', '', '', String(g.problems.length), '', mb(g.peakRss), '', '', '', TARGET.group.text, g.pass ? 'pass' : 'MISS']);
-      rows.push([`PATCH Group -${num(g.members)} members (s)`, fmt(g.removeSeconds), '', '', '', '', '', '', '', '', '', TARGET.group.text, g.pass ? 'pass' : 'MISS']);
+      rows.push([`PATCH Group +${num(g.members)} members (s)`, fmt(g.addSeconds), '', '', '', '', String(g.problems.length), '', mb(g.peakRss), '', '', '', TARGET.group.text, g.pass ? 'pass' : 'MISS']);
+      rows.push([`PATCH Group -${num(g.members)} members (s)`, fmt(g.removeSeconds), '', '', '', '', '', '', '', '', '', '', TARGET.group.text, g.pass ? 'pass' : 'MISS']);
     }
-    out.push(table(head, rows, new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])));
+    out.push(table(head, rows, new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])));
     if (r.workloads.some((w) => w.cpu.other >= CONTENDED_PERCENT)) {
       out.push(`  * other jobs on the machine took ≥${CONTENDED_PERCENT}% of a core during this run (CPU% "oth"): the number understates what the server can do`);
     }

@@ -37,6 +37,8 @@ export interface LoadSettings {
   warmup: number;
   connections: number;
   pipelining: number;
+  /** Offered load in requests per second over all connections (autocannon's overallRate); absent: as fast as answered. */
+  overallRate?: number;
 }
 
 export const DEFAULT_LOAD: LoadSettings = { duration: 10, warmup: 2, connections: 32, pipelining: 1 };
@@ -110,7 +112,15 @@ export async function runLoad(url: string, headers: Record<string, string>, work
     if ((status < 200 || status > 299) && errorSamples.length < 3) errorSamples.push(`${status} ${body.slice(0, 300)}`);
   };
   const optionsFor = (phase: Phase, duration: number): autocannon.Options => {
-    const base = { url, headers, connections: settings.connections, pipelining: settings.pipelining, timeout: 10, duration };
+    const base = {
+      url,
+      headers,
+      connections: settings.connections,
+      pipelining: settings.pipelining,
+      timeout: 10,
+      duration,
+      ...(settings.overallRate ? { overallRate: settings.overallRate } : {}),
+    };
     if (workload.rotation) {
       let connection = 0;
       return {
