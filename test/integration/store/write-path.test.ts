@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkspace } from '../../../src/admin/create-workspace.js';
-import { emptyMemberFields, type MemberFields } from '../../../src/model/member.js';
+import { emptyMemberFields, memberFieldsOf, type MemberFields } from '../../../src/model/member.js';
 import { memberChange, memberRemoval } from '../../../src/reconcile/member-change.js';
 import { PolicyRefused } from '../../../src/reconcile/policy-refused.js';
 import { ApplyError } from '../../../src/reconcile/apply-error.js';
 import { writeThroughPolicy } from '../../../src/reconcile/write-through-policy.js';
-import { findMemberById, findMemberByUserName } from '../../../src/store/member-repository.js';
+import type { Kysely } from 'kysely';
+import type { Workspace } from '../../../src/model/workspace.js';
+import type { Database } from '../../../src/store/database.js';
+import { findMemberById, findMemberByUserName, setMemberOwner } from '../../../src/store/member-repository.js';
 import { readLog } from '../../../src/store/provisioning-log-repository.js';
 import { findWorkspace } from '../../../src/store/workspace-repository.js';
 import { DIALECTS, openTestStore, type TestStore } from '../../support/test-store.js';
@@ -69,5 +72,57 @@ describe.each(DIALECTS)('the one write path on %s', (dialect) => {
     const again = (await findMemberByUserName(db.store.db, 'v1', 'a@x.com'))!;
     expect(again.id).not.toBe(first.id);
     expect(again.accountId).toBe(first.accountId);
+  });
+
+  describe('read-ahead (propose before the write lock)', () => {
+    /** A title change for `userName`, proposed from the member as `propose` reads it; counts its calls. */
+    function retitle(userName: string, title: string, between?: () => Promise<void>) {
+      const calls: Kysely<Database>[] = [];
+      const propose = async (trx: Kysely<Database>, workspace: Workspace) => {
+        calls.push(trx);
+        const current = (await findMemberByUserName(trx, 'v1', userName))!;
+        // The early proposal is made; something else writes before the transaction begins.
+        if (calls.length === 1) await between?.();
+        return {
+          changes: [memberChange(workspace, current, { ...memberFieldsOf(current), title: `${title} (seen v${current.version})` })],
+          current: new Map([[current.id, current]]),
+          readVersions: new Map([[current.id, current.version]]),
+          value: null,
+        };
+      };
+      return { calls, propose };
+    }
+
+    it('keeps the proposal made before the lock when the member and the settings are unchanged', async () => {
+      await create(fields('ra1@x.com', { seatType: 'pro' }));
+      const workspace = (await findWorkspace(db.store.db, 'v1'))!;
+      const { calls, propose } = retitle('ra1@x.com', 'Lead');
+      await writeThroughPolicy(db.store, 'v1', ctx, failure, propose, { readAhead: workspace });
+      expect(calls).toEqual([db.store.db]);
+      expect((await findMemberByUserName(db.store.db, 'v1', 'ra1@x.com'))!.title).toBe('Lead (seen v1)');
+    });
+
+    it('proposes again inside the transaction when the member was written in between', async () => {
+      await create(fields('ra2@x.com', { seatType: 'pro' }));
+      const workspace = (await findWorkspace(db.store.db, 'v1'))!;
+      const member = (await findMemberByUserName(db.store.db, 'v1', 'ra2@x.com'))!;
+      const { calls, propose } = retitle('ra2@x.com', 'Lead', () => setMemberOwner(db.store.db, 'v1', member.id, false, ctx.now()));
+      await writeThroughPolicy(db.store, 'v1', ctx, failure, propose, { readAhead: workspace });
+      expect(calls).toHaveLength(2);
+      expect(calls[1]).not.toBe(db.store.db);
+      // Computed from version 2 (after the owner write), and applied as version 3.
+      const after = (await findMemberByUserName(db.store.db, 'v1', 'ra2@x.com'))!;
+      expect(after.title).toBe('Lead (seen v2)');
+      expect(after.version).toBe(3);
+    });
+
+    it("proposes again when the workspace's settings changed since the request read them", async () => {
+      await create(fields('ra3@x.com', { seatType: 'pro' }));
+      const stale = (await findWorkspace(db.store.db, 'v1'))!;
+      const { calls, propose } = retitle('ra3@x.com', 'Lead');
+      // The request's copy of the workspace carries another policy than the database now holds.
+      await writeThroughPolicy(db.store, 'v1', ctx, failure, propose, { readAhead: { ...stale, policy: { ...stale.policy } } });
+      expect(calls).toHaveLength(2);
+    });
   });
 });
