@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Config } from '../config/config-schema.js';
 import type { Logger } from '../log/create-logger.js';
+import { lazyChildLogger } from '../log/lazy-child-logger.js';
 import type { Store } from '../store/create-db.js';
 import { scimPlugin } from '../scim/scim-plugin.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -37,6 +38,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     trustProxy: config.server.trustProxy,
     // One line per request comes from our own onResponse hook (below), not Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
+    // Made on first use: most requests never log (see lazy-child-logger.ts).
+    childLoggerFactory: lazyChildLogger,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 500 },
