@@ -25,7 +25,8 @@ export function preparedQuery<P extends readonly unknown[], R>(
       }
       compiledFor.set(key, compiled);
     }
-    const result = await db.executeQuery<R>({ ...compiled, parameters: params });
+    // Spelled out: `{ ...compiled, parameters }` costs a microsecond per query on Node 20 (see user-mapper.ts).
+    const result = await db.executeQuery<R>({ query: compiled.query, queryId: compiled.queryId, sql: compiled.sql, parameters: params });
     return result.rows;
   };
 }
