@@ -1,4 +1,4 @@
-import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
+import { PostgresAdapter, sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 
 /**
  * The only file that knows which database runs. Everything dialect-specific (JSON array
@@ -20,6 +20,11 @@ export interface DialectSupport {
   isUniqueViolation(error: unknown): boolean;
   /** A JSON-object text column with the keys of `patch` (JSON object text) set over it; null counts as {}. */
   mergeJsonObject(column: Expression<unknown>, patch: string): RawBuilder<string>;
+  /**
+   * The groups of the member whose id is `membershipId`, as a JSON array of {value, display} ordered by display
+   * name (text on SQLite, parsed by pg on PostgreSQL): a correlated subquery, so a User and its groups are one read.
+   */
+  groupRefsOf(membershipId: Expression<unknown>): RawBuilder<unknown>;
 }
 
 const sqlite: DialectSupport = {
@@ -34,6 +39,8 @@ const sqlite: DialectSupport = {
     return typeof code === 'string' && (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY');
   },
   mergeJsonObject: (column, patch) => sql<string>`json_patch(coalesce(${column}, '{}'), ${patch})`,
+  groupRefsOf: (membershipId) => sql`(select json_group_array(json_object('value', g.id, 'display', g.display_name) order by g.display_name)
+    from group_member gm join scim_group g on g.id = gm.group_id where gm.membership_id = ${membershipId})`,
 };
 
 const postgres: DialectSupport = {
@@ -45,6 +52,8 @@ const postgres: DialectSupport = {
   likeSensitive: (left, pattern) => sql<SqlBool>`${left} like ${pattern} escape '\\'`,
   isUniqueViolation: (error) => (error as { code?: unknown })?.code === '23505',
   mergeJsonObject: (column, patch) => sql<string>`(coalesce(${column}, '{}')::jsonb || ${patch}::jsonb)::text`,
+  groupRefsOf: (membershipId) => sql`(select coalesce(json_agg(json_build_object('value', g.id, 'display', g.display_name) order by g.display_name), '[]'::json)
+    from group_member gm join scim_group g on g.id = gm.group_id where gm.membership_id = ${membershipId})`,
 };
 
 /** Convert a LIKE pattern (% _ with backslash escapes) to a GLOB pattern. */
@@ -70,4 +79,9 @@ export function escapeLike(value: string): string {
 
 export function dialectSupportFor(name: DialectName): DialectSupport {
   return name === 'sqlite' ? sqlite : postgres;
+}
+
+/** The dialect a Kysely instance talks to: for queries compiled once per instance (prepared-query.ts). */
+export function dialectOf(db: Kysely<any>): DialectSupport {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? postgres : sqlite;
 }

@@ -1,6 +1,7 @@
-import { PostgresAdapter, sql, type Expression, type Kysely, type SqlBool } from 'kysely';
+import type { Expression, Kysely, SqlBool } from 'kysely';
 import type { Member } from '../model/member.js';
 import type { Database, MembershipRow } from './database.js';
+import { dialectOf } from './dialect-support.js';
 import { rowToMember } from './member-row.js';
 import { pageTotal } from './page-total.js';
 import { preparedQuery } from './prepared-query.js';
@@ -51,20 +52,16 @@ const KEY_COLUMN = { id: 'id', userName: 'user_name_lower', externalId: 'externa
  * built by a correlated subquery over the group_member index, instead of a second query per read.
  */
 function lookupWithGroups(key: MemberKey) {
-  return preparedQuery((db, workspaceId: string, value: string) => {
-    const groups =
-      db.getExecutor().adapter instanceof PostgresAdapter
-        ? sql<unknown>`(select coalesce(json_agg(json_build_object('value', g.id, 'display', g.display_name) order by g.display_name), '[]'::json)
-            from group_member gm join scim_group g on g.id = gm.group_id where gm.membership_id = membership.id)`
-        : sql<unknown>`(select json_group_array(json_object('value', g.id, 'display', g.display_name) order by g.display_name)
-            from group_member gm join scim_group g on g.id = gm.group_id where gm.membership_id = membership.id)`;
-    return db
-      .selectFrom('membership')
-      .selectAll('membership')
-      .select(groups.as('groups_json'))
-      .where('membership.workspace_id', '=', workspaceId)
-      .where(`membership.${KEY_COLUMN[key]}`, '=', value);
-  }, ['', '']);
+  return preparedQuery(
+    (db, workspaceId: string, value: string) =>
+      db
+        .selectFrom('membership')
+        .selectAll('membership')
+        .select((eb) => dialectOf(db).groupRefsOf(eb.ref('membership.id')).as('groups_json'))
+        .where('membership.workspace_id', '=', workspaceId)
+        .where(`membership.${KEY_COLUMN[key]}`, '=', value),
+    ['', ''],
+  );
 }
 
 const withGroups = { id: lookupWithGroups('id'), userName: lookupWithGroups('userName'), externalId: lookupWithGroups('externalId') };
