@@ -70,8 +70,11 @@ export const MEMBER_FIELDS: readonly MemberField[] = [
   'active', 'role', 'creditLimit', 'seatType',
 ];
 
+/** Every field null: copied by emptyMemberFields (a pull's first cycle makes one per member). */
+const NO_FIELDS: Readonly<Record<MemberField, null>> = Object.freeze(Object.fromEntries(MEMBER_FIELDS.map((f) => [f, null])) as Record<MemberField, null>);
+
 export function emptyMemberFields(userName: string): MemberFields {
-  const fields = Object.fromEntries(MEMBER_FIELDS.map((f) => [f, null])) as unknown as MemberFields;
+  const fields = Object.assign({}, NO_FIELDS) as unknown as MemberFields;
   fields.userName = userName;
   fields.active = true;
   return fields;
@@ -79,7 +82,9 @@ export function emptyMemberFields(userName: string): MemberFields {
 
 /** Pick only the MemberFields out of a Member (or any superset). */
 export function memberFieldsOf(member: MemberFields): MemberFields {
-  return Object.fromEntries(MEMBER_FIELDS.map((f) => [f, member[f]])) as unknown as MemberFields;
+  const fields: Record<string, unknown> = {};
+  for (const field of MEMBER_FIELDS) fields[field] = member[field];
+  return fields as unknown as MemberFields;
 }
 
 /** Field-level difference: the fields whose values differ, with their before and after values. */
@@ -125,5 +130,7 @@ export function accountEmailOf(fields: Pick<MemberFields, 'emails' | 'userName'>
 
 /** The fields that are set: a created member's record without its empty (null) fields. */
 export function setFieldsOf(fields: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== null));
+  const set: Record<string, unknown> = {};
+  for (const key in fields) if (Object.hasOwn(fields, key) && fields[key] !== null) set[key] = fields[key];
+  return set;
 }

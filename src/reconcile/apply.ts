@@ -185,12 +185,29 @@ const insertMember = preparedQuery(
 /** Rows per multi-row membership INSERT: about 45 columns, well inside SQLite's 32,766 bound parameters. */
 const CREATE_CHUNK = 200;
 
+/**
+ * A full chunk of created members (a pull's first cycle is thousands of them): compiled once, as Kysely would
+ * otherwise parse and compile 9,000 values per statement. Parameters are the rows' CREATE_COLUMNS values, row
+ * after row.
+ */
+const insertMemberChunk = preparedQuery(
+  (db, ...values: unknown[]) =>
+    db.insertInto('membership').values(
+      Array.from({ length: CREATE_CHUNK }, (_, r) =>
+        Object.fromEntries(CREATE_COLUMNS.map((column, c) => [column, values[r * CREATE_COLUMNS.length + c]])) as unknown as NewMembershipRow,
+      ),
+    ),
+  Array.from({ length: CREATE_CHUNK * CREATE_COLUMNS.length }, () => '' as unknown),
+);
+
 async function applyMemberCreates(trx: Kysely<Database>, workspace: Workspace, batch: Change[], ctx: ApplyContext): Promise<void> {
   const emails = batch.map((c) => accountEmailOf(c.after as unknown as MemberFields));
   const accounts = await ensureAccounts(trx, emails, ctx.now);
   const rows = batch.map((change, k) => newMemberRow(workspace, change, accounts.get(emails[k]!)!, ctx));
   for (let i = 0; i < rows.length; i += CREATE_CHUNK) {
-    await trx.insertInto('membership').values(rows.slice(i, i + CREATE_CHUNK)).execute();
+    const chunk = rows.slice(i, i + CREATE_CHUNK);
+    if (chunk.length === CREATE_CHUNK) await insertMemberChunk(trx, ...chunk.flatMap((row) => CREATE_COLUMNS.map((column) => row[column] ?? null)));
+    else await trx.insertInto('membership').values(chunk).execute();
   }
 }
 

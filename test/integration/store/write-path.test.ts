@@ -74,6 +74,19 @@ describe.each(DIALECTS)('the one write path on %s', (dialect) => {
     expect(again.accountId).toBe(first.accountId);
   });
 
+  it('creates hundreds of members in one plan (full 200-row chunks and a remainder), every field in place', async () => {
+    const many = Array.from({ length: 450 }, (_, i) => fields(`bulk${i}@x.com`, { seatType: 'pro', externalId: `ext-bulk-${i}`, title: `T${i}`, active: i % 3 !== 0 }));
+    const outcome = await create(...many);
+    expect(outcome.results.filter((r) => r.status === 'applied')).toHaveLength(450);
+    for (const i of [0, 199, 200, 399, 400, 449]) {
+      const member = (await findMemberByUserName(db.store.db, 'v1', `bulk${i}@x.com`))!;
+      expect(member).toMatchObject({ externalId: `ext-bulk-${i}`, title: `T${i}`, seatType: 'pro', active: i % 3 !== 0, version: 1, lastSource: 'key:test', owner: false });
+      expect(member.emails).toEqual([{ value: `bulk${i}@x.com`, primary: true }]);
+    }
+    const count = await db.store.db.selectFrom('membership').select((eb) => eb.fn.countAll<number>().as('n')).where('user_name_lower', 'like', 'bulk%').executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(450);
+  });
+
   describe('read-ahead (propose before the write lock)', () => {
     /** A title change for `userName`, proposed from the member as `propose` reads it; counts its calls. */
     function retitle(userName: string, title: string, between?: () => Promise<void>) {
