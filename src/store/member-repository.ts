@@ -1,6 +1,6 @@
 import type { Expression, Kysely, SqlBool } from 'kysely';
 import type { Member } from '../model/member.js';
-import type { Database, MembershipRow } from './database.js';
+import type { Database } from './database.js';
 import { dialectOf } from './dialect-support.js';
 import { rowToMember } from './member-row.js';
 import { pageTotal } from './page-total.js';
@@ -8,26 +8,58 @@ import { preparedQuery } from './prepared-query.js';
 
 type Db = Kysely<Database>;
 
+/** The unique keys a single User is read by. */
+export type MemberKey = 'id' | 'userName' | 'externalId';
+
+const KEY_COLUMN = { id: 'id', userName: 'user_name_lower', externalId: 'external_id' } as const;
+
+/** The value as stored in the key's column: userName is unique regardless of case, so it is kept lower-cased too. */
+const keyValue = (key: MemberKey, value: string): string => (key === 'userName' ? value.toLowerCase() : value);
+
+/** A member by one unique key within a workspace. */
+const byKey = (db: Db, key: MemberKey, workspaceId: string, value: string) =>
+  db.selectFrom('membership').selectAll('membership').where('membership.workspace_id', '=', workspaceId).where(`membership.${KEY_COLUMN[key]}`, '=', value);
+
 // The lookups every IdP request starts with: compiled once (see prepared-query.ts).
-const byId = preparedQuery((db, workspaceId: string, id: string) => db.selectFrom('membership').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id), ['', '']);
-const byUserName = preparedQuery(
-  (db, workspaceId: string, userNameLower: string) => db.selectFrom('membership').selectAll().where('workspace_id', '=', workspaceId).where('user_name_lower', '=', userNameLower),
-  ['', ''],
-);
-const byExternalId = preparedQuery(
-  (db, workspaceId: string, externalId: string) => db.selectFrom('membership').selectAll().where('workspace_id', '=', workspaceId).where('external_id', '=', externalId),
-  ['', ''],
-);
+function lookup(key: MemberKey) {
+  return preparedQuery((db, workspaceId: string, value: string) => byKey(db, key, workspaceId, value), ['', '']);
+}
+
+/**
+ * The member and its groups (ordered by display name) in one statement: the groups come back as a JSON array
+ * built by a correlated subquery over the group_member index, instead of a second query per read.
+ */
+function lookupWithGroups(key: MemberKey) {
+  return preparedQuery(
+    (db, workspaceId: string, value: string) =>
+      byKey(db, key, workspaceId, value).select((eb) => dialectOf(db).groupRefsOf(eb.ref('membership.id')).as('groups_json')),
+    ['', ''],
+  );
+}
+
+const plain = { id: lookup('id'), userName: lookup('userName'), externalId: lookup('externalId') };
+const withGroups = { id: lookupWithGroups('id'), userName: lookupWithGroups('userName'), externalId: lookupWithGroups('externalId') };
 
 const versionById = preparedQuery(
   (db, workspaceId: string, id: string) => db.selectFrom('membership').select('version').where('workspace_id', '=', workspaceId).where('id', '=', id),
   ['', ''],
 );
 
-const first = (rows: MembershipRow[]): Member | undefined => (rows[0] ? rowToMember(rows[0]) : undefined);
+async function findMember(db: Db, workspaceId: string, key: MemberKey, value: string): Promise<Member | undefined> {
+  const [row] = await plain[key](db, workspaceId, keyValue(key, value));
+  return row && rowToMember(row);
+}
 
-export async function findMemberById(db: Db, workspaceId: string, id: string): Promise<Member | undefined> {
-  return first(await byId(db, workspaceId, id));
+export function findMemberById(db: Db, workspaceId: string, id: string): Promise<Member | undefined> {
+  return findMember(db, workspaceId, 'id', id);
+}
+
+export function findMemberByUserName(db: Db, workspaceId: string, userName: string): Promise<Member | undefined> {
+  return findMember(db, workspaceId, 'userName', userName);
+}
+
+export function findMemberByExternalId(db: Db, workspaceId: string, externalId: string): Promise<Member | undefined> {
+  return findMember(db, workspaceId, 'externalId', externalId);
 }
 
 /** The member's current version (it moves with every write to the row), or undefined when it is gone. */
@@ -42,46 +74,14 @@ export interface GroupRef {
   display: string;
 }
 
-/** The unique keys a single User is read by. */
-export type MemberKey = 'id' | 'userName' | 'externalId';
-
-const KEY_COLUMN = { id: 'id', userName: 'user_name_lower', externalId: 'external_id' } as const;
-
-/**
- * The member and its groups (ordered by display name) in one statement: the groups come back as a JSON array
- * built by a correlated subquery over the group_member index, instead of a second query per read.
- */
-function lookupWithGroups(key: MemberKey) {
-  return preparedQuery(
-    (db, workspaceId: string, value: string) =>
-      db
-        .selectFrom('membership')
-        .selectAll('membership')
-        .select((eb) => dialectOf(db).groupRefsOf(eb.ref('membership.id')).as('groups_json'))
-        .where('membership.workspace_id', '=', workspaceId)
-        .where(`membership.${KEY_COLUMN[key]}`, '=', value),
-    ['', ''],
-  );
-}
-
-const withGroups = { id: lookupWithGroups('id'), userName: lookupWithGroups('userName'), externalId: lookupWithGroups('externalId') };
-
 /** One member by a unique key, with its groups: what a SCIM read of one User renders. */
 export async function findMemberWithGroups(db: Db, workspaceId: string, key: MemberKey, value: string): Promise<{ member: Member; groups: GroupRef[] } | undefined> {
-  const [row] = await withGroups[key](db, workspaceId, key === 'userName' ? value.toLowerCase() : value);
+  const [row] = await withGroups[key](db, workspaceId, keyValue(key, value));
   if (!row) return undefined;
   // rowToMember ignores the extra column (copying the row without it cost more than the query's join).
   const groups = row.groups_json;
   // SQLite returns the JSON as text; pg parses json columns itself.
   return { member: rowToMember(row), groups: (typeof groups === 'string' ? JSON.parse(groups) : groups) as GroupRef[] };
-}
-
-export async function findMemberByUserName(db: Db, workspaceId: string, userName: string): Promise<Member | undefined> {
-  return first(await byUserName(db, workspaceId, userName.toLowerCase()));
-}
-
-export async function findMemberByExternalId(db: Db, workspaceId: string, externalId: string): Promise<Member | undefined> {
-  return first(await byExternalId(db, workspaceId, externalId));
 }
 
 export interface ListPage {
