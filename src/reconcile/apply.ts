@@ -122,7 +122,7 @@ async function applyMember(trx: Kysely<Database>, workspace: Workspace, change: 
   if (change.action === 'create') {
     const accountId = await ensureAccount(trx, accountEmailOf(change.after as unknown as MemberFields), ctx.now);
     const row = newMemberRow(workspace, change, accountId, ctx);
-    const [inserted] = await insertMember(trx, ...CREATE_COLUMNS.map((column) => row[column] ?? null));
+    const [inserted] = await insertMember(trx, ...createValues(row));
     if (!inserted) throw new Error(`member "${change.key}" was not inserted`);
     return rowToMember(inserted);
   }
@@ -172,15 +172,18 @@ const CREATE_COLUMNS = [
   'user_name_lower', 'id', 'workspace_id', 'account_id', 'owner', 'managed_by', 'field_sources', 'last_source', 'version', 'created_at', 'updated_at',
 ] as (keyof NewMembershipRow)[];
 
+/** A row's values in CREATE_COLUMNS order: the parameters of the prepared inserts below, row after row. */
+const createValues = (row: Required<NewMembershipRow>): unknown[] => CREATE_COLUMNS.map((column) => row[column] ?? null);
+
+/** `count` rows for a prepared insert's builder, made of its parameters in CREATE_COLUMNS order, row after row. */
+const createRows = (count: number, values: unknown[]): NewMembershipRow[] =>
+  Array.from({ length: count }, (_, r) => Object.fromEntries(CREATE_COLUMNS.map((column, c) => [column, values[r * CREATE_COLUMNS.length + c]])) as unknown as NewMembershipRow);
+
+/** Placeholder parameters for compiling an insert of `count` rows. */
+const createPlaceholders = (count: number): unknown[] => new Array<unknown>(count * CREATE_COLUMNS.length).fill('');
+
 /** One member created on its own (every SCIM POST): compiled once, where building the 45-column insert cost more than running it. */
-const insertMember = preparedQuery(
-  (db, ...values: unknown[]) =>
-    db
-      .insertInto('membership')
-      .values(Object.fromEntries(CREATE_COLUMNS.map((column, i) => [column, values[i]])) as unknown as NewMembershipRow)
-      .returningAll(),
-  CREATE_COLUMNS.map(() => '' as unknown),
-);
+const insertMember = preparedQuery((db, ...values: unknown[]) => db.insertInto('membership').values(createRows(1, values)).returningAll(), createPlaceholders(1));
 
 /** Rows per multi-row membership INSERT: about 45 columns, well inside SQLite's 32,766 bound parameters. */
 const CREATE_CHUNK = 200;
@@ -190,15 +193,7 @@ const CREATE_CHUNK = 200;
  * otherwise parse and compile 9,000 values per statement. Parameters are the rows' CREATE_COLUMNS values, row
  * after row.
  */
-const insertMemberChunk = preparedQuery(
-  (db, ...values: unknown[]) =>
-    db.insertInto('membership').values(
-      Array.from({ length: CREATE_CHUNK }, (_, r) =>
-        Object.fromEntries(CREATE_COLUMNS.map((column, c) => [column, values[r * CREATE_COLUMNS.length + c]])) as unknown as NewMembershipRow,
-      ),
-    ),
-  Array.from({ length: CREATE_CHUNK * CREATE_COLUMNS.length }, () => '' as unknown),
-);
+const insertMemberChunk = preparedQuery((db, ...values: unknown[]) => db.insertInto('membership').values(createRows(CREATE_CHUNK, values)), createPlaceholders(CREATE_CHUNK));
 
 async function applyMemberCreates(trx: Kysely<Database>, workspace: Workspace, batch: Change[], ctx: ApplyContext): Promise<void> {
   const emails = batch.map((c) => accountEmailOf(c.after as unknown as MemberFields));
@@ -206,7 +201,7 @@ async function applyMemberCreates(trx: Kysely<Database>, workspace: Workspace, b
   const rows = batch.map((change, k) => newMemberRow(workspace, change, accounts.get(emails[k]!)!, ctx));
   for (let i = 0; i < rows.length; i += CREATE_CHUNK) {
     const chunk = rows.slice(i, i + CREATE_CHUNK);
-    if (chunk.length === CREATE_CHUNK) await insertMemberChunk(trx, ...chunk.flatMap((row) => CREATE_COLUMNS.map((column) => row[column] ?? null)));
+    if (chunk.length === CREATE_CHUNK) await insertMemberChunk(trx, ...chunk.flatMap(createValues));
     else await trx.insertInto('membership').values(chunk).execute();
   }
 }
