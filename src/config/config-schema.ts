@@ -32,6 +32,9 @@ export type ConnectorBinding = z.infer<typeof bindingSchema>;
 /** The binding's name: its own, else its kind. Unique per workspace. */
 export const bindingName = (binding: Pick<ConnectorBinding, 'name' | 'kind'>): string => binding.name ?? binding.kind;
 
+/** See `reconcile.heapGrowthPercent`: measured at +3% time for −40% peak RSS (bench/README.md). */
+export const DEFAULT_HEAP_GROWTH_PERCENT = 50;
+
 export const configSchema = z
   .object({
     server: z
@@ -85,6 +88,16 @@ export const configSchema = z
           seen.add(key);
         });
       }),
+    reconcile: z
+      .object({
+        /**
+         * While a pull cycle runs, V8's old generation may grow by at most this % over the last full GC's live set
+         * (0: V8's own heuristics, which allow up to 4×). Trades a little CPU for a much lower peak RSS.
+         */
+        heapGrowthPercent: z.number().int().min(0).max(1000).default(DEFAULT_HEAP_GROWTH_PERCENT),
+      })
+      .strict()
+      .default({ heapGrowthPercent: DEFAULT_HEAP_GROWTH_PERCENT }),
     bootstrap: z
       .object({
         /** On first start (no workspaces yet) create this V2 workspace and print its base URL and a key once. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { bindingName, type Config } from '../config/config-schema.js';
+import { bindingName, DEFAULT_HEAP_GROWTH_PERCENT, type Config } from '../config/config-schema.js';
 import type { Connector, ConnectorLogger } from '../connector/connector.js';
 import { bindingFor, createBoundConnector } from '../connector/connector-registry.js';
 import type { RemovedMember, SnapshotMember } from '../connector/snapshot-member.js';
@@ -15,6 +15,7 @@ import { allGroups, countManagedMembers, currentGroupsOf, managedMemberKeys, mem
 import { finishRun, pruneRuns, startRun } from '../store/sync-run-repository.js';
 import { findWorkspace } from '../store/workspace-repository.js';
 import { applyStoredPlan } from './apply-stored-plan.js';
+import { withBoundedHeapGrowth } from './bounded-heap-growth.js';
 import { overBudget } from './deletion-budget.js';
 import { deprovisionWarnings, isDeprovision, withoutDeprovisions } from './diff.js';
 import { Differ } from './differ.js';
@@ -30,7 +31,7 @@ import type { ReconcileOutcome, ReconcileRequest } from './reconcile-request.js'
  */
 export interface ReconcilerDeps {
   store: Store;
-  config: Readonly<Pick<Config, 'connectors'>>;
+  config: Readonly<Pick<Config, 'connectors'> & Partial<Pick<Config, 'reconcile'>>>;
   log: ConnectorLogger;
   clock: () => Date;
   /** Where the connector comes from; default: the registry (the real Graph or Okta connector). */
@@ -56,7 +57,11 @@ interface Read {
   mode: 'full' | 'incremental' | 'user';
 }
 
-export async function reconcile(deps: ReconcilerDeps, request: ReconcileRequest): Promise<ReconcileOutcome> {
+export function reconcile(deps: ReconcilerDeps, request: ReconcileRequest): Promise<ReconcileOutcome> {
+  return withBoundedHeapGrowth(deps.config.reconcile?.heapGrowthPercent ?? DEFAULT_HEAP_GROWTH_PERCENT, () => runCycle(deps, request));
+}
+
+async function runCycle(deps: ReconcilerDeps, request: ReconcileRequest): Promise<ReconcileOutcome> {
   const { store } = deps;
   const now = () => deps.clock().toISOString();
   const workspace = await findWorkspace(store.db, request.workspaceId);

@@ -46,6 +46,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ path: file('server:\n  workers: 0\n'), env: {} })).toThrow(/server\.workers:/);
     expect(() => loadConfig({ env: { ROSTERD_WORKERS: 'many' } })).toThrow(/ROSTERD_WORKERS: expected a number of workers or "auto", got "many"/);
   });
+  it('bounds the heap growth of pull cycles at 50% unless told otherwise, and names a wrong value', () => {
+    expect(loadConfig({ env: {} }).reconcile.heapGrowthPercent).toBe(50);
+    expect(loadConfig({ path: file('reconcile:\n  heapGrowthPercent: 0\n'), env: {} }).reconcile.heapGrowthPercent).toBe(0);
+    expect(() => loadConfig({ path: file('reconcile:\n  heapGrowthPercent: -5\n'), env: {} })).toThrow(/reconcile\.heapGrowthPercent:/);
+  });
   it('fills ${VAR} from the environment and names a missing one', () => {
     const path = file('database: postgres://rosterd:${DB_PASSWORD}@db/rosterd\n');
     expect(loadConfig({ path, env: { DB_PASSWORD: 's3cret' } }).database).toBe('postgres://rosterd:s3cret@db/rosterd');
