@@ -7,6 +7,7 @@ import { RosterdError } from '../error/rosterd-error.js';
 import type { Database } from './database.js';
 import { dialectSupportFor, type DialectSupport } from './dialect-support.js';
 import { GroupCommit, type TryBeginImmediate, type WriteJob } from './group-commit.js';
+import { registerSyncReader, type SyncReader } from './sync-reader.js';
 
 export interface Store {
   readonly db: Kysely<Database>;
@@ -63,7 +64,9 @@ function openSqlite(path: string): Store {
   // Checkpoint the WAL every ~40 MiB instead of every 4 MiB: a pull's first cycle commits batches of thousands
   // of members, and a checkpoint (with its fsync) after each one cost a third of the apply.
   database.pragma('wal_autocheckpoint = 10000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  const statements = withStatementCache(database);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
+  registerSyncReader(db, syncReader(database, statements));
   const groupCommit = new GroupCommit(db, tryBeginImmediate(database), { lockTimeoutMs: BUSY_TIMEOUT_MS });
   // Prepared at first use: the table exists only once migrations ran, after the store opened.
   let generation: SQLite.Statement | undefined;
@@ -101,6 +104,20 @@ function tryBeginImmediate(database: SQLite.Database): TryBeginImmediate {
       throw error;
     } finally {
       wait.run();
+    }
+  };
+}
+
+/** Reads outside a transaction, through the same statement cache Kysely uses (sync-reader.ts says when it declines). */
+function syncReader(database: SQLite.Database, statements: SqliteDatabase): SyncReader {
+  return (sql, parameters) => {
+    if (database.inTransaction) return undefined;
+    try {
+      return (statements.prepare(sql) as unknown as SQLite.Statement).all(parameters);
+    } catch (error) {
+      // A streamed query (an open iterator) holds the connection; Kysely's mutex waits for it to finish.
+      if (error instanceof TypeError && /busy/i.test(error.message)) return undefined;
+      throw error;
     }
   };
 }

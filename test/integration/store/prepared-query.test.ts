@@ -22,6 +22,31 @@ describe.each(DIALECTS)('preparedQuery on %s', (dialect) => {
     expect(inside).toEqual([{ id: 'b', name: 'name-b' }]);
   });
 
+  it('never reads what a write transaction has not committed (SQLite shares one connection with it)', async () => {
+    const outside = await db.store
+      .writeTransaction(async (trx) => {
+        await trx.updateTable('workspace').set({ name: 'uncommitted' }).where('id', '=', 'a').execute();
+        const read = byId(db.store.db, 'a');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        throw Object.assign(new Error('roll back'), { read });
+      })
+      .catch((error: { read: Promise<unknown> }) => error.read);
+    expect(outside).toEqual([{ id: 'a', name: 'name-a' }]);
+  });
+
+  // Streaming is a SQLite feature of the store (PostgreSQL runs without a cursor library).
+  it.runIf(dialect === 'sqlite')('waits for a streamed query that holds the connection instead of failing', async () => {
+    const stream = db.store.db.selectFrom('workspace').select('id').orderBy('id').stream(1);
+    const ids: string[] = [];
+    let read: Promise<unknown> | undefined;
+    for await (const row of stream) {
+      ids.push(row.id);
+      read ??= byId(db.store.db, 'b');
+    }
+    expect(ids).toEqual(['a', 'b']);
+    expect(await read).toEqual([{ id: 'b', name: 'name-b' }]);
+  });
+
   it('refuses to run with the wrong number of parameters', async () => {
     const bad = preparedQuery((k, id: string) => k.selectFrom('workspace').select('id').where('id', '=', id).where('name', '=', id), ['']);
     await expect(bad(db.store.db, 'a')).rejects.toThrow(/expects 2 parameters/);
