@@ -37,8 +37,6 @@ export interface LoadSettings {
   warmup: number;
   connections: number;
   pipelining: number;
-  /** Offered load in requests per second over all connections (autocannon's overallRate); absent: as fast as answered. */
-  overallRate?: number;
 }
 
 export const DEFAULT_LOAD: LoadSettings = { duration: 10, warmup: 2, connections: 32, pipelining: 1 };
@@ -119,7 +117,6 @@ export async function runLoad(url: string, headers: Record<string, string>, work
       pipelining: settings.pipelining,
       timeout: 10,
       duration,
-      ...(settings.overallRate ? { overallRate: settings.overallRate } : {}),
     };
     if (workload.rotation) {
       let connection = 0;
