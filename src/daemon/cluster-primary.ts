@@ -5,6 +5,7 @@ import type { Logger } from '../log/create-logger.js';
 import { createDb } from '../store/create-db.js';
 import { isMessage, WORKER_INDEX_ENV, type PrimaryMessage, type WorkerMessage } from './cluster-messages.js';
 import { retryDelay } from './retry-backoff.js';
+import { workerExecArgv } from './worker-exec-argv.js';
 import { prepareStore, type Gateway } from './start-gateway.js';
 
 /** A worker that dies after it served is forked again after 1 s, 2 s, 4 s … at most 30 s apart. */
@@ -59,6 +60,7 @@ export async function startCluster(config: Readonly<Config>, log: Logger, count:
   let everyoneListened = false;
 
   const fork = (index: number): void => {
+    cluster.setupPrimary({ execArgv: workerExecArgv(process.execArgv, config.server.workerV8Flags, index === 0 && config.connectors.length > 0) });
     const worker = cluster.fork({ [WORKER_INDEX_ENV]: String(index) });
     indexOf.set(worker, index);
     worker.on('message', (message: unknown) => {

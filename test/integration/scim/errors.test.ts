@@ -84,7 +84,7 @@ describe.each(DIALECTS)('SCIM errors and discovery on %s', (dialect) => {
     });
 
     it('answers an oversized body with 413 and a SCIM Error', async () => {
-      const small = await startTestGateway(dialect, { server: { host: '127.0.0.1', port: 0, bodyLimit: 1000, trustProxy: false, workers: 1 } });
+      const small = await startTestGateway(dialect, { server: { host: '127.0.0.1', port: 0, bodyLimit: 1000, trustProxy: false, workers: 1, workerV8Flags: [] } });
       try {
         const ws = await small.workspace({ id: 'tiny', version: 'v2' });
         const client = scimClient(small.app, ws.base, ws.token);
