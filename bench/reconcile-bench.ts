@@ -27,7 +27,7 @@ import { cpuSnapshot, cpuUsageSince, repoRoot, waitForQuiet } from './server-pro
  *                the saved delta cursor: exactly those updates and deactivations;
  *   again        mode full once more: nothing to do.
  * The client's peak RSS (ru_maxrss) after the full cycle is the one held to the target. Timings are reported,
- * not asserted; a wrong store or outcome makes the exit code 1. BENCH_PROF=1 also runs the smallest SQLite size's
+ * not asserted; a wrong store or outcome makes the exit code 1. BENCH_PROF=1 also runs the first dialect's smallest size's
  * full cycle once more under the V8 CPU profiler (a process and a database of its own, before the measured run)
  * and summarises it; BENCH_PROF=full,incremental,again (or all) picks the cycles: the incremental and the second
  * full cycle are profiled in place, in the measured run, and their times are marked as such.
@@ -45,7 +45,7 @@ export interface ReconcileBenchOptions {
   changes: number;
   postgresUrl: string;
   quietWaitMs: number;
-  /** Cycles of the smallest SQLite size to profile. */
+  /** Cycles of the first dialect's smallest size to profile. */
   profile: ProfiledCycle[];
   resultsDir: string;
 }
@@ -307,7 +307,7 @@ export async function runReconcileBench(options: ReconcileBenchOptions = reconci
   try {
     for (const members of options.sizes) {
       for (const dialect of options.dialects) {
-        const profile = dialect === 'sqlite' && members === profiledSize && !reports.some((r) => r.profiles.length > 0) ? options.profile : [];
+        const profile = dialect === options.dialects[0] && members === profiledSize && !reports.some((r) => r.profiles.length > 0) ? options.profile : [];
         reports.push(await benchRun(members, dialect, options, tls, profile, stamp));
         save();
       }

@@ -25,6 +25,13 @@ export interface DialectSupport {
    * name (text on SQLite, parsed by pg on PostgreSQL): a correlated subquery, so a User and its groups are one read.
    */
   groupRefsOf(membershipId: Expression<unknown>): RawBuilder<unknown>;
+  /**
+   * `column` is one of `values` (text), looked up through the column's index. PostgreSQL gets one array
+   * parameter, unnested: for an IN list (or `= any`) of 1,000 keys it chose a sequential scan of the workspace
+   * once the list was more than a small share of it, 21 ms a statement at 100,000 members against 5 ms of index
+   * probes, and growing with the workspace.
+   */
+  inText(column: string, values: readonly string[]): RawBuilder<SqlBool>;
 }
 
 const sqlite: DialectSupport = {
@@ -41,6 +48,7 @@ const sqlite: DialectSupport = {
   mergeJsonObject: (column, patch) => sql<string>`json_patch(coalesce(${column}, '{}'), ${patch})`,
   groupRefsOf: (membershipId) => sql`(select json_group_array(json_object('value', g.id, 'display', g.display_name) order by g.display_name)
     from group_member gm join scim_group g on g.id = gm.group_id where gm.membership_id = ${membershipId})`,
+  inText: (column, values) => sql<SqlBool>`${sql.ref(column)} in (${sql.join(values)})`,
 };
 
 const postgres: DialectSupport = {
@@ -54,6 +62,7 @@ const postgres: DialectSupport = {
   mergeJsonObject: (column, patch) => sql<string>`(coalesce(${column}, '{}')::jsonb || ${patch}::jsonb)::text`,
   groupRefsOf: (membershipId) => sql`(select coalesce(json_agg(json_build_object('value', g.id, 'display', g.display_name) order by g.display_name), '[]'::json)
     from group_member gm join scim_group g on g.id = gm.group_id where gm.membership_id = ${membershipId})`,
+  inText: (column, values) => sql<SqlBool>`${sql.ref(column)} in (select unnest(${values}::text[]))`,
 };
 
 /** Convert a LIKE pattern (% _ with backslash escapes) to a GLOB pattern. */

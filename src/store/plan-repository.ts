@@ -103,7 +103,8 @@ export async function* planChanges(db: Db, planId: string, pageSize = 1000): Asy
     let query = db.selectFrom('plan_change').select(['sort_key', 'seq', 'change']).where('plan_id', '=', planId);
     if (after) {
       const { sortKey, seq } = after;
-      query = query.where((eb) => eb.or([eb('sort_key', '>', sortKey), eb.and([eb('sort_key', '=', sortKey), eb('seq', '>', seq)])]));
+      // A row-value comparison starts an index range; the equivalent OR made PostgreSQL filter from the plan's first row on every page.
+      query = query.where((eb) => eb(eb.refTuple('sort_key', 'seq'), '>', eb.tuple(sortKey, seq)));
     }
     const rows = await query.orderBy('sort_key').orderBy('seq').limit(pageSize).execute();
     if (rows.length === 0) return;

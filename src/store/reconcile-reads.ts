@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Group } from '../model/group.js';
 import type { Member } from '../model/member.js';
 import type { Database } from './database.js';
+import { dialectOf } from './dialect-support.js';
 import { rowToGroup } from './group-repository.js';
 import { rowToMember } from './member-row.js';
 
@@ -24,14 +25,15 @@ function chunks<T>(values: readonly T[]): T[][] {
 
 export async function membersMatching(db: Db, workspaceId: string, externalIds: readonly string[], userNames: readonly string[]): Promise<Member[]> {
   const byId = new Map<string, Member>();
+  const dialect = dialectOf(db);
   // Two statements, each through its unique index: SQLite does not use an index for an OR of two IN lists and
   // would scan the workspace instead.
   for (const ids of chunks(externalIds)) {
-    const rows = await db.selectFrom('membership').selectAll().where('workspace_id', '=', workspaceId).where('external_id', 'in', ids).execute();
+    const rows = await db.selectFrom('membership').selectAll().where('workspace_id', '=', workspaceId).where(dialect.inText('external_id', ids)).execute();
     for (const row of rows) byId.set(row.id, rowToMember(row));
   }
   for (const names of chunks([...new Set(userNames.map((n) => n.toLowerCase()))])) {
-    const rows = await db.selectFrom('membership').selectAll().where('workspace_id', '=', workspaceId).where('user_name_lower', 'in', names).execute();
+    const rows = await db.selectFrom('membership').selectAll().where('workspace_id', '=', workspaceId).where(dialect.inText('user_name_lower', names)).execute();
     for (const row of rows) if (!byId.has(row.id)) byId.set(row.id, rowToMember(row));
   }
   return [...byId.values()];

@@ -1,0 +1,37 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createWorkspace } from '../../../src/admin/create-workspace.js';
+import { emptySummary, type Change } from '../../../src/reconcile/plan.js';
+import { appendPlanChanges, insertPlan, planChanges } from '../../../src/store/plan-repository.js';
+import { DIALECTS, openTestStore, type TestDialect, type TestStore } from '../../support/test-store.js';
+
+/** A stored plan reads back whole and in its stable order, page after page, also where sort keys repeat across a page boundary. */
+describe.each(DIALECTS)('stored plan paging on %s', (dialect: TestDialect) => {
+  let db: TestStore;
+  beforeEach(async () => {
+    db = await openTestStore(dialect);
+    const now = new Date().toISOString();
+    await createWorkspace(db.store.db, { id: 'acme', version: 'v2', now });
+    await insertPlan(db.store.db, {
+      id: 'p1', workspaceId: 'acme', source: 'connector:entra', binding: 'entra', basis: 0, status: 'planned', summary: emptySummary(),
+      warnings: [], changeCount: 0, deletions: 0, complete: true, cursor: null, createdAt: now, decidedAt: null, decidedBy: null,
+    });
+  });
+  afterEach(() => db.cleanup());
+
+  const skip = (key: string, targetId: string): Change => ({ action: 'skip', kind: 'member', key, targetId, before: null, after: null, reason: 'test' });
+
+  it('pages by (sort key, sequence) without losing or repeating a change', async () => {
+    // Three changes share each key, so every page of 2 ends inside a run of equal sort keys.
+    const changes = ['carol', 'alice', 'bob'].flatMap((name) => [1, 2, 3].map((n) => skip(name, `${name}-${n}`)));
+    await appendPlanChanges(db.store.db, 'p1', 0, changes);
+    const pages: string[][] = [];
+    for await (const page of planChanges(db.store.db, 'p1', 2)) pages.push(page.map((c) => c.targetId));
+    expect(pages.every((p) => p.length <= 2)).toBe(true);
+    const read = pages.flat();
+    expect(read).toHaveLength(9);
+    expect(new Set(read).size).toBe(9);
+    // Same key: the order they were planned in.
+    expect(read.filter((id) => id.startsWith('alice'))).toEqual(['alice-1', 'alice-2', 'alice-3']);
+    expect(read.map((id) => id.split('-')[0])).toEqual([...new Set(read.map((id) => id.split('-')[0]))].flatMap((n) => [n, n, n]));
+  });
+});
