@@ -68,7 +68,6 @@ export async function runPaced(url: string, headers: Record<string, string>, pat
   let non2xx = 0;
   let errors = 0;
   const errorSamples: string[] = [];
-  let next = 0;
   let released = 0;
   /** Due requests no connection has taken yet: their due times, oldest first. */
   const waiting: number[] = [];
@@ -85,7 +84,8 @@ export async function runPaced(url: string, headers: Record<string, string>, pat
 
   const send = (slot: Slot) => {
     if (waitingHead === waiting.length) return;
-    const k = next++;
+    // Requests leave the queue in the order they fell due: the k-th taken is request k.
+    const k = waitingHead;
     slot.dueAt = waiting[waitingHead++]!;
     slot.measured = k >= warmupDue;
     inFlight++;
