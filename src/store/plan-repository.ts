@@ -103,7 +103,8 @@ export async function* planChanges(db: Db, planId: string, pageSize = 1000): Asy
     let query = db.selectFrom('plan_change').select(['sort_key', 'seq', 'change']).where('plan_id', '=', planId);
     if (after) {
       const { sortKey, seq } = after;
-      // A row-value comparison starts an index range; the equivalent OR made PostgreSQL filter from the plan's first row on every page.
+      // A row-value comparison starts an index range; with the equivalent OR, SQLite and PostgreSQL both searched on plan_id alone and
+      // filtered from the plan's first row on every page (quadratic: a 1,000,000-member apply took 151 s instead of 83 s).
       query = query.where((eb) => eb(eb.refTuple('sort_key', 'seq'), '>', eb.tuple(sortKey, seq)));
     }
     const rows = await query.orderBy('sort_key').orderBy('seq').limit(pageSize).execute();
