@@ -64,9 +64,8 @@ function openSqlite(path: string): Store {
   // Checkpoint the WAL every ~40 MiB instead of every 4 MiB: a pull's first cycle commits batches of thousands
   // of members, and a checkpoint (with its fsync) after each one cost a third of the apply.
   database.pragma('wal_autocheckpoint = 10000');
-  const statements = withStatementCache(database);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
-  registerSyncReader(db, syncReader(database, statements));
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  registerSyncReader(db, syncReader(database));
   const groupCommit = new GroupCommit(db, tryBeginImmediate(database), { lockTimeoutMs: BUSY_TIMEOUT_MS });
   // Prepared at first use: the table exists only once migrations ran, after the store opened.
   let generation: SQLite.Statement | undefined;
@@ -108,18 +107,36 @@ function tryBeginImmediate(database: SQLite.Database): TryBeginImmediate {
   };
 }
 
-/** Reads outside a transaction, through the same statement cache Kysely uses (sync-reader.ts says when it declines). */
-function syncReader(database: SQLite.Database, statements: SqliteDatabase): SyncReader {
+/**
+ * Reads outside a transaction (sync-reader.ts says when it declines). Its statements are its own, in raw mode:
+ * better-sqlite3 builds a 44-column row object key by key, and an array turned into an object literal of a fixed
+ * shape costs a third less (16 → 11 µs for a member lookup with its groups). Kysely's statements stay untouched.
+ */
+function syncReader(database: SQLite.Database): SyncReader {
+  const statements = new Map<string, { statement: SQLite.Statement; row: (values: unknown[]) => unknown }>();
   return (sql, parameters) => {
     if (database.inTransaction) return undefined;
+    let entry = statements.get(sql);
+    if (!entry) {
+      const statement = database.prepare(sql).raw(true);
+      entry = { statement, row: rowMaker(statement.columns().map((column) => column.name)) };
+      // Only preparedQuery's SQL comes here: a fixed handful of texts, so the map stays small.
+      statements.set(sql, entry);
+    }
     try {
-      return (statements.prepare(sql) as unknown as SQLite.Statement).all(parameters);
+      return (entry.statement.all(parameters) as unknown[][]).map(entry.row);
     } catch (error) {
       // A streamed query (an open iterator) holds the connection; Kysely's mutex waits for it to finish.
       if (error instanceof TypeError && /busy/i.test(error.message)) return undefined;
       throw error;
     }
   };
+}
+
+/** A function from a raw row to the object better-sqlite3 would have made: one literal, so every row shares a shape. */
+function rowMaker(columns: readonly string[]): (values: unknown[]) => unknown {
+  // Keys are JSON string literals, so no column name can inject code.
+  return new Function('r', `return {${columns.map((name, i) => `${JSON.stringify(name)}: r[${i}]`).join(', ')}};`) as (values: unknown[]) => unknown;
 }
 
 /** Prepared statements kept per SQL text; the SCIM hot path runs a handful of distinct queries. */

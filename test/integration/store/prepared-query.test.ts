@@ -22,6 +22,14 @@ describe.each(DIALECTS)('preparedQuery on %s', (dialect) => {
     expect(inside).toEqual([{ id: 'b', name: 'name-b' }]);
   });
 
+  it('gives the same rows as the query run through Kysely, every column and type', async () => {
+    const whole = preparedQuery((k, id: string) => k.selectFrom('workspace').selectAll().where('id', '=', id), ['']);
+    const viaKysely = await db.store.db.selectFrom('workspace').selectAll().where('id', '=', 'a').execute();
+    expect(viaKysely).toHaveLength(1);
+    expect(await whole(db.store.db, 'a')).toEqual(viaKysely);
+    expect(Object.keys((await whole(db.store.db, 'a'))[0]!)).toEqual(Object.keys(viaKysely[0]!));
+  });
+
   it('never reads what a write transaction has not committed (SQLite shares one connection with it)', async () => {
     const outside = await db.store
       .writeTransaction(async (trx) => {
