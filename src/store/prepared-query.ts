@@ -9,7 +9,7 @@ import { syncReaderOf } from './sync-reader.js';
  * order of appearance is the order of the parameters passed to `run`. A query is compiled per Kysely instance
  * (a transaction may belong to another dialect's instance in tests), and only queries whose parameter count
  * is fixed belong here. A SELECT on a store with a synchronous reader (SQLite, outside a transaction) skips
- * Kysely's executor; its rows are the same objects the driver would have returned.
+ * Kysely's executor; its rows equal the ones the driver would have returned.
  */
 export function preparedQuery<P extends readonly unknown[], R>(
   build: (db: Kysely<Database>, ...placeholders: P) => Compilable<R>,
