@@ -17,13 +17,18 @@ class LazyChildLogger {
   #child: FastifyBaseLogger | undefined;
 
   constructor(
-    private readonly parent: FastifyBaseLogger,
+    /** A real logger, or a lazy one whose real child this one's is made from. */
+    private readonly parent: FastifyBaseLogger | LazyChildLogger,
     private readonly bindings: Bindings,
     private readonly options: ChildLoggerOptions,
   ) {}
 
   private get real(): FastifyBaseLogger {
-    return (this.#child ??= this.parent.child(this.bindings, this.options));
+    if (!this.#child) {
+      const parent = this.parent instanceof LazyChildLogger ? this.parent.real : this.parent;
+      this.#child = parent.child(this.bindings, this.options);
+    }
+    return this.#child;
   }
 
   get level(): string {
@@ -55,8 +60,9 @@ class LazyChildLogger {
   silent(...args: unknown[]): void {
     write(this.real, 'silent', args);
   }
+  /** Lazy too: a child taken per request (say, with the workspace id) costs nothing until it writes. */
   child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
-    return this.real.child(bindings, options);
+    return new LazyChildLogger(this, bindings, options ?? {}) as unknown as FastifyBaseLogger;
   }
 }
 

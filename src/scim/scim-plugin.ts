@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Store } from '../store/create-db.js';
 import { touchApiKey } from '../store/api-key-repository.js';
 import { apiKeyLookup } from './auth/api-key-lookup.js';
@@ -59,17 +59,14 @@ export async function scimPlugin(app: FastifyInstance, options: ScimPluginOption
       lastTouched.set(auth.keyId, nowDate.getTime());
       touchApiKey(options.store.db, auth.keyId, nowDate.toISOString()).catch((err: unknown) => request.log.warn({ err }, 'could not record API key use'));
     }
-    let log: FastifyBaseLogger | undefined;
     request.scim = {
       store: options.store,
       workspace: auth.workspace,
       actor: `key:${auth.keyId}`,
       requestId: request.id,
       baseUrl: originOf(request, options.publicUrl) + options.basePath.replace(':workspaceId', encodeURIComponent(workspaceId)),
-      // A child logger costs an allocation per request; most requests never log.
-      get log() {
-        return (log ??= request.log.child({ workspaceId }));
-      },
+      // Request loggers are lazy (lazy-child-logger.ts): this child is made for real only if the request logs.
+      log: request.log.child({ workspaceId }),
       limits: options.limits,
       now,
     };

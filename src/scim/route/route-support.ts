@@ -20,13 +20,8 @@ export function bodyObject(body: unknown): JsonObject {
   return body;
 }
 
-/** Who writes and when, for the one write path. The request's child logger is made only if a write logs. */
-export const writeContext = (ctx: ScimContext): WriteContext => ({
-  actor: ctx.actor,
-  requestId: ctx.requestId,
-  now: ctx.now,
-  log: { error: (obj, msg) => ctx.log.error(obj, msg) },
-});
+/** Who writes and when, for the one write path. */
+export const writeContext = (ctx: ScimContext): WriteContext => ({ actor: ctx.actor, requestId: ctx.requestId, now: ctx.now, log: ctx.log });
 
 /** What the provisioning log records when a write fails before a plan names its change. */
 export const failedWrite = (targetKind: 'member' | 'group', operation: string, targetId: string | null, targetKey: string | null): FailedWrite => ({

@@ -27,9 +27,21 @@ describe('lazyChildLogger', () => {
     expect(lazy.level).toBe('info');
     lazy.child({ workspaceId: 'globex' }).error('nested');
     expect(lines.at(-1)).toMatchObject({ reqId: 'r1', workspaceId: 'globex', msg: 'nested', level: 50 });
+    expect(children).toBe(1);
     // Redaction still applies to what goes through it.
     lazy.info({ token: 'secret-value' }, 'redacted');
     expect(JSON.stringify(lines.at(-1))).not.toContain('secret-value');
+  });
+
+  it('gives children that are lazy as well: nothing is made until one of them writes', () => {
+    const { lines, log } = capture();
+    let children = 0;
+    const parent = { ...log, child: (...args: Parameters<typeof log.child>) => (children++, log.child(...args)) } as unknown as FastifyBaseLogger;
+    const perWorkspace = lazyChildLogger(parent, { reqId: 'r2' }, {}).child({ workspaceId: 'acme' });
+    expect(children).toBe(0);
+    perWorkspace.error({ err: new Error('boom') }, 'could not write');
+    expect(children).toBe(1);
+    expect(lines).toMatchObject([{ reqId: 'r2', workspaceId: 'acme', msg: 'could not write', level: 50 }]);
   });
 
   it("is accepted by Fastify as its childLoggerFactory, and request logs carry the request's id", async () => {
