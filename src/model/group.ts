@@ -20,6 +20,12 @@ export interface GroupFields {
   displayName: string;
 }
 
+/** A group as the User resource's read-only `groups` attribute lists it. */
+export interface GroupRef {
+  value: string;
+  display: string;
+}
+
 export interface GroupMemberRef {
   /** Membership id. */
   value: string;

@@ -1,3 +1,4 @@
+import type { GroupRef } from '../model/group.js';
 import { emptyMemberFields, type Member, type MemberFields } from '../model/member.js';
 import { mapRoleValue, roleFromRoles } from '../model/resolve-role.js';
 import type { Workspace } from '../model/workspace.js';
@@ -141,7 +142,7 @@ export function withWorkspaceDefaults(fields: MemberFields, workspace: Workspace
 export interface RenderOptions {
   /** The SCIM base URL the request came in on, for meta.location. */
   baseUrl: string;
-  groups?: { value: string; display: string }[];
+  groups?: GroupRef[];
 }
 
 const put = (target: JsonObject, key: string, value: unknown) => {

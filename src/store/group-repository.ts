@@ -1,5 +1,5 @@
 import type { Expression, Kysely, SqlBool } from 'kysely';
-import type { Group, GroupMemberRef } from '../model/group.js';
+import type { Group, GroupMemberRef, GroupRef } from '../model/group.js';
 import type { Database, GroupRow } from './database.js';
 import type { ListPage } from './member-repository.js';
 import { pageTotal } from './page-total.js';
@@ -96,8 +96,8 @@ const groupsOfOne = preparedQuery(
 );
 
 /** Groups of several members at once, for the User resource's read-only `groups` attribute. */
-export async function groupsOfMembers(db: Db, memberIds: readonly string[]): Promise<Map<string, { value: string; display: string }[]>> {
-  const result = new Map<string, { value: string; display: string }[]>(memberIds.map((id) => [id, []]));
+export async function groupsOfMembers(db: Db, memberIds: readonly string[]): Promise<Map<string, GroupRef[]>> {
+  const result = new Map<string, GroupRef[]>(memberIds.map((id) => [id, []]));
   if (memberIds.length === 0) return result;
   const rows =
     memberIds.length === 1

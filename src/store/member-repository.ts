@@ -1,4 +1,5 @@
 import type { Expression, Kysely, SqlBool } from 'kysely';
+import type { GroupRef } from '../model/group.js';
 import type { Member } from '../model/member.js';
 import type { Database } from './database.js';
 import { dialectOf } from './dialect-support.js';
@@ -66,12 +67,6 @@ export function findMemberByExternalId(db: Db, workspaceId: string, externalId: 
 export async function memberVersion(db: Db, workspaceId: string, id: string): Promise<number | undefined> {
   const [row] = await versionById(db, workspaceId, id);
   return row ? Number(row.version) : undefined;
-}
-
-/** A group as the User resource's read-only `groups` attribute lists it. */
-export interface GroupRef {
-  value: string;
-  display: string;
 }
 
 /** One member by a unique key, with its groups: what a SCIM read of one User renders. */
