@@ -41,6 +41,12 @@ export interface ApplyStoredResult {
 /** Changes per transaction: a commit rewrites every index page its rows touched, so fewer, larger ones write far less. */
 const BATCH = 5000;
 
+/**
+ * From this many changes on, the planner's statistics are refreshed before the plan is read back (a plan just
+ * written is unknown to them: dialect-support.ts `analyze`); a smaller plan costs little to read either way.
+ */
+const ANALYZE_FROM = 10_000;
+
 export async function applyStoredPlan(store: Store, plan: StoredPlan, options: ApplyStoredOptions): Promise<ApplyStoredResult> {
   const workspace = await findWorkspace(store.db, plan.workspaceId);
   if (!workspace) throw new RosterdError('ROSTERD_E_NOT_FOUND', `workspace "${plan.workspaceId}" no longer exists`);
@@ -51,6 +57,7 @@ export async function applyStoredPlan(store: Store, plan: StoredPlan, options: A
       `plan ${plan.id} is stale: it was computed at workspace revision ${plan.basis} and workspace "${workspace.id}" is at revision ${workspace.revision} now; run rosterd reconcile ${workspace.id} again`,
     );
   }
+  if (plan.changeCount >= ANALYZE_FROM) await store.dialect.analyze(['plan_change'])?.execute(store.db);
   const result: ApplyStoredResult = { applied: emptySummary(), rejected: 0, notExecuted: 0, interrupted: false };
   let done = 0;
   let batch: Change[] = [];

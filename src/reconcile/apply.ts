@@ -4,6 +4,7 @@ import type { Workspace } from '../model/workspace.js';
 import { ensureAccount, ensureAccounts } from '../store/account-repository.js';
 import type { Database, NewMembershipRow } from '../store/database.js';
 import { preparedQuery } from '../store/prepared-query.js';
+import { insertChunk, rowChunks } from '../store/row-chunks.js';
 import type { DialectSupport } from '../store/dialect-support.js';
 import type { Member } from '../model/member.js';
 import { fieldsToColumns, MEMBER_COLUMNS, rowToMember } from '../store/member-row.js';
@@ -199,10 +200,9 @@ async function applyMemberCreates(trx: Kysely<Database>, workspace: Workspace, b
   const emails = batch.map((c) => accountEmailOf(c.after as unknown as MemberFields));
   const accounts = await ensureAccounts(trx, emails, ctx.now);
   const rows = batch.map((change, k) => newMemberRow(workspace, change, accounts.get(emails[k]!)!, ctx));
-  for (let i = 0; i < rows.length; i += CREATE_CHUNK) {
-    const chunk = rows.slice(i, i + CREATE_CHUNK);
-    if (chunk.length === CREATE_CHUNK) await insertMemberChunk(trx, ...chunk.flatMap(createValues));
-    else await trx.insertInto('membership').values(chunk).execute();
+  for (const chunk of rowChunks(trx, 'membership', CREATE_COLUMNS, rows, CREATE_CHUNK)) {
+    if ('values' in chunk && chunk.values.length === CREATE_CHUNK) await insertMemberChunk(trx, ...chunk.values.flatMap(createValues));
+    else await insertChunk(trx.insertInto('membership'), CREATE_COLUMNS, chunk).execute();
   }
 }
 
@@ -242,6 +242,8 @@ async function applyGroup(trx: Kysely<Database>, workspace: Workspace, change: C
     .execute();
 }
 
+const GROUP_MEMBER_COLUMNS = ['group_id', 'membership_id', 'workspace_id', 'project_role', 'created_at'] as const;
+
 interface MembershipState {
   groupId: string;
   memberId: string;
@@ -253,18 +255,9 @@ async function applyMemberships(trx: Kysely<Database>, workspace: Workspace, bat
   const states = batch.map((c) => (c.after ?? c.before) as unknown as MembershipState);
   const action = batch[0]!.action;
   if (action === 'create') {
-    for (let i = 0; i < states.length; i += CHUNK) {
-      await trx
-        .insertInto('group_member')
-        .values(
-          states.slice(i, i + CHUNK).map((s) => ({
-            group_id: s.groupId,
-            membership_id: s.memberId,
-            workspace_id: workspace.id,
-            project_role: s.projectRole ?? null,
-            created_at: ctx.now,
-          })),
-        )
+    const rows = states.map((s) => ({ group_id: s.groupId, membership_id: s.memberId, workspace_id: workspace.id, project_role: s.projectRole ?? null, created_at: ctx.now }));
+    for (const chunk of rowChunks(trx, 'group_member', GROUP_MEMBER_COLUMNS, rows, CHUNK)) {
+      await insertChunk(trx.insertInto('group_member'), GROUP_MEMBER_COLUMNS, chunk)
         .onConflict((oc) => oc.columns(['group_id', 'membership_id']).doNothing())
         .execute();
     }

@@ -164,6 +164,7 @@ async function runCycle(deps: ReconcilerDeps, request: ReconcileRequest): Promis
         await writer.write(differ.sweepGroups());
       }
     }
+    await writer.flush();
     const summary = writer.summary;
     const deletions = writer.deletions;
     const cursor = complete ? read.cursor() : state.cursor;

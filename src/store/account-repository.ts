@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { timeOrderedId } from '../model/time-ordered-id.js';
 import type { Database } from './database.js';
 import { preparedQuery } from './prepared-query.js';
+import { insertChunk, rowChunks } from './row-chunks.js';
 
 // One statement on both databases: the no-op update makes RETURNING yield the existing row's id too.
 // Compiled once: every SCIM create runs it.
@@ -22,19 +23,20 @@ export async function ensureAccount(db: Kysely<Database>, email: string, now: st
   return row.id;
 }
 
+const ACCOUNT_COLUMNS = ['id', 'email', 'created_at'] as const;
+
 /** Accounts for many emails in a few statements (a pull creating thousands of members): email → account id. */
 export async function ensureAccounts(db: Kysely<Database>, emails: readonly string[], now: string): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
   // Distinct first: PostgreSQL refuses an upsert that touches one row twice in a statement.
   const distinct = [...new Set(emails)];
-  for (let i = 0; i < distinct.length; i += 500) {
-    const rows = await db
-      .insertInto('account')
-      .values(distinct.slice(i, i + 500).map((email) => ({ id: timeOrderedId(), email, created_at: now })))
+  const rows = distinct.map((email) => ({ id: timeOrderedId(), email, created_at: now }));
+  for (const chunk of rowChunks(db, 'account', ACCOUNT_COLUMNS, rows, 500)) {
+    const inserted = await insertChunk(db.insertInto('account'), ACCOUNT_COLUMNS, chunk)
       .onConflict((oc) => oc.column('email').doUpdateSet((eb) => ({ email: eb.ref('excluded.email') })))
       .returning(['id', 'email'])
       .execute();
-    for (const row of rows) ids.set(row.email, row.id);
+    for (const row of inserted) ids.set(row.email, row.id);
   }
   return ids;
 }

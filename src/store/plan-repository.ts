@@ -3,6 +3,7 @@ import { emptyMemberFields, setFieldsOf } from '../model/member.js';
 import type { Change, ChangeAction } from '../reconcile/plan.js';
 import { sortKeyOf } from '../reconcile/plan.js';
 import type { Database, PlanRow, PlanStatus } from './database.js';
+import { insertChunk, rowChunks } from './row-chunks.js';
 
 type Db = Kysely<Database>;
 
@@ -86,13 +87,13 @@ function expand(change: Change): Change {
   return Object.assign({}, change, { after: Object.assign(emptyMemberFields(String(change.after.userName)), change.after) });
 }
 
+const PLAN_CHANGE_COLUMNS = ['plan_id', 'seq', 'sort_key', 'change'] as const;
+
 /** Append changes with consecutive sequence numbers starting at `firstSeq`. */
 export async function appendPlanChanges(db: Db, planId: string, firstSeq: number, changes: readonly Change[]): Promise<void> {
-  for (let i = 0; i < changes.length; i += 500) {
-    await db
-      .insertInto('plan_change')
-      .values(changes.slice(i, i + 500).map((change, j) => ({ plan_id: planId, seq: firstSeq + i + j, sort_key: sortKeyOf(change), change: JSON.stringify(compact(change)) })))
-      .execute();
+  const rows = changes.map((change, i) => ({ plan_id: planId, seq: firstSeq + i, sort_key: sortKeyOf(change), change: JSON.stringify(compact(change)) }));
+  for (const chunk of rowChunks(db, 'plan_change', PLAN_CHANGE_COLUMNS, rows, 500)) {
+    await insertChunk(db.insertInto('plan_change'), PLAN_CHANGE_COLUMNS, chunk).execute();
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Insertable, Kysely } from 'kysely';
 import type { Database, ProvisioningLogTable } from './database.js';
 import { preparedQuery } from './prepared-query.js';
+import { insertChunk, rowChunks } from './row-chunks.js';
 
 type Db = Kysely<Database>;
 
@@ -53,8 +54,8 @@ export async function appendLog(db: Db, entries: readonly LogEntry[]): Promise<v
     await insertOne(db, ...LOG_COLUMNS.map((column) => row[column]));
     return;
   }
-  for (let i = 0; i < entries.length; i += 400) {
-    await db.insertInto('provisioning_log').values(entries.slice(i, i + 400).map(toRow)).execute();
+  for (const chunk of rowChunks(db, 'provisioning_log', LOG_COLUMNS, entries.map(toRow) as LogRow[], 400)) {
+    await insertChunk(db.insertInto('provisioning_log'), LOG_COLUMNS, chunk).execute();
   }
 }
 

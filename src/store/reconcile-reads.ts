@@ -29,11 +29,11 @@ export async function membersMatching(db: Db, workspaceId: string, externalIds: 
   // Two statements, each through its unique index: SQLite does not use an index for an OR of two IN lists and
   // would scan the workspace instead.
   for (const ids of chunks(externalIds)) {
-    const rows = await db.selectFrom('membership').selectAll().where('workspace_id', '=', workspaceId).where(dialect.inText('external_id', ids)).execute();
+    const { rows } = await dialect.membersByKey(workspaceId, 'external_id', ids).execute(db);
     for (const row of rows) byId.set(row.id, rowToMember(row));
   }
   for (const names of chunks([...new Set(userNames.map((n) => n.toLowerCase()))])) {
-    const rows = await db.selectFrom('membership').selectAll().where('workspace_id', '=', workspaceId).where(dialect.inText('user_name_lower', names)).execute();
+    const { rows } = await dialect.membersByKey(workspaceId, 'user_name_lower', names).execute(db);
     for (const row of rows) if (!byId.has(row.id)) byId.set(row.id, rowToMember(row));
   }
   return [...byId.values()];

@@ -1,0 +1,45 @@
+import type { InsertQueryBuilder, Kysely, RawBuilder } from 'kysely';
+import type { Database } from './database.js';
+import { dialectOf } from './dialect-support.js';
+
+/**
+ * Many rows of one table as INSERT statements: VALUES lists of `valuesChunk` rows, or on PostgreSQL one JSON
+ * parameter per JSON_CHUNK rows (dialect-support.ts `jsonRows` says why). `insertChunk` turns a chunk into the
+ * statement, so a caller can still add ON CONFLICT or RETURNING.
+ */
+export type RowChunk<R> = { values: R[] } | { expression: RawBuilder<unknown> };
+
+/** Rows per JSON statement: a batch of a pull's apply (5,000 changes) in one, a few megabytes of parameter. */
+const JSON_CHUNK = 5000;
+
+/**
+ * Nulls are left out of the JSON (an absent key is null to json_populate_recordset): a created member has 45
+ * columns and most are null, and the server's JSON parsing is half of such an insert (25 → 16 µs a row).
+ * Stringifying with this replacer is faster too, as the text is a third shorter.
+ */
+const withoutNulls = (_key: string, value: unknown): unknown => (value === null ? undefined : value);
+
+export function* rowChunks<R extends object>(
+  db: Kysely<Database>,
+  table: keyof Database & string,
+  columns: readonly (keyof R & string)[],
+  rows: readonly R[],
+  valuesChunk: number,
+): Generator<RowChunk<R>> {
+  const { jsonRows } = dialectOf(db);
+  const size = jsonRows ? JSON_CHUNK : valuesChunk;
+  for (let i = 0; i < rows.length; i += size) {
+    const chunk = rows.slice(i, i + size);
+    yield jsonRows ? { expression: jsonRows(table, columns, JSON.stringify(chunk, withoutNulls)) } : { values: chunk };
+  }
+}
+
+/** `builder` (an insertInto of the chunk's table) with the chunk's rows. */
+export function insertChunk<DB, TB extends keyof DB, O>(
+  builder: InsertQueryBuilder<DB, TB, O>,
+  columns: readonly string[],
+  chunk: RowChunk<object>,
+): InsertQueryBuilder<DB, TB, O> {
+  if ('values' in chunk) return builder.values(chunk.values as never);
+  return builder.columns(columns as never).expression(chunk.expression as never);
+}
