@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { constants, deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { AppRoleCatalogue, EntraGrant } from './entra-mapper.js';
 
 /**
@@ -23,7 +23,9 @@ const PREFIX = 'entra1.';
 export function encodeCursor(cursor: EntraCursor): string {
   const assigned = [...cursor.assigned].map(([id, fp]) => `${id}:${fp}`).join(',');
   const json = JSON.stringify({ d: cursor.deltaLink, s: cursor.select, a: assigned });
-  return PREFIX + deflateRawSync(Buffer.from(json, 'utf8')).toString('base64url');
+  // The fastest level: the cursor is rewritten every cycle, user ids (random GUIDs) hardly compress at any level,
+  // and the default level took 170 ms against 100 ms at 100,000 users for 2% fewer bytes.
+  return PREFIX + deflateRawSync(Buffer.from(json, 'utf8'), { level: constants.Z_BEST_SPEED }).toString('base64url');
 }
 
 /** The cursor, or null when it is not one of ours (or is damaged): the caller then asks for a full snapshot. */
@@ -51,6 +53,20 @@ export function decodeCursor(text: string): EntraCursor | null {
  * with its name) and the app role's current value, so renaming a role value or a group also counts as a change.
  */
 export function grantsFingerprint(grants: readonly EntraGrant[], catalogue: AppRoleCatalogue): string {
+  // Nearly everyone holds one grant, and an assignment index shares one frozen object per distinct grant: its
+  // fingerprint is computed once per catalogue, not once per user (a SHA-1 each for 100,000 users every cycle).
+  const only = grants.length === 1 && Object.isFrozen(grants[0]) ? grants[0]! : null;
+  if (!only) return fingerprintOf(grants, catalogue);
+  let known = singleGrantFingerprints.get(catalogue);
+  if (!known) singleGrantFingerprints.set(catalogue, (known = new WeakMap()));
+  let fingerprint = known.get(only);
+  if (fingerprint === undefined) known.set(only, (fingerprint = fingerprintOf(grants, catalogue)));
+  return fingerprint;
+}
+
+const singleGrantFingerprints = new WeakMap<AppRoleCatalogue, WeakMap<EntraGrant, string>>();
+
+function fingerprintOf(grants: readonly EntraGrant[], catalogue: AppRoleCatalogue): string {
   const keys = grants.map((g) => `${g.via}\u0000${g.groupId ?? ''}\u0000${g.groupName ?? ''}\u0000${g.appRoleId}\u0000${catalogue.get(g.appRoleId) ?? ''}`);
   keys.sort();
   return createHash('sha1').update(keys.join('\u0001')).digest('base64url').slice(0, 8);

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { assignmentsUrl } from '../../connectors/entra/entra-assignments.js';
+import { createGraphClient, GraphReader } from '../../connectors/entra/entra-client.js';
+import { entraConfigSchema, type EntraConfig } from '../../connectors/entra/entra-config.js';
+import { createCredential } from '../../connectors/entra/entra-credential.js';
+import { FakeGraph } from '../fake/graph/index.js';
+
+/**
+ * GraphReader.pages requests the next page as soon as one arrives, so Graph's latency overlaps the caller's
+ * work, and still hands pages over in order, failing where the failed page would have been.
+ */
+describe('Graph paging with one request ahead', () => {
+  const graph = new FakeGraph();
+  let config: EntraConfig;
+  beforeAll(async () => {
+    await graph.start();
+    config = entraConfigSchema.parse({
+      tenantId: graph.tenantId,
+      clientId: graph.clientId,
+      credentials: { type: 'clientSecret', clientSecret: graph.clientSecret },
+      servicePrincipalId: graph.directory.servicePrincipal.id,
+      graphBaseUrl: graph.origin,
+      authorityHost: graph.origin,
+      requestTimeoutMs: 2_000,
+      maxRetries: 0,
+    });
+  });
+  afterAll(() => graph.stop());
+  beforeEach(() => {
+    graph.reset();
+    graph.pageSizeCap = 10;
+    for (let n = 0; n < 35; n++) {
+      const id = `00000000-0000-0000-0000-${String(n).padStart(12, '0')}`;
+      graph.directory.addUser({ id, userPrincipalName: `user${n}@contoso.com`, accountEnabled: true });
+      graph.directory.assign(id, 'User', graph.directory.appRole('Editor').id);
+    }
+  });
+
+  const reader = () => new GraphReader(createGraphClient(config, createCredential(config)), config.maxRetries);
+  const url = () => assignmentsUrl({ servicePrincipalPath: `servicePrincipals/${graph.directory.servicePrincipal.id}`, pageSize: 10, transitiveGroups: false });
+  const listRequests = () => graph.requests.filter((r) => /appRoleAssignedTo/i.test(r.url)).length;
+
+  it('has the next page on its way while the caller handles the current one, and yields every page in order', async () => {
+    const seen: string[] = [];
+    const inFlightWhileHandling: number[] = [];
+    let page = 0;
+    for await (const items of reader().pages<{ principalId: string }>(url())) {
+      page++;
+      // The caller is slow; the request for the next page reaches the fake meanwhile.
+      const deadline = Date.now() + 2_000;
+      while (page < 4 && listRequests() <= page && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlightWhileHandling.push(listRequests() - page);
+      seen.push(...items.map((a) => a.principalId));
+    }
+    expect(page).toBe(4);
+    // One request ahead for each page but the last, never more.
+    expect(inFlightWhileHandling).toEqual([1, 1, 1, 0]);
+    expect(seen).toHaveLength(35);
+    expect(new Set(seen).size).toBe(35);
+  });
+
+  it('yields the pages before a failed one, then throws there', async () => {
+    graph.injectFault({ status: 500, count: 1, afterRequests: 1 });
+    const pages: number[] = [];
+    await expect(
+      (async () => {
+        for await (const items of reader().pages<unknown>(url())) pages.push(items.length);
+      })(),
+    ).rejects.toMatchObject({ status: 500 });
+    expect(pages).toEqual([10]);
+  });
+});
