@@ -4,7 +4,7 @@ import type { Workspace } from '../model/workspace.js';
 import { ensureAccount, ensureAccounts } from '../store/account-repository.js';
 import type { Database, NewMembershipRow } from '../store/database.js';
 import { preparedQuery } from '../store/prepared-query.js';
-import { insertChunk, rowChunks } from '../store/row-chunks.js';
+import { insertChunk, insertRows, rowChunks } from '../store/bulk-insert.js';
 import type { DialectSupport } from '../store/dialect-support.js';
 import type { Member } from '../model/member.js';
 import { fieldsToColumns, MEMBER_COLUMNS, rowToMember } from '../store/member-row.js';
@@ -200,9 +200,14 @@ async function applyMemberCreates(trx: Kysely<Database>, workspace: Workspace, b
   const emails = batch.map((c) => accountEmailOf(c.after as unknown as MemberFields));
   const accounts = await ensureAccounts(trx, emails, ctx.now);
   const rows = batch.map((change, k) => newMemberRow(workspace, change, accounts.get(emails[k]!)!, ctx));
-  for (const chunk of rowChunks(trx, 'membership', CREATE_COLUMNS, rows, CREATE_CHUNK)) {
-    if ('values' in chunk && chunk.values.length === CREATE_CHUNK) await insertMemberChunk(trx, ...chunk.values.flatMap(createValues));
-    else await insertChunk(trx.insertInto('membership'), CREATE_COLUMNS, chunk).execute();
+  if (ctx.dialect.copyRows) {
+    await insertRows(trx, 'membership', CREATE_COLUMNS, rows, CREATE_CHUNK);
+    return;
+  }
+  for (let i = 0; i < rows.length; i += CREATE_CHUNK) {
+    const chunk = rows.slice(i, i + CREATE_CHUNK);
+    if (chunk.length === CREATE_CHUNK) await insertMemberChunk(trx, ...chunk.flatMap(createValues));
+    else await trx.insertInto('membership').values(chunk).execute();
   }
 }
 

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { timeOrderedId } from '../model/time-ordered-id.js';
 import type { Database } from './database.js';
 import { preparedQuery } from './prepared-query.js';
-import { insertChunk, rowChunks } from './row-chunks.js';
+import { insertChunk, rowChunks } from './bulk-insert.js';
 
 // One statement on both databases: the no-op update makes RETURNING yield the existing row's id too.
 // Compiled once: every SCIM create runs it.

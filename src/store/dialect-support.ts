@@ -1,4 +1,5 @@
-import { PostgresAdapter, sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import { CompiledQuery, PostgresAdapter, sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import { copyText } from './copy-text.js';
 import type { Database, MembershipRow } from './database.js';
 
 /**
@@ -43,6 +44,12 @@ export interface DialectSupport {
    */
   readonly jsonRows: ((table: keyof Database & string, columns: readonly string[], json: string) => RawBuilder<unknown>) | null;
   /**
+   * `COPY … FROM STDIN` of rows (objects keyed by column name), run by copy-client.ts; null where there is no
+   * COPY. For inserts that need neither ON CONFLICT nor RETURNING it is PostgreSQL's cheapest: 5,000 created
+   * members took 140 ms against 250 ms from JSON, which the server parses twice (validation, then the records).
+   */
+  readonly copyRows: ((table: keyof Database & string, columns: readonly string[], rows: readonly object[]) => CompiledQuery) | null;
+  /**
    * Refresh the planner's statistics of `tables` after a bulk write, or null where there are none to refresh.
    * PostgreSQL's autovacuum analyzes a table a minute or more after it grew; until then a plan's rows, or a
    * workspace's first members, are invisible to the planner, which then sorts a 100,000-change plan for every
@@ -68,6 +75,7 @@ const sqlite: DialectSupport = {
   membersByKey: (workspaceId, column, values) =>
     sql<MembershipRow>`select * from membership where workspace_id = ${workspaceId} and ${sql.ref(column)} in (${sql.join(values)})`,
   jsonRows: null,
+  copyRows: null,
   // SQLite's planner works from its own heuristics unless ANALYZE ran once; rosterd never runs it there.
   analyze: () => null,
 };
@@ -88,8 +96,12 @@ const postgres: DialectSupport = {
       cross join lateral (select * from membership where workspace_id = ${workspaceId} and ${sql.ref(column)} = k.v limit 1) as m`,
   jsonRows: (table, columns, json) =>
     sql`select ${sql.join(columns.map((c) => sql.ref(c)))} from json_populate_recordset(null::${sql.table(table)}, ${json}::json)`,
+  copyRows: (table, columns, rows) => CompiledQuery.raw(`copy ${quoted(table)} (${columns.map(quoted).join(', ')}) from stdin`, [copyText(columns, rows)]),
   analyze: (tables) => sql`analyze ${sql.join(tables.map((t) => sql.table(t)))}`,
 };
+
+/** A double-quoted identifier (table and column names are rosterd's own, never input). */
+const quoted = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 /** Convert a LIKE pattern (% _ with backslash escapes) to a GLOB pattern. */
 export function likeToGlob(pattern: string): string {

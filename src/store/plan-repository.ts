@@ -3,7 +3,7 @@ import { emptyMemberFields, setFieldsOf } from '../model/member.js';
 import type { Change, ChangeAction } from '../reconcile/plan.js';
 import { sortKeyOf } from '../reconcile/plan.js';
 import type { Database, PlanRow, PlanStatus } from './database.js';
-import { insertChunk, rowChunks } from './row-chunks.js';
+import { insertRows } from './bulk-insert.js';
 
 type Db = Kysely<Database>;
 
@@ -92,9 +92,7 @@ const PLAN_CHANGE_COLUMNS = ['plan_id', 'seq', 'sort_key', 'change'] as const;
 /** Append changes with consecutive sequence numbers starting at `firstSeq`. */
 export async function appendPlanChanges(db: Db, planId: string, firstSeq: number, changes: readonly Change[]): Promise<void> {
   const rows = changes.map((change, i) => ({ plan_id: planId, seq: firstSeq + i, sort_key: sortKeyOf(change), change: JSON.stringify(compact(change)) }));
-  for (const chunk of rowChunks(db, 'plan_change', PLAN_CHANGE_COLUMNS, rows, 500)) {
-    await insertChunk(db.insertInto('plan_change'), PLAN_CHANGE_COLUMNS, chunk).execute();
-  }
+  await insertRows(db, 'plan_change', PLAN_CHANGE_COLUMNS, rows, 500);
 }
 
 /** The plan's changes in its stable order, a page at a time (keyset on sort_key, seq). */

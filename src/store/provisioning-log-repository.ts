@@ -1,7 +1,7 @@
 import type { Insertable, Kysely } from 'kysely';
 import type { Database, ProvisioningLogTable } from './database.js';
 import { preparedQuery } from './prepared-query.js';
-import { insertChunk, rowChunks } from './row-chunks.js';
+import { insertRows } from './bulk-insert.js';
 
 type Db = Kysely<Database>;
 
@@ -54,9 +54,7 @@ export async function appendLog(db: Db, entries: readonly LogEntry[]): Promise<v
     await insertOne(db, ...LOG_COLUMNS.map((column) => row[column]));
     return;
   }
-  for (const chunk of rowChunks(db, 'provisioning_log', LOG_COLUMNS, entries.map(toRow) as LogRow[], 400)) {
-    await insertChunk(db.insertInto('provisioning_log'), LOG_COLUMNS, chunk).execute();
-  }
+  await insertRows(db, 'provisioning_log', LOG_COLUMNS, entries.map(toRow) as LogRow[], 400);
 }
 
 export interface LogQuery {

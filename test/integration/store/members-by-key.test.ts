@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkspace } from '../../../src/admin/create-workspace.js';
 import { membersMatching } from '../../../src/store/reconcile-reads.js';
-import { insertChunk, rowChunks } from '../../../src/store/row-chunks.js';
+import { insertChunk, rowChunks } from '../../../src/store/bulk-insert.js';
 import { DIALECTS, openTestStore, type TestStore } from '../../support/test-store.js';
 
 const MEMBERS = 2_000;

@@ -3,14 +3,15 @@ import type { Database } from './database.js';
 import { dialectOf } from './dialect-support.js';
 
 /**
- * Many rows of one table as INSERT statements: VALUES lists of `valuesChunk` rows, or on PostgreSQL one JSON
- * parameter per JSON_CHUNK rows (dialect-support.ts `jsonRows` says why). `insertChunk` turns a chunk into the
- * statement, so a caller can still add ON CONFLICT or RETURNING.
+ * Many rows of one table in a few statements. `insertRows` writes them with the cheapest statement the
+ * database has (COPY on PostgreSQL, VALUES lists on SQLite); `rowChunks` + `insertChunk` build INSERTs that
+ * can still take ON CONFLICT or RETURNING (one JSON parameter per chunk on PostgreSQL, VALUES lists on SQLite).
+ * dialect-support.ts `copyRows` and `jsonRows` say why.
  */
 export type RowChunk<R> = { values: R[] } | { expression: RawBuilder<unknown> };
 
-/** Rows per JSON statement: a batch of a pull's apply (5,000 changes) in one, a few megabytes of parameter. */
-const JSON_CHUNK = 5000;
+/** Rows per JSON or COPY statement: a batch of a pull's apply (5,000 changes) in one, a few megabytes. */
+const CHUNK = 5000;
 
 /**
  * Nulls are left out of the JSON (an absent key is null to json_populate_recordset): a created member has 45
@@ -18,6 +19,23 @@ const JSON_CHUNK = 5000;
  * Stringifying with this replacer is faster too, as the text is a third shorter.
  */
 const withoutNulls = (_key: string, value: unknown): unknown => (value === null ? undefined : value);
+
+/** Insert `rows` (objects keyed by column name; a missing column is null), `valuesChunk` rows per VALUES list. */
+export async function insertRows<R extends object>(
+  db: Kysely<Database>,
+  table: keyof Database & string,
+  columns: readonly (keyof R & string)[],
+  rows: readonly R[],
+  valuesChunk: number,
+): Promise<void> {
+  const { copyRows } = dialectOf(db);
+  const size = copyRows ? CHUNK : valuesChunk;
+  for (let i = 0; i < rows.length; i += size) {
+    const chunk = rows.slice(i, i + size);
+    if (copyRows) await db.executeQuery(copyRows(table, columns, chunk));
+    else await db.insertInto(table).values(chunk as never).execute();
+  }
+}
 
 export function* rowChunks<R extends object>(
   db: Kysely<Database>,
@@ -27,7 +45,7 @@ export function* rowChunks<R extends object>(
   valuesChunk: number,
 ): Generator<RowChunk<R>> {
   const { jsonRows } = dialectOf(db);
-  const size = jsonRows ? JSON_CHUNK : valuesChunk;
+  const size = jsonRows ? CHUNK : valuesChunk;
   for (let i = 0; i < rows.length; i += size) {
     const chunk = rows.slice(i, i + size);
     yield jsonRows ? { expression: jsonRows(table, columns, JSON.stringify(chunk, withoutNulls)) } : { values: chunk };

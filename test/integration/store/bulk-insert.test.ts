@@ -1,14 +1,15 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkspace } from '../../../src/admin/create-workspace.js';
-import { insertChunk, rowChunks } from '../../../src/store/row-chunks.js';
+import { insertChunk, insertRows, rowChunks } from '../../../src/store/bulk-insert.js';
 import { DIALECTS, openTestStore, type TestStore } from '../../support/test-store.js';
 
 /**
- * Bulk inserts (row-chunks.ts) store exactly what they were given on both databases, whether as VALUES lists
- * (SQLite) or as one JSON parameter per chunk with its nulls left out (PostgreSQL).
+ * Bulk inserts (bulk-insert.ts) store exactly what they were given on both databases: as VALUES lists on
+ * SQLite; on PostgreSQL as COPY text (insertRows) or as one JSON parameter per chunk with its nulls left out
+ * (rowChunks).
  */
-describe.each(DIALECTS)('rowChunks on %s', (dialect) => {
+describe.each(DIALECTS)('bulk inserts on %s', (dialect) => {
   let db: TestStore;
   beforeAll(async () => {
     db = await openTestStore(dialect);
@@ -23,8 +24,9 @@ describe.each(DIALECTS)('rowChunks on %s', (dialect) => {
     operation: 'member.create',
     target_kind: 'member',
     target_id: `id-${n}`,
-    // What JSON and array literals must survive: quotes, backslashes, braces, commas, non-Latin text, emoji.
-    target_key: n % 2 ? `o'brien "q" \\ {a,b} ${n}` : `Zoë 東京 🙂 ${n}`,
+    // What JSON and COPY text must survive: quotes, backslashes, tabs, line breaks, COPY's own null marker
+    // spelled out, non-Latin text, emoji.
+    target_key: [`o'brien "q" \\ {a,b} ${n}`, `Zoë 東京 🙂 ${n}`, `tab\there\r\nline ${n}`, `\\N ${n}`][n % 4],
     before: null,
     after: JSON.stringify({ userName: `u${n}@x.com`, note: 'line\nbreak\ttab' }),
     result: 'applied' as const,
@@ -34,7 +36,33 @@ describe.each(DIALECTS)('rowChunks on %s', (dialect) => {
     at: '2026-12-01T00:00:00.000Z',
   });
 
-  it('writes every row with its values, nulls and empty strings intact, across chunk boundaries', async () => {
+  const read = async () => {
+    const stored = await db.store.db.selectFrom('provisioning_log').select(COLUMNS).orderBy('id').execute();
+    return stored.map((r) => ({ ...r, error_status: r.error_status === null ? null : Number(r.error_status) }));
+  };
+
+  it('insertRows writes every row with its values, nulls and empty strings intact, across chunk boundaries', async () => {
+    await db.store.db.deleteFrom('provisioning_log').execute();
+    // More than one COPY (5,000 rows) on PostgreSQL, many VALUES lists on SQLite.
+    const rows = Array.from({ length: 5_003 }, (_, n) => row(n));
+    await insertRows(db.store.db, 'provisioning_log', COLUMNS, rows, 400);
+    expect(await read()).toEqual(rows);
+  });
+
+  it('insertRows inside a transaction commits or rolls back with it', async () => {
+    await db.store.db.deleteFrom('provisioning_log').execute();
+    await db.store.writeTransaction((trx) => insertRows(trx, 'provisioning_log', COLUMNS, [row(1), row(2)], 400));
+    await expect(
+      db.store.writeTransaction(async (trx) => {
+        await insertRows(trx, 'provisioning_log', COLUMNS, [row(3)], 400);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    expect((await read()).map((r) => r.target_id)).toEqual(['id-1', 'id-2']);
+  });
+
+  it('rowChunks writes every row with its values, nulls and empty strings intact, across chunk boundaries', async () => {
+    await db.store.db.deleteFrom('provisioning_log').execute();
     // More than one JSON chunk (5,000) on PostgreSQL, many VALUES chunks on SQLite.
     const rows = Array.from({ length: 5_003 }, (_, n) => row(n));
     let statements = 0;
@@ -43,8 +71,7 @@ describe.each(DIALECTS)('rowChunks on %s', (dialect) => {
       statements++;
     }
     expect(statements).toBe(dialect === 'postgres' ? 2 : 13);
-    const stored = await db.store.db.selectFrom('provisioning_log').select(COLUMNS).orderBy('id').execute();
-    expect(stored.map((r) => ({ ...r, error_status: r.error_status === null ? null : Number(r.error_status) }))).toEqual(rows);
+    expect(await read()).toEqual(rows);
   });
 
   it('takes ON CONFLICT and RETURNING like any insert', async () => {
@@ -74,15 +101,20 @@ describe.each(DIALECTS)('rowChunks on %s', (dialect) => {
     ]);
   });
 
-  it('is one statement: a chunk that fails writes none of its rows', async () => {
+  it('is one statement: a chunk that fails writes none of its rows, and a duplicate is a unique violation', async () => {
     const before = await sql<{ n: number }>`select count(*) as n from account`.execute(db.store.db);
     const now = '2026-12-01T00:00:00.000Z';
     // The second row repeats the first's primary key.
     const rows = [{ id: 'dup', email: 'dup1@x.com', created_at: now }, { id: 'dup', email: 'dup2@x.com', created_at: now }];
     const columns = ['id', 'email', 'created_at'] as const;
     const [chunk] = [...rowChunks(db.store.db, 'account', columns, rows, 10)];
-    await expect(insertChunk(db.store.db.insertInto('account'), columns, chunk!).execute()).rejects.toThrow();
+    const viaChunk = await insertChunk(db.store.db.insertInto('account'), columns, chunk!).execute().catch((error: unknown) => error);
+    expect(db.store.dialect.isUniqueViolation(viaChunk)).toBe(true);
+    const viaRows = await insertRows(db.store.db, 'account', columns, rows, 10).catch((error: unknown) => error);
+    expect(db.store.dialect.isUniqueViolation(viaRows)).toBe(true);
     const after = await sql<{ n: number }>`select count(*) as n from account`.execute(db.store.db);
     expect(Number(after.rows[0]!.n)).toBe(Number(before.rows[0]!.n));
+    // The connection is usable after a failed COPY.
+    expect((await sql<{ one: number }>`select 1 as one`.execute(db.store.db)).rows[0]!.one).toBe(1);
   });
 });
