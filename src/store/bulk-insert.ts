@@ -14,9 +14,9 @@ export type RowChunk<R> = { values: R[] } | { expression: RawBuilder<unknown> };
 const CHUNK = 5000;
 
 /**
- * Nulls are left out of the JSON (an absent key is null to json_populate_recordset): a created member has 45
- * columns and most are null, and the server's JSON parsing is half of such an insert (25 → 16 µs a row).
- * Stringifying with this replacer is faster too, as the text is a third shorter.
+ * Nulls are left out of the JSON (an absent key is null to json_populate_recordset): the server's JSON parsing
+ * is about half of such an insert, and for a created member's 45 columns, most of them null, leaving them out
+ * took it from 25 to 16 µs a row. Stringifying with this replacer is faster too, as the text is shorter.
  */
 const withoutNulls = (_key: string, value: unknown): unknown => (value === null ? undefined : value);
 

@@ -4,7 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { RosterdError } from '../error/rosterd-error.js';
-import { CopyClient } from './copy-client.js';
+import { PgClient } from './pg-client.js';
 import type { Database } from './database.js';
 import { dialectSupportFor, type DialectSupport } from './dialect-support.js';
 import { GroupCommit, type TryBeginImmediate, type WriteJob } from './group-commit.js';
@@ -179,8 +179,8 @@ async function openPostgres(rawUrl: string, options: CreateDbOptions): Promise<S
     throw new RosterdError('ROSTERD_E_CONFIG', `database schema "${schema}" must be lower-case letters, digits and _`);
   }
   const pool = new pg.Pool({
-    // pg's client, able to run COPY … FROM STDIN as Kysely sends it (copy-client.ts).
-    Client: CopyClient,
+    // pg's client with COPY … FROM STDIN and named prepared statements (pg-client.ts).
+    Client: PgClient,
     connectionString: url,
     max: options.poolSize ?? 10,
     // COUNT(*) and bigserial come back as int8; every count we read fits in a JS number.

@@ -44,7 +44,7 @@ export interface DialectSupport {
    */
   readonly jsonRows: ((table: keyof Database & string, columns: readonly string[], json: string) => RawBuilder<unknown>) | null;
   /**
-   * `COPY … FROM STDIN` of rows (objects keyed by column name), run by copy-client.ts; null where there is no
+   * `COPY … FROM STDIN` of rows (objects keyed by column name), run by pg-client.ts; null where there is no
    * COPY. For inserts that need neither ON CONFLICT nor RETURNING it is PostgreSQL's cheapest: 5,000 created
    * members took 140 ms against 250 ms from JSON, which the server parses twice (validation, then the records).
    */

@@ -1,0 +1,51 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorkspace } from '../../../src/admin/create-workspace.js';
+import { preparedQuery } from '../../../src/store/prepared-query.js';
+import { openTestStore, type TestStore } from '../../support/test-store.js';
+
+/**
+ * PostgreSQL's client (pg-client.ts): a preparedQuery runs as a named statement, prepared once per connection,
+ * and keeps working when a migration changes the shape of a table it selects `*` from.
+ */
+describe('the PostgreSQL client', () => {
+  let db: TestStore;
+  beforeAll(async () => {
+    db = await openTestStore('postgres');
+    await createWorkspace(db.store.db, { id: 'acme', name: 'Acme', version: 'v2', now: new Date().toISOString() });
+  });
+  afterAll(() => db.cleanup());
+
+  it('prepares a prepared query once on the connection and runs it by name', async () => {
+    const byId = preparedQuery((k, id: string) => k.selectFrom('workspace').select(['id', 'name']).where('id', '=', id), ['']);
+    await db.store.db.connection().execute(async (conn) => {
+      for (let i = 0; i < 3; i++) expect(await byId(conn, 'acme')).toEqual([{ id: 'acme', name: 'Acme' }]);
+      expect(await byId(conn, 'nope')).toEqual([]);
+      const { rows } = await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements`.execute(conn);
+      const mine = rows.filter((r) => r.statement.includes('"workspace"') && r.statement.includes('"name"'));
+      expect(mine).toHaveLength(1);
+      expect(mine[0]!.name).toMatch(/^rosterd_\d+$/);
+    });
+  });
+
+  it('leaves other statements unnamed', async () => {
+    await db.store.db.connection().execute(async (conn) => {
+      await conn.selectFrom('workspace').select('id').where('name', '=', 'Acme').execute();
+      const { rows } = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(conn);
+      expect(rows.filter((r) => r.statement.includes('where "name" ='))).toEqual([]);
+    });
+  });
+
+  it('runs a prepared `select *` again after the table gained a column', async () => {
+    // This suite's own schema: the change goes with it.
+    const whole = preparedQuery((k, id: string) => k.selectFrom('workspace').selectAll().where('id', '=', id).where('version', 'is not', null), ['']);
+    await db.store.db.connection().execute(async (conn) => {
+      expect(await whole(conn, 'acme')).toHaveLength(1);
+      await sql`alter table workspace add column shape_probe text default 'added'`.execute(conn);
+      for (let i = 0; i < 2; i++) {
+        const [row] = (await whole(conn, 'acme')) as Record<string, unknown>[];
+        expect(row).toMatchObject({ id: 'acme', shape_probe: 'added' });
+      }
+    });
+  });
+});
