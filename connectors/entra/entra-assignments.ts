@@ -86,6 +86,8 @@ export interface AssignmentReadOptions {
   servicePrincipalPath: string;
   pageSize: number;
   transitiveGroups: boolean;
+  /** Assigned groups whose member lists are read at once (the binding's maxConcurrency); default 1. */
+  concurrency?: number;
 }
 
 /** The first request of the assignment list (also what testConnection reads). */
@@ -109,7 +111,8 @@ export function isUserObject(o: DirectoryObject): boolean {
 
 /**
  * Reads the whole assignment list and expands the assigned groups. A failure (a GraphFailure) propagates to
- * the caller together with what was read so far in `index`, so the caller can mark its result incomplete.
+ * the caller with what was read so far in `index` (no group's members unless all were read), so the caller can
+ * mark its result incomplete.
  */
 export async function readAssignments(reader: GraphReader, options: AssignmentReadOptions, index: AssignmentIndex): Promise<void> {
   try {
@@ -118,14 +121,36 @@ export async function readAssignments(reader: GraphReader, options: AssignmentRe
     throw tagged(err, 'assignments');
   }
   try {
-    for (const groupId of index.groups.keys()) {
+    // Several groups' member lists are read at once, and applied to the index in the groups' order, so a
+    // user's grants come out the same whichever list arrives first.
+    const groupIds = [...index.groups.keys()];
+    const members = await mapInOrder(groupIds, options.concurrency ?? 1, async (groupId) => {
+      const ids: string[] = [];
       for await (const page of reader.pages<DirectoryObject>(groupMembersUrl(groupId, options))) {
-        for (const member of page) if (isUserObject(member)) index.addGroupMember(groupId, member.id);
+        for (const member of page) if (isUserObject(member)) ids.push(member.id);
       }
-    }
+      return ids;
+    });
+    groupIds.forEach((groupId, i) => {
+      for (const userId of members[i]!) index.addGroupMember(groupId, userId);
+    });
   } catch (err) {
     throw tagged(err, 'groupMembers');
   }
+}
+
+/** `read` for every item, at most `limit` at a time; results in the items' order. The first failure is thrown. */
+async function mapInOrder<T, R>(items: readonly T[], limit: number, read: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await read(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 function tagged(err: unknown, operation: string): unknown {

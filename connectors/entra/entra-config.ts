@@ -75,7 +75,7 @@ export const entraConfigSchema = z
     maxRetries: z.number().int().min(0).max(10).default(5),
     /** One request's time limit, per attempt; a request that runs over counts as failed (snapshot incomplete). */
     requestTimeoutMs: z.number().int().min(100).default(100_000),
-    /** `$batch` requests in flight at once when reading profiles (each reads up to 300 users). */
+    /** `$batch` requests in flight at once when reading profiles (each reads up to 300 users), and assigned groups whose members are listed at once. */
     maxConcurrency: z.number().int().min(1).max(16).default(4),
     mapping: bindingMappingSchema.prefault({}),
   })

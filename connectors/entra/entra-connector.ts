@@ -46,6 +46,7 @@ export class EntraConnector implements Connector {
         : `servicePrincipals(appId='${config.appId!.replace(/'/g, "''")}')`,
       pageSize: config.pageSize,
       transitiveGroups: config.transitiveGroups,
+      concurrency: config.maxConcurrency,
     };
   }
 
