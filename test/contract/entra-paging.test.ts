@@ -5,6 +5,20 @@ import { entraConfigSchema, type EntraConfig } from '../../connectors/entra/entr
 import { createCredential } from '../../connectors/entra/entra-credential.js';
 import { FakeGraph } from '../fake/graph/index.js';
 
+/** The fake Graph and a binding's settings pointing at it (no retries: a fault fails the read at once). */
+function graphConfig(graph: FakeGraph): EntraConfig {
+  return entraConfigSchema.parse({
+    tenantId: graph.tenantId,
+    clientId: graph.clientId,
+    credentials: { type: 'clientSecret', clientSecret: graph.clientSecret },
+    servicePrincipalId: graph.directory.servicePrincipal.id,
+    graphBaseUrl: graph.origin,
+    authorityHost: graph.origin,
+    requestTimeoutMs: 2_000,
+    maxRetries: 0,
+  });
+}
+
 /**
  * GraphReader.pages requests the next page as soon as one arrives, so Graph's latency overlaps the caller's
  * work, and still hands pages over in order, failing where the failed page would have been.
@@ -14,16 +28,7 @@ describe('Graph paging with one request ahead', () => {
   let config: EntraConfig;
   beforeAll(async () => {
     await graph.start();
-    config = entraConfigSchema.parse({
-      tenantId: graph.tenantId,
-      clientId: graph.clientId,
-      credentials: { type: 'clientSecret', clientSecret: graph.clientSecret },
-      servicePrincipalId: graph.directory.servicePrincipal.id,
-      graphBaseUrl: graph.origin,
-      authorityHost: graph.origin,
-      requestTimeoutMs: 2_000,
-      maxRetries: 0,
-    });
+    config = graphConfig(graph);
   });
   afterAll(() => graph.stop());
   beforeEach(() => {
@@ -76,16 +81,7 @@ describe('assigned groups read several at once', () => {
   let config: EntraConfig;
   beforeAll(async () => {
     await graph.start();
-    config = entraConfigSchema.parse({
-      tenantId: graph.tenantId,
-      clientId: graph.clientId,
-      credentials: { type: 'clientSecret', clientSecret: graph.clientSecret },
-      servicePrincipalId: graph.directory.servicePrincipal.id,
-      graphBaseUrl: graph.origin,
-      authorityHost: graph.origin,
-      requestTimeoutMs: 2_000,
-      maxRetries: 0,
-    });
+    config = graphConfig(graph);
     graph.pageSizeCap = 5;
     const roles = ['Admin', 'Editor', 'Viewer'].map((r) => graph.directory.appRole(r).id);
     const user = (n: number) => `00000000-0000-0000-0000-${String(n).padStart(12, '0')}`;

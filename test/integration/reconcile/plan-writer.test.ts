@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createWorkspace } from '../../../src/admin/create-workspace.js';
-import { emptySummary, type Change } from '../../../src/reconcile/plan.js';
+import type { Change } from '../../../src/reconcile/plan.js';
 import { PlanWriter } from '../../../src/reconcile/plan-writer.js';
-import { insertPlan, planChanges } from '../../../src/store/plan-repository.js';
+import { planChanges } from '../../../src/store/plan-repository.js';
+import { workspaceWithEmptyPlan } from '../../support/empty-plan.js';
 import { DIALECTS, openTestStore, type TestDialect, type TestStore } from '../../support/test-store.js';
 
 /** The plan writer returns before its insert is done; every change still lands, in order, and a failure is not lost. */
@@ -10,12 +10,7 @@ describe.each(DIALECTS)('PlanWriter on %s', (dialect: TestDialect) => {
   let db: TestStore;
   beforeEach(async () => {
     db = await openTestStore(dialect);
-    const now = new Date().toISOString();
-    await createWorkspace(db.store.db, { id: 'acme', version: 'v2', now });
-    await insertPlan(db.store.db, {
-      id: 'p1', workspaceId: 'acme', source: 'connector:entra', binding: 'entra', basis: 0, status: 'planned', summary: emptySummary(),
-      warnings: [], changeCount: 0, deletions: 0, complete: true, cursor: null, createdAt: now, decidedAt: null, decidedBy: null,
-    });
+    await workspaceWithEmptyPlan(db.store.db, 'p1');
   });
   afterEach(() => db.cleanup());
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createWorkspace } from '../../../src/admin/create-workspace.js';
-import { emptySummary, type Change } from '../../../src/reconcile/plan.js';
-import { appendPlanChanges, insertPlan, planChanges } from '../../../src/store/plan-repository.js';
+import type { Change } from '../../../src/reconcile/plan.js';
+import { appendPlanChanges, planChanges } from '../../../src/store/plan-repository.js';
+import { workspaceWithEmptyPlan } from '../../support/empty-plan.js';
 import { DIALECTS, openTestStore, type TestDialect, type TestStore } from '../../support/test-store.js';
 
 /** A stored plan reads back whole and in its stable order, page after page, also where sort keys repeat across a page boundary. */
@@ -9,12 +9,7 @@ describe.each(DIALECTS)('stored plan paging on %s', (dialect: TestDialect) => {
   let db: TestStore;
   beforeEach(async () => {
     db = await openTestStore(dialect);
-    const now = new Date().toISOString();
-    await createWorkspace(db.store.db, { id: 'acme', version: 'v2', now });
-    await insertPlan(db.store.db, {
-      id: 'p1', workspaceId: 'acme', source: 'connector:entra', binding: 'entra', basis: 0, status: 'planned', summary: emptySummary(),
-      warnings: [], changeCount: 0, deletions: 0, complete: true, cursor: null, createdAt: now, decidedAt: null, decidedBy: null,
-    });
+    await workspaceWithEmptyPlan(db.store.db, 'p1');
   });
   afterEach(() => db.cleanup());
 
