@@ -23,9 +23,10 @@ const PREFIX = 'entra1.';
 export function encodeCursor(cursor: EntraCursor): string {
   const assigned = [...cursor.assigned].map(([id, fp]) => `${id}:${fp}`).join(',');
   const json = JSON.stringify({ d: cursor.deltaLink, s: cursor.select, a: assigned });
-  // The fastest level: the cursor is rewritten every cycle, user ids (random GUIDs) hardly compress at any level,
-  // and the default level took 170 ms against 100 ms at 100,000 users for 2% fewer bytes.
-  return PREFIX + deflateRawSync(Buffer.from(json, 'utf8'), { level: constants.Z_BEST_SPEED }).toString('base64url');
+  // Run-length matching only: the cursor is rewritten every cycle and user ids (random GUIDs) have no repeats
+  // to find, so the default strategy spent 170 ms at 100,000 users (level 1: 85 ms) where this takes 36 ms,
+  // inflates in a third of the time, and comes out no bigger.
+  return PREFIX + deflateRawSync(Buffer.from(json, 'utf8'), { strategy: constants.Z_RLE }).toString('base64url');
 }
 
 /** The cursor, or null when it is not one of ours (or is damaged): the caller then asks for a full snapshot. */
