@@ -4,7 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { RosterdError } from '../error/rosterd-error.js';
-import { PgClient } from './pg-client.js';
+import { PgClient, type PgClientConfig } from './pg-client.js';
 import type { Database } from './database.js';
 import { dialectSupportFor, type DialectSupport } from './dialect-support.js';
 import { GroupCommit, type TryBeginImmediate, type WriteJob } from './group-commit.js';
@@ -173,20 +173,28 @@ async function openPostgres(rawUrl: string, options: CreateDbOptions): Promise<S
   // `?schema=name` on the URL selects a schema (several rosterd installations, or test runs, on one database).
   const parsedUrl = new URL(rawUrl);
   const schema = options.schema ?? parsedUrl.searchParams.get('schema') ?? undefined;
+  // `?prepared_statements=false`: no named prepared statements (pg-client.ts), for a pooler that cannot keep them.
+  const preparedStatements = parsedUrl.searchParams.get('prepared_statements');
+  if (preparedStatements !== null && preparedStatements !== 'true' && preparedStatements !== 'false') {
+    throw new RosterdError('ROSTERD_E_CONFIG', `database: prepared_statements=${preparedStatements} must be true or false`);
+  }
   parsedUrl.searchParams.delete('schema');
+  parsedUrl.searchParams.delete('prepared_statements');
   const url = parsedUrl.toString();
   if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) {
     throw new RosterdError('ROSTERD_E_CONFIG', `database schema "${schema}" must be lower-case letters, digits and _`);
   }
-  const pool = new pg.Pool({
-    // pg's client with COPY … FROM STDIN and named prepared statements (pg-client.ts).
+  const poolConfig: pg.PoolConfig & PgClientConfig = {
+    // pg's client with COPY … FROM STDIN and named prepared statements (pg-client.ts); the pool passes it this config.
     Client: PgClient,
+    namedStatements: preparedStatements !== 'false',
     connectionString: url,
     max: options.poolSize ?? 10,
     // COUNT(*) and bigserial come back as int8; every count we read fits in a JS number.
     types: { getTypeParser: ((oid: number, format?: string) => (oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser },
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
-  });
+  };
+  const pool = new pg.Pool(poolConfig);
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it. Queries report their own errors.
   });

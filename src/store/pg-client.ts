@@ -12,16 +12,30 @@ import { statementName } from './statement-names.js';
  */
 const COPY_FROM_STDIN = /^copy\s[\s\S]*\sfrom\s+stdin$/i;
 
+export interface PgClientConfig extends pg.ClientConfig {
+  /**
+   * False where the server side cannot keep a connection's prepared statements, as behind a PgBouncer
+   * before 1.21 in transaction mode: every statement is then sent unnamed. The pool hands its options here.
+   */
+  namedStatements?: boolean;
+}
+
 export class PgClient extends pg.Client {
   /** Names this connection no longer uses: the table behind them changed shape (see `named`). */
   private readonly stale = new Set<string>();
+  private readonly namedStatements: boolean;
+
+  constructor(config: PgClientConfig = {}) {
+    super(config);
+    this.namedStatements = config.namedStatements ?? true;
+  }
 
   // Overloads as pg declares them; the COPY case returns the same result shape as any other statement.
   override query(...args: unknown[]): never {
     const [text, values, callback] = args;
     if (typeof text === 'string' && Array.isArray(values) && callback === undefined) {
       if (values.length === 1 && typeof values[0] === 'string' && COPY_FROM_STDIN.test(text)) return this.copy(text, values[0]) as never;
-      const name = statementName(text);
+      const name = this.namedStatements ? statementName(text) : undefined;
       if (name !== undefined && !this.stale.has(name)) return this.named(name, text, values) as never;
     }
     return (super.query as (...a: unknown[]) => never)(...args);

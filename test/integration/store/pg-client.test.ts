@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkspace } from '../../../src/admin/create-workspace.js';
 import { preparedQuery } from '../../../src/store/prepared-query.js';
-import { openTestStore, type TestStore } from '../../support/test-store.js';
+import { createDb } from '../../../src/store/create-db.js';
+import { openTestStore, TEST_POSTGRES_URL, type TestStore } from '../../support/test-store.js';
 
 /**
  * PostgreSQL's client (pg-client.ts): a preparedQuery runs as a named statement, prepared once per connection,
@@ -47,5 +48,26 @@ describe('the PostgreSQL client', () => {
         expect(row).toMatchObject({ id: 'acme', shape_probe: 'added' });
       }
     });
+  });
+
+  it('sends every statement unnamed with ?prepared_statements=false on the URL', async () => {
+    const url = new URL(TEST_POSTGRES_URL);
+    url.searchParams.set('schema', db.schema!);
+    url.searchParams.set('prepared_statements', 'false');
+    const unprepared = await createDb(url.toString(), { poolSize: 1 });
+    try {
+      const byName = preparedQuery((k, name: string) => k.selectFrom('workspace').select('id').where('name', '=', name).where('id', 'is not', null), ['']);
+      await unprepared.db.connection().execute(async (conn) => {
+        for (let i = 0; i < 3; i++) expect(await byName(conn, 'Acme')).toEqual([{ id: 'acme' }]);
+        const { rows } = await sql<{ name: string }>`select name from pg_prepared_statements`.execute(conn);
+        expect(rows).toEqual([]);
+      });
+    } finally {
+      await unprepared.close();
+    }
+  });
+
+  it('refuses a prepared_statements value that is neither true nor false, naming it', async () => {
+    await expect(createDb(`${TEST_POSTGRES_URL}?prepared_statements=off`)).rejects.toThrow(/prepared_statements=off must be true or false/);
   });
 });
