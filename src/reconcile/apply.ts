@@ -173,42 +173,23 @@ const CREATE_COLUMNS = [
   'user_name_lower', 'id', 'workspace_id', 'account_id', 'owner', 'managed_by', 'field_sources', 'last_source', 'version', 'created_at', 'updated_at',
 ] as (keyof NewMembershipRow)[];
 
-/** A row's values in CREATE_COLUMNS order: the parameters of the prepared inserts below, row after row. */
+/** A row's values in CREATE_COLUMNS order: the parameters of the prepared insert below. */
 const createValues = (row: Required<NewMembershipRow>): unknown[] => CREATE_COLUMNS.map((column) => row[column] ?? null);
 
-/** `count` rows for a prepared insert's builder, made of its parameters in CREATE_COLUMNS order, row after row. */
-const createRows = (count: number, values: unknown[]): NewMembershipRow[] =>
-  Array.from({ length: count }, (_, r) => Object.fromEntries(CREATE_COLUMNS.map((column, c) => [column, values[r * CREATE_COLUMNS.length + c]])) as unknown as NewMembershipRow);
-
-/** Placeholder parameters for compiling an insert of `count` rows. */
-const createPlaceholders = (count: number): unknown[] => new Array<unknown>(count * CREATE_COLUMNS.length).fill('');
+/** The row of the prepared insert's builder, made of its parameters in CREATE_COLUMNS order. */
+const createRow = (values: unknown[]): NewMembershipRow => Object.fromEntries(CREATE_COLUMNS.map((column, c) => [column, values[c]])) as unknown as NewMembershipRow;
 
 /** One member created on its own (every SCIM POST): compiled once, where building the 45-column insert cost more than running it. */
-const insertMember = preparedQuery((db, ...values: unknown[]) => db.insertInto('membership').values(createRows(1, values)).returningAll(), createPlaceholders(1));
+const insertMember = preparedQuery((db, ...values: unknown[]) => db.insertInto('membership').values(createRow(values)).returningAll(), new Array<unknown>(CREATE_COLUMNS.length).fill(''));
 
-/** Rows per multi-row membership INSERT: about 45 columns, well inside SQLite's 32,766 bound parameters. */
+/** Rows per multi-row membership INSERT on SQLite: about 45 columns, well inside its 32,766 bound parameters. */
 const CREATE_CHUNK = 200;
-
-/**
- * A full chunk of created members (a pull's first cycle is thousands of them): compiled once, as Kysely would
- * otherwise parse and compile 9,000 values per statement. Parameters are the rows' CREATE_COLUMNS values, row
- * after row.
- */
-const insertMemberChunk = preparedQuery((db, ...values: unknown[]) => db.insertInto('membership').values(createRows(CREATE_CHUNK, values)), createPlaceholders(CREATE_CHUNK));
 
 async function applyMemberCreates(trx: Kysely<Database>, workspace: Workspace, batch: Change[], ctx: ApplyContext): Promise<void> {
   const emails = batch.map((c) => accountEmailOf(c.after as unknown as MemberFields));
   const accounts = await ensureAccounts(trx, emails, ctx.now);
   const rows = batch.map((change, k) => newMemberRow(workspace, change, accounts.get(emails[k]!)!, ctx));
-  if (ctx.dialect.copyRows) {
-    await insertRows(trx, 'membership', CREATE_COLUMNS, rows, CREATE_CHUNK);
-    return;
-  }
-  for (let i = 0; i < rows.length; i += CREATE_CHUNK) {
-    const chunk = rows.slice(i, i + CREATE_CHUNK);
-    if (chunk.length === CREATE_CHUNK) await insertMemberChunk(trx, ...chunk.flatMap(createValues));
-    else await trx.insertInto('membership').values(chunk).execute();
-  }
+  await insertRows(trx, 'membership', CREATE_COLUMNS, rows, CREATE_CHUNK);
 }
 
 async function applyGroup(trx: Kysely<Database>, workspace: Workspace, change: Change, ctx: ApplyContext): Promise<void> {

@@ -1,10 +1,11 @@
 import type { InsertQueryBuilder, Kysely, RawBuilder } from 'kysely';
 import type { Database } from './database.js';
 import { dialectOf } from './dialect-support.js';
+import { preparedQuery } from './prepared-query.js';
 
 /**
  * Many rows of one table in a few statements. `insertRows` writes them with the cheapest statement the
- * database has (COPY on PostgreSQL, VALUES lists on SQLite); `rowChunks` + `insertChunk` build INSERTs that
+ * database has (COPY on PostgreSQL, VALUES lists compiled once on SQLite); `rowChunks` + `insertChunk` build INSERTs that
  * can still take ON CONFLICT or RETURNING (one JSON parameter per chunk on PostgreSQL, VALUES lists on SQLite).
  * dialect-support.ts `copyRows` and `jsonRows` say why.
  */
@@ -33,8 +34,29 @@ export async function insertRows<R extends object>(
   for (let i = 0; i < rows.length; i += size) {
     const chunk = rows.slice(i, i + size);
     if (copyRows) await db.executeQuery(copyRows(table, columns, chunk));
+    else if (chunk.length === size) await fullChunk(table, columns, size)(db, ...chunk.flatMap((row) => columns.map((column) => row[column] ?? null)));
     else await db.insertInto(table).values(chunk as never).execute();
   }
+}
+
+type ChunkInsert = (db: Kysely<Database>, ...values: unknown[]) => Promise<unknown[]>;
+const fullChunks = new Map<string, ChunkInsert>();
+
+/**
+ * The VALUES insert of `size` rows of `columns`, compiled once: Kysely would otherwise build and compile every
+ * value of every statement (9,000 for 200 created members), which cost more than running it. Its parameters are
+ * the rows' values in column order, row after row.
+ */
+function fullChunk(table: keyof Database & string, columns: readonly string[], size: number): ChunkInsert {
+  const key = `${table}(${columns.join(',')})x${size}`;
+  let insert = fullChunks.get(key);
+  if (!insert) {
+    const rowsOf = (values: unknown[]) =>
+      Array.from({ length: size }, (_, r) => Object.fromEntries(columns.map((column, c) => [column, values[r * columns.length + c]])));
+    insert = preparedQuery((db, ...values: unknown[]) => db.insertInto(table).values(rowsOf(values) as never), new Array<unknown>(size * columns.length).fill(''));
+    fullChunks.set(key, insert);
+  }
+  return insert;
 }
 
 export function* rowChunks<R extends object>(

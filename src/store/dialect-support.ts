@@ -39,8 +39,8 @@ export interface DialectSupport {
    * Rows for an INSERT … SELECT, from one JSON array of objects keyed by column name; null where a multi-row
    * VALUES list is the better statement. PostgreSQL plans every value of a VALUES list: a 200-row insert of
    * 45 columns spent 11 ms in planning against 6 ms executing, while one JSON parameter expanded by
-   * json_populate_recordset plans in a fraction of a millisecond at any size. SQLite compiles a prepared VALUES
-   * list once (prepared-query.ts) and has nothing to gain.
+   * json_populate_recordset plans in a fraction of a millisecond at any size. SQLite does no such planning and
+   * keeps its compiled statements by text (create-db.ts), so it has nothing to gain.
    */
   readonly jsonRows: ((table: keyof Database & string, columns: readonly string[], json: string) => RawBuilder<unknown>) | null;
   /**
