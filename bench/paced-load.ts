@@ -47,7 +47,15 @@ export interface PacedResult {
   errors: number;
   /** The first non-2xx answers, for a failing run. */
   errorSamples: string[];
+  /**
+   * The slowest 100 ms windows of the measured run (by when requests fell due), slowest first: whether a tail
+   * is spread over the run (queueing) or comes from a few stalls.
+   */
+  worstWindows: { atSecond: number; maxMs: number; over10Ms: number }[];
 }
+
+/** Windows of the measured run that `worstWindows` ranks. */
+const WINDOW_MS = 100;
 
 interface Slot {
   socket: net.Socket;
@@ -73,6 +81,9 @@ export async function runPaced(url: string, headers: Record<string, string>, pat
   const warmupDue = Math.round(settings.rate * settings.warmup);
   const total = warmupDue + measuredDue;
   const latencies = new Float64Array(measuredDue);
+  const windows = Math.ceil((settings.duration * 1000) / WINDOW_MS) + 1;
+  const windowMax = new Float64Array(windows);
+  const windowOver10 = new Uint32Array(windows);
   let answered = 0;
   let non2xx = 0;
   let errors = 0;
@@ -109,7 +120,11 @@ export async function runPaced(url: string, headers: Record<string, string>, pat
       if (!response) break;
       const now = performance.now();
       if (slot.measured && slot.dueAt !== null) {
-        if (answered < latencies.length) latencies[answered] = now - slot.dueAt;
+        const latency = now - slot.dueAt;
+        if (answered < latencies.length) latencies[answered] = latency;
+        const window = Math.min(windows - 1, Math.floor((slot.dueAt - measureStart) / WINDOW_MS));
+        if (latency > windowMax[window]!) windowMax[window] = latency;
+        if (latency > 10) windowOver10[window]!++;
         answered++;
         measureEnd = now;
         if (response.status < 200 || response.status > 299) {
@@ -171,6 +186,9 @@ export async function runPaced(url: string, headers: Record<string, string>, pat
     non2xx,
     errors: errors + (measuredDue - answered),
     errorSamples,
+    worstWindows: Array.from(windowMax, (maxMs, i) => ({ atSecond: (i * WINDOW_MS) / 1000, maxMs, over10Ms: windowOver10[i]! }))
+      .sort((a, b) => b.maxMs - a.maxMs)
+      .slice(0, 5),
   };
 }
 

@@ -8,7 +8,7 @@ import { migrateToLatest } from '../src/store/migrate.js';
 import { connectorOptionsFromEnv, runConnectorBench } from './connector-snapshot.js';
 import { reconcileOptionsFromEnv, runReconcileBench } from './reconcile-bench.js';
 import { summarizeProfileFile } from './cpu-profile-summary.js';
-import { runPaced } from './paced-load.js';
+import { runPacedInProcess } from './run-paced-in-process.js';
 import { seedWorkspace } from './seed.js';
 import { repoRoot, startCeilingProcess, startGatewayProcess, waitForQuiet, type GatewayProcess } from './server-process.js';
 import {
@@ -307,9 +307,10 @@ async function benchDialect(dialect: Dialect, ceiling: LoadResult | null, stamp:
         log(`    … and offered exactly ${TARGET.lookup.rps.toLocaleString('en-US')} req/s, evenly paced`);
         await waitForQuiet(QUIET_WAIT_MS);
         const paths = workload.rotation!('measure', 0, 1).map((r) => r.path);
-        const paced = await runPaced(target.url, headers, paths, { rate: TARGET.lookup.rps, duration: LOAD.duration, warmup: 1, connections: LOAD.connections });
+        const paced = await runPacedInProcess({ url: target.url, headers, paths, settings: { rate: TARGET.lookup.rps, duration: LOAD.duration, warmup: LOAD.warmup, connections: LOAD.connections } });
         atTarget = { requestsPerSecond: paced.requestsPerSecond, p50: paced.latencyMs.p50, p99: paced.latencyMs.p99, failed: paced.non2xx + paced.errors };
         log(`    ${Math.round(paced.requestsPerSecond)} req/s, p50 ${paced.latencyMs.p50.toFixed(2)} ms, p99 ${paced.latencyMs.p99.toFixed(2)} ms, non-2xx ${paced.non2xx}, errors ${paced.errors}${paced.errorSamples.length ? `: ${paced.errorSamples[0]}` : ''}`);
+        log(`    slowest 100 ms windows (s into the run: max ms, requests over 10 ms): ${paced.worstWindows.map((w) => `${w.atSecond.toFixed(1)}: ${w.maxMs.toFixed(1)}, ${w.over10Ms}`).join('; ')}`);
       }
       const wr = judge({
         ...result,
