@@ -7,6 +7,7 @@ import { RosterdError } from '../error/rosterd-error.js';
 import { PgClient, type PgClientConfig } from './pg-client.js';
 import type { Database } from './database.js';
 import { dialectSupportFor, type DialectSupport } from './dialect-support.js';
+import { sqliteAuthGeneration } from './sqlite-auth-generation.js';
 import { GroupCommit, type TryBeginImmediate, type WriteJob } from './group-commit.js';
 import { registerSyncReader, type SyncReader } from './sync-reader.js';
 
@@ -23,7 +24,8 @@ export interface Store {
   /**
    * SQLite only: a number that moves whenever an API key or a workspace's settings change, through this
    * connection or another process (`rosterd key revoke` in a shell, another HTTP worker): triggers keep it in
-   * the `auth_generation` table. A cache of key lookups is exact when checked against it. Absent on PostgreSQL,
+   * the `auth_generation` table. A cache of key lookups is exact when checked against it. Another process's
+   * change is seen from the next turn of the event loop (sqlite-auth-generation.ts). Absent on PostgreSQL,
    * where reading it would cost the same round trip as the lookup it guards.
    */
   readonly authGeneration?: () => number;
@@ -68,15 +70,10 @@ function openSqlite(path: string): Store {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   registerSyncReader(db, syncReader(database));
   const groupCommit = new GroupCommit(db, tryBeginImmediate(database), { lockTimeoutMs: BUSY_TIMEOUT_MS });
-  // Prepared at first use: the table exists only once migrations ran, after the store opened.
-  let generation: SQLite.Statement | undefined;
   return {
     db,
     writeTransaction: (job) => groupCommit.run(job),
-    authGeneration: () => {
-      generation ??= database.prepare('select generation from auth_generation where id = 1').pluck(true);
-      return generation.get() as number;
-    },
+    authGeneration: sqliteAuthGeneration(database),
     dialect: dialectSupportFor('sqlite'),
     description: `sqlite:${path}`,
     close: () => db.destroy(),

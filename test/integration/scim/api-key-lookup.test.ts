@@ -9,6 +9,7 @@ import { createDb, type Store } from '../../../src/store/create-db.js';
 import { DIALECTS, openTestStore, type TestStore } from '../../support/test-store.js';
 
 const now = () => new Date().toISOString();
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe.each(DIALECTS)('apiKeyLookup (%s)', (dialect) => {
   let opened: TestStore | undefined;
@@ -49,13 +50,16 @@ describe.each(DIALECTS)('apiKeyLookup (%s)', (dialect) => {
     expect((await lookup(keyId))?.key.revoked_at).not.toBeNull();
   });
 
-  it('sees a revocation and a workspace change made by another connection at the next lookup', async () => {
+  it('sees a revocation and a workspace change made by another connection at the next request', async () => {
     const { keyId, lookup } = await setup();
     expect((await lookup(keyId))?.workspace.name).not.toBe('Renamed');
     const other = await secondConnection();
     await sql`update workspace set name = 'Renamed' where id = 'acme'`.execute(other.db);
+    // A request arrives in a later turn of the event loop than the change it should see.
+    await nextTurn();
     expect((await lookup(keyId))?.workspace.name).toBe('Renamed');
     await revokeApiKey(other.db, 'acme', keyId, now());
+    await nextTurn();
     expect((await lookup(keyId))?.key.revoked_at).not.toBeNull();
   });
 
@@ -90,6 +94,24 @@ describe.each(DIALECTS)('apiKeyLookup (%s)', (dialect) => {
   });
 
   if (dialect === 'sqlite') {
+    it("reads the generation once per turn of the event loop: another process's change waits for the next turn, this connection's is seen at once", async () => {
+      const { store, keyId, lookup } = await setup();
+      await nextTurn();
+      const first = await lookup(keyId);
+      const other = await secondConnection();
+      await revokeApiKey(other.db, 'acme', keyId, now());
+      // Same turn: requests handled together share one reading.
+      expect(await lookup(keyId)).toBe(first);
+      await nextTurn();
+      expect((await lookup(keyId))?.key.revoked_at).not.toBeNull();
+
+      const second = await createApiKey(store.db, { workspaceId: 'acme', name: 'okta', now: now() });
+      await nextTurn();
+      expect((await lookup(second.key.id))?.key.revoked_at).toBeNull();
+      await revokeApiKey(store.db, 'acme', second.key.id, now());
+      expect((await lookup(second.key.id))?.key.revoked_at).not.toBeNull();
+    });
+
     it('answers from memory while members are written, and reads again after a key or workspace change', async () => {
       const { store, keyId, lookup } = await setup();
       const first = await lookup(keyId);
