@@ -72,18 +72,21 @@ export async function scimPlugin(app: FastifyInstance, options: ScimPluginOption
     };
   });
 
-  app.addHook('preHandler', async (request) => {
+  // This hook and the next take callbacks rather than being async: every request runs them, and a promise each is
+  // work for nothing when they never wait.
+  app.addHook('preHandler', (request, _reply, done) => {
     if (containsNul(request.params) || containsNul(request.query) || containsNul(request.body)) {
-      throw invalidValue('the request contains a NUL character (\\u0000), which rosterd cannot store or search for; remove it from the value');
+      done(invalidValue('the request contains a NUL character (\\u0000), which rosterd cannot store or search for; remove it from the value'));
+      return;
     }
+    done();
   });
 
   // Every successful body is SCIM JSON, even where a handler returned a plain object.
-  app.addHook('onSend', async (_request, reply, payload) => {
-    if (reply.getHeader('content-type') === undefined || String(reply.getHeader('content-type')).startsWith('application/json')) {
-      reply.header('content-type', SCIM_CONTENT_TYPE);
-    }
-    return payload;
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    const type = reply.getHeader('content-type');
+    if (type === undefined || String(type).startsWith('application/json')) reply.header('content-type', SCIM_CONTENT_TYPE);
+    done(null, payload);
   });
 
   await app.register(userRoutes);
