@@ -20,8 +20,9 @@ const MAX_CACHED_KEYS = 10_000;
  * the store's auth generation, which triggers move whenever a key or a workspace's settings change, in this
  * process or another one: a revoked key, a new key or a changed workspace policy is seen by the next request
  * (requests handled in the same turn of the event loop share one reading of the generation), and otherwise a
- * request skips the query (and parsing the workspace policy), also while members are being written. The cached workspace's `revision` is the one read when it was cached; writes take the current
- * one inside their transaction. Unknown key ids are cached too, so a flood of made-up keys costs no
+ * request skips the query (and parsing the workspace policy), also while members are being written. The cached
+ * workspace's `revision` is the one read when it was cached; writes take the current one inside their
+ * transaction. Unknown key ids are cached too, so a flood of made-up keys costs no
  * query either. PostgreSQL reads the database on every request: checking the generation there would cost the
  * same round trip as the lookup. The secret is never cached: the caller compares it with the stored hash every time.
  */
