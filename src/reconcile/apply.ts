@@ -45,8 +45,10 @@ const created = (ctx: ApplyContext) => ({ last_source: ctx.actor, version: 1, cr
 /** field → actor for each member field the change writes: the row's record of which source last wrote what. */
 function fieldSources(fields: Record<string, unknown>, actor: string, skipNull: boolean): string {
   const sources: Record<string, string> = {};
-  for (const [field, value] of Object.entries(fields)) {
-    if (Object.hasOwn(MEMBER_COLUMNS, field) && !(skipNull && value === null)) sources[field] = actor;
+  // for…in, not Object.entries: this runs once per created member, and entries made a pair per field (a first
+  // pull of 100,000 members allocated 420 MB of them).
+  for (const field in fields) {
+    if (Object.hasOwn(fields, field) && Object.hasOwn(MEMBER_COLUMNS, field) && !(skipNull && fields[field] === null)) sources[field] = actor;
   }
   return JSON.stringify(sources);
 }

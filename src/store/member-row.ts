@@ -49,9 +49,12 @@ export function toColumnValue(field: MemberField, value: unknown): unknown {
 /** Columns for the given (possibly partial) fields; userName also sets its lower-cased twin. */
 export function fieldsToColumns(fields: Partial<MemberFields>): Partial<MembershipTable> {
   const row: Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(fields) as [MemberField, unknown][]) {
+  // for…in rather than Object.entries, which makes a pair per field: this runs for every member written.
+  for (const key in fields) {
+    const field = key as MemberField;
     const column = MEMBER_COLUMNS[field];
-    if (!column) continue;
+    if (!column || !Object.hasOwn(fields, field)) continue;
+    const value = fields[field];
     row[column] = toColumnValue(field, value);
     if (field === 'userName') row.user_name_lower = String(value).toLowerCase();
   }
