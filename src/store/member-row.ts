@@ -52,8 +52,8 @@ export function fieldsToColumns(fields: Partial<MemberFields>): Partial<Membersh
   // for…in rather than Object.entries, which makes a pair per field: this runs for every member written.
   for (const key in fields) {
     const field = key as MemberField;
+    if (!Object.hasOwn(fields, field) || !Object.hasOwn(MEMBER_COLUMNS, field)) continue;
     const column = MEMBER_COLUMNS[field];
-    if (!column || !Object.hasOwn(fields, field)) continue;
     const value = fields[field];
     row[column] = toColumnValue(field, value);
     if (field === 'userName') row.user_name_lower = String(value).toLowerCase();
