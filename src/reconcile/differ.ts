@@ -159,11 +159,13 @@ export class Differ {
     this.plannedUserNames.set(lower(entry.userName), entry.externalId);
     const desired = desiredMemberFields(workspace, entry, current);
     let change: Change;
+    // Object.assign into the fresh object either helper returns: a spread of both made one more 44-field copy
+    // per IdP user.
     if (current) {
-      change = memberChange(workspace, current, { ...memberFieldsOf(current), ...desired });
+      change = memberChange(workspace, current, Object.assign(memberFieldsOf(current), desired));
       change.version = current.version;
     } else {
-      change = memberChange(workspace, null, { ...emptyMemberFields(entry.userName), ...desired });
+      change = memberChange(workspace, null, Object.assign(emptyMemberFields(entry.userName), desired));
       change.targetId = this.options.newId();
     }
     if (reason) change.reason = reason;
