@@ -95,10 +95,14 @@ export async function appendPlanChanges(db: Db, planId: string, firstSeq: number
   await insertRows(db, 'plan_change', PLAN_CHANGE_COLUMNS, rows, 500);
 }
 
-/** The plan's changes in its stable order, a page at a time (keyset on sort_key, seq). */
+/**
+ * The plan's changes in its stable order, a page at a time (keyset on sort_key, seq). The next page is read while
+ * the caller works on this one: applying a 100,000-change plan on PostgreSQL otherwise waited about a second
+ * for these reads between its batches. On SQLite the read waits for the connection, as before. A short page is
+ * the last, so no empty read follows it.
+ */
 export async function* planChanges(db: Db, planId: string, pageSize = 1000): AsyncGenerator<Change[]> {
-  let after: { sortKey: string; seq: number } | null = null;
-  for (;;) {
+  const read = (after: { sortKey: string; seq: number } | null) => {
     let query = db.selectFrom('plan_change').select(['sort_key', 'seq', 'change']).where('plan_id', '=', planId);
     if (after) {
       const { sortKey, seq } = after;
@@ -106,11 +110,20 @@ export async function* planChanges(db: Db, planId: string, pageSize = 1000): Asy
       // filtered from the plan's first row on every page (quadratic: a 1,000,000-member apply took 151 s instead of 83 s).
       query = query.where((eb) => eb(eb.refTuple('sort_key', 'seq'), '>', eb.tuple(sortKey, seq)));
     }
-    const rows = await query.orderBy('sort_key').orderBy('seq').limit(pageSize).execute();
-    if (rows.length === 0) return;
-    yield rows.map((r) => expand(JSON.parse(r.change) as Change));
-    const last = rows[rows.length - 1]!;
-    after = { sortKey: last.sort_key, seq: Number(last.seq) };
+    return query.orderBy('sort_key').orderBy('seq').limit(pageSize).execute();
+  };
+  let next = read(null);
+  try {
+    for (;;) {
+      const rows = await next;
+      if (rows.length === 0) return;
+      const last = rows[rows.length - 1]!;
+      next = rows.length < pageSize ? Promise.resolve([]) : read({ sortKey: last.sort_key, seq: Number(last.seq) });
+      yield rows.map((r) => expand(JSON.parse(r.change) as Change));
+    }
+  } finally {
+    // A caller that stops early (an interrupted apply) leaves one read in flight: its failure is nobody's to report.
+    next.catch(() => undefined);
   }
 }
 

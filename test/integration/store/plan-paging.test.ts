@@ -1,3 +1,4 @@
+import type { KyselyPlugin } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Change } from '../../../src/reconcile/plan.js';
 import { appendPlanChanges, planChanges } from '../../../src/store/plan-repository.js';
@@ -28,5 +29,37 @@ describe.each(DIALECTS)('stored plan paging on %s', (dialect: TestDialect) => {
     // Same key: the order they were planned in.
     expect(read.filter((id) => id.startsWith('alice'))).toEqual(['alice-1', 'alice-2', 'alice-3']);
     expect(read.map((id) => id.split('-')[0])).toEqual([...new Set(read.map((id) => id.split('-')[0]))].flatMap((n) => [n, n, n]));
+  });
+
+  it('reads the next page while the caller works on the current one, and no page after a short one', async () => {
+    await appendPlanChanges(db.store.db, 'p1', 0, ['a', 'b', 'c', 'd', 'e'].map((name) => skip(name, name)));
+    let reads = 0;
+    const counting: KyselyPlugin = {
+      transformQuery: (args) => {
+        if (args.node.kind === 'SelectQueryNode') reads++;
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    };
+    const pages = planChanges(db.store.db.withPlugin(counting), 'p1', 2);
+    const seen: string[] = [];
+    for await (const page of pages) {
+      seen.push(...page.map((c) => c.targetId));
+      // This page's read and the next one's, already under way.
+      expect(reads).toBe(Math.min(3, seen.length / 2 + 1));
+    }
+    expect(seen).toEqual(['a', 'b', 'c', 'd', 'e']);
+    // Pages of 2, 2 and 1: the short third page ends the plan without a fourth, empty read.
+    expect(reads).toBe(3);
+  });
+
+  it('leaves no failed read behind when the caller stops early', async () => {
+    await appendPlanChanges(db.store.db, 'p1', 0, ['a', 'b', 'c', 'd', 'e'].map((name) => skip(name, name)));
+    for await (const page of planChanges(db.store.db, 'p1', 2)) {
+      expect(page).toHaveLength(2);
+      break;
+    }
+    // The read of the second page may still be running when the store closes under it (afterEach): vitest fails
+    // the run on an unhandled rejection.
   });
 });
