@@ -44,6 +44,7 @@ const ODATA_TYPE: Record<GroupMember['type'], string> = {
 };
 
 const SP_PROPERTIES = ['id', 'appId', 'displayName', 'appRoles', 'appRoleAssignmentRequired'];
+const ASSIGNMENT_PROPERTIES = ['id', 'deletedDateTime', 'appRoleId', 'createdDateTime', 'principalDisplayName', 'principalId', 'principalType', 'resourceDisplayName', 'resourceId'];
 
 export class GraphRoutes {
   private readonly delta: UserDelta;
@@ -83,7 +84,8 @@ export class GraphRoutes {
         const selfUrl = `${s.base}/servicePrincipals/${sp.id}/appRoleAssignedTo`;
         // Principals in deletedItems keep their assignment for a restore but are not listed.
         const live = (a: AppRoleAssignment) => a.principalType !== 'User' || this.dir.user(a.principalId) !== undefined;
-        return this.listPage(this.dir.assignments, req, selfUrl, live, (a) => ({ ...a }));
+        const select = selectedProperties(req.query.get('$select'), ASSIGNMENT_PROPERTIES, 'microsoft.graph.appRoleAssignment');
+        return this.listPage(this.dir.assignments, req, selfUrl, live, select ? (a) => pick(a, select) : (a) => ({ ...a }));
       }
     }
     if (head === 'users') {
@@ -246,9 +248,22 @@ function encodeQueryValue(value: string): string {
 }
 
 function selectObject(obj: object, rawSelect: string | null, known: readonly string[], type: string): Record<string, unknown> {
-  const select = rawSelect?.split(',').map((p) => p.trim()).filter((p) => p !== '') ?? null;
-  for (const p of select ?? []) if (!known.includes(p)) throw badRequest(`Could not find a property named '${p}' on type '${type}'.`);
+  const select = selectedProperties(rawSelect, known, type);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) if (k === 'id' || !select || select.includes(k)) out[k] = JSON.parse(JSON.stringify(v));
+  return out;
+}
+
+/** `$select`'s properties (null when absent); one Graph does not know is a 400, as Graph answers it. */
+function selectedProperties(rawSelect: string | null, known: readonly string[], type: string): string[] | null {
+  const select = rawSelect?.split(',').map((p) => p.trim()).filter((p) => p !== '') ?? null;
+  for (const p of select ?? []) if (!known.includes(p)) throw badRequest(`Could not find a property named '${p}' on type '${type}'.`);
+  return select;
+}
+
+/** `id` and the selected properties of a flat object, in the object's own order. */
+function pick(obj: object, select: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) if (k === 'id' || select.includes(k)) out[k] = v;
   return out;
 }

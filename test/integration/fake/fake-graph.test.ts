@@ -54,7 +54,7 @@ describe('fake graph', () => {
     expect((await call('/users', { bearer: 'forged' })).status).toBe(401);
   });
 
-  it('pages with absolute https nextLinks that keep the query, and enforces $top 1–999', async () => {
+  it('pages with absolute https nextLinks that keep the query, enforces $top 1–999 and applies $select', async () => {
     const sp = fake.directory.servicePrincipal.id;
     const first = await call(`/servicePrincipals/${sp}/appRoleAssignedTo?$top=2`);
     expect(first.body.value).toHaveLength(2);
@@ -63,6 +63,13 @@ describe('fake graph', () => {
     expect(second.body.value.map((a: any) => a.principalId)).toEqual(['u2', 'u3']);
     expect((await call(`/servicePrincipals/${sp}/appRoleAssignedTo?$top=1000`)).body.error.message).toBe("Invalid page size specified: '1000'. Must be between 1 and 999 inclusive.");
     expect((await call(`/servicePrincipals/${sp}/appRoleAssignedTo?$top=0`)).status).toBe(400);
+    // $select trims each assignment to the properties asked for (id always comes); an unknown one is a 400.
+    const selected = await call(`/servicePrincipals/${sp}/appRoleAssignedTo?$top=2&$select=principalId,principalType`);
+    expect(selected.body.value.map((a: any) => Object.keys(a).sort())).toEqual([['id', 'principalId', 'principalType'], ['id', 'principalId', 'principalType']]);
+    expect((await call(selected.body['@odata.nextLink'])).body.value[0]).toEqual({ id: expect.any(String), principalId: 'u2', principalType: 'User' });
+    expect((await call(`/servicePrincipals/${sp}/appRoleAssignedTo?$select=principalId,color`)).body.error.message).toBe(
+      "Could not find a property named 'color' on type 'microsoft.graph.appRoleAssignment'.",
+    );
     const bySp = await call(`/servicePrincipals(appId='${fake.directory.servicePrincipal.appId}')?$select=id,appRoles`);
     expect(Object.keys(bySp.body).sort()).toEqual(['appRoles', 'id']);
     expect(bySp.body.appRoles.map((r: any) => r.id)).not.toContain('00000000-0000-0000-0000-000000000000');
