@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { constants, deflateRawSync, inflateRawSync } from 'node:zlib';
+import { inflateRawSync } from 'node:zlib';
 import type { AppRoleCatalogue, EntraGrant } from './entra-mapper.js';
 
 /**
@@ -7,7 +7,7 @@ import type { AppRoleCatalogue, EntraGrant } from './entra-mapper.js';
  * no delta for app-role assignments (reference §A1.1), and un-assigning someone does not change their user
  * object. So the cursor also carries who was assigned last time, with a short fingerprint of each person's
  * grants: the next cycle re-lists the assignments and reports exactly who was added, changed role, or lost
- * access. Compressed, it costs roughly 25–35 bytes per assigned user.
+ * access. It costs about 39 bytes per assigned user.
  */
 export interface EntraCursor {
   /** The final `@odata.deltaLink` of the last round, used verbatim (its token encodes the `$select`). */
@@ -18,22 +18,50 @@ export interface EntraCursor {
   assigned: Map<string, string>;
 }
 
-const PREFIX = 'entra1.';
+const PREFIX = 'entra2.';
+/** The format before 2026-12: still read, so an upgrade does not force every binding into a full snapshot. */
+const DEFLATED_PREFIX = 'entra1.';
 
+/**
+ * Plain JSON, users grouped by fingerprint (nearly everyone shares one of a handful). The cursor is written and
+ * read on every cycle: as one "id:fingerprint" list, deflated and base64-encoded, that took 150–200 ms each way at
+ * 100,000 users, a sixth of an incremental cycle, to save 13% of the size (random GUIDs do not compress).
+ */
 export function encodeCursor(cursor: EntraCursor): string {
-  const assigned = [...cursor.assigned].map(([id, fp]) => `${id}:${fp}`).join(',');
-  const json = JSON.stringify({ d: cursor.deltaLink, s: cursor.select, a: assigned });
-  // Run-length matching only: the cursor is rewritten every cycle and user ids (random GUIDs) have no repeats
-  // to find, so the default strategy spent 170 ms at 100,000 users (level 1: 85 ms) where this takes 36 ms,
-  // inflates in a third of the time, and comes out no bigger.
-  return PREFIX + deflateRawSync(Buffer.from(json, 'utf8'), { strategy: constants.Z_RLE }).toString('base64url');
+  const byFingerprint = new Map<string, string[]>();
+  for (const [id, fingerprint] of cursor.assigned) {
+    const ids = byFingerprint.get(fingerprint);
+    if (ids) ids.push(id);
+    else byFingerprint.set(fingerprint, [id]);
+  }
+  return PREFIX + JSON.stringify({ d: cursor.deltaLink, s: cursor.select, a: [...byFingerprint] });
 }
 
 /** The cursor, or null when it is not one of ours (or is damaged): the caller then asks for a full snapshot. */
 export function decodeCursor(text: string): EntraCursor | null {
+  if (text.startsWith(DEFLATED_PREFIX)) return decodeDeflated(text.slice(DEFLATED_PREFIX.length));
   if (!text.startsWith(PREFIX)) return null;
   try {
-    const raw = JSON.parse(inflateRawSync(Buffer.from(text.slice(PREFIX.length), 'base64url')).toString('utf8')) as { d?: unknown; s?: unknown; a?: unknown };
+    const raw = JSON.parse(text.slice(PREFIX.length)) as { d?: unknown; s?: unknown; a?: unknown };
+    if (typeof raw.d !== 'string' || typeof raw.s !== 'string' || !Array.isArray(raw.a)) return null;
+    const assigned = new Map<string, string>();
+    for (const group of raw.a as unknown[]) {
+      if (!Array.isArray(group) || typeof group[0] !== 'string' || !Array.isArray(group[1])) return null;
+      const fingerprint = group[0];
+      for (const id of group[1] as unknown[]) {
+        if (typeof id !== 'string') return null;
+        assigned.set(id, fingerprint);
+      }
+    }
+    return { deltaLink: raw.d, select: raw.s, assigned };
+  } catch {
+    return null;
+  }
+}
+
+function decodeDeflated(body: string): EntraCursor | null {
+  try {
+    const raw = JSON.parse(inflateRawSync(Buffer.from(body, 'base64url')).toString('utf8')) as { d?: unknown; s?: unknown; a?: unknown };
     if (typeof raw.d !== 'string' || typeof raw.s !== 'string' || typeof raw.a !== 'string') return null;
     const assigned = new Map<string, string>();
     if (raw.a !== '') {

@@ -1,3 +1,4 @@
+import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { AssignmentIndex } from '../../../../connectors/entra/entra-assignments.js';
 import { decodeCursor, encodeCursor, grantsFingerprint } from '../../../../connectors/entra/entra-cursor.js';
@@ -9,13 +10,30 @@ describe('the Entra cursor', () => {
   it('round-trips the delta link, the $select and who was assigned', () => {
     const assigned = new Map(Array.from({ length: 1000 }, (_, n) => [`user-${n}`, `fp${n % 7}`] as const));
     const text = encodeCursor({ deltaLink: 'https://graph/users/delta?$deltatoken=abc', select: 'id,mail', assigned });
-    expect(text.startsWith('entra1.')).toBe(true);
+    expect(text.startsWith('entra2.')).toBe(true);
     expect(decodeCursor(text)).toEqual({ deltaLink: 'https://graph/users/delta?$deltatoken=abc', select: 'id,mail', assigned });
+    // Users are grouped by fingerprint: seven groups, each fingerprint written once.
+    expect(text.match(/fp\d/g)).toHaveLength(7);
+  });
+
+  it('round-trips nobody assigned, and ids with commas, colons and quotes', () => {
+    const assigned = new Map([['a,b:c"d', 'fp1']]);
+    expect(decodeCursor(encodeCursor({ deltaLink: 'l', select: 's', assigned: new Map() }))?.assigned.size).toBe(0);
+    expect(decodeCursor(encodeCursor({ deltaLink: 'l', select: 's', assigned }))?.assigned).toEqual(assigned);
+  });
+
+  it('still reads the deflated cursors of earlier versions, so an upgrade needs no full snapshot', () => {
+    const json = JSON.stringify({ d: 'https://graph/users/delta?$deltatoken=old', s: 'id,mail', a: 'user-1:fpA,user-2:fpB' });
+    const old = `entra1.${deflateRawSync(Buffer.from(json)).toString('base64url')}`;
+    expect(decodeCursor(old)).toEqual({ deltaLink: 'https://graph/users/delta?$deltatoken=old', select: 'id,mail', assigned: new Map([['user-1', 'fpA'], ['user-2', 'fpB']]) });
   });
 
   it('is null for anything it did not write', () => {
     expect(decodeCursor('okta1.abc')).toBeNull();
     expect(decodeCursor('entra1.not-deflate')).toBeNull();
+    expect(decodeCursor('entra2.{not json')).toBeNull();
+    expect(decodeCursor('entra2.{"d":"l","s":"s","a":[["fp",[1]]]}')).toBeNull();
+    expect(decodeCursor('entra2.{"d":"l","s":"s","a":"user-1:fp"}')).toBeNull();
   });
 });
 
