@@ -168,7 +168,10 @@ async function runCycle(deps: ReconcilerDeps, request: ReconcileRequest): Promis
     const summary = writer.summary;
     const deletions = writer.deletions;
     const cursor = complete ? read.cursor() : state.cursor;
-    await updatePlan(store.db, planId, { summary, warnings, changeCount: writer.count, deletions, complete, cursor });
+    // The plan keeps the cursor only when it is applied later (a dry run, or held for approval), to advance the
+    // binding's cursor then. Applied now, the cursor goes to the binding alone: an Entra cursor is about 39 bytes per
+    // assigned user, written on every cycle.
+    await updatePlan(store.db, planId, { summary, warnings, changeCount: writer.count, deletions, complete, ...(request.dryRun ? { cursor } : {}) });
 
     const actionable = writer.count - summary.skip;
     if (writer.count === 0) {
@@ -182,7 +185,7 @@ async function runCycle(deps: ReconcilerDeps, request: ReconcileRequest): Promis
     }
     const refusal = overBudget(deletions, await countManagedMembers(store.db, workspace.id, name), workspace.policy.deletionBudget, request.allowDeletes)?.replace('<plan id>', planId);
     if (refusal) {
-      await updatePlan(store.db, planId, { status: 'pending', warnings: [...warnings, refusal] });
+      await updatePlan(store.db, planId, { status: 'pending', warnings: [...warnings, refusal], cursor });
       return await finish('refused', summary, [...warnings, refusal], 3, `refused: ${refusal}`);
     }
     progress('apply', 0, actionable);

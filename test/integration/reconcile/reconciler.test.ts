@@ -7,6 +7,7 @@ import { applySavedPlan } from '../../../src/reconcile/apply-saved-plan.js';
 import type { ReconcileRequest } from '../../../src/reconcile/reconcile-request.js';
 import { reconcile } from '../../../src/reconcile/reconciler.js';
 import { findMemberByExternalId, findMemberByUserName, setMemberOwner } from '../../../src/store/member-repository.js';
+import { readConnectorState } from '../../../src/store/connector-state-repository.js';
 import { findPlan, planChanges } from '../../../src/store/plan-repository.js';
 import { listRuns } from '../../../src/store/sync-run-repository.js';
 import type { Change } from '../../../src/reconcile/plan.js';
@@ -100,13 +101,22 @@ describe.each(cases)('reconciler: $name', ({ dialect, h }: { dialect: TestDialec
   it('a mass unassignment over the deletion budget is refused and kept pending until approved', async () => {
     await workspace({ deletionBudget: { count: null, percent: 20 } });
     for (let i = 0; i < 10; i++) user(i, 'viewer');
-    expect((await run()).result).toBe('applied');
+    const first = await run();
+    expect(first.result).toBe('applied');
+    // Applied at once, a plan leaves the cursor to the binding alone.
+    const firstCursor = (await readConnectorState(db.store.db, WS, h.kind)).cursor;
+    expect(firstCursor).not.toBeNull();
+    expect((await findPlan(db.store.db, first.planId!))?.cursor).toBeNull();
     for (let i = 0; i < 5; i++) h.unassignUser(`u-${i}`);
 
     const refused = await run();
     expect(refused).toMatchObject({ result: 'refused', exitCode: 3 });
     expect(refused.message).toContain('deletion budget');
-    expect((await findPlan(db.store.db, refused.planId!))?.status).toBe('pending');
+    const pending = await findPlan(db.store.db, refused.planId!);
+    expect(pending?.status).toBe('pending');
+    // Held for approval, the plan keeps the cursor it read up to; the binding's stays where it was until then.
+    expect(pending?.cursor).not.toBeNull();
+    expect((await readConnectorState(db.store.db, WS, h.kind)).cursor).toBe(firstCursor);
     expect((await findMemberByExternalId(db.store.db, WS, 'u-0'))?.active).toBe(true);
     // The daemon does not pile up new plans while one waits for an admin.
     expect(await run({ trigger: 'schedule' })).toMatchObject({ result: 'refused', planId: refused.planId });
@@ -114,6 +124,7 @@ describe.each(cases)('reconciler: $name', ({ dialect, h }: { dialect: TestDialec
     const approved = await applySavedPlan(db.store, refused.planId!, { trigger: 'approve', decidedBy: 'cli', clock: () => new Date() });
     expect(approved).toMatchObject({ result: 'applied', exitCode: 0 });
     expect(approved.summary.deactivate).toBe(5);
+    expect((await readConnectorState(db.store.db, WS, h.kind)).cursor).toBe(pending?.cursor);
     expect((await findMemberByExternalId(db.store.db, WS, 'u-0'))?.active).toBe(false);
     expect((await findMemberByExternalId(db.store.db, WS, 'u-9'))?.active).toBe(true);
   });
