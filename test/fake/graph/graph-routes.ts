@@ -249,9 +249,8 @@ function encodeQueryValue(value: string): string {
 
 function selectObject(obj: object, rawSelect: string | null, known: readonly string[], type: string): Record<string, unknown> {
   const select = selectedProperties(rawSelect, known, type);
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) if (k === 'id' || !select || select.includes(k)) out[k] = JSON.parse(JSON.stringify(v));
-  return out;
+  // A deep copy: a caller must not reach the directory's own objects.
+  return JSON.parse(JSON.stringify(select ? pick(obj, select) : obj)) as Record<string, unknown>;
 }
 
 /** `$select`'s properties (null when absent); one Graph does not know is a 400, as Graph answers it. */

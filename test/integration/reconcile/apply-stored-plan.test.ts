@@ -2,9 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emptyMemberFields, type MemberFields } from '../../../src/model/member.js';
 import { applyStoredPlan } from '../../../src/reconcile/apply-stored-plan.js';
 import type { Change } from '../../../src/reconcile/plan.js';
-import { appendPlanChanges, findPlan, insertPlan } from '../../../src/store/plan-repository.js';
-import { emptySummary } from '../../../src/reconcile/plan.js';
-import { workspaceWithEmptyPlan } from '../../support/empty-plan.js';
+import { appendPlanChanges, findPlan } from '../../../src/store/plan-repository.js';
+import { insertEmptyPlan, workspaceWithEmptyPlan } from '../../support/empty-plan.js';
 import { DIALECTS, openTestStore, type TestDialect, type TestStore } from '../../support/test-store.js';
 
 /**
@@ -45,11 +44,7 @@ describe.each(DIALECTS)('applying a stored plan on %s', (dialect: TestDialect) =
 
   it('sets aside a create whose externalId was taken since the plan, and applies the rest of its batch', async () => {
     // Bob arrives by another plan (standing in for a SCIM push) after p1 was computed with a create for him.
-    const now = new Date().toISOString();
-    await insertPlan(db.store.db, {
-      id: 'p0', workspaceId: 'acme', source: 'key:push', binding: 'entra', basis: 0, status: 'planned', summary: emptySummary(),
-      warnings: [], changeCount: 1, deletions: 0, complete: true, cursor: null, createdAt: now, decidedAt: null, decidedBy: null,
-    });
+    await insertEmptyPlan(db.store.db, 'p0');
     await appendPlanChanges(db.store.db, 'p0', 0, [create('bob')]);
     await apply('p0');
     await appendPlanChanges(db.store.db, 'p1', 0, [create('alice'), create('bob'), create('carol')]);
