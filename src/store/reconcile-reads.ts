@@ -28,11 +28,22 @@ export async function membersMatching(db: Db, workspaceId: string, externalIds: 
   const dialect = dialectOf(db);
   // Two statements, each through its unique index: SQLite does not use an index for an OR of two IN lists and
   // would scan the workspace instead.
+  // A userName held by a member already found by externalId can only lead back to that member (userNames are
+  // unique in a workspace), so only the others are probed: on every cycle after the first, that is nearly all.
+  const held = new Set<string>();
   for (const ids of chunks(externalIds)) {
     const { rows } = await dialect.membersByKey(workspaceId, 'external_id', ids).execute(db);
-    for (const row of rows) byId.set(row.id, rowToMember(row));
+    for (const row of rows) {
+      byId.set(row.id, rowToMember(row));
+      held.add(row.user_name_lower);
+    }
   }
-  for (const names of chunks([...new Set(userNames.map((n) => n.toLowerCase()))])) {
+  const unheld = new Set<string>();
+  for (const name of userNames) {
+    const lower = name.toLowerCase();
+    if (!held.has(lower)) unheld.add(lower);
+  }
+  for (const names of chunks([...unheld])) {
     const { rows } = await dialect.membersByKey(workspaceId, 'user_name_lower', names).execute(db);
     for (const row of rows) if (!byId.has(row.id)) byId.set(row.id, rowToMember(row));
   }

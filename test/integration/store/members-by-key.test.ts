@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkspace } from '../../../src/admin/create-workspace.js';
 import { membersMatching } from '../../../src/store/reconcile-reads.js';
@@ -38,6 +38,27 @@ describe.each(DIALECTS)('members by key on %s', (dialect) => {
     const found = await membersMatching(db.store.db, 'acme', ['ext-1', 'ext-2', 'ext-none'], ['USER3@x.com', 'user1@X.COM', 'nobody@x.com']);
     expect(found.map((m) => m.id).sort()).toEqual(['acme-1', 'acme-2', 'acme-3']);
     expect(found.every((m) => m.workspaceId === 'acme')).toBe(true);
+  });
+
+  it('probes userNames only where no member found by externalId holds them', async () => {
+    let statements = 0;
+    const counting: KyselyPlugin = {
+      transformQuery: (args) => {
+        statements++;
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    };
+    const counted = db.store.db.withPlugin(counting);
+    // The next cycle's usual page: every userName belongs to a member its externalId finds.
+    const same = await membersMatching(counted, 'acme', ['ext-1', 'ext-2'], ['User1@X.com', 'USER2@x.com']);
+    expect(same.map((m) => m.id).sort()).toEqual(['acme-1', 'acme-2']);
+    expect(statements).toBe(1);
+    statements = 0;
+    // One name is someone else's (a member to adopt, or a conflict): it is still probed.
+    const other = await membersMatching(counted, 'acme', ['ext-1'], ['user1@x.com', 'user4@x.com']);
+    expect(other.map((m) => m.id).sort()).toEqual(['acme-1', 'acme-4']);
+    expect(statements).toBe(2);
   });
 
   it('reads more keys than one statement takes', async () => {
