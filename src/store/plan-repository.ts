@@ -110,16 +110,21 @@ export async function* planChanges(db: Db, planId: string, pageSize = 1000): Asy
       // filtered from the plan's first row on every page (quadratic: a 1,000,000-member apply took 151 s instead of 83 s).
       query = query.where((eb) => eb(eb.refTuple('sort_key', 'seq'), '>', eb.tuple(sortKey, seq)));
     }
-    return query.orderBy('sort_key').orderBy('seq').limit(pageSize).execute();
+    // Parsed as soon as the rows arrive: on PostgreSQL that is while the caller's batch runs in the server.
+    return query
+      .orderBy('sort_key')
+      .orderBy('seq')
+      .limit(pageSize)
+      .execute()
+      .then((rows) => ({ changes: rows.map((r) => expand(JSON.parse(r.change) as Change)), last: rows.length < pageSize ? null : rows[rows.length - 1]! }));
   };
   let next = read(null);
   try {
     for (;;) {
-      const rows = await next;
-      if (rows.length === 0) return;
-      const last = rows[rows.length - 1]!;
-      next = rows.length < pageSize ? Promise.resolve([]) : read({ sortKey: last.sort_key, seq: Number(last.seq) });
-      yield rows.map((r) => expand(JSON.parse(r.change) as Change));
+      const { changes, last } = await next;
+      if (changes.length === 0) return;
+      next = last === null ? Promise.resolve({ changes: [], last: null }) : read({ sortKey: last.sort_key, seq: Number(last.seq) });
+      yield changes;
     }
   } finally {
     // A caller that stops early (an interrupted apply) leaves one read in flight: its failure is nobody's to report.
