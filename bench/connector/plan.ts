@@ -1,5 +1,6 @@
 import type { BindingMapping } from '../../src/connector/binding-mapping.js';
 import type { RemovedMember, SnapshotMember } from '../../src/connector/snapshot-member.js';
+import { scrambledGuid, unscrambleGuid } from './scrambled-guid.js';
 
 /**
  * The connector benchmark's directory, the same for both IdPs and computed, not stored: the fake process seeds
@@ -75,13 +76,13 @@ export function expectedRole(user: PlanUser): string {
 
 // ------------------------------------------------------------------------------------------- ids
 
-const ENTRA_USER = 'b0000000-0000-4000-8000-';
 const ENTRA_GROUP = 'b1000000-0000-4000-8000-';
 const OKTA_USER = '00ubench';
 const OKTA_GROUP = '00gbench';
 
+/** Entra user ids are random-looking GUIDs, as Entra's are (scrambled-guid.ts); Okta's count up. */
 export function userId(idp: Idp, index: number): string {
-  return idp === 'entra' ? ENTRA_USER + index.toString(16).padStart(12, '0') : OKTA_USER + index.toString(36).padStart(12, '0');
+  return idp === 'entra' ? scrambledGuid(index) : OKTA_USER + index.toString(36).padStart(12, '0');
 }
 
 export function groupId(idp: Idp, group: number): string {
@@ -90,9 +91,9 @@ export function groupId(idp: Idp, group: number): string {
 
 /** The plan index an id encodes, or -1 when it is not one of the plan's users. */
 export function indexOf(idp: Idp, id: string): number {
-  const prefix = idp === 'entra' ? ENTRA_USER : OKTA_USER;
-  if (!id.startsWith(prefix)) return -1;
-  const n = parseInt(id.slice(prefix.length), idp === 'entra' ? 16 : 36);
+  if (idp === 'entra') return unscrambleGuid(id);
+  if (!id.startsWith(OKTA_USER)) return -1;
+  const n = parseInt(id.slice(OKTA_USER.length), 36);
   return Number.isSafeInteger(n) && userId(idp, n) === id ? n : -1;
 }
 
