@@ -5,7 +5,8 @@
  * they are.
  *
  * The last 12 hex digits are the index (below 2^48) through a 4-round Feistel network on two 24-bit halves,
- * which is a bijection and so can be run backwards; the first 20 are a hash of those 12, checked on the way back.
+ * which is a bijection and so can be run backwards; the first 20, version and variant digits aside, are a hash of
+ * those 12, checked on the way back.
  */
 const HALF = 0xffffff;
 const ROUND_KEYS = [0x3c6ef3, 0xa54ff5, 0x510e52, 0x9b0568];
