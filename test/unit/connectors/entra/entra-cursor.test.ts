@@ -16,6 +16,14 @@ describe('the Entra cursor', () => {
     expect(text.match(/fp\d/g)).toHaveLength(7);
   });
 
+  it('writes the same cursor from a one-pass sequence of pairs as from a map', () => {
+    const assigned = new Map(Array.from({ length: 500 }, (_, n) => [`user-${n}`, `fp${n % 3}`] as const));
+    function* pairs() {
+      yield* assigned;
+    }
+    expect(encodeCursor({ deltaLink: 'l', select: 's', assigned: pairs() })).toBe(encodeCursor({ deltaLink: 'l', select: 's', assigned }));
+  });
+
   it('round-trips nobody assigned, and ids with commas, colons and quotes', () => {
     const assigned = new Map([['a,b:c"d', 'fp1']]);
     expect(decodeCursor(encodeCursor({ deltaLink: 'l', select: 's', assigned: new Map() }))?.assigned.size).toBe(0);
