@@ -1,8 +1,9 @@
-import { sql, type KyselyPlugin } from 'kysely';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkspace } from '../../../src/admin/create-workspace.js';
 import { membersMatching } from '../../../src/store/reconcile-reads.js';
 import { insertChunk, rowChunks } from '../../../src/store/bulk-insert.js';
+import { StatementCounter } from '../../support/statement-counter.js';
 import { DIALECTS, openTestStore, type TestStore } from '../../support/test-store.js';
 
 const MEMBERS = 2_000;
@@ -41,24 +42,17 @@ describe.each(DIALECTS)('members by key on %s', (dialect) => {
   });
 
   it('probes userNames only where no member found by externalId holds them', async () => {
-    let statements = 0;
-    const counting: KyselyPlugin = {
-      transformQuery: (args) => {
-        statements++;
-        return args.node;
-      },
-      transformResult: async (args) => args.result,
-    };
-    const counted = db.store.db.withPlugin(counting);
+    const statements = new StatementCounter();
+    const counted = db.store.db.withPlugin(statements);
     // The next cycle's usual page: every userName belongs to a member its externalId finds.
     const same = await membersMatching(counted, 'acme', ['ext-1', 'ext-2'], ['User1@X.com', 'USER2@x.com']);
     expect(same.map((m) => m.id).sort()).toEqual(['acme-1', 'acme-2']);
-    expect(statements).toBe(1);
-    statements = 0;
+    expect(statements.count).toBe(1);
+    statements.count = 0;
     // One name is someone else's (a member to adopt, or a conflict): it is still probed.
     const other = await membersMatching(counted, 'acme', ['ext-1'], ['user1@x.com', 'user4@x.com']);
     expect(other.map((m) => m.id).sort()).toEqual(['acme-1', 'acme-4']);
-    expect(statements).toBe(2);
+    expect(statements.count).toBe(2);
   });
 
   it('reads more keys than one statement takes', async () => {

@@ -1,8 +1,8 @@
-import type { KyselyPlugin } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Change } from '../../../src/reconcile/plan.js';
 import { appendPlanChanges, planChanges } from '../../../src/store/plan-repository.js';
 import { workspaceWithEmptyPlan } from '../../support/empty-plan.js';
+import { StatementCounter } from '../../support/statement-counter.js';
 import { DIALECTS, openTestStore, type TestDialect, type TestStore } from '../../support/test-store.js';
 
 /** A stored plan reads back whole and in its stable order, page after page, also where sort keys repeat across a page boundary. */
@@ -33,24 +33,17 @@ describe.each(DIALECTS)('stored plan paging on %s', (dialect: TestDialect) => {
 
   it('reads the next page while the caller works on the current one, and no page after a short one', async () => {
     await appendPlanChanges(db.store.db, 'p1', 0, ['a', 'b', 'c', 'd', 'e'].map((name) => skip(name, name)));
-    let reads = 0;
-    const counting: KyselyPlugin = {
-      transformQuery: (args) => {
-        if (args.node.kind === 'SelectQueryNode') reads++;
-        return args.node;
-      },
-      transformResult: async (args) => args.result,
-    };
-    const pages = planChanges(db.store.db.withPlugin(counting), 'p1', 2);
+    const reads = new StatementCounter('SelectQueryNode');
+    const pages = planChanges(db.store.db.withPlugin(reads), 'p1', 2);
     const seen: string[] = [];
     for await (const page of pages) {
       seen.push(...page.map((c) => c.targetId));
       // This page's read and the next one's, already under way.
-      expect(reads).toBe(Math.min(3, seen.length / 2 + 1));
+      expect(reads.count).toBe(Math.min(3, seen.length / 2 + 1));
     }
     expect(seen).toEqual(['a', 'b', 'c', 'd', 'e']);
     // Pages of 2, 2 and 1: the short third page ends the plan without a fourth, empty read.
-    expect(reads).toBe(3);
+    expect(reads.count).toBe(3);
   });
 
   it('leaves no failed read behind when the caller stops early', async () => {
