@@ -1,9 +1,12 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { Kysely, KyselyPlugin } from 'kysely';
 import { createApiKey } from '../../src/admin/create-api-key.js';
 import { createWorkspace, type CreateWorkspaceInput } from '../../src/admin/create-workspace.js';
 import { configSchema, type Config } from '../../src/config/config-schema.js';
 import { buildServer } from '../../src/daemon/build-server.js';
 import { createLogger } from '../../src/log/create-logger.js';
+import type { Store } from '../../src/store/create-db.js';
+import type { Database } from '../../src/store/database.js';
 import { openTestStore, type TestDialect, type TestStore } from './test-store.js';
 
 export interface TestGateway {
@@ -14,11 +17,26 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
+export interface TestGatewayOptions {
+  /**
+   * Kysely plugins the server's queries run through, such as a StatementCounter: every statement the server
+   * makes, reads and writes alike, goes through them (the workspace helper and `db` do not).
+   */
+  plugins?: KyselyPlugin[];
+}
+
+/** The store with plugins on its Kysely instance and on every write transaction it starts. */
+function storeWithPlugins(store: Store, plugins: readonly KyselyPlugin[]): Store {
+  if (plugins.length === 0) return store;
+  const wrap = (db: Kysely<Database>) => plugins.reduce((withSome, plugin) => withSome.withPlugin(plugin), db);
+  return { ...store, db: wrap(store.db), writeTransaction: (job) => store.writeTransaction((trx) => job(wrap(trx))) };
+}
+
 /** The real server (real database, real routes) driven through app.inject(): no sockets, no mocks. */
-export async function startTestGateway(dialect: TestDialect, overrides: Partial<Config> = {}): Promise<TestGateway> {
+export async function startTestGateway(dialect: TestDialect, overrides: Partial<Config> = {}, options: TestGatewayOptions = {}): Promise<TestGateway> {
   const db = await openTestStore(dialect);
   const config = configSchema.parse({ ...overrides, log: { level: 'silent', requests: false } });
-  const app = await buildServer({ store: db.store, config, log: createLogger({ level: 'silent' }) });
+  const app = await buildServer({ store: storeWithPlugins(db.store, options.plugins ?? []), config, log: createLogger({ level: 'silent' }) });
   await app.ready();
   return {
     app,

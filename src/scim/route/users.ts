@@ -24,6 +24,7 @@ import { memberFieldsFromScim, memberToScim, withWorkspaceDefaults } from '../us
 import { listResponse } from './list-response.js';
 import { bodyObject, failedWrite, normalizedRequest, writeContext } from './route-support.js';
 import { patchOperations } from './patch-request.js';
+import { withoutUnstoredOperations } from './without-unstored-operations.js';
 
 type IdParams = { Params: { id: string } };
 
@@ -158,7 +159,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
   app.patch<IdParams>('/Users/:id', async (request, reply) => {
     const ctx = scimContext(request);
     const id = request.params.id;
-    const ops = patchOperations(request.body, bodyObject(normalizedRequest(request, 'User').body));
+    const ops = withoutUnstoredOperations(patchOperations(request.body, bodyObject(normalizedRequest(request, 'User').body)));
     const outcome = await writeThroughPolicy(ctx.store, ctx.workspace.id, writeContext(ctx), failedWrite('member', 'member.patch', id, null), async (trx, workspace) => {
       const current = await loadForWrite(trx, ctx, id, request.headers['if-match']);
       const representation = memberToScim(current, workspace, { baseUrl: ctx.baseUrl });

@@ -52,8 +52,8 @@ export function defineAttribute(name: string, type: AttributeType, description: 
 }
 
 /**
- * The sub-attributes RFC 7643 §2.4 gives most multi-valued attributes (emails, phoneNumbers, ims, …):
- * value, display, type and primary. `valueType` differs (reference for photos, binary for certificates).
+ * The sub-attributes RFC 7643 §2.4 gives most multi-valued attributes (emails, phoneNumbers, roles):
+ * value, display, type and primary. `valueType` differs for some (reference for photos, binary for certificates).
  */
 export function multiValuedSubAttributes(
   noun: string,
@@ -63,7 +63,7 @@ export function multiValuedSubAttributes(
 ): SchemaAttribute[] {
   return [
     defineAttribute('value', valueType, `The value of the ${noun}.`, valueOptions),
-    defineAttribute('display', 'string', `A human-readable name for the ${noun}, primarily used for display purposes. READ-ONLY.`),
+    defineAttribute('display', 'string', `A human-readable name for the ${noun}, primarily used for display purposes.`),
     defineAttribute('type', 'string', `A label indicating the ${noun}'s function.`, canonicalTypes ? { canonicalValues: canonicalTypes } : {}),
     defineAttribute('primary', 'boolean', `A Boolean value indicating the 'primary' or preferred ${noun}. The primary attribute value 'true' MUST appear no more than once.`),
   ];

@@ -3,7 +3,11 @@ import { URN } from '../scim-urn.js';
 
 const nameSubAttribute = (name: string, description: string) => defineAttribute(name, 'string', description);
 
-/** RFC 7643 §4.1 and §8.7.1: the core User schema. */
+/**
+ * RFC 7643 §4.1 and §8.7.1: the core User schema, as far as rosterd stores it. /Schemas renders this, so it lists
+ * only what a GET gives back: password, ims, photos, entitlements and x509Certificates are accepted and dropped
+ * (unstored-user-attributes.ts), and advertising them would promise a round trip that never happens.
+ */
 export const userSchema: ScimSchema = {
   id: URN.user,
   name: 'User',
@@ -34,10 +38,6 @@ export const userSchema: ScimSchema = {
     defineAttribute('locale', 'string', "Used to indicate the User's default location for localization (e.g. 'en-US')."),
     defineAttribute('timezone', 'string', "The User's time zone in the 'Olson' time zone database format, e.g. 'America/Los_Angeles'."),
     defineAttribute('active', 'boolean', "A Boolean value indicating the User's administrative status."),
-    defineAttribute('password', 'string', "The User's cleartext password. Write-only: never returned.", {
-      mutability: 'writeOnly',
-      returned: 'never',
-    }),
     defineAttribute('emails', 'complex', 'Email addresses for the user.', {
       multiValued: true,
       subAttributes: multiValuedSubAttributes('email address', ['work', 'home', 'other']),
@@ -45,14 +45,6 @@ export const userSchema: ScimSchema = {
     defineAttribute('phoneNumbers', 'complex', 'Phone numbers for the User.', {
       multiValued: true,
       subAttributes: multiValuedSubAttributes('phone number', ['work', 'home', 'mobile', 'fax', 'pager', 'other']),
-    }),
-    defineAttribute('ims', 'complex', 'Instant messaging addresses for the User.', {
-      multiValued: true,
-      subAttributes: multiValuedSubAttributes('instant messaging address', ['aim', 'gtalk', 'icq', 'xmpp', 'msn', 'skype', 'qq', 'yahoo']),
-    }),
-    defineAttribute('photos', 'complex', 'URLs of photos of the User.', {
-      multiValued: true,
-      subAttributes: multiValuedSubAttributes('photo', ['photo', 'thumbnail'], 'reference', { referenceTypes: ['external'] }),
     }),
     defineAttribute('addresses', 'complex', 'A physical mailing address for this User.', {
       multiValued: true,
@@ -83,17 +75,9 @@ export const userSchema: ScimSchema = {
         }),
       ],
     }),
-    defineAttribute('entitlements', 'complex', 'A list of entitlements for the User that represent a thing the User has.', {
-      multiValued: true,
-      subAttributes: multiValuedSubAttributes('entitlement', undefined),
-    }),
     defineAttribute('roles', 'complex', "A list of roles for the User that collectively represent who the User is, e.g., 'Student', 'Faculty'.", {
       multiValued: true,
       subAttributes: multiValuedSubAttributes('role', undefined),
-    }),
-    defineAttribute('x509Certificates', 'complex', 'A list of certificates issued to the User.', {
-      multiValued: true,
-      subAttributes: multiValuedSubAttributes('X.509 certificate', undefined, 'binary'),
     }),
   ],
 };

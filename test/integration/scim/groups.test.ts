@@ -263,4 +263,19 @@ describe.each(DIALECTS)('SCIM Groups on %s', (dialect) => {
     // The users themselves are untouched.
     expect((await scim.get('/Users?count=0')).body.totalResults).toBeGreaterThanOrEqual(10_004);
   });
+
+  it('gives members of a project group the admin project role when the workspace sets projectRole: admin', async () => {
+    const ws = await gw.workspace({ id: 'projects-admin', preset: 'activepieces', policy: { groups: { mode: 'projects', projectRole: 'admin' } } });
+    const projects = scimClient(gw.app, ws.base, ws.token);
+    const [ada, ben] = await Promise.all(['ada', 'ben'].map(async (name) => (await projects.post('/Users', userBody(`${name}@projects.example`))).body.id as string));
+    const created = await projects.post('/Groups', group('Platform', { members: [{ value: ada }] }));
+    expect(created.status).toBe(201);
+    const added = await projects.patch(`/Groups/${created.body.id}`, patchOp({ op: 'Add', path: 'members', value: [{ $ref: null, value: ben }] }));
+    expect(added.status).toBe(204);
+    const rows = await db().selectFrom('group_member').select(['membership_id', 'project_role']).where('group_id', '=', created.body.id).execute();
+    expect(rows.sort((x, y) => x.membership_id.localeCompare(y.membership_id))).toEqual([ada!, ben!].sort((x, y) => x.localeCompare(y)).map((membership_id) => ({ membership_id, project_role: 'admin' })));
+    // The members' own workspace role is untouched by the project role.
+    const roles = await db().selectFrom('membership').select('role').where('id', 'in', [ada!, ben!]).execute();
+    expect(roles.map((r) => r.role)).toEqual(['viewer', 'viewer']);
+  });
 });

@@ -13,13 +13,21 @@ describe.each(DIALECTS)('listing, filters and ETags on %s', (dialect) => {
   let gw: TestGateway;
   let scim: Scim;
   let token: string;
+  /** A key of another workspace, which no mount of acme's may accept. */
+  let otherToken: string;
   const id: Record<string, string> = {};
 
   beforeAll(async () => {
     gw = await startTestGateway(dialect, {
-      scim: { defaultCount: 100, maxCount: 1000, mounts: [{ path: '/scim/v2', workspace: 'acme' }, { path: '/api/v1/scim/v2', workspace: 'acme' }] },
+      scim: {
+        defaultCount: 100,
+        maxCount: 1000,
+        // `/scim` (Staffbase's shape) is a prefix of every other SCIM URL, the organization URLs included.
+        mounts: [{ path: '/scim/v2', workspace: 'acme' }, { path: '/api/v1/scim/v2', workspace: 'acme' }, { path: '/scim', workspace: 'acme' }],
+      },
     });
     const ws = await gw.workspace({ id: 'acme', version: 'v2' });
+    otherToken = (await gw.workspace({ id: 'globex', version: 'v2' })).token;
     token = ws.token;
     scim = scimClient(gw.app, ws.base, ws.token);
     const people: [string, Record<string, unknown>][] = [
@@ -329,9 +337,10 @@ describe.each(DIALECTS)('listing, filters and ETags on %s', (dialect) => {
     });
 
     it('serves the workspace on the fixed mounts from the config', async () => {
-      for (const mount of ['/scim/v2', '/api/v1/scim/v2']) {
+      for (const mount of ['/scim/v2', '/api/v1/scim/v2', '/scim']) {
         const client = scimClient(gw.app, mount, token);
-        const url = (path: string) => (mount === '/scim/v2' ? `${mount}${path}` : path);
+        // The client takes URLs starting with /scim as they are, and puts the base in front of the others.
+        const url = (path: string) => (mount.startsWith('/scim') ? `${mount}${path}` : path);
         const found = await client.get(url(`/Users/${id.alice}`));
         expect(found.status, mount).toBe(200);
         expect(found.body.meta.location).toBe(`http://localhost:80${mount}/Users/${id.alice}`);
@@ -339,11 +348,39 @@ describe.each(DIALECTS)('listing, filters and ETags on %s', (dialect) => {
         const created = await client.post(url('/Users'), userBody(`mounted${mount.length}@example.com`));
         expect(created.status).toBe(201);
         expect(created.headers.location).toBe(`http://localhost:80${mount}/Users/${created.body.id}`);
+        expect(created.body.meta.location).toBe(`http://localhost:80${mount}/Users/${created.body.id}`);
         // The same workspace: visible through the organization URL.
         expect((await scim.get(`/Users/${created.body.id}`)).status).toBe(200);
         expect((await client.delete(url(`/Users/${created.body.id}`))).status).toBe(204);
         expect((await client.get(url('/ServiceProviderConfig'))).status).toBe(200);
+        // An unknown resource under the mount is a SCIM 404, not Fastify's.
+        const bogus = await client.get(url('/Bogus'));
+        expect(bogus.status, mount).toBe(404);
+        expect(isScimError(bogus.body, 404), JSON.stringify(bogus.body)).toBe(true);
+        // Another workspace's key opens none of acme's mounts, and the refusal is SCIM-shaped.
+        const foreign = await scimClient(gw.app, mount, otherToken).get(url('/Users'));
+        expect(foreign.status, mount).toBe(401);
+        expect(isScimError(foreign.body, 401)).toBe(true);
+        expect(foreign.headers['content-type']).toContain('application/scim+json');
       }
+    });
+
+    it('keeps the organization URLs working beside a /scim mount', async () => {
+      const viaOrganization = await scim.get(`/scim/v2/organizations/acme/Users/${id.alice}`);
+      expect(viaOrganization.status).toBe(200);
+      expect(viaOrganization.body.meta.location).toBe(`http://localhost:80/scim/v2/organizations/acme/Users/${id.alice}`);
+      expect((await scim.get(`/scim/v2/organizations/acme/Users?filter=${encodeURIComponent('userName eq "alice@example.com"')}`)).body.totalResults).toBe(1);
+      // The other workspace is served at its own organization URL with its own key, and not through acme's mount.
+      const globex = scimClient(gw.app, '/scim/v2/organizations/globex', otherToken);
+      expect((await globex.get('/Users')).body.totalResults).toBe(0);
+      expect((await globex.get(`/Users/${id.alice}`)).status).toBe(404);
+      // acme's key on the organization URL of globex is refused like any foreign key.
+      const crossed = await scim.get('/scim/v2/organizations/globex/Users');
+      expect(crossed.status).toBe(401);
+      expect(isScimError(crossed.body, 401)).toBe(true);
+      const unknown = await scim.get('/scim/v2/organizations/acme/Bogus');
+      expect(unknown.status).toBe(404);
+      expect(isScimError(unknown.body, 404)).toBe(true);
     });
   });
 });

@@ -36,16 +36,16 @@ describe('resolveAttributePath', () => {
 });
 
 describe('schemas as data', () => {
-  it('marks password write-only and never returned, groups read-only', () => {
-    expect(findAttribute(userSchema.attributes, 'password')).toMatchObject({ mutability: 'writeOnly', returned: 'never' });
+  it('marks groups read-only, and leaves out the password, which is never stored', () => {
+    expect(findAttribute(userSchema.attributes, 'password')).toBeUndefined();
     expect(findAttribute(userSchema.attributes, 'groups')).toMatchObject({ mutability: 'readOnly', multiValued: true });
     expect(findAttribute(userSchema.attributes, 'userName')).toMatchObject({ required: true, uniqueness: 'server', caseExact: false });
   });
 
-  it('lists every RFC 7643 §4.1 attribute', () => {
+  it('lists the RFC 7643 §4.1 attributes rosterd stores', () => {
     expect(userSchema.attributes.map((a) => a.name)).toEqual([
       'userName', 'name', 'displayName', 'nickName', 'profileUrl', 'title', 'userType', 'preferredLanguage', 'locale', 'timezone', 'active',
-      'password', 'emails', 'phoneNumbers', 'ims', 'photos', 'addresses', 'groups', 'entitlements', 'roles', 'x509Certificates',
+      'emails', 'phoneNumbers', 'addresses', 'groups', 'roles',
     ]);
   });
 
