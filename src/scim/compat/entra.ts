@@ -4,6 +4,8 @@ import { normalizePathFilter } from './normalize-filter.js';
 import { withValue, type PatchOperation } from './patch-operation.js';
 import { isKnownSchemaUrn, parsePathTarget, splitUrnQualified } from './scim-path.js';
 import { URN } from '../scim-urn.js';
+import { findAttribute } from '../schema/find-attribute.js';
+import { userSchema } from '../schema/user-schema.js';
 
 /**
  * Microsoft Entra ID's SCIM dialect, normalised at the edge so the core can stay strict RFC 7643/7644.
@@ -289,20 +291,107 @@ export function normalizeManagerOp(op: PatchOperation): PatchOperation {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// Quirk 11: sub-attribute names in any case.
+
+/**
+ * Quirk 11: Microsoft's reference collection spells sub-attributes in any case (`emails.Value`, `Primary`). The
+ * core reads attribute names case-insensitively, but it keeps each element of a multi-valued attribute as sent
+ * (emails, phoneNumbers, addresses and roles are stored exactly as sent), so `{"Value": …}` would be stored and
+ * returned under that spelling, where no filter such as `emails[type eq "work"].value` and no IdP reading the
+ * user back would find it. In a POST or PUT body, the sub-attributes the core User schema defines get their
+ * canonical spelling (a PATCH value gets it from the core); unknown ones and the values are left as sent.
+ */
+export function canonicalizeElementKeys(resource: JsonObject): JsonObject {
+  return mapValues(resource, (key, value) => {
+    const attribute = key.includes(':') ? undefined : findAttribute(userSchema.attributes, key);
+    if (!attribute?.multiValued || attribute.type !== 'complex' || !Array.isArray(value)) return value;
+    return value.map((element) => {
+      if (!isJsonObject(element)) return element;
+      const out: JsonObject = {};
+      for (const [name, v] of Object.entries(element)) out[findAttribute(attribute.subAttributes, name)?.name ?? name] = v;
+      return out;
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Integer custom attributes sent as strings.
+
+/**
+ * The integer attributes of a workspace's custom extension (workspace-extension-schema.ts): role and seatType
+ * are strings, creditLimit is the one integer. Compared lower-cased.
+ */
+const CUSTOM_INTEGER_ATTRIBUTES = new Set(['creditlimit']);
+
+/**
+ * An integer written as a JSON string (`"500"`, `"-5"`) → the number; anything else (`"lots"`, `"2.5"`, `" 500"`)
+ * unchanged, so that the core refuses it with a detail naming creditLimit (the policy's "must be a non-negative
+ * integer", or the PATCH type check). Digits beyond a safe integer stay a string rather than become another number.
+ */
+export function coerceIntegerString(value: unknown): unknown {
+  if (typeof value !== 'string' || !/^-?\d+$/.test(value)) return value;
+  const number = Number(value);
+  return Number.isSafeInteger(number) ? number : value;
+}
+
+/** A custom (non-core, non-enterprise) schema URN, such as Base44's `urn:base44:params:scim:schemas:extension:user:2.0`. */
+function isCustomUrn(text: string): boolean {
+  return text.toLowerCase().startsWith('urn:') && !isKnownSchemaUrn(text);
+}
+
+function coerceExtensionIntegers(extension: JsonObject): JsonObject {
+  return mapValues(extension, (key, value) => (CUSTOM_INTEGER_ATTRIBUTES.has(key.toLowerCase()) ? coerceIntegerString(value) : value));
+}
+
+/**
+ * Base44's Entra guide maps creditLimit from `extensionAttribute1`, a string in Entra, into a target attribute
+ * added with Type Integer; Microsoft's own example of a provisioned custom extension attribute shows the value
+ * as a string (`"CustomAttribute": "701984"`, customize-application-attributes.md), and without the flag Entra
+ * sends booleans as strings too (quirk 2). So `"creditLimit": "500"` becomes 500, inside a custom extension
+ * object or under its URN-qualified name, in a body or a pathless PATCH value. Core and enterprise attributes
+ * are never touched (employeeNumber "40217" is a string).
+ */
+export function coerceResourceIntegers(resource: JsonObject): JsonObject {
+  return mapValues(resource, (key, value) => {
+    if (isCustomUrn(key) && isJsonObject(value)) return coerceExtensionIntegers(value);
+    const { schema, rest } = splitUrnQualified(key);
+    if (schema !== undefined && isCustomUrn(schema) && CUSTOM_INTEGER_ATTRIBUTES.has(rest.toLowerCase())) return coerceIntegerString(value);
+    return value;
+  });
+}
+
+/**
+ * The same for one PATCH operation: `{"path":"urn:base44:…:user:2.0:creditLimit","value":"500"}`, a whole custom
+ * extension as the path with an object value, and a pathless value.
+ */
+export function coercePatchOpIntegers(op: PatchOperation): PatchOperation {
+  if (op.value === undefined) return op;
+  if (op.path === undefined) return isJsonObject(op.value) ? withValue(op, coerceResourceIntegers(op.value)) : op;
+  const path = op.path.trim();
+  // An object is never a creditLimit, so an object under a custom URN path is the extension itself.
+  if (isCustomUrn(path) && isJsonObject(op.value)) return withValue(op, coerceExtensionIntegers(op.value));
+  const target = parsePathTarget(path);
+  if (target === null || target.schema === undefined || !isCustomUrn(target.schema)) return op;
+  if (target.filter !== undefined || target.subAttribute !== undefined || !CUSTOM_INTEGER_ATTRIBUTES.has(target.attribute)) return op;
+  return withValue(op, coerceIntegerString(op.value));
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // The whole dialect.
 
-/** All Entra body normalisations for a POST or PUT of a User or Group (quirks 2, 4, 8, 9, 11). */
+/** All Entra body normalisations for a POST or PUT of a User or Group (quirks 2, 4, 8, 9, 11; integer strings). */
 export function normalizeEntraResource(resource: JsonObject): JsonObject {
   const withoutNulls = stripNullAttributes(resource) as JsonObject;
   const withoutClientOnly = stripAdscimGroupSchema(stripClientMeta(withoutNulls));
-  return normalizeResourceManager(coerceResourceBooleans(withoutClientOnly));
+  const typed = coerceResourceIntegers(coerceResourceBooleans(withoutClientOnly));
+  return normalizeResourceManager(canonicalizeElementKeys(typed));
 }
 
-/** All Entra normalisations of one PATCH operation (quirks 1, 2, 3, 4, 5, 9); may yield zero or several ops. */
+/** All Entra normalisations of one PATCH operation (quirks 1, 2, 3, 4, 5, 9; integer strings); may yield zero or several ops. */
 export function normalizeEntraPatchOp(op: PatchOperation): PatchOperation[] {
   return splitQualifiedPathlessOp(lowerCaseOp(op)).flatMap((part) => {
     const filtered = normalizeOpPathFilter(part);
     const cleaned = filtered.value === undefined ? filtered : withValue(filtered, stripNullRefs(filtered.value));
-    return expandMemberRemoval(normalizeManagerOp(coercePatchOpBooleans(cleaned)));
+    return expandMemberRemoval(normalizeManagerOp(coercePatchOpIntegers(coercePatchOpBooleans(cleaned))));
   });
 }

@@ -12,19 +12,21 @@ import {
   readFixture,
   replay,
   sendBehaviourFixture,
-  type Fixture,
   type Scim,
   type SequenceStep,
 } from './scim-kit.js';
+import { expectFixtureOutcome, type ExpectingFixture } from './fixture-expectation.js';
 
 /** Entra ID's captured requests (test/fixture/entra), replayed through the real server on both databases. */
 const userSequence = readFixture<{ steps: SequenceStep[] }>('entra', 'sequence-user-lifecycle.json').steps;
 const groupSequence = readFixture<{ steps: SequenceStep[] }>('entra', 'sequence-group-lifecycle.json').steps;
-const fixtures = behaviourFixtures('entra');
+const fixtures: ExpectingFixture[] = behaviourFixtures('entra');
 
 /** Custom-extension fixtures need a workspace whose extension URN they use; everything else runs on a plain V2 one. */
 const PRESET_FOR: Record<string, string> = {
   'patch-user-pathless-extension-object.json': 'activepieces',
+  'post-user-credit-limit-integer-string.json': 'base44-v2',
+  'patch-user-credit-limit-integer-string.json': 'base44-v2',
 };
 
 describe.each(DIALECTS)('Entra ID replay on %s', (dialect) => {
@@ -94,17 +96,23 @@ describe.each(DIALECTS)('Entra ID replay on %s', (dialect) => {
     expectAllSteps(groups.replayed, groupSequence);
   });
 
-  describe('every one-behaviour fixture gets a non-error answer', () => {
-    it.each(fixtures.map((f) => [f.file, f] as const))('%s', async (file, fixture: Fixture) => {
+  describe('every one-behaviour fixture gets a non-error answer and stores what its `expect` block says', () => {
+    it.each(fixtures.map((f) => [f.file, f] as const))('%s', async (file, fixture: ExpectingFixture) => {
       if (file === 'patch-user-pathless-custom-urn-keys.json') return; // mixes two vendors' URNs: see the test below
       const { scim } = await workspace(PRESET_FOR[file]);
-      const { response } = await sendBehaviourFixture(scim, fixture);
+      const { response, ids } = await sendBehaviourFixture(scim, fixture);
       expect(response.status, `${fixture.method} ${fixture.path}: ${JSON.stringify(response.body)}`).toBeGreaterThanOrEqual(200);
       expect(response.status, `${fixture.method} ${fixture.path}: ${JSON.stringify(response.body)}`).toBeLessThan(300);
-      if (fixture.method === 'GET' && fixture.path === '/Users') {
+      if (fixture.method === 'GET' && (fixture.path === '/Users' || fixture.path === '/Groups')) {
         expect(Number.isInteger(response.body.totalResults)).toBe(true);
         expect(Array.isArray(response.body.Resources)).toBe(true);
       }
+      await expectFixtureOutcome(scim, fixture, response, ids);
+    });
+
+    it('every fixture that writes says what a GET shows afterwards', () => {
+      const writes = fixtures.filter((f) => f.method !== 'GET' && !f.path.endsWith('/.search') && f.file !== 'patch-user-pathless-custom-urn-keys.json');
+      expect(writes.filter((f) => !f.expect?.stored && !f.expect?.gone).map((f) => f.file)).toEqual([]);
     });
 
     it('patch-user-pathless-custom-urn-keys.json: each vendor workspace takes its own URN keys', async () => {
@@ -123,11 +131,14 @@ describe.each(DIALECTS)('Entra ID replay on %s', (dialect) => {
       expect(b.response.status, JSON.stringify(b.response.body)).toBe(200);
       expect(b.response.body.title).toBe('Analyst');
       expect(b.response.body[BASE44_URN]).toMatchObject({ role: 'editor', creditLimit: 500 });
+      const stored = await base44.scim.get(`/Users/${b.response.body.id}`);
+      expect(stored.body).toMatchObject({ title: 'Analyst', [BASE44_URN]: { role: 'editor', creditLimit: 500 } });
 
       const activepieces = await workspace('activepieces');
       const a = await sendBehaviourFixture(activepieces.scim, only(ACTIVEPIECES_URN));
       expect(a.response.status, JSON.stringify(a.response.body)).toBe(200);
       expect(a.response.body[ACTIVEPIECES_URN]).toMatchObject({ platformRole: 'editor' });
+      expect((await activepieces.scim.get(`/Users/${a.response.body.id}`)).body[ACTIVEPIECES_URN]).toMatchObject({ platformRole: 'editor' });
 
       // As captured (both vendors in one request), the URN this workspace does not know is named in a 400, never a 500.
       const mixed = await workspace('base44-v2');
@@ -135,6 +146,53 @@ describe.each(DIALECTS)('Entra ID replay on %s', (dialect) => {
       expect(refused.response.status).toBe(400);
       expect(isScimError(refused.response.body, 400)).toBe(true);
       expect(refused.response.body.detail).toContain(ACTIVEPIECES_URN);
+    });
+  });
+
+  describe('Base44 creditLimit (Type Integer, mapped from the string extensionAttribute1)', () => {
+    const b44 = (userName: string, extension: Record<string, unknown>) => ({
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName,
+      emails: [{ value: userName, type: 'work', primary: true }],
+      active: true,
+      [BASE44_URN]: extension,
+    });
+
+    it('stores "500" as the number 500 on create and "750" as 750 on a pathless PATCH', async () => {
+      const { scim } = await workspace('base44-v2');
+      const created = await scim.post('/Users', b44('credit.string@fabrikam.example', { role: 'editor', creditLimit: '500' }));
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      expect((await scim.get(`/Users/${created.body.id}`)).body[BASE44_URN]).toEqual({ role: 'editor', creditLimit: 500 });
+      const patched = await scim.patch(`/Users/${created.body.id}`, {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [{ op: 'Replace', value: { [`${BASE44_URN}:creditLimit`]: '750' } }],
+      });
+      expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+      expect((await scim.get(`/Users/${created.body.id}`)).body[BASE44_URN]).toEqual({ role: 'editor', creditLimit: 750 });
+    });
+
+    it('still refuses a string that is not a non-negative integer, with the policy detail, and changes nothing', async () => {
+      const { scim } = await workspace('base44-v2');
+      for (const creditLimit of ['lots', '2.5', '-5', ' 500']) {
+        const refused = await scim.post('/Users', b44(`credit.${creditLimit.trim()}@fabrikam.example`, { role: 'editor', creditLimit }));
+        expect(refused.status, `creditLimit ${JSON.stringify(creditLimit)}`).toBe(400);
+        expect(isScimError(refused.body, 400)).toBe(true);
+        expect(refused.body.scimType).toBe('invalidValue');
+        expect(refused.body.detail).toContain('creditLimit must be a non-negative integer');
+      }
+      expect((await scim.get('/Users')).body.totalResults).toBe(0);
+
+      const created = await scim.post('/Users', b44('credit.kept@fabrikam.example', { role: 'editor', creditLimit: '500' }));
+      for (const creditLimit of ['lots', '-5']) {
+        const refused = await scim.patch(`/Users/${created.body.id}`, {
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+          Operations: [{ op: 'replace', path: `${BASE44_URN}:creditLimit`, value: creditLimit }],
+        });
+        expect(refused.status, `creditLimit ${JSON.stringify(creditLimit)}`).toBe(400);
+        expect(isScimError(refused.body, 400)).toBe(true);
+        expect(refused.body.detail).toMatch(/creditLimit must be an? (non-negative )?integer/);
+      }
+      expect((await scim.get(`/Users/${created.body.id}`)).body[BASE44_URN]).toEqual({ role: 'editor', creditLimit: 500 });
     });
   });
 });

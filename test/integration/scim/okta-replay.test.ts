@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scimClient, startTestGateway, type TestGateway } from '../../support/test-gateway.js';
 import { DIALECTS } from '../../support/test-store.js';
-import { behaviourFixtures, byName, expectAllSteps, isScimError, readFixture, replay, sendBehaviourFixture, userBody, type Fixture, type Scim, type SequenceStep } from './scim-kit.js';
+import { behaviourFixtures, byName, expectAllSteps, isScimError, readFixture, replay, sendBehaviourFixture, substitute, userBody, type Scim, type SequenceStep } from './scim-kit.js';
+import { expectFixtureOutcome, type ExpectingFixture } from './fixture-expectation.js';
 
 /** Okta's captured requests (test/fixture/okta), replayed through the real server on both databases. */
 const userSequence = readFixture<{ steps: SequenceStep[] }>('okta', 'sequence-user-lifecycle.json').steps;
 const groupSequence = readFixture<{ steps: SequenceStep[] }>('okta', 'sequence-group-lifecycle.json').steps;
-const fixtures = behaviourFixtures('okta');
+const fixtures: ExpectingFixture[] = behaviourFixtures('okta');
 
 /** Okta's SPEC test asks for these ids and expects 404 (idp-scim-quirks.md, Okta 8). */
 const NONEXISTENT = ['010101001010101011001010101011', '00919288221112222'];
@@ -90,10 +91,30 @@ describe.each(DIALECTS)('Okta replay on %s', (dialect) => {
     expect(response.body.totalResults).toBe(1);
   });
 
-  describe('every one-behaviour fixture gets a non-error answer', () => {
-    it.each(fixtures.map((f) => [f.file, f] as const))('%s', async (_file, fixture: Fixture) => {
+  it('ignores the groups of a full PUT: groups: [] does not take the user out of its groups', async () => {
+    const scim = await workspace();
+    const fixture = fixtures.find((f) => f.file === 'put-user-full-object.json')!;
+    const user = await scim.post('/Users', userBody('maria.gonzalez@northwind.example'));
+    const group = await scim.post('/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Field Sales', members: [{ value: user.body.id }] });
+    expect(group.status).toBe(201);
+    const captured = (fixture.body as { id: string }).id;
+    const put = await scim.put(`/Users/${user.body.id}`, substitute(fixture.body, { [captured]: user.body.id }));
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    expect(((await scim.get(`/Groups/${group.body.id}`)).body.members as { value: string }[]).map((m) => m.value)).toEqual([user.body.id]);
+    const stored = await scim.get(`/Users/${user.body.id}`);
+    expect(stored.body.name).toMatchObject({ middleName: 'José' });
+    expect(JSON.stringify(stored.body)).not.toMatch(/password|t7Qm/i);
+  });
+
+  describe('every one-behaviour fixture gets a non-error answer and stores what its `expect` block says', () => {
+    it('every fixture that writes says what a GET shows afterwards', () => {
+      const writes = fixtures.filter((f) => f.method !== 'GET');
+      expect(writes.filter((f) => !f.expect?.stored && !f.expect?.gone).map((f) => f.file)).toEqual([]);
+    });
+
+    it.each(fixtures.map((f) => [f.file, f] as const))('%s', async (_file, fixture: ExpectingFixture) => {
       const scim = await workspace();
-      const { response } = await sendBehaviourFixture(scim, fixture);
+      const { response, ids } = await sendBehaviourFixture(scim, fixture);
       const described = `${fixture.method} ${fixture.path}: ${JSON.stringify(response.body)}`;
       if (NONEXISTENT.some((id) => fixture.path.includes(id))) {
         expect(response.status, described).toBe(404);
@@ -103,6 +124,7 @@ describe.each(DIALECTS)('Okta replay on %s', (dialect) => {
       expect(response.status, described).toBeGreaterThanOrEqual(200);
       expect(response.status, described).toBeLessThan(300);
       expect(JSON.stringify(response.body ?? {})).not.toMatch(/password/i);
+      await expectFixtureOutcome(scim, fixture, response, ids);
     });
   });
 });

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   ADSCIM_GROUP_SCHEMA,
+  canonicalizeElementKeys,
+  coerceIntegerString,
   coercePatchOpBooleans,
+  coercePatchOpIntegers,
+  coerceResourceIntegers,
   coerceResourceBooleans,
   coerceStringBoolean,
   expandMemberRemoval,
@@ -351,5 +355,80 @@ describe('quirk 9: manager', () => {
     });
     expect(normalizeManagerOp({ op: 'replace', path: 'manager.value', value: 'm1' }).value).toBe('m1');
     expect(normalizeManagerOp({ op: 'remove', path: 'manager' })).toEqual({ op: 'remove', path: 'manager' });
+  });
+});
+
+describe('quirk 11: sub-attribute names in any case', () => {
+  it('gives the sub-attributes of multi-valued User attributes their canonical spelling, values unchanged', () => {
+    expect(
+      canonicalizeElementKeys({
+        Emails: [{ Value: 'a@x.example', TYPE: 'work', Primary: true, Display: 'A' }],
+        phoneNumbers: [{ VALUE: '+1 555', type: 'mobile' }],
+        addresses: [{ StreetAddress: '1 Way', PostalCode: '98052', Country: 'US' }],
+        roles: [{ Value: 'Admin', Custom: 'kept' }],
+      }),
+    ).toEqual({
+      Emails: [{ value: 'a@x.example', type: 'work', primary: true, display: 'A' }],
+      phoneNumbers: [{ value: '+1 555', type: 'mobile' }],
+      addresses: [{ streetAddress: '1 Way', postalCode: '98052', country: 'US' }],
+      roles: [{ value: 'Admin', Custom: 'kept' }],
+    });
+  });
+
+  it('leaves single-valued and extension attributes, non-object elements and Group members alone', () => {
+    const resource = {
+      name: { GivenName: 'A' },
+      [ENT]: { Manager: { Value: 'm1' } },
+      emails: ['not-an-object'],
+      members: [{ Value: 'u1' }],
+    };
+    expect(canonicalizeElementKeys(resource)).toEqual(resource);
+  });
+});
+
+describe('integer custom attributes sent as strings (Base44 creditLimit, Type Integer from extensionAttribute1)', () => {
+  const B44 = 'urn:base44:params:scim:schemas:extension:user:2.0';
+
+  it('turns an integer string into the number and leaves everything else for the core', () => {
+    expect(coerceIntegerString('500')).toBe(500);
+    expect(coerceIntegerString('0')).toBe(0);
+    expect(coerceIntegerString('-5')).toBe(-5);
+    for (const kept of ['lots', '2.5', ' 500', '', '1e3', '99999999999999999999', 500, null]) expect(coerceIntegerString(kept)).toBe(kept);
+  });
+
+  it('coerces creditLimit in a custom extension object or under its URN-qualified name, not core or enterprise attributes', () => {
+    expect(
+      coerceResourceIntegers({
+        [B44]: { role: 'editor', CreditLimit: '500' },
+        [`${B44}:creditLimit`]: '750',
+        [ENT]: { employeeNumber: '40217', creditLimit: '1' },
+        creditLimit: '9',
+        displayName: '500',
+      }),
+    ).toEqual({
+      [B44]: { role: 'editor', CreditLimit: 500 },
+      [`${B44}:creditLimit`]: 750,
+      [ENT]: { employeeNumber: '40217', creditLimit: '1' },
+      creditLimit: '9',
+      displayName: '500',
+    });
+  });
+
+  it('coerces PATCH values: by path, under the whole extension, pathless; not other attributes or filtered paths', () => {
+    expect(coercePatchOpIntegers({ op: 'replace', path: `${B44}:creditLimit`, value: '500' }).value).toBe(500);
+    expect(coercePatchOpIntegers({ op: 'add', path: B44, value: { role: 'admin', creditLimit: '10' } }).value).toEqual({ role: 'admin', creditLimit: 10 });
+    expect(coercePatchOpIntegers({ op: 'replace', value: { [B44]: { creditLimit: '7' } } }).value).toEqual({ [B44]: { creditLimit: 7 } });
+    expect(coercePatchOpIntegers({ op: 'replace', path: `${B44}:role`, value: '5' }).value).toBe('5');
+    expect(coercePatchOpIntegers({ op: 'replace', path: `${ENT}:employeeNumber`, value: '40217' }).value).toBe('40217');
+    expect(coercePatchOpIntegers({ op: 'replace', path: `${B44}:creditLimit`, value: 'lots' }).value).toBe('lots');
+    const remove = { op: 'remove', path: `${B44}:creditLimit` };
+    expect(coercePatchOpIntegers(remove)).toBe(remove);
+  });
+
+  it('runs in the whole dialect after the pathless split (the aadOptscim062020 form Base44 asks for)', () => {
+    expect(normalizeEntraPatchOp({ op: 'Replace', value: { [`${B44}:role`]: 'editor', [`${B44}:creditLimit`]: '750' } })).toEqual([
+      { op: 'replace', path: `${B44}:role`, value: 'editor' },
+      { op: 'replace', path: `${B44}:creditLimit`, value: 750 },
+    ]);
   });
 });
