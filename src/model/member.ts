@@ -57,10 +57,18 @@ export interface Member extends MemberFields {
   lastSource: string;
   /** The connector binding that manages this member (its pull may deprovision it); null when pushed or made by hand. */
   managedBy: string | null;
+  /**
+   * Which source last wrote each field: field → `key:<keyId>` (SCIM push), `connector:<name>` (pull) or `cli`, for
+   * the fields anyone has written. Read only where it is shown (`rosterd members --json`): SCIM and pull reads skip it.
+   */
+  fieldSources?: FieldSources;
   version: number;
   createdAt: string;
   updatedAt: string;
 }
+
+/** Member field → the source that last wrote it. */
+export type FieldSources = Readonly<Partial<Record<MemberField, string>>>;
 
 export const MEMBER_FIELDS: readonly MemberField[] = [
   'externalId', 'userName', 'displayName', 'givenName', 'familyName', 'formattedName', 'middleName',

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { RosterdError } from '../error/rosterd-error.js';
 import { recordGoodCycle } from '../store/connector-state-repository.js';
 import type { Store } from '../store/create-db.js';
-import { findPlan, updatePlan } from '../store/plan-repository.js';
+import { findPlan, supersedePendingPlans, updatePlan } from '../store/plan-repository.js';
 import { finishRun, startRun } from '../store/sync-run-repository.js';
 import { applyStoredPlan } from './apply-stored-plan.js';
 import type { ReconcileOutcome } from './reconcile-request.js';
@@ -33,7 +33,7 @@ export async function applySavedPlan(
   };
   let applied;
   try {
-    applied = await applyStoredPlan(store, plan, { actor: plan.source, strictBasis: true, now, ...(options.signal ? { signal: options.signal } : {}) });
+    applied = await applyStoredPlan(store, plan, { actor: plan.source, decidedBy: options.decidedBy, strictBasis: true, now, ...(options.signal ? { signal: options.signal } : {}) });
   } catch (error) {
     const message = (error as Error).message;
     await end({ result: error instanceof RosterdError && error.code === 'ROSTERD_E_PLAN' ? 'stale' : 'failed', summary: plan.summary, warnings: plan.warnings, exitCode: 1, message, error: message });
@@ -44,6 +44,14 @@ export async function applySavedPlan(
     return end({ result: 'failed', summary: applied.applied, warnings: plan.warnings, exitCode: 1, message: 'interrupted while applying: every change is either applied or not; the next cycle converges', error: 'interrupted', errorCode: 'ROSTERD_E_INTERNAL' });
   }
   await updatePlan(store.db, planId, { status: options.trigger === 'approve' ? 'approved' : 'applied', decidedAt: now(), decidedBy: options.decidedBy });
+  // The binding's other pending plans were computed at a basis this apply moved past: none of them can be approved now.
+  if (plan.binding) {
+    await supersedePendingPlans(store.db, plan.workspaceId, plan.binding, null, {
+      at: now(),
+      by: options.decidedBy,
+      note: `superseded by plan ${planId} (run ${runId}): it was applied later, so the workspace is no longer at this plan's basis`,
+    });
+  }
   if (plan.complete && plan.binding) await recordGoodCycle(store.db, plan.workspaceId, plan.binding, now(), plan.cursor);
   const notes = [
     ...(applied.rejected ? [`${applied.rejected} refused by the policy`] : []),

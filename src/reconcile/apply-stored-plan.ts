@@ -24,6 +24,8 @@ import { evaluatePolicy } from './policy.js';
  */
 export interface ApplyStoredOptions {
   actor: string;
+  /** Who is recorded as deciding a stale plan (`cli` for an admin's approve or apply); default: the actor. */
+  decidedBy?: string;
   strictBasis: boolean;
   now: () => string;
   signal?: AbortSignal;
@@ -52,7 +54,7 @@ export async function applyStoredPlan(store: Store, plan: StoredPlan, options: A
   const workspace = await findWorkspace(store.db, plan.workspaceId);
   if (!workspace) throw new RosterdError('ROSTERD_E_NOT_FOUND', `workspace "${plan.workspaceId}" no longer exists`);
   if (options.strictBasis && workspace.revision !== plan.basis) {
-    await updatePlan(store.db, plan.id, { status: 'stale', decidedAt: options.now(), decidedBy: options.actor });
+    await updatePlan(store.db, plan.id, { status: 'stale', decidedAt: options.now(), decidedBy: options.decidedBy ?? options.actor });
     throw new RosterdError(
       'ROSTERD_E_PLAN',
       `plan ${plan.id} is stale: it was computed at workspace revision ${plan.basis} and workspace "${workspace.id}" is at revision ${workspace.revision} now; run rosterd reconcile ${workspace.id} again`,

@@ -152,6 +152,11 @@ export class Differ {
       reason = `adopted by userName: externalId set to ${entry.externalId}`;
     }
 
+    // Push and pull of one IdP converge on one row: a member it pushed (no binding manages it yet) is linked to this
+    // binding, so its pull deprovisions it later. Another binding's member is that binding's; owners are the CLI's.
+    const foreign = current !== null && current.managedBy !== null && current.managedBy !== binding ? current.managedBy : null;
+    const linking = current !== null && current.managedBy === null && !current.owner;
+
     const claimant = this.plannedUserNames.get(lower(entry.userName));
     if (claimant !== undefined && claimant !== entry.externalId) {
       return [skip(entry.userName, current?.id ?? entry.externalId, `userName "${entry.userName}" belongs to two IdP users (${claimant} and ${entry.externalId}); only the first gets it: make userNames unique in the IdP`)];
@@ -167,6 +172,21 @@ export class Differ {
     } else {
       change = memberChange(workspace, null, Object.assign(emptyMemberFields(entry.userName), desired));
       change.targetId = this.options.newId();
+    }
+    if (foreign !== null) {
+      // Nothing to change leaves no row, as for any member that already matches.
+      if (change.action === 'skip') return [];
+      return [skip(entry.userName, current!.id, `member "${current!.userName}" is managed by connector ${foreign}, so connector ${binding} leaves it as it is: assign the IdP user through one binding only`)];
+    }
+    if (linking && change.action !== 'remove') {
+      if (change.action === 'skip') {
+        change.action = 'update';
+        change.before = {};
+        change.after = {};
+      }
+      change.before!.managedBy = null;
+      change.after!.managedBy = binding;
+      reason ??= `linked to connector ${binding} (was written by ${current!.lastSource})`;
     }
     if (reason) change.reason = reason;
     if (change.action !== 'skip') change.managedBy = binding;

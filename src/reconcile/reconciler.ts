@@ -10,7 +10,7 @@ import { clearCursor, readConnectorState, recordGoodCycle } from '../store/conne
 import type { Store } from '../store/create-db.js';
 import type { RunResult } from '../store/database.js';
 import { countSeatsInUse, findMemberByUserName } from '../store/member-repository.js';
-import { deletePlan, insertPlan, pendingPlanOf, prunePlans, updatePlan, type StoredPlan } from '../store/plan-repository.js';
+import { deletePlan, insertPlan, pendingPlanOf, prunePlans, supersedePendingPlans, updatePlan, type StoredPlan } from '../store/plan-repository.js';
 import { allGroups, countManagedMembers, currentGroupsOf, managedMemberKeys, membersByIds, membersMatching } from '../store/reconcile-reads.js';
 import { finishRun, pruneRuns, startRun } from '../store/sync-run-repository.js';
 import { findWorkspace } from '../store/workspace-repository.js';
@@ -90,6 +90,10 @@ async function runCycle(deps: ReconcilerDeps, request: ReconcileRequest): Promis
     await pruneRuns(store.db, workspace.id, name, KEEP_RUNS);
     return { runId, planId, result, summary, warnings, membersRead, complete, exitCode, message, ...(error ? { error: error.message, errorCode: error.code } : {}) };
   };
+
+  // A cycle that decides (applies, finds nothing to do, or is refused and waits itself) settles the binding's older
+  // pending plans: there is then at most one waiting, and the schedule resumes once it is decided.
+  const supersede = (keep: string | null, note: string) => supersedePendingPlans(store.db, workspace.id, name, keep, { at: now(), by: actor, note });
 
   try {
     if (request.trigger === 'schedule') {
@@ -178,6 +182,8 @@ async function runCycle(deps: ReconcilerDeps, request: ReconcileRequest): Promis
       await deletePlan(store.db, planId);
       planId = null;
       if (!request.dryRun && complete) await recordGoodCycle(store.db, workspace.id, name, now(), cursor);
+      // Only a read that covers what a pending plan covers says its changes are no longer wanted: not one member, not an incomplete read.
+      if (!request.dryRun && complete && read.mode !== 'user') await supersede(null, `superseded by run ${runId}: a later cycle found the workspace already matching the IdP`);
       return await finish('no_changes', summary, warnings, 0, `no changes: ${membersRead} member${membersRead === 1 ? '' : 's'} read, the workspace already matches the IdP`);
     }
     if (request.dryRun) {
@@ -186,6 +192,7 @@ async function runCycle(deps: ReconcilerDeps, request: ReconcileRequest): Promis
     const refusal = overBudget(deletions, await countManagedMembers(store.db, workspace.id, name), workspace.policy.deletionBudget, request.allowDeletes)?.replace('<plan id>', planId);
     if (refusal) {
       await updatePlan(store.db, planId, { status: 'pending', warnings: [...warnings, refusal], cursor });
+      await supersede(planId, `superseded by plan ${planId} (run ${runId}): a later cycle computed it afresh, and it waits for approval instead`);
       return await finish('refused', summary, [...warnings, refusal], 3, `refused: ${refusal}`);
     }
     progress('apply', 0, actionable);
@@ -202,6 +209,7 @@ async function runCycle(deps: ReconcilerDeps, request: ReconcileRequest): Promis
       return await finish('failed', summary, warnings, 1, 'interrupted while applying: every change is either applied or not; the next cycle converges', { message: 'interrupted', code: 'ROSTERD_E_INTERNAL' });
     }
     await updatePlan(store.db, planId, { status: 'applied', decidedAt: now(), decidedBy: actor });
+    await supersede(null, `superseded by plan ${planId} (run ${runId}): a later cycle applied, so the workspace is no longer at this plan's basis`);
     if (complete) await recordGoodCycle(store.db, workspace.id, name, now(), cursor);
     const notes = [
       ...(applied.rejected ? [`${applied.rejected} refused by the policy`] : []),

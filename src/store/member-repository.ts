@@ -3,7 +3,7 @@ import type { GroupRef } from '../model/group.js';
 import type { Member } from '../model/member.js';
 import type { Database } from './database.js';
 import { dialectOf } from './dialect-support.js';
-import { rowToMember } from './member-row.js';
+import { rowToMember, rowToMemberWithSources } from './member-row.js';
 import { pageTotal } from './page-total.js';
 import { preparedQuery } from './prepared-query.js';
 
@@ -86,6 +86,8 @@ export interface ListPage {
   /** A column of `membership` to sort by first; (created_at, id) always follows so the order is stable. */
   sortColumn?: string;
   descending?: boolean;
+  /** With each member's `fieldSources` (which source last wrote each field). */
+  fieldSources?: boolean;
 }
 
 /** Members matching a compiled SCIM filter, paged in SQL with a stable order, plus the total. */
@@ -105,7 +107,7 @@ export async function listMembers(
       ? []
       : await query.orderBy('membership.created_at', direction).orderBy('membership.id', direction).limit(page.limit).offset(page.offset).execute();
   const total = await pageTotal(page, rows.length, async () => Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n));
-  return { total, members: rows.map(rowToMember) };
+  return { total, members: rows.map(page.fieldSources ? rowToMemberWithSources : rowToMember) };
 }
 
 /** Active members per seat type: the fact the V1 capacity rule needs. */

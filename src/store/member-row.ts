@@ -1,4 +1,4 @@
-import type { Member, MemberField, MemberFields } from '../model/member.js';
+import type { FieldSources, Member, MemberField, MemberFields } from '../model/member.js';
 import type { MembershipRow, MembershipTable } from './database.js';
 
 /** Model field → column. The only place that knows both spellings. */
@@ -63,6 +63,10 @@ export function fieldsToColumns(fields: Partial<MemberFields>): Partial<Membersh
 
 const parseJson = (text: string | null): unknown[] | null => (text === null ? null : (JSON.parse(text) as unknown[]));
 
+/**
+ * The member as stored, without `fieldSources`: SCIM reads and a pull's matching reads (up to every member of a
+ * workspace per cycle) never look at them, and parsing them costs about 2.5 µs per member.
+ */
 export function rowToMember(row: MembershipRow): Member {
   return {
     id: row.id,
@@ -107,4 +111,11 @@ export function rowToMember(row: MembershipRow): Member {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+/** The member with which source last wrote each of its fields: what `rosterd members --json` shows. */
+export function rowToMemberWithSources(row: MembershipRow): Member {
+  const member = rowToMember(row);
+  member.fieldSources = row.field_sources === null ? {} : (JSON.parse(row.field_sources) as FieldSources);
+  return member;
 }

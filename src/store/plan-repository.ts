@@ -178,6 +178,35 @@ export async function pendingPlanOf(db: Db, workspaceId: string, binding: string
 }
 
 /**
+ * Decide the binding's pending plans, other than `keep`, as stale: a later cycle superseded them (it applied, which
+ * moved the basis they were computed from, or it was refused and is the one waiting now). Each gets a warning that
+ * says by what. Without this an older pending plan would wait for approval forever and hold back every scheduled
+ * cycle. Returns their ids.
+ */
+export async function supersedePendingPlans(
+  db: Db,
+  workspaceId: string,
+  binding: string,
+  keep: string | null,
+  decided: { at: string; by: string; note: string },
+): Promise<string[]> {
+  let query = db.selectFrom('plan').select(['id', 'warnings']).where('workspace_id', '=', workspaceId).where('binding', '=', binding).where('status', '=', 'pending');
+  if (keep !== null) query = query.where('id', '!=', keep);
+  const rows = await query.execute();
+  for (const row of rows) {
+    const warnings = [...(JSON.parse(row.warnings) as string[]), decided.note];
+    // The status in the WHERE too: an admin's approval racing this one keeps its own decision.
+    await db
+      .updateTable('plan')
+      .set({ status: 'stale', decided_at: decided.at, decided_by: decided.by, warnings: JSON.stringify(warnings) })
+      .where('id', '=', row.id)
+      .where('status', '=', 'pending')
+      .execute();
+  }
+  return rows.map((r) => r.id);
+}
+
+/**
  * Keep a binding's newest `keep` plans and every pending one; older plans and their changes go. A daemon
  * that runs every minute would otherwise keep every dry run and cycle forever.
  */

@@ -12,13 +12,13 @@ export function registerMembersCommand(program: Command, globals: () => GlobalOp
   members
     .command('list <workspace>', { isDefault: true })
     .description('list members (also: rosterd members <workspace>)')
-    .option('--json', 'print JSON')
+    .option('--json', 'print JSON: every field of each member, with fieldSources (which source last wrote each field: key:<id>, connector:<binding> or cli)')
     .action(async (workspaceId: string, options: { json?: boolean }) => {
       await withStore(globals(), async ({ store }) => {
         const workspace = await requireWorkspace(store.db, workspaceId);
         const all: Awaited<ReturnType<typeof listMembers>>['members'] = [];
         for (let offset = 0; ; offset += 1000) {
-          const page = await listMembers(store.db, workspace.id, undefined, { offset, limit: 1000 });
+          const page = await listMembers(store.db, workspace.id, undefined, { offset, limit: 1000, fieldSources: true });
           all.push(...page.members);
           if (page.members.length < 1000) break;
         }

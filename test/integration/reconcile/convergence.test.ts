@@ -6,7 +6,7 @@ import type { Workspace } from '../../../src/model/workspace.js';
 import type { Change } from '../../../src/reconcile/plan.js';
 import { reconcile } from '../../../src/reconcile/reconciler.js';
 import { listGroups, membersOfGroups } from '../../../src/store/group-repository.js';
-import { listMembers } from '../../../src/store/member-repository.js';
+import { findMemberByExternalId, listMembers } from '../../../src/store/member-repository.js';
 import { planChanges } from '../../../src/store/plan-repository.js';
 import { findWorkspace } from '../../../src/store/workspace-repository.js';
 import type { ConnectorHarness } from '../../contract/connector-harness.js';
@@ -318,10 +318,22 @@ describe.each(cases)('push and pull converge: $name', ({ dialect, h }: { dialect
     expect(b).toEqual(a);
   });
 
-  it('after a push, a dry run of the pull in the pushed workspace has nothing to change', async () => {
+  it('after a push then a pull, a dry run of the pull in the pushed workspace has nothing to change', async () => {
     const state = stateFor(h.kind);
     seed(h, state);
     await push(state);
+
+    // The first pull changes no field: it only links each pushed member (same externalId) to the binding.
+    const first = await run(PUSHED, false);
+    expect(first, first.message).toMatchObject({ result: 'applied', exitCode: 0, complete: true });
+    const links = await changesOf(first.planId);
+    expect(links.map((c) => ({ action: c.action, kind: c.kind, key: c.key, before: c.before, after: c.after, managedBy: c.managedBy }))).toEqual(
+      [...state.people]
+        .sort((x, y) => (x.userName < y.userName ? -1 : 1))
+        .map((p) => ({ action: 'update', kind: 'member', key: p.userName, before: { managedBy: null }, after: { managedBy: h.kind }, managedBy: h.kind })),
+    );
+    for (const link of links) expect(link.reason).toMatch(new RegExp(`^linked to connector ${h.kind} \\(was written by key:\\S+\\)$`));
+    expect(first.summary).toEqual({ create: 0, update: state.people.length, deactivate: 0, reactivate: 0, remove: 0, skip: 0 });
 
     const dry = await run(PUSHED, true);
     const planned = await changesOf(dry.planId);
@@ -331,5 +343,27 @@ describe.each(cases)('push and pull converge: $name', ({ dialect, h }: { dialect
     ).toEqual([]);
     expect(dry).toMatchObject({ result: 'no_changes', exitCode: 0, complete: true, membersRead: state.people.length });
     expect(dry.summary).toEqual({ create: 0, update: 0, deactivate: 0, reactivate: 0, remove: 0, skip: 0 });
+  });
+
+  it('a pushed member linked by the pull is deprovisioned by a later pull once the IdP unassigns it', async () => {
+    const state = stateFor(h.kind);
+    seed(h, state);
+    await push(state);
+    const [ada, ben] = state.people;
+    const before = await memberships(gw, PUSHED);
+
+    expect(await run(PUSHED, false)).toMatchObject({ result: 'applied', summary: { update: state.people.length } });
+    // Linking wrote no field: the memberships are what the push made.
+    expect(await memberships(gw, PUSHED)).toEqual(before);
+    const linked = await findMemberByExternalId(gw.db.store.db, PUSHED, ben!.id);
+    expect(linked).toMatchObject({ managedBy: h.kind, lastSource: `connector:${h.kind}`, active: true });
+    // Which source wrote each field stays the push's: the link changed none.
+    expect(linked!.fieldSources?.userName).toMatch(/^key:/);
+
+    h.unassignUser(ben!.id);
+    const next = await run(PUSHED, false);
+    expect(next, next.message).toMatchObject({ result: 'applied', summary: { deactivate: 1 } });
+    expect((await findMemberByExternalId(gw.db.store.db, PUSHED, ben!.id))?.active).toBe(false);
+    expect((await findMemberByExternalId(gw.db.store.db, PUSHED, ada!.id))?.active).toBe(true);
   });
 });

@@ -140,6 +140,71 @@ describe.each(cases)('reconciler: $name', ({ dialect, h }: { dialect: TestDialec
     expect((await findMemberByExternalId(db.store.db, WS, 'u-1'))?.active).toBe(false);
   });
 
+  const pendingPlans = async () =>
+    (await db.store.db.selectFrom('plan').select('id').where('workspace_id', '=', WS).where('status', '=', 'pending').execute()).map((r) => r.id);
+
+  it('a cycle applied with --allow-deletes supersedes the older pending plan, and the schedule resumes', async () => {
+    await workspace({ deletionBudget: { count: 1, percent: null } });
+    for (let i = 0; i < 4; i++) user(i, 'viewer');
+    await run();
+    h.unassignUser('u-0');
+    h.unassignUser('u-1');
+    const refused = await run({ mode: 'full' });
+    expect(refused).toMatchObject({ result: 'refused', exitCode: 3 });
+    expect(await run({ trigger: 'schedule' })).toMatchObject({ result: 'refused', planId: refused.planId });
+
+    const applied = await run({ mode: 'full', allowDeletes: 2 });
+    expect(applied).toMatchObject({ result: 'applied', exitCode: 0 });
+    const old = await findPlan(db.store.db, refused.planId!);
+    expect(old).toMatchObject({ status: 'stale', decidedBy: `connector:${h.kind}` });
+    expect(old!.decidedAt).not.toBeNull();
+    expect(old!.warnings.at(-1)).toBe(`superseded by plan ${applied.planId} (run ${applied.runId}): a later cycle applied, so the workspace is no longer at this plan's basis`);
+    expect(await pendingPlans()).toEqual([]);
+
+    const scheduled = await run({ trigger: 'schedule' });
+    expect(scheduled.result).not.toBe('refused');
+    expect(scheduled).toMatchObject({ result: 'no_changes', exitCode: 0 });
+    // Nothing stale can be approved any more.
+    await expect(applySavedPlan(db.store, refused.planId!, { trigger: 'approve', decidedBy: 'cli', clock: () => new Date() })).rejects.toThrow(`plan ${refused.planId} is stale`);
+    expect((await findMemberByExternalId(db.store.db, WS, 'u-0'))?.active).toBe(false);
+    expect((await findMemberByExternalId(db.store.db, WS, 'u-2'))?.active).toBe(true);
+  });
+
+  it('a cycle refused again leaves exactly one pending plan: the newest', async () => {
+    await workspace({ deletionBudget: { count: 1, percent: null } });
+    for (let i = 0; i < 4; i++) user(i, 'viewer');
+    await run();
+    h.unassignUser('u-0');
+    h.unassignUser('u-1');
+    const first = await run({ mode: 'full' });
+    h.unassignUser('u-2');
+    const second = await run({ mode: 'full' });
+    expect([first.result, second.result]).toEqual(['refused', 'refused']);
+    expect(second.summary.deactivate).toBe(3);
+    expect(await pendingPlans()).toEqual([second.planId]);
+    expect(await findPlan(db.store.db, first.planId!)).toMatchObject({ status: 'stale', decidedBy: `connector:${h.kind}` });
+    // The daemon waits for the newest one, and approving it applies what the IdP says now.
+    expect(await run({ trigger: 'schedule' })).toMatchObject({ result: 'refused', planId: second.planId });
+    expect(await applySavedPlan(db.store, second.planId!, { trigger: 'approve', decidedBy: 'cli', clock: () => new Date() })).toMatchObject({ result: 'applied', summary: { deactivate: 3 } });
+    expect(await run({ trigger: 'schedule' })).toMatchObject({ result: 'no_changes' });
+  });
+
+  it('a manual cycle that finds nothing left to do settles a pending plan the IdP no longer asks for', async () => {
+    await workspace({ deletionBudget: { count: 1, percent: null } });
+    for (let i = 0; i < 4; i++) user(i, 'viewer');
+    await run();
+    h.unassignUser('u-0');
+    h.unassignUser('u-1');
+    const refused = await run({ mode: 'full' });
+    expect(refused.result).toBe('refused');
+    // The unassignment was a mistake, undone in the IdP.
+    h.assignUser('u-0', 'viewer');
+    h.assignUser('u-1', 'viewer');
+    expect(await run({ mode: 'full' })).toMatchObject({ result: 'no_changes' });
+    expect((await findPlan(db.store.db, refused.planId!))?.status).toBe('stale');
+    expect(await run({ trigger: 'schedule' })).toMatchObject({ result: 'no_changes' });
+  });
+
   it('an IdP failure mid-read deactivates nobody, and the plan says why', async () => {
     await workspace();
     for (let i = 0; i < 6; i++) user(i, 'viewer');

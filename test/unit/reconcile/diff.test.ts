@@ -162,13 +162,77 @@ describe('diff', () => {
     expect(plan.changes.find((c) => c.action === 'skip')!.reason).toContain('no builder seats left');
   });
 
+  it('refuses a role that is not a role of the workspace, and says so in the skip', () => {
+    const plan = run([idp(1, { roles: ['superuser'] })], []);
+    expect(brief(plan)).toEqual(['member:skip:user1@acme.test']);
+    expect(plan.changes[0]!.reason).toBe(
+      'refused by the workspace policy: role "superuser" is not a role of workspace "acme": send admin, editor, viewer, or map "superuser" in the workspace\'s roleValueMap',
+    );
+    // The same for a member the binding already has: the role is not changed, the rest of the member is not touched.
+    const update = run([idp(1, { roles: ['superuser'], attributes: { department: 'Finance' } })], [stored(1)]);
+    expect(brief(update)).toEqual(['member:skip:user1@acme.test']);
+    expect(update.changes[0]!.reason).toContain('role "superuser" is not a role of workspace "acme"');
+  });
+
+  it('links a pushed member (same externalId, no binding yet) to the binding, visibly, even when nothing else differs', () => {
+    const pushed = stored(1, { managedBy: null, lastSource: 'key:k1' });
+    const plan = run([idp(1)], [pushed]);
+    expect(plan.changes).toEqual([
+      {
+        action: 'update',
+        kind: 'member',
+        key: 'user1@acme.test',
+        targetId: 'm-1',
+        before: { managedBy: null },
+        after: { managedBy: 'entra' },
+        reason: 'linked to connector entra (was written by key:k1)',
+        version: 3,
+        managedBy: 'entra',
+      },
+    ]);
+    // With a field that differs too, one update carries both.
+    const changed = run([idp(1, { attributes: { department: 'Finance' } })], [stored(1, { managedBy: null, lastSource: 'key:k1', department: 'Sales' })]);
+    expect(changed.changes).toHaveLength(1);
+    expect(changed.changes[0]).toMatchObject({ action: 'update', before: { department: 'Sales', managedBy: null }, after: { department: 'Finance', managedBy: 'entra' }, managedBy: 'entra' });
+    expect(changed.changes[0]!.reason).toBe('linked to connector entra (was written by key:k1)');
+    // A pushed member the IdP has disabled is linked as it is deactivated; the deletion budget counts it.
+    const disabled = run([idp(1, { active: false })], [stored(1, { managedBy: null, lastSource: 'key:k1' })]);
+    expect(disabled.changes[0]).toMatchObject({ action: 'deactivate', before: { active: true, managedBy: null }, after: { active: false, managedBy: 'entra' }, managedBy: 'entra' });
+    // Once linked, the binding's full read deprovisions it like any of its members.
+    expect(brief(run([], [stored(1, { managedBy: 'entra', lastSource: 'connector:entra' })]))).toEqual(['member:deactivate:user1@acme.test']);
+  });
+
+  it('does not link or take over an owner or another binding\'s member', () => {
+    // A pushed owner: nothing to change is no row; a difference is the owner's skip, never a link.
+    expect(run([idp(1)], [stored(1, { managedBy: null, owner: true })]).changes).toEqual([]);
+    const owner = run([idp(1, { roles: ['admin'] })], [stored(1, { managedBy: null, owner: true })]);
+    expect(brief(owner)).toEqual(['member:skip:user1@acme.test']);
+    expect(owner.changes[0]!.reason).toContain('is an owner');
+    // Another binding's member: left as it is, with a skip that says why when the IdP says something else.
+    expect(run([idp(1)], [stored(1, { managedBy: 'okta' })]).changes).toEqual([]);
+    const other = run([idp(1, { roles: ['admin'] })], [stored(1, { managedBy: 'okta' })]);
+    expect(other.changes).toEqual([
+      {
+        action: 'skip',
+        kind: 'member',
+        key: 'user1@acme.test',
+        targetId: 'm-1',
+        before: null,
+        after: null,
+        reason: 'member "user1@acme.test" is managed by connector okta, so connector entra leaves it as it is: assign the IdP user through one binding only',
+      },
+    ]);
+    // Nor does this binding's sweep touch it.
+    expect(run([], [stored(1, { managedBy: 'okta' }), stored(2, { managedBy: null })]).changes).toEqual([]);
+  });
+
   it('adopts a member that existed before rosterd by userName only when the workspace allows it', () => {
     const legacy = stored(1, { externalId: null, managedBy: null, version: 1 });
     const off = run([idp(1)], [legacy]);
     expect(brief(off)).toEqual(['member:skip:user1@acme.test']);
     expect(off.changes[0]!.reason).toContain('set adoptByUserName');
     const on = run([idp(1)], [legacy], { ws: workspace({ adoptByUserName: true }) });
-    expect(on.changes[0]).toMatchObject({ action: 'update', targetId: 'm-1', before: { externalId: null }, after: { externalId: 'x-1' }, managedBy: 'entra' });
+    expect(on.changes[0]).toMatchObject({ action: 'update', targetId: 'm-1', before: { externalId: null, managedBy: null }, after: { externalId: 'x-1', managedBy: 'entra' }, managedBy: 'entra' });
     expect(on.changes[0]!.reason).toBe('adopted by userName: externalId set to x-1');
   });
 
