@@ -111,6 +111,17 @@ export const configSchema = z
       })
       .strict()
       .default({ heapGrowthPercent: DEFAULT_HEAP_GROWTH_PERCENT }),
+    daemon: z
+      .object({
+        /**
+         * How long an instance's hold on a binding's pull schedule lasts without renewal (renewed every third of it):
+         * when an instance dies, another one takes its schedules over after at most this long. Instances' clocks
+         * must agree to well under it.
+         */
+        leaseTtlSeconds: z.number().int().min(2).max(3600).default(60),
+      })
+      .strict()
+      .default({ leaseTtlSeconds: 60 }),
     bootstrap: z
       .object({
         /** On first start (no workspaces yet) create this V2 workspace and print its base URL and a key once. */

@@ -3,6 +3,7 @@ import type { Logger } from '../log/create-logger.js';
 import type { ReconcileOutcome } from '../reconcile/reconcile-request.js';
 import type { Database } from '../store/database.js';
 import { releaseLease } from '../store/lease-repository.js';
+import { failAbandonedRuns } from '../store/sync-run-repository.js';
 import { holdLease, pullLeaseName, type HeldLease } from './lease.js';
 import { retryDelay, shouldRetry, type RetryPolicy } from './retry-backoff.js';
 
@@ -95,6 +96,7 @@ export class BindingRunner {
       return this.emit({ type: 'skipped', binding: this.binding, trigger, reason: 'stopping' });
     }
 
+    await this.failAbandonedRuns();
     this.lease = lease;
     // One controller per cycle, fed by the lease and by stop(): nothing long-lived collects listeners.
     const cycle = (this.cycle = new AbortController());
@@ -119,6 +121,17 @@ export class BindingRunner {
       lease.signal.removeEventListener('abort', onLeaseLost);
       this.lease = null;
       this.cycle = null;
+    }
+  }
+
+  /** Holding the lease, close the runs a dead instance left open; a failure here must not cost the cycle. */
+  private async failAbandonedRuns(): Promise<void> {
+    try {
+      const now = new Date((this.deps.clock ?? Date.now)()).toISOString();
+      const closed = await failAbandonedRuns(this.deps.db, this.binding.workspaceId, this.binding.name, this.deps.holder, now);
+      if (closed > 0) this.log.warn({ runs: closed }, 'recorded runs left open by an instance that stopped as failed');
+    } catch (error) {
+      this.log.warn({ err: error }, 'cannot close the runs a stopped instance left open');
     }
   }
 

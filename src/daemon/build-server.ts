@@ -71,7 +71,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       await sql`select 1`.execute(store.db);
       return { status: 'ready', database: store.dialect.name };
     } catch (error) {
-      return reply.code(503).send({ status: 'unavailable', error: (error as Error).message });
+      // 503 takes this instance out of the load balancer until the database answers again; the process stays up.
+      return reply.code(503).send({ status: 'unavailable', database: store.dialect.name, error: `the database does not answer: ${(error as Error).message}` });
     }
   });
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { bindingName, type Config } from '../config/config-schema.js';
+import { connectorDefinition } from '../connector/connector-registry.js';
 import { RosterdError } from '../error/rosterd-error.js';
 import { createLogger, type Logger } from '../log/create-logger.js';
 import { createDb, type Store } from '../store/create-db.js';
@@ -45,6 +46,7 @@ export interface GatewayOptions {
   metricsRenderer?: (metrics: Metrics) => () => Promise<string>;
   /** The pull cycle the schedules run; the reconciler unless a test passes its own. */
   runCycle?: RunCycle;
+  /** Overrides `daemon.leaseTtlSeconds`. */
   leaseTtlMs?: number;
   retry?: RetryPolicy;
   clock?: () => Date;
@@ -65,6 +67,10 @@ export async function startGateway(config: Readonly<Config>, log: Logger = creat
     const clock = options.clock;
     const configured = scheduledBindings(config);
     const bindings = (options.schedules ?? true) ? configured : [];
+    // The connectors' SDKs are loaded now, before serving, not by the first cycle: okta-sdk-nodejs evaluates about
+    // 2,000 CommonJS modules synchronously, which blocked the event loop for seconds, stalling SCIM requests and
+    // the schedule lease's renewals (long enough, with a short lease, for another instance to take it over).
+    if (bindings.length) await Promise.all([...new Set(config.connectors.map((binding) => binding.kind))].map((kind) => connectorDefinition(kind)));
     const base = createMetrics({ db: store.db, workspaces: [...new Set(configured.map((b) => b.workspaceId))], log, ...(clock ? { clock } : {}) });
     const metrics: Metrics = options.metricsRenderer ? { ...base, render: options.metricsRenderer(base) } : base;
     const app = await buildServer({ store, config, log, metrics, ...(clock ? { clock } : {}) });
@@ -130,7 +136,7 @@ function startSchedules({ store, config, log, metrics, bindings, options }: Sche
     runCycle: options.runCycle ?? ((binding, { signal }) => reconcileBinding({ store, config, log, clock: options.clock ?? (() => new Date()) }, binding, holder, signal)),
     log,
     onEvent: recordCycle(metrics),
-    ...(options.leaseTtlMs !== undefined ? { leaseTtlMs: options.leaseTtlMs } : {}),
+    leaseTtlMs: options.leaseTtlMs ?? config.daemon.leaseTtlSeconds * 1000,
     ...(options.retry ? { retry: options.retry } : {}),
   });
   for (const binding of bindings) log.info({ workspaceId: binding.workspaceId, binding: binding.name, schedule: binding.schedule }, 'pull schedule');

@@ -80,6 +80,24 @@ export async function finishRun(
     .execute();
 }
 
+/**
+ * Scheduled runs of a binding still marked running by another instance: that instance died (SIGKILL, a lost
+ * machine) before it could record the end, since a live one would still hold the schedule lease the caller
+ * has just taken. They are recorded as failed, ending now, so `rosterd runs` does not show them running forever.
+ */
+export async function failAbandonedRuns(db: Db, workspaceId: string, binding: string, instance: string, finishedAt: string): Promise<number> {
+  const result = await db
+    .updateTable('sync_run')
+    .set({ result: 'failed', error: 'abandoned: its instance stopped before the run ended (the schedule lease expired and another instance took over)', finished_at: finishedAt })
+    .where('workspace_id', '=', workspaceId)
+    .where('binding', '=', binding)
+    .where('trigger', '=', 'schedule')
+    .where('result', '=', 'running')
+    .where((eb) => eb.or([eb('instance', 'is', null), eb('instance', '<>', instance)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 export async function listRuns(db: Db, workspaceId: string, limit: number): Promise<SyncRun[]> {
   const rows = await db.selectFrom('sync_run').selectAll().where('workspace_id', '=', workspaceId).orderBy('started_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
   return rows.map(rowToRun);

@@ -7,10 +7,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/config-schema.js';
 import { startGateway } from '../../../src/daemon/start-gateway.js';
+import { pullLeaseName } from '../../../src/daemon/lease.js';
 import type { RunCycle, ScheduledBinding } from '../../../src/daemon/scheduler.js';
 import { createLogger } from '../../../src/log/create-logger.js';
 import { summarize } from '../../../src/reconcile/plan.js';
 import { findMemberByExternalId } from '../../../src/store/member-repository.js';
+import { findLease } from '../../../src/store/lease-repository.js';
 import { listRuns } from '../../../src/store/sync-run-repository.js';
 import { OktaHarness } from '../../contract/okta-harness.js';
 import { DIALECTS, openTestStore, TEST_POSTGRES_URL } from '../../support/test-store.js';
@@ -64,6 +66,16 @@ describe('the gateway with pull connectors', () => {
   });
 });
 
+describe('daemon.leaseTtlSeconds', () => {
+  it('defaults to a minute and refuses a lease too short to renew, with the key named', () => {
+    expect(configSchema.parse({}).daemon).toEqual({ leaseTtlSeconds: 60 });
+    const tooShort = configSchema.safeParse({ daemon: { leaseTtlSeconds: 1 } });
+    expect(tooShort.success).toBe(false);
+    expect(tooShort.error!.issues[0]!.path).toEqual(['daemon', 'leaseTtlSeconds']);
+    expect(configSchema.safeParse({ daemon: { leaseTtlSeconds: 2.5 } }).success).toBe(false);
+  });
+});
+
 /** `rosterd start` as deployed: the real reconciler and Okta connector (against the fake org) on each schedule. */
 describe.each(DIALECTS)('the gateway pulling from Okta on %s', (dialect) => {
   const okta = new OktaHarness();
@@ -81,6 +93,7 @@ describe.each(DIALECTS)('the gateway pulling from Okta on %s', (dialect) => {
       database: dialect === 'sqlite' ? db.url : `${TEST_POSTGRES_URL}?schema=${db.schema}`,
       server: { port: 0 },
       log: { level: 'silent', requests: false },
+      daemon: { leaseTtlSeconds: 7 },
       connectors: [{ workspace: 'demo', kind: 'okta', schedule: '* * * * * *', settings: { orgUrl: okta.fake.origin, appId: okta.directory.app.id, auth: { type: 'apiToken', apiToken: okta.fake.apiToken } } }],
     });
     const gateway = await startGateway(config, createLogger({ level: 'silent' }));
@@ -91,6 +104,11 @@ describe.each(DIALECTS)('the gateway pulling from Okta on %s', (dialect) => {
       expect(await findMemberByExternalId(store, 'demo', 'u-2')).toMatchObject({ userName: 'bob@example.test', role: 'editor' });
       const [applied] = (await listRuns(store, 'demo', 10)).filter((run) => run.result === 'applied');
       expect(applied).toMatchObject({ trigger: 'schedule', binding: 'okta', instance: gateway.scheduler!.holder });
+      // The schedule's lease lasts daemon.leaseTtlSeconds from its last claim, not the 60 s default.
+      const lease = (await findLease(store, pullLeaseName('demo', 'okta')))!;
+      expect(lease.holder).toBe(gateway.scheduler!.holder);
+      expect(lease.expiresAt).toBeLessThanOrEqual(Date.now() + 7_000);
+      expect(lease.expiresAt - Date.parse(lease.acquiredAt)).toBeGreaterThanOrEqual(7_000);
 
       const scraped = await (await fetch(`${gateway.url}/metrics`)).text();
       expect(scraped).toMatch(/rosterd_runs_total\{workspace="demo",binding="okta",result="applied"\} 1\n/);

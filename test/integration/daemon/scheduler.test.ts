@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { getTasks } from 'node-cron';
 import { afterAll, beforeAll, describe, it } from 'vitest';
+import { createWorkspace } from '../../../src/admin/create-workspace.js';
 import { createScheduler, type RunCycle, type ScheduledBinding, type SchedulerEvent, type SchedulerOptions } from '../../../src/daemon/scheduler.js';
 import { createLogger } from '../../../src/log/create-logger.js';
 import type { ReconcileOutcome } from '../../../src/reconcile/reconcile-request.js';
@@ -9,6 +10,7 @@ import { summarize } from '../../../src/reconcile/plan.js';
 import { createDb, type Store } from '../../../src/store/create-db.js';
 import type { RunResult } from '../../../src/store/database.js';
 import { findLease } from '../../../src/store/lease-repository.js';
+import { listRuns, startRun } from '../../../src/store/sync-run-repository.js';
 import { openTestStore, TEST_POSTGRES_URL, type TestStore } from '../../support/test-store.js';
 
 // Every second (node-cron's six-field form), so each test sees a few ticks within a few seconds. The assertions
@@ -145,6 +147,35 @@ describe.concurrent('the scheduler', () => {
       expect(entries[1]!.abortReason).toMatch(/shutting down/);
       expect(events.find((e) => e.type === 'failed')).toMatchObject({ retryInMs: null });
       expect(await findLease(db.store.db, 'pull:acme/stop-abort')).toBeUndefined();
+    });
+  });
+
+  describe('taking over from an instance that died', () => {
+    let db: TestStore;
+    beforeAll(async () => {
+      db = await openTestStore('sqlite');
+      await createWorkspace(db.store.db, { id: 'acme', version: 'v2', now: new Date().toISOString() });
+    });
+    afterAll(() => db.cleanup());
+
+    it('records the scheduled runs a dead holder left open as failed, and leaves every other run alone', async ({ expect }) => {
+      const open = (id: string, name: string, trigger: 'schedule' | 'cli', instance: string) =>
+        startRun(db.store.db, { id, workspaceId: 'acme', binding: name, mode: 'full', trigger, dryRun: false, instance, startedAt: '2026-01-01T00:00:00.000Z' });
+      await open('dead', 'orphans', 'schedule', 'gone-host:4242:0badcafe');
+      // A manual `rosterd reconcile` takes no lease: it may well still be running.
+      await open('manual', 'orphans', 'cli', 'admin-host:77');
+      await open('elsewhere', 'other-binding', 'schedule', 'gone-host:4242:0badcafe');
+
+      const started: string[] = [];
+      const scheduler = createScheduler({ db: db.store.db, bindings: [binding('orphans')], runCycle: async () => (started.push('cycle'), outcome('no_changes')), log, leaseTtlMs: 5_000 });
+      scheduler.start();
+      await until('a cycle', () => started.length > 0);
+      await scheduler.stop();
+
+      const runs = new Map((await listRuns(db.store.db, 'acme', 10)).map((run) => [run.id, run]));
+      expect(runs.get('dead')).toMatchObject({ result: 'failed', error: expect.stringMatching(/^abandoned: its instance stopped before the run ended/), finishedAt: expect.any(String) });
+      expect(runs.get('manual')).toMatchObject({ result: 'running', finishedAt: null });
+      expect(runs.get('elsewhere')).toMatchObject({ result: 'running', finishedAt: null });
     });
   });
 
