@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, runCli, startCli } from '../support/run-cli.js';
 import { DIALECTS, openTestStore, TEST_POSTGRES_URL, type TestStore } from '../support/test-store.js';
@@ -91,8 +94,64 @@ describe.each(DIALECTS)('the rosterd CLI on %s', (dialect) => {
     expect(cli('members', workspace).stdout).toContain('cli@example.com');
     expect(cli('members', 'set-owner', workspace, 'cli@example.com').stdout).toContain('is now an owner');
     expect(cli('members', 'list', workspace, '--json').stdout).toMatch(/"owner": true/);
+    // As the issue writes it: `members <workspace> --json`, without `list`.
+    const members = JSON.parse(cli('members', workspace, '--json').stdout) as Record<string, unknown>[];
+    expect(members).toContainEqual(expect.objectContaining({ userName: 'cli@example.com', owner: true, active: true, id: expect.any(String) }));
     const log = cli('log', workspace, '--since', '1h');
     expect(log.stdout).toMatch(/member\.create/);
     expect(log.stdout).toMatch(/member\.set-owner/);
+    const entries = JSON.parse(cli('log', workspace, '--json').stdout) as { actor: string; operation: string; result: string; at: string }[];
+    for (const entry of entries) {
+      expect(entry).toMatchObject({ actor: expect.any(String), operation: expect.any(String), result: expect.stringMatching(/^(applied|refused)$/) });
+      expect(new Date(entry.at).toISOString()).toBe(entry.at);
+    }
+    expect(entries).toContainEqual(expect.objectContaining({ operation: 'member.create', targetKey: 'cli@example.com', result: 'applied', actor: expect.stringMatching(/^key:/) }));
+    expect(entries).toContainEqual(expect.objectContaining({ operation: 'member.set-owner', targetKey: 'cli@example.com', result: 'applied', actor: 'cli' }));
+  });
+});
+
+/** `npm start` on a fresh clone: no config file, no database setting, so every default applies (the port aside). */
+describe('rosterd start in a fresh directory', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'rosterd-first-start-'));
+  // Port 0: another gateway may hold 8080 on this machine; the banner prints the port it got.
+  const env = { ROSTERD_CONFIG: '', ROSTERD_DATABASE: '', ROSTERD_PORT: '0' };
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('creates ./data/rosterd.db and workspace demo, and prints its base URL and a working key on the first start only', async () => {
+    assertBuilt();
+    const first = startCli([], env, { cwd: dir });
+    const banner = await first.ready;
+    expect(banner).toMatch(/rosterd is listening on http:\/\/127\.0\.0\.1:\d+ \(database sqlite:\.\/data\/rosterd\.db\)/);
+    expect(existsSync(path.join(dir, 'data', 'rosterd.db'))).toBe(true);
+    expect(banner).toContain('Created workspace "demo" (V2)');
+    const base = /SCIM base URL\s+(\S+)/.exec(banner)?.[1];
+    const key = /API key\s+(\S+)/.exec(banner)?.[1];
+    expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/scim\/v2\/organizations\/demo$/);
+    expect(key).toMatch(/^rosterd_/);
+    const users = await fetch(`${base}/Users`, { headers: { authorization: `Bearer ${key}` } });
+    expect(users.status).toBe(200);
+    expect(await users.json()).toMatchObject({ totalResults: 0 });
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+
+    const shown = runCli(['workspace', 'show', 'demo', '--json'], env, { cwd: dir });
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ id: 'demo', version: 'v2' });
+
+    const second = startCli([], env, { cwd: dir });
+    const again = await second.ready;
+    expect(again).toMatch(/rosterd is listening on \S+ \(database sqlite:\.\/data\/rosterd\.db\)/);
+    expect(again).not.toMatch(/Created workspace|API key|rosterd_/);
+    // The key printed once keeps working.
+    const port = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(again)![1];
+    expect((await fetch(`http://127.0.0.1:${port}/scim/v2/organizations/demo/Users`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  });
+
+  it('answers --help on a nested command with a usage line and exit 0 (test/unit/cli/build-program.test.ts walks every command)', () => {
+    const result = runCli(['members', 'set-owner', '--help'], env, { cwd: dir });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: rosterd members set-owner \[options\] <workspace> <userName>$/m);
   });
 });

@@ -12,6 +12,12 @@ import { DIALECTS, openTestStore, type TestDialect, type TestStore } from '../su
  * `rosterd reconcile` as an admin types it: the built CLI, a YAML config pointing at the fake Graph (Entra) and
  * the fake Okta, secrets from the environment, a temp SQLite file or a PostgreSQL schema.
  */
+/** Progress on stderr when it is not a terminal: `rosterd: read: read 6 · compared 0`. */
+const PROGRESS_LINE = /^rosterd: (read|compare|apply): /;
+
+/** A test that spawns the CLI a dozen times: each start takes a second or more on a busy 2-core machine. */
+const MANY_STEPS = 120_000;
+
 describe.each(DIALECTS)('rosterd reconcile on %s', (dialect: TestDialect) => {
   const entra = new EntraHarness();
   const okta = new OktaHarness();
@@ -96,23 +102,109 @@ describe.each(DIALECTS)('rosterd reconcile on %s', (dialect: TestDialect) => {
     expect(runs.code).toBe(0);
     expect(runs.stdout).toMatch(/approve\s+0\s+6 deactivations\s+\S+ s\s+applied/);
     expect(runs.stdout).toMatch(/refused/);
-  });
+  }, MANY_STEPS);
 
-  it('a 500 in the middle of a full read deletes nothing, and says so', async () => {
-    entra.setPageSize(3);
-    entra.injectFault({ status: 500, count: 100, afterRequests: 2 });
-    const result = await cli('reconcile', 'contoso', '--full');
-    entra.reset();
-    expect(result.stdout).toContain('incomplete');
-    expect(result.stdout).not.toMatch(/deactivation|removal/);
-    const members = JSON.parse((await cli('members', 'contoso', '--json')).stdout) as { userName: string; active: boolean }[];
-    expect(members.filter((m) => m.active).map((m) => m.userName).sort()).toEqual(['user0@contoso.example', 'user1@contoso.example', 'user8@contoso.example', 'user9@contoso.example']);
-  });
+  /** The workspace's members that this test's own users became, by userName, with their department. */
+  const membersOf = async (workspace: string, prefix: string) => {
+    const all = JSON.parse((await cli('members', workspace, '--json')).stdout) as { userName: string; active: boolean; department: string | null }[];
+    return all.filter((m) => m.userName.startsWith(prefix)).sort((a, b) => a.userName.localeCompare(b.userName));
+  };
+
+  it.each([
+    ['contoso', entra],
+    ['acme', okta],
+  ] as const)('%s: --dry-run --json prints the plan, --user provisions one member by externalId or userName, --full re-reads with a cursor', async (workspace, h) => {
+    // Converge first, whatever ran before, so this test starts from a synced workspace with a delta cursor.
+    const synced = await cli('reconcile', workspace, '--allow-deletes', '1000');
+    expect(synced.code, synced.stdout + synced.stderr).toBe(0);
+    for (const i of [0, 1]) {
+      h.addUser({ id: `${workspace}-od${i}`, userName: `od${i}@${workspace}.example`, email: `od${i}@${workspace}.example`, profile: { [h.departmentSource]: 'Sales' } });
+      h.assignUser(`${workspace}-od${i}`, 'viewer');
+    }
+
+    const dry = await cli('reconcile', workspace, '--dry-run', '--json');
+    expect(dry.code, dry.stderr).toBe(2);
+    const plan = JSON.parse(dry.stdout) as { id: string; basis: number; status: string; changes: { action: string; kind: string; key: string }[] };
+    expect(plan).toMatchObject({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), basis: expect.any(Number), status: 'planned' });
+    expect(plan.changes.map((c) => `${c.action} ${c.kind} ${c.key}`)).toEqual([`create member od0@${workspace}.example`, `create member od1@${workspace}.example`]);
+    // The outcome line goes to stderr, so stdout stays one JSON document.
+    expect(dry.stderr).toMatch(/^rosterd: dry run: 2 creates/m);
+
+    // By externalId: a member rosterd does not have yet. Only that one is created.
+    const byId = await cli('reconcile', workspace, '--user', `${workspace}-od0`, '--json');
+    expect(byId.code, byId.stderr).toBe(0);
+    expect((JSON.parse(byId.stdout) as typeof plan).changes.map((c) => `${c.action} ${c.key}`)).toEqual([`create od0@${workspace}.example`]);
+
+    // By userName: a member rosterd has. Only that one is updated, though both changed in the IdP.
+    for (const i of [0, 1]) h.updateUser(`${workspace}-od${i}`, { profile: { [h.departmentSource]: 'Legal' } });
+    const byName = await cli('reconcile', workspace, '--user', `od0@${workspace}.example`);
+    expect(byName.code, byName.stderr).toBe(0);
+    expect(byName.stdout).toMatch(/applied 1 update\b/);
+    expect(await membersOf(workspace, 'od')).toEqual([expect.objectContaining({ userName: `od0@${workspace}.example`, active: true, department: 'Legal' })]);
+
+    const full = await cli('reconcile', workspace, '--full');
+    expect(full.code, full.stderr).toBe(0);
+    expect((await membersOf(workspace, 'od')).map((m) => [m.userName, m.department])).toEqual([
+      [`od0@${workspace}.example`, 'Legal'],
+      [`od1@${workspace}.example`, 'Legal'],
+    ]);
+    const runs = JSON.parse((await cli('runs', workspace, '--json')).stdout) as { mode: string; dryRun: boolean; result: string }[];
+    // Newest first: the dry run after the first sync read incrementally, so a cursor existed when --full ignored it.
+    expect(runs.slice(0, 4).map((r) => [r.mode, r.dryRun, r.result])).toEqual([
+      ['full', false, 'applied'],
+      ['user', false, 'applied'],
+      ['user', false, 'applied'],
+      ['incremental', true, 'planned'],
+    ]);
+  }, MANY_STEPS);
+
+  it('a connector that cannot sign in exits 1 with one line naming the error code, and changes nothing', async () => {
+    const before = await membersOf('contoso', '');
+    const result = await runCliAsync(['reconcile', 'contoso', '--full'], { ...env, ENTRA_CLIENT_SECRET: 'not-the-secret' });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^rosterd: failed: [^\n]+ \(run [0-9a-f-]{36}\) \[ROSTERD_E_CONNECTOR\]\n$/);
+    expect(await membersOf('contoso', '')).toEqual(before);
+    const [run] = JSON.parse((await cli('runs', 'contoso', '--json')).stdout) as { result: string; error: string | null }[];
+    expect(run).toMatchObject({ result: 'failed', error: expect.any(String) });
+  }, MANY_STEPS);
+
+  // These leave the fake's directory emptied (reset() is the only way to clear an injected fault): keep them last
+  // among the tests that read an IdP.
+  it.each([
+    ['contoso', entra],
+    ['acme', okta],
+  ] as const)('%s: a 500 in the middle of a full read deletes nothing, and says so', async (workspace, h) => {
+    // Its own members, synced first, so the outcome does not hang on what ran before.
+    for (let i = 0; i < 6; i++) {
+      h.addUser({ id: `${workspace}-f${i}`, userName: `f${i}@${workspace}.example`, email: `f${i}@${workspace}.example` });
+      h.assignUser(`${workspace}-f${i}`, 'viewer');
+    }
+    const synced = await cli('reconcile', workspace, '--full', '--allow-deletes', '1000');
+    expect(synced.code, synced.stdout + synced.stderr).toBe(0);
+    const before = await membersOf(workspace, '');
+    expect(before.filter((m) => m.userName.startsWith('f') && m.active)).toHaveLength(6);
+
+    h.setPageSize(3);
+    h.injectFault({ status: 500, count: 100, afterRequests: 2 });
+    const result = await cli('reconcile', workspace, '--full');
+    h.reset();
+    // An error for whoever runs it: one line with the cause and the code, after any progress lines.
+    expect(result.code, result.stdout + result.stderr).toBe(1);
+    const errors = result.stderr.split('\n').filter((line) => line && !PROGRESS_LINE.test(line));
+    expect(errors).toEqual([expect.stringMatching(/^rosterd: the IdP read was incomplete: .*500.*; no member is deactivated or removed in this plan \(run \S+\) \[ROSTERD_E_CONNECTOR\]$/)]);
+    expect(result.stdout).not.toMatch(/deactivation|removal|already matches/);
+    expect(await membersOf(workspace, '')).toEqual(before);
+  }, MANY_STEPS);
 
   it('wrong arguments get one clear line', async () => {
     const bad = await cli('reconcile', 'contoso', '--allow-deletes', 'many');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toBe('rosterd: --allow-deletes must be a non-negative integer, got "many" [ROSTERD_E_USAGE]\n');
+    const both = await cli('reconcile', 'contoso', '--full', '--user', 'x');
+    expect(both.code).toBe(1);
+    expect(both.stderr).toBe('rosterd: --full and --user cannot be combined: --user reads one member [ROSTERD_E_USAGE]\n');
+    expect(both.stdout).toBe('');
     const missing = await cli('plan', 'approve', 'no-such-plan');
     expect(missing.stderr).toBe('rosterd: plan no-such-plan does not exist; see rosterd runs <workspace> [ROSTERD_E_PLAN]\n');
   });

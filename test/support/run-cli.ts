@@ -16,9 +16,10 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], env: Record<string, string> = {}): CliResult {
+export function runCli(args: string[], env: Record<string, string> = {}, options: { cwd?: string } = {}): CliResult {
   const result = spawnSync(process.execPath, [CLI, ...args], {
     env: { ...process.env, ROSTERD_CONFIG: '', ...env },
+    ...options,
     encoding: 'utf8',
     timeout: 30_000,
   });
@@ -43,8 +44,8 @@ export function runCliAsync(args: string[], env: Record<string, string> = {}): P
 }
 
 /** Start `rosterd start` and resolve once it prints where it listens. */
-export function startCli(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, [CLI, ...args, 'start'], { env: { ...process.env, ROSTERD_CONFIG: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startCli(args: string[], env: Record<string, string>, options: { cwd?: string } = {}) {
+  const child = spawn(process.execPath, [CLI, ...args, 'start'], { env: { ...process.env, ROSTERD_CONFIG: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'], ...options });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

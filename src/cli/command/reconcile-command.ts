@@ -64,21 +64,33 @@ export function registerReconcileCommand(program: Command, globals: () => Global
     });
 }
 
-/** The plan (table or JSON), the one-line outcome on stderr, and the exit code. */
+/**
+ * An IdP read that stopped partway (a 5xx or a timeout the connector's retries did not get past) applied what it
+ * read and deprovisioned nobody, so the workspace may still differ from the IdP. For whoever runs the command that
+ * is an error (ARCHITECTURE.md: "always 1 on an error"), even though the run is recorded as applied.
+ */
+const readFailed = (outcome: ReconcileOutcome) => !outcome.complete && (outcome.exitCode === 0 || outcome.exitCode === 2);
+
+/** The plan (table or JSON), the one-line outcome (an error on stderr), and the exit code. */
 async function report(store: Store, outcome: ReconcileOutcome, options: ReconcileOptions): Promise<void> {
   const plan = outcome.planId ? await findPlan(store.db, outcome.planId) : undefined;
+  const incomplete = readFailed(outcome);
   if (plan && options.out) await writePlanFile(store.db, plan, options.out);
   if (options.json) {
     if (plan) await writePlanJson(store.db, plan, process.stdout);
     else process.stdout.write(`${JSON.stringify({ ...outcome, changes: [] }, null, 2)}\n`);
   } else if (plan && (options.dryRun || outcome.result === 'refused')) {
     await writePlanTable(store.db, plan, process.stdout);
-  } else if (outcome.warnings.length) {
+  } else if (outcome.warnings.length && !incomplete) {
     for (const warning of outcome.warnings) process.stdout.write(`warning: ${warning}\n`);
   }
   const line = `rosterd: ${outcome.message} (run ${outcome.runId})`;
   if (outcome.exitCode === 1) process.stderr.write(`${line} [${outcome.errorCode ?? 'ROSTERD_E_INTERNAL'}]\n`);
-  else if (options.json) process.stderr.write(`${line}\n`);
-  else process.stdout.write(`${line}\n`);
-  process.exitCode = outcome.exitCode;
+  // Not "no changes … the workspace already matches the IdP" after a read that stopped partway: that is not known.
+  else if (!(incomplete && outcome.result === 'no_changes')) (options.json ? process.stderr : process.stdout).write(`${line}\n`);
+  if (incomplete) {
+    const why = (outcome.warnings.join('; ') || 'the IdP read was incomplete').replace(/\s*\n\s*/g, ' ');
+    process.stderr.write(`rosterd: ${why} (run ${outcome.runId}) [ROSTERD_E_CONNECTOR]\n`);
+  }
+  process.exitCode = incomplete ? 1 : outcome.exitCode;
 }
