@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { RosterdError } from '../error/rosterd-error.js';
+import { CurrentSchemaPostgresDialect } from './current-schema-postgres-dialect.js';
 import { PgClient, type PgClientConfig } from './pg-client.js';
 import type { Database } from './database.js';
 import { dialectSupportFor, type DialectSupport } from './dialect-support.js';
@@ -195,6 +196,10 @@ async function openPostgres(rawUrl: string, options: CreateDbOptions): Promise<S
   pool.on('error', () => {
     // An idle client lost its connection; the pool replaces it. Queries report their own errors.
   });
+  // A client that loses its connection while checked out (a query in flight) emits 'error' with no pool listener
+  // attached: uncaught, that would end the process on a database restart. The query fails with the same error,
+  // and the pool discards the broken client on release.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   try {
     const client = await pool.connect();
     try {
@@ -206,7 +211,7 @@ async function openPostgres(rawUrl: string, options: CreateDbOptions): Promise<S
     await pool.end().catch(() => undefined);
     throw new RosterdError('ROSTERD_E_DATABASE', `cannot connect to PostgreSQL at ${redactUrl(url)}: ${(error as Error).message}`);
   }
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
   return {
     db,
     writeTransaction: (job) => db.transaction().execute(job),
