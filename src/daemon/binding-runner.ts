@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from '../log/create-logger.js';
-import type { ReconcileOutcome } from '../reconcile/reconcile-request.js';
+import type { LeaseFence, ReconcileOutcome } from '../reconcile/reconcile-request.js';
 import type { Database } from '../store/database.js';
-import { releaseLease } from '../store/lease-repository.js';
+import { confirmLease, releaseLease } from '../store/lease-repository.js';
 import { failAbandonedRuns } from '../store/sync-run-repository.js';
 import { holdLease, pullLeaseName, type HeldLease } from './lease.js';
 import { retryDelay, shouldRetry, type RetryPolicy } from './retry-backoff.js';
@@ -17,7 +17,7 @@ export interface ScheduledBinding {
 }
 
 /** The job: one pull cycle of a binding. Production passes the reconciler; tests pass their own. */
-export type RunCycle = (binding: ScheduledBinding, context: { signal: AbortSignal }) => Promise<ReconcileOutcome>;
+export type RunCycle = (binding: ScheduledBinding, context: { signal: AbortSignal; fence: LeaseFence }) => Promise<ReconcileOutcome>;
 
 export type CycleTrigger = 'schedule' | 'retry';
 
@@ -105,7 +105,9 @@ export class BindingRunner {
     this.emit({ type: 'started', binding: this.binding, trigger });
     this.log.info({ trigger }, 'pull cycle started');
     try {
-      const outcome = await this.deps.runCycle(this.binding, { signal: cycle.signal });
+      const clock = this.deps.clock ?? Date.now;
+      const fence: LeaseFence = (trx) => confirmLease(trx, lease.name, lease.holder, clock());
+      const outcome = await this.deps.runCycle(this.binding, { signal: cycle.signal, fence });
       const retryInMs = this.afterCycle(shouldRetry(outcome));
       const level = outcome.result === 'failed' ? 'warn' : 'info';
       this.log[level]({ runId: outcome.runId, planId: outcome.planId, result: outcome.result, summary: outcome.summary, retryInMs }, `pull cycle ${outcome.result}: ${outcome.message}`);

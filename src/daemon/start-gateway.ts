@@ -133,7 +133,7 @@ function startSchedules({ store, config, log, metrics, bindings, options }: Sche
     db: store.db,
     bindings,
     holder,
-    runCycle: options.runCycle ?? ((binding, { signal }) => reconcileBinding({ store, config, log, clock: options.clock ?? (() => new Date()) }, binding, holder, signal)),
+    runCycle: options.runCycle ?? ((binding, context) => reconcileBinding({ store, config, log, clock: options.clock ?? (() => new Date()) }, binding, holder, context)),
     log,
     onEvent: recordCycle(metrics),
     leaseTtlMs: options.leaseTtlMs ?? config.daemon.leaseTtlSeconds * 1000,
@@ -156,6 +156,6 @@ function recordCycle(metrics: Metrics): (event: SchedulerEvent) => void {
  * One scheduled pull cycle of a binding through the reconciler: incremental from the binding's cursor (full on
  * the first cycle), applied unless the deletion budget refuses it, recorded as a run of this instance.
  */
-function reconcileBinding(deps: ReconcilerDeps, binding: ScheduledBinding, instance: string, signal: AbortSignal): Promise<ReconcileOutcome> {
-  return reconcile(deps, { workspaceId: binding.workspaceId, binding: binding.name, mode: 'auto', dryRun: false, trigger: 'schedule', instance, signal });
+function reconcileBinding(deps: ReconcilerDeps, binding: ScheduledBinding, instance: string, context: Parameters<RunCycle>[1]): Promise<ReconcileOutcome> {
+  return reconcile(deps, { workspaceId: binding.workspaceId, binding: binding.name, mode: 'auto', dryRun: false, trigger: 'schedule', instance, signal: context.signal, fence: context.fence });
 }

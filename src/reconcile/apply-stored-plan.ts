@@ -14,6 +14,7 @@ import { ApplyError } from './apply-error.js';
 import { applyPlan, changeLogEntry } from './apply.js';
 import { buildPlan, emptySummary, type Change, type ChangeAction } from './plan.js';
 import { evaluatePolicy } from './policy.js';
+import type { LeaseFence } from './reconcile-request.js';
 
 /**
  * Apply a stored plan in batches, each batch one transaction through the workspace's policy and `apply`, so an
@@ -29,6 +30,8 @@ export interface ApplyStoredOptions {
   strictBasis: boolean;
   now: () => string;
   signal?: AbortSignal;
+  /** Checked first in each batch's transaction; a lost lease rolls the batch back and ends the apply as interrupted. */
+  fence?: LeaseFence;
   onBatch?: (applied: number) => void;
   /** Changes per transaction; default BATCH. */
   batchSize?: number;
@@ -64,32 +67,42 @@ export async function applyStoredPlan(store: Store, plan: StoredPlan, options: A
   const result: ApplyStoredResult = { applied: emptySummary(), rejected: 0, notExecuted: 0, interrupted: false };
   let done = 0;
   let batch: Change[] = [];
-  const flush = async () => {
-    if (batch.length === 0) return;
+  /** False when the cycle's lease was lost: that batch rolled back, and nothing more may be applied. */
+  const flush = async (): Promise<boolean> => {
+    if (batch.length === 0) return true;
     const changes = batch;
     batch = [];
-    const outcome = await applyBatchChecked(store, workspace.id, plan, changes, options);
+    let outcome: BatchOutcome;
+    try {
+      outcome = await applyBatchChecked(store, workspace.id, plan, changes, options);
+    } catch (error) {
+      if (error instanceof LeaseLost) return false;
+      throw error;
+    }
     for (const action of Object.keys(outcome.applied) as ChangeAction[]) result.applied[action] += outcome.applied[action];
     result.rejected += outcome.rejected;
     result.notExecuted += outcome.notExecuted;
     done += changes.length;
     options.onBatch?.(done);
+    return true;
   };
   for await (const page of planChanges(store.db, plan.id)) {
     for (const change of page) {
       batch.push(change);
       if (batch.length >= (options.batchSize ?? BATCH)) {
-        if (options.signal?.aborted) return { ...result, interrupted: true };
-        await flush();
+        if (options.signal?.aborted || !(await flush())) return { ...result, interrupted: true };
       }
     }
   }
   if (options.signal?.aborted && batch.length > 0) return { ...result, interrupted: true };
-  await flush();
+  if (!(await flush())) return { ...result, interrupted: true };
   return result;
 }
 
 type BatchOutcome = Omit<ApplyStoredResult, 'interrupted'>;
+
+/** Thrown inside a batch's transaction when its fence fails, to roll it back. */
+class LeaseLost extends Error {}
 
 /**
  * A batch runs first without looking up whether its creates' externalIds and userNames were taken since the plan
@@ -112,6 +125,7 @@ async function applyBatchChecked(store: Store, workspaceId: string, plan: Stored
 async function applyBatch(store: Store, workspaceId: string, plan: StoredPlan, changes: Change[], options: ApplyStoredOptions, checkCreates: boolean): Promise<BatchOutcome> {
   const now = options.now();
   return store.writeTransaction(async (trx) => {
+    if (options.fence && !(await options.fence(trx))) throw new LeaseLost('the schedule lease passed to another instance');
     const result: BatchOutcome = { applied: emptySummary(), rejected: 0, notExecuted: 0 };
     const workspace = await bumpRevision(trx, workspaceId);
     const { executable, current, dropped, live } = await triage(trx, workspace, changes, checkCreates);

@@ -1,4 +1,5 @@
-import type { RunResult } from '../store/database.js';
+import type { Kysely } from 'kysely';
+import type { Database, RunResult } from '../store/database.js';
 import type { ChangeAction } from './plan.js';
 
 /**
@@ -22,6 +23,8 @@ export interface ReconcileRequest {
   instance?: string;
   /** Aborts between pages and between apply batches; what is committed stays committed. */
   signal?: AbortSignal;
+  /** The schedule lease the cycle runs under (lease-repository.ts `confirmLease`): each apply batch checks it first. */
+  fence?: LeaseFence;
   onProgress?: (progress: ReconcileProgress) => void;
 }
 
@@ -55,3 +58,9 @@ export interface ReconcileOutcome {
   /** The catalogued code of a failure (ROSTERD_E_CONNECTOR when the IdP could not be read, …). */
   errorCode?: string;
 }
+
+/**
+ * Run first in each apply batch's transaction: false when the cycle's lease has passed to another instance, and
+ * the batch then rolls back and the apply stops. While the transaction lasts, nobody else can take the lease.
+ */
+export type LeaseFence = (trx: Kysely<Database>) => Promise<boolean>;

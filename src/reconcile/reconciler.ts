@@ -201,6 +201,7 @@ async function runCycle(deps: ReconcilerDeps, request: ReconcileRequest): Promis
       strictBasis: false,
       now,
       ...(request.signal ? { signal: request.signal } : {}),
+      ...(request.fence ? { fence: request.fence } : {}),
       onBatch: (n) => progress('apply', n, writer.count),
       ...(deps.applyBatchSize ? { batchSize: deps.applyBatchSize } : {}),
     });

@@ -50,6 +50,24 @@ export async function claimLease(db: Db, claim: LeaseClaim): Promise<boolean> {
   return row?.holder === claim.holder;
 }
 
+/**
+ * Inside a write transaction: whether `holder` still holds the unexpired lease. It also locks the lease row until
+ * the transaction ends, which is the fence: another instance's claim (an upsert of the same row) waits for this
+ * transaction, so what commits under a lease can never interleave with the next holder's cycle, even when this
+ * process stalled past the expiry (a long GC pause, a frozen VM) before its heartbeat could notice.
+ */
+export async function confirmLease(trx: Db, name: string, holder: string, now: number): Promise<boolean> {
+  const row = await trx
+    .updateTable('lease')
+    .set((eb) => ({ holder: eb.ref('holder') }))
+    .where('name', '=', name)
+    .where('holder', '=', holder)
+    .where('expires_at', '>', now)
+    .returning('holder')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Give the lease up so another instance need not wait for it to expire; only its holder can. */
 export async function releaseLease(db: Db, name: string, holder: string): Promise<boolean> {
   const result = await db.deleteFrom('lease').where('name', '=', name).where('holder', '=', holder).executeTakeFirst();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { createDb, type Store } from '../../../src/store/create-db.js';
-import { claimLease, findLease, releaseLease } from '../../../src/store/lease-repository.js';
+import { claimLease, confirmLease, findLease, releaseLease } from '../../../src/store/lease-repository.js';
 import { holdLease } from '../../../src/daemon/lease.js';
 import { DIALECTS, openTestStore, TEST_POSTGRES_URL, type TestStore } from '../../support/test-store.js';
 
@@ -37,6 +38,19 @@ describe.each(DIALECTS)('schedule leases on %s', (dialect) => {
     expect(await findLease(db.store.db, 'expire')).toEqual({ name: 'expire', holder: 'b', expiresAt: T0 + 2 * TTL, acquiredAt: new Date(T0 + TTL).toISOString() });
     // And the old holder cannot take it back by renewing.
     expect(await claim('expire', 'a', T0 + TTL + 1)).toBe(false);
+  });
+
+  it('confirms, inside a transaction, only an unexpired lease of the same holder', async () => {
+    expect(await claim('fence', 'a', T0)).toBe(true);
+    const confirm = (holder: string, now: number) => db.store.writeTransaction((trx) => confirmLease(trx, 'fence', holder, now));
+    expect(await confirm('a', T0 + TTL - 1)).toBe(true);
+    expect(await confirm('a', T0 + TTL)).toBe(false);
+    expect(await confirm('b', T0 + 1)).toBe(false);
+    expect(await claim('fence', 'b', T0 + TTL)).toBe(true);
+    expect(await confirm('a', T0 + TTL + 1)).toBe(false);
+    expect(await confirm('b', T0 + TTL + 1)).toBe(true);
+    // Confirming changes nothing about the lease.
+    expect(await findLease(db.store.db, 'fence')).toEqual({ name: 'fence', holder: 'b', expiresAt: T0 + 2 * TTL, acquiredAt: new Date(T0 + TTL).toISOString() });
   });
 
   it('is released only by its holder', async () => {
@@ -108,6 +122,25 @@ describe('concurrent claims on one PostgreSQL database', () => {
       const winner = `h${Math.floor(won.indexOf(true) / 2)}.${won.indexOf(true) % 2}`;
       expect((await findLease(db.store.db, name))?.holder).toBe(winner);
     }
+  });
+
+  it('holds off a takeover until the transaction that confirmed the lease has committed (the fence)', async () => {
+    const name = 'fenced';
+    expect(await claimLease(db.store.db, { name, holder: 'a', now: T0, ttlMs: TTL })).toBe(true);
+    let takeover: Promise<boolean> | undefined;
+    await db.store.db.transaction().execute(async (trx) => {
+      expect(await confirmLease(trx, name, 'a', T0 + TTL - 1)).toBe(true);
+      // The lease expires meanwhile (a stalled holder), and another instance claims it: that claim must wait.
+      takeover = claimLease(others[0]!.db, { name, holder: 'b', now: T0 + TTL, ttlMs: TTL });
+      for (;;) {
+        const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like 'insert into "lease"%'`.execute(trx);
+        if (rows[0]!.n > 0) break;
+        await sleep(10);
+      }
+      expect((await findLease(trx, name))?.holder).toBe('a');
+    });
+    expect(await takeover).toBe(true);
+    expect((await findLease(db.store.db, name))?.holder).toBe('b');
   });
 });
 
