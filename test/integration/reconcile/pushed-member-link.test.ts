@@ -1,65 +1,39 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createWorkspace } from '../../../src/admin/create-workspace.js';
-import type { BindingMapping } from '../../../src/connector/binding-mapping.js';
-import type { ConnectorLogger } from '../../../src/connector/connector.js';
+import { describe, expect, it } from 'vitest';
 import { emptyMemberFields } from '../../../src/model/member.js';
-import type { WorkspacePolicyInput } from '../../../src/model/workspace-policy.js';
 import { desiredMemberFields } from '../../../src/reconcile/desired-member.js';
 import { memberChange } from '../../../src/reconcile/member-change.js';
 import type { Change } from '../../../src/reconcile/plan.js';
-import type { ReconcileRequest } from '../../../src/reconcile/reconcile-request.js';
-import { reconcile } from '../../../src/reconcile/reconciler.js';
 import { writeThroughPolicy } from '../../../src/reconcile/write-through-policy.js';
 import { findMemberByExternalId, setMemberOwner } from '../../../src/store/member-repository.js';
 import { planChanges } from '../../../src/store/plan-repository.js';
-import { entraHarness } from '../../contract/entra-harness.js';
-import { DIALECTS, openTestStore, type TestDialect, type TestStore } from '../../support/test-store.js';
+import { entraPullSuite } from '../../support/entra-pull-suite.js';
+import { DIALECTS, type TestDialect } from '../../support/test-store.js';
 
 /**
  * Issue 4 §1, scope: a member pushed over SCIM by the same IdP is the same person (same externalId) as the one the
  * pull reads. The first pull links it to the binding, visibly in the plan, whether or not a field differs; from then
  * on the pull deprovisions it like any of its members. Another binding's members and owners are left alone.
  */
-const quiet: ConnectorLogger = { debug() {}, info() {}, warn() {}, error() {} };
 const WS = 'acme';
 const KEY = 'key:k-push';
 
 describe.each(DIALECTS)('a pushed member and the pull, on %s', (dialect: TestDialect) => {
-  const h = entraHarness();
-  let db: TestStore;
-  beforeAll(() => h.start());
-  afterAll(() => h.stop());
-  beforeEach(async () => {
-    h.reset();
-    db = await openTestStore(dialect);
-  });
-  afterEach(() => db.cleanup());
-
-  const mapping: Partial<BindingMapping> = { attributes: { department: h.departmentSource } };
-  const workspace = (policy: WorkspacePolicyInput = {}) => createWorkspace(db.store.db, { id: WS, version: 'v2', now: new Date().toISOString(), policy });
-  const run = (request: Partial<ReconcileRequest> = {}) =>
-    reconcile(
-      { store: db.store, config: { connectors: [{ workspace: WS, kind: 'entra', schedule: '* * * * *', settings: {} }] }, log: quiet, clock: () => new Date(), connectorFor: async () => h.connector({ mapping }) },
-      { workspaceId: WS, mode: 'full', dryRun: false, trigger: 'cli', ...request },
-    );
-  const user = (i: number, department = 'Sales') => {
-    h.addUser({ id: `u-${i}`, userName: `user${i}@example.test`, givenName: `Given${i}`, familyName: `Family${i}`, email: `user${i}@example.test`, profile: { [h.departmentSource]: department } });
-    h.assignUser(`u-${i}`, 'editor');
-  };
+  const pull = entraPullSuite(dialect, { request: { mode: 'full', dryRun: false, trigger: 'cli' } });
+  const { h, mapping, workspace, run, user } = pull;
   /** The IdP's own push of a user: the create its SCIM client sends, with exactly what the IdP holds, through the one write path. */
   const push = async (externalId: string) => {
     const person = (await h.connector({ mapping }).fetchOne(externalId))!;
-    await writeThroughPolicy(db.store, WS, { actor: KEY, requestId: null, now: () => new Date().toISOString() }, { operation: 'member.create', targetKind: 'member', targetId: null, targetKey: person.userName }, async (_trx, ws) => ({
+    await writeThroughPolicy(pull.db.store, WS, { actor: KEY, requestId: null, now: () => new Date().toISOString() }, { operation: 'member.create', targetKind: 'member', targetId: null, targetKey: person.userName }, async (_trx, ws) => ({
       changes: [memberChange(ws, null, Object.assign(emptyMemberFields(person.userName), desiredMemberFields(ws, person)))],
       value: null,
     }));
   };
   const changesOf = async (planId: string | null): Promise<Change[]> => {
     const out: Change[] = [];
-    if (planId !== null) for await (const page of planChanges(db.store.db, planId)) out.push(...page);
+    if (planId !== null) for await (const page of planChanges(pull.db.store.db, planId)) out.push(...page);
     return out;
   };
-  const member = (externalId: string) => findMemberByExternalId(db.store.db, WS, externalId);
+  const member = (externalId: string) => findMemberByExternalId(pull.db.store.db, WS, externalId);
 
   it('push, then a full pull links the pushed members; once the IdP unassigns one, the next pull removes it (deprovision: remove)', async () => {
     await workspace({ deprovision: 'remove' });
@@ -91,8 +65,8 @@ describe.each(DIALECTS)('a pushed member and the pull, on %s', (dialect: TestDia
     await push('u-1');
     await push('u-2');
     // u-1 belongs to another binding of the workspace; u-2 is an owner.
-    await db.store.db.updateTable('membership').set({ managed_by: 'entra-eu' }).where('external_id', '=', 'u-1').execute();
-    await setMemberOwner(db.store.db, WS, (await member('u-2'))!.id, true, new Date().toISOString());
+    await pull.db.store.db.updateTable('membership').set({ managed_by: 'entra-eu' }).where('external_id', '=', 'u-1').execute();
+    await setMemberOwner(pull.db.store.db, WS, (await member('u-2'))!.id, true, new Date().toISOString());
     const before = { u1: await member('u-1'), u2: await member('u-2') };
 
     // Nothing differs: neither is linked, and the plan has no row for them.

@@ -129,12 +129,17 @@ describe.each(cases)('reconciler: $name', ({ dialect, h }: { dialect: TestDialec
     expect((await findMemberByExternalId(db.store.db, WS, 'u-9'))?.active).toBe(true);
   });
 
-  it('--allow-deletes lets a plan over budget through', async () => {
+  /** Four members synced under a budget of one deprovision, then two of them unassigned in the IdP: over budget. */
+  const twoUnassignedOfFour = async () => {
     await workspace({ deletionBudget: { count: 1, percent: null } });
     for (let i = 0; i < 4; i++) user(i, 'viewer');
     await run();
     h.unassignUser('u-0');
     h.unassignUser('u-1');
+  };
+
+  it('--allow-deletes lets a plan over budget through', async () => {
+    await twoUnassignedOfFour();
     expect((await run({ mode: 'full', dryRun: true })).summary.deactivate).toBe(2);
     expect(await run({ mode: 'full', allowDeletes: 2 })).toMatchObject({ result: 'applied', exitCode: 0 });
     expect((await findMemberByExternalId(db.store.db, WS, 'u-1'))?.active).toBe(false);
@@ -144,11 +149,7 @@ describe.each(cases)('reconciler: $name', ({ dialect, h }: { dialect: TestDialec
     (await db.store.db.selectFrom('plan').select('id').where('workspace_id', '=', WS).where('status', '=', 'pending').execute()).map((r) => r.id);
 
   it('a cycle applied with --allow-deletes supersedes the older pending plan, and the schedule resumes', async () => {
-    await workspace({ deletionBudget: { count: 1, percent: null } });
-    for (let i = 0; i < 4; i++) user(i, 'viewer');
-    await run();
-    h.unassignUser('u-0');
-    h.unassignUser('u-1');
+    await twoUnassignedOfFour();
     const refused = await run({ mode: 'full' });
     expect(refused).toMatchObject({ result: 'refused', exitCode: 3 });
     expect(await run({ trigger: 'schedule' })).toMatchObject({ result: 'refused', planId: refused.planId });
@@ -171,11 +172,7 @@ describe.each(cases)('reconciler: $name', ({ dialect, h }: { dialect: TestDialec
   });
 
   it('a cycle refused again leaves exactly one pending plan: the newest', async () => {
-    await workspace({ deletionBudget: { count: 1, percent: null } });
-    for (let i = 0; i < 4; i++) user(i, 'viewer');
-    await run();
-    h.unassignUser('u-0');
-    h.unassignUser('u-1');
+    await twoUnassignedOfFour();
     const first = await run({ mode: 'full' });
     h.unassignUser('u-2');
     const second = await run({ mode: 'full' });
@@ -190,11 +187,7 @@ describe.each(cases)('reconciler: $name', ({ dialect, h }: { dialect: TestDialec
   });
 
   it('a manual cycle that finds nothing left to do settles a pending plan the IdP no longer asks for', async () => {
-    await workspace({ deletionBudget: { count: 1, percent: null } });
-    for (let i = 0; i < 4; i++) user(i, 'viewer');
-    await run();
-    h.unassignUser('u-0');
-    h.unassignUser('u-1');
+    await twoUnassignedOfFour();
     const refused = await run({ mode: 'full' });
     expect(refused.result).toBe('refused');
     // The unassignment was a mistake, undone in the IdP.

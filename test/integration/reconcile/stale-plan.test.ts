@@ -1,57 +1,31 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createWorkspace } from '../../../src/admin/create-workspace.js';
-import type { BindingMapping } from '../../../src/connector/binding-mapping.js';
-import type { ConnectorLogger } from '../../../src/connector/connector.js';
+import { describe, expect, it } from 'vitest';
 import { RosterdError } from '../../../src/error/rosterd-error.js';
 import { memberFieldsOf, type MemberFields } from '../../../src/model/member.js';
-import type { WorkspacePolicyInput } from '../../../src/model/workspace-policy.js';
 import { applySavedPlan } from '../../../src/reconcile/apply-saved-plan.js';
 import { applyStoredPlan } from '../../../src/reconcile/apply-stored-plan.js';
 import { memberChange } from '../../../src/reconcile/member-change.js';
-import type { ReconcileRequest } from '../../../src/reconcile/reconcile-request.js';
-import { reconcile } from '../../../src/reconcile/reconciler.js';
 import { writeThroughPolicy } from '../../../src/reconcile/write-through-policy.js';
 import { findMemberByExternalId } from '../../../src/store/member-repository.js';
 import { findPlan, pendingPlanOf } from '../../../src/store/plan-repository.js';
 import { listRuns } from '../../../src/store/sync-run-repository.js';
-import { entraHarness } from '../../contract/entra-harness.js';
-import { DIALECTS, openTestStore, type TestDialect, type TestStore } from '../../support/test-store.js';
+import { entraPullSuite } from '../../support/entra-pull-suite.js';
+import { DIALECTS, type TestDialect } from '../../support/test-store.js';
 
 /**
  * Issue 4 §2, stale plans: a kept plan (a dry run saved for `rosterd apply`, or one waiting for `plan approve`) is
  * applied only while the workspace is still at the revision it was computed from; a cycle's own apply instead
  * sets aside just the changes whose target moved on since, and logs each.
  */
-const quiet: ConnectorLogger = { debug() {}, info() {}, warn() {}, error() {} };
 const WS = 'acme';
 const KEY = 'key:k-push';
 
 describe.each(DIALECTS)('stale plans on %s', (dialect: TestDialect) => {
-  const h = entraHarness();
-  let db: TestStore;
-  beforeAll(() => h.start());
-  afterAll(() => h.stop());
-  beforeEach(async () => {
-    h.reset();
-    db = await openTestStore(dialect);
-  });
-  afterEach(() => db.cleanup());
-
-  const mapping: Partial<BindingMapping> = { attributes: { department: h.departmentSource } };
-  const workspace = (policy: WorkspacePolicyInput = {}) => createWorkspace(db.store.db, { id: WS, version: 'v2', now: new Date().toISOString(), policy });
-  const run = (request: Partial<ReconcileRequest> = {}) =>
-    reconcile(
-      { store: db.store, config: { connectors: [{ workspace: WS, kind: 'entra', schedule: '* * * * *', settings: {} }] }, log: quiet, clock: () => new Date(), connectorFor: async () => h.connector({ mapping }) },
-      { workspaceId: WS, mode: 'full', dryRun: false, trigger: 'cli', ...request },
-    );
-  const user = (i: number, department = 'Sales') => {
-    h.addUser({ id: `u-${i}`, userName: `user${i}@example.test`, givenName: `Given${i}`, familyName: `Family${i}`, email: `user${i}@example.test`, profile: { [h.departmentSource]: department } });
-    h.assignUser(`u-${i}`, 'editor');
-  };
+  const pull = entraPullSuite(dialect, { request: { mode: 'full', dryRun: false, trigger: 'cli' } });
+  const { h, workspace, run, user } = pull;
 
   /** A SCIM push's write, through the one write path: the member's title, as a key of the workspace. */
   const pushTitle = (externalId: string, title: string) =>
-    writeThroughPolicy(db.store, WS, { actor: KEY, requestId: 'req-1', now: () => new Date().toISOString() }, { operation: 'member.update', targetKind: 'member', targetId: null, targetKey: externalId }, async (trx, ws) => {
+    writeThroughPolicy(pull.db.store, WS, { actor: KEY, requestId: 'req-1', now: () => new Date().toISOString() }, { operation: 'member.update', targetKind: 'member', targetId: null, targetKey: externalId }, async (trx, ws) => {
       const current = (await findMemberByExternalId(trx, WS, externalId))!;
       const fields: MemberFields = memberFieldsOf(current);
       return { changes: [memberChange(ws, current, { ...fields, title })], current: new Map([[current.id, fields]]), value: null };
@@ -59,7 +33,7 @@ describe.each(DIALECTS)('stale plans on %s', (dialect: TestDialect) => {
 
   /** What a stale plan must not change: every member's version and the fields a plan could write. */
   const snapshot = async () =>
-    (await db.store.db.selectFrom('membership').select(['external_id', 'version', 'active', 'department', 'title']).where('workspace_id', '=', WS).orderBy('external_id').execute()).map((r) => ({
+    (await pull.db.store.db.selectFrom('membership').select(['external_id', 'version', 'active', 'department', 'title']).where('workspace_id', '=', WS).orderBy('external_id').execute()).map((r) => ({
       ...r,
       version: Number(r.version),
       active: Number(r.active),
@@ -74,36 +48,41 @@ describe.each(DIALECTS)('stale plans on %s', (dialect: TestDialect) => {
     return error as RosterdError;
   };
 
-  it('rosterd apply refuses a saved dry run once the workspace changed, marks it stale, and changes nothing', async () => {
+  /** Two members synced, both moved to Finance in the IdP, and a dry run that keeps the plan of their updates. */
+  const twoUpdatesPlanned = async () => {
     await workspace();
     user(1);
     user(2);
     await run();
     h.updateUser('u-1', { profile: { [h.departmentSource]: 'Finance' } });
     h.updateUser('u-2', { profile: { [h.departmentSource]: 'Finance' } });
-    const dry = await run({ dryRun: true });
+    return run({ dryRun: true });
+  };
+
+  it('rosterd apply refuses a saved dry run once the workspace changed, marks it stale, and changes nothing', async () => {
+    const dry = await twoUpdatesPlanned();
     expect(dry).toMatchObject({ result: 'planned', summary: { update: 2 } });
-    const basis = (await findPlan(db.store.db, dry.planId!))!.basis;
+    const basis = (await findPlan(pull.db.store.db, dry.planId!))!.basis;
 
     // A SCIM push lands between the dry run and its apply.
     await pushTitle('u-2', 'CTO');
     const before = await snapshot();
 
-    const error = await staleError(applySavedPlan(db.store, dry.planId!, { trigger: 'apply', decidedBy: 'cli', clock: () => new Date() }));
+    const error = await staleError(applySavedPlan(pull.db.store, dry.planId!, { trigger: 'apply', decidedBy: 'cli', clock: () => new Date() }));
     expect(error.code).toBe('ROSTERD_E_PLAN');
     expect(error.message).toBe(
       `plan ${dry.planId} is stale: it was computed at workspace revision ${basis} and workspace "${WS}" is at revision ${basis + 1} now; run rosterd reconcile ${WS} again`,
     );
-    expect(await findPlan(db.store.db, dry.planId!)).toMatchObject({ status: 'stale', decidedBy: 'cli' });
-    const [last] = await listRuns(db.store.db, WS, 1);
+    expect(await findPlan(pull.db.store.db, dry.planId!)).toMatchObject({ status: 'stale', decidedBy: 'cli' });
+    const [last] = await listRuns(pull.db.store.db, WS, 1);
     expect(last).toMatchObject({ trigger: 'apply', result: 'stale', planId: dry.planId, error: error.message });
     expect(await snapshot()).toEqual(before);
     expect(before.map((m) => m.department)).toEqual(['Sales', 'Sales']);
 
     // Decided once, the plan is not tried again; a new cycle plans afresh and applies.
-    await expect(applySavedPlan(db.store, dry.planId!, { trigger: 'apply', decidedBy: 'cli', clock: () => new Date() })).rejects.toThrow(`plan ${dry.planId} is stale; only a planned or pending plan can be applied`);
+    await expect(applySavedPlan(pull.db.store, dry.planId!, { trigger: 'apply', decidedBy: 'cli', clock: () => new Date() })).rejects.toThrow(`plan ${dry.planId} is stale; only a planned or pending plan can be applied`);
     expect(await run()).toMatchObject({ result: 'applied', summary: { update: 2 } });
-    expect((await findMemberByExternalId(db.store.db, WS, 'u-2'))).toMatchObject({ department: 'Finance', title: 'CTO' });
+    expect((await findMemberByExternalId(pull.db.store.db, WS, 'u-2'))).toMatchObject({ department: 'Finance', title: 'CTO' });
   });
 
   it('plan approve refuses a pending plan once the workspace changed, and the schedule computes a new one', async () => {
@@ -117,39 +96,33 @@ describe.each(DIALECTS)('stale plans on %s', (dialect: TestDialect) => {
 
     await pushTitle('u-3', 'Head of Sales');
     const before = await snapshot();
-    const error = await staleError(applySavedPlan(db.store, refused.planId!, { trigger: 'approve', decidedBy: 'cli', clock: () => new Date() }));
+    const error = await staleError(applySavedPlan(pull.db.store, refused.planId!, { trigger: 'approve', decidedBy: 'cli', clock: () => new Date() }));
     expect(error.code).toBe('ROSTERD_E_PLAN');
     expect(error.message).toContain(`plan ${refused.planId} is stale`);
-    expect((await findPlan(db.store.db, refused.planId!))?.status).toBe('stale');
-    expect((await listRuns(db.store.db, WS, 1))[0]).toMatchObject({ trigger: 'approve', result: 'stale' });
+    expect((await findPlan(pull.db.store.db, refused.planId!))?.status).toBe('stale');
+    expect((await listRuns(pull.db.store.db, WS, 1))[0]).toMatchObject({ trigger: 'approve', result: 'stale' });
     expect(await snapshot()).toEqual(before);
     expect(before.every((m) => m.active === 1)).toBe(true);
 
     // Nothing waits any more: the next scheduled cycle runs, and is refused with a plan of its own.
-    expect(await pendingPlanOf(db.store.db, WS, 'entra')).toBeUndefined();
+    expect(await pendingPlanOf(pull.db.store.db, WS, 'entra')).toBeUndefined();
     const again = await run({ trigger: 'schedule' });
     expect(again).toMatchObject({ result: 'refused', summary: { deactivate: 2 } });
     expect(again.planId).not.toBe(refused.planId);
   });
 
   it('a cycle\'s own apply sets aside a change whose member moved on since the plan, logs it, and applies the rest', async () => {
-    await workspace();
-    user(1);
-    user(2);
-    await run();
-    h.updateUser('u-1', { profile: { [h.departmentSource]: 'Finance' } });
-    h.updateUser('u-2', { profile: { [h.departmentSource]: 'Finance' } });
-    const dry = await run({ dryRun: true });
-    const plan = (await findPlan(db.store.db, dry.planId!))!;
-    const moved = (await findMemberByExternalId(db.store.db, WS, 'u-1'))!;
+    const dry = await twoUpdatesPlanned();
+    const plan = (await findPlan(pull.db.store.db, dry.planId!))!;
+    const moved = (await findMemberByExternalId(pull.db.store.db, WS, 'u-1'))!;
     await pushTitle('u-1', 'CTO');
 
-    const result = await applyStoredPlan(db.store, plan, { actor: 'connector:entra', strictBasis: false, now: () => new Date().toISOString() });
+    const result = await applyStoredPlan(pull.db.store, plan, { actor: 'connector:entra', strictBasis: false, now: () => new Date().toISOString() });
     expect(result).toMatchObject({ rejected: 0, notExecuted: 1, interrupted: false, applied: { update: 1 } });
     // The pushed title stands, and the department of u-1 waits for the next cycle to compare it again.
-    expect(await findMemberByExternalId(db.store.db, WS, 'u-1')).toMatchObject({ department: 'Sales', title: 'CTO', version: moved.version + 1 });
-    expect(await findMemberByExternalId(db.store.db, WS, 'u-2')).toMatchObject({ department: 'Finance', title: null });
-    const log = await db.store.db
+    expect(await findMemberByExternalId(pull.db.store.db, WS, 'u-1')).toMatchObject({ department: 'Sales', title: 'CTO', version: moved.version + 1 });
+    expect(await findMemberByExternalId(pull.db.store.db, WS, 'u-2')).toMatchObject({ department: 'Finance', title: null });
+    const log = await pull.db.store.db
       .selectFrom('provisioning_log')
       .select(['actor', 'operation', 'target_key', 'result', 'error_status', 'error_detail'])
       .where('workspace_id', '=', WS)
@@ -169,6 +142,6 @@ describe.each(DIALECTS)('stale plans on %s', (dialect: TestDialect) => {
     ]);
     // The next cycle does.
     expect(await run()).toMatchObject({ result: 'applied', summary: { update: 1 } });
-    expect(await findMemberByExternalId(db.store.db, WS, 'u-1')).toMatchObject({ department: 'Finance', title: 'CTO' });
+    expect(await findMemberByExternalId(pull.db.store.db, WS, 'u-1')).toMatchObject({ department: 'Finance', title: 'CTO' });
   });
 });
