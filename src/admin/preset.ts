@@ -1,11 +1,13 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { describeIssues } from '../config/load-config.js';
 import { RosterdError } from '../error/rosterd-error.js';
 import { workspacePolicySchema } from '../model/workspace-policy.js';
+import { listPresets, PRESET_DIR } from './list-presets.js';
+
+export { listPresets };
 
 /** A workspace preset: the version, extension URN and policy one of the seed products needs. */
 export const presetSchema = z
@@ -18,17 +20,6 @@ export const presetSchema = z
   .strict();
 
 export type Preset = z.infer<typeof presetSchema>;
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-/** config/presets of the repository: two levels up from src/admin, three from the compiled dist/src/admin. */
-const PRESET_DIR = [path.resolve(here, '../../config/presets'), path.resolve(here, '../../../config/presets')].find(existsSync) ?? path.resolve(here, '../../config/presets');
-
-export function listPresets(): string[] {
-  return readdirSync(PRESET_DIR)
-    .filter((f) => f.endsWith('.yaml'))
-    .map((f) => f.slice(0, -'.yaml'.length))
-    .sort();
-}
 
 export function loadPreset(name: string): Preset {
   if (!/^[a-z0-9-]+$/.test(name) || !listPresets().includes(name)) {

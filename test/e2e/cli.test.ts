@@ -2,13 +2,15 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, runCli, startCli } from '../support/run-cli.js';
+import { assertBuilt, runCli, runCliAsync, startCli } from '../support/run-cli.js';
 import { DIALECTS, openTestStore, TEST_POSTGRES_URL, type TestStore } from '../support/test-store.js';
 
 describe.each(DIALECTS)('the rosterd CLI on %s', (dialect) => {
   let db: TestStore;
   let env: Record<string, string>;
   const cli = (...args: string[]) => runCli(args, env);
+  // Vitest runs one file at a time on this 2-core machine; invocations that do not depend on each other run side by side.
+  const cliAsync = (...args: string[]) => runCliAsync(args, env);
 
   beforeAll(async () => {
     assertBuilt();
@@ -17,14 +19,14 @@ describe.each(DIALECTS)('the rosterd CLI on %s', (dialect) => {
   });
   afterAll(() => db.cleanup());
 
-  it('creates a workspace from a preset with seat capacities and shows it', () => {
+  it('creates a workspace from a preset with seat capacities and shows it', async () => {
     const created = cli('workspace', 'create', 'base44', '--preset', 'base44-v1', '--seats', 'builder=10,pro=5');
     expect(created.code, created.stderr).toBe(0);
     expect(created.stdout).toContain('SCIM base URL  http://127.0.0.1:8080/scim/v2/organizations/base44');
     expect(created.stdout).toContain('builder=10, pro=5');
-    const shown = cli('workspace', 'show', 'base44', '--json');
+    const [shown, listed] = await Promise.all([cliAsync('workspace', 'show', 'base44', '--json'), cliAsync('workspace', 'list')]);
     expect(JSON.parse(shown.stdout)).toMatchObject({ id: 'base44', version: 'v1', extensionUrn: 'urn:base44:params:scim:schemas:extension:user:2.0', policy: { seats: { builder: 10, pro: 5 }, deprovision: 'remove' } });
-    expect(cli('workspace', 'list').stdout).toMatch(/base44\s+base44\s+v1/);
+    expect(listed.stdout).toMatch(/base44\s+base44\s+v1/);
   });
 
   it('creates a key once, lists it without the secret, and revokes it', () => {
@@ -40,19 +42,20 @@ describe.each(DIALECTS)('the rosterd CLI on %s', (dialect) => {
     expect(cli('key', 'list', 'keys', '--json').stdout).toMatch(/"revokedAt": "20/);
   });
 
-  it('answers a wrong argument with one clear line and a non-zero exit', () => {
-    const cases = [
-      cli('workspace', 'show', 'nope'),
-      cli('workspace', 'create', 'bad id!'),
-      cli('workspace', 'create', 'x1', '--preset', 'nosuch'),
-      cli('workspace', 'create', 'x2', '--version', 'v3'),
-      cli('workspace', 'create', 'x3', '--seats', 'gold=1'),
-      cli('key', 'create', 'nope', '--name', 'k'),
-      cli('key', 'create', 'keys'),
-      cli('members', 'nope'),
-      cli('log', 'keys', '--since', 'yesterday-ish'),
-      cli('frobnicate'),
-    ];
+  it('answers a wrong argument with one clear line and a non-zero exit', async () => {
+    // None of these changes anything, so they run concurrently.
+    const cases = await Promise.all([
+      cliAsync('workspace', 'show', 'nope'),
+      cliAsync('workspace', 'create', 'bad id!'),
+      cliAsync('workspace', 'create', 'x1', '--preset', 'nosuch'),
+      cliAsync('workspace', 'create', 'x2', '--version', 'v3'),
+      cliAsync('workspace', 'create', 'x3', '--seats', 'gold=1'),
+      cliAsync('key', 'create', 'nope', '--name', 'k'),
+      cliAsync('key', 'create', 'keys'),
+      cliAsync('members', 'nope'),
+      cliAsync('log', 'keys', '--since', 'yesterday-ish'),
+      cliAsync('frobnicate'),
+    ]);
     for (const result of cases) {
       expect(result.code).not.toBe(0);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
@@ -91,16 +94,23 @@ describe.each(DIALECTS)('the rosterd CLI on %s', (dialect) => {
     expect(await gateway.exited).toBe(0);
 
     const workspace = base!.split('/').pop()!;
-    expect(cli('members', workspace).stdout).toContain('cli@example.com');
-    expect(cli('members', 'set-owner', workspace, 'cli@example.com').stdout).toContain('is now an owner');
-    expect(cli('members', 'list', workspace, '--json').stdout).toMatch(/"owner": true/);
-    // As the issue writes it: `members <workspace> --json`, without `list`.
-    const members = JSON.parse(cli('members', workspace, '--json').stdout) as Record<string, unknown>[];
+    const [before, owner] = await Promise.all([cliAsync('members', workspace), cliAsync('members', 'set-owner', workspace, 'cli@example.com')]);
+    expect(before.stdout).toContain('cli@example.com');
+    expect(owner.stdout).toContain('is now an owner');
+    // Reads of what the gateway and set-owner wrote: side by side.
+    const [listed, bare, log, logJson] = await Promise.all([
+      cliAsync('members', 'list', workspace, '--json'),
+      // As the issue writes it: `members <workspace> --json`, without `list`.
+      cliAsync('members', workspace, '--json'),
+      cliAsync('log', workspace, '--since', '1h'),
+      cliAsync('log', workspace, '--json'),
+    ]);
+    expect(listed.stdout).toMatch(/"owner": true/);
+    const members = JSON.parse(bare.stdout) as Record<string, unknown>[];
     expect(members).toContainEqual(expect.objectContaining({ userName: 'cli@example.com', owner: true, active: true, id: expect.any(String) }));
-    const log = cli('log', workspace, '--since', '1h');
     expect(log.stdout).toMatch(/member\.create/);
     expect(log.stdout).toMatch(/member\.set-owner/);
-    const entries = JSON.parse(cli('log', workspace, '--json').stdout) as { actor: string; operation: string; result: string; at: string }[];
+    const entries = JSON.parse(logJson.stdout) as { actor: string; operation: string; result: string; at: string }[];
     for (const entry of entries) {
       expect(entry).toMatchObject({ actor: expect.any(String), operation: expect.any(String), result: expect.stringMatching(/^(applied|refused)$/) });
       expect(new Date(entry.at).toISOString()).toBe(entry.at);

@@ -7,7 +7,11 @@ import { OktaHarness } from '../contract/okta-harness.js';
 import { bindingSecrets, entraBindingYaml, oktaBindingYaml } from '../support/binding-yaml.js';
 import { assertBuilt, runCli, runCliAsync } from '../support/run-cli.js';
 
-/** `rosterd connector test` as an admin runs it: the built CLI, a YAML config, secrets from the environment. */
+/**
+ * `rosterd connector test` as an admin runs it: the built CLI, a YAML config, secrets from the environment.
+ * Nothing here changes the database or the fakes once set up, so the tests and their invocations run concurrently
+ * (vitest runs one file at a time on this 2-core machine); they take `expect` from their context for that.
+ */
 describe('rosterd connector test', () => {
   const entra = new EntraHarness();
   const okta = new OktaHarness();
@@ -41,14 +45,16 @@ describe('rosterd connector test', () => {
       ].join('\n'),
     );
     env = { ROSTERD_CONFIG: configPath, ...bindingSecrets(entra, okta) };
-    for (const id of ['contoso', 'acme', 'broken', 'unbound']) expect(runCli(['workspace', 'create', id], env).code).toBe(0);
+    // The first creates and migrates the database; the others only insert, side by side.
+    expect(runCli(['workspace', 'create', 'contoso'], env).code).toBe(0);
+    for (const created of await Promise.all(['acme', 'broken', 'unbound'].map((id) => runCliAsync(['workspace', 'create', id], env)))) expect(created.code, created.stderr).toBe(0);
   });
   afterAll(() => Promise.all([entra.stop(), okta.stop()]));
 
-  it.each([
+  it.concurrent.for<[string, string]>([
     ['contoso', 'entra'],
     ['acme', 'okta'],
-  ])('reads one page of %s (%s) and shows each member with role, credit limit and how it was granted', async (workspace, kind) => {
+  ])('reads one page of %s (%s) and shows each member with role, credit limit and how it was granted', async ([workspace, kind], { expect }) => {
     const result = await runCliAsync(['connector', 'test', workspace], env);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(`${kind} connector for workspace ${workspace}:`);
@@ -56,21 +62,28 @@ describe('rosterd connector test', () => {
     expect(result.stdout).toMatch(/bob@contoso\.example\s+yes\s+editor\s+.*group Engineering/);
   });
 
-  it('gives one clear line naming the connector and what to check when the credentials are wrong', async () => {
-    for (const [workspace, variable] of [
-      ['contoso', 'ENTRA_CLIENT_SECRET'],
-      ['acme', 'OKTA_API_TOKEN'],
-    ] as const) {
-      const result = await runCliAsync(['connector', 'test', workspace], { ...env, [variable]: 'wrong' });
+  it.concurrent('gives one clear line naming the connector and what to check when the credentials are wrong', async ({ expect }) => {
+    const results = await Promise.all(
+      [
+        ['contoso', 'ENTRA_CLIENT_SECRET'],
+        ['acme', 'OKTA_API_TOKEN'],
+      ].map(([workspace, variable]) => runCliAsync(['connector', 'test', workspace!], { ...env, [variable!]: 'wrong' })),
+    );
+    for (const result of results) {
       expect(result.code).toBe(1);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
       expect(result.stderr).toMatch(/connector.*\[ROSTERD_E_CONNECTOR\]$/m);
     }
   });
 
-  it('names the wrong settings key, a missing secret, and a workspace without a connector', async () => {
-    expect((await runCliAsync(['connector', 'test', 'broken'], env)).stderr).toMatch(/connectors\.2\.settings/);
-    expect((await runCliAsync(['connector', 'test', 'acme'], { ...env, OKTA_API_TOKEN: '' })).stderr).toMatch(/OKTA_API_TOKEN|apiToken/);
-    expect((await runCliAsync(['connector', 'test', 'unbound'], env)).stderr).toMatch(/workspace "unbound" has no connector/);
+  it.concurrent('names the wrong settings key, a missing secret, and a workspace without a connector', async ({ expect }) => {
+    const [broken, noSecret, unbound] = await Promise.all([
+      runCliAsync(['connector', 'test', 'broken'], env),
+      runCliAsync(['connector', 'test', 'acme'], { ...env, OKTA_API_TOKEN: '' }),
+      runCliAsync(['connector', 'test', 'unbound'], env),
+    ]);
+    expect(broken.stderr).toMatch(/connectors\.2\.settings/);
+    expect(noSecret.stderr).toMatch(/OKTA_API_TOKEN|apiToken/);
+    expect(unbound.stderr).toMatch(/workspace "unbound" has no connector/);
   });
 });

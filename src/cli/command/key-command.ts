@@ -1,11 +1,8 @@
 import type { Command } from 'commander';
-import { createApiKey } from '../../admin/create-api-key.js';
-import { RosterdError } from '../../error/rosterd-error.js';
-import { listApiKeys, revokeApiKey } from '../../store/api-key-repository.js';
-import { withStore, type GlobalOptions } from '../open-store.js';
-import { requireWorkspace } from '../require-workspace.js';
-import { scimBaseUrl } from '../scim-base-url.js';
-import { print, printJson, renderTable } from '../view/table.js';
+import type { GlobalOptions } from '../open-store.js';
+
+// The actions load the store only when they run, so `rosterd --help` and the other commands start quickly.
+const actions = () => import('../action/key-actions.js');
 
 export function registerKeyCommand(program: Command, globals: () => GlobalOptions): void {
   const key = program.command('key').description('workspace API keys (the Secret Token / API Token an IdP sends)');
@@ -16,42 +13,16 @@ export function registerKeyCommand(program: Command, globals: () => GlobalOption
     .requiredOption('--name <name>', 'what the key is for, e.g. "Entra SCIM"')
     .option('--description <text>', 'a longer note')
     .option('--json', 'print JSON')
-    .action(async (workspaceId: string, options: { name: string; description?: string; json?: boolean }) => {
-      await withStore(globals(), async ({ config, store }) => {
-        const { key: created, token } = await createApiKey(store.db, {
-          workspaceId,
-          name: options.name,
-          ...(options.description ? { description: options.description } : {}),
-          now: new Date().toISOString(),
-        });
-        if (options.json) return printJson({ ...created, token, scimBaseUrl: scimBaseUrl(config, workspaceId) });
-        print(`SCIM base URL  ${scimBaseUrl(config, workspaceId)}`);
-        print(`API key        ${token}`);
-        print(`\nThe key is shown only this once; rosterd stores only its hash. Key id: ${created.id}`);
-      });
-    });
+    .action(async (workspaceId: string, options: { name: string; description?: string; json?: boolean }) => (await actions()).createKeyAction(globals(), workspaceId, options));
 
   key
     .command('list <workspace>')
     .description("list a workspace's keys (never the keys themselves)")
     .option('--json', 'print JSON')
-    .action(async (workspaceId: string, options: { json?: boolean }) => {
-      await withStore(globals(), async ({ store }) => {
-        await requireWorkspace(store.db, workspaceId);
-        const keys = await listApiKeys(store.db, workspaceId);
-        if (options.json) return printJson(keys);
-        print(renderTable(['ID', 'NAME', 'CREATED', 'LAST USED', 'REVOKED'], keys.map((k) => [k.id, k.name, k.createdAt, k.lastUsedAt, k.revokedAt])));
-      });
-    });
+    .action(async (workspaceId: string, options: { json?: boolean }) => (await actions()).listKeysAction(globals(), workspaceId, options));
 
   key
     .command('revoke <workspace> <key>')
     .description('revoke a key by id or name; requests with it get 401 at once')
-    .action(async (workspaceId: string, idOrName: string) => {
-      await withStore(globals(), async ({ store }) => {
-        const revoked = await revokeApiKey(store.db, workspaceId, idOrName, new Date().toISOString());
-        if (!revoked) throw new RosterdError('ROSTERD_E_NOT_FOUND', `workspace "${workspaceId}" has no active key "${idOrName}"; see rosterd key list ${workspaceId}`);
-        print(`revoked key ${revoked.id} (${revoked.name})`);
-      });
-    });
+    .action(async (workspaceId: string, idOrName: string) => (await actions()).revokeKeyAction(globals(), workspaceId, idOrName));
 }

@@ -1,13 +1,8 @@
-import { hostname } from 'node:os';
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { RosterdError } from '../../error/rosterd-error.js';
-import { applySavedPlan } from '../../reconcile/apply-saved-plan.js';
-import { findPlan } from '../../store/plan-repository.js';
-import { withStore, type GlobalOptions } from '../open-store.js';
-import { writePlanJson, writePlanTable } from '../view/plan-view.js';
+import type { GlobalOptions } from '../open-store.js';
 
-const instance = () => `${hostname()}:${process.pid}`;
+// The actions load the store and the reconciler only when they run, so other commands start quickly.
+const actions = () => import('../action/plan-actions.js');
 
 export function registerPlanCommand(program: Command, globals: () => GlobalOptions): void {
   const plan = program.command('plan').description('kept plans: dry runs and plans waiting for approval');
@@ -16,56 +11,15 @@ export function registerPlanCommand(program: Command, globals: () => GlobalOptio
     .command('show <id>')
     .description('print a plan: counts per action, then each change with the fields that differ and why')
     .option('--json', 'print the plan as JSON')
-    .action(async (id: string, options: { json?: boolean }) => {
-      await withStore(globals(), async ({ store }) => {
-        const found = await findPlan(store.db, id);
-        if (!found) throw new RosterdError('ROSTERD_E_PLAN', `plan ${id} does not exist; see rosterd runs <workspace>`);
-        if (options.json) await writePlanJson(store.db, found, process.stdout);
-        else await writePlanTable(store.db, found, process.stdout);
-      });
-    });
+    .action(async (id: string, options: { json?: boolean }) => (await actions()).showPlanAction(globals(), id, options));
 
   plan
     .command('approve <id>')
     .description('apply a plan that is waiting for approval (over the deletion budget), if the workspace has not changed since')
-    .action(async (id: string) => {
-      await withStore(globals(), async ({ store }) => {
-        const outcome = await applySavedPlan(store, id, { trigger: 'approve', decidedBy: 'cli', clock: () => new Date(), instance: instance() });
-        process.stdout.write(`rosterd: ${outcome.message} (run ${outcome.runId})\n`);
-        process.exitCode = outcome.exitCode;
-      });
-    });
+    .action(async (id: string) => (await actions()).approvePlanAction(globals(), id));
 
   program
     .command('apply <file>')
     .description('apply a plan saved with reconcile --dry-run --out <file>, if the workspace has not changed since it was computed')
-    .action(async (file: string) => {
-      const id = planIdOf(file);
-      await withStore(globals(), async ({ store }) => {
-        const stored = await findPlan(store.db, id);
-        if (!stored) throw new RosterdError('ROSTERD_E_PLAN', `plan ${id} from ${file} is not in this database; was it made with another --database?`);
-        const outcome = await applySavedPlan(store, id, { trigger: 'apply', decidedBy: 'cli', clock: () => new Date(), instance: instance() });
-        process.stdout.write(`rosterd: ${outcome.message} (run ${outcome.runId})\n`);
-        process.exitCode = outcome.exitCode;
-      });
-    });
-}
-
-/** The file is the admin's handle on a stored plan: its id says which one; the stored copy is what runs. */
-function planIdOf(file: string): string {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new RosterdError('ROSTERD_E_USAGE', `cannot read ${file}: ${(error as Error).message}`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new RosterdError('ROSTERD_E_USAGE', `${file} is not JSON; save a plan with rosterd reconcile <workspace> --dry-run --out ${file}`);
-  }
-  const id = (parsed as { id?: unknown })?.id;
-  if (typeof id !== 'string' || id === '') throw new RosterdError('ROSTERD_E_USAGE', `${file} has no plan "id"; save a plan with rosterd reconcile <workspace> --dry-run --out ${file}`);
-  return id;
+    .action(async (file: string) => (await actions()).applyPlanFileAction(globals(), file));
 }

@@ -2,7 +2,6 @@ import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import type { Config } from '../../config/config-schema.js';
-import { loadConfig } from '../../config/load-config.js';
 import type { Gateway } from '../../daemon/start-gateway.js';
 import type { Logger } from '../../log/create-logger.js';
 import type { GlobalOptions } from '../open-store.js';
@@ -24,6 +23,8 @@ export function registerStartCommand(program: Command, globals: () => GlobalOpti
     .description('run the gateway: the SCIM 2.0 server and the connectors\' pull schedules (SQLite at ./data/rosterd.db unless configured)')
     .action(async () => {
       const options = globals();
+      // Loaded here, not at the top: the config schema (zod, YAML) is not needed for --help or by other commands' registration.
+      const { loadConfig } = await import('../../config/load-config.js');
       const env = options.database ? { ...process.env, ROSTERD_DATABASE: options.database } : process.env;
       const config = loadConfig({ ...(options.config ? { path: options.config } : {}), env });
       const workers = config.server.workers === 'auto' ? availableParallelism() : config.server.workers;

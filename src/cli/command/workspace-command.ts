@@ -1,15 +1,9 @@
 import type { Command } from 'commander';
-import { createWorkspace } from '../../admin/create-workspace.js';
-import { listPresets } from '../../admin/preset.js';
+import { listPresets } from '../../admin/list-presets.js';
 import { RosterdError } from '../../error/rosterd-error.js';
 import type { WorkspacePolicyInput } from '../../model/workspace-policy.js';
-import type { Workspace } from '../../model/workspace.js';
-import { listWorkspaces } from '../../store/workspace-repository.js';
-import { withStore, type GlobalOptions } from '../open-store.js';
-import { requireWorkspace } from '../require-workspace.js';
+import type { GlobalOptions } from '../open-store.js';
 import { parseSeats } from '../parse-seats.js';
-import { scimBaseUrl } from '../scim-base-url.js';
-import { print, printJson, renderTable } from '../view/table.js';
 
 interface CreateOptions {
   name?: string;
@@ -22,27 +16,8 @@ interface CreateOptions {
   json?: boolean;
 }
 
-function describe(workspace: Workspace, baseUrl: string): string {
-  const p = workspace.policy;
-  const lines = [
-    `workspace      ${workspace.id} (${workspace.name})`,
-    `version        ${workspace.version}`,
-    `SCIM base URL  ${baseUrl}`,
-    `extension URN  ${workspace.extensionUrn}`,
-  ];
-  if (workspace.version === 'v2') {
-    const source = p.roleSource.kind === 'extension' ? `${workspace.extensionUrn}:${p.roleSource.attribute}` : `core roles${p.roleSource.multiple ? ' (several accepted)' : ''}`;
-    lines.push(`role           from ${source}, default ${p.defaultRole}`);
-    if (Object.keys(p.roleValueMap).length) lines.push(`role map       ${Object.entries(p.roleValueMap).map(([k, v]) => `${k}→${v}`).join(', ')}`);
-  } else {
-    const seats = Object.entries(p.seats).map(([k, v]) => `${k}=${v}`).join(', ') || 'unlimited';
-    lines.push(`seats          ${seats}${p.defaultSeatType ? `, default ${p.defaultSeatType}` : ''}`);
-  }
-  lines.push(`deprovision    active=false ${p.deprovision === 'remove' ? 'removes the membership' : 'suspends the membership'}; DELETE removes it`);
-  lines.push(`groups         ${p.groups.mode === 'projects' ? `projects (members get ${p.groups.projectRole})` : 'plain'}${p.groups.displayNamePrefix ? `, shown as "${p.groups.displayNamePrefix}<name>"` : ''}`);
-  if (p.creationOnly.length) lines.push(`creation-only  ${p.creationOnly.join(', ')}`);
-  return lines.join('\n');
-}
+// The actions load the store only when they run, so `rosterd --help` and the other commands start quickly.
+const actions = () => import('../action/workspace-actions.js');
 
 export function registerWorkspaceCommand(program: Command, globals: () => GlobalOptions): void {
   const workspace = program.command('workspace').description('create, list and show workspaces');
@@ -66,19 +41,14 @@ export function registerWorkspaceCommand(program: Command, globals: () => Global
       if (options.seats) policy.seats = parseSeats(options.seats);
       if (options.defaultRole) policy.defaultRole = options.defaultRole;
       if (options.defaultSeatType) policy.defaultSeatType = options.defaultSeatType;
-      await withStore(globals(), async ({ config, store }) => {
-        const created = await createWorkspace(store.db, {
-          id,
-          ...(options.name ? { name: options.name } : {}),
-          ...(options.version ? { version: options.version as 'v1' | 'v2' } : {}),
-          ...(options.preset ? { preset: options.preset } : {}),
-          ...(options.extensionUrn ? { extensionUrn: options.extensionUrn } : {}),
-          policy: policy as WorkspacePolicyInput,
-          now: new Date().toISOString(),
-        });
-        if (options.json) return printJson(created);
-        print(describe(created, scimBaseUrl(config, created.id)));
-        print(`\nNext: rosterd key create ${created.id} --name "Entra SCIM"`);
+      await (await actions()).createWorkspaceAction(globals(), {
+        id,
+        ...(options.name ? { name: options.name } : {}),
+        ...(options.version ? { version: options.version as 'v1' | 'v2' } : {}),
+        ...(options.preset ? { preset: options.preset } : {}),
+        ...(options.extensionUrn ? { extensionUrn: options.extensionUrn } : {}),
+        policy: policy as WorkspacePolicyInput,
+        ...(options.json ? { json: true } : {}),
       });
     });
 
@@ -86,24 +56,11 @@ export function registerWorkspaceCommand(program: Command, globals: () => Global
     .command('list')
     .description('list workspaces')
     .option('--json', 'print JSON')
-    .action(async (options: { json?: boolean }) => {
-      await withStore(globals(), async ({ config, store }) => {
-        const all = await listWorkspaces(store.db);
-        if (options.json) return printJson(all);
-        if (all.length === 0) return print('no workspaces yet: rosterd workspace create <id> [--preset NAME]');
-        print(renderTable(['ID', 'NAME', 'VERSION', 'SCIM BASE URL'], all.map((w) => [w.id, w.name, w.version, scimBaseUrl(config, w.id)])));
-      });
-    });
+    .action(async (options: { json?: boolean }) => (await actions()).listWorkspacesAction(globals(), options));
 
   workspace
     .command('show <id>')
     .description("show a workspace's SCIM base URL and policy")
     .option('--json', 'print JSON')
-    .action(async (id: string, options: { json?: boolean }) => {
-      await withStore(globals(), async ({ config, store }) => {
-        const found = await requireWorkspace(store.db, id);
-        if (options.json) return printJson(found);
-        print(describe(found, scimBaseUrl(config, found.id)));
-      });
-    });
+    .action(async (id: string, options: { json?: boolean }) => (await actions()).showWorkspaceAction(globals(), id, options));
 }

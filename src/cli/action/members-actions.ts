@@ -1,0 +1,67 @@
+import { RosterdError } from '../../error/rosterd-error.js';
+import { findMemberByUserName, listMembers, setMemberOwner } from '../../store/member-repository.js';
+import { appendLog } from '../../store/provisioning-log-repository.js';
+import { withStore, type GlobalOptions } from '../open-store.js';
+import { requireWorkspace } from '../require-workspace.js';
+import { print, printJson, renderTable } from '../view/table.js';
+
+export async function listMembersAction(globals: GlobalOptions, workspaceId: string, options: { json?: boolean }): Promise<void> {
+  await withStore(globals, async ({ store }) => {
+    const workspace = await requireWorkspace(store.db, workspaceId);
+    const all: Awaited<ReturnType<typeof listMembers>>['members'] = [];
+    for (let offset = 0; ; offset += 1000) {
+      const page = await listMembers(store.db, workspace.id, undefined, { offset, limit: 1000, fieldSources: true });
+      all.push(...page.members);
+      if (page.members.length < 1000) break;
+    }
+    if (options.json) return printJson(all);
+    if (all.length === 0) return print(`workspace "${workspace.id}" has no members yet`);
+    const roleHeader = workspace.version === 'v1' ? 'SEAT' : 'ROLE';
+    print(
+      renderTable(
+        ['USERNAME', 'EXTERNAL ID', 'ACTIVE', roleHeader, 'CREDIT', 'OWNER', 'SOURCE', 'ID'],
+        all.map((m) => [
+          m.userName,
+          m.externalId,
+          m.active ? 'yes' : 'no',
+          workspace.version === 'v1' ? m.seatType : m.role,
+          m.creditLimit,
+          m.owner ? 'owner' : '',
+          m.lastSource,
+          m.id,
+        ]),
+      ),
+    );
+  });
+}
+
+export async function setOwnerAction(globals: GlobalOptions, workspaceId: string, userName: string, options: { unset?: boolean }): Promise<void> {
+  await withStore(globals, async ({ store }) => {
+    const workspace = await requireWorkspace(store.db, workspaceId);
+    const member = await findMemberByUserName(store.db, workspace.id, userName);
+    if (!member) throw new RosterdError('ROSTERD_E_NOT_FOUND', `workspace "${workspace.id}" has no member "${userName}"`);
+    const owner = !options.unset;
+    const now = new Date().toISOString();
+    await store.db.transaction().execute(async (trx) => {
+      await setMemberOwner(trx, workspace.id, member.id, owner, now);
+      await appendLog(trx, [
+        {
+          workspaceId: workspace.id,
+          actor: 'cli',
+          operation: owner ? 'member.set-owner' : 'member.unset-owner',
+          targetKind: 'member',
+          targetId: member.id,
+          targetKey: member.userName,
+          before: { owner: member.owner },
+          after: { owner },
+          result: 'applied',
+          errorStatus: null,
+          errorDetail: null,
+          requestId: null,
+          at: now,
+        },
+      ]);
+    });
+    print(owner ? `${member.userName} is now an owner of ${workspace.id}` : `${member.userName} is no longer an owner of ${workspace.id}`);
+  });
+}
