@@ -4,6 +4,8 @@ import { mapRoleValue, roleFromRoles } from '../model/resolve-role.js';
 import type { Workspace } from '../model/workspace.js';
 import { getCi, hasCi, isObject, type JsonObject } from './ci-object.js';
 import { etagOf } from './etag.js';
+import { findAttribute } from './schema/find-attribute.js';
+import { userSchema } from './schema/user-schema.js';
 import { invalidSyntax, invalidValue } from './scim-error.js';
 import { URN } from './scim-urn.js';
 
@@ -19,14 +21,23 @@ const string = (obj: JsonObject, key: string, label = key): string | null => {
   return value;
 };
 
+/**
+ * A multi-valued complex attribute (emails, phoneNumbers, addresses, roles), each element kept as sent but for the
+ * names of the sub-attributes the User schema defines, which get its spelling: names are case-insensitive (RFC 7643
+ * §2.1), and an element stored as `{"Value": …, "Type": "work"}` would match no filter such as
+ * `emails[type eq "work"]` and read back under the client's spelling. A PATCH value gets the same (canonical-value.ts).
+ */
 const array = (obj: JsonObject, key: string): unknown[] | null => {
   const value = getCi(obj, key);
   if (value === undefined || value === null) return null;
   if (!Array.isArray(value)) throw invalidValue(`${key} must be an array of objects, got ${JSON.stringify(value)}`);
-  for (const [i, element] of value.entries()) {
+  const subAttributes = findAttribute(userSchema.attributes, key)?.subAttributes;
+  return value.map((element: unknown, i) => {
     if (!isObject(element)) throw invalidValue(`${key}[${i}] must be an object such as {"value": "…", "type": "work"}`);
-  }
-  return value;
+    const out: JsonObject = {};
+    for (const [name, sub] of Object.entries(element)) out[findAttribute(subAttributes, name)?.name ?? name] = sub;
+    return out;
+  });
 };
 
 const object = (obj: JsonObject, key: string): JsonObject | null => {

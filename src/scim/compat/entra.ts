@@ -4,8 +4,6 @@ import { normalizePathFilter } from './normalize-filter.js';
 import { withValue, type PatchOperation } from './patch-operation.js';
 import { isKnownSchemaUrn, parsePathTarget, splitUrnQualified } from './scim-path.js';
 import { URN } from '../scim-urn.js';
-import { findAttribute } from '../schema/find-attribute.js';
-import { userSchema } from '../schema/user-schema.js';
 
 /**
  * Microsoft Entra ID's SCIM dialect, normalised at the edge so the core can stay strict RFC 7643/7644.
@@ -291,30 +289,6 @@ export function normalizeManagerOp(op: PatchOperation): PatchOperation {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Quirk 11: sub-attribute names in any case.
-
-/**
- * Quirk 11: Microsoft's reference collection spells sub-attributes in any case (`emails.Value`, `Primary`). The
- * core reads attribute names case-insensitively, but it keeps each element of a multi-valued attribute as sent
- * (emails, phoneNumbers, addresses and roles are stored exactly as sent), so `{"Value": …}` would be stored and
- * returned under that spelling, where no filter such as `emails[type eq "work"].value` and no IdP reading the
- * user back would find it. In a POST or PUT body, the sub-attributes the core User schema defines get their
- * canonical spelling (a PATCH value gets it from the core); unknown ones and the values are left as sent.
- */
-export function canonicalizeElementKeys(resource: JsonObject): JsonObject {
-  return mapValues(resource, (key, value) => {
-    const attribute = key.includes(':') ? undefined : findAttribute(userSchema.attributes, key);
-    if (!attribute?.multiValued || attribute.type !== 'complex' || !Array.isArray(value)) return value;
-    return value.map((element) => {
-      if (!isJsonObject(element)) return element;
-      const out: JsonObject = {};
-      for (const [name, v] of Object.entries(element)) out[findAttribute(attribute.subAttributes, name)?.name ?? name] = v;
-      return out;
-    });
-  });
-}
-
-// ---------------------------------------------------------------------------------------------------------
 // Integer custom attributes sent as strings.
 
 /**
@@ -383,8 +357,7 @@ export function coercePatchOpIntegers(op: PatchOperation): PatchOperation {
 export function normalizeEntraResource(resource: JsonObject): JsonObject {
   const withoutNulls = stripNullAttributes(resource) as JsonObject;
   const withoutClientOnly = stripAdscimGroupSchema(stripClientMeta(withoutNulls));
-  const typed = coerceResourceIntegers(coerceResourceBooleans(withoutClientOnly));
-  return normalizeResourceManager(canonicalizeElementKeys(typed));
+  return normalizeResourceManager(coerceResourceIntegers(coerceResourceBooleans(withoutClientOnly)));
 }
 
 /** All Entra normalisations of one PATCH operation (quirks 1, 2, 3, 4, 5, 9; integer strings); may yield zero or several ops. */

@@ -36,6 +36,24 @@ describe('memberFieldsFromScim', () => {
     expect(fields).toMatchObject({ userName: 'a@x.com', givenName: 'Ann', department: 'R&D', managerId: 'm1', role: 'admin', creditLimit: 50 });
     expect(fields.emails).toEqual(emails);
   });
+  it('gives the sub-attributes of multi-valued attributes their canonical spelling, values and unknown ones unchanged', () => {
+    const fields = memberFieldsFromScim(
+      {
+        schemas: [USER],
+        userName: 'a',
+        Emails: [{ Value: 'a@x.example', TYPE: 'work', Primary: true, Display: 'A' }],
+        phoneNumbers: [{ VALUE: '+1 555', type: 'mobile' }],
+        addresses: [{ StreetAddress: '1 Way', PostalCode: '98052', Country: 'US' }],
+        roles: [{ Value: 'Admin', Custom: 'kept' }],
+      },
+      workspace('v1'),
+    );
+    expect(fields.emails).toEqual([{ value: 'a@x.example', type: 'work', primary: true, display: 'A' }]);
+    expect(fields.phoneNumbers).toEqual([{ value: '+1 555', type: 'mobile' }]);
+    expect(fields.addresses).toEqual([{ streetAddress: '1 Way', postalCode: '98052', country: 'US' }]);
+    expect(fields.roles).toEqual([{ value: 'Admin', Custom: 'kept' }]);
+    expect(() => memberFieldsFromScim({ schemas: [USER], userName: 'a', emails: ['not-an-object'] }, workspace('v1'))).toThrow(/emails\[0\] must be an object/);
+  });
   it('refuses wrong types with the attribute name', () => {
     expect(() => memberFieldsFromScim({ schemas: [USER], userName: 'a', active: 'False' }, workspace('v2'))).toThrow(/active must be true or false/);
     expect(() => memberFieldsFromScim({ schemas: [USER], userName: 'a', title: 3 }, workspace('v2'))).toThrow(/title must be a string/);

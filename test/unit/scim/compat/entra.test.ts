@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   ADSCIM_GROUP_SCHEMA,
-  canonicalizeElementKeys,
   coerceIntegerString,
   coercePatchOpBooleans,
   coercePatchOpIntegers,
@@ -355,34 +354,6 @@ describe('quirk 9: manager', () => {
     });
     expect(normalizeManagerOp({ op: 'replace', path: 'manager.value', value: 'm1' }).value).toBe('m1');
     expect(normalizeManagerOp({ op: 'remove', path: 'manager' })).toEqual({ op: 'remove', path: 'manager' });
-  });
-});
-
-describe('quirk 11: sub-attribute names in any case', () => {
-  it('gives the sub-attributes of multi-valued User attributes their canonical spelling, values unchanged', () => {
-    expect(
-      canonicalizeElementKeys({
-        Emails: [{ Value: 'a@x.example', TYPE: 'work', Primary: true, Display: 'A' }],
-        phoneNumbers: [{ VALUE: '+1 555', type: 'mobile' }],
-        addresses: [{ StreetAddress: '1 Way', PostalCode: '98052', Country: 'US' }],
-        roles: [{ Value: 'Admin', Custom: 'kept' }],
-      }),
-    ).toEqual({
-      Emails: [{ value: 'a@x.example', type: 'work', primary: true, display: 'A' }],
-      phoneNumbers: [{ value: '+1 555', type: 'mobile' }],
-      addresses: [{ streetAddress: '1 Way', postalCode: '98052', country: 'US' }],
-      roles: [{ value: 'Admin', Custom: 'kept' }],
-    });
-  });
-
-  it('leaves single-valued and extension attributes, non-object elements and Group members alone', () => {
-    const resource = {
-      name: { GivenName: 'A' },
-      [ENT]: { Manager: { Value: 'm1' } },
-      emails: ['not-an-object'],
-      members: [{ Value: 'u1' }],
-    };
-    expect(canonicalizeElementKeys(resource)).toEqual(resource);
   });
 });
 
