@@ -43,6 +43,9 @@ export const DEFAULT_WORKER_V8_FLAGS = ['--single-threaded-gc', '--max-semi-spac
 /** See `reconcile.heapGrowthPercent`: measured at +3% time for −40% peak RSS (bench/README.md). */
 export const DEFAULT_HEAP_GROWTH_PERCENT = 50;
 
+/** See `daemon.leaseTtlSeconds`: long enough that a slow database round trip never loses a lease, short enough that a takeover is quick. */
+export const DEFAULT_LEASE_TTL_SECONDS = 60;
+
 export const configSchema = z
   .object({
     server: z
@@ -118,10 +121,10 @@ export const configSchema = z
          * when an instance dies, another one takes its schedules over after at most this long. Instances' clocks
          * must agree to well under it.
          */
-        leaseTtlSeconds: z.number().int().min(2).max(3600).default(60),
+        leaseTtlSeconds: z.number().int().min(2).max(3600).default(DEFAULT_LEASE_TTL_SECONDS),
       })
       .strict()
-      .default({ leaseTtlSeconds: 60 }),
+      .default({ leaseTtlSeconds: DEFAULT_LEASE_TTL_SECONDS }),
     bootstrap: z
       .object({
         /** On first start (no workspaces yet) create this V2 workspace and print its base URL and a key once. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
+import { DEFAULT_LEASE_TTL_SECONDS } from '../config/config-schema.js';
 import type { Logger } from '../log/create-logger.js';
 import type { Database } from '../store/database.js';
 import { claimLease, releaseLease } from '../store/lease-repository.js';
@@ -11,8 +12,8 @@ import { claimLease, releaseLease } from '../store/lease-repository.js';
  * takes over once the lease expires. Nothing here needs the dying instance to clean up.
  */
 
-/** Long enough that a slow database round trip never loses a lease; short enough that a takeover is quick. */
-export const DEFAULT_LEASE_TTL_MS = 60_000;
+/** The scheduler's lease when none is configured: `daemon.leaseTtlSeconds`' default. */
+export const DEFAULT_LEASE_TTL_MS = DEFAULT_LEASE_TTL_SECONDS * 1000;
 
 /** The lease that guards the pull schedule of one binding. */
 export function pullLeaseName(workspaceId: string, binding: string): string {
