@@ -7,7 +7,7 @@ import { URN } from '../scim-urn.js';
 const CORE_USER = URN.user.toLowerCase();
 
 /** A cheap test first: nearly every PATCH (active, emails, members) names none of these, and is not parsed twice. */
-const MENTIONS_UNSTORED = /password|ims|photos|entitlements|x509certificates/i;
+const MENTIONS_UNSTORED = /ims|photos|entitlements|x509certificates/i;
 
 /** `ims`, `photos[type eq "photo"].value`, `urn:…:core:2.0:User:entitlements`: an attribute rosterd drops. */
 function targetsUnstored(path: string): boolean {

@@ -6,7 +6,8 @@ const nameSubAttribute = (name: string, description: string) => defineAttribute(
 /**
  * RFC 7643 §4.1 and §8.7.1: the core User schema, as far as rosterd stores it. /Schemas renders this, so it lists
  * only what a GET gives back: password, ims, photos, entitlements and x509Certificates are accepted and dropped
- * (unstored-user-attributes.ts), and advertising them would promise a round trip that never happens.
+ * (password at the edge, the rest per unstored-user-attributes.ts), and advertising them would promise a round
+ * trip that never happens.
  */
 export const userSchema: ScimSchema = {
   id: URN.user,
