@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { createApiKey } from '../src/admin/create-api-key.js';
 import { createWorkspace } from '../src/admin/create-workspace.js';
 import type { Store } from '../src/store/create-db.js';
-import type { AccountTable, MembershipTable } from '../src/store/database.js';
+import type { AccountTable, MembershipTable, NewMembershipRow } from '../src/store/database.js';
 
 /**
  * Seed one V2 workspace with N members straight into the database: multi-row INSERTs in one transaction,
@@ -123,7 +123,7 @@ export async function seedWorkspace(store: Store, options: SeedOptions): Promise
         }
       }
       await trx.insertInto('account').values(accounts).execute();
-      await trx.insertInto('membership').values(memberships as MembershipTable[]).execute();
+      await trx.insertInto('membership').values(memberships as NewMembershipRow[]).execute();
     }
   });
 

@@ -1,6 +1,7 @@
 import { validate as validCron } from 'node-cron';
 import { z } from 'zod';
 import { WORKSPACE_ID_PATTERN } from '../model/workspace.js';
+import { parseFullSchedule } from './full-schedule.js';
 
 /** rosterd.yaml, validated. Every key is explained in config/rosterd.example.yaml. */
 const mountSchema = z
@@ -23,6 +24,12 @@ const bindingSchema = z
     name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be lower-case letters, digits, - and _').optional(),
     /** node-cron expression (5 or 6 fields): when the daemon runs a pull cycle. */
     schedule: z.string().refine((expr) => validCron(expr), 'must be a cron expression such as "*/5 * * * *"').default('*/10 * * * *'),
+    /**
+     * When a cycle reads the whole IdP instead of the changes since its cursor: an interval since the last full read
+     * ("24h", "6h", "30m") or a cron expression ("0 3 * * *"); default DEFAULT_FULL_SCHEDULE. A failed or incomplete
+     * cycle makes the next one full too.
+     */
+    fullSchedule: z.string().refine((text) => parseFullSchedule(text) !== null, 'must be an interval such as "24h" or "30m" (at least a minute), or a cron expression such as "0 3 * * *"').optional(),
     settings: z.record(z.string(), z.unknown()),
   })
   .strict();

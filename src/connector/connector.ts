@@ -49,13 +49,30 @@ export interface ConnectorDeps {
   clock: () => Date;
 }
 
+/** A user looked up by userName: its IdP id, and the member it is when assigned to the application. */
+export interface FoundUser {
+  externalId: string;
+  /** Null when the user exists but is not assigned to the application (directly or through a group). */
+  member: SnapshotMember | null;
+}
+
+/** Per call: an abort stops the connector's requests in flight (a shutdown must not wait for a hung IdP). */
+export interface ReadOptions {
+  signal?: AbortSignal;
+}
+
 export interface Connector {
   readonly kind: string;
-  fetchSnapshot(): Promise<Snapshot>;
+  fetchSnapshot(options?: ReadOptions): Promise<Snapshot>;
   /** Incremental read from a cursor; connectors without one return resyncRequired. */
-  fetchChanges(cursor: string): Promise<ChangeSet>;
+  fetchChanges(cursor: string, options?: ReadOptions): Promise<ChangeSet>;
   /** One member for provisioning on demand; null when the person is not assigned. */
-  fetchOne(externalId: string): Promise<SnapshotMember | null>;
+  fetchOne(externalId: string, options?: ReadOptions): Promise<SnapshotMember | null>;
+  /**
+   * One user by userName (Entra userPrincipalName, Okta login), for provisioning on demand of someone the workspace
+   * has never seen; null when the IdP has no such user.
+   */
+  findUser(userName: string, options?: ReadOptions): Promise<FoundUser | null>;
   /** Read one page and describe it, like the IdPs' own "Test Connection". */
   testConnection(): Promise<ConnectionCheck>;
 }

@@ -3,7 +3,7 @@ import type { Logger } from '../log/create-logger.js';
 import type { LeaseFence, ReconcileOutcome } from '../reconcile/reconcile-request.js';
 import type { Database } from '../store/database.js';
 import { confirmLease, releaseLease } from '../store/lease-repository.js';
-import { failAbandonedRuns } from '../store/sync-run-repository.js';
+import { abortRunsOf, failAbandonedRuns } from '../store/sync-run-repository.js';
 import { holdLease, pullLeaseName, type HeldLease } from './lease.js';
 import { retryDelay, shouldRetry, type RetryPolicy } from './retry-backoff.js';
 
@@ -14,10 +14,15 @@ export interface ScheduledBinding {
   name: string;
   /** node-cron expression. */
   schedule: string;
+  /** A node-cron expression at which the binding's next cycle reads everything (an interval schedule needs no tick). */
+  fullSchedule?: string;
 }
 
-/** The job: one pull cycle of a binding. Production passes the reconciler; tests pass their own. */
-export type RunCycle = (binding: ScheduledBinding, context: { signal: AbortSignal; fence: LeaseFence }) => Promise<ReconcileOutcome>;
+/**
+ * The job: one pull cycle of a binding, or null when the binding is held (a plan over the deletion budget waits for an
+ * admin) and no cycle ran. Production passes the reconciler; tests pass their own.
+ */
+export type RunCycle = (binding: ScheduledBinding, context: { signal: AbortSignal; fence: LeaseFence }) => Promise<ReconcileOutcome | null>;
 
 export type CycleTrigger = 'schedule' | 'retry';
 
@@ -26,7 +31,7 @@ export type SchedulerEvent =
   | { type: 'started'; binding: ScheduledBinding; trigger: CycleTrigger }
   | { type: 'finished'; binding: ScheduledBinding; trigger: CycleTrigger; outcome: ReconcileOutcome; retryInMs: number | null }
   | { type: 'failed'; binding: ScheduledBinding; trigger: CycleTrigger; error: unknown; retryInMs: number | null }
-  | { type: 'skipped'; binding: ScheduledBinding; trigger: CycleTrigger; reason: 'running' | 'leased' | 'lease-error' | 'stopping' };
+  | { type: 'skipped'; binding: ScheduledBinding; trigger: CycleTrigger; reason: 'running' | 'leased' | 'lease-error' | 'stopping' | 'held' };
 
 export interface BindingRunnerDeps {
   db: Kysely<Database>;
@@ -108,6 +113,10 @@ export class BindingRunner {
       const clock = this.deps.clock ?? Date.now;
       const fence: LeaseFence = (trx) => confirmLease(trx, lease.name, lease.holder, clock());
       const outcome = await this.deps.runCycle(this.binding, { signal: cycle.signal, fence });
+      if (outcome === null) {
+        this.log.debug({ trigger }, 'a plan over the deletion budget waits for approval; no cycle runs until it is decided');
+        return this.emit({ type: 'skipped', binding: this.binding, trigger, reason: 'held' });
+      }
       const retryInMs = this.afterCycle(shouldRetry(outcome));
       const level = outcome.result === 'failed' ? 'warn' : 'info';
       this.log[level]({ runId: outcome.runId, planId: outcome.planId, result: outcome.result, summary: outcome.summary, retryInMs }, `pull cycle ${outcome.result}: ${outcome.message}`);
@@ -156,10 +165,11 @@ export class BindingRunner {
   }
 
   /**
-   * Take no more triggers; give the running cycle `graceMs` to finish, then abort it and wait `abortWaitMs`
-   * more. Releases the lease once nothing runs; a cycle that ignores the abort keeps it until it expires.
+   * Take no more triggers; give the running cycle `graceMs` to finish, then abort it and wait `abortWaitMs` more.
+   * Releases the lease once nothing runs. True when nothing runs any more; false when the cycle ignored the abort: its
+   * run is then recorded as aborted here, and its lease is left to expire.
    */
-  async stop(graceMs: number, abortWaitMs: number): Promise<void> {
+  async stop(graceMs: number, abortWaitMs: number): Promise<boolean> {
     this.stopped = true;
     this.clearRetry();
     const running = this.running;
@@ -169,14 +179,26 @@ export class BindingRunner {
       if (!(await settlesWithin(running, abortWaitMs))) {
         // Stop renewing, so another instance can take over once the lease expires even if this one hangs.
         this.lease?.stopHeartbeat();
-        this.log.error({ abortWaitMs }, 'pull cycle did not stop after the abort; leaving its lease to expire');
-        return;
+        this.log.error({ abortWaitMs }, 'pull cycle did not stop after the abort; recording its run as aborted and leaving its lease to expire');
+        await this.recordAborted();
+        return false;
       }
     }
     try {
       await releaseLease(this.deps.db, this.leaseName, this.deps.holder);
     } catch (error) {
       this.log.warn({ err: error }, 'cannot release the schedule lease; it expires on its own');
+    }
+    return true;
+  }
+
+  /** The run this instance still has open for the binding ends as aborted (its cycle would not stop). */
+  private async recordAborted(): Promise<void> {
+    try {
+      const now = new Date((this.deps.clock ?? Date.now)()).toISOString();
+      await abortRunsOf(this.deps.db, this.binding.workspaceId, this.binding.name, this.deps.holder, now);
+    } catch (error) {
+      this.log.warn({ err: error }, 'cannot record the interrupted run as aborted');
     }
   }
 

@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { Logger } from '../log/create-logger.js';
-import type { ChangeAction } from '../reconcile/plan.js';
+import type { ChangeAction } from '../model/plan.js';
 import type { Database, RunResult } from '../store/database.js';
 import { countPendingPlans, lastGoodCycles } from '../store/pull-status-repository.js';
+import { driftCounts } from '../store/pulled-member-repository.js';
 
 /**
  * Prometheus metrics of one gateway, served at GET /metrics. Each gateway has a registry of its own (not
@@ -54,7 +55,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
   });
   const runs = new Counter({
     name: 'rosterd_runs_total',
-    help: 'Scheduled pull cycles, by workspace, binding and result (applied, no_changes, refused, failed, stale).',
+    help: 'Scheduled pull cycles, by workspace, binding and result (applied, no_changes, drift, refused, failed, stale, aborted).',
     labelNames: ['workspace', 'binding', 'result'] as const,
     registers: [registry],
   });
@@ -106,6 +107,22 @@ export function createMetrics(options: MetricsOptions): Metrics {
     },
   });
 
+  new Gauge({
+    name: 'rosterd_drift_members',
+    help: 'Members that differ from what their binding\'s IdP last said, by workspace, binding and reason (refused, no_seat, owner, conflict, set_aside, not_applied, removed_elsewhere, changed_elsewhere).',
+    labelNames: ['workspace', 'binding', 'reason'] as const,
+    registers: [registry],
+    aggregator: 'first',
+    async collect() {
+      this.reset();
+      try {
+        for (const row of await driftCounts(db)) this.set({ workspace: row.workspaceId, binding: row.binding, reason: row.reason }, row.members);
+      } catch (error) {
+        warnScrape('rosterd_drift_members', error);
+      }
+    },
+  });
+
   return {
     registry,
     contentType: registry.contentType,
@@ -114,7 +131,8 @@ export function createMetrics(options: MetricsOptions): Metrics {
     },
     observeRun(workspaceId, binding, result, summary) {
       runs.inc({ workspace: workspaceId, binding, result });
-      if (result !== 'applied' || !summary) return;
+      // A refused run's summary is what it planned; every other run's is what it applied (a drift or a partial read too).
+      if (!summary || result === 'refused' || result === 'planned') return;
       for (const [action, count] of Object.entries(summary)) {
         // Skips are changes the plan decided not to make; they are not applied.
         if (action !== 'skip' && count > 0) changes.inc({ workspace: workspaceId, binding, action }, count);

@@ -10,13 +10,17 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { initialMs: 30_000, maxMs: 30 * 60_000 };
 
 /**
- * Whether a finished cycle should be tried again before its next tick. A failure (the IdP or the database did
- * not answer) usually clears up; a stale plan (SCIM push wrote while the cycle compared) is recomputed by the
- * next try. A refusal is the opposite: the plan is over the workspace's deletion budget and waits for an
- * admin's approval, and retrying would only compute the same refused plan again.
+ * Whether a finished cycle should be tried again before its next tick. A failure (the IdP or the database did not
+ * answer, an IdP read that stopped partway) usually clears up; a stale plan (a SCIM push wrote while the cycle
+ * compared) is recomputed by the next try. Not retried: a refusal (the plan is over the deletion budget and waits for
+ * an admin), a shutdown's abort, and a connector failure that only a person can fix (credentials, permissions, the
+ * configuration, an app that does not exist): the next tick tries again, and until then the run says what to fix.
  */
-export function shouldRetry(outcome: Pick<ReconcileOutcome, 'result'> | 'threw'): boolean {
-  return outcome === 'threw' || outcome.result === 'failed' || outcome.result === 'stale';
+export function shouldRetry(outcome: Pick<ReconcileOutcome, 'result' | 'errorReason'> | 'threw'): boolean {
+  if (outcome === 'threw') return true;
+  if (outcome.result === 'stale') return true;
+  if (outcome.result !== 'failed') return false;
+  return outcome.errorReason === undefined || outcome.errorReason === 'throttled' || outcome.errorReason === 'unavailable';
 }
 
 /**

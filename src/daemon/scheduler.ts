@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { createTask, type Logger as CronLogger, type ScheduledTask } from 'node-cron';
 import type { Logger } from '../log/create-logger.js';
+import { markFullDue } from '../store/connector-state-repository.js';
 import type { Database } from '../store/database.js';
 import { BindingRunner, type RunCycle, type ScheduledBinding, type SchedulerEvent } from './binding-runner.js';
 import { DEFAULT_LEASE_TTL_MS, newHolderId } from './lease.js';
@@ -37,8 +38,11 @@ export interface Scheduler {
   /** The lease holder id of this process, also recorded on its runs. */
   readonly holder: string;
   start(): void;
-  /** Take no new work; resolve once every running cycle has finished or been aborted (see StopOptions). */
-  stop(options?: StopOptions): Promise<void>;
+  /**
+   * Take no new work; resolve once every running cycle has finished or been aborted (see StopOptions): true when all
+   * stopped, false when one ignored its abort (its run is recorded as aborted, and it may still be running).
+   */
+  stop(options?: StopOptions): Promise<boolean>;
 }
 
 /**
@@ -68,16 +72,24 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       msToNextTick: () => task?.msToNext() ?? null,
       ...(options.clock ? { clock: options.clock } : {}),
     });
+    const taskOptions = (name: string) => ({ name, logger: cronLogger, ...(options.timezone ? { timezone: options.timezone } : {}) });
     return {
       runner,
       start() {
-        task = createTask(binding.schedule, () => runner.trigger('schedule'), {
-          name: `pull:${binding.workspaceId}/${binding.name}`,
-          logger: cronLogger,
-          ...(options.timezone ? { timezone: options.timezone } : {}),
-        });
+        task = createTask(binding.schedule, () => runner.trigger('schedule'), taskOptions(`pull:${binding.workspaceId}/${binding.name}`));
         tasks.push(task);
         void task.start();
+        if (binding.fullSchedule === undefined) return;
+        // The full-read tick is recorded in the database, so whichever instance runs the next cycle reads everything.
+        const full = createTask(binding.fullSchedule, () => {
+          const now = new Date((options.clock ?? Date.now)()).toISOString();
+          markFullDue(options.db, binding.workspaceId, binding.name, `fullSchedule "${binding.fullSchedule}" ticked at ${now}`, now).then(
+            () => runner.trigger('schedule'),
+            (error: unknown) => log.warn({ err: error, workspaceId: binding.workspaceId, binding: binding.name }, 'cannot record that a full read is due'),
+          );
+        }, taskOptions(`full:${binding.workspaceId}/${binding.name}`));
+        tasks.push(full);
+        void full.start();
       },
     };
   });
@@ -92,7 +104,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     async stop(stopOptions = {}) {
       // Destroying (not just stopping) also removes the task from node-cron's process-wide registry.
       await Promise.all(tasks.map((task) => task.destroy()));
-      await Promise.all(runners.map(({ runner }) => runner.stop(stopOptions.graceMs ?? 20_000, stopOptions.abortWaitMs ?? 5_000)));
+      const stopped = await Promise.all(runners.map(({ runner }) => runner.stop(stopOptions.graceMs ?? 20_000, stopOptions.abortWaitMs ?? 5_000)));
+      return stopped.every(Boolean);
     },
   };
 }

@@ -7,7 +7,8 @@ import { createDb, type Store } from '../store/create-db.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { bootstrapWorkspace } from '../admin/bootstrap.js';
 import type { ReconcileOutcome } from '../reconcile/reconcile-request.js';
-import { reconcile, type ReconcilerDeps } from '../reconcile/reconciler.js';
+import { reconcileScheduled, type ReconcilerDeps } from '../reconcile/reconciler.js';
+import { DEFAULT_FULL_SCHEDULE, parseFullSchedule } from '../config/full-schedule.js';
 import { buildServer } from './build-server.js';
 import { newHolderId } from './lease.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -25,8 +26,8 @@ export interface Gateway {
   url: string;
   bootstrap: { workspaceId: string; token: string } | null;
   /**
-   * Stop taking new work (the HTTP server closes, cron stops ticking), let a running pull cycle finish or abort
-   * it after `graceMs`, then close the database.
+   * Stop taking new work (the HTTP server closes, cron stops ticking), let a running pull cycle finish or abort it
+   * after `graceMs`, then close the database. Rejects when something did not stop: a cycle that ignored its abort.
    */
   close(options?: StopOptions): Promise<void>;
 }
@@ -98,9 +99,12 @@ export async function startGateway(config: Readonly<Config>, log: Logger = creat
       close: async (stopOptions) => {
         // HTTP and cron stop together; a running cycle keeps the database until it has finished or been aborted.
         const stopped = await Promise.allSettled([app.close(), scheduler?.stop(stopOptions)]);
-        await store.close();
+        const cyclesStopped = stopped[1].status !== 'fulfilled' || stopped[1].value !== false;
+        // A cycle that ignored its abort still holds a query or a connection: closing under it would only add errors.
+        if (cyclesStopped) await store.close();
         const failure = stopped.find((result) => result.status === 'rejected');
         if (failure) throw failure.reason;
+        if (!cyclesStopped) throw new Error('a pull cycle did not stop after the abort; its run is recorded as aborted');
       },
     };
   } catch (error) {
@@ -111,7 +115,10 @@ export async function startGateway(config: Readonly<Config>, log: Logger = creat
 
 /** The configured bindings as the scheduler sees them. */
 export function scheduledBindings(config: Readonly<Config>): ScheduledBinding[] {
-  return config.connectors.map((binding) => ({ workspaceId: binding.workspace, name: bindingName(binding), schedule: binding.schedule }));
+  return config.connectors.map((binding) => {
+    const full = parseFullSchedule(binding.fullSchedule ?? DEFAULT_FULL_SCHEDULE);
+    return { workspaceId: binding.workspace, name: bindingName(binding), schedule: binding.schedule, ...(full?.kind === 'cron' ? { fullSchedule: full.expression } : {}) };
+  });
 }
 
 interface ScheduleDeps {
@@ -153,9 +160,10 @@ function recordCycle(metrics: Metrics): (event: SchedulerEvent) => void {
 }
 
 /**
- * One scheduled pull cycle of a binding through the reconciler: incremental from the binding's cursor (full on
- * the first cycle), applied unless the deletion budget refuses it, recorded as a run of this instance.
+ * One scheduled pull cycle of a binding through the reconciler: incremental from the binding's cursor unless a full
+ * read is due, applied unless the deletion budget refuses it, recorded as a run of this instance. None runs while a
+ * plan over the budget waits for an admin: that plan's refused run is the one record of it.
  */
-function reconcileBinding(deps: ReconcilerDeps, binding: ScheduledBinding, instance: string, context: Parameters<RunCycle>[1]): Promise<ReconcileOutcome> {
-  return reconcile(deps, { workspaceId: binding.workspaceId, binding: binding.name, mode: 'auto', dryRun: false, trigger: 'schedule', instance, signal: context.signal, fence: context.fence });
+function reconcileBinding(deps: ReconcilerDeps, binding: ScheduledBinding, instance: string, context: Parameters<RunCycle>[1]): Promise<ReconcileOutcome | null> {
+  return reconcileScheduled(deps, { workspaceId: binding.workspaceId, binding: binding.name, mode: 'auto', instance, signal: context.signal, fence: context.fence });
 }

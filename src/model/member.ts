@@ -63,6 +63,8 @@ export interface Member extends MemberFields {
    */
   fieldSources?: FieldSources;
   version: number;
+  /** The version at which the binding that manages it last left it matching its IdP (another writer moves `version` on). */
+  syncedVersion: number;
   createdAt: string;
   updatedAt: string;
 }

@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { RosterdError } from '../error/rosterd-error.js';
+import { emptySummary } from '../model/plan.js';
 import { recordGoodCycle } from '../store/connector-state-repository.js';
 import type { Store } from '../store/create-db.js';
+import type { RunResult } from '../store/database.js';
 import { findPlan, supersedePendingPlans, updatePlan } from '../store/plan-repository.js';
 import { finishRun, startRun } from '../store/sync-run-repository.js';
 import { applyStoredPlan } from './apply-stored-plan.js';
 import type { ReconcileOutcome } from './reconcile-request.js';
-import { describe } from './reconciler.js';
+import { describe, describeDrift } from './tally.js';
 
 /**
- * Apply a kept plan: one an admin approved (`rosterd plan approve`, typically over the deletion budget) or a
- * dry run saved to a file (`rosterd apply plan.json`). Unlike a cycle's own apply, a kept plan is refused
- * whole when the workspace changed at all since it was computed: what the admin reviewed is what runs.
+ * Apply a kept plan: one an admin approved (`rosterd plan approve`, typically over the deletion budget) or a dry run
+ * saved to a file (`rosterd apply plan.json`). Unlike a cycle's own apply, a kept plan is refused whole when the
+ * workspace changed at all since it was computed: what the admin reviewed is what runs.
  */
 export async function applySavedPlan(
   store: Store,
@@ -27,21 +29,25 @@ export async function applySavedPlan(
   const binding = plan.binding ?? plan.source;
   const runId = randomUUID();
   await startRun(store.db, { id: runId, workspaceId: plan.workspaceId, binding, mode: 'full', trigger: options.trigger, dryRun: false, instance: options.instance ?? null, startedAt: now() });
-  const end = async (outcome: Omit<ReconcileOutcome, 'runId' | 'planId' | 'membersRead' | 'complete'>): Promise<ReconcileOutcome> => {
-    await finishRun(store.db, runId, { result: outcome.result, planId, summary: outcome.summary, membersRead: 0, complete: plan.complete, error: outcome.error ?? null, finishedAt: now() });
-    return { ...outcome, runId, planId, membersRead: 0, complete: plan.complete };
+  const end = async (outcome: Omit<ReconcileOutcome, 'runId' | 'planId' | 'membersRead' | 'complete' | 'mode' | 'warnings'>): Promise<ReconcileOutcome> => {
+    await finishRun(store.db, runId, { result: outcome.result, planId, summary: outcome.summary, membersRead: 0, complete: plan.complete, error: outcome.error ?? null, finishedAt: now(), drift: outcome.drift.count, message: outcome.message });
+    return { ...outcome, runId, planId, membersRead: 0, complete: plan.complete, mode: 'full', warnings: plan.warnings };
   };
   let applied;
   try {
     applied = await applyStoredPlan(store, plan, { actor: plan.source, decidedBy: options.decidedBy, strictBasis: true, now, ...(options.signal ? { signal: options.signal } : {}) });
   } catch (error) {
     const message = (error as Error).message;
-    await end({ result: error instanceof RosterdError && error.code === 'ROSTERD_E_PLAN' ? 'stale' : 'failed', summary: plan.summary, warnings: plan.warnings, exitCode: 1, message, error: message });
+    const result: RunResult = error instanceof RosterdError && error.code === 'ROSTERD_E_PLAN' ? 'stale' : 'failed';
+    await end({ result, summary: emptySummary(), drift: { count: 0, reasons: {} }, message, error: message });
     throw error;
   }
+  const { tally } = applied;
+  const drift = { count: tally.drifting, reasons: Object.fromEntries(tally.drift) };
   if (applied.interrupted) {
     await updatePlan(store.db, planId, { status: 'stale', decidedAt: now(), decidedBy: options.decidedBy });
-    return end({ result: 'failed', summary: applied.applied, warnings: plan.warnings, exitCode: 1, message: 'interrupted while applying: every change is either applied or not; the next cycle converges', error: 'interrupted', errorCode: 'ROSTERD_E_INTERNAL' });
+    const message = 'interrupted while applying: every change is either applied or not; the next cycle converges';
+    return end({ result: 'aborted', summary: tally.applied, drift, message, error: 'interrupted', errorCode: 'ROSTERD_E_INTERNAL' });
   }
   await updatePlan(store.db, planId, { status: options.trigger === 'approve' ? 'approved' : 'applied', decidedAt: now(), decidedBy: options.decidedBy });
   // The binding's other pending plans were computed at a basis this apply moved past: none of them can be approved now.
@@ -53,9 +59,6 @@ export async function applySavedPlan(
     });
   }
   if (plan.complete && plan.binding) await recordGoodCycle(store.db, plan.workspaceId, plan.binding, now(), plan.cursor);
-  const notes = [
-    ...(applied.rejected ? [`${applied.rejected} refused by the policy`] : []),
-    ...(applied.notExecuted ? [`${applied.notExecuted} not executed (changed since planned)`] : []),
-  ];
-  return end({ result: 'applied', summary: applied.applied, warnings: plan.warnings, exitCode: 0, message: `applied plan ${planId}: ${describe(applied.applied)}${notes.length ? `; ${notes.join(', ')}` : ''}` });
+  const left = tally.drifting ? `; ${describeDrift(tally.drift)}` : '';
+  return end({ result: tally.drifting ? 'drift' : 'applied', summary: tally.applied, drift, message: `applied plan ${planId}: ${describe(tally.applied)}${left}` });
 }

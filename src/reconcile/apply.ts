@@ -1,290 +1,303 @@
-import type { ExpressionBuilder, Kysely } from 'kysely';
-import { accountEmailOf, setFieldsOf, type MemberFields } from '../model/member.js';
+import type { Kysely } from 'kysely';
+import type { DriftReason } from '../model/drift.js';
+import { setFieldsOf, type Member, type MemberFields } from '../model/member.js';
+import { buildPlan, type Change, type Plan } from '../model/plan.js';
 import type { Workspace } from '../model/workspace.js';
-import { ensureAccount, ensureAccounts } from '../store/account-repository.js';
-import type { Database, NewMembershipRow } from '../store/database.js';
-import { preparedQuery } from '../store/prepared-query.js';
-import { insertChunk, insertRows, rowChunks } from '../store/bulk-insert.js';
-import type { DialectSupport } from '../store/dialect-support.js';
-import type { Member } from '../model/member.js';
-import { fieldsToColumns, MEMBER_COLUMNS, rowToMember } from '../store/member-row.js';
+import { readChangeTargets, takenKey, type ChangeTargets } from '../store/change-targets.js';
+import { membershipStateOf, WriteConflict, writeChanges } from '../store/change-writer.js';
+import type { Store } from '../store/create-db.js';
+import type { Database } from '../store/database.js';
+import { countSeatsInUse, memberVersion } from '../store/member-repository.js';
 import { appendLog, type LogEntry } from '../store/provisioning-log-repository.js';
-import { ApplyError } from './apply-error.js';
-import type { Change, Plan } from './plan.js';
+import { clearNotApplied, setDrift } from '../store/pulled-member-repository.js';
+import { bumpRevision } from '../store/workspace-repository.js';
+import { evaluatePolicy, type PolicyRefusal } from './policy.js';
+import { PolicyRefused } from './policy-refused.js';
+import type { LeaseFence } from './reconcile-request.js';
 
-/**
- * The one place that writes membership rows. It runs inside the caller's transaction (the caller took the
- * workspace revision and ran the policy in the same one), so a plan is applied whole or not at all.
- */
-export interface ApplyContext {
-  /** `key:<id>`, `connector:<name>` or `cli`: recorded as the last source and the log's actor. */
-  actor: string;
-  requestId: string | null;
-  now: string;
-  dialect: DialectSupport;
-}
+// The one apply: every write to memberships, groups and group memberships (a SCIM request, a batch of a pull plan, an
+// approved or saved plan, a CLI command) goes through `apply`. In one transaction it takes the workspace's next
+// revision (and with it the workspace's write lock), sets aside what moved on since it was planned, counts the seats,
+// runs the policy, writes through the store, logs every change with its outcome, and keeps each IdP user's drift
+// record in step; then it returns a status for each change.
 
-export type ChangeStatus = 'applied' | 'rejected' | 'not_executed';
+export type ChangeStatus = 'applied' | 'skipped' | 'refused' | 'set_aside';
 
 export interface ChangeResult {
   change: Change;
   status: ChangeStatus;
+  /** Refused or set aside: why. */
   detail?: string;
-  /**
-   * A member created or updated by itself (a SCIM write), as stored: the response is rendered from it, with no
-   * second read. Absent for bulk writes, removals, groups and skips.
-   */
+  /** Refused or set aside: what it leaves out of line. */
+  drift?: DriftReason;
+  /** A member the change created or updated on its own, as stored: a SCIM response is rendered from it. */
   member?: Member;
 }
 
-const CHUNK = 400;
-
-/** Columns every new row carries: who wrote it, its first version, and when. */
-const created = (ctx: ApplyContext) => ({ last_source: ctx.actor, version: 1, created_at: ctx.now, updated_at: ctx.now });
-
-/** field → actor for each member field the change writes: the row's record of which source last wrote what. */
-function fieldSources(fields: Record<string, unknown>, actor: string, skipNull: boolean): string {
-  const sources: Record<string, string> = {};
-  // for…in, not Object.entries: this runs once per created member, and entries made a pair per field (a first
-  // pull of 100,000 members allocated 420 MB of them).
-  for (const field in fields) {
-    if (Object.hasOwn(fields, field) && Object.hasOwn(MEMBER_COLUMNS, field) && !(skipNull && fields[field] === null)) sources[field] = actor;
-  }
-  return JSON.stringify(sources);
+export interface Proposal<T> {
+  changes: Change[];
+  /** The members the changes target, by id, as the proposal read them (whole mode; each mode reads its own). */
+  current?: ReadonlyMap<string, Member>;
+  warnings?: string[];
+  /** Whatever the caller wants back after the commit (e.g. the id of the created resource). */
+  value: T;
+  /** The members the proposal was computed from, with the version read: a proposal made ahead is kept only if they hold. */
+  readVersions?: ReadonlyMap<string, number>;
 }
 
-/** Columns every write to an existing row changes: the version behind its ETag, who wrote it, when. */
-const touched = (ctx: ApplyContext, eb: ExpressionBuilder<Database, 'membership' | 'scim_group'>) => ({
-  version: eb('version', '+', 1),
-  last_source: ctx.actor,
-  updated_at: ctx.now,
-});
+/** Computes the changes from the store as the transaction sees it (or, ahead of it, as it is). */
+export type Propose<T> = (trx: Kysely<Database>, workspace: Workspace) => Promise<Proposal<T>>;
 
-export async function applyPlan(trx: Kysely<Database>, workspace: Workspace, plan: Plan, ctx: ApplyContext): Promise<ChangeResult[]> {
-  const log: LogEntry[] = [];
-  const results: ChangeResult[] = [];
-  const changes = plan.changes;
-  let i = 0;
-  while (i < changes.length) {
-    const change = changes[i]!;
-    if (change.kind === 'member' && change.action === 'create' && changes[i + 1]?.kind === 'member' && changes[i + 1]?.action === 'create') {
-      // A run of member creates (a pull's first cycle) goes in as multi-row statements, not two per member.
-      let j = i;
-      while (j < changes.length && changes[j]!.kind === 'member' && changes[j]!.action === 'create') j++;
-      const batch = changes.slice(i, j);
-      await guard(ctx, change, () => applyMemberCreates(trx, workspace, batch, ctx));
-      for (const c of batch) {
-        results.push({ change: c, status: 'applied' });
-        log.push(logEntry(workspace, c, ctx, 'applied'));
-      }
-      i = j;
-      continue;
-    }
-    if (change.kind === 'membership' && change.action !== 'skip') {
-      // Consecutive membership changes of one action go to the database as a few multi-row statements.
-      let j = i;
-      while (j < changes.length && changes[j]!.kind === 'membership' && changes[j]!.action === change.action) j++;
-      const batch = changes.slice(i, j);
-      await applyMemberships(trx, workspace, batch, ctx);
-      for (const c of batch) {
-        results.push({ change: c, status: 'applied' });
-        log.push(logEntry(workspace, c, ctx, 'applied'));
-      }
-      i = j;
-      continue;
-    }
-    const member = await guard(ctx, change, () => applyOne(trx, workspace, change, ctx));
-    results.push(member ? { change, status: 'applied', member } : { change, status: 'applied' });
-    log.push(logEntry(workspace, change, ctx, change.action === 'skip' ? 'skipped' : 'applied'));
-    i++;
-  }
-  await appendLog(trx, log);
-  return results;
+/** What the provisioning log records when a request fails before a change names its target. */
+export interface FailedWrite {
+  operation: string;
+  targetKind: string;
+  targetId: string | null;
+  targetKey: string | null;
 }
 
-async function guard<T>(ctx: ApplyContext, change: Change, run: () => Promise<T>): Promise<T> {
+export interface ApplyOptions {
+  /** `key:<id>`, `connector:<name>` or `cli`: recorded on the rows and in the log. */
+  actor: string;
+  /** The request or plan id the log entries carry. */
+  requestId: string | null;
+  now: () => string;
+  /**
+   * whole: the changes are one request; the first refusal or conflict rolls all of them back and is thrown (a SCIM
+   * request, a CLI command), and the failure is logged. each: every change gets a status; what is refused or has moved
+   * on since it was planned is logged and left out, and the rest is applied (a batch of a pull plan).
+   */
+  mode: 'whole' | 'each';
+  /**
+   * Whole mode: propose before taking the write lock, from the store as it is and this workspace, and keep that
+   * proposal inside the transaction if it still holds (the same settings, every member in `readVersions` at its
+   * version); otherwise propose again inside. On SQLite the write lock is the database's, shared by every worker, so
+   * computing outside it lets the others write meanwhile; on PostgreSQL it saves round trips under the row lock.
+   */
+  readAhead?: Workspace;
+  /** Checked first in the transaction: false when the cycle's schedule lease passed to another instance. */
+  fence?: LeaseFence;
+  /** Whole mode: what the log records if the request fails before a change names its target. */
+  failure?: FailedWrite;
+  log?: { error(obj: object, msg: string): void };
+}
+
+export interface ApplyOutcome<T> {
+  /** The changes in the order they were applied. */
+  plan: Plan;
+  /** One per change of `plan`, in its order. */
+  results: ChangeResult[];
+  value: T;
+}
+
+/** The schedule lease was lost: the batch rolled back, and nothing more may be applied. */
+export class LeaseLost extends Error {
+  constructor() {
+    super('the schedule lease passed to another instance');
+    this.name = 'LeaseLost';
+  }
+}
+
+export async function apply<T>(store: Store, workspaceId: string, propose: Propose<T>, options: ApplyOptions): Promise<ApplyOutcome<T>> {
+  const now = options.now();
+  if (options.mode === 'each') {
+    // Member creates are first written without looking up whether their externalIds and userNames were taken since
+    // the plan: the unique indexes check that anyway, and on PostgreSQL those lookups were a tenth of a first cycle's
+    // apply. Only when an insert does conflict does the batch, rolled back whole, run again with the lookups, so that
+    // the taken ones are set aside and the rest applied.
+    const run = (checkCreates: boolean) => store.writeTransaction((trx) => applyInTransaction(trx, store, workspaceId, propose, options, now, checkCreates));
+    try {
+      return await run(false);
+    } catch (error) {
+      if (!(error instanceof WriteConflict && error.failure === 'conflict')) throw error;
+      return run(true);
+    }
+  }
   try {
-    return await run();
+    const early = options.readAhead ? { workspace: options.readAhead, proposal: await propose(store.db, options.readAhead) } : undefined;
+    const proposeInside: Propose<T> = async (trx, workspace) => (early && (await stillHolds(trx, early.workspace, workspace, early.proposal)) ? early.proposal : propose(trx, workspace));
+    return await store.writeTransaction((trx) => applyInTransaction(trx, store, workspaceId, proposeInside, options, now, false));
   } catch (error) {
-    if (ctx.dialect.isUniqueViolation(error)) {
-      throw new ApplyError('conflict', change, `${change.kind} "${change.key}" conflicts with an existing ${change.kind} (userName, externalId or displayName already in use)`);
-    }
+    await logRefusal(store, workspaceId, options, error, now);
     throw error;
   }
 }
 
-/** Apply one change; a member created or updated comes back as stored. */
-async function applyOne(trx: Kysely<Database>, workspace: Workspace, change: Change, ctx: ApplyContext): Promise<Member | undefined> {
-  if (change.action === 'skip') return undefined;
-  if (change.kind === 'member') return applyMember(trx, workspace, change, ctx);
-  await applyGroup(trx, workspace, change, ctx);
-  return undefined;
+/** `apply` of changes already planned. */
+export function applyChanges(store: Store, workspaceId: string, changes: Change[], options: ApplyOptions): Promise<ApplyOutcome<null>> {
+  return apply(store, workspaceId, async () => ({ changes, value: null }), options);
 }
 
-async function applyMember(trx: Kysely<Database>, workspace: Workspace, change: Change, ctx: ApplyContext): Promise<Member | undefined> {
-  if (change.action === 'create') {
-    const accountId = await ensureAccount(trx, accountEmailOf(change.after as unknown as MemberFields), ctx.now);
-    const row = newMemberRow(workspace, change, accountId, ctx);
-    const [inserted] = await insertMember(trx, ...createValues(row));
-    if (!inserted) throw new Error(`member "${change.key}" was not inserted`);
-    return rowToMember(inserted);
-  }
-  if (change.action === 'remove') {
-    // group_member rows go with it (ON DELETE CASCADE); the account stays.
-    const removed = await trx.deleteFrom('membership').where('workspace_id', '=', workspace.id).where('id', '=', change.targetId).executeTakeFirst();
-    if (Number(removed.numDeletedRows) === 0) throw new ApplyError('missing', change, `member "${change.key}" no longer exists`);
-    return undefined;
-  }
-  // update, deactivate, reactivate: write the changed fields.
-  const updated = await trx
-    .updateTable('membership')
-    .set((eb) =>
-      // Object.assign rather than spreads followed by properties, which cost microseconds each on Node 20.
-      Object.assign(
-        fieldsToColumns((change.after ?? {}) as Partial<MemberFields>),
-        touched(ctx, eb),
-        { field_sources: ctx.dialect.mergeJsonObject(eb.ref('field_sources'), fieldSources(change.after ?? {}, ctx.actor, false)) },
-        change.managedBy ? { managed_by: change.managedBy } : {},
-      ),
-    )
-    .where('workspace_id', '=', workspace.id)
-    .where('id', '=', change.targetId)
-    .returningAll()
-    .executeTakeFirst();
-  if (!updated) throw new ApplyError('missing', change, `member "${change.key}" no longer exists`);
-  return rowToMember(updated);
+async function applyInTransaction<T>(
+  trx: Kysely<Database>,
+  store: Store,
+  workspaceId: string,
+  propose: Propose<T>,
+  options: ApplyOptions,
+  now: string,
+  checkCreates: boolean,
+): Promise<ApplyOutcome<T>> {
+  if (options.fence && !(await options.fence(trx))) throw new LeaseLost();
+  const workspace = await bumpRevision(trx, workspaceId);
+  const proposal = await propose(trx, workspace);
+  const plan = buildPlan({
+    workspaceId,
+    source: options.actor,
+    basis: workspace.revision - 1,
+    changes: proposal.changes,
+    now,
+    ...(proposal.warnings ? { warnings: proposal.warnings } : {}),
+    ...(options.requestId ? { id: options.requestId } : {}),
+  });
+  const changes = plan.changes;
+  const results: (ChangeResult | undefined)[] = new Array(changes.length);
+  const whole = options.mode === 'whole';
+
+  const targets = whole ? null : await readChangeTargets(trx, workspaceId, changes, checkCreates);
+  const current: ReadonlyMap<string, Member> = targets ? targets.members : (proposal.current ?? new Map());
+  if (targets) triage(changes, targets, results);
+
+  const open = changes.flatMap((change, i) => (results[i] ? [] : [i]));
+  const needsSeats = workspace.version === 'v1' && open.some((i) => changes[i]!.kind === 'member' && changes[i]!.action !== 'skip');
+  const verdicts = evaluatePolicy(
+    workspace,
+    open.map((i) => changes[i]!),
+    { seatsInUse: needsSeats ? await countSeatsInUse(trx, workspaceId) : {}, current, actor: options.actor },
+  );
+  open.forEach((i, k) => {
+    const verdict = verdicts[k];
+    if (!verdict) return;
+    if (whole) throw new PolicyRefused(verdict, changes[i]!);
+    results[i] = refused(changes[i]!, verdict);
+  });
+  if (targets) setAsideOrphanMemberships(changes, targets, results);
+
+  const runnable = changes.flatMap((change, i) => (results[i] || change.action === 'skip' ? [] : [i]));
+  const stored = await writeChanges(trx, workspace, runnable.map((i) => changes[i]!), { actor: options.actor, now, dialect: store.dialect });
+  runnable.forEach((i, k) => {
+    const member = stored[k];
+    results[i] = member ? { change: changes[i]!, status: 'applied', member } : { change: changes[i]!, status: 'applied' };
+  });
+  const done = changes.map((change, i) => results[i] ?? { change, status: 'skipped' as const, ...(change.reason ? { detail: change.reason } : {}) });
+
+  await appendLog(trx, done.map((result) => logEntry(workspaceId, result, options, now)));
+  await keepDriftInStep(trx, workspaceId, done, current, options.actor, now);
+  return { plan, results: done, value: proposal.value };
 }
 
-/** The row of a member a change creates: its fields, its account, and who created it when. */
-function newMemberRow(workspace: Workspace, change: Change, accountId: string, ctx: ApplyContext): Required<NewMembershipRow> {
-  // Added to the object fieldsToColumns made: `{ ...columns, id, … }` costs microseconds per row on Node 20.
-  return Object.assign(fieldsToColumns(change.after as unknown as MemberFields), {
-    id: change.targetId,
-    workspace_id: workspace.id,
-    account_id: accountId,
-    owner: 0,
-    managed_by: change.managedBy ?? null,
-    field_sources: fieldSources(change.after!, ctx.actor, true),
-    ...created(ctx),
-  }) as Required<NewMembershipRow>;
-}
+const refused = (change: Change, verdict: PolicyRefusal): ChangeResult => ({ change, status: 'refused', detail: verdict.detail, drift: verdict.drift });
+const setAside = (change: Change, detail: string): ChangeResult => ({ change, status: 'set_aside', detail, drift: 'set_aside' });
 
-/** Every column of a created member's row, in the order of the prepared insert's parameters. */
-const CREATE_COLUMNS = [
-  ...Object.values(MEMBER_COLUMNS),
-  'user_name_lower', 'id', 'workspace_id', 'account_id', 'owner', 'managed_by', 'field_sources', 'last_source', 'version', 'created_at', 'updated_at',
-] as (keyof NewMembershipRow)[];
-
-/** A row's values in CREATE_COLUMNS order: the parameters of the prepared insert below. */
-const createValues = (row: Required<NewMembershipRow>): unknown[] => CREATE_COLUMNS.map((column) => row[column] ?? null);
-
-/** The row of the prepared insert's builder, made of its parameters in CREATE_COLUMNS order. */
-const createRow = (values: unknown[]): NewMembershipRow => Object.fromEntries(CREATE_COLUMNS.map((column, c) => [column, values[c]])) as unknown as NewMembershipRow;
-
-/** One member created on its own (every SCIM POST): compiled once, where building the 45-column insert cost more than running it. */
-const insertMember = preparedQuery((db, ...values: unknown[]) => db.insertInto('membership').values(createRow(values)).returningAll(), new Array<unknown>(CREATE_COLUMNS.length).fill(''));
-
-/** Rows per multi-row membership INSERT on SQLite: about 45 columns, well inside its 32,766 bound parameters. */
-const CREATE_CHUNK = 200;
-
-async function applyMemberCreates(trx: Kysely<Database>, workspace: Workspace, batch: Change[], ctx: ApplyContext): Promise<void> {
-  const emails = batch.map((c) => accountEmailOf(c.after as unknown as MemberFields));
-  const accounts = await ensureAccounts(trx, emails, ctx.now);
-  const rows = batch.map((change, k) => newMemberRow(workspace, change, accounts.get(emails[k]!)!, ctx));
-  await insertRows(trx, 'membership', CREATE_COLUMNS, rows, CREATE_CHUNK);
-}
-
-async function applyGroup(trx: Kysely<Database>, workspace: Workspace, change: Change, ctx: ApplyContext): Promise<void> {
-  const after = (change.after ?? {}) as { displayName?: string; externalId?: string | null; appName?: string };
-  if (change.action === 'create') {
-    await trx
-      .insertInto('scim_group')
-      .values({
-        id: change.targetId,
-        workspace_id: workspace.id,
-        external_id: after.externalId ?? null,
-        display_name: after.displayName!,
-        display_name_lower: after.displayName!.toLowerCase(),
-        app_name: after.appName ?? after.displayName!,
-        managed_by: change.managedBy ?? null,
-        ...created(ctx),
-      })
-      .execute();
-    return;
-  }
-  if (change.action === 'remove') {
-    await trx.deleteFrom('scim_group').where('workspace_id', '=', workspace.id).where('id', '=', change.targetId).execute();
-    return;
-  }
-  await trx
-    .updateTable('scim_group')
-    .set((eb) => ({
-      ...(after.displayName !== undefined ? { display_name: after.displayName, display_name_lower: after.displayName.toLowerCase() } : {}),
-      ...(after.appName !== undefined ? { app_name: after.appName } : {}),
-      ...('externalId' in after ? { external_id: after.externalId ?? null } : {}),
-      ...(change.managedBy ? { managed_by: change.managedBy } : {}),
-      ...touched(ctx, eb),
-    }))
-    .where('workspace_id', '=', workspace.id)
-    .where('id', '=', change.targetId)
-    .execute();
-}
-
-const GROUP_MEMBER_COLUMNS = ['group_id', 'membership_id', 'workspace_id', 'project_role', 'created_at'] as const;
-
-interface MembershipState {
-  groupId: string;
-  memberId: string;
-  projectRole?: string | null;
-}
-
-/** Group memberships in bulk; touched groups get a new version so their ETags change. */
-async function applyMemberships(trx: Kysely<Database>, workspace: Workspace, batch: Change[], ctx: ApplyContext): Promise<void> {
-  const states = batch.map((c) => (c.after ?? c.before) as unknown as MembershipState);
-  const action = batch[0]!.action;
-  if (action === 'create') {
-    const rows = states.map((s) => ({ group_id: s.groupId, membership_id: s.memberId, workspace_id: workspace.id, project_role: s.projectRole ?? null, created_at: ctx.now }));
-    for (const chunk of rowChunks(trx, 'group_member', GROUP_MEMBER_COLUMNS, rows, CHUNK)) {
-      await insertChunk(trx.insertInto('group_member'), GROUP_MEMBER_COLUMNS, chunk)
-        .onConflict((oc) => oc.columns(['group_id', 'membership_id']).doNothing())
-        .execute();
+/**
+ * Each mode: set aside the changes the store has moved past since they were planned: a target whose version changed
+ * or that is gone, a create whose externalId, userName or group name is taken (member creates only when their keys
+ * were looked up). A removal planned in the same batch frees its member's keys.
+ */
+function triage(changes: readonly Change[], targets: ChangeTargets, results: (ChangeResult | undefined)[]): void {
+  const freed = new Set<string>();
+  for (const change of changes) if (change.kind === 'member' && change.action === 'remove') freed.add(change.targetId);
+  const groupIds = new Set(targets.groups.map((g) => g.id));
+  const groupNames = new Set(targets.groups.map((g) => g.displayName.toLowerCase()));
+  const takenBy = (key: string): boolean => {
+    const holder = targets.taken.get(key);
+    return holder !== undefined && !freed.has(holder);
+  };
+  changes.forEach((change, i) => {
+    if (change.action === 'skip') return;
+    if (change.kind === 'member') {
+      if (change.action === 'create') {
+        const fields = change.after as unknown as MemberFields;
+        if ((fields.externalId !== null && takenBy(takenKey.externalId(fields.externalId))) || takenBy(takenKey.userName(fields.userName))) {
+          results[i] = setAside(change, `member "${change.key}" was created since the plan was computed; the next cycle compares it`);
+        }
+        return;
+      }
+      const member = targets.members.get(change.targetId);
+      if (!member) results[i] = setAside(change, `member "${change.key}" no longer exists`);
+      else if (change.version !== undefined && member.version !== change.version) {
+        results[i] = setAside(change, `member "${change.key}" changed since the plan was computed (version ${change.version} → ${member.version}); the next cycle compares it again`);
+      }
+      return;
     }
-  } else if (action === 'remove') {
-    const byGroup = new Map<string, string[]>();
-    for (const s of states) byGroup.set(s.groupId, [...(byGroup.get(s.groupId) ?? []), s.memberId]);
-    for (const [groupId, memberIds] of byGroup) {
-      for (let i = 0; i < memberIds.length; i += CHUNK) {
-        await trx.deleteFrom('group_member').where('group_id', '=', groupId).where('membership_id', 'in', memberIds.slice(i, i + CHUNK)).execute();
+    if (change.kind === 'group') {
+      if (change.action === 'create') {
+        const name = String((change.after as { displayName?: unknown }).displayName ?? '').toLowerCase();
+        if (groupNames.has(name)) results[i] = setAside(change, `group "${change.key}" was created since the plan was computed`);
+      } else if (!groupIds.has(change.targetId)) results[i] = setAside(change, `group "${change.key}" no longer exists`);
+    }
+  });
+}
+
+/** Each mode: a group membership needs its member and group, existing or created by an allowed change of this batch. */
+function setAsideOrphanMemberships(changes: readonly Change[], targets: ChangeTargets, results: (ChangeResult | undefined)[]): void {
+  const created = new Set<string>();
+  const removed = new Set<string>();
+  changes.forEach((change, i) => {
+    if (results[i] || change.kind === 'membership') return;
+    if (change.action === 'create') created.add(change.targetId);
+    if (change.action === 'remove') removed.add(change.targetId);
+  });
+  const groupIds = new Set(targets.groups.map((g) => g.id));
+  const exists = (id: string, live: (id: string) => boolean) => !removed.has(id) && (live(id) || created.has(id));
+  changes.forEach((change, i) => {
+    if (results[i] || change.kind !== 'membership' || change.action === 'skip') return;
+    const { groupId, memberId } = membershipStateOf(change);
+    if (exists(memberId, (id) => targets.liveMembers.has(id)) && exists(groupId, (id) => groupIds.has(id))) return;
+    results[i] = setAside(change, `the member or group of "${change.key}" does not exist (its create was not executed)`);
+  });
+}
+
+/**
+ * Each IdP user's drift record follows the fate of the changes that carry out its statement: an applied one clears
+ * the "not applied yet" the plan left; a refused or set-aside one says why. A member another source removes while its
+ * binding's IdP still assigns it is in drift too, until that binding's next cycle creates it again.
+ */
+async function keepDriftInStep(trx: Kysely<Database>, workspaceId: string, results: readonly ChangeResult[], current: ReadonlyMap<string, Member>, actor: string, now: string): Promise<void> {
+  const binding = actor.startsWith('connector:') ? actor.slice('connector:'.length) : null;
+  const applied: string[] = [];
+  const drifts: { externalId: string; drift: { reason: DriftReason; detail: string } }[] = [];
+  const removedElsewhere = new Map<string, { externalId: string; drift: { reason: DriftReason; detail: string } }[]>();
+  for (const result of results) {
+    const { change } = result;
+    if (binding !== null && change.idpUser !== undefined) {
+      if (result.status === 'applied') applied.push(change.idpUser);
+      else if ((result.status === 'refused' || result.status === 'set_aside') && result.drift) {
+        const why = result.status === 'refused' ? `refused by the workspace policy: ${result.detail}` : (result.detail ?? 'set aside');
+        drifts.push({ externalId: change.idpUser, drift: { reason: result.drift, detail: why } });
       }
     }
-  } else {
-    for (const s of states) {
-      await trx
-        .updateTable('group_member')
-        .set({ project_role: s.projectRole ?? null })
-        .where('group_id', '=', s.groupId)
-        .where('membership_id', '=', s.memberId)
-        .execute();
+    if (result.status === 'applied' && change.kind === 'member' && change.action === 'remove') {
+      const member = current.get(change.targetId);
+      if (member?.managedBy && member.externalId !== null && member.managedBy !== binding) {
+        const list = removedElsewhere.get(member.managedBy) ?? [];
+        list.push({ externalId: member.externalId, drift: { reason: 'removed_elsewhere', detail: `removed by ${actor} while connector ${member.managedBy}'s IdP still assigns it; its next cycle creates it again` } });
+        removedElsewhere.set(member.managedBy, list);
+      }
     }
   }
-  const groupIds = [...new Set(states.map((s) => s.groupId))];
-  await trx
-    .updateTable('scim_group')
-    .set((eb) => touched(ctx, eb))
-    .where('workspace_id', '=', workspace.id)
-    .where('id', 'in', groupIds)
-    .execute();
+  if (binding !== null) {
+    if (applied.length) await clearNotApplied(trx, workspaceId, binding, applied, now);
+    if (drifts.length) await setDrift(trx, workspaceId, binding, drifts, now);
+  }
+  for (const [managedBy, list] of removedElsewhere) await setDrift(trx, workspaceId, managedBy, list, now);
 }
 
-function logEntry(workspace: Workspace, change: Change, ctx: ApplyContext, result: LogEntry['result']): LogEntry {
-  return changeLogEntry(change, { workspaceId: workspace.id, actor: ctx.actor, requestId: ctx.requestId, at: ctx.now, result, errorStatus: null, errorDetail: change.reason ?? null });
+function logEntry(workspaceId: string, result: ChangeResult, options: ApplyOptions, now: string): LogEntry {
+  const { change, status } = result;
+  const failed = status === 'refused' || status === 'set_aside';
+  return changeLogEntry(change, {
+    workspaceId,
+    actor: options.actor,
+    requestId: options.requestId,
+    at: now,
+    result: status === 'applied' ? 'applied' : status === 'skipped' ? 'skipped' : 'refused',
+    errorStatus: failed ? (status === 'set_aside' ? 409 : result.drift === 'owner' ? 403 : 400) : null,
+    errorDetail: failed ? (result.detail ?? null) : (change.reason ?? null),
+  });
 }
 
 /** The provisioning log's row for one change: what it targets and its before and after, with the outcome. */
-export function changeLogEntry(
-  change: Change,
-  outcome: Pick<LogEntry, 'workspaceId' | 'actor' | 'requestId' | 'at' | 'result' | 'errorStatus' | 'errorDetail'>,
-): LogEntry {
+function changeLogEntry(change: Change, outcome: Pick<LogEntry, 'workspaceId' | 'actor' | 'requestId' | 'at' | 'result' | 'errorStatus' | 'errorDetail'>): LogEntry {
   // Field by field rather than spreading `outcome`: every SCIM write builds one, and the spread was the slow part.
   return {
     workspaceId: outcome.workspaceId,
@@ -303,3 +316,39 @@ export function changeLogEntry(
     after: change.kind === 'member' && change.action === 'create' && change.after ? setFieldsOf(change.after) : change.after,
   };
 }
+
+/** Whether a proposal computed before the transaction is still the one the transaction would compute. */
+async function stillHolds(trx: Kysely<Database>, then: Workspace, now: Workspace, proposal: Proposal<unknown>): Promise<boolean> {
+  // Policies are interned by their text (workspace-repository), so an unchanged policy is the same object.
+  if (now.version !== then.version || now.extensionUrn !== then.extensionUrn || now.policy !== then.policy) return false;
+  for (const [id, version] of proposal.readVersions ?? []) {
+    if ((await memberVersion(trx, now.id, id)) !== version) return false;
+  }
+  return true;
+}
+
+/** Whole mode: a request that failed changed nothing; its refusal is written to the log on its own. */
+async function logRefusal(store: Store, workspaceId: string, options: ApplyOptions, error: unknown, now: string): Promise<void> {
+  const status = (error as { status?: unknown }).status;
+  const change = error instanceof PolicyRefused || error instanceof WriteConflict ? error.change : undefined;
+  const failure = options.failure ?? { operation: 'write', targetKind: change?.kind ?? 'member', targetId: null, targetKey: null };
+  const entry: LogEntry = {
+    workspaceId,
+    actor: options.actor,
+    operation: change ? `${change.kind}.${change.action}` : failure.operation,
+    targetKind: change?.kind ?? failure.targetKind,
+    targetId: change?.targetId ?? failure.targetId,
+    targetKey: change?.key ?? failure.targetKey,
+    before: change?.before ?? null,
+    after: change?.after ?? null,
+    result: 'refused',
+    errorStatus:
+      error instanceof PolicyRefused ? error.refusal.status : error instanceof WriteConflict ? (error.failure === 'conflict' ? 409 : 404) : typeof status === 'number' ? status : 500,
+    errorDetail: error instanceof Error ? error.message : String(error),
+    requestId: options.requestId,
+    at: now,
+  };
+  // The log must never turn a clear refusal into a 500, so a failed log write is only reported.
+  await appendLog(store.db, [entry]).catch((logError: unknown) => options.log?.error({ err: logError, workspaceId }, 'could not write the provisioning log'));
+}
+

@@ -1,7 +1,7 @@
 import type { RemovedMember, SnapshotMember } from '../connector/snapshot-member.js';
 import type { Member } from '../model/member.js';
+import { buildPlan, type Plan } from '../model/plan.js';
 import { Differ, type DiffOptions } from './differ.js';
-import { buildPlan, type Plan } from './plan.js';
 
 export interface DiffInput {
   /** A full read (members) or an incremental one (members and removals). */
@@ -12,18 +12,20 @@ export interface DiffInput {
 }
 
 /**
- * The whole pull diff in one call, pure: snapshot and store in, a stably sorted plan out. The reconciler
- * streams the same Differ page by page instead; this form is for small inputs and for tests.
+ * The whole pull diff in one call, pure: snapshot and store in, a stably sorted plan out. The reconciler streams the
+ * same Differ page by page instead; this form is for small inputs and for tests.
  */
 export function diff(input: DiffInput, options: DiffOptions): Plan {
   const differ = new Differ(options);
-  const changes = differ.page(input.snapshot.entries, input.store);
+  const changes = differ.page(input.snapshot.entries, input.store).changes;
   const warnings = deprovisionWarnings(input.snapshot);
-  if (input.snapshot.full && input.snapshot.complete) {
-    changes.push(...differ.sweep(input.store.members.filter((m) => m.managedBy === options.binding)));
+  const { complete } = input.snapshot;
+  if (input.snapshot.full && complete) {
+    changes.push(...differ.sweep(input.store.members.filter((m) => m.managedBy === options.binding)).changes);
     changes.push(...differ.sweepGroups());
   }
-  return buildPlan({ ...input.plan, changes: input.snapshot.complete ? changes : withoutDeprovisions(changes), warnings });
+  changes.push(...differ.finish(complete).changes);
+  return buildPlan({ ...input.plan, changes: complete ? changes : withoutDeprovisions(changes), warnings });
 }
 
 /** The plan's warning for an incomplete read: nobody is deactivated or removed on the strength of it. */

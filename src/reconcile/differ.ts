@@ -1,18 +1,23 @@
+import { createHash } from 'node:crypto';
 import type { RemovedMember, SnapshotMember } from '../connector/snapshot-member.js';
+import type { Drift } from '../model/drift.js';
 import type { Group } from '../model/group.js';
-import { emptyMemberFields, memberFieldsOf, type Member, type MemberFields } from '../model/member.js';
+import { emptyMemberFields, memberFieldsOf, type Member } from '../model/member.js';
+import type { Change } from '../model/plan.js';
 import type { Workspace } from '../model/workspace.js';
+import type { PulledState, PulledWrite } from '../store/pulled-member-repository.js';
 import { desiredMemberFields } from './desired-member.js';
 import { memberChange, memberRemoval } from './member-change.js';
-import type { Change } from './plan.js';
 import { evaluatePolicyCarrying, ownerRefusal } from './policy.js';
 
-/**
- * The pull diff as a state machine fed page by page: no I/O and no clock (ids come from `newId`), so the same
- * inputs always give the same changes. The reconciler streams the IdP's pages through `page()` with the store
- * rows that match them, then, only for a complete full read, `sweep()` with the members the binding manages,
- * and finally `finish()`. `diff()` (diff.ts) is the one-call form over whole arrays.
- */
+// The pull diff as a state machine fed page by page: no I/O and no clock (ids come from `newId`), so the same inputs
+// always give the same changes. The reconciler streams pages through `page()`: the IdP's users with the store rows
+// they match, then (an incremental cycle) the users whose record says they are out of line; after a complete full
+// read, `sweep()` with the binding's members the IdP no longer lists and `sweepGroups()`; and last `finish()`, which
+// decides what waited for the plan's deprovisions (a seat or a userName they free). Every user planned comes back as
+// changes plus what the binding's record of that user must say: the IdP's statement, and why the store does not
+// match it (or that it does). `diff()` (diff.ts) is the one-call form over whole arrays.
+
 export interface DiffOptions {
   workspace: Workspace;
   /** The binding's name: what `managed_by` says for the members and groups it owns. */
@@ -22,6 +27,8 @@ export interface DiffOptions {
   /** Every group of the workspace: matched by externalId, checked for displayName clashes. */
   groups: readonly Group[];
   newId: () => string;
+  /** Users held for `finish()` at most (beyond, a blocked user is refused at once and the next cycle plans it again). */
+  maxDeferred?: number;
 }
 
 /** The store rows one page needs. */
@@ -30,10 +37,23 @@ export interface StoreSlice {
   members: readonly Member[];
   /** Member id → ids of the groups it belongs to now (memberships are removed only from the binding's own groups). */
   groupsOf: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The binding's record of the page's IdP users, by externalId. */
+  pulled?: ReadonlyMap<string, PulledState>;
+}
+
+/** What a page (or the sweep, or `finish`) comes to. */
+export interface DiffPage {
+  changes: Change[];
+  /** The binding's records to write: new statements, and drifts that changed. */
+  records: PulledWrite[];
+  /** Users whose record goes: the IdP no longer lists them and they have no member. */
+  forget: string[];
+  /** Members found matching the IdP, at the version compared. */
+  confirms: { id: string; version: number }[];
 }
 
 /** What the sweep needs of a managed member: enough to deprovision it. */
-export type ManagedMember = Pick<Member, 'id' | 'externalId' | 'userName' | 'active' | 'owner' | 'version'> & MemberFields;
+export type ManagedMember = Member;
 
 interface GroupPlan {
   id: string;
@@ -42,10 +62,37 @@ interface GroupPlan {
   blocked: string | null;
 }
 
+/** An IdP statement as stored: its JSON and the hash an unchanged one is recognised by. */
+interface Statement {
+  snapshot: string;
+  hash: string;
+}
+
+/** A user whose plan waits for the deprovisions of the whole plan: a seat they free, a userName they free. */
+interface Deferred {
+  entry: SnapshotMember;
+  statement: Statement;
+  prior: PulledState | undefined;
+  current: Member | null;
+  sameName: Member | undefined;
+  /** The current groups of `current` and `sameName`. */
+  groupsOf: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
 const lower = (s: string) => s.toLowerCase();
+const DEFAULT_MAX_DEFERRED = 10_000;
+
+export function statementOf(entry: SnapshotMember | RemovedMember): Statement {
+  const snapshot = JSON.stringify(entry);
+  return { snapshot, hash: createHash('sha1').update(snapshot).digest('base64') };
+}
+
+export const emptyPage = (): DiffPage => ({ changes: [], records: [], forget: [], confirms: [] });
 
 export class Differ {
   private readonly seen = new Set<string>();
+  /** IdP users planned as gone (an incremental read's removals, the sweep). */
+  private readonly handled = new Set<string>();
   private readonly seenGroups = new Set<string>();
   private readonly groupsByExternalId = new Map<string, Group>();
   private readonly groupsByName = new Map<string, Group>();
@@ -55,6 +102,12 @@ export class Differ {
   /** userName (lower-cased) → externalId of the IdP user this plan gives it to. */
   private readonly plannedUserNames = new Map<string, string>();
   private seats: Partial<Record<string, number>>;
+  /** Seats the plan's deactivations and removals free: counted only once they are known to be applied (`finish`). */
+  private readonly freed: Partial<Record<string, number>> = {};
+  /** Members the plan removes: their userNames are free for the users deferred to `finish`. */
+  private readonly removedIds = new Set<string>();
+  private readonly deferred: Deferred[] = [];
+  private finishing = false;
   /** Deactivations plus removals of members so far: what the deletion budget counts. */
   deletions = 0;
   /** Members compared so far. */
@@ -69,28 +122,36 @@ export class Differ {
     }
   }
 
-  /** Changes for one page of the IdP's members (a full read) or changes (an incremental read). */
-  page(entries: readonly (SnapshotMember | RemovedMember)[], slice: StoreSlice): Change[] {
+  /** The plan for one page of the IdP's users (a full read), of its changes (an incremental read), or of stored statements. */
+  page(entries: readonly (SnapshotMember | RemovedMember)[], slice: StoreSlice): DiffPage {
     const byExternalId = new Map<string, Member>();
     const byUserName = new Map<string, Member>();
     for (const member of slice.members) {
       if (member.externalId !== null) byExternalId.set(member.externalId, member);
       byUserName.set(lower(member.userName), member);
     }
-    const changes: Change[] = [];
+    const out = emptyPage();
     for (const entry of entries) {
       this.compared++;
+      const prior = slice.pulled?.get(entry.externalId);
+      const current = byExternalId.get(entry.externalId) ?? null;
       if ('removed' in entry) {
-        const current = byExternalId.get(entry.externalId);
-        if (current && current.managedBy === this.options.binding) {
-          const change = this.deprovision(current, entry.reason === 'deleted' ? 'deleted in the IdP' : 'no longer assigned in the IdP');
-          if (change) changes.push(change);
-        }
+        this.gone(entry, current, prior, out);
         continue;
       }
-      changes.push(...this.member(entry, byExternalId, byUserName, slice.groupsOf));
+      if (this.seen.has(entry.externalId)) {
+        out.changes.push(skip(entry.userName, entry.externalId, `the IdP listed externalId ${entry.externalId} twice in one read; only the first is used`));
+        continue;
+      }
+      this.seen.add(entry.externalId);
+      this.member(entry, statementOf(entry), prior, current, byUserName.get(lower(entry.userName)), slice.groupsOf, out);
     }
-    return changes;
+    return out;
+  }
+
+  /** Whether this plan already planned this IdP user. */
+  has(externalId: string): boolean {
+    return this.seen.has(externalId) || this.handled.has(externalId);
   }
 
   /** Of the binding's members (id, externalId), the ids the read did not list: the candidates for `sweep`. */
@@ -100,18 +161,31 @@ export class Differ {
     return ids;
   }
 
+  /** Of the binding's records, the users the read did not list: after a complete full read, they are gone. */
+  unlisted(externalIds: Iterable<string>): string[] {
+    const ids: string[] = [];
+    for (const id of externalIds) if (!this.seen.has(id)) ids.push(id);
+    return ids;
+  }
+
   /**
-   * After a complete full read: every member the binding manages that the IdP no longer lists is deprovisioned
-   * the workspace's way. Never called for an incomplete read: a missing page is not a missing person.
+   * After a complete full read: every member the binding manages that the IdP no longer lists is deprovisioned the
+   * workspace's way. Never called for an incomplete read: a missing page is not a missing person.
    */
-  sweep(managed: Iterable<ManagedMember>): Change[] {
-    const changes: Change[] = [];
+  sweep(managed: Iterable<Member>, pulled: ReadonlyMap<string, PulledState> = new Map()): DiffPage {
+    const out = emptyPage();
     for (const member of managed) {
       if (member.externalId !== null && this.seen.has(member.externalId)) continue;
-      const change = this.deprovision(member as Member, 'no longer assigned in the IdP');
-      if (change) changes.push(change);
+      const entry: RemovedMember = { externalId: member.externalId ?? member.id, removed: true, reason: 'unassigned' };
+      if (member.externalId === null) {
+        // No IdP user to keep a record of: only the change.
+        const change = this.deprovision(member, 'no longer assigned in the IdP');
+        if (change) out.changes.push(change);
+        continue;
+      }
+      this.gone(entry, member, pulled.get(member.externalId), out);
     }
-    return changes;
+    return out;
   }
 
   /** After a complete full read: the binding's groups that no assignment mentions any more are removed. */
@@ -124,33 +198,76 @@ export class Differ {
     return changes;
   }
 
+  /**
+   * The users that waited for the plan's deprovisions, planned now that they are known: `deprovisioned` says whether
+   * the plan's deactivations and removals will be applied (a complete read) and so free their seats and userNames.
+   */
+  finish(deprovisioned: boolean): DiffPage {
+    const out = emptyPage();
+    this.finishing = true;
+    if (deprovisioned) {
+      for (const [seat, n] of Object.entries(this.freed)) this.seats[seat] = (this.seats[seat] ?? 0) - (n ?? 0);
+    } else this.removedIds.clear();
+    for (const d of this.deferred.splice(0)) {
+      const sameName = d.sameName && this.removedIds.has(d.sameName.id) ? undefined : d.sameName;
+      this.member(d.entry, d.statement, d.prior, d.current, sameName, d.groupsOf, out);
+    }
+    return out;
+  }
+
+  /** A user the IdP reports gone (deleted, unassigned): the binding's member is deprovisioned, and nobody else. */
+  private gone(entry: RemovedMember, current: Member | null, prior: PulledState | undefined, out: DiffPage): void {
+    this.handled.add(entry.externalId);
+    const statement = statementOf(entry);
+    if (!current || current.managedBy !== this.options.binding) {
+      if (prior) out.forget.push(entry.externalId);
+      return;
+    }
+    const why = entry.reason === 'deleted' ? 'deleted in the IdP' : 'no longer assigned in the IdP';
+    const change = this.deprovision(current, why);
+    const changes = change ? [Object.assign(change, { idpUser: entry.externalId })] : [];
+    out.changes.push(...changes);
+    this.settle(entry.externalId, statement, prior, changes, current, false, out);
+  }
+
   private member(
     entry: SnapshotMember,
-    byExternalId: ReadonlyMap<string, Member>,
-    byUserName: ReadonlyMap<string, Member>,
+    statement: Statement,
+    prior: PulledState | undefined,
+    found: Member | null,
+    sameName: Member | undefined,
     groupsOf: ReadonlyMap<string, ReadonlySet<string>>,
-  ): Change[] {
+    out: DiffPage,
+  ): void {
     const { workspace, binding } = this.options;
-    if (this.seen.has(entry.externalId)) {
-      return [skip(entry.userName, entry.externalId, `the IdP listed externalId ${entry.externalId} twice in one read; only the first is used`)];
-    }
-    this.seen.add(entry.externalId);
-    let current = byExternalId.get(entry.externalId) ?? null;
+    const changes: Change[] = [];
+    let current = found;
     let reason: string | undefined;
-    const sameName = byUserName.get(lower(entry.userName));
+    const done = (confirmable = false) => {
+      for (const c of changes) c.idpUser = entry.externalId;
+      out.changes.push(...changes);
+      this.settle(entry.externalId, statement, prior, changes, current, confirmable, out);
+    };
+    const later = (): Deferred => ({ entry, statement, prior, current: found, sameName, groupsOf: groupsOfBoth(groupsOf, found, sameName) });
     if (current && sameName && sameName.id !== current.id) {
-      return [skip(entry.userName, current.id, `userName "${entry.userName}" is already used by another member (externalId ${sameName.externalId ?? 'none'}); rename one of them in the IdP`)];
+      changes.push(conflict(entry.userName, current.id, `userName "${entry.userName}" is already used by another member (externalId ${sameName.externalId ?? 'none'}); rename one of them in the IdP`));
+      return done();
     }
     if (!current && sameName) {
+      if (this.defer(later(), this.freeable(sameName))) return;
       if (!workspace.policy.adoptByUserName) {
-        return [skip(entry.userName, sameName.id, `a member with userName "${sameName.userName}" exists but is not linked to this IdP user (externalId ${sameName.externalId ?? 'none'}); set adoptByUserName on the workspace to adopt existing members`)];
+        changes.push(conflict(entry.userName, sameName.id, `a member with userName "${sameName.userName}" exists but is not linked to this IdP user (externalId ${sameName.externalId ?? 'none'}); set adoptByUserName on the workspace to adopt existing members`));
+        return done();
       }
       if (sameName.externalId !== null) {
-        return [skip(entry.userName, sameName.id, `cannot adopt "${sameName.userName}": it is already linked to externalId ${sameName.externalId}, and the IdP user is ${entry.externalId}; two candidates, so nothing is guessed`)];
+        changes.push(conflict(entry.userName, sameName.id, `cannot adopt "${sameName.userName}": it is already linked to externalId ${sameName.externalId}, and the IdP user is ${entry.externalId}; two candidates, so nothing is guessed`));
+        return done();
       }
       current = sameName;
       reason = `adopted by userName: externalId set to ${entry.externalId}`;
     }
+    // A workspace that removes deactivated members has no place for a member the IdP has disabled.
+    if (!current && !entry.active && workspace.policy.deprovision === 'remove') return done();
 
     // Push and pull of one IdP converge on one row: a member it pushed (no binding manages it yet) is linked to this
     // binding, so its pull deprovisions it later. Another binding's member is that binding's; owners are the CLI's.
@@ -159,13 +276,13 @@ export class Differ {
 
     const claimant = this.plannedUserNames.get(lower(entry.userName));
     if (claimant !== undefined && claimant !== entry.externalId) {
-      return [skip(entry.userName, current?.id ?? entry.externalId, `userName "${entry.userName}" belongs to two IdP users (${claimant} and ${entry.externalId}); only the first gets it: make userNames unique in the IdP`)];
+      changes.push(conflict(entry.userName, current?.id ?? entry.externalId, `userName "${entry.userName}" belongs to two IdP users (${claimant} and ${entry.externalId}); only the first gets it: make userNames unique in the IdP`));
+      return done();
     }
     this.plannedUserNames.set(lower(entry.userName), entry.externalId);
     const desired = desiredMemberFields(workspace, entry, current);
     let change: Change;
-    // Object.assign into the fresh object either helper returns: a spread of both made one more 44-field copy
-    // per IdP user.
+    // Object.assign into the fresh object either helper returns: a spread of both made one more 44-field copy per IdP user.
     if (current) {
       change = memberChange(workspace, current, Object.assign(memberFieldsOf(current), desired));
       change.version = current.version;
@@ -175,8 +292,10 @@ export class Differ {
     }
     if (foreign !== null) {
       // Nothing to change leaves no row, as for any member that already matches.
-      if (change.action === 'skip') return [];
-      return [skip(entry.userName, current!.id, `member "${current!.userName}" is managed by connector ${foreign}, so connector ${binding} leaves it as it is: assign the IdP user through one binding only`)];
+      if (change.action !== 'skip') {
+        changes.push(conflict(entry.userName, current!.id, `member "${current!.userName}" is managed by connector ${foreign}, so connector ${binding} leaves it as it is: assign the IdP user through one binding only`));
+      }
+      return done();
     }
     if (linking && change.action !== 'remove') {
       if (change.action === 'skip') {
@@ -191,33 +310,86 @@ export class Differ {
     if (reason) change.reason = reason;
     if (change.action !== 'skip') change.managedBy = binding;
 
-    const refused = this.police(change, current);
-    const changes: Change[] = [];
-    if (refused) changes.push(refused);
-    else if (change.action !== 'skip') {
-      if (change.action === 'deactivate' || change.action === 'remove') this.deletions++;
-      changes.push(change);
-    }
+    const verdict = this.police(change, current);
+    if (verdict === 'defer' && this.defer(later(), true)) return;
+    const memberChanged = change.action !== 'skip';
+    if (verdict !== null) changes.push(...(verdict === 'defer' ? this.refusedNow(change, current) : verdict));
+    else if (memberChanged) changes.push(change);
     // A refused create leaves no member to put in groups; a removed member leaves its groups with it.
-    if ((refused && !current) || change.action === 'remove') return changes;
+    const created = !current && changes.some((c) => c.action === 'create');
+    if ((!current && !created) || change.action === 'remove') return done(!memberChanged);
     const memberId = current?.id ?? change.targetId;
-    changes.push(...this.memberships(entry, memberId, groupsOf.get(memberId) ?? new Set()));
-    return changes;
+    changes.push(...this.memberships(entry, memberId, groupsOf.get(memberId) ?? EMPTY));
+    return done(!memberChanged);
   }
 
-  /** The policy verdict as plan data: a refused change stays in the plan as a skip that says why. */
-  private police(change: Change, current: Member | null): Change | null {
+  /** Record what the binding's record of this user must say now; confirm a member found matching. */
+  private settle(externalId: string, statement: Statement, prior: PulledState | undefined, changes: readonly Change[], member: Member | null, confirmable: boolean, out: DiffPage): void {
+    const drift = driftOf(changes);
+    if (!prior || prior.hash !== statement.hash) out.records.push({ externalId, statement, drift });
+    else if ((prior.drift ?? null) !== (drift?.reason ?? null) || (prior.detail ?? null) !== (drift?.detail ?? null)) out.records.push({ externalId, drift });
+    if (confirmable && drift === null && member && member.managedBy === this.options.binding && member.syncedVersion !== member.version) {
+      out.confirms.push({ id: member.id, version: member.version });
+    }
+  }
+
+  /** Hold a user for `finish()` when what blocks it may be freed by the plan's deprovisions; false when it cannot wait. */
+  private defer(deferred: Deferred, freeable: boolean): boolean {
+    if (this.finishing || !freeable || this.deferred.length >= (this.options.maxDeferred ?? DEFAULT_MAX_DEFERRED)) return false;
+    this.deferred.push(deferred);
+    return true;
+  }
+
+  /** Whether this plan could free the member's userName: the binding's own member, in a workspace that removes. */
+  private freeable(member: Member): boolean {
+    return this.options.workspace.policy.deprovision === 'remove' && member.managedBy === this.options.binding && !member.owner;
+  }
+
+  /**
+   * The policy verdict as plan data: null when the change may go; the skips (and what may go of it) when it is
+   * refused; 'defer' when only a full seat type refuses it, which the plan's deprovisions may free.
+   */
+  private police(change: Change, current: Member | null): Change[] | 'defer' | null {
     if (change.action === 'skip') return null;
     const { workspace } = this.options;
     if (change.owner && change.action !== 'create') {
-      return { ...change, action: 'skip', reason: ownerRefusal(workspace, change).detail };
+      return [{ ...change, action: 'skip', reason: ownerRefusal(workspace, change).detail, drift: 'owner' }];
     }
     const facts = { seatsInUse: this.seats, current: new Map(current ? [[current.id, memberFieldsOf(current)]] : []) };
     const { verdicts, seatsInUse } = evaluatePolicyCarrying(workspace, [change], facts);
     const verdict = verdicts[0];
-    if (verdict) return { ...change, action: 'skip', reason: `refused by the workspace policy: ${verdict.detail}` };
-    this.seats = seatsInUse;
-    return null;
+    if (!verdict) {
+      if (change.action === 'deactivate' || change.action === 'remove') this.deprovisioned(current, change);
+      else this.seats = seatsInUse;
+      return null;
+    }
+    if (verdict.drift === 'no_seat' && !this.finishing) return 'defer';
+    const refusal: Change = { ...change, action: 'skip', reason: `refused by the workspace policy: ${verdict.detail}`, drift: verdict.drift };
+    // A user the IdP disabled is deactivated whatever else the policy refuses of the change: access goes first.
+    if (change.action === 'deactivate' && current) {
+      const deactivation: Change = { ...change, before: { active: true }, after: { active: false } };
+      this.deprovisioned(current, deactivation);
+      return [deactivation, refusal];
+    }
+    return [refusal];
+  }
+
+  /** A change refused now after all (no room to defer it): a skip that says why. */
+  private refusedNow(change: Change, current: Member | null): Change[] {
+    const facts = { seatsInUse: this.seats, current: new Map(current ? [[current.id, memberFieldsOf(current)]] : []) };
+    const verdict = evaluatePolicyCarrying(this.options.workspace, [change], facts).verdicts[0]!;
+    return [{ ...change, action: 'skip', reason: `refused by the workspace policy: ${verdict.detail}`, drift: verdict.drift }];
+  }
+
+  /**
+   * A deactivation or removal planned: the deletion budget counts it, and the seat (and, removed, the userName) it
+   * frees are free for the users deferred to `finish`, once the plan's deprovisions are known to be applied.
+   */
+  private deprovisioned(member: Member | null, change: Change): void {
+    this.deletions++;
+    if (!member) return;
+    if (change.action === 'remove') this.removedIds.add(member.id);
+    if (member.active && member.seatType !== null) this.freed[member.seatType] = (this.freed[member.seatType] ?? 0) + 1;
   }
 
   private deprovision(current: Member, why: string): Change | null {
@@ -229,10 +401,8 @@ export class Differ {
       change = { action: 'deactivate', kind: 'member', key: current.userName, targetId: current.id, before: { active: true }, after: { active: false }, reason: why, ...(current.owner ? { owner: true } : {}) };
     }
     change.version = current.version;
-    if (current.owner) return { ...change, action: 'skip', reason: `${why}, but ${ownerRefusal(workspace, change).detail}` };
-    this.deletions++;
-    const facts = { seatsInUse: this.seats, current: new Map([[current.id, memberFieldsOf(current)]]) };
-    this.seats = evaluatePolicyCarrying(workspace, [change], facts).seatsInUse;
+    if (current.owner) return { ...change, action: 'skip', reason: `${why}, but ${ownerRefusal(workspace, change).detail}`, drift: 'owner' };
+    this.deprovisioned(current, change);
     return change;
   }
 
@@ -245,7 +415,7 @@ export class Differ {
       if (grant.via !== 'group' || !grant.groupId) continue;
       const group = this.groupFor(grant.groupId, grant.groupName ?? grant.groupId, changes);
       if (group.blocked) {
-        changes.push(skip(`${group.displayName} ← ${entry.userName}`, `${group.id}/${memberId}`, group.blocked, 'membership'));
+        changes.push(conflict(`${group.displayName} ← ${entry.userName}`, `${group.id}/${memberId}`, group.blocked, 'membership'));
         continue;
       }
       desired.add(group.id);
@@ -258,7 +428,7 @@ export class Differ {
     }
     for (const groupId of currentGroups) {
       if (desired.has(groupId) || this.groupsById.get(groupId)?.managedBy !== this.options.binding) continue;
-      const name = this.plannedGroups.get(groupId)?.displayName ?? this.options.groups.find((g) => g.id === groupId)?.displayName ?? groupId;
+      const name = this.plannedGroups.get(groupId)?.displayName ?? this.groupsById.get(groupId)?.displayName ?? groupId;
       changes.push({ action: 'remove', kind: 'membership', key: `${name} ← ${entry.userName}`, targetId: `${groupId}/${memberId}`, before: { groupId, memberId }, after: null, reason: 'the IdP no longer grants access through this group' });
     }
     return changes;
@@ -300,6 +470,31 @@ export class Differ {
   }
 }
 
+const EMPTY: ReadonlySet<string> = new Set();
+
+/** The current groups of the members a deferred user may become, kept for `finish`. */
+function groupsOfBoth(groupsOf: ReadonlyMap<string, ReadonlySet<string>>, ...members: (Member | null | undefined)[]): Map<string, ReadonlySet<string>> {
+  const kept = new Map<string, ReadonlySet<string>>();
+  for (const m of members) if (m) kept.set(m.id, groupsOf.get(m.id) ?? EMPTY);
+  return kept;
+}
+
+/** A user's drift after planning: the first skip that leaves one, else "not applied yet" while a change waits, else none. */
+function driftOf(changes: readonly Change[]): Drift | null {
+  let planned = false;
+  for (const change of changes) {
+    if (change.action === 'skip') {
+      if (change.drift) return { reason: change.drift, detail: change.reason ?? '' };
+    } else planned = true;
+  }
+  return planned ? { reason: 'not_applied', detail: 'planned; not applied yet' } : null;
+}
+
 function skip(key: string, targetId: string, reason: string, kind: Change['kind'] = 'member'): Change {
   return { action: 'skip', kind, key, targetId, before: null, after: null, reason };
+}
+
+/** A skip that leaves the user out of line: a key or a name another member or group holds. */
+function conflict(key: string, targetId: string, reason: string, kind: Change['kind'] = 'member'): Change {
+  return { ...skip(key, targetId, reason, kind), drift: 'conflict' };
 }

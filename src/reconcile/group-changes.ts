@@ -1,7 +1,7 @@
 import { timeOrderedId } from '../model/time-ordered-id.js';
 import type { Group, GroupFields } from '../model/group.js';
 import type { Workspace } from '../model/workspace.js';
-import type { Change } from './plan.js';
+import type { Change } from '../model/plan.js';
 
 /**
  * The changes that take a group (and its member set) from current to desired. Shared by SCIM and pull:

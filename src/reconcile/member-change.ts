@@ -1,7 +1,7 @@
 import { timeOrderedId } from '../model/time-ordered-id.js';
 import { diffMemberFields, memberFieldsOf, type Member, type MemberFields } from '../model/member.js';
 import type { Workspace } from '../model/workspace.js';
-import type { Change } from './plan.js';
+import type { Change } from '../model/plan.js';
 
 /**
  * The change that takes a member from its current state to the desired one, shared by SCIM writes and pull

@@ -1,4 +1,4 @@
-import type { Change } from './plan.js';
+import type { Change } from '../model/plan.js';
 import type { PolicyRefusal } from './policy.js';
 
 /** Thrown when the policy refuses a change of a plan that must be applied whole (a SCIM request). */

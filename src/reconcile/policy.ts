@@ -1,17 +1,18 @@
-import type { MemberFields } from '../model/member.js';
+import { MEMBER_FIELDS, type MemberFields } from '../model/member.js';
+import type { Change } from '../model/plan.js';
 import type { Workspace } from '../model/workspace.js';
 import { RESERVED_ROLES, V1_SEAT_TYPES, V2_ROLES, isSeatType, isV2Role } from '../model/workspace-role.js';
-import type { Change } from './plan.js';
 
-/**
- * The workspace's rules, between plan and apply. Pure: the caller loads the facts (seats in use) inside the
- * same transaction that will apply the plan, so a verdict can't go stale before it is acted on.
- */
+// The workspace's rules, between plan and apply. Pure: the caller loads the facts (seats in use) inside the same
+// transaction that will apply the plan, so a verdict can't go stale before it is acted on.
+
 export interface PolicyRefusal {
   /** 400 for a value the admin must change in the IdP; 403 for what SCIM may never do (owners). */
   status: 400 | 403;
   scimType: 'invalidValue' | 'mutability';
   detail: string;
+  /** What the refusal leaves out of line: a value the workspace refuses, a seat type that is full, an owner. */
+  drift: 'refused' | 'no_seat' | 'owner';
 }
 
 export interface PolicyFacts {
@@ -19,10 +20,18 @@ export interface PolicyFacts {
   seatsInUse: Partial<Record<string, number>>;
   /** The current state of every member that an update, deactivate, reactivate or remove targets, by id. */
   current: ReadonlyMap<string, MemberFields>;
+  /** Who writes: only `cli` may change an owner. */
+  actor?: string;
 }
 
 const list = (values: readonly string[]) => values.join(', ');
-const refuse = (detail: string): PolicyRefusal => ({ status: 400, scimType: 'invalidValue', detail });
+const refuse = (detail: string): PolicyRefusal => ({ status: 400, scimType: 'invalidValue', detail, drift: 'refused' });
+
+/** The member fields a change sets besides `active` (an owner flag or a binding link is not a member field). */
+function setsFieldsBesidesActive(change: Change): boolean {
+  for (const key in change.after ?? {}) if (key !== 'active' && (MEMBER_FIELDS as readonly string[]).includes(key)) return true;
+  return false;
+}
 
 /** The static rules on one member's state: versions, roles, credit limits, seat types. */
 export function checkMemberState(workspace: Workspace, member: MemberFields): PolicyRefusal | null {
@@ -69,8 +78,11 @@ export function checkMemberState(workspace: Workspace, member: MemberFields): Po
 export const ownerRefusal = (workspace: Workspace, change: Change): PolicyRefusal => ({
   status: 403,
   scimType: 'mutability',
+  drift: 'owner',
   detail: `member "${change.key}" is an owner of workspace "${workspace.id}"; owners cannot be updated, deactivated or deleted through SCIM or a connector. Change it with rosterd's CLI: rosterd members set-owner ${workspace.id} ${change.key} --unset`,
 });
+
+const noSeat = (detail: string): PolicyRefusal => ({ ...refuse(detail), drift: 'no_seat' });
 
 /** Holds a member's seat only while active, so suspending frees a seat. */
 function seatOf(state: MemberFields | undefined): string | null {
@@ -95,18 +107,22 @@ export function evaluatePolicyCarrying(
   const inUse = { ...facts.seatsInUse };
   const verdicts = changes.map((change) => {
     if (change.kind !== 'member' || change.action === 'skip') return null;
-    if (change.owner && change.action !== 'create') return ownerRefusal(workspace, change);
+    if (change.owner && change.action !== 'create' && facts.actor !== 'cli') return ownerRefusal(workspace, change);
     const current = change.action === 'create' ? undefined : facts.current.get(change.targetId);
-    if (change.action === 'deactivate' || change.action === 'remove') {
+    if (change.action === 'remove') {
       const freed = seatOf(current);
       if (freed) inUse[freed] = (inUse[freed] ?? 0) - 1;
       return null;
     }
-    // A create carries the whole new state; an update or reactivate carries only the fields it changes. The state is
-    // only read, so a create's is used as it is: copying it cost a 44-field object per created member.
+    // A create carries the whole new state; the others carry only the fields they change. The state is only read, so
+    // a create's is used as it is: copying it cost a 44-field object per created member.
     const state: MemberFields =
       change.action === 'create' && change.after ? (change.after as unknown as MemberFields) : (Object.assign({}, current, change.after) as MemberFields);
-    const refusal = checkMemberState(workspace, state);
+    // Every write is checked, deactivations too: one that also sets a role or a credit limit would otherwise store it
+    // unchecked, and the member could never be reactivated. A bare deactivation (or an owner flag, or a link to a
+    // binding) leaves the fields as they are, valid or not.
+    const checked = change.action === 'create' || change.action === 'reactivate' || setsFieldsBesidesActive(change);
+    const refusal = checked ? checkMemberState(workspace, state) : null;
     if (refusal) return refusal;
     if (workspace.version !== 'v1') return null;
     const previous = seatOf(current);
@@ -118,7 +134,7 @@ export function evaluatePolicyCarrying(
       const used = inUse[next] ?? 0;
       if (capacity !== undefined && used + 1 > capacity) {
         if (previous) inUse[previous] = (inUse[previous] ?? 0) + 1;
-        return refuse(
+        return noSeat(
           `no ${next} seats left: workspace "${workspace.id}" has ${capacity} ${next} seat${capacity === 1 ? '' : 's'} and all are in use; free a seat, raise the ${next} capacity, or assign another seat type`,
         );
       }

@@ -1,16 +1,18 @@
 import type { Kysely } from 'kysely';
+import type { ConnectorError } from '../connector/connector-error.js';
+import type { DriftReason } from '../model/drift.js';
+import type { ChangeAction } from '../model/plan.js';
 import type { Database, RunResult } from '../store/database.js';
-import type { ChangeAction } from './plan.js';
+import type { DriftCount } from './tally.js';
 
-/**
- * What one pull cycle is asked to do and what it reports back: the contract between the callers (the CLI's
- * `reconcile`, the daemon's scheduler) and the reconciler.
- */
+// What one pull cycle is asked to do and what it reports back: the contract between the callers (the CLI's
+// `reconcile`, the daemon's scheduler) and the reconciler. Exit codes are the CLI's to derive from the outcome.
+
 export interface ReconcileRequest {
   workspaceId: string;
   /** Which of the workspace's bindings (by name); default: its first. */
   binding?: string;
-  /** auto: incremental from the binding's cursor when it has one, else full; full: re-read everything; user: one member. */
+  /** auto: incremental from the binding's cursor unless a full read is due; full: re-read everything; user: one member. */
   mode: 'auto' | 'full' | 'user';
   /** mode user: the member's externalId or userName. */
   user?: string;
@@ -21,7 +23,7 @@ export interface ReconcileRequest {
   trigger: 'cli' | 'schedule';
   /** Which process ran it (hostname:pid), recorded on the run. */
   instance?: string;
-  /** Aborts between pages and between apply batches; what is committed stays committed. */
+  /** Aborts between pages and between apply batches, and the IdP request in flight; what is committed stays committed. */
   signal?: AbortSignal;
   /** The schedule lease the cycle runs under (lease-repository.ts `confirmLease`): each apply batch checks it first. */
   fence?: LeaseFence;
@@ -39,24 +41,40 @@ export interface ReconcileProgress {
   total: number;
 }
 
+/** Members left differing from the IdP, by reason. */
+export interface DriftSummary {
+  count: number;
+  reasons: Partial<Record<DriftReason, DriftCount>>;
+}
+
 export interface ReconcileOutcome {
   runId: string;
-  /** Null when nothing was planned (the run failed before a plan existed). */
+  /** Null when nothing was planned (the run failed before a plan existed, or there was nothing to keep). */
   planId: string | null;
+  /**
+   * no_changes: the workspace matches the IdP. applied: it does now. drift: what the policy allows was applied and
+   * members still differ (`drift` says why). planned: a dry run. refused: over the deletion budget, kept pending.
+   * failed: an error, or an IdP read that stopped partway (what was read is applied). aborted: a shutdown interrupted it.
+   */
   result: RunResult;
+  /** Changes applied per action; for a dry run, planned per action. */
   summary: Record<ChangeAction, number>;
+  /** What the run left (a dry run: would leave) out of line. */
+  drift: DriftSummary;
   warnings: string[];
   /** Members read from the IdP. */
   membersRead: number;
   /** Whether the IdP read was complete; an incomplete one never deactivates or removes anyone. */
   complete: boolean;
-  /** The CLI's exit code per ARCHITECTURE.md: 0 applied / nothing to do, 2 dry run with changes, 1 error, 3 refused by a safety rule. */
-  exitCode: 0 | 1 | 2 | 3;
-  /** One line for people: "applied 3 creates, 1 update" or why it was refused. */
+  /** What was read: everything, the changes since the cursor, or one user. */
+  mode: 'full' | 'incremental' | 'user';
+  /** One line for people: "applied 45 creates; refused 5 (no builder seats left)". */
   message: string;
   error?: string;
   /** The catalogued code of a failure (ROSTERD_E_CONNECTOR when the IdP could not be read, …). */
   errorCode?: string;
+  /** Why the connector failed, when it did: whether trying again soon can help (throttling) or not (credentials). */
+  errorReason?: ConnectorError['reason'];
 }
 
 /**

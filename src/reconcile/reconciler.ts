@@ -1,34 +1,38 @@
 import { randomUUID } from 'node:crypto';
 import { bindingName, DEFAULT_HEAP_GROWTH_PERCENT, type Config } from '../config/config-schema.js';
+import { DEFAULT_FULL_SCHEDULE, parseFullSchedule } from '../config/full-schedule.js';
 import type { Connector, ConnectorLogger } from '../connector/connector.js';
+import { ConnectorError } from '../connector/connector-error.js';
 import { bindingFor, createBoundConnector } from '../connector/connector-registry.js';
-import type { RemovedMember, SnapshotMember } from '../connector/snapshot-member.js';
 import { RosterdError } from '../error/rosterd-error.js';
+import { emptySummary, type ChangeAction } from '../model/plan.js';
 import { timeOrderedId } from '../model/time-ordered-id.js';
 import type { Workspace } from '../model/workspace.js';
-import { clearCursor, readConnectorState, recordGoodCycle } from '../store/connector-state-repository.js';
+import { markFullDue, readConnectorState, recordGoodCycle } from '../store/connector-state-repository.js';
 import type { Store } from '../store/create-db.js';
 import type { RunResult } from '../store/database.js';
-import { countSeatsInUse, findMemberByUserName } from '../store/member-repository.js';
+import { countSeatsInUse } from '../store/member-repository.js';
 import { deletePlan, insertPlan, pendingPlanOf, prunePlans, supersedePendingPlans, updatePlan, type StoredPlan } from '../store/plan-repository.js';
-import { allGroups, countManagedMembers, currentGroupsOf, managedMemberKeys, membersByIds, membersMatching } from '../store/reconcile-reads.js';
+import { allGroups, countManagedMembers } from '../store/reconcile-reads.js';
 import { finishRun, pruneRuns, startRun } from '../store/sync-run-repository.js';
 import { findWorkspace } from '../store/workspace-repository.js';
 import { applyStoredPlan } from './apply-stored-plan.js';
 import { withBoundedHeapGrowth } from './bounded-heap-growth.js';
+import { planFromRead, type PlannedRead } from './cycle-planner.js';
+import { openRead } from './cycle-read.js';
 import { overBudget } from './deletion-budget.js';
-import { deprovisionWarnings, isDeprovision, withoutDeprovisions } from './diff.js';
+import { deprovisionWarnings } from './diff.js';
 import { Differ } from './differ.js';
-import { emptySummary, type ChangeAction } from './plan.js';
 import { PlanWriter } from './plan-writer.js';
-import { readAhead } from './read-ahead.js';
-import type { ReconcileOutcome, ReconcileRequest } from './reconcile-request.js';
+import type { DriftSummary, ReconcileOutcome, ReconcileRequest } from './reconcile-request.js';
+import { describe, describeDrift, Tally } from './tally.js';
 
-/**
- * One pull cycle: fetch (full, incremental or one member) → load the matching store rows a page at a time →
- * diff → keep the plan → check the deletion budget → apply through the policy and `apply`. Every run is
- * recorded (sync_run) with its plan, whatever the outcome.
- */
+// One pull cycle in two steps, so that the caller decides what happens to the plan (Terraform's split): `startCycle`
+// reads the IdP (the changes since the cursor, everything, or one user), compares it with the store page by page
+// together with every user the store does not match, and keeps the plan; then `apply` checks the deletion budget and
+// applies it through the policy and the one apply, or `keep` leaves it for review (a dry run). Every run is recorded
+// (sync_run) with its plan, whatever the outcome. `reconcile` is both steps, as the daemon runs them.
+
 export interface ReconcilerDeps {
   store: Store;
   config: Readonly<Pick<Config, 'connectors'> & Partial<Pick<Config, 'reconcile'>>>;
@@ -40,233 +44,297 @@ export interface ReconcilerDeps {
   applyBatchSize?: number;
 }
 
-/** Members read from the IdP per store round trip. */
-const PAGE = 1000;
 /** History kept per binding: plans (pending ones always stay) and runs. */
 const KEEP_PLANS = 50;
 const KEEP_RUNS = 1000;
 
-interface Read {
-  entries: AsyncIterable<SnapshotMember | RemovedMember>;
-  /** Known after iteration. */
-  complete: () => boolean;
-  problems: () => readonly string[];
-  cursor: () => string | null;
-  /** A full read can sweep: members it did not list are gone. */
-  full: boolean;
-  mode: 'full' | 'incremental' | 'user';
+/** A plan, then its fate: the daemon's cycle, and the CLI's when it has decided already. */
+export async function reconcile(deps: ReconcilerDeps, request: ReconcileRequest): Promise<ReconcileOutcome> {
+  const cycle = await startCycle(deps, request);
+  return request.dryRun ? cycle.keep() : cycle.apply();
 }
 
-export function reconcile(deps: ReconcilerDeps, request: ReconcileRequest): Promise<ReconcileOutcome> {
-  return withBoundedHeapGrowth(deps.config.reconcile?.heapGrowthPercent ?? DEFAULT_HEAP_GROWTH_PERCENT, () => runCycle(deps, request));
+/**
+ * A scheduled cycle, or null when the binding is held: a plan over the deletion budget waits for an admin, and until
+ * it is decided no cycle runs and none is recorded (its own refused run is the one record of the wait).
+ */
+export async function reconcileScheduled(deps: ReconcilerDeps, request: Omit<ReconcileRequest, 'trigger' | 'dryRun'>): Promise<ReconcileOutcome | null> {
+  const workspace = await findWorkspace(deps.store.db, request.workspaceId);
+  const name = workspace ? bindingName(bindingFor(deps.config.connectors, workspace.id, request.binding).binding) : request.binding;
+  if (name !== undefined && (await pendingPlanOf(deps.store.db, request.workspaceId, name))) return null;
+  return reconcile(deps, { ...request, trigger: 'schedule', dryRun: false });
 }
 
-async function runCycle(deps: ReconcilerDeps, request: ReconcileRequest): Promise<ReconcileOutcome> {
-  const { store } = deps;
-  const now = () => deps.clock().toISOString();
-  const workspace = await findWorkspace(store.db, request.workspaceId);
+/** Read, compare and keep the plan. A failure is recorded and ends the cycle: `apply` and `keep` then return it. */
+export async function startCycle(deps: ReconcilerDeps, request: ReconcileRequest): Promise<Cycle> {
+  const workspace = await findWorkspace(deps.store.db, request.workspaceId);
   if (!workspace) throw new RosterdError('ROSTERD_E_NOT_FOUND', `workspace "${request.workspaceId}" does not exist; see rosterd workspace list`);
   const { binding, index } = bindingFor(deps.config.connectors, workspace.id, request.binding);
-  const name = bindingName(binding);
-  const actor = `connector:${name}`;
-  const runId = randomUUID();
-  const mode = request.mode === 'user' ? 'user' : request.mode === 'full' ? 'full' : 'incremental';
-  await startRun(store.db, { id: runId, workspaceId: workspace.id, binding: name, mode, trigger: request.trigger, dryRun: request.dryRun, instance: request.instance ?? null, startedAt: now() });
+  const cycle = new Cycle(deps, request, workspace, bindingName(binding));
+  await cycle.begin();
+  await withBoundedHeapGrowth(heapGrowth(deps), () => cycle.plan(() => createBoundConnector(binding, index, workspace, { log: deps.log, clock: deps.clock }), binding.fullSchedule));
+  return cycle;
+}
 
-  let planId: string | null = null;
-  let membersRead = 0;
-  let complete = false;
-  let runMode: Read['mode'] = mode;
-  const finish = async (
+const heapGrowth = (deps: ReconcilerDeps) => deps.config.reconcile?.heapGrowthPercent ?? DEFAULT_HEAP_GROWTH_PERCENT;
+
+export class Cycle {
+  readonly runId = randomUUID();
+  readonly actor: string;
+  private plan_: StoredPlan | null = null;
+  private read: PlannedRead = { complete: false, problems: [], membersRead: 0, fullDue: null };
+  private mode: ReconcileOutcome['mode'];
+  private cursor: string | null = null;
+  private planned = new Tally();
+  private summary = emptySummary();
+  private deletions = 0;
+  private ended: ReconcileOutcome | null = null;
+  private readonly now: () => string;
+
+  constructor(
+    private readonly deps: ReconcilerDeps,
+    private readonly request: ReconcileRequest,
+    readonly workspace: Workspace,
+    readonly binding: string,
+  ) {
+    this.actor = `connector:${binding}`;
+    this.now = () => deps.clock().toISOString();
+    this.mode = request.mode === 'user' ? 'user' : request.mode === 'full' ? 'full' : 'incremental';
+  }
+
+  /** The kept plan, once planned; null when there was nothing to keep. */
+  get storedPlan(): StoredPlan | null {
+    return this.plan_;
+  }
+
+  async begin(): Promise<void> {
+    const { request } = this;
+    await startRun(this.deps.store.db, {
+      id: this.runId,
+      workspaceId: this.workspace.id,
+      binding: this.binding,
+      mode: this.mode,
+      trigger: request.trigger,
+      dryRun: request.dryRun,
+      instance: request.instance ?? null,
+      startedAt: this.now(),
+    });
+  }
+
+  async plan(connectorFor: () => Promise<Connector>, fullScheduleText: string | undefined): Promise<void> {
+    const { deps, request, workspace } = this;
+    const { store } = deps;
+    try {
+      const connector = deps.connectorFor ? await deps.connectorFor(workspace) : await connectorFor();
+      const state = await readConnectorState(store.db, workspace.id, this.binding);
+      const fullSchedule = parseFullSchedule(fullScheduleText ?? DEFAULT_FULL_SCHEDULE) ?? parseFullSchedule(DEFAULT_FULL_SCHEDULE)!;
+      const read = await openRead(
+        { store, connector, workspace, binding: this.binding, state, fullSchedule, log: deps.log, now: deps.clock(), ...(request.signal ? { signal: request.signal } : {}) },
+        request,
+      );
+      this.mode = read.mode;
+      const differ = new Differ({
+        workspace,
+        binding: this.binding,
+        seatsInUse: workspace.version === 'v1' ? await countSeatsInUse(store.db, workspace.id) : {},
+        groups: await allGroups(store.db, workspace.id),
+        newId: () => timeOrderedId(),
+      });
+      const header: StoredPlan = {
+        id: randomUUID(),
+        workspaceId: workspace.id,
+        source: this.actor,
+        binding: this.binding,
+        basis: workspace.revision,
+        status: 'planned',
+        summary: emptySummary(),
+        warnings: [],
+        changeCount: 0,
+        deletions: 0,
+        complete: false,
+        cursor: null,
+        createdAt: this.now(),
+        decidedAt: null,
+        decidedBy: null,
+      };
+      await insertPlan(store.db, header);
+      this.plan_ = header;
+      const writer = new PlanWriter(store.db, header.id, { workspaceId: workspace.id, binding: this.binding, now: this.now() });
+      const progress = (phase: 'read' | 'compare', membersRead: number) => request.onProgress?.({ phase, read: membersRead, compared: differ.compared, applied: 0, total: 0 });
+      this.read = await planFromRead({ store, workspace, binding: this.binding, differ, writer, onProgress: progress, ...(request.signal ? { signal: request.signal } : {}) }, read);
+      this.cursor = this.read.complete ? read.cursor() : state.cursor;
+      this.summary = writer.summary;
+      this.deletions = writer.deletions;
+      this.planned = writer.planned;
+      const warnings = deprovisionWarnings(this.read);
+      // The plan keeps the cursor only when it is applied later (a dry run, or held for approval), to advance the
+      // binding's cursor then; applied now, the cursor goes to the binding alone.
+      Object.assign(header, { summary: writer.summary, warnings, changeCount: writer.count, deletions: writer.deletions, complete: this.read.complete });
+      await updatePlan(store.db, header.id, { summary: writer.summary, warnings, changeCount: writer.count, deletions: writer.deletions, complete: this.read.complete, ...(request.dryRun ? { cursor: this.cursor } : {}) });
+      if (writer.count === 0) {
+        await deletePlan(store.db, header.id);
+        this.plan_ = null;
+      }
+    } catch (error) {
+      this.ended = await this.fail(error);
+    }
+  }
+
+  /** Apply the plan through the policy, unless the deletion budget holds it for an admin. */
+  async apply(): Promise<ReconcileOutcome> {
+    if (this.ended) return this.ended;
+    return withBoundedHeapGrowth(heapGrowth(this.deps), () => this.applyPlan());
+  }
+
+  /** A dry run: the plan is kept for review (`rosterd plan show`, `rosterd apply`), and nothing is applied. */
+  async keep(): Promise<ReconcileOutcome> {
+    if (this.ended) return this.ended;
+    const plan = this.plan_;
+    if (!plan) return this.finish(this.read.complete ? 'no_changes' : 'planned', this.summary, driftSummary(this.planned, 0), this.nothingMessage());
+    const left = this.planned.drifting ? `; ${describeDrift(this.planned.drift)}` : '';
+    return this.finish('planned', this.summary, driftSummary(this.planned, this.actionable), `dry run: ${describe(this.summary)}${left} (plan ${plan.id}; nothing applied)`);
+  }
+
+  /** Changes the plan would make (skips are not changes). */
+  private get actionable(): number {
+    return (this.plan_?.changeCount ?? 0) - this.summary.skip;
+  }
+
+  private async applyPlan(): Promise<ReconcileOutcome> {
+    const { deps, request, workspace } = this;
+    const { store } = deps;
+    const plan = this.plan_;
+    try {
+      const supersede = (note: string, keep: string | null = null) => supersedePendingPlans(store.db, workspace.id, this.binding, keep, { at: this.now(), by: this.actor, note });
+      if (!plan || this.actionable === 0) {
+        if (plan && this.planned.drifting === 0) {
+          await deletePlan(store.db, plan.id);
+          this.plan_ = null;
+        }
+        await this.recordGood();
+        // Only a read that covers what a pending plan covers says its changes are no longer wanted: not one member, not an incomplete read.
+        if (this.read.complete && this.mode !== 'user') await supersede(`superseded by run ${this.runId}: a later cycle found nothing left to apply`);
+        if (this.plan_) await updatePlan(store.db, this.plan_.id, { status: 'applied', decidedAt: this.now(), decidedBy: this.actor });
+        return this.settle(emptySummary(), this.planned);
+      }
+      const refusal = overBudget(this.deletions, await countManagedMembers(store.db, workspace.id, this.binding), workspace.policy.deletionBudget, request.allowDeletes)?.replace('<plan id>', plan.id);
+      if (refusal) {
+        const warnings = [...plan.warnings, refusal];
+        await updatePlan(store.db, plan.id, { status: 'pending', warnings, cursor: this.cursor });
+        await supersede(`superseded by plan ${plan.id} (run ${this.runId}): a later cycle computed it afresh, and it waits for approval instead`, plan.id);
+        plan.warnings = warnings;
+        return this.finish('refused', this.summary, driftSummary(this.planned, this.actionable), `refused: ${refusal}`);
+      }
+      request.onProgress?.({ phase: 'apply', read: this.read.membersRead, compared: this.read.membersRead, applied: 0, total: this.actionable });
+      const applied = await applyStoredPlan(store, { ...plan, cursor: this.cursor }, {
+        actor: this.actor,
+        strictBasis: false,
+        now: this.now,
+        ...(request.signal ? { signal: request.signal } : {}),
+        ...(request.fence ? { fence: request.fence } : {}),
+        onBatch: (n) => request.onProgress?.({ phase: 'apply', read: this.read.membersRead, compared: this.read.membersRead, applied: n, total: plan.changeCount }),
+        ...(deps.applyBatchSize ? { batchSize: deps.applyBatchSize } : {}),
+      });
+      if (applied.interrupted) {
+        await updatePlan(store.db, plan.id, { status: 'stale', decidedAt: this.now(), decidedBy: this.actor });
+        const why = request.signal?.aborted ? 'interrupted by a shutdown while applying' : 'interrupted while applying (the schedule lease passed to another instance)';
+        return this.finish('aborted', applied.tally.applied, driftSummary(applied.tally, 0), `${why}: every change is either applied or not; the next cycle converges`, { message: why, code: 'ROSTERD_E_INTERNAL' });
+      }
+      await updatePlan(store.db, plan.id, { status: 'applied', decidedAt: this.now(), decidedBy: this.actor });
+      await supersede(`superseded by plan ${plan.id} (run ${this.runId}): a later cycle applied, so the workspace is no longer at this plan's basis`);
+      await this.recordGood();
+      return this.settle(applied.tally.applied, applied.tally);
+    } catch (error) {
+      if (plan) await updatePlan(store.db, plan.id, { status: 'stale' }).catch(() => undefined);
+      return this.fail(error);
+    }
+  }
+
+  /** A complete read that was applied: the binding's cursor moves on; a full one is recorded as the last full read. */
+  private async recordGood(): Promise<void> {
+    const { store } = this.deps;
+    if (this.read.complete) await recordGoodCycle(store.db, this.workspace.id, this.binding, this.now(), this.cursor, this.mode === 'full');
+    if (this.read.fullDue) await markFullDue(store.db, this.workspace.id, this.binding, this.read.fullDue, this.now());
+  }
+
+  /** The end of an applied cycle: applied, or drift left, or a read that stopped partway (a failure, applied all the same). */
+  private settle(applied: Record<ChangeAction, number>, tally: Tally): Promise<ReconcileOutcome> {
+    const drift = driftSummary(tally, 0);
+    const did = describe(applied);
+    const left = tally.drifting ? `; ${describeDrift(tally.drift)}` : '';
+    if (!this.read.complete) {
+      const problem = deprovisionWarnings(this.read)[0]!;
+      return this.finish('failed', applied, drift, `applied ${did}${left}; ${problem}`, { message: problem, code: 'ROSTERD_E_CONNECTOR' });
+    }
+    if (tally.drifting) return this.finish('drift', applied, drift, `applied ${did}${left}`);
+    if (did === 'no changes') return this.finish('no_changes', applied, drift, this.nothingMessage());
+    return this.finish('applied', applied, drift, `applied ${did}`);
+  }
+
+  private nothingMessage(): string {
+    const n = this.read.membersRead;
+    return `no changes: ${n} member${n === 1 ? '' : 's'} read, the workspace already matches the IdP`;
+  }
+
+  private async fail(error: unknown): Promise<ReconcileOutcome> {
+    const aborted = this.request.signal?.aborted === true;
+    const message = aborted ? 'interrupted by a shutdown while reading; nothing was applied' : error instanceof Error ? error.message : String(error);
+    const code = error instanceof RosterdError ? error.code : 'ROSTERD_E_INTERNAL';
+    if (!this.request.dryRun && !aborted) {
+      await markFullDue(this.deps.store.db, this.workspace.id, this.binding, `the cycle of run ${this.runId} failed: ${message}`, this.now()).catch(() => undefined);
+    }
+    if (this.plan_) await updatePlan(this.deps.store.db, this.plan_.id, { status: 'stale' }).catch(() => undefined);
+    const reason = error instanceof ConnectorError ? { reason: error.reason } : {};
+    return this.finish(aborted ? 'aborted' : 'failed', emptySummary(), { count: 0, reasons: {} }, `failed: ${message}`, { message, code, ...reason });
+  }
+
+  private async finish(
     result: RunResult,
     summary: Record<ChangeAction, number>,
-    warnings: string[],
-    exitCode: ReconcileOutcome['exitCode'],
+    drift: DriftSummary,
     message: string,
-    error?: { message: string; code: string },
-  ): Promise<ReconcileOutcome> => {
-    await finishRun(store.db, runId, { result, planId, summary, membersRead, complete, error: error?.message ?? null, finishedAt: now(), mode: runMode });
-    await prunePlans(store.db, workspace.id, name, KEEP_PLANS);
-    await pruneRuns(store.db, workspace.id, name, KEEP_RUNS);
-    return { runId, planId, result, summary, warnings, membersRead, complete, exitCode, message, ...(error ? { error: error.message, errorCode: error.code } : {}) };
-  };
-
-  // A cycle that decides (applies, finds nothing to do, or is refused and waits itself) settles the binding's older
-  // pending plans: there is then at most one waiting, and the schedule resumes once it is decided.
-  const supersede = (keep: string | null, note: string) => supersedePendingPlans(store.db, workspace.id, name, keep, { at: now(), by: actor, note });
-
-  try {
-    if (request.trigger === 'schedule') {
-      const pending = await pendingPlanOf(store.db, workspace.id, name);
-      if (pending) {
-        planId = pending.id;
-        return await finish('refused', pending.summary, pending.warnings, 3, `plan ${pending.id} is waiting for approval (rosterd plan approve ${pending.id}); no new cycle runs until it is decided`);
-      }
+    error?: { message: string; code: string; reason?: ConnectorError['reason'] },
+  ): Promise<ReconcileOutcome> {
+    const { store } = this.deps;
+    const { workspace, binding, runId } = this;
+    if (result === 'failed' && !this.request.dryRun && !this.read.complete && error?.code === 'ROSTERD_E_CONNECTOR') {
+      await markFullDue(store.db, workspace.id, binding, `the read of run ${runId} was incomplete`, this.now());
     }
-    const connector = deps.connectorFor ? await deps.connectorFor(workspace) : await createBoundConnector(binding, index, workspace, { log: deps.log, clock: deps.clock });
-    const state = await readConnectorState(store.db, workspace.id, name);
-    const read = await openRead(deps, connector, workspace, name, request, state.cursor);
-    runMode = read.mode;
-
-    const differ = new Differ({
-      workspace,
-      binding: name,
-      seatsInUse: workspace.version === 'v1' ? await countSeatsInUse(store.db, workspace.id) : {},
-      groups: await allGroups(store.db, workspace.id),
-      newId: () => timeOrderedId(),
+    const planId = this.plan_?.id ?? null;
+    await finishRun(store.db, runId, {
+      result,
+      planId,
+      summary,
+      membersRead: this.read.membersRead,
+      complete: this.read.complete,
+      error: error?.message ?? null,
+      finishedAt: this.now(),
+      mode: this.mode,
+      drift: drift.count,
+      message,
     });
-    planId = randomUUID();
-    const header: StoredPlan = {
-      id: planId,
-      workspaceId: workspace.id,
-      source: actor,
-      binding: name,
-      basis: workspace.revision,
-      status: 'planned',
-      summary: emptySummary(),
-      warnings: [],
-      changeCount: 0,
-      deletions: 0,
-      complete: false,
-      cursor: null,
-      createdAt: now(),
-      decidedAt: null,
-      decidedBy: null,
+    await prunePlans(store.db, workspace.id, binding, KEEP_PLANS);
+    await pruneRuns(store.db, workspace.id, binding, KEEP_RUNS);
+    this.ended = {
+      runId,
+      planId,
+      result,
+      summary,
+      drift,
+      warnings: this.plan_?.warnings ?? deprovisionWarnings(this.read),
+      membersRead: this.read.membersRead,
+      complete: this.read.complete,
+      mode: this.mode,
+      message,
+      ...(error ? { error: error.message, errorCode: error.code, ...(error.reason ? { errorReason: error.reason } : {}) } : {}),
     };
-    await insertPlan(store.db, header);
-    const writer = new PlanWriter(store.db, planId);
-    // Deprovisions an incremental read reports are held back until the read is known to be complete.
-    const heldBack: ReturnType<Differ['page']> = [];
-
-    const progress = (phase: 'read' | 'compare' | 'apply', applied = 0, total = 0) =>
-      request.onProgress?.({ phase, read: membersRead, compared: differ.compared, applied, total });
-    for await (const entries of readAhead(read.entries, PAGE)) {
-      membersRead += entries.length;
-      progress('read');
-      const members = await membersMatching(
-        store.db,
-        workspace.id,
-        entries.map((e) => e.externalId),
-        entries.flatMap((e) => ('removed' in e ? [] : [e.userName])),
-      );
-      const groupsOf = await currentGroupsOf(store.db, workspace.id, members.map((m) => m.id));
-      const changes = differ.page(entries, { members, groupsOf });
-      heldBack.push(...changes.filter(isDeprovision));
-      await writer.write(withoutDeprovisions(changes));
-      progress('compare');
-      if (request.signal?.aborted) throw new RosterdError('ROSTERD_E_INTERNAL', 'the cycle was interrupted while reading; nothing was applied');
-    }
-    complete = read.complete();
-    const warnings = deprovisionWarnings({ complete, problems: read.problems() });
-    if (complete) {
-      await writer.write(heldBack);
-      if (read.full) {
-        for await (const keys of managedMemberKeys(store.db, workspace.id, name)) {
-          const gone = differ.unseen(keys);
-          if (gone.length) await writer.write(differ.sweep(await membersByIds(store.db, workspace.id, gone)));
-        }
-        await writer.write(differ.sweepGroups());
-      }
-    }
-    await writer.flush();
-    const summary = writer.summary;
-    const deletions = writer.deletions;
-    const cursor = complete ? read.cursor() : state.cursor;
-    // The plan keeps the cursor only when it is applied later (a dry run, or held for approval), to advance the
-    // binding's cursor then. Applied now, the cursor goes to the binding alone: an Entra cursor is about 39 bytes per
-    // assigned user, written on every cycle.
-    await updatePlan(store.db, planId, { summary, warnings, changeCount: writer.count, deletions, complete, ...(request.dryRun ? { cursor } : {}) });
-
-    const actionable = writer.count - summary.skip;
-    if (writer.count === 0) {
-      await deletePlan(store.db, planId);
-      planId = null;
-      if (!request.dryRun && complete) await recordGoodCycle(store.db, workspace.id, name, now(), cursor);
-      // Only a read that covers what a pending plan covers says its changes are no longer wanted: not one member, not an incomplete read.
-      if (!request.dryRun && complete && read.mode !== 'user') await supersede(null, `superseded by run ${runId}: a later cycle found the workspace already matching the IdP`);
-      return await finish('no_changes', summary, warnings, 0, `no changes: ${membersRead} member${membersRead === 1 ? '' : 's'} read, the workspace already matches the IdP`);
-    }
-    if (request.dryRun) {
-      return await finish('planned', summary, warnings, actionable > 0 ? 2 : 0, `dry run: ${describe(summary)} (plan ${planId}; nothing applied)`);
-    }
-    const refusal = overBudget(deletions, await countManagedMembers(store.db, workspace.id, name), workspace.policy.deletionBudget, request.allowDeletes)?.replace('<plan id>', planId);
-    if (refusal) {
-      await updatePlan(store.db, planId, { status: 'pending', warnings: [...warnings, refusal], cursor });
-      await supersede(planId, `superseded by plan ${planId} (run ${runId}): a later cycle computed it afresh, and it waits for approval instead`);
-      return await finish('refused', summary, [...warnings, refusal], 3, `refused: ${refusal}`);
-    }
-    progress('apply', 0, actionable);
-    const applied = await applyStoredPlan(store, { ...header, summary, warnings, changeCount: writer.count, deletions, complete, cursor }, {
-      actor,
-      strictBasis: false,
-      now,
-      ...(request.signal ? { signal: request.signal } : {}),
-      ...(request.fence ? { fence: request.fence } : {}),
-      onBatch: (n) => progress('apply', n, writer.count),
-      ...(deps.applyBatchSize ? { batchSize: deps.applyBatchSize } : {}),
-    });
-    if (applied.interrupted) {
-      await updatePlan(store.db, planId, { status: 'stale', decidedAt: now(), decidedBy: actor });
-      return await finish('failed', summary, warnings, 1, 'interrupted while applying: every change is either applied or not; the next cycle converges', { message: 'interrupted', code: 'ROSTERD_E_INTERNAL' });
-    }
-    await updatePlan(store.db, planId, { status: 'applied', decidedAt: now(), decidedBy: actor });
-    await supersede(null, `superseded by plan ${planId} (run ${runId}): a later cycle applied, so the workspace is no longer at this plan's basis`);
-    if (complete) await recordGoodCycle(store.db, workspace.id, name, now(), cursor);
-    const notes = [
-      ...(applied.rejected ? [`${applied.rejected} refused by the policy`] : []),
-      ...(applied.notExecuted ? [`${applied.notExecuted} not executed (changed since planned)`] : []),
-    ];
-    return await finish('applied', applied.applied, warnings, 0, `applied ${describe(applied.applied)}${notes.length ? `; ${notes.join(', ')}` : ''}`);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const code = error instanceof RosterdError ? error.code : 'ROSTERD_E_INTERNAL';
-    if (planId) await updatePlan(store.db, planId, { status: 'stale' }).catch(() => undefined);
-    return await finish('failed', emptySummary(), [], 1, `failed: ${message}`, { message, code });
+    return this.ended;
   }
 }
 
-/** The IdP read this request asks for: one member, the changes since the cursor, or everything. */
-async function openRead(deps: ReconcilerDeps, connector: Connector, workspace: Workspace, binding: string, request: ReconcileRequest, cursor: string | null): Promise<Read> {
-  if (request.mode === 'user') {
-    const externalId = await externalIdOf(deps.store, workspace, request.user ?? '');
-    const member = await connector.fetchOne(externalId);
-    const entry: SnapshotMember | RemovedMember = member ?? { externalId, removed: true, reason: 'unassigned' };
-    return { entries: once(entry), complete: () => true, problems: () => [], cursor: () => cursor, full: false, mode: 'user' };
-  }
-  if (request.mode === 'auto' && cursor) {
-    const changes = await connector.fetchChanges(cursor);
-    if (!changes.resyncRequired) {
-      return { entries: changes.changes, complete: () => changes.complete, problems: () => changes.problems, cursor: () => changes.cursor, full: false, mode: 'incremental' };
-    }
-    deps.log.info({ workspaceId: workspace.id, binding }, 'the IdP no longer accepts the saved cursor; reading everything');
-    await clearCursor(deps.store.db, workspace.id, binding, deps.clock().toISOString());
-  }
-  const snapshot = await connector.fetchSnapshot();
-  return { entries: snapshot.members, complete: () => snapshot.complete, problems: () => snapshot.problems, cursor: () => snapshot.cursor, full: true, mode: 'full' };
-}
-
-/** `--user` takes an externalId or the userName of a member rosterd already has. */
-async function externalIdOf(store: Store, workspace: Workspace, user: string): Promise<string> {
-  if (!user) throw new RosterdError('ROSTERD_E_USAGE', '--user needs an externalId (the IdP user id) or the userName of an existing member');
-  const member = await findMemberByUserName(store.db, workspace.id, user);
-  if (member?.externalId) return member.externalId;
-  return user;
-}
-
-async function* once<T>(value: T): AsyncGenerator<T> {
-  yield value;
-}
-
-/** "3 creates, 1 update, 2 deactivations" — the non-zero counts. */
-export function describe(summary: Record<ChangeAction, number>): string {
-  const words: Record<ChangeAction, [string, string]> = {
-    create: ['create', 'creates'],
-    update: ['update', 'updates'],
-    reactivate: ['reactivation', 'reactivations'],
-    deactivate: ['deactivation', 'deactivations'],
-    remove: ['removal', 'removals'],
-    skip: ['skip', 'skips'],
-  };
-  const parts = (Object.keys(words) as ChangeAction[]).filter((a) => summary[a] > 0).map((a) => `${summary[a]} ${words[a][summary[a] === 1 ? 0 : 1]}`);
-  return parts.length ? parts.join(', ') : 'no changes';
+/** The drift a tally leaves, plus (a dry run) the changes that would still be waiting to be applied. */
+function driftSummary(tally: Tally, notApplied: number): DriftSummary {
+  const reasons = Object.fromEntries(tally.drift);
+  if (notApplied > 0) reasons.not_applied = { count: notApplied, examples: [] };
+  return { count: tally.drifting + notApplied, reasons };
 }

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ApplyError } from '../reconcile/apply-error.js';
+import { WriteConflict } from '../store/change-writer.js';
 import { PolicyRefused } from '../reconcile/policy-refused.js';
 import { invalidSyntax, ScimError, uniqueness } from './scim-error.js';
 
@@ -9,10 +9,9 @@ export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
 export function toScimError(error: unknown, requestId: string): { error: ScimError; unexpected: boolean } {
   if (error instanceof ScimError) return { error, unexpected: false };
   if (error instanceof PolicyRefused) return { error: new ScimError(error.refusal.status, error.refusal.scimType, error.refusal.detail), unexpected: false };
-  if (error instanceof ApplyError) {
+  if (error instanceof WriteConflict) {
     if (error.failure === 'conflict') return { error: uniqueness(error.message), unexpected: false };
-    if (error.failure === 'missing') return { error: new ScimError(404, undefined, error.message), unexpected: false };
-    return { error: new ScimError(412, undefined, error.message), unexpected: false };
+    return { error: new ScimError(404, undefined, error.message), unexpected: false };
   }
   const fastifyError = error as Partial<FastifyError>;
   switch (fastifyError.code) {

@@ -3,29 +3,50 @@ import type { Database } from './database.js';
 
 type Db = Kysely<Database>;
 
-/** Where a binding's next incremental read starts, and when its last good cycle ended (the lag a vendor promises). */
+/** Where a binding's next incremental read starts, when its last good cycle and full read ended, and whether the next must be full. */
 export interface ConnectorState {
   cursor: string | null;
   lastGoodAt: string | null;
+  lastFullAt: string | null;
+  /** Why the next cycle must read everything; null when it need not. */
+  fullDue: string | null;
 }
 
 export async function readConnectorState(db: Db, workspaceId: string, binding: string): Promise<ConnectorState> {
-  const row = await db.selectFrom('connector_state').select(['cursor', 'last_good_at']).where('workspace_id', '=', workspaceId).where('binding', '=', binding).executeTakeFirst();
-  return { cursor: row?.cursor ?? null, lastGoodAt: row?.last_good_at ?? null };
+  const row = await db
+    .selectFrom('connector_state')
+    .select(['cursor', 'last_good_at', 'last_full_at', 'full_due'])
+    .where('workspace_id', '=', workspaceId)
+    .where('binding', '=', binding)
+    .executeTakeFirst();
+  return { cursor: row?.cursor ?? null, lastGoodAt: row?.last_good_at ?? null, lastFullAt: row?.last_full_at ?? null, fullDue: row?.full_due ?? null };
 }
 
-/** Record a good cycle: its end time, and the cursor to continue from (unchanged when `cursor` is undefined). */
-export async function recordGoodCycle(db: Db, workspaceId: string, binding: string, at: string, cursor?: string | null): Promise<void> {
+/**
+ * Record a good cycle: its end time, and the cursor to continue from (unchanged when `cursor` is undefined). A full
+ * one also records when the binding last read everything, and that no full read is due any more.
+ */
+export async function recordGoodCycle(db: Db, workspaceId: string, binding: string, at: string, cursor?: string | null, full = false): Promise<void> {
   await db
     .insertInto('connector_state')
-    .values({ workspace_id: workspaceId, binding, cursor: cursor ?? null, last_good_at: at, updated_at: at })
+    .values({ workspace_id: workspaceId, binding, cursor: cursor ?? null, last_good_at: at, updated_at: at, last_full_at: full ? at : null, full_due: null })
     .onConflict((oc) =>
       oc.columns(['workspace_id', 'binding']).doUpdateSet((eb) => ({
         last_good_at: eb.ref('excluded.last_good_at'),
         updated_at: eb.ref('excluded.updated_at'),
         ...(cursor !== undefined ? { cursor: eb.ref('excluded.cursor') } : {}),
+        ...(full ? { last_full_at: eb.ref('excluded.last_full_at'), full_due: null } : {}),
       })),
     )
+    .execute();
+}
+
+/** The binding's next cycle reads everything, for this reason (a failed or incomplete cycle, the full-read schedule). */
+export async function markFullDue(db: Db, workspaceId: string, binding: string, reason: string, at: string): Promise<void> {
+  await db
+    .insertInto('connector_state')
+    .values({ workspace_id: workspaceId, binding, cursor: null, last_good_at: null, updated_at: at, last_full_at: null, full_due: reason })
+    .onConflict((oc) => oc.columns(['workspace_id', 'binding']).doUpdateSet({ full_due: reason, updated_at: at }))
     .execute();
 }
 

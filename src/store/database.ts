@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { DriftReason } from '../model/drift.js';
 
 /** Kysely table types. Columns are snake_case; repositories map them to the model's RFC spelling. */
 
@@ -66,6 +67,11 @@ export interface MembershipTable {
   /** JSON object: member field → the source that last wrote it (`key:<id>`, `connector:<name>`, `cli`). */
   field_sources: string | null;
   version: number;
+  /**
+   * The version at which the binding that manages the member last left it matching the IdP (0 when unmanaged). A
+   * write by any other source moves `version` past it, and the binding's next cycle compares the member again.
+   */
+  synced_version: Generated<number>;
   created_at: string;
   updated_at: string;
 }
@@ -154,7 +160,11 @@ export interface PlanChangeTable {
   change: string;
 }
 
-export type RunResult = 'running' | 'no_changes' | 'planned' | 'applied' | 'refused' | 'failed' | 'stale';
+/**
+ * How a run ended: `drift` when it applied what it could and members still differ from the IdP (refused by the
+ * policy, in conflict, set aside), `aborted` when a shutdown interrupted it.
+ */
+export type RunResult = 'running' | 'no_changes' | 'planned' | 'applied' | 'drift' | 'refused' | 'failed' | 'stale' | 'aborted';
 
 export interface SyncRunTable {
   id: string;
@@ -173,6 +183,10 @@ export interface SyncRunTable {
   instance: string | null;
   started_at: string;
   finished_at: string | null;
+  /** Members left differing from the IdP when the run ended. */
+  drift: number | null;
+  /** The one-line outcome, as `rosterd reconcile` prints it. */
+  message: string | null;
 }
 
 export interface ConnectorStateTable {
@@ -180,6 +194,25 @@ export interface ConnectorStateTable {
   binding: string;
   cursor: string | null;
   last_good_at: string | null;
+  updated_at: string;
+  /** When the binding last finished a complete full read. */
+  last_full_at: string | null;
+  /** Why the next cycle must read everything (a failed or incomplete cycle, an upgrade); null when it need not. */
+  full_due: string | null;
+}
+
+export interface PulledMemberTable {
+  workspace_id: string;
+  binding: string;
+  /** The IdP user's id: the member's externalId. */
+  external_id: string;
+  /** JSON: the SnapshotMember as the connector mapped it, or the RemovedMember the IdP reported. */
+  snapshot: string;
+  /** Of `snapshot`: an unchanged statement is told apart without comparing it. */
+  hash: string;
+  /** Null when the store matched this statement after the last cycle. */
+  drift: DriftReason | null;
+  drift_detail: string | null;
   updated_at: string;
 }
 
@@ -209,6 +242,7 @@ export interface Database {
   plan_change: PlanChangeTable;
   sync_run: SyncRunTable;
   connector_state: ConnectorStateTable;
+  pulled_member: PulledMemberTable;
   lease: LeaseTable;
   auth_generation: AuthGenerationTable;
 }
@@ -222,3 +256,4 @@ export type ApiKeyRow = Selectable<ApiKeyTable>;
 export type ProvisioningLogRow = Selectable<ProvisioningLogTable>;
 export type PlanRow = Selectable<PlanTable>;
 export type SyncRunRow = Selectable<SyncRunTable>;
+export type PulledMemberRow = Selectable<PulledMemberTable>;

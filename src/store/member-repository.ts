@@ -135,12 +135,3 @@ export async function existingMemberIds(db: Db, workspaceId: string, ids: readon
   }
   return found;
 }
-
-export async function setMemberOwner(db: Db, workspaceId: string, id: string, owner: boolean, now: string): Promise<void> {
-  await db
-    .updateTable('membership')
-    .set((eb) => ({ owner: owner ? 1 : 0, updated_at: now, version: eb('version', '+', 1), last_source: 'cli' }))
-    .where('workspace_id', '=', workspaceId)
-    .where('id', '=', id)
-    .execute();
-}

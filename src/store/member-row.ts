@@ -108,6 +108,7 @@ export function rowToMember(row: MembershipRow): Member {
     lastSource: row.last_source,
     managedBy: row.managed_by ?? null,
     version: Number(row.version),
+    syncedVersion: Number(row.synced_version),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

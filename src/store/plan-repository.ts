@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { emptyMemberFields, setFieldsOf } from '../model/member.js';
-import type { Change, ChangeAction } from '../reconcile/plan.js';
-import { sortKeyOf } from '../reconcile/plan.js';
+import type { Change, ChangeAction } from '../model/plan.js';
+import { sortKeyOf } from '../model/plan.js';
 import type { Database, PlanRow, PlanStatus } from './database.js';
 import { insertRows } from './bulk-insert.js';
 

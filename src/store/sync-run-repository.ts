@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { ChangeAction } from '../reconcile/plan.js';
+import type { ChangeAction } from '../model/plan.js';
 import type { Database, RunResult, SyncRunRow, SyncRunTable } from './database.js';
 
 type Db = Kysely<Database>;
@@ -20,6 +20,10 @@ export interface SyncRun {
   instance: string | null;
   startedAt: string;
   finishedAt: string | null;
+  /** Members the run left differing from the IdP. */
+  drift: number | null;
+  /** The run's one-line outcome. */
+  message: string | null;
 }
 
 function rowToRun(row: SyncRunRow): SyncRun {
@@ -39,6 +43,8 @@ function rowToRun(row: SyncRunRow): SyncRun {
     instance: row.instance,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
+    drift: row.drift === null ? null : Number(row.drift),
+    message: row.message,
   };
 }
 
@@ -62,7 +68,7 @@ export async function startRun(db: Db, run: Pick<SyncRun, 'id' | 'workspaceId' |
 export async function finishRun(
   db: Db,
   id: string,
-  end: Pick<SyncRun, 'result' | 'planId' | 'summary' | 'membersRead' | 'complete' | 'error' | 'finishedAt'> & { mode?: SyncRun['mode'] },
+  end: Pick<SyncRun, 'result' | 'planId' | 'summary' | 'membersRead' | 'complete' | 'error' | 'finishedAt'> & Partial<Pick<SyncRun, 'mode' | 'drift' | 'message'>>,
 ): Promise<void> {
   await db
     .updateTable('sync_run')
@@ -75,6 +81,8 @@ export async function finishRun(
       error: end.error,
       finished_at: end.finishedAt,
       ...(end.mode ? { mode: end.mode } : {}),
+      ...(end.drift !== undefined ? { drift: end.drift } : {}),
+      ...(end.message !== undefined ? { message: end.message } : {}),
     })
     .where('id', '=', id)
     .execute();
@@ -94,6 +102,19 @@ export async function failAbandonedRuns(db: Db, workspaceId: string, binding: st
     .where('trigger', '=', 'schedule')
     .where('result', '=', 'running')
     .where((eb) => eb.or([eb('instance', 'is', null), eb('instance', '<>', instance)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** This instance's runs of a binding still marked running end as aborted: a shutdown stopped them (or tried to). */
+export async function abortRunsOf(db: Db, workspaceId: string, binding: string, instance: string, finishedAt: string): Promise<number> {
+  const result = await db
+    .updateTable('sync_run')
+    .set({ result: 'aborted', error: 'interrupted by a shutdown: the cycle did not stop after the abort', finished_at: finishedAt })
+    .where('workspace_id', '=', workspaceId)
+    .where('binding', '=', binding)
+    .where('instance', '=', instance)
+    .where('result', '=', 'running')
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

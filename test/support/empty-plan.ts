@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { createWorkspace } from '../../src/admin/create-workspace.js';
-import { emptySummary } from '../../src/reconcile/plan.js';
+import { emptySummary } from '../../src/model/plan.js';
 import type { Database } from '../../src/store/database.js';
 import { insertPlan } from '../../src/store/plan-repository.js';
 

@@ -1,6 +1,5 @@
-import { RosterdError } from '../../error/rosterd-error.js';
-import { findMemberByUserName, listMembers, setMemberOwner } from '../../store/member-repository.js';
-import { appendLog } from '../../store/provisioning-log-repository.js';
+import { setOwner } from '../../admin/set-owner.js';
+import { listMembers } from '../../store/member-repository.js';
 import { withStore, type GlobalOptions } from '../open-store.js';
 import { requireWorkspace } from '../require-workspace.js';
 import { print, printJson, renderTable } from '../view/table.js';
@@ -38,30 +37,8 @@ export async function listMembersAction(globals: GlobalOptions, workspaceId: str
 export async function setOwnerAction(globals: GlobalOptions, workspaceId: string, userName: string, options: { unset?: boolean }): Promise<void> {
   await withStore(globals, async ({ store }) => {
     const workspace = await requireWorkspace(store.db, workspaceId);
-    const member = await findMemberByUserName(store.db, workspace.id, userName);
-    if (!member) throw new RosterdError('ROSTERD_E_NOT_FOUND', `workspace "${workspace.id}" has no member "${userName}"`);
     const owner = !options.unset;
-    const now = new Date().toISOString();
-    await store.db.transaction().execute(async (trx) => {
-      await setMemberOwner(trx, workspace.id, member.id, owner, now);
-      await appendLog(trx, [
-        {
-          workspaceId: workspace.id,
-          actor: 'cli',
-          operation: owner ? 'member.set-owner' : 'member.unset-owner',
-          targetKind: 'member',
-          targetId: member.id,
-          targetKey: member.userName,
-          before: { owner: member.owner },
-          after: { owner },
-          result: 'applied',
-          errorStatus: null,
-          errorDetail: null,
-          requestId: null,
-          at: now,
-        },
-      ]);
-    });
+    const member = await setOwner(store, workspace.id, userName, owner, () => new Date().toISOString());
     print(owner ? `${member.userName} is now an owner of ${workspace.id}` : `${member.userName} is no longer an owner of ${workspace.id}`);
   });
 }

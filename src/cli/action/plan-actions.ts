@@ -4,6 +4,7 @@ import { RosterdError } from '../../error/rosterd-error.js';
 import { applySavedPlan } from '../../reconcile/apply-saved-plan.js';
 import { findPlan } from '../../store/plan-repository.js';
 import { withStore, type GlobalOptions } from '../open-store.js';
+import { reconcileExitCode } from '../reconcile-exit-code.js';
 import { writePlanJson, writePlanTable } from '../view/plan-view.js';
 
 const instance = () => `${hostname()}:${process.pid}`;
@@ -21,7 +22,7 @@ export async function approvePlanAction(globals: GlobalOptions, id: string): Pro
   await withStore(globals, async ({ store }) => {
     const outcome = await applySavedPlan(store, id, { trigger: 'approve', decidedBy: 'cli', clock: () => new Date(), instance: instance() });
     process.stdout.write(`rosterd: ${outcome.message} (run ${outcome.runId})\n`);
-    process.exitCode = outcome.exitCode;
+    process.exitCode = reconcileExitCode(outcome);
   });
 }
 
@@ -32,7 +33,7 @@ export async function applyPlanFileAction(globals: GlobalOptions, file: string):
     if (!stored) throw new RosterdError('ROSTERD_E_PLAN', `plan ${id} from ${file} is not in this database; was it made with another --database?`);
     const outcome = await applySavedPlan(store, id, { trigger: 'apply', decidedBy: 'cli', clock: () => new Date(), instance: instance() });
     process.stdout.write(`rosterd: ${outcome.message} (run ${outcome.runId})\n`);
-    process.exitCode = outcome.exitCode;
+    process.exitCode = reconcileExitCode(outcome);
   });
 }
 

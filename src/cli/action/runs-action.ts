@@ -1,4 +1,4 @@
-import { describe } from '../../reconcile/reconciler.js';
+import { describe } from '../../reconcile/tally.js';
 import { listRuns } from '../../store/sync-run-repository.js';
 import { withStore, type GlobalOptions } from '../open-store.js';
 import { requireWorkspace } from '../require-workspace.js';
@@ -23,7 +23,7 @@ export async function runsAction(globals: GlobalOptions, workspaceId: string, op
           r.membersRead,
           r.summary ? describe(r.summary) : '',
           seconds(r.startedAt, r.finishedAt),
-          r.result + (r.complete === false ? ' (incomplete read)' : '') + (r.error ? `: ${r.error}` : ''),
+          r.result + (r.drift ? ` (${r.drift} in drift)` : '') + (r.error ? `: ${r.error}` : ''),
           r.planId,
         ]),
       ),

@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Kysely } from 'kysely';
-import type { Change, ChangeAction } from '../../reconcile/plan.js';
+import type { Change, ChangeAction } from '../../model/plan.js';
 import type { Database } from '../../store/database.js';
 import { planChanges, type StoredPlan } from '../../store/plan-repository.js';
 import { renderTable } from './table.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Kysely } from 'kysely';
 import { groupChanges } from '../../reconcile/group-changes.js';
-import { writeThroughPolicy } from '../../reconcile/write-through-policy.js';
+import { apply } from '../../reconcile/apply.js';
 import type { Group, GroupFields } from '../../model/group.js';
 import type { Database } from '../../store/database.js';
 import {
@@ -29,7 +29,7 @@ import { invalidValue, notFound, uniqueness } from '../scim-error.js';
 import { GROUP_SCHEMAS } from '../schema/workspace-schemas.js';
 import { URN } from '../scim-urn.js';
 import { listResponse } from './list-response.js';
-import { bodyObject, failedWrite, normalizedRequest, writeContext } from './route-support.js';
+import { bodyObject, failedWrite, normalizedRequest, scimWrite } from './route-support.js';
 import { patchOperations } from './patch-request.js';
 
 type IdParams = { Params: { id: string } };
@@ -102,7 +102,7 @@ async function writeGroup(
   ifMatch: string | undefined,
   decide: (current: Group | null, currentMembers: Set<string>) => { fields: GroupFields | null; members: Set<string> | null },
 ): Promise<string> {
-  const outcome = await writeThroughPolicy(ctx.store, ctx.workspace.id, writeContext(ctx), failedWrite('group', operation, id, null), async (trx, workspace) => {
+  const outcome = await apply(ctx.store, ctx.workspace.id, async (trx, workspace) => {
     const current = id === null ? null : await loadForWrite(trx, ctx, id, ifMatch);
     const currentMembers = current ? await memberIdsOfGroup(trx, current.id) : new Set<string>();
     const { fields, members } = decide(current, currentMembers);
@@ -112,7 +112,7 @@ async function writeGroup(
     const changes = groupChanges(workspace, current, fields, currentMembers, members, (m) => names.get(m) ?? m);
     const groupId = current?.id ?? changes[0]!.targetId;
     return { changes, value: groupId };
-  });
+  }, scimWrite(ctx, failedWrite('group', operation, id, null)));
   return outcome.value;
 }
 
@@ -177,13 +177,13 @@ export async function groupRoutes(app: FastifyInstance): Promise<void> {
   app.delete<IdParams>('/Groups/:id', async (request, reply) => {
     const ctx = scimContext(request);
     const id = request.params.id;
-    await writeThroughPolicy(ctx.store, ctx.workspace.id, writeContext(ctx), failedWrite('group', 'group.remove', id, null), async (trx) => {
+    await apply(ctx.store, ctx.workspace.id, async (trx) => {
       const current = await loadForWrite(trx, ctx, id, request.headers['if-match']);
       return {
         changes: [{ action: 'remove' as const, kind: 'group' as const, key: current.displayName, targetId: id, before: { displayName: current.displayName, externalId: current.externalId }, after: null }],
         value: null,
       };
-    });
+    }, scimWrite(ctx, failedWrite('group', 'group.remove', id, null)));
     return reply.code(204).send();
   });
 }

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { FailedWrite, WriteContext } from '../../reconcile/write-through-policy.js';
+import type { ApplyOptions, FailedWrite } from '../../reconcile/apply.js';
 import { isObject, type JsonObject } from '../ci-object.js';
 import { normalizeScimRequest, type NormalizedScimRequest } from '../compat/normalize-request.js';
 import type { ScimContext } from '../scim-context.js';
@@ -20,8 +20,23 @@ export function bodyObject(body: unknown): JsonObject {
   return body;
 }
 
-/** Who writes and when, for the one write path. */
-export const writeContext = (ctx: ScimContext): WriteContext => ({ actor: ctx.actor, requestId: ctx.requestId, now: ctx.now, log: ctx.log });
+/**
+ * A SCIM write through the one apply: the request is one unit (a refusal changes nothing), and `failure` is what the
+ * log records when it fails before a change names its target.
+ */
+export const scimWrite = (
+  ctx: ScimContext,
+  failure: FailedWrite,
+  options: { readAhead?: boolean } = {},
+): ApplyOptions => ({
+  actor: ctx.actor,
+  requestId: ctx.requestId,
+  now: ctx.now,
+  mode: 'whole',
+  failure,
+  log: ctx.log,
+  ...(options.readAhead ? { readAhead: ctx.workspace } : {}),
+});
 
 /** What the provisioning log records when a write fails before a plan names its change. */
 export const failedWrite = (targetKind: 'member' | 'group', operation: string, targetId: string | null, targetKey: string | null): FailedWrite => ({

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { memberChange, memberRemoval } from '../../reconcile/member-change.js';
-import type { ChangeResult } from '../../reconcile/apply.js';
-import { writeThroughPolicy } from '../../reconcile/write-through-policy.js';
+import { apply, type ChangeResult } from '../../reconcile/apply.js';
 import type { GroupRef } from '../../model/group.js';
 import type { Member, MemberFields } from '../../model/member.js';
 import { groupsOfMembers } from '../../store/group-repository.js';
@@ -22,7 +21,7 @@ import { userSchemasOf } from '../schema/workspace-schemas.js';
 import { URN } from '../scim-urn.js';
 import { memberFieldsFromScim, memberToScim, withWorkspaceDefaults } from '../user-mapper.js';
 import { listResponse } from './list-response.js';
-import { bodyObject, failedWrite, normalizedRequest, writeContext } from './route-support.js';
+import { bodyObject, failedWrite, normalizedRequest, scimWrite } from './route-support.js';
 import { patchOperations } from './patch-request.js';
 import { withoutUnstoredOperations } from './without-unstored-operations.js';
 
@@ -133,11 +132,11 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     const ctx = scimContext(request);
     const body = bodyObject(normalizedRequest(request, 'User').body);
     const fields = withWorkspaceDefaults(memberFieldsFromScim(body, ctx.workspace), ctx.workspace);
-    const outcome = await writeThroughPolicy(ctx.store, ctx.workspace.id, writeContext(ctx), failedWrite('member', 'member.create', null, fields.userName), async (trx, workspace) => {
+    const outcome = await apply(ctx.store, ctx.workspace.id, async (trx, workspace) => {
       await assertUnique(ctx, trx, fields, null);
       const change = memberChange(workspace, null, fields);
       return { changes: [change], value: change.targetId };
-    }, { readAhead: ctx.workspace });
+    }, scimWrite(ctx, failedWrite('member', 'member.create', null, fields.userName), { readAhead: true }));
     const created = storedMember(outcome.results, outcome.value) ?? (await findMemberById(ctx.store.db, ctx.workspace.id, outcome.value));
     if (!created) throw userNotFound(outcome.value);
     return sendMember(ctx, reply, created, 201);
@@ -148,11 +147,11 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     const id = request.params.id;
     const body = bodyObject(normalizedRequest(request, 'User').body);
     const fields = withWorkspaceDefaults(memberFieldsFromScim(body, ctx.workspace), ctx.workspace);
-    const outcome = await writeThroughPolicy(ctx.store, ctx.workspace.id, writeContext(ctx), failedWrite('member', 'member.replace', id, fields.userName), async (trx, workspace) => {
+    const outcome = await apply(ctx.store, ctx.workspace.id, async (trx, workspace) => {
       const current = await loadForWrite(trx, ctx, id, request.headers['if-match']);
       await assertUnique(ctx, trx, fields, current);
       return { changes: [memberChange(workspace, current, fields)], ...readMember(current), value: Object.assign({}, current, fields) };
-    }, { readAhead: ctx.workspace });
+    }, scimWrite(ctx, failedWrite('member', 'member.replace', id, fields.userName), { readAhead: true }));
     return sendMemberOrGone(ctx, reply, outcome.value, storedMember(outcome.results, id));
   });
 
@@ -160,24 +159,24 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     const ctx = scimContext(request);
     const id = request.params.id;
     const ops = withoutUnstoredOperations(patchOperations(request.body, bodyObject(normalizedRequest(request, 'User').body)));
-    const outcome = await writeThroughPolicy(ctx.store, ctx.workspace.id, writeContext(ctx), failedWrite('member', 'member.patch', id, null), async (trx, workspace) => {
+    const outcome = await apply(ctx.store, ctx.workspace.id, async (trx, workspace) => {
       const current = await loadForWrite(trx, ctx, id, request.headers['if-match']);
       const representation = memberToScim(current, workspace, { baseUrl: ctx.baseUrl });
       const patched = applyPatch(representation, ops, userSchemasOf(workspace));
       const fields = withWorkspaceDefaults(memberFieldsFromScim(patched, workspace), workspace);
       await assertUnique(ctx, trx, fields, current);
       return { changes: [memberChange(workspace, current, fields)], ...readMember(current), value: Object.assign({}, current, fields) };
-    }, { readAhead: ctx.workspace });
+    }, scimWrite(ctx, failedWrite('member', 'member.patch', id, null), { readAhead: true }));
     return sendMemberOrGone(ctx, reply, outcome.value, storedMember(outcome.results, id));
   });
 
   app.delete<IdParams>('/Users/:id', async (request, reply) => {
     const ctx = scimContext(request);
     const id = request.params.id;
-    await writeThroughPolicy(ctx.store, ctx.workspace.id, writeContext(ctx), failedWrite('member', 'member.remove', id, null), async (trx) => {
+    await apply(ctx.store, ctx.workspace.id, async (trx) => {
       const current = await loadForWrite(trx, ctx, id, request.headers['if-match']);
       return { changes: [memberRemoval(current, 'deleted by the IdP')], ...readMember(current), value: null };
-    }, { readAhead: ctx.workspace });
+    }, scimWrite(ctx, failedWrite('member', 'member.remove', id, null), { readAhead: true }));
     return reply.code(204).send();
   });
 }

@@ -10,7 +10,7 @@ import { startGateway } from '../../../src/daemon/start-gateway.js';
 import { pullLeaseName } from '../../../src/daemon/lease.js';
 import type { RunCycle, ScheduledBinding } from '../../../src/daemon/scheduler.js';
 import { createLogger } from '../../../src/log/create-logger.js';
-import { summarize } from '../../../src/reconcile/plan.js';
+import { summarize } from '../../../src/model/plan.js';
 import { findMemberByExternalId } from '../../../src/store/member-repository.js';
 import { findLease } from '../../../src/store/lease-repository.js';
 import { listRuns } from '../../../src/store/sync-run-repository.js';
@@ -40,7 +40,7 @@ describe('the gateway with pull connectors', () => {
       ran.push({ binding, signal });
       // The first cycle applies at once; the second runs until it is aborted.
       if (ran.length > 1) await sleep(60_000, undefined, { signal });
-      return { runId: randomUUID(), planId: null, result: 'applied', summary: { ...summarize([]), create: 2 }, warnings: [], membersRead: 2, complete: true, exitCode: 0, message: 'applied 2 creates' };
+      return { runId: randomUUID(), planId: null, result: 'applied', summary: { ...summarize([]), create: 2 }, drift: { count: 0, reasons: {} }, warnings: [], membersRead: 2, complete: true, mode: 'incremental', message: 'applied 2 creates' };
     };
     const gateway = await startGateway(config, createLogger({ level: 'info', destination }), { runCycle, retry: { initialMs: 60_000, maxMs: 60_000 } });
     try {

@@ -6,7 +6,7 @@ import { configSchema } from '../../../src/config/config-schema.js';
 import { buildServer } from '../../../src/daemon/build-server.js';
 import { createMetrics, type Metrics } from '../../../src/daemon/metrics.js';
 import { createLogger } from '../../../src/log/create-logger.js';
-import { summarize } from '../../../src/reconcile/plan.js';
+import { summarize } from '../../../src/model/plan.js';
 import type { PlanStatus } from '../../../src/store/database.js';
 import { scimClient } from '../../support/test-gateway.js';
 import { DIALECTS, openTestStore, type TestStore } from '../../support/test-store.js';

@@ -6,7 +6,7 @@ import { createWorkspace } from '../../../src/admin/create-workspace.js';
 import { createScheduler, type RunCycle, type ScheduledBinding, type SchedulerEvent, type SchedulerOptions } from '../../../src/daemon/scheduler.js';
 import { createLogger } from '../../../src/log/create-logger.js';
 import type { ReconcileOutcome } from '../../../src/reconcile/reconcile-request.js';
-import { summarize } from '../../../src/reconcile/plan.js';
+import { summarize } from '../../../src/model/plan.js';
 import { createDb, type Store } from '../../../src/store/create-db.js';
 import type { RunResult } from '../../../src/store/database.js';
 import { findLease } from '../../../src/store/lease-repository.js';
@@ -26,7 +26,8 @@ const outcome = (result: RunResult): ReconcileOutcome => ({
   warnings: [],
   membersRead: 0,
   complete: true,
-  exitCode: result === 'failed' ? 1 : result === 'refused' ? 3 : 0,
+  drift: { count: 0, reasons: {} },
+  mode: 'incremental',
   message: result,
 });
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emptyMemberFields, type MemberFields } from '../../../src/model/member.js';
 import { applyStoredPlan } from '../../../src/reconcile/apply-stored-plan.js';
-import type { Change } from '../../../src/reconcile/plan.js';
+import type { Change } from '../../../src/model/plan.js';
 import { appendPlanChanges, findPlan } from '../../../src/store/plan-repository.js';
 import { insertEmptyPlan, workspaceWithEmptyPlan } from '../../support/empty-plan.js';
 import { DIALECTS, openTestStore, type TestDialect, type TestStore } from '../../support/test-store.js';
@@ -36,8 +36,9 @@ describe.each(DIALECTS)('applying a stored plan on %s', (dialect: TestDialect) =
   it('applies a batch of creates nobody overtook, logging each once', async () => {
     await appendPlanChanges(db.store.db, 'p1', 0, [create('alice'), create('bob')]);
     const result = await apply('p1');
-    expect(result).toMatchObject({ rejected: 0, notExecuted: 0, interrupted: false });
-    expect(result.applied.create).toBe(2);
+    expect(result.interrupted).toBe(false);
+    expect(result.tally.drifting).toBe(0);
+    expect(result.tally.applied.create).toBe(2);
     expect(await members()).toEqual(['ext-alice', 'ext-bob']);
     expect((await log()).map((e) => e.result)).toEqual(['applied', 'applied']);
   });
@@ -50,17 +51,18 @@ describe.each(DIALECTS)('applying a stored plan on %s', (dialect: TestDialect) =
     await appendPlanChanges(db.store.db, 'p1', 0, [create('alice'), create('bob'), create('carol')]);
 
     const result = await apply('p1');
-    expect(result).toMatchObject({ rejected: 0, notExecuted: 1, interrupted: false });
-    expect(result.applied.create).toBe(2);
+    expect(result.interrupted).toBe(false);
+    expect(Object.fromEntries([...result.tally.drift].map(([reason, { count }]) => [reason, count]))).toEqual({ set_aside: 1 });
+    expect(result.tally.applied.create).toBe(2);
     expect(await members()).toEqual(['ext-alice', 'ext-bob', 'ext-carol']);
-    // Bob's first create (p0), then p1's: one entry per change, none left by the attempt that was rolled back.
+    // Bob's first create (p0), then p1's in plan order: one entry per change, none left by the attempt that was rolled back.
     const entries = await log();
-    expect(entries.map((e) => [e.result, e.error_status])).toEqual([
-      ['applied', null],
-      ['applied', null],
-      ['applied', null],
-      ['refused', 409],
+    expect(entries.map((e) => [e.target_key, e.result, e.error_status])).toEqual([
+      ['ext-bob', 'applied', null],
+      ['ext-alice', 'applied', null],
+      ['ext-bob', 'refused', 409],
+      ['ext-carol', 'applied', null],
     ]);
-    expect(entries[3]!.error_detail).toBe('member "ext-bob" was created since the plan was computed; the next cycle compares it');
+    expect(entries[2]!.error_detail).toBe('member "ext-bob" was created since the plan was computed; the next cycle compares it');
   });
 });

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { BindingMapping } from '../../../src/connector/binding-mapping.js';
 import type { ConnectorLogger } from '../../../src/connector/connector.js';
 import type { Workspace } from '../../../src/model/workspace.js';
-import type { Change } from '../../../src/reconcile/plan.js';
+import type { Change } from '../../../src/model/plan.js';
 import { reconcile } from '../../../src/reconcile/reconciler.js';
 import { listGroups, membersOfGroups } from '../../../src/store/group-repository.js';
 import { findMemberByExternalId, listMembers } from '../../../src/store/member-repository.js';
@@ -303,7 +303,7 @@ describe.each(cases)('push and pull converge: $name', ({ dialect, h }: { dialect
     // Workspace B: pulled and applied.
     await gw.workspace(workspaceInput(PULLED));
     const pulled = await run(PULLED, false);
-    expect(pulled, pulled.message).toMatchObject({ result: 'applied', exitCode: 0, complete: true, membersRead: state.people.length });
+    expect(pulled, pulled.message).toMatchObject({ result: 'applied', complete: true, membersRead: state.people.length });
     expect(pulled.summary.skip, JSON.stringify(await changesOf(pulled.planId))).toBe(0);
 
     const a = await memberships(gw, PUSHED);
@@ -325,7 +325,7 @@ describe.each(cases)('push and pull converge: $name', ({ dialect, h }: { dialect
 
     // The first pull changes no field: it only links each pushed member (same externalId) to the binding.
     const first = await run(PUSHED, false);
-    expect(first, first.message).toMatchObject({ result: 'applied', exitCode: 0, complete: true });
+    expect(first, first.message).toMatchObject({ result: 'applied', complete: true });
     const links = await changesOf(first.planId);
     expect(links.map((c) => ({ action: c.action, kind: c.kind, key: c.key, before: c.before, after: c.after, managedBy: c.managedBy }))).toEqual(
       [...state.people]
@@ -341,7 +341,7 @@ describe.each(cases)('push and pull converge: $name', ({ dialect, h }: { dialect
       planned.map((c) => ({ action: c.action, kind: c.kind, key: c.key, before: c.before, after: c.after, reason: c.reason })),
       dry.message,
     ).toEqual([]);
-    expect(dry).toMatchObject({ result: 'no_changes', exitCode: 0, complete: true, membersRead: state.people.length });
+    expect(dry).toMatchObject({ result: 'no_changes', complete: true, membersRead: state.people.length });
     expect(dry.summary).toEqual({ create: 0, update: 0, deactivate: 0, reactivate: 0, remove: 0, skip: 0 });
   });
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Change } from '../../../src/reconcile/plan.js';
+import type { Change } from '../../../src/model/plan.js';
 import { PlanWriter } from '../../../src/reconcile/plan-writer.js';
 import { planChanges } from '../../../src/store/plan-repository.js';
 import { workspaceWithEmptyPlan } from '../../support/empty-plan.js';

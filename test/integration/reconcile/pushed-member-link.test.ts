@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { emptyMemberFields } from '../../../src/model/member.js';
 import { desiredMemberFields } from '../../../src/reconcile/desired-member.js';
 import { memberChange } from '../../../src/reconcile/member-change.js';
-import type { Change } from '../../../src/reconcile/plan.js';
-import { writeThroughPolicy } from '../../../src/reconcile/write-through-policy.js';
-import { findMemberByExternalId, setMemberOwner } from '../../../src/store/member-repository.js';
+import type { Change } from '../../../src/model/plan.js';
+import { apply } from '../../../src/reconcile/apply.js';
+import { findMemberByExternalId } from '../../../src/store/member-repository.js';
+import { setOwner } from '../../../src/admin/set-owner.js';
 import { planChanges } from '../../../src/store/plan-repository.js';
 import { entraPullSuite } from '../../support/entra-pull-suite.js';
 import { DIALECTS, type TestDialect } from '../../support/test-store.js';
@@ -23,10 +24,10 @@ describe.each(DIALECTS)('a pushed member and the pull, on %s', (dialect: TestDia
   /** The IdP's own push of a user: the create its SCIM client sends, with exactly what the IdP holds, through the one write path. */
   const push = async (externalId: string) => {
     const person = (await h.connector({ mapping }).fetchOne(externalId))!;
-    await writeThroughPolicy(pull.db.store, WS, { actor: KEY, requestId: null, now: () => new Date().toISOString() }, { operation: 'member.create', targetKind: 'member', targetId: null, targetKey: person.userName }, async (_trx, ws) => ({
+    await apply(pull.db.store, WS, async (_trx, ws) => ({
       changes: [memberChange(ws, null, Object.assign(emptyMemberFields(person.userName), desiredMemberFields(ws, person)))],
       value: null,
-    }));
+    }), { ...{ actor: KEY, requestId: null, now: () => new Date().toISOString() }, mode: 'whole', failure: { operation: 'member.create', targetKind: 'member', targetId: null, targetKey: person.userName } });
   };
   const changesOf = async (planId: string | null): Promise<Change[]> => {
     const out: Change[] = [];
@@ -50,7 +51,7 @@ describe.each(DIALECTS)('a pushed member and the pull, on %s', (dialect: TestDia
     );
     expect(await member('u-1')).toMatchObject({ managedBy: 'entra', lastSource: 'connector:entra', department: 'Sales' });
     // The link is one-time: the pull and the push agree, so the next dry run has nothing to say.
-    expect(await run({ dryRun: true })).toMatchObject({ result: 'no_changes', exitCode: 0 });
+    expect(await run({ dryRun: true })).toMatchObject({ result: 'no_changes' });
 
     h.unassignUser('u-1');
     const next = await run();
@@ -66,7 +67,7 @@ describe.each(DIALECTS)('a pushed member and the pull, on %s', (dialect: TestDia
     await push('u-2');
     // u-1 belongs to another binding of the workspace; u-2 is an owner.
     await pull.db.store.db.updateTable('membership').set({ managed_by: 'entra-eu' }).where('external_id', '=', 'u-1').execute();
-    await setMemberOwner(pull.db.store.db, WS, (await member('u-2'))!.id, true, new Date().toISOString());
+    await setOwner(pull.db.store, WS, (await member('u-2'))!.userName, true, () => new Date().toISOString());
     const before = { u1: await member('u-1'), u2: await member('u-2') };
 
     // Nothing differs: neither is linked, and the plan has no row for them.

@@ -5,12 +5,13 @@ import type { ConnectorLogger } from '../../../src/connector/connector.js';
 import type { WorkspacePolicyInput } from '../../../src/model/workspace-policy.js';
 import { applySavedPlan } from '../../../src/reconcile/apply-saved-plan.js';
 import type { ReconcileRequest } from '../../../src/reconcile/reconcile-request.js';
-import { reconcile } from '../../../src/reconcile/reconciler.js';
-import { findMemberByExternalId, findMemberByUserName, setMemberOwner } from '../../../src/store/member-repository.js';
+import { reconcile, reconcileScheduled, type ReconcilerDeps } from '../../../src/reconcile/reconciler.js';
+import { findMemberByExternalId, findMemberByUserName } from '../../../src/store/member-repository.js';
+import { setOwner } from '../../../src/admin/set-owner.js';
 import { readConnectorState } from '../../../src/store/connector-state-repository.js';
 import { findPlan, planChanges } from '../../../src/store/plan-repository.js';
 import { listRuns } from '../../../src/store/sync-run-repository.js';
-import type { Change } from '../../../src/reconcile/plan.js';
+import type { Change } from '../../../src/model/plan.js';
 import type { ConnectorHarness } from '../../contract/connector-harness.js';
 import { entraHarness } from '../../contract/entra-harness.js';
 import { OktaHarness } from '../../contract/okta-harness.js';
@@ -39,11 +40,16 @@ describe.each(cases)('reconciler: $name', ({ dialect, h }: { dialect: TestDialec
 
   const workspace = (policy: WorkspacePolicyInput = {}, version: 'v1' | 'v2' = 'v2') =>
     createWorkspace(db.store.db, { id: WS, version, now: new Date().toISOString(), policy });
-  const run = (request: Partial<ReconcileRequest> = {}) =>
-    reconcile(
-      { store: db.store, config: { connectors: [{ workspace: WS, kind: h.kind, schedule: '* * * * *', settings: {} }] }, log: quiet, clock: () => new Date(), connectorFor: async () => h.connector({ mapping }) },
-      { workspaceId: WS, mode: 'auto', dryRun: false, trigger: 'cli', ...request },
-    );
+  const deps = (): ReconcilerDeps => ({
+    store: db.store,
+    config: { connectors: [{ workspace: WS, kind: h.kind, schedule: '* * * * *', settings: {} }] },
+    log: quiet,
+    clock: () => new Date(),
+    connectorFor: async () => h.connector({ mapping }),
+  });
+  const run = (request: Partial<ReconcileRequest> = {}) => reconcile(deps(), { workspaceId: WS, mode: 'auto', dryRun: false, trigger: 'cli', ...request });
+  /** The daemon's cycle: null while a plan waits for approval. */
+  const scheduled = () => reconcileScheduled(deps(), { workspaceId: WS, mode: 'auto' });
   const changesOf = async (planId: string | null): Promise<Change[]> => {
     const out: Change[] = [];
     for await (const page of planChanges(db.store.db, planId!)) out.push(...page);
@@ -66,7 +72,7 @@ describe.each(cases)('reconciler: $name', ({ dialect, h }: { dialect: TestDialec
     h.assignGroup('grp-1', 'editor');
 
     const dry = await run({ dryRun: true });
-    expect(dry).toMatchObject({ result: 'planned', exitCode: 2, complete: true, membersRead: 4 });
+    expect(dry).toMatchObject({ result: 'planned', complete: true, membersRead: 4 });
     expect(dry.summary.create).toBe(6); // 4 members, 1 group, 1 membership
     expect(await findMemberByExternalId(db.store.db, WS, 'u-1')).toBeUndefined();
     const planned = await changesOf(dry.planId);
@@ -80,18 +86,18 @@ describe.each(cases)('reconciler: $name', ({ dialect, h }: { dialect: TestDialec
     ]);
 
     const applied = await run();
-    expect(applied).toMatchObject({ result: 'applied', exitCode: 0 });
+    expect(applied).toMatchObject({ result: 'applied' });
     const admin = await findMemberByExternalId(db.store.db, WS, 'u-1');
     expect(admin).toMatchObject({ userName: 'user1@example.test', role: 'admin', creditLimit: 250, department: 'Sales', active: true, managedBy: h.kind, lastSource: `connector:${h.kind}` });
     expect((await findMemberByExternalId(db.store.db, WS, 'u-g'))?.role).toBe('editor');
 
     const again = await run();
-    expect(again).toMatchObject({ result: 'no_changes', exitCode: 0, planId: null });
+    expect(again).toMatchObject({ result: 'no_changes', planId: null });
 
     h.updateUser('u-2', { profile: { [h.departmentSource]: 'Finance' } });
     h.unassignUser('u-3');
     const next = await run();
-    expect(next).toMatchObject({ result: 'applied', exitCode: 0 });
+    expect(next).toMatchObject({ result: 'applied' });
     expect((await findMemberByExternalId(db.store.db, WS, 'u-2'))?.department).toBe('Finance');
     expect((await findMemberByExternalId(db.store.db, WS, 'u-3'))?.active).toBe(false);
     const runs = await listRuns(db.store.db, WS, 10);
@@ -110,7 +116,7 @@ describe.each(cases)('reconciler: $name', ({ dialect, h }: { dialect: TestDialec
     for (let i = 0; i < 5; i++) h.unassignUser(`u-${i}`);
 
     const refused = await run();
-    expect(refused).toMatchObject({ result: 'refused', exitCode: 3 });
+    expect(refused).toMatchObject({ result: 'refused' });
     expect(refused.message).toContain('deletion budget');
     const pending = await findPlan(db.store.db, refused.planId!);
     expect(pending?.status).toBe('pending');
@@ -118,11 +124,14 @@ describe.each(cases)('reconciler: $name', ({ dialect, h }: { dialect: TestDialec
     expect(pending?.cursor).not.toBeNull();
     expect((await readConnectorState(db.store.db, WS, h.kind)).cursor).toBe(firstCursor);
     expect((await findMemberByExternalId(db.store.db, WS, 'u-0'))?.active).toBe(true);
-    // The daemon does not pile up new plans while one waits for an admin.
-    expect(await run({ trigger: 'schedule' })).toMatchObject({ result: 'refused', planId: refused.planId });
+    // The daemon does not pile up new plans, nor runs, while one waits for an admin.
+    const runs = (await listRuns(db.store.db, WS, 100)).length;
+    expect(await scheduled()).toBeNull();
+    expect(await scheduled()).toBeNull();
+    expect(await listRuns(db.store.db, WS, 100)).toHaveLength(runs);
 
     const approved = await applySavedPlan(db.store, refused.planId!, { trigger: 'approve', decidedBy: 'cli', clock: () => new Date() });
-    expect(approved).toMatchObject({ result: 'applied', exitCode: 0 });
+    expect(approved).toMatchObject({ result: 'applied' });
     expect(approved.summary.deactivate).toBe(5);
     expect((await readConnectorState(db.store.db, WS, h.kind)).cursor).toBe(pending?.cursor);
     expect((await findMemberByExternalId(db.store.db, WS, 'u-0'))?.active).toBe(false);
@@ -141,7 +150,7 @@ describe.each(cases)('reconciler: $name', ({ dialect, h }: { dialect: TestDialec
   it('--allow-deletes lets a plan over budget through', async () => {
     await twoUnassignedOfFour();
     expect((await run({ mode: 'full', dryRun: true })).summary.deactivate).toBe(2);
-    expect(await run({ mode: 'full', allowDeletes: 2 })).toMatchObject({ result: 'applied', exitCode: 0 });
+    expect(await run({ mode: 'full', allowDeletes: 2 })).toMatchObject({ result: 'applied' });
     expect((await findMemberByExternalId(db.store.db, WS, 'u-1'))?.active).toBe(false);
   });
 
@@ -151,20 +160,18 @@ describe.each(cases)('reconciler: $name', ({ dialect, h }: { dialect: TestDialec
   it('a cycle applied with --allow-deletes supersedes the older pending plan, and the schedule resumes', async () => {
     await twoUnassignedOfFour();
     const refused = await run({ mode: 'full' });
-    expect(refused).toMatchObject({ result: 'refused', exitCode: 3 });
-    expect(await run({ trigger: 'schedule' })).toMatchObject({ result: 'refused', planId: refused.planId });
+    expect(refused).toMatchObject({ result: 'refused' });
+    expect(await scheduled()).toBeNull();
 
     const applied = await run({ mode: 'full', allowDeletes: 2 });
-    expect(applied).toMatchObject({ result: 'applied', exitCode: 0 });
+    expect(applied).toMatchObject({ result: 'applied' });
     const old = await findPlan(db.store.db, refused.planId!);
     expect(old).toMatchObject({ status: 'stale', decidedBy: `connector:${h.kind}` });
     expect(old!.decidedAt).not.toBeNull();
     expect(old!.warnings.at(-1)).toBe(`superseded by plan ${applied.planId} (run ${applied.runId}): a later cycle applied, so the workspace is no longer at this plan's basis`);
     expect(await pendingPlans()).toEqual([]);
 
-    const scheduled = await run({ trigger: 'schedule' });
-    expect(scheduled.result).not.toBe('refused');
-    expect(scheduled).toMatchObject({ result: 'no_changes', exitCode: 0 });
+    expect(await scheduled()).toMatchObject({ result: 'no_changes' });
     // Nothing stale can be approved any more.
     await expect(applySavedPlan(db.store, refused.planId!, { trigger: 'approve', decidedBy: 'cli', clock: () => new Date() })).rejects.toThrow(`plan ${refused.planId} is stale`);
     expect((await findMemberByExternalId(db.store.db, WS, 'u-0'))?.active).toBe(false);
@@ -181,9 +188,9 @@ describe.each(cases)('reconciler: $name', ({ dialect, h }: { dialect: TestDialec
     expect(await pendingPlans()).toEqual([second.planId]);
     expect(await findPlan(db.store.db, first.planId!)).toMatchObject({ status: 'stale', decidedBy: `connector:${h.kind}` });
     // The daemon waits for the newest one, and approving it applies what the IdP says now.
-    expect(await run({ trigger: 'schedule' })).toMatchObject({ result: 'refused', planId: second.planId });
+    expect(await scheduled()).toBeNull();
     expect(await applySavedPlan(db.store, second.planId!, { trigger: 'approve', decidedBy: 'cli', clock: () => new Date() })).toMatchObject({ result: 'applied', summary: { deactivate: 3 } });
-    expect(await run({ trigger: 'schedule' })).toMatchObject({ result: 'no_changes' });
+    expect(await scheduled()).toMatchObject({ result: 'no_changes' });
   });
 
   it('a manual cycle that finds nothing left to do settles a pending plan the IdP no longer asks for', async () => {
@@ -195,7 +202,7 @@ describe.each(cases)('reconciler: $name', ({ dialect, h }: { dialect: TestDialec
     h.assignUser('u-1', 'viewer');
     expect(await run({ mode: 'full' })).toMatchObject({ result: 'no_changes' });
     expect((await findPlan(db.store.db, refused.planId!))?.status).toBe('stale');
-    expect(await run({ trigger: 'schedule' })).toMatchObject({ result: 'no_changes' });
+    expect(await scheduled()).toMatchObject({ result: 'no_changes' });
   });
 
   it('an IdP failure mid-read deactivates nobody, and the plan says why', async () => {
@@ -217,7 +224,7 @@ describe.each(cases)('reconciler: $name', ({ dialect, h }: { dialect: TestDialec
     user(2, 'editor');
     await run();
     const owner = await findMemberByExternalId(db.store.db, WS, 'u-2');
-    await setMemberOwner(db.store.db, WS, owner!.id, true, new Date().toISOString());
+    await setOwner(db.store, WS, owner!.userName, true, () => new Date().toISOString());
     h.unassignUser('u-2');
     const outcome = await run({ mode: 'full', dryRun: true });
     const skips = (await changesOf(outcome.planId)).filter((c) => c.action === 'skip');
@@ -230,13 +237,13 @@ describe.each(cases)('reconciler: $name', ({ dialect, h }: { dialect: TestDialec
   it('adopts a member that existed before rosterd by userName only when the workspace says so', async () => {
     await workspace({ adoptByUserName: true });
     const { store } = db;
-    const { writeThroughPolicy } = await import('../../../src/reconcile/write-through-policy.js');
+    const { apply } = await import('../../../src/reconcile/apply.js');
     const { memberChange } = await import('../../../src/reconcile/member-change.js');
     const { emptyMemberFields } = await import('../../../src/model/member.js');
-    await writeThroughPolicy(store, WS, { actor: 'cli', requestId: null, now: () => new Date().toISOString() }, { operation: 'member.create', targetKind: 'member', targetId: null, targetKey: null }, async (_trx, ws) => ({
+    await apply(store, WS, async (_trx, ws) => ({
       changes: [memberChange(ws, null, { ...emptyMemberFields('user1@example.test'), role: 'viewer' })],
       value: null,
-    }));
+    }), { ...{ actor: 'cli', requestId: null, now: () => new Date().toISOString() }, mode: 'whole', failure: { operation: 'member.create', targetKind: 'member', targetId: null, targetKey: null } });
     user(1, 'editor');
     const outcome = await run();
     expect(outcome.result).toBe('applied');

@@ -4,7 +4,7 @@ import { memberFieldsOf, type MemberFields } from '../../../src/model/member.js'
 import { applySavedPlan } from '../../../src/reconcile/apply-saved-plan.js';
 import { applyStoredPlan } from '../../../src/reconcile/apply-stored-plan.js';
 import { memberChange } from '../../../src/reconcile/member-change.js';
-import { writeThroughPolicy } from '../../../src/reconcile/write-through-policy.js';
+import { apply } from '../../../src/reconcile/apply.js';
 import { findMemberByExternalId } from '../../../src/store/member-repository.js';
 import { findPlan, pendingPlanOf } from '../../../src/store/plan-repository.js';
 import { listRuns } from '../../../src/store/sync-run-repository.js';
@@ -25,11 +25,11 @@ describe.each(DIALECTS)('stale plans on %s', (dialect: TestDialect) => {
 
   /** A SCIM push's write, through the one write path: the member's title, as a key of the workspace. */
   const pushTitle = (externalId: string, title: string) =>
-    writeThroughPolicy(pull.db.store, WS, { actor: KEY, requestId: 'req-1', now: () => new Date().toISOString() }, { operation: 'member.update', targetKind: 'member', targetId: null, targetKey: externalId }, async (trx, ws) => {
+    apply(pull.db.store, WS, async (trx, ws) => {
       const current = (await findMemberByExternalId(trx, WS, externalId))!;
       const fields: MemberFields = memberFieldsOf(current);
-      return { changes: [memberChange(ws, current, { ...fields, title })], current: new Map([[current.id, fields]]), value: null };
-    });
+      return { changes: [memberChange(ws, current, { ...fields, title })], current: new Map([[current.id, current]]), value: null };
+    }, { actor: KEY, requestId: 'req-1', now: () => new Date().toISOString(), mode: 'whole', failure: { operation: 'member.update', targetKind: 'member', targetId: null, targetKey: externalId } });
 
   /** What a stale plan must not change: every member's version and the fields a plan could write. */
   const snapshot = async () =>
@@ -92,7 +92,7 @@ describe.each(DIALECTS)('stale plans on %s', (dialect: TestDialect) => {
     h.unassignUser('u-0');
     h.unassignUser('u-1');
     const refused = await run();
-    expect(refused).toMatchObject({ result: 'refused', exitCode: 3 });
+    expect(refused).toMatchObject({ result: 'refused' });
 
     await pushTitle('u-3', 'Head of Sales');
     const before = await snapshot();
@@ -118,7 +118,8 @@ describe.each(DIALECTS)('stale plans on %s', (dialect: TestDialect) => {
     await pushTitle('u-1', 'CTO');
 
     const result = await applyStoredPlan(pull.db.store, plan, { actor: 'connector:entra', strictBasis: false, now: () => new Date().toISOString() });
-    expect(result).toMatchObject({ rejected: 0, notExecuted: 1, interrupted: false, applied: { update: 1 } });
+    expect(result).toMatchObject({ interrupted: false, tally: { applied: { update: 1 } } });
+    expect(result.tally.drift.get('set_aside')?.count).toBe(1);
     // The pushed title stands, and the department of u-1 waits for the next cycle to compare it again.
     expect(await findMemberByExternalId(pull.db.store.db, WS, 'u-1')).toMatchObject({ department: 'Sales', title: 'CTO', version: moved.version + 1 });
     expect(await findMemberByExternalId(pull.db.store.db, WS, 'u-2')).toMatchObject({ department: 'Finance', title: null });
@@ -130,7 +131,6 @@ describe.each(DIALECTS)('stale plans on %s', (dialect: TestDialect) => {
       .orderBy('id')
       .execute();
     expect(log).toEqual([
-      { actor: 'connector:entra', operation: 'member.update', target_key: 'user2@example.test', result: 'applied', error_status: null, error_detail: null },
       {
         actor: 'connector:entra',
         operation: 'member.update',
@@ -139,6 +139,7 @@ describe.each(DIALECTS)('stale plans on %s', (dialect: TestDialect) => {
         error_status: 409,
         error_detail: `member "user1@example.test" changed since the plan was computed (version ${moved.version} → ${moved.version + 1}); the next cycle compares it again`,
       },
+      { actor: 'connector:entra', operation: 'member.update', target_key: 'user2@example.test', result: 'applied', error_status: null, error_detail: null },
     ]);
     // The next cycle does.
     expect(await run()).toMatchObject({ result: 'applied', summary: { update: 1 } });

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setMemberOwner } from '../../../src/store/member-repository.js';
+import { setOwner } from '../../../src/admin/set-owner.js';
 import { readLog } from '../../../src/store/provisioning-log-repository.js';
 import { GROUP_SCHEMA, patchOp, scimClient, startTestGateway, USER_SCHEMA, type TestGateway } from '../../support/test-gateway.js';
 import { DIALECTS } from '../../support/test-store.js';
@@ -216,7 +216,7 @@ describe.each(DIALECTS)('seed guide promises on %s', (dialect) => {
     it('refuses PATCH, PUT, deactivation and DELETE of an owner with 403 and points at rosterd members set-owner', async () => {
       const { id, scim } = await workspace({ preset: 'base44-v2' });
       const created = await scim.post('/Users', b44('owner@acme.example', { role: 'admin' }));
-      await setMemberOwner(db(), id, created.body.id, true, new Date().toISOString());
+      await setOwner(gw.db.store, id, 'owner@acme.example', true, () => new Date().toISOString());
       const before = await rowOf(id, created.body.id);
 
       const attempts = [

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createWorkspace } from '../../../src/admin/create-workspace.js';
-import { emptySummary } from '../../../src/reconcile/plan.js';
+import { emptySummary } from '../../../src/model/plan.js';
 import { appendPlanChanges, findPlan, insertPlan, prunePlans, type StoredPlan } from '../../../src/store/plan-repository.js';
 import { listRuns, pruneRuns, startRun } from '../../../src/store/sync-run-repository.js';
 import { DIALECTS, openTestStore, type TestDialect, type TestStore } from '../../support/test-store.js';

@@ -3,12 +3,12 @@ import { createWorkspace } from '../../../src/admin/create-workspace.js';
 import { emptyMemberFields, memberFieldsOf, type MemberFields } from '../../../src/model/member.js';
 import { memberChange, memberRemoval } from '../../../src/reconcile/member-change.js';
 import { PolicyRefused } from '../../../src/reconcile/policy-refused.js';
-import { ApplyError } from '../../../src/reconcile/apply-error.js';
-import { writeThroughPolicy } from '../../../src/reconcile/write-through-policy.js';
+import { WriteConflict } from '../../../src/store/change-writer.js';
+import { apply } from '../../../src/reconcile/apply.js';
 import type { Kysely } from 'kysely';
 import type { Workspace } from '../../../src/model/workspace.js';
 import type { Database } from '../../../src/store/database.js';
-import { findMemberById, findMemberByUserName, setMemberOwner } from '../../../src/store/member-repository.js';
+import { findMemberById, findMemberByUserName } from '../../../src/store/member-repository.js';
 import { readLog } from '../../../src/store/provisioning-log-repository.js';
 import { findWorkspace } from '../../../src/store/workspace-repository.js';
 import { DIALECTS, openTestStore, type TestStore } from '../../support/test-store.js';
@@ -32,7 +32,7 @@ describe.each(DIALECTS)('the one write path on %s', (dialect) => {
   afterAll(() => db.cleanup());
 
   const create = (...members: MemberFields[]) =>
-    writeThroughPolicy(db.store, 'v1', ctx, failure, async (_trx, workspace) => ({ changes: members.map((m) => memberChange(workspace, null, m)), value: null }));
+    apply(db.store, 'v1', async (_trx, workspace) => ({ changes: members.map((m) => memberChange(workspace, null, m)), value: null }), { ...ctx, mode: 'whole', failure });
 
   it('applies a plan, bumps the workspace revision and logs every change with its fields', async () => {
     const before = (await findWorkspace(db.store.db, 'v1'))!.revision;
@@ -54,17 +54,17 @@ describe.each(DIALECTS)('the one write path on %s', (dialect) => {
   });
 
   it('rolls back everything when the database refuses a change half-way', async () => {
-    const outcome = writeThroughPolicy(db.store, 'v1', ctx, failure, async (_trx, workspace) => ({
+    const outcome = apply(db.store, 'v1', async (_trx, workspace) => ({
       changes: [memberChange(workspace, null, fields('d@x.com', { seatType: 'pro' })), memberChange(workspace, null, fields('A@X.COM', { seatType: 'pro' }))],
       value: null,
-    }));
-    await expect(outcome).rejects.toBeInstanceOf(ApplyError);
+    }), { ...ctx, mode: 'whole', failure });
+    await expect(outcome).rejects.toBeInstanceOf(WriteConflict);
     expect(await findMemberByUserName(db.store.db, 'v1', 'd@x.com')).toBeUndefined();
   });
 
   it('removing a membership keeps the account; adding the person again gives a new membership id', async () => {
     const first = (await findMemberByUserName(db.store.db, 'v1', 'a@x.com'))!;
-    await writeThroughPolicy(db.store, 'v1', ctx, { ...failure, operation: 'member.remove' }, async () => ({ changes: [memberRemoval(first, 'test')], value: null }));
+    await apply(db.store, 'v1', async () => ({ changes: [memberRemoval(first, 'test')], value: null }), { ...ctx, mode: 'whole', failure: { ...failure, operation: 'member.remove' } });
     expect(await findMemberById(db.store.db, 'v1', first.id)).toBeUndefined();
     const account = await db.store.db.selectFrom('account').selectAll().where('id', '=', first.accountId).executeTakeFirst();
     expect(account?.email).toBe('a@x.com');
@@ -110,7 +110,7 @@ describe.each(DIALECTS)('the one write path on %s', (dialect) => {
       await create(fields('ra1@x.com', { seatType: 'pro' }));
       const workspace = (await findWorkspace(db.store.db, 'v1'))!;
       const { calls, propose } = retitle('ra1@x.com', 'Lead');
-      await writeThroughPolicy(db.store, 'v1', ctx, failure, propose, { readAhead: workspace });
+      await apply(db.store, 'v1', propose, { ...ctx, mode: 'whole', failure, readAhead: workspace });
       expect(calls).toEqual([db.store.db]);
       expect((await findMemberByUserName(db.store.db, 'v1', 'ra1@x.com'))!.title).toBe('Lead (seen v1)');
     });
@@ -119,11 +119,14 @@ describe.each(DIALECTS)('the one write path on %s', (dialect) => {
       await create(fields('ra2@x.com', { seatType: 'pro' }));
       const workspace = (await findWorkspace(db.store.db, 'v1'))!;
       const member = (await findMemberByUserName(db.store.db, 'v1', 'ra2@x.com'))!;
-      const { calls, propose } = retitle('ra2@x.com', 'Lead', () => setMemberOwner(db.store.db, 'v1', member.id, false, ctx.now()));
-      await writeThroughPolicy(db.store, 'v1', ctx, failure, propose, { readAhead: workspace });
+      const moveDepartment = async () => {
+        await apply(db.store, 'v1', async (_trx, ws) => ({ changes: [memberChange(ws, member, { ...memberFieldsOf(member), department: 'Finance' })], current: new Map([[member.id, member]]), value: null }), { ...ctx, mode: 'whole', failure });
+      };
+      const { calls, propose } = retitle('ra2@x.com', 'Lead', moveDepartment);
+      await apply(db.store, 'v1', propose, { ...ctx, mode: 'whole', failure, readAhead: workspace });
       expect(calls).toHaveLength(2);
       expect(calls[1]).not.toBe(db.store.db);
-      // Computed from version 2 (after the owner write), and applied as version 3.
+      // Computed from version 2 (after the department write), and applied as version 3.
       const after = (await findMemberByUserName(db.store.db, 'v1', 'ra2@x.com'))!;
       expect(after.title).toBe('Lead (seen v2)');
       expect(after.version).toBe(3);
@@ -134,7 +137,7 @@ describe.each(DIALECTS)('the one write path on %s', (dialect) => {
       const stale = (await findWorkspace(db.store.db, 'v1'))!;
       const { calls, propose } = retitle('ra3@x.com', 'Lead');
       // The request's copy of the workspace carries another policy than the database now holds.
-      await writeThroughPolicy(db.store, 'v1', ctx, failure, propose, { readAhead: { ...stale, policy: { ...stale.policy } } });
+      await apply(db.store, 'v1', propose, { ...ctx, mode: 'whole', failure, readAhead: { ...stale, policy: { ...stale.policy } } });
       expect(calls).toHaveLength(2);
     });
   });

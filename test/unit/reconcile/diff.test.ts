@@ -51,6 +51,7 @@ const stored = (n: number, overrides: Partial<Member> = {}): Member => ({
   lastSource: 'connector:entra',
   managedBy: 'entra',
   version: 3,
+  syncedVersion: 3,
   createdAt: '',
   updatedAt: '',
   ...overrides,
@@ -112,11 +113,12 @@ describe('diff', () => {
   it('deactivates (suspend) or removes (remove) the binding\'s members the IdP no longer lists, and reactivates returning ones', () => {
     const members = [stored(1), stored(2), stored(3, { active: false }), stored(4, { managedBy: null })];
     const suspend = run([idp(1), idp(3)], members);
-    expect(brief(suspend)).toEqual(['member:reactivate:user3@acme.test', 'member:deactivate:user2@acme.test']);
-    expect(suspend.changes[1]).toMatchObject({ before: { active: true }, after: { active: false }, reason: 'no longer assigned in the IdP' });
+    // Deprovisions first: what they free is free for the creates and updates after them.
+    expect(brief(suspend)).toEqual(['member:deactivate:user2@acme.test', 'member:reactivate:user3@acme.test']);
+    expect(suspend.changes[0]).toMatchObject({ before: { active: true }, after: { active: false }, reason: 'no longer assigned in the IdP' });
     // Member 4 was pushed (not managed by this binding): a pull never deprovisions it.
     const remove = run([idp(1), idp(3)], members, { ws: workspace({ deprovision: 'remove' }) });
-    expect(brief(remove)).toEqual(['member:reactivate:user3@acme.test', 'member:remove:user2@acme.test']);
+    expect(brief(remove)).toEqual(['member:remove:user2@acme.test', 'member:reactivate:user3@acme.test']);
   });
 
   it('a user disabled in the IdP is deactivated the workspace\'s way', () => {
@@ -188,6 +190,7 @@ describe('diff', () => {
         reason: 'linked to connector entra (was written by key:k1)',
         version: 3,
         managedBy: 'entra',
+        idpUser: 'x-1',
       },
     ]);
     // With a field that differs too, one update carries both.
@@ -220,6 +223,8 @@ describe('diff', () => {
         before: null,
         after: null,
         reason: 'member "user1@acme.test" is managed by connector okta, so connector entra leaves it as it is: assign the IdP user through one binding only',
+        drift: 'conflict',
+        idpUser: 'x-1',
       },
     ]);
     // Nor does this binding's sweep touch it.

@@ -26,6 +26,7 @@ const current = (overrides: Partial<Member> = {}): Member => ({
   lastSource: 'key:k',
   managedBy: null,
   version: 1,
+  syncedVersion: 0,
   createdAt: '',
   updatedAt: '',
   ...overrides,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { emptyMemberFields, type MemberFields } from '../../../src/model/member.js';
 import { workspacePolicySchema, type WorkspacePolicyInput } from '../../../src/model/workspace-policy.js';
 import type { Workspace } from '../../../src/model/workspace.js';
-import type { Change } from '../../../src/reconcile/plan.js';
+import type { Change } from '../../../src/model/plan.js';
 import { checkMemberState, evaluatePolicy } from '../../../src/reconcile/policy.js';
 
 const workspace = (version: 'v1' | 'v2', policy: WorkspacePolicyInput = {}): Workspace => ({

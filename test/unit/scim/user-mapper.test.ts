@@ -93,7 +93,7 @@ describe('memberToScim', () => {
   it('renders the core, enterprise and workspace extension with meta', () => {
     const ws = workspace('v2');
     const fields = withWorkspaceDefaults(memberFieldsFromScim({ schemas: [USER], userName: 'a', [ENTERPRISE]: { department: 'X' } }, ws), ws);
-    const member: Member = { ...fields, id: 'id1', workspaceId: 'w', accountId: 'acc', owner: false, lastSource: 'key:k', managedBy: null, version: 3, createdAt: 'c', updatedAt: 'u' };
+    const member: Member = { ...fields, id: 'id1', workspaceId: 'w', accountId: 'acc', owner: false, lastSource: 'key:k', managedBy: null, version: 3, syncedVersion: 0, createdAt: 'c', updatedAt: 'u' };
     const resource = memberToScim(member, ws, { baseUrl: 'https://h/scim/v2/organizations/w' });
     expect(resource.schemas).toEqual([USER, ENTERPRISE, EXT]);
     expect(resource[EXT]).toEqual({ role: 'viewer' });

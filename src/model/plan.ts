@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { DriftReason } from './drift.js';
 
-/**
- * A plan is plain data: what would change in one workspace and why. SCIM requests and pull cycles both
- * produce plans; both go through the same policy check and the same apply.
- */
+// A plan is plain data: what would change in one workspace and why. SCIM requests, pull cycles and the CLI all produce
+// plans; all go through the same policy check and the same apply.
+
 export type ChangeAction = 'create' | 'update' | 'deactivate' | 'reactivate' | 'remove' | 'skip';
 export type ChangeKind = 'member' | 'group' | 'membership';
 
@@ -27,6 +27,10 @@ export interface Change {
   version?: number;
   /** Pull plans: the binding that manages the target after this change (creates, adoptions). */
   managedBy?: string;
+  /** Pull plans: the IdP user (externalId) whose statement the change carries out; that user's drift follows its fate. */
+  idpUser?: string;
+  /** A skip that leaves the member differing from its IdP: why (a skip without it changes nothing that matters). */
+  drift?: DriftReason;
 }
 
 export interface Plan {
@@ -43,11 +47,12 @@ export interface Plan {
 }
 
 const KIND_ORDER: Record<ChangeKind, number> = { group: 0, member: 1, membership: 2 };
-const ACTION_ORDER: Record<ChangeAction, number> = { create: 0, reactivate: 1, update: 2, deactivate: 3, remove: 4, skip: 5 };
+const ACTION_ORDER: Record<ChangeAction, number> = { remove: 0, deactivate: 1, create: 2, reactivate: 3, update: 4, skip: 5 };
 
 /**
  * Stable order: groups, then members, then group memberships (so creates exist before memberships refer to
- * them); within a kind by action, then key. The same input always renders the same plan.
+ * them); within a kind removals and deactivations first, so that the userNames, display names and seats they free
+ * are free for the creates and updates after them; then by key. The same input always renders the same plan.
  */
 export function compareChanges(a: Change, b: Change): number {
   return (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildPlan, type Change } from '../../../src/reconcile/plan.js';
+import { buildPlan, type Change } from '../../../src/model/plan.js';
 
 const change = (kind: Change['kind'], action: Change['action'], key: string): Change => ({ kind, action, key, targetId: key, before: null, after: null });
 

@@ -1,0 +1,43 @@
+import { validate as validCron } from 'node-cron';
+
+// When a binding reads its whole IdP although it has a delta cursor: an interval since its last full read ("24h"), or
+// a cron expression that the daemon ticks like `schedule`. Whatever drift the incremental cycles cannot see (a group
+// membership changed by another source, an IdP that lost a change) is found within that bound.
+
+export type FullSchedule = { kind: 'interval'; ms: number } | { kind: 'cron'; expression: string };
+
+export const DEFAULT_FULL_SCHEDULE = '24h';
+
+const INTERVAL = /^(\d+)\s*(s|m|h|d)$/;
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** "24h" → an interval; "0 3 * * *" → a cron expression; null when it is neither (or an interval under a minute). */
+export function parseFullSchedule(text: string): FullSchedule | null {
+  const interval = INTERVAL.exec(text.trim());
+  if (interval) {
+    const ms = Number(interval[1]) * UNIT_MS[interval[2] as keyof typeof UNIT_MS];
+    return ms >= 60_000 ? { kind: 'interval', ms } : null;
+  }
+  return validCron(text) ? { kind: 'cron', expression: text } : null;
+}
+
+/**
+ * Why the next cycle of a binding must read everything, or null when the delta cursor may be used: no cursor yet,
+ * a reason recorded by an earlier cycle (a failed or incomplete one) or by the daemon's full-read tick, or an
+ * interval schedule whose time has come.
+ */
+export function fullReadDue(state: { cursor: string | null; lastFullAt: string | null; fullDue: string | null }, schedule: FullSchedule, now: Date): string | null {
+  if (state.cursor === null) return 'there is no delta cursor yet';
+  if (state.fullDue !== null) return state.fullDue;
+  if (schedule.kind === 'interval') {
+    const last = state.lastFullAt === null ? Number.NaN : Date.parse(state.lastFullAt);
+    if (!Number.isFinite(last)) return 'no full read has been recorded yet';
+    if (now.getTime() - last >= schedule.ms) return `the last full read was at ${state.lastFullAt} (fullSchedule ${formatInterval(schedule.ms)})`;
+  }
+  return null;
+}
+
+function formatInterval(ms: number): string {
+  for (const [unit, size] of [['d', UNIT_MS.d], ['h', UNIT_MS.h], ['m', UNIT_MS.m]] as const) if (ms % size === 0) return `${ms / size}${unit}`;
+  return `${ms / 1000}s`;
+}

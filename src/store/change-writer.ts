@@ -1,0 +1,272 @@
+import type { ExpressionBuilder, Kysely } from 'kysely';
+import { accountEmailOf, type Member, type MemberFields } from '../model/member.js';
+import type { Change } from '../model/plan.js';
+import type { Workspace } from '../model/workspace.js';
+import { ensureAccount, ensureAccounts } from './account-repository.js';
+import { insertChunk, insertRows, rowChunks } from './bulk-insert.js';
+import type { Database, NewMembershipRow } from './database.js';
+import type { DialectSupport } from './dialect-support.js';
+import { fieldsToColumns, MEMBER_COLUMNS, rowToMember } from './member-row.js';
+import { preparedQuery } from './prepared-query.js';
+
+// The SQL of applied changes: the only code that writes membership, group and group-membership rows. It runs inside
+// the transaction of the one apply (reconcile/apply.ts), which has already decided that every change may run.
+
+export interface WriteContext {
+  /** `key:<id>`, `connector:<name>` or `cli`: recorded as the row's last source and in its field sources. */
+  actor: string;
+  now: string;
+  dialect: DialectSupport;
+}
+
+/** Why a change could not be written: a unique key taken (`conflict`) or its target gone (`missing`). */
+export class WriteConflict extends Error {
+  constructor(
+    readonly failure: 'conflict' | 'missing',
+    readonly change: Change,
+    detail: string,
+  ) {
+    super(detail);
+    this.name = 'WriteConflict';
+  }
+}
+
+/** Rows per multi-row group-membership statement. */
+const CHUNK = 400;
+
+/** A change written by a connector leaves its member matching that connector's IdP (membership.synced_version). */
+const byConnector = (ctx: WriteContext) => ctx.actor.startsWith('connector:');
+
+/** Columns every new row carries: who wrote it, its first version, and when. */
+const created = (ctx: WriteContext) => ({ last_source: ctx.actor, version: 1, created_at: ctx.now, updated_at: ctx.now });
+
+/** field → actor for each member field the change writes: the row's record of which source last wrote what. */
+function fieldSources(fields: Record<string, unknown>, actor: string, skipNull: boolean): string {
+  const sources: Record<string, string> = {};
+  // for…in rather than Object.entries: this runs once per created member.
+  for (const field in fields) {
+    if (Object.hasOwn(fields, field) && Object.hasOwn(MEMBER_COLUMNS, field) && !(skipNull && fields[field] === null)) sources[field] = actor;
+  }
+  return JSON.stringify(sources);
+}
+
+/** Columns every write to an existing row changes: the version behind its ETag, who wrote it, when. */
+const touched = (ctx: WriteContext, eb: ExpressionBuilder<Database, 'membership' | 'scim_group'>) => ({
+  version: eb('version', '+', 1),
+  last_source: ctx.actor,
+  updated_at: ctx.now,
+});
+
+/**
+ * Write `changes` in order (skips write nothing). Returns, per change, the member as stored when the change created
+ * or updated one member on its own (a SCIM write renders its response from it); undefined otherwise. Consecutive
+ * member creates, and consecutive group-membership changes of one action, go in as multi-row statements.
+ */
+export async function writeChanges(trx: Kysely<Database>, workspace: Workspace, changes: readonly Change[], ctx: WriteContext): Promise<(Member | undefined)[]> {
+  const stored = new Array<Member | undefined>(changes.length);
+  let i = 0;
+  while (i < changes.length) {
+    const change = changes[i]!;
+    const run = runOf(changes, i);
+    if (change.kind === 'member' && change.action === 'create' && run > 1) {
+      await guard(ctx, change, () => writeMemberCreates(trx, workspace, changes.slice(i, i + run), ctx));
+      i += run;
+      continue;
+    }
+    if (change.kind === 'membership' && change.action !== 'skip') {
+      await writeMemberships(trx, workspace, changes.slice(i, i + run), ctx);
+      i += run;
+      continue;
+    }
+    if (change.action !== 'skip') {
+      stored[i] = await guard(ctx, change, () => (change.kind === 'member' ? writeMember(trx, workspace, change, ctx) : writeGroup(trx, workspace, change, ctx)));
+    }
+    i++;
+  }
+  return stored;
+}
+
+/** How many changes from `i` on share its kind and action. */
+function runOf(changes: readonly Change[], i: number): number {
+  const { kind, action } = changes[i]!;
+  let j = i + 1;
+  while (j < changes.length && changes[j]!.kind === kind && changes[j]!.action === action) j++;
+  return j - i;
+}
+
+async function guard<T>(ctx: WriteContext, change: Change, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (ctx.dialect.isUniqueViolation(error)) {
+      throw new WriteConflict('conflict', change, `${change.kind} "${change.key}" conflicts with an existing ${change.kind} (userName, externalId or displayName already in use)`);
+    }
+    throw error;
+  }
+}
+
+async function writeMember(trx: Kysely<Database>, workspace: Workspace, change: Change, ctx: WriteContext): Promise<Member | undefined> {
+  if (change.action === 'create') {
+    const accountId = await ensureAccount(trx, accountEmailOf(change.after as unknown as MemberFields), ctx.now);
+    const [inserted] = await insertMember(trx, ...createValues(newMemberRow(workspace, change, accountId, ctx)));
+    if (!inserted) throw new Error(`member "${change.key}" was not inserted`);
+    return rowToMember(inserted);
+  }
+  if (change.action === 'remove') {
+    // group_member rows go with it (ON DELETE CASCADE); the account stays.
+    const removed = await trx.deleteFrom('membership').where('workspace_id', '=', workspace.id).where('id', '=', change.targetId).executeTakeFirst();
+    if (Number(removed.numDeletedRows) === 0) throw new WriteConflict('missing', change, `member "${change.key}" no longer exists`);
+    return undefined;
+  }
+  // update, deactivate, reactivate: the changed fields (and `owner`, which only the CLI changes).
+  const after = change.after ?? {};
+  const updated = await trx
+    .updateTable('membership')
+    .set((eb) =>
+      Object.assign(
+        fieldsToColumns(after as Partial<MemberFields>),
+        touched(ctx, eb),
+        { field_sources: ctx.dialect.mergeJsonObject(eb.ref('field_sources'), fieldSources(after, ctx.actor, false)) },
+        typeof after.owner === 'boolean' ? { owner: after.owner ? 1 : 0 } : {},
+        change.managedBy ? { managed_by: change.managedBy } : {},
+        byConnector(ctx) ? { synced_version: eb('version', '+', 1) } : {},
+      ),
+    )
+    .where('workspace_id', '=', workspace.id)
+    .where('id', '=', change.targetId)
+    .returningAll()
+    .executeTakeFirst();
+  if (!updated) throw new WriteConflict('missing', change, `member "${change.key}" no longer exists`);
+  return rowToMember(updated);
+}
+
+/** The row of a member a change creates: its fields, its account, and who created it when. */
+function newMemberRow(workspace: Workspace, change: Change, accountId: string, ctx: WriteContext): Required<NewMembershipRow> {
+  return Object.assign(fieldsToColumns(change.after as unknown as MemberFields), {
+    id: change.targetId,
+    workspace_id: workspace.id,
+    account_id: accountId,
+    owner: 0,
+    managed_by: change.managedBy ?? null,
+    field_sources: fieldSources(change.after!, ctx.actor, true),
+    synced_version: byConnector(ctx) ? 1 : 0,
+    ...created(ctx),
+  }) as Required<NewMembershipRow>;
+}
+
+/** Every column of a created member's row, in the order of the prepared insert's parameters. */
+const CREATE_COLUMNS = [
+  ...Object.values(MEMBER_COLUMNS),
+  'user_name_lower', 'id', 'workspace_id', 'account_id', 'owner', 'managed_by', 'field_sources', 'synced_version', 'last_source', 'version', 'created_at', 'updated_at',
+] as (keyof NewMembershipRow)[];
+
+/** A row's values in CREATE_COLUMNS order: the parameters of the prepared insert below. */
+const createValues = (row: Required<NewMembershipRow>): unknown[] => CREATE_COLUMNS.map((column) => row[column] ?? null);
+
+/** The row of the prepared insert's builder, made of its parameters in CREATE_COLUMNS order. */
+const createRow = (values: unknown[]): NewMembershipRow => Object.fromEntries(CREATE_COLUMNS.map((column, c) => [column, values[c]])) as unknown as NewMembershipRow;
+
+/** One member created on its own (every SCIM POST): compiled once, where building the 46-column insert cost more than running it. */
+const insertMember = preparedQuery((db, ...values: unknown[]) => db.insertInto('membership').values(createRow(values)).returningAll(), new Array<unknown>(CREATE_COLUMNS.length).fill(''));
+
+/** Rows per multi-row membership INSERT on SQLite: about 46 columns, well inside its 32,766 bound parameters. */
+const CREATE_CHUNK = 200;
+
+async function writeMemberCreates(trx: Kysely<Database>, workspace: Workspace, batch: readonly Change[], ctx: WriteContext): Promise<undefined> {
+  const emails = batch.map((c) => accountEmailOf(c.after as unknown as MemberFields));
+  const accounts = await ensureAccounts(trx, emails, ctx.now);
+  const rows = batch.map((change, k) => newMemberRow(workspace, change, accounts.get(emails[k]!)!, ctx));
+  await insertRows(trx, 'membership', CREATE_COLUMNS, rows, CREATE_CHUNK);
+  return undefined;
+}
+
+async function writeGroup(trx: Kysely<Database>, workspace: Workspace, change: Change, ctx: WriteContext): Promise<undefined> {
+  const after = (change.after ?? {}) as { displayName?: string; externalId?: string | null; appName?: string };
+  if (change.action === 'create') {
+    await trx
+      .insertInto('scim_group')
+      .values({
+        id: change.targetId,
+        workspace_id: workspace.id,
+        external_id: after.externalId ?? null,
+        display_name: after.displayName!,
+        display_name_lower: after.displayName!.toLowerCase(),
+        app_name: after.appName ?? after.displayName!,
+        managed_by: change.managedBy ?? null,
+        ...created(ctx),
+      })
+      .execute();
+    return undefined;
+  }
+  if (change.action === 'remove') {
+    const removed = await trx.deleteFrom('scim_group').where('workspace_id', '=', workspace.id).where('id', '=', change.targetId).executeTakeFirst();
+    if (Number(removed.numDeletedRows) === 0) throw new WriteConflict('missing', change, `group "${change.key}" no longer exists`);
+    return undefined;
+  }
+  await trx
+    .updateTable('scim_group')
+    .set((eb) => ({
+      ...(after.displayName !== undefined ? { display_name: after.displayName, display_name_lower: after.displayName.toLowerCase() } : {}),
+      ...(after.appName !== undefined ? { app_name: after.appName } : {}),
+      ...('externalId' in after ? { external_id: after.externalId ?? null } : {}),
+      ...(change.managedBy ? { managed_by: change.managedBy } : {}),
+      ...touched(ctx, eb),
+    }))
+    .where('workspace_id', '=', workspace.id)
+    .where('id', '=', change.targetId)
+    .execute();
+  return undefined;
+}
+
+const GROUP_MEMBER_COLUMNS = ['group_id', 'membership_id', 'workspace_id', 'project_role', 'created_at'] as const;
+
+/** What a group-membership change says: the group, the member, and the member's role in the group (projects). */
+export interface MembershipState {
+  groupId: string;
+  memberId: string;
+  projectRole?: string | null;
+}
+
+export const membershipStateOf = (change: Change): MembershipState => (change.after ?? change.before) as unknown as MembershipState;
+
+/** Group memberships in bulk; touched groups get a new version so their ETags change. */
+async function writeMemberships(trx: Kysely<Database>, workspace: Workspace, batch: readonly Change[], ctx: WriteContext): Promise<void> {
+  const states = batch.map(membershipStateOf);
+  const action = batch[0]!.action;
+  if (action === 'create') {
+    const rows = states.map((s) => ({ group_id: s.groupId, membership_id: s.memberId, workspace_id: workspace.id, project_role: s.projectRole ?? null, created_at: ctx.now }));
+    for (const chunk of rowChunks(trx, 'group_member', GROUP_MEMBER_COLUMNS, rows, CHUNK)) {
+      await insertChunk(trx.insertInto('group_member'), GROUP_MEMBER_COLUMNS, chunk)
+        .onConflict((oc) => oc.columns(['group_id', 'membership_id']).doNothing())
+        .execute();
+    }
+  } else if (action === 'remove') {
+    const byGroup = new Map<string, string[]>();
+    for (const s of states) {
+      const members = byGroup.get(s.groupId);
+      if (members) members.push(s.memberId);
+      else byGroup.set(s.groupId, [s.memberId]);
+    }
+    for (const [groupId, memberIds] of byGroup) {
+      for (let i = 0; i < memberIds.length; i += CHUNK) {
+        await trx.deleteFrom('group_member').where('group_id', '=', groupId).where('membership_id', 'in', memberIds.slice(i, i + CHUNK)).execute();
+      }
+    }
+  } else {
+    for (const s of states) {
+      await trx
+        .updateTable('group_member')
+        .set({ project_role: s.projectRole ?? null })
+        .where('group_id', '=', s.groupId)
+        .where('membership_id', '=', s.memberId)
+        .execute();
+    }
+  }
+  const groupIds = [...new Set(states.map((s) => s.groupId))];
+  await trx
+    .updateTable('scim_group')
+    .set((eb) => touched(ctx, eb))
+    .where('workspace_id', '=', workspace.id)
+    .where('id', 'in', groupIds)
+    .execute();
+}

@@ -1,0 +1,247 @@
+import type { Kysely } from 'kysely';
+import type { Drift, DriftReason } from '../model/drift.js';
+import { insertRows } from './bulk-insert.js';
+import type { Database, PulledMemberRow } from './database.js';
+
+type Db = Kysely<Database>;
+
+// What each binding's IdP last said about each of its users (the statement, as the connector mapped it) and, while the
+// store does not match it, why. A cycle re-plans every user whose row says so, and every member another source wrote
+// since (membership.synced_version), from these statements: a bounded read of the store, not of the IdP.
+
+/** Bound parameters per IN list (see reconcile-reads.ts). */
+const IN_CHUNK = 1000;
+
+/** The part of a row a cycle compares a fresh statement with. */
+export interface PulledState {
+  hash: string;
+  drift: DriftReason | null;
+  detail: string | null;
+}
+
+/** A row to write: a new or changed statement (with its drift), or only a new drift for an unchanged one. */
+export interface PulledWrite {
+  externalId: string;
+  statement?: { snapshot: string; hash: string };
+  drift: Drift | null;
+}
+
+/** A stored statement with its user's id: what a cycle re-plans from. */
+export interface PulledStatement {
+  externalId: string;
+  snapshot: string;
+  hash: string;
+  drift: DriftReason | null;
+  detail: string | null;
+}
+
+/** The rows of these IdP users, by externalId. */
+export async function pulledStates(db: Db, workspaceId: string, binding: string, externalIds: readonly string[]): Promise<Map<string, PulledState>> {
+  const states = new Map<string, PulledState>();
+  for (let i = 0; i < externalIds.length; i += IN_CHUNK) {
+    const rows = await db
+      .selectFrom('pulled_member')
+      .select(['external_id', 'hash', 'drift', 'drift_detail'])
+      .where('workspace_id', '=', workspaceId)
+      .where('binding', '=', binding)
+      .where('external_id', 'in', externalIds.slice(i, i + IN_CHUNK))
+      .execute();
+    for (const row of rows) states.set(row.external_id, { hash: row.hash, drift: row.drift, detail: row.drift_detail });
+  }
+  return states;
+}
+
+const PULLED_COLUMNS = ['workspace_id', 'binding', 'external_id', 'snapshot', 'hash', 'drift', 'drift_detail', 'updated_at'] as const;
+
+/**
+ * Record statements and drifts. A changed statement replaces its row whole (deleted and inserted again, in bulk);
+ * a drift alone is one UPDATE per distinct drift sentence.
+ */
+export async function writePulled(db: Db, workspaceId: string, binding: string, writes: readonly PulledWrite[], now: string): Promise<void> {
+  const statements = writes.filter((w) => w.statement !== undefined);
+  if (statements.length) {
+    await deletePulled(db, workspaceId, binding, statements.map((w) => w.externalId));
+    const rows = statements.map((w) => ({
+      workspace_id: workspaceId,
+      binding,
+      external_id: w.externalId,
+      snapshot: w.statement!.snapshot,
+      hash: w.statement!.hash,
+      drift: w.drift?.reason ?? null,
+      drift_detail: w.drift?.detail ?? null,
+      updated_at: now,
+    }));
+    await insertRows(db, 'pulled_member', PULLED_COLUMNS, rows, 500);
+  }
+  await setDrift(db, workspaceId, binding, writes.filter((w) => w.statement === undefined), now);
+}
+
+/** Set the drift of these users' rows (null: in line), grouped by sentence. */
+export async function setDrift(db: Db, workspaceId: string, binding: string, drifts: readonly { externalId: string; drift: Drift | null }[], now: string): Promise<void> {
+  const bySentence = new Map<string, { drift: Drift | null; ids: string[] }>();
+  for (const { externalId, drift } of drifts) {
+    const key = drift ? `${drift.reason}\u0001${drift.detail}` : '';
+    const group = bySentence.get(key);
+    if (group) group.ids.push(externalId);
+    else bySentence.set(key, { drift, ids: [externalId] });
+  }
+  for (const { drift, ids } of bySentence.values()) {
+    for (let i = 0; i < ids.length; i += IN_CHUNK) {
+      await db
+        .updateTable('pulled_member')
+        .set({ drift: drift?.reason ?? null, drift_detail: drift?.detail ?? null, updated_at: now })
+        .where('workspace_id', '=', workspaceId)
+        .where('binding', '=', binding)
+        .where('external_id', 'in', ids.slice(i, i + IN_CHUNK))
+        .execute();
+    }
+  }
+}
+
+/** Clear the drift of these users where it only said their change was planned and not applied yet. */
+export async function clearNotApplied(db: Db, workspaceId: string, binding: string, externalIds: readonly string[], now: string): Promise<void> {
+  for (let i = 0; i < externalIds.length; i += IN_CHUNK) {
+    await db
+      .updateTable('pulled_member')
+      .set({ drift: null, drift_detail: null, updated_at: now })
+      .where('workspace_id', '=', workspaceId)
+      .where('binding', '=', binding)
+      .where('drift', '=', 'not_applied')
+      .where('external_id', 'in', externalIds.slice(i, i + IN_CHUNK))
+      .execute();
+  }
+}
+
+/** Forget these users: the IdP no longer lists them and no member of theirs remains. */
+export async function deletePulled(db: Db, workspaceId: string, binding: string, externalIds: readonly string[]): Promise<void> {
+  for (let i = 0; i < externalIds.length; i += IN_CHUNK) {
+    await db
+      .deleteFrom('pulled_member')
+      .where('workspace_id', '=', workspaceId)
+      .where('binding', '=', binding)
+      .where('external_id', 'in', externalIds.slice(i, i + IN_CHUNK))
+      .execute();
+  }
+}
+
+const toStatement = (row: Pick<PulledMemberRow, 'external_id' | 'snapshot' | 'hash' | 'drift' | 'drift_detail'>): PulledStatement => ({
+  externalId: row.external_id,
+  snapshot: row.snapshot,
+  hash: row.hash,
+  drift: row.drift,
+  detail: row.drift_detail,
+});
+
+/** The statements of the binding's users in drift, in pages (keyset on the partial drift index). */
+export async function* driftedStatements(db: Db, workspaceId: string, binding: string, pageSize = 1000): AsyncGenerator<PulledStatement[]> {
+  let after = '';
+  for (;;) {
+    const rows = await db
+      .selectFrom('pulled_member')
+      .select(['external_id', 'snapshot', 'hash', 'drift', 'drift_detail'])
+      .where('workspace_id', '=', workspaceId)
+      .where('binding', '=', binding)
+      .where('drift', 'is not', null)
+      .where('external_id', '>', after)
+      .orderBy('external_id')
+      .limit(pageSize)
+      .execute();
+    if (rows.length === 0) return;
+    yield rows.map(toStatement);
+    after = rows[rows.length - 1]!.external_id;
+  }
+}
+
+/**
+ * The binding's members that another source wrote since the binding last left them matching its IdP, in pages
+ * (keyset on the partial index of such rows), with the statement their IdP user last made (null when none is kept).
+ */
+export async function* unsyncedMembers(db: Db, workspaceId: string, binding: string, pageSize = 1000): AsyncGenerator<{ memberId: string; externalId: string | null; statement: PulledStatement | null }[]> {
+  let after = '';
+  for (;;) {
+    const rows = await db
+      .selectFrom('membership as m')
+      .leftJoin('pulled_member as p', (join) => join.onRef('p.workspace_id', '=', 'm.workspace_id').onRef('p.binding', '=', 'm.managed_by').onRef('p.external_id', '=', 'm.external_id'))
+      .select(['m.id', 'm.external_id as member_external_id', 'p.external_id', 'p.snapshot', 'p.hash', 'p.drift', 'p.drift_detail'])
+      .where('m.workspace_id', '=', workspaceId)
+      .where('m.managed_by', '=', binding)
+      .where((eb) => eb('m.managed_by', 'is not', null).and('m.synced_version', '<>', eb.ref('m.version')))
+      .where('m.id', '>', after)
+      .orderBy('m.id')
+      .limit(pageSize)
+      .execute();
+    if (rows.length === 0) return;
+    yield rows.map((row) => ({
+      memberId: row.id,
+      externalId: row.member_external_id,
+      statement: row.external_id === null || row.snapshot === null || row.hash === null ? null : toStatement({ external_id: row.external_id, snapshot: row.snapshot, hash: row.hash, drift: row.drift, drift_detail: row.drift_detail }),
+    }));
+    after = rows[rows.length - 1]!.id;
+  }
+}
+
+/** Every IdP user the binding has a row for, in pages of ids: a complete full read forgets those it did not see. */
+export async function* pulledIds(db: Db, workspaceId: string, binding: string, pageSize = 10_000): AsyncGenerator<string[]> {
+  let after = '';
+  for (;;) {
+    const rows = await db
+      .selectFrom('pulled_member')
+      .select('external_id')
+      .where('workspace_id', '=', workspaceId)
+      .where('binding', '=', binding)
+      .where('external_id', '>', after)
+      .orderBy('external_id')
+      .limit(pageSize)
+      .execute();
+    if (rows.length === 0) return;
+    yield rows.map((r) => r.external_id);
+    after = rows[rows.length - 1]!.external_id;
+  }
+}
+
+/**
+ * Mark members as matching their binding's IdP at the version the cycle compared (a member written since keeps its
+ * place among the unsynced).
+ */
+export async function confirmSynced(db: Db, workspaceId: string, members: readonly { id: string; version: number }[]): Promise<void> {
+  for (const { id, version } of members) {
+    await db.updateTable('membership').set({ synced_version: version }).where('workspace_id', '=', workspaceId).where('id', '=', id).where('version', '=', version).execute();
+  }
+}
+
+/** Members in drift per workspace, binding and reason: the rows that say why, and the members written elsewhere since. */
+export async function driftCounts(db: Db, workspaceId?: string): Promise<{ workspaceId: string; binding: string; reason: DriftReason; members: number }[]> {
+  let pulled = db
+    .selectFrom('pulled_member')
+    .select(['workspace_id', 'binding', 'drift', (eb) => eb.fn.countAll<number | string>().as('n')])
+    .where('drift', 'is not', null)
+    .groupBy(['workspace_id', 'binding', 'drift']);
+  let unsynced = db
+    .selectFrom('membership')
+    .select(['workspace_id', 'managed_by', (eb) => eb.fn.countAll<number | string>().as('n')])
+    .where((eb) => eb('managed_by', 'is not', null).and('synced_version', '<>', eb.ref('version')))
+    .groupBy(['workspace_id', 'managed_by']);
+  if (workspaceId !== undefined) {
+    pulled = pulled.where('workspace_id', '=', workspaceId);
+    unsynced = unsynced.where('workspace_id', '=', workspaceId);
+  }
+  const [a, b] = await Promise.all([pulled.execute(), unsynced.execute()]);
+  return [
+    ...a.map((r) => ({ workspaceId: r.workspace_id, binding: r.binding, reason: r.drift!, members: Number(r.n) })),
+    ...b.map((r) => ({ workspaceId: r.workspace_id, binding: r.managed_by!, reason: 'changed_elsewhere' as const, members: Number(r.n) })),
+  ];
+}
+
+/** The drift of the binding's users in a workspace, for people (`rosterd status`, `members --json`), first `limit` by id. */
+export async function driftList(db: Db, workspaceId: string, limit: number): Promise<{ binding: string; externalId: string; reason: DriftReason; detail: string | null }[]> {
+  const rows = await db
+    .selectFrom('pulled_member')
+    .select(['binding', 'external_id', 'drift', 'drift_detail'])
+    .where('workspace_id', '=', workspaceId)
+    .where('drift', 'is not', null)
+    .orderBy('binding')
+    .orderBy('external_id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ binding: r.binding, externalId: r.external_id, reason: r.drift!, detail: r.drift_detail }));
+}
