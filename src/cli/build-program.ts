@@ -7,6 +7,7 @@ import { registerPlanCommand } from './command/plan-command.js';
 import { registerReconcileCommand } from './command/reconcile-command.js';
 import { registerRunsCommand } from './command/runs-command.js';
 import { registerStartCommand } from './command/start-command.js';
+import { registerStatusCommand } from './command/status-command.js';
 import { registerWorkspaceCommand } from './command/workspace-command.js';
 import type { GlobalOptions } from './open-store.js';
 
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerConnectorCommand(program, globals);
   registerReconcileCommand(program, globals);
   registerRunsCommand(program, globals);
+  registerStatusCommand(program, globals);
   registerPlanCommand(program, globals);
   // Sub-commands inherit exitOverride so commander's own errors reach main.ts's one-line failure handler.
   for (const command of program.commands) command.exitOverride();

@@ -53,6 +53,9 @@ export const DEFAULT_HEAP_GROWTH_PERCENT = 50;
 /** See `daemon.leaseTtlSeconds`: long enough that a slow database round trip never loses a lease, short enough that a takeover is quick. */
 export const DEFAULT_LEASE_TTL_SECONDS = 60;
 
+/** See `daemon.shutdownGraceSeconds`: with the abort's 5 s and 5 s to spare, inside the 30 s supervisors wait. */
+export const DEFAULT_SHUTDOWN_GRACE_SECONDS = 20;
+
 export const configSchema = z
   .object({
     server: z
@@ -129,9 +132,15 @@ export const configSchema = z
          * must agree to well under it.
          */
         leaseTtlSeconds: z.number().int().min(2).max(3600).default(DEFAULT_LEASE_TTL_SECONDS),
+        /**
+         * At SIGTERM, how long a running pull cycle may go on before it is aborted (it then stops between pages or
+         * apply batches, or drops the IdP request in flight). Keep grace + 10 s inside the supervisor's own wait
+         * before SIGKILL (30 s by default for Kubernetes, systemd and Docker).
+         */
+        shutdownGraceSeconds: z.number().int().min(0).max(3600).default(DEFAULT_SHUTDOWN_GRACE_SECONDS),
       })
       .strict()
-      .default({ leaseTtlSeconds: DEFAULT_LEASE_TTL_SECONDS }),
+      .default({ leaseTtlSeconds: DEFAULT_LEASE_TTL_SECONDS, shutdownGraceSeconds: DEFAULT_SHUTDOWN_GRACE_SECONDS }),
     bootstrap: z
       .object({
         /** On first start (no workspaces yet) create this V2 workspace and print its base URL and a key once. */

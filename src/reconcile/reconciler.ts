@@ -24,6 +24,7 @@ import { overBudget } from './deletion-budget.js';
 import { deprovisionWarnings } from './diff.js';
 import { Differ } from './differ.js';
 import { PlanWriter } from './plan-writer.js';
+import { untilAborted } from './read-ahead.js';
 import type { DriftSummary, ReconcileOutcome, ReconcileRequest } from './reconcile-request.js';
 import { describe, describeDrift, Tally } from './tally.js';
 
@@ -128,10 +129,12 @@ export class Cycle {
       const connector = deps.connectorFor ? await deps.connectorFor(workspace) : await connectorFor();
       const state = await readConnectorState(store.db, workspace.id, this.binding);
       const fullSchedule = parseFullSchedule(fullScheduleText ?? DEFAULT_FULL_SCHEDULE) ?? parseFullSchedule(DEFAULT_FULL_SCHEDULE)!;
-      const read = await openRead(
+      const opening = openRead(
         { store, connector, workspace, binding: this.binding, state, fullSchedule, log: deps.log, now: deps.clock(), ...(request.signal ? { signal: request.signal } : {}) },
         request,
       );
+      // A hung IdP request cannot hold a shutdown: the abort ends the wait whether or not the connector stops.
+      const read = await (request.signal ? untilAborted(opening, request.signal) : opening);
       this.mode = read.mode;
       const differ = new Differ({
         workspace,

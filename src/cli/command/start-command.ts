@@ -8,14 +8,14 @@ import type { GlobalOptions } from '../open-store.js';
 import { scimBaseUrl } from '../scim-base-url.js';
 
 /**
- * Shutdown budget, inside the 30 s most supervisors (Kubernetes, systemd, Docker) wait before SIGKILL: a running
- * pull cycle gets CYCLE_GRACE_MS to finish, is then aborted (it stops between pages or apply batches; what it
- * committed stays committed) and gets ABORT_WAIT_MS to return; the process exits at SHUTDOWN_DEADLINE_MS at the
- * latest, with code 1, whatever is still running.
+ * Shutdown budget, inside the 30 s most supervisors (Kubernetes, systemd, Docker) wait before SIGKILL with the default
+ * `daemon.shutdownGraceSeconds`: a running pull cycle gets that grace to finish, is then aborted (it stops between pages
+ * or apply batches, or leaves a hung IdP request; what it committed stays committed) and gets ABORT_WAIT_MS to return.
+ * The exit code is 0 when everything stopped, 1 when a cycle did not (its run is then recorded as aborted); the process
+ * exits at the grace plus DEADLINE_SLACK_MS at the latest, with code 1, whatever is still running.
  */
-const CYCLE_GRACE_MS = 20_000;
 const ABORT_WAIT_MS = 5_000;
-const SHUTDOWN_DEADLINE_MS = 30_000;
+const DEADLINE_SLACK_MS = 10_000;
 
 export function registerStartCommand(program: Command, globals: () => GlobalOptions): void {
   program
@@ -40,8 +40,11 @@ async function runSingle(config: Readonly<Config>): Promise<void> {
   const { startGateway } = await import('../../daemon/start-gateway.js');
   const gateway = await startGateway(config);
   printBanner(config, gateway.url, gateway.store.description, gateway.bootstrap);
-  onStopSignals(gateway.log, () => closeGateway(gateway));
+  onStopSignals(gateway.log, deadlineOf(config), () => closeGateway(gateway, config));
 }
+
+/** When a shutdown gives up waiting: the cycles' grace and abort, and a margin for the server and the database. */
+const deadlineOf = (config: Readonly<Config>) => config.daemon.shutdownGraceSeconds * 1000 + DEADLINE_SLACK_MS;
 
 /** A cluster worker: a gateway whose primary migrated and bootstrapped; worker 0 runs the schedules. */
 async function runWorker(config: Readonly<Config>): Promise<void> {
@@ -54,7 +57,7 @@ async function runWorker(config: Readonly<Config>): Promise<void> {
   const log = createLogger({ level: config.log.level }).child({ worker: index });
   const gateway = await startGateway(config, log, { prepare: false, schedules: index === 0, metricsRenderer: clusterMetricsRenderer });
   reportListening(gateway.url);
-  const stop = onStopSignals(gateway.log, () => closeGateway(gateway));
+  const stop = onStopSignals(gateway.log, deadlineOf(config), () => closeGateway(gateway, config));
   onShutdownRequest(() => stop('primary'));
 }
 
@@ -68,11 +71,11 @@ async function runPrimary(config: Readonly<Config>, workers: number): Promise<vo
     throw error;
   });
   printBanner(config, started.url, `${started.database}, ${started.workers} workers`, started.bootstrap);
-  onStopSignals(log, () => started.stop(), () => started.kill());
+  onStopSignals(log, deadlineOf(config), () => started.stop(), () => started.kill());
 }
 
-function closeGateway(gateway: Gateway): Promise<number> {
-  return gateway.close({ graceMs: CYCLE_GRACE_MS, abortWaitMs: ABORT_WAIT_MS }).then(
+function closeGateway(gateway: Gateway, config: Readonly<Config>): Promise<number> {
+  return gateway.close({ graceMs: config.daemon.shutdownGraceSeconds * 1000, abortWaitMs: ABORT_WAIT_MS }).then(
     () => 0,
     (error: unknown) => {
       gateway.log.error({ err: error }, 'shutdown failed');
@@ -101,17 +104,17 @@ function printBanner(config: Readonly<Config>, url: string, database: string, bo
  * deadline with 1. A second signal (Ctrl-C again) exits at once. Returns the trigger, for other stop requests
  * (a cluster primary's), which never count as a second signal.
  */
-function onStopSignals(log: Logger, close: () => Promise<number>, killNow: () => void = () => undefined): (reason: string) => void {
+function onStopSignals(log: Logger, deadlineMs: number, close: () => Promise<number>, killNow: () => void = () => undefined): (reason: string) => void {
   let stopping = false;
   const stop = (reason: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ reason }, 'shutting down: no new requests or pull cycles');
     setTimeout(() => {
-      log.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'shutdown deadline passed; exiting');
+      log.error({ deadlineMs }, 'shutdown deadline passed; exiting');
       killNow();
       process.exit(1);
-    }, SHUTDOWN_DEADLINE_MS).unref();
+    }, deadlineMs).unref();
     void close().then((code) => {
       log.info('shut down');
       process.exit(code);

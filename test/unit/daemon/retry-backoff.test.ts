@@ -16,8 +16,18 @@ describe('retry backoff', () => {
     expect(retryDelay(1, DEFAULT_RETRY_POLICY, 30_000)).toBeNull();
   });
 
-  it('retries failures, throws and stale plans, not refusals or successes', () => {
+  it('retries failures, throws and stale plans, not refusals, drift, aborts or successes', () => {
     expect(shouldRetry('threw')).toBe(true);
-    expect(['failed', 'stale', 'refused', 'applied', 'no_changes'].filter((result) => shouldRetry({ result: result as 'failed' }))).toEqual(['failed', 'stale']);
+    expect(['failed', 'stale', 'refused', 'applied', 'no_changes', 'drift', 'aborted'].filter((result) => shouldRetry({ result: result as 'failed' }))).toEqual(['failed', 'stale']);
+  });
+
+  it('retries a connector failure that time can clear, not one a person must fix', () => {
+    const failed = (errorReason: 'credentials' | 'permissions' | 'not_found' | 'throttled' | 'unavailable' | 'config') => shouldRetry({ result: 'failed', errorReason });
+    expect(failed('throttled')).toBe(true);
+    expect(failed('unavailable')).toBe(true);
+    expect(failed('credentials')).toBe(false);
+    expect(failed('permissions')).toBe(false);
+    expect(failed('not_found')).toBe(false);
+    expect(failed('config')).toBe(false);
   });
 });

@@ -1,0 +1,40 @@
+import { bindingName } from '../../config/config-schema.js';
+import { DRIFT_REASONS, type DriftReason } from '../../model/drift.js';
+import { bindingStatuses } from '../../store/pull-status-repository.js';
+import { driftList } from '../../store/pulled-member-repository.js';
+import { withStore, type GlobalOptions } from '../open-store.js';
+import { requireWorkspace } from '../require-workspace.js';
+import { print, printJson, renderTable } from '../view/table.js';
+
+/** Members in drift listed by name, at most. */
+const LISTED = 50;
+
+/** `rosterd status <workspace>`: per binding, whether it keeps up (cycles, full reads, a waiting plan) and what is out of line. */
+export async function statusAction(globals: GlobalOptions, workspaceId: string, options: { json?: boolean }): Promise<void> {
+  await withStore(globals, async ({ config, store }) => {
+    const workspace = await requireWorkspace(store.db, workspaceId);
+    const configured = config.connectors.filter((b) => b.workspace === workspace.id).map(bindingName);
+    const statuses = await bindingStatuses(store.db, workspace.id);
+    for (const name of configured) if (!statuses.some((s) => s.binding === name)) statuses.push(...(await bindingStatuses(store.db, workspace.id, [name])));
+    const members = await driftList(store.db, workspace.id, LISTED);
+    if (options.json) return printJson({ workspace: workspace.id, bindings: statuses, drift: members });
+    if (statuses.length === 0) return print(`workspace "${workspace.id}" has no pull binding yet; add one under connectors: in the configuration`);
+    const ago = (at: string | null) => (at ? `${at} (${secondsSince(at)} s ago)` : 'never');
+    for (const s of statuses) {
+      const total = Object.values(s.drift).reduce((a, b) => a + (b ?? 0), 0);
+      print(`connector:${s.binding}`);
+      print(`  last good cycle  ${ago(s.lastGoodAt)}`);
+      print(`  last full read   ${ago(s.lastFullAt)}${s.fullDue ? `; the next cycle reads everything: ${s.fullDue}` : ''}`);
+      print(`  pending plan     ${s.pendingPlan ? `${s.pendingPlan} (rosterd plan approve ${s.pendingPlan})` : 'none'}`);
+      print(`  last run         ${s.lastRun ? `${s.lastRun.result} at ${s.lastRun.finishedAt ?? s.lastRun.startedAt}${s.lastRun.message ? `: ${s.lastRun.message}` : ''}` : 'none'}`);
+      print(`  in drift         ${total === 0 ? 'none' : (Object.entries(s.drift) as [DriftReason, number][]).map(([reason, n]) => `${n} ${DRIFT_REASONS[reason]}`).join('; ')}`);
+    }
+    if (members.length) {
+      print('');
+      print(renderTable(['BINDING', 'EXTERNAL ID', 'REASON', 'DETAIL'], members.map((m) => [m.binding, m.externalId, m.reason, m.detail])));
+      if (members.length === LISTED) print(`(the first ${LISTED}; --json for the same, rosterd members ${workspace.id} --json for each member's drift)`);
+    }
+  });
+}
+
+const secondsSince = (at: string) => Math.max(0, Math.round((Date.now() - Date.parse(at)) / 1000));
