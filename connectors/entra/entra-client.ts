@@ -3,24 +3,23 @@ import {
   AuthenticationHandler,
   type AuthenticationProvider,
   Client,
-  type Context,
+  type GraphRequest,
   GraphClientError,
   GraphError,
   HTTPMessageHandler,
-  type Middleware,
   RedirectHandler,
   RedirectHandlerOptions,
-  RetryHandler,
-  RetryHandlerOptions,
   TelemetryHandler,
 } from '@microsoft/microsoft-graph-client';
 import type { EntraConfig } from './entra-config.js';
+import { abortableDelay, ReadSignal, RetryAfterHandler, retryDelaySeconds, TimeoutHandler } from './graph-middleware.js';
 
 /**
  * The Graph SDK client as the connector uses it, and the three ways it reads: one object, every page of a
  * collection (following the absolute `@odata.nextLink`), and `$batch`. Throttling (429/503/504) is retried
- * by the SDK's RetryHandler after `Retry-After`; inner `$batch` throttling, which the RetryHandler cannot
- * see (reference §A2.4), is retried here. Failures surface as GraphFailure so callers decide what they mean.
+ * after `Retry-After` by the client's RetryAfterHandler; inner `$batch` throttling, which no middleware can
+ * see, is retried here. Failures surface as GraphFailure so callers decide what they mean;
+ * a read whose AbortSignal fired fails with the signal's reason instead, whatever the request did.
  */
 
 /** A failed Graph call, from an HTTP error, an inner `$batch` error, a network error or the credential. */
@@ -83,34 +82,17 @@ class CredentialAuthProvider implements AuthenticationProvider {
   }
 }
 
-/** A per-attempt time limit: the SDK has none, and undici would wait minutes for a stalled response. */
-class TimeoutHandler implements Middleware {
-  private next?: Middleware;
-
-  constructor(private readonly ms: number) {}
-
-  async execute(context: Context): Promise<void> {
-    context.options = { ...context.options, signal: AbortSignal.timeout(this.ms) };
-    await this.next!.execute(context);
-  }
-
-  setNext(next: Middleware): void {
-    this.next = next;
-  }
-}
-
 export function createGraphClient(config: EntraConfig, credential: TokenCredential): Client {
-  const retry = new RetryHandlerOptions(3, config.maxRetries);
   return Client.initWithMiddleware({
     baseUrl: `${config.graphBaseUrl}/`,
     defaultVersion: 'v1.0',
     // The SDK sends the token only to Graph's own hosts and these (by hostname); a national cloud is already
     // known, a private endpoint or test server is not.
     customHosts: new Set([new URL(config.graphBaseUrl).hostname]),
-    // The SDK's default chain with a timeout added after the retry handler, so every attempt gets its own limit.
+    // The SDK's default chain with an abortable retry handler, and a timeout after it so every attempt gets its own limit.
     middleware: [
       new AuthenticationHandler(new CredentialAuthProvider(credential, `${config.graphBaseUrl}/.default`)),
-      new RetryHandler(retry),
+      new RetryAfterHandler(config.maxRetries),
       new RedirectHandler(new RedirectHandlerOptions()),
       new TimeoutHandler(config.requestTimeoutMs),
       new TelemetryHandler(),
@@ -119,19 +101,26 @@ export function createGraphClient(config: EntraConfig, credential: TokenCredenti
   });
 }
 
+/**
+ * Reads through the client. A reader made `withSignal` belongs to one read: its requests carry the read's
+ * AbortSignal (which cancels the request in flight and ends a throttling wait), it checks the signal before each
+ * request and page, and once the signal has fired every failure is the signal's reason, not a GraphFailure.
+ */
 export class GraphReader {
   constructor(
     private readonly client: Client,
     private readonly maxRetries: number,
+    readonly signal?: AbortSignal,
   ) {}
+
+  /** The same reader for one read that `signal` may abort. */
+  withSignal(signal: AbortSignal | undefined): GraphReader {
+    return signal === undefined ? this : new GraphReader(this.client, this.maxRetries, signal);
+  }
 
   /** GET a path (relative to the version) or an absolute link Graph returned. */
   async get<T>(pathOrUrl: string, headers: Record<string, string> = {}): Promise<T> {
-    try {
-      return (await this.client.api(pathOrUrl).headers(headers).get()) as T;
-    } catch (err) {
-      throw toGraphFailure(err);
-    }
+    return (await this.send(this.client.api(pathOrUrl).headers(headers), (request) => request.get())) as T;
   }
 
   /**
@@ -143,6 +132,7 @@ export class GraphReader {
     let next: Promise<GraphPage<T>> | undefined = this.get<GraphPage<T>>(firstPath);
     while (next !== undefined) {
       const page: GraphPage<T> = await next;
+      this.signal?.throwIfAborted();
       const url = page['@odata.nextLink'];
       next = url === undefined ? undefined : this.get<GraphPage<T>>(url);
       // Awaited on the next turn; until then (or if the caller stops early) its failure is not unhandled.
@@ -160,12 +150,8 @@ export class GraphReader {
     let pending = [...urls.entries()];
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (pending.length > 20) throw new Error('a Graph $batch holds at most 20 requests');
-      let body: { responses?: { id: string; status: number; headers?: Record<string, string>; body?: unknown }[] };
-      try {
-        body = await this.client.api('/$batch').post({ requests: pending.map(([id, url]) => ({ id, method: 'GET', url })) });
-      } catch (err) {
-        throw toGraphFailure(err);
-      }
+      const requests = pending.map(([id, url]) => ({ id, method: 'GET', url }));
+      const body: BatchBody = await this.send(this.client.api('/$batch'), (request) => request.post({ requests }));
       const retry: [string, string][] = [];
       let waitSeconds = 0;
       for (const item of body.responses ?? []) {
@@ -173,17 +159,33 @@ export class GraphReader {
         if (url === undefined) continue;
         if ([429, 503, 504].includes(item.status) && attempt < this.maxRetries) {
           retry.push([item.id, url]);
-          waitSeconds = Math.max(waitSeconds, retryAfterSeconds(item.headers, attempt));
+          waitSeconds = Math.max(waitSeconds, retryDelaySeconds(headerOf(item.headers, 'retry-after'), attempt));
         } else results.set(item.id, { status: item.status, body: item.body });
       }
       for (const [id] of pending) {
         if (!results.has(id) && !retry.some(([r]) => r === id)) results.set(id, { status: -1, body: { error: { code: 'MissingBatchResponse', message: `no response for batch item ${id}` } } });
       }
       pending = retry;
-      if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, waitSeconds * 1000));
+      if (pending.length > 0) await abortableDelay(waitSeconds * 1000, this.signal);
     }
     return results;
   }
+
+  /** Sends one request under this reader's signal; a failure is a GraphFailure, or the abort once the signal fired. */
+  private async send<T>(request: GraphRequest, call: (request: GraphRequest) => Promise<T>): Promise<T> {
+    const signal = this.signal;
+    signal?.throwIfAborted();
+    try {
+      return await call(signal ? request.middlewareOptions([new ReadSignal(signal)]) : request);
+    } catch (err) {
+      signal?.throwIfAborted();
+      throw toGraphFailure(err);
+    }
+  }
+}
+
+interface BatchBody {
+  responses?: { id: string; status: number; headers?: Record<string, string>; body?: unknown }[];
 }
 
 /** A failed `$batch` item as a GraphFailure, with Graph's own code and message. */
@@ -192,11 +194,9 @@ export function batchItemFailure(result: BatchItemResult): GraphFailure {
   return new GraphFailure(result.status, error?.code ?? 'UnknownError', error?.message ?? `status ${result.status}`);
 }
 
-function retryAfterSeconds(headers: Record<string, string> | undefined, attempt: number): number {
-  const raw = Object.entries(headers ?? {}).find(([k]) => k.toLowerCase() === 'retry-after')?.[1];
-  const seconds = raw === undefined ? Number.NaN : Number(raw);
-  // Without Retry-After, back off exponentially as Graph's guidance asks (reference §A5.2); never over 3 minutes.
-  return Math.min(Number.isFinite(seconds) && seconds >= 0 ? seconds : 2 ** attempt, 180);
+/** A header of a `$batch` item, whose names come in any case. */
+function headerOf(headers: Record<string, string> | undefined, name: string): string | undefined {
+  return Object.entries(headers ?? {}).find(([k]) => k.toLowerCase() === name)?.[1];
 }
 
 export function toGraphFailure(err: unknown): GraphFailure {

@@ -1,13 +1,14 @@
-import type { ChangeSet, ConnectionCheck, Connector, ConnectorDeps, Snapshot } from '../../src/connector/connector.js';
+import type { ChangeSet, ConnectionCheck, Connector, ConnectorDeps, FoundUser, ReadOptions, Snapshot } from '../../src/connector/connector.js';
+import { ConnectorError } from '../../src/connector/connector-error.js';
 import type { RemovedMember, SnapshotMember } from '../../src/connector/snapshot-member.js';
 import { AssignmentIndex, type AssignmentReadOptions, assignmentsUrl, type GraphAssignment, groupMembersUrl, isUserObject, readAssignments } from './entra-assignments.js';
-import { createGraphClient, GraphFailure, type GraphPage, GraphReader, toGraphFailure } from './entra-client.js';
+import { createGraphClient, GraphFailure, type GraphPage, GraphReader } from './entra-client.js';
 import type { EntraConfig } from './entra-config.js';
 import { createCredential } from './entra-credential.js';
 import { decodeCursor, encodeCursor, grantsFingerprint } from './entra-cursor.js';
-import { connectorErrorFor, type GraphOperation, OPERATIONS } from './entra-error.js';
+import { CONNECTOR_NAME, connectorErrorFor, type GraphOperation, OPERATIONS } from './entra-error.js';
 import { type AppRoleCatalogue, appRoleCatalogue, type EntraGrant, type GraphAppRole, type GraphUserObject, mapEntraUser, userSelect } from './entra-mapper.js';
-import { readProfiles, userFilterUrl } from './entra-profiles.js';
+import { readProfiles, userFilterUrl, userLookupUrl, userNameProperty } from './entra-profiles.js';
 import { RunState } from './run-state.js';
 
 /**
@@ -15,7 +16,8 @@ import { RunState } from './run-state.js';
  * (groups expanded to their direct members), then the assigned users' profiles 300 at a time through `$batch`,
  * yielding members batch by batch. Only the user → grants map (ids and role ids) is held for the whole run.
  * The cursor pairs a `/users/delta` link with who was assigned (see entra-cursor.ts), so fetchChanges reports
- * profile changes, deletions, new assignments, role changes and un-assignments.
+ * profile changes, deletions, new assignments, role changes and un-assignments. Each read goes through a
+ * GraphReader bound to the caller's AbortSignal, so an abort cancels its request in flight and ends the read.
  */
 interface ServicePrincipalInfo {
   id: string;
@@ -59,32 +61,33 @@ export class EntraConnector implements Connector {
     };
   }
 
-  async fetchSnapshot(): Promise<Snapshot> {
+  async fetchSnapshot(options: ReadOptions = {}): Promise<Snapshot> {
+    const reader = this.reader.withSignal(options.signal);
     // Read the catalogue before returning: bad credentials or permissions fail here, not halfway through.
-    const { catalogue } = await this.servicePrincipal();
+    const { catalogue } = await this.servicePrincipal(reader);
     const run = new RunState();
-    return run.snapshot(this.snapshotMembers(run, catalogue));
+    return run.snapshot(this.snapshotMembers(reader, run, catalogue));
   }
 
-  private async *snapshotMembers(run: RunState, catalogue: AppRoleCatalogue): AsyncGenerator<SnapshotMember> {
+  private async *snapshotMembers(reader: GraphReader, run: RunState, catalogue: AppRoleCatalogue): AsyncGenerator<SnapshotMember> {
     // The delta link is taken first ("sync from now"): a change made while the snapshot reads is then
     // replayed by the next fetchChanges instead of being lost in between.
     let deltaLink: string | null = null;
     try {
-      deltaLink = (await this.reader.get<GraphPage<unknown>>(`/users/delta?$select=${this.select.join(',')}&$deltatoken=latest`))['@odata.deltaLink'] ?? null;
+      deltaLink = (await reader.get<GraphPage<unknown>>(`/users/delta?$select=${this.select.join(',')}&$deltatoken=latest`))['@odata.deltaLink'] ?? null;
     } catch (err) {
       this.fail(run, err, OPERATIONS.userDelta, false);
       deltaLink = null;
     }
     const index = new AssignmentIndex();
     try {
-      await readAssignments(this.reader, this.assignmentOptions, index);
+      await readAssignments(reader, this.assignmentOptions, index);
     } catch (err) {
       // Without every assignment a member's grants (and so roles) may be partial: yield nobody.
       return this.fail(run, err, OPERATIONS.assignments);
     }
     try {
-      yield* this.members(run, index, index.grants.keys(), catalogue);
+      yield* this.members(reader, run, index, index.grants.keys(), catalogue);
     } catch (err) {
       return this.fail(run, err, OPERATIONS.users);
     }
@@ -92,23 +95,29 @@ export class EntraConnector implements Connector {
     this.deps.log.info({ ...index.counts, members: index.grants.size, complete: run.complete }, 'entra snapshot read');
   }
 
-  async fetchChanges(cursor: string): Promise<ChangeSet> {
+  async fetchChanges(cursor: string, options: ReadOptions = {}): Promise<ChangeSet> {
+    const reader = this.reader.withSignal(options.signal);
     const saved = decodeCursor(cursor);
     const run = new RunState();
     if (!saved || saved.select !== this.select.join(',')) {
       run.resync(saved ? "the mapping now reads other user properties than the cursor's delta link tracks; a full snapshot is needed" : 'the cursor is not an Entra delta cursor; a full snapshot is needed');
       return run.changeSet((async function* () {})());
     }
-    const { catalogue } = await this.servicePrincipal();
+    const { catalogue } = await this.servicePrincipal(reader);
     // Until the round completes, the next cycle starts from the same point: replays are harmless.
     run.cursor = cursor;
-    return run.changeSet(this.changes(run, saved, catalogue));
+    return run.changeSet(this.changes(reader, run, saved, catalogue));
   }
 
-  private async *changes(run: RunState, saved: NonNullable<ReturnType<typeof decodeCursor>>, catalogue: AppRoleCatalogue): AsyncGenerator<SnapshotMember | RemovedMember> {
+  private async *changes(
+    reader: GraphReader,
+    run: RunState,
+    saved: NonNullable<ReturnType<typeof decodeCursor>>,
+    catalogue: AppRoleCatalogue,
+  ): AsyncGenerator<SnapshotMember | RemovedMember> {
     const index = new AssignmentIndex();
     try {
-      await readAssignments(this.reader, this.assignmentOptions, index);
+      await readAssignments(reader, this.assignmentOptions, index);
     } catch (err) {
       return this.fail(run, err, OPERATIONS.assignments);
     }
@@ -117,7 +126,7 @@ export class EntraConnector implements Connector {
     let deltaLink: string | null = null;
     try {
       while (url !== undefined) {
-        const page: GraphPage<DeltaItem> = await this.reader.get<GraphPage<DeltaItem>>(url);
+        const page: GraphPage<DeltaItem> = await reader.get<GraphPage<DeltaItem>>(url);
         for (const item of page.value ?? []) {
           const change = this.deltaChange(item, index, saved.assigned, catalogue, run);
           if (change === null) continue;
@@ -128,15 +137,16 @@ export class EntraConnector implements Connector {
         deltaLink = page['@odata.deltaLink'] ?? deltaLink;
       }
     } catch (err) {
-      const failure = toGraphFailure(err);
-      if (failure.resyncRequired) return run.resync(`Graph no longer knows the delta token (${failure.code}); a full snapshot is needed`);
-      return this.fail(run, failure, OPERATIONS.userDelta);
+      // Anything but a GraphFailure (an abort: the signal's reason) ends the read as it is.
+      if (!(err instanceof GraphFailure)) throw err;
+      if (err.resyncRequired) return run.resync(`Graph no longer knows the delta token (${err.code}); a full snapshot is needed`);
+      return this.fail(run, err, OPERATIONS.userDelta);
     }
     // Assignment changes the delta cannot show: new assignees and role changes need a profile read…
     const changed: string[] = [];
     for (const [id, fp] of fingerprints(index, catalogue)) if (!handled.has(id) && saved.assigned.get(id) !== fp) changed.push(id);
     try {
-      yield* this.members(run, index, changed, catalogue);
+      yield* this.members(reader, run, index, changed, catalogue);
     } catch (err) {
       return this.fail(run, err, OPERATIONS.users);
     }
@@ -160,24 +170,50 @@ export class EntraConnector implements Connector {
     return before.has(item.id) ? { externalId: item.id, removed: true, reason: 'unassigned' } : null;
   }
 
-  async fetchOne(externalId: string): Promise<SnapshotMember | null> {
-    const { catalogue } = await this.servicePrincipal();
+  async fetchOne(externalId: string, options: ReadOptions = {}): Promise<SnapshotMember | null> {
+    const reader = this.reader.withSignal(options.signal);
+    const access = await this.accessOf(reader, externalId);
+    if (!access) return null;
+    const user = await this.call(OPERATIONS.users, () => reader.get<GraphPage<GraphUserObject>>(userFilterUrl([externalId], this.select)));
+    const found = user.value?.find((u) => u.id === externalId);
+    return found ? this.map(found, access.grants, access.catalogue, new RunState()) : null;
+  }
+
+  /**
+   * The user whose userName source property (see userNameProperty) equals `userName`, as Graph compares it (case
+   * insensitively), with the member it is when the application assigns it.
+   */
+  async findUser(userName: string, options: ReadOptions = {}): Promise<FoundUser | null> {
+    const reader = this.reader.withSignal(options.signal);
+    const property = userNameProperty(this.config.mapping);
+    const page = await this.call(OPERATIONS.findUser, () => reader.get<GraphPage<GraphUserObject>>(userLookupUrl(property, userName, this.select)));
+    const users = page.value ?? [];
+    if (users.length === 0) return null;
+    if (users.length > 1) {
+      const ids = users.map((u) => u.id).join(', ');
+      throw new ConnectorError(CONNECTOR_NAME, 'config', `Graph has ${users.length} users whose ${property} is "${userName}" (${ids}); map userName from a property that is unique per user, such as userPrincipalName`);
+    }
+    const user = users[0]!;
+    const access = await this.accessOf(reader, user.id);
+    return { externalId: user.id, member: access ? this.map(user, access.grants, access.catalogue, new RunState()) : null };
+  }
+
+  /** The app's role catalogue and the grants that give `userId` access (groups expanded); null when none does. */
+  private async accessOf(reader: GraphReader, userId: string): Promise<{ grants: readonly EntraGrant[]; catalogue: AppRoleCatalogue } | null> {
+    const { catalogue } = await this.servicePrincipal(reader);
     const index = new AssignmentIndex();
     try {
       // No permission in our set lists one user's assignments, so read the app's list and check the groups.
-      await readAssignments(this.reader, this.assignmentOptions, index);
+      await readAssignments(reader, this.assignmentOptions, index);
     } catch (err) {
       throw this.error(err, OPERATIONS.assignments);
     }
-    const grants = index.grants.get(externalId);
-    if (!grants) return null;
-    const user = await this.call(OPERATIONS.users, () => this.reader.get<GraphPage<GraphUserObject>>(userFilterUrl([externalId], this.select)));
-    const found = user.value?.find((u) => u.id === externalId);
-    return found ? this.map(found, grants, catalogue, new RunState()) : null;
+    const grants = index.grants.get(userId);
+    return grants ? { grants, catalogue } : null;
   }
 
   async testConnection(): Promise<ConnectionCheck> {
-    const { sp, catalogue } = await this.servicePrincipal();
+    const { sp, catalogue } = await this.servicePrincipal(this.reader);
     const page = await this.call(OPERATIONS.assignments, () => this.reader.get<GraphPage<GraphAssignment>>(assignmentsUrl(this.assignmentOptions)));
     const index = new AssignmentIndex();
     for (const a of page.value ?? []) index.add(a);
@@ -192,7 +228,7 @@ export class EntraConnector implements Connector {
     const sample: SnapshotMember[] = [];
     const ids = [...index.grants.keys()].slice(0, SAMPLE_SIZE);
     try {
-      for await (const member of this.members(run, index, ids, catalogue)) sample.push(member);
+      for await (const member of this.members(this.reader, run, index, ids, catalogue)) sample.push(member);
     } catch (err) {
       throw this.error(err, OPERATIONS.users);
     }
@@ -204,9 +240,10 @@ export class EntraConnector implements Connector {
     return { summary, sample };
   }
 
-  /** Profiles for `ids` (300 per `$batch`), mapped and yielded batch by batch. */
-  private async *members(run: RunState, index: AssignmentIndex, ids: Iterable<string>, catalogue: AppRoleCatalogue): AsyncGenerator<SnapshotMember> {
-    for await (const batch of readProfiles(this.reader, ids, this.select, this.config.maxConcurrency)) {
+  /** Profiles for `ids` (300 per `$batch`), mapped and yielded batch by batch; an abort ends it between batches. */
+  private async *members(reader: GraphReader, run: RunState, index: AssignmentIndex, ids: Iterable<string>, catalogue: AppRoleCatalogue): AsyncGenerator<SnapshotMember> {
+    for await (const batch of readProfiles(reader, ids, this.select, this.config.maxConcurrency)) {
+      reader.signal?.throwIfAborted();
       for (const user of batch.users) {
         const grants = index.grants.get(user.id);
         if (grants) yield this.map(user, grants, catalogue, run);
@@ -226,9 +263,9 @@ export class EntraConnector implements Connector {
     return encodeCursor({ deltaLink, select: this.select.join(','), assigned: fingerprints(index, catalogue) });
   }
 
-  private async servicePrincipal(): Promise<{ sp: ServicePrincipalInfo; catalogue: AppRoleCatalogue }> {
+  private async servicePrincipal(reader: GraphReader): Promise<{ sp: ServicePrincipalInfo; catalogue: AppRoleCatalogue }> {
     const path = `/${this.assignmentOptions.servicePrincipalPath}?$select=id,appId,displayName,appRoles`;
-    const sp = await this.call(OPERATIONS.servicePrincipal, () => this.reader.get<ServicePrincipalInfo>(path));
+    const sp = await this.call(OPERATIONS.servicePrincipal, () => reader.get<ServicePrincipalInfo>(path));
     return { sp, catalogue: appRoleCatalogue(sp.appRoles ?? []) };
   }
 
@@ -247,8 +284,9 @@ export class EntraConnector implements Connector {
 
   /**
    * A failure while streaming: credentials, permissions and malformed requests throw (the run cannot succeed
-   * until someone fixes the configuration); anything else (5xx, throttling past the retries, timeouts) marks
-   * the result incomplete, so the reconciler never reads the members it could not see as gone.
+   * until someone fixes the configuration), and so does an abort (the signal's reason, not a GraphFailure);
+   * anything else (5xx, throttling past the retries, timeouts) marks the result incomplete, so the reconciler
+   * never reads the members it could not see as gone.
    */
   private fail(run: RunState, err: unknown, op: GraphOperation, stops = true): void {
     const error = this.error(err, op);

@@ -20,6 +20,7 @@ export const OPERATIONS = {
   assignments: { what: "list the application's assignments (appRoleAssignedTo)", permission: 'Application.Read.All' },
   groupMembers: { what: 'list the members of an assigned group', permission: 'GroupMember.Read.All' },
   users: { what: 'read user profiles', permission: 'User.Read.All' },
+  findUser: { what: 'look up a user by userName (/users?$filter=…)', permission: 'User.Read.All' },
   userDelta: { what: 'read user changes (/users/delta)', permission: 'User.Read.All' },
   memberOf: { what: "read a user's group memberships", permission: 'GroupMember.Read.All' },
 } as const satisfies Record<string, GraphOperation>;

@@ -1,5 +1,5 @@
 import type { ApplicationGroupAssignment, LogEvent } from '@okta/okta-sdk-nodejs';
-import type { ChangeSet, ConnectionCheck, Connector, ConnectorDefinition, ConnectorDeps, Snapshot } from '../../src/connector/connector.js';
+import type { ChangeSet, ConnectionCheck, Connector, ConnectorDefinition, ConnectorDeps, FoundUser, ReadOptions, Snapshot } from '../../src/connector/connector.js';
 import { ConnectorError } from '../../src/connector/connector-error.js';
 import type { RemovedMember, SnapshotMember } from '../../src/connector/snapshot-member.js';
 import { createSdkClient, describeOktaError, isFatal, mapConcurrent, OktaReader, parseLogCursor } from './okta-client.js';
@@ -10,7 +10,8 @@ import { memberFromAppUser, memberFromGroupOnlyUser, type GroupAssignmentRef } f
  * The Okta pull connector. A snapshot reads the app's group assignments and their direct members (so each grant
  * names its group and role), then streams the app users (limit 500, expand=user) page by page, then the members
  * of assigned groups that Okta does not list as app users yet. Changes come from polling the System Log from the
- * persisted `next` link and re-reading only the users the events name.
+ * persisted `next` link and re-reading only the users the events name. Each read goes through an OktaReader
+ * bound to the caller's AbortSignal, so an abort cancels its request in flight and ends the read.
  */
 type Outcome = { complete: boolean; problems: string[]; cursor: string | null };
 /** `replay`: hand back the cursor the cycle started from, because something after it was not fully handled. */
@@ -37,16 +38,19 @@ class OktaConnector implements Connector {
     this.okta = new OktaReader(createSdkClient(config, deps.log), config.appId);
   }
 
-  private fail(err: unknown): ConnectorError {
+  /** A failure as a ConnectorError; once the read's signal has fired, it throws the abort instead. */
+  private fail(err: unknown, okta: OktaReader): ConnectorError {
+    okta.signal?.throwIfAborted();
     return describeOktaError(err, this.config);
   }
 
-  async fetchSnapshot(): Promise<Snapshot> {
+  async fetchSnapshot(options: ReadOptions = {}): Promise<Snapshot> {
+    const okta = this.okta.withSignal(options.signal);
     // One cheap read first, so bad credentials, a missing scope or a wrong appId reject here, clearly.
-    await this.okta.getApp().catch((err: unknown) => Promise.reject(this.fail(err)));
-    const state: Outcome = { complete: true, problems: [], cursor: await this.logTail() };
+    await okta.getApp().catch((err: unknown) => Promise.reject(this.fail(err, okta)));
+    const state: Outcome = { complete: true, problems: [], cursor: await this.logTail(okta) };
     return {
-      members: this.snapshotMembers(state),
+      members: this.snapshotMembers(okta, state),
       get complete() { return state.complete; },
       get problems() { return state.problems; },
       get cursor() { return state.cursor; },
@@ -58,7 +62,7 @@ class OktaConnector implements Connector {
    * streams is replayed by the next fetchChanges (re-reads are idempotent). It starts a minute back against clock
    * skew; if that minute holds more than maxLogPages of events (a bulk change), it starts at the clock instead.
    */
-  private async logTail(): Promise<string | null> {
+  private async logTail(okta: OktaReader): Promise<string | null> {
     const now = this.deps.clock().getTime();
     try {
       let position: string | null = null;
@@ -66,7 +70,7 @@ class OktaConnector implements Connector {
         const since = new Date(now - lookback).toISOString();
         let pages = 0;
         position = since;
-        for await (const page of this.okta.logPages({ since })) {
+        for await (const page of okta.logPages({ since })) {
           position = page.next ?? position;
           if (page.items.length === 0) return position;
           if (++pages >= this.config.maxLogPages) break;
@@ -75,22 +79,22 @@ class OktaConnector implements Connector {
       // Not at the end yet: an earlier position only means more replay, never a missed change.
       return position;
     } catch (err) {
-      const error = this.fail(err);
+      const error = this.fail(err, okta);
       this.deps.log.warn({ err: error.message }, 'okta: cannot read the System Log; the next cycle needs a full snapshot');
       return null;
     }
   }
 
   /** Assigned groups → their direct members, as userId → the group assignments that grant the user. */
-  private async groupGrants(state: Outcome): Promise<{ byUser: Map<string, GroupAssignmentRef[]>; complete: boolean }> {
+  private async groupGrants(okta: OktaReader, state: Outcome): Promise<{ byUser: Map<string, GroupAssignmentRef[]>; complete: boolean }> {
     const byUser = new Map<string, GroupAssignmentRef[]>();
     if (!this.config.groupAssignments) return { byUser, complete: true };
     try {
-      for await (const page of this.okta.groupAssignments()) {
+      for await (const page of okta.groupAssignments()) {
         for (const ga of page.items) {
           const ref = groupRef(ga);
           if (!ref) continue;
-          for await (const members of this.okta.groupMembers(ref.groupId)) {
+          for await (const members of okta.groupMembers(ref.groupId)) {
             for (const user of members.items) {
               // Okta gives deprovisioned users no app access, even in an assigned group.
               if (!user.id || user.status === 'DEPROVISIONED') continue;
@@ -103,7 +107,7 @@ class OktaConnector implements Connector {
       }
       return { byUser, complete: true };
     } catch (err) {
-      const error = this.fail(err);
+      const error = this.fail(err, okta);
       if (isFatal(error)) throw error;
       state.complete = false;
       state.problems.push(`group assignments of app ${this.config.appId} were not read completely (${error.message}); group-assigned members may lack their group's grant and role`);
@@ -111,12 +115,12 @@ class OktaConnector implements Connector {
     }
   }
 
-  private async *snapshotMembers(state: Outcome): AsyncGenerator<SnapshotMember> {
+  private async *snapshotMembers(okta: OktaReader, state: Outcome): AsyncGenerator<SnapshotMember> {
     const { mapping } = this.config;
-    const groups = await this.groupGrants(state);
+    const groups = await this.groupGrants(okta, state);
     let read = 0;
     try {
-      for await (const page of this.okta.appUsers()) {
+      for await (const page of okta.appUsers()) {
         for (const appUser of page.items) {
           if (!appUser.id) continue;
           const refs = groups.byUser.get(appUser.id) ?? [];
@@ -127,16 +131,16 @@ class OktaConnector implements Connector {
         }
       }
     } catch (err) {
-      const error = this.fail(err);
+      const error = this.fail(err, okta);
       if (isFatal(error)) throw error;
       state.complete = false;
       state.problems.push(`app users of app ${this.config.appId}: paging stopped after ${read} members (${error.message}); the members not read are unknown, not gone`);
       return;
     }
     if (!groups.complete || groups.byUser.size === 0) return;
-    for await (const { item: userId, result: user, error } of mapConcurrent(groups.byUser.keys(), this.config.maxConcurrency, (id) => this.okta.user(id))) {
+    for await (const { item: userId, result: user, error } of mapConcurrent(groups.byUser.keys(), this.config.maxConcurrency, (id) => okta.user(id))) {
       if (error !== undefined) {
-        const e = this.fail(error);
+        const e = this.fail(error, okta);
         if (isFatal(e)) throw e;
         state.complete = false;
         state.problems.push(`group member ${userId} could not be read (${e.message})`);
@@ -146,7 +150,8 @@ class OktaConnector implements Connector {
     }
   }
 
-  async fetchChanges(cursor: string): Promise<ChangeSet> {
+  async fetchChanges(cursor: string, options: ReadOptions = {}): Promise<ChangeSet> {
+    const okta = this.okta.withSignal(options.signal);
     const start = parseLogCursor(cursor, this.config.orgUrl);
     if (!start) return this.resync(`the cursor is neither a System Log next link on ${this.config.orgUrl} nor an ISO time`);
     const touched = new Map<string, Touch>();
@@ -158,19 +163,19 @@ class OktaConnector implements Connector {
       const groupEvents: { userId: string; groupId: string }[] = [];
       const expandGroups = new Set<string>();
       let pages = 0;
-      for await (const page of this.okta.logPages(start)) {
+      for await (const page of okta.logPages(start)) {
         for (const event of page.items) this.classify(event, touch, groupEvents, expandGroups);
         // Only page boundaries become the cursor, so a stop here never skips an event.
         state.cursor = page.next ?? state.cursor;
         if (++pages >= this.config.maxLogPages) break; // the rest is read on the next cycle
       }
       if (groupEvents.length > 0) {
-        const assigned = await this.assignedGroups();
+        const assigned = await this.assignedGroups(okta);
         for (const e of groupEvents) if (assigned.has(e.groupId)) touch(e.userId, 'membership');
       }
       for (const groupId of expandGroups) {
         try {
-          for await (const members of this.okta.groupMembers(groupId)) for (const user of members.items) touch(user.id, 'membership');
+          for await (const members of okta.groupMembers(groupId)) for (const user of members.items) touch(user.id, 'membership');
         } catch (err) {
           // A deleted group: its members' own application.user_membership events cover them.
           if ((err as { status?: number }).status !== 404) throw err;
@@ -180,7 +185,7 @@ class OktaConnector implements Connector {
         return this.resync(`${touched.size} users changed since the cursor, more than maxRereads (${this.config.maxRereads}); one full read is cheaper than re-reading each`);
       }
     } catch (err) {
-      const error = this.fail(err);
+      const error = this.fail(err, okta);
       if (isFatal(error)) throw error;
       // 400 (E0000053): `since` over 180 days back, or a cursor Okta no longer accepts.
       if ((err as { status?: number }).status === 400) return this.resync(error.message);
@@ -190,7 +195,7 @@ class OktaConnector implements Connector {
       state.problems.push(`the System Log was not read to its end (${error.message}); the next cycle reads it again from the same cursor`);
     }
     return {
-      changes: this.reread(touched, state),
+      changes: this.reread(okta, touched, state),
       get complete() { return state.complete; },
       get problems() { return state.problems; },
       // After a failure, hand back the cursor we started from: replays are idempotent, skips are not.
@@ -222,27 +227,32 @@ class OktaConnector implements Connector {
   }
 
   /** The app's group assignments by group id (read once per cycle; usually a single page). */
-  private async assignedGroups(): Promise<Map<string, GroupAssignmentRef>> {
+  private async assignedGroups(okta: OktaReader): Promise<Map<string, GroupAssignmentRef>> {
     const refs = new Map<string, GroupAssignmentRef>();
-    for await (const page of this.okta.groupAssignments()) for (const ga of page.items) {
+    for await (const page of okta.groupAssignments()) for (const ga of page.items) {
       const ref = groupRef(ga);
       if (ref) refs.set(ref.groupId, ref);
     }
     return refs;
   }
 
-  private async *reread(touched: Map<string, Touch>, state: ChangeState): AsyncGenerator<SnapshotMember | RemovedMember> {
+  /** A lookup of the assigned groups a user is a direct member of; the app's group assignments are read once. */
+  private groupsOf(okta: OktaReader): (userId: string) => Promise<GroupAssignmentRef[]> {
     let assigned: Promise<Map<string, GroupAssignmentRef>> | null = null;
-    const groupsOf = async (userId: string) => {
+    return async (userId) => {
       if (!this.config.groupAssignments) return [];
-      assigned ??= this.assignedGroups();
+      assigned ??= this.assignedGroups(okta);
       const refs = await assigned;
-      return refs.size === 0 ? [] : (await this.okta.userGroupIds(userId)).flatMap((id) => refs.get(id) ?? []);
+      return refs.size === 0 ? [] : (await okta.userGroupIds(userId)).flatMap((id) => refs.get(id) ?? []);
     };
-    const read = (userId: string) => this.readMember(userId, touched.get(userId)!, groupsOf);
+  }
+
+  private async *reread(okta: OktaReader, touched: Map<string, Touch>, state: ChangeState): AsyncGenerator<SnapshotMember | RemovedMember> {
+    const groupsOf = this.groupsOf(okta);
+    const read = (userId: string) => this.readMember(okta, userId, touched.get(userId)!, groupsOf);
     for await (const { item: userId, result, error } of mapConcurrent(touched.keys(), this.config.maxConcurrency, read)) {
       if (error !== undefined) {
-        const e = this.fail(error);
+        const e = this.fail(error, okta);
         if (isFatal(e)) throw e;
         state.complete = false;
         state.replay = true;
@@ -253,10 +263,10 @@ class OktaConnector implements Connector {
     }
   }
 
-  private async readMember(userId: string, how: Touch, groupsOf: (id: string) => Promise<GroupAssignmentRef[]>): Promise<SnapshotMember | RemovedMember | null> {
-    const appUser = await this.okta.appUser(userId);
+  private async readMember(okta: OktaReader, userId: string, how: Touch, groupsOf: (id: string) => Promise<GroupAssignmentRef[]>): Promise<SnapshotMember | RemovedMember | null> {
+    const appUser = await okta.appUser(userId);
     if (appUser) return memberFromAppUser(appUser, await groupsOf(userId), this.config.mapping);
-    const user = await this.okta.user(userId);
+    const user = await okta.user(userId);
     if (!user || user.status === 'DEPROVISIONED') return { externalId: userId, removed: true, reason: 'deleted' };
     const groups = await groupsOf(userId);
     if (groups.length > 0) return memberFromGroupOnlyUser(user, groups, this.config.mapping);
@@ -264,16 +274,31 @@ class OktaConnector implements Connector {
     return how === 'membership' ? { externalId: userId, removed: true, reason: 'unassigned' } : null;
   }
 
-  async fetchOne(externalId: string): Promise<SnapshotMember | null> {
+  async fetchOne(externalId: string, options: ReadOptions = {}): Promise<SnapshotMember | null> {
+    const okta = this.okta.withSignal(options.signal);
     try {
-      const result = await this.readMember(externalId, 'lifecycle', async (userId) => {
-        if (!this.config.groupAssignments) return [];
-        const refs = await this.assignedGroups();
-        return refs.size === 0 ? [] : (await this.okta.userGroupIds(userId)).flatMap((id) => refs.get(id) ?? []);
-      });
+      const result = await this.readMember(okta, externalId, 'lifecycle', this.groupsOf(okta));
       return result && !('removed' in result) ? result : null;
     } catch (err) {
-      throw this.fail(err);
+      throw this.fail(err, okta);
+    }
+  }
+
+  /**
+   * The user whose Okta login is `userName` (`GET /api/v1/users/{login}`), with the member it is when assigned. A
+   * mapping that takes userName from elsewhere (the app user's userName, the email) still looks it up as a login.
+   * A DEPROVISIONED user has no app access, so it is found but not a member.
+   */
+  async findUser(userName: string, options: ReadOptions = {}): Promise<FoundUser | null> {
+    const okta = this.okta.withSignal(options.signal);
+    try {
+      const user = await okta.userByLogin(userName);
+      if (!user?.id) return null;
+      if (user.status === 'DEPROVISIONED') return { externalId: user.id, member: null };
+      const result = await this.readMember(okta, user.id, 'lifecycle', this.groupsOf(okta));
+      return { externalId: user.id, member: result && !('removed' in result) ? result : null };
+    } catch (err) {
+      throw this.fail(err, okta);
     }
   }
 
@@ -311,7 +336,7 @@ class OktaConnector implements Connector {
         `${groupCount}${moreGroups ? '+' : ''} group assignment${groupCount === 1 && !moreGroups ? '' : 's'}, first page: ${sample.length} app user${sample.length === 1 ? '' : 's'}${moreUsers ? ' (more pages follow)' : ''}`;
       return { summary, sample };
     } catch (err) {
-      throw this.fail(err);
+      throw this.fail(err, this.okta);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { readFileSync } from 'node:fs';
 import { Client, DefaultRequestExecutor, type AppUser, type Application, type ApplicationGroupAssignment, type Collection, type LogEvent, type User } from '@okta/okta-sdk-nodejs';
 import type { ConnectorLogger } from '../../src/connector/connector.js';
@@ -11,7 +12,9 @@ import type { OktaConfig } from './okta-config.js';
  *   disables, gotcha 8) that also pauses before the next request when X-Rate-Limit-Remaining runs low;
  * - collections read page by page, skipping the `null` the SDK yields for an empty page (gotcha 6), and the
  *   System Log read only until its first empty page, because its `next` link never ends (§B4.2);
- * - `since` passed as an ISO string (gotcha 7).
+ * - `since` passed as an ISO string (gotcha 7);
+ * - a read's AbortSignal on every request it makes (see requestSignal), so an abort cancels the request in flight
+ *   and ends a 429 or rate-limit wait, and the read then fails with the signal's reason.
  */
 export const LOG_FILTER = [
   'eventType sw "application.user_membership"',
@@ -26,6 +29,47 @@ const MAX_EMPTY_PAGES = 10;
 /** Never pause longer than this on a low X-Rate-Limit-Remaining; the 429 path handles the rest. */
 const MAX_PAUSE_MS = 60_000;
 
+/**
+ * The AbortSignal of the read the current SDK call belongs to. The SDK builds each request inside the call (and a
+ * Collection reuses its first request for every page) and has no per-call option that reaches node-fetch, so the
+ * executor takes the signal from the async context the call runs in (see underSignal).
+ */
+const requestSignal = new AsyncLocalStorage<AbortSignal>();
+
+/** The SDK's request options; node-fetch reads `signal` from them (the SDK's typing leaves node-fetch's fields out). */
+type ExecutorRequest = Parameters<DefaultRequestExecutor['fetch']>[0] & { signal?: AbortSignal };
+
+/** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts (at once if it already has). */
+function abortableDelay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Runs an SDK call with `signal` on the requests it makes; once the signal has fired, any failure is its reason. */
+async function underSignal<T>(signal: AbortSignal | undefined, call: () => Promise<T>): Promise<T> {
+  if (signal === undefined) return call();
+  signal.throwIfAborted();
+  try {
+    return await requestSignal.run(signal, call);
+  } catch (err) {
+    signal.throwIfAborted();
+    throw err;
+  }
+}
+
 class RateAwareExecutor extends DefaultRequestExecutor {
   private pausedUntil = 0;
 
@@ -38,7 +82,11 @@ class RateAwareExecutor extends DefaultRequestExecutor {
     this.on('backoff', (_req: unknown, _res: unknown, requestId: string, delayMs: number) => log.warn({ requestId, delayMs }, 'okta answered 429; retrying after X-Rate-Limit-Reset'));
   }
 
-  override fetch(request: Parameters<DefaultRequestExecutor['fetch']>[0]): ReturnType<DefaultRequestExecutor['fetch']> {
+  override fetch(request: ExecutorRequest): ReturnType<DefaultRequestExecutor['fetch']> {
+    // node-fetch aborts the request (and its body) when the read's signal fires. Set on every attempt: the SDK
+    // deep-copies a request to retry it, which leaves a plain object where the signal was.
+    const signal = requestSignal.getStore();
+    if (signal) request.signal = signal;
     const wait = this.pausedUntil - Date.now();
     const send = () =>
       super.fetch(request).then(async (res) => {
@@ -47,7 +95,18 @@ class RateAwareExecutor extends DefaultRequestExecutor {
         if (!res.ok && /\/oauth2\/v1\/token$/.test(String(request.url))) throw await tokenError(res);
         return res;
       });
-    return (wait > 0 ? new Promise((resolve) => setTimeout(resolve, wait)).then(send) : send()) as ReturnType<DefaultRequestExecutor['fetch']>;
+    return (wait > 0 ? abortableDelay(wait, signal).then(send) : send()) as ReturnType<DefaultRequestExecutor['fetch']>;
+  }
+
+  /** The SDK's 429 retry, whose wait for X-Rate-Limit-Reset ends when the read's signal fires. */
+  override retryRequest(request: ExecutorRequest, response: Parameters<DefaultRequestExecutor['retryRequest']>[1], delayMs: number): ReturnType<DefaultRequestExecutor['retryRequest']> {
+    const requestId = this.getOktaRequestId(response);
+    this.emit('backoff', request, response, requestId, delayMs);
+    return abortableDelay(delayMs, request.signal).then(() => {
+      const retry = this.buildRetryRequest(request, requestId, delayMs);
+      this.emit('resume', retry, requestId);
+      return this.fetch(retry);
+    });
   }
 
   /** Okta's advice: when the bucket is nearly empty, wait for its reset instead of running into 429s. */
@@ -114,13 +173,14 @@ export interface Page<T> {
 
 /**
  * A Collection page by page. `polling` (System Log): yield every page including empty ones and stop after the
- * first empty page, since the next link is always present. Otherwise: stop when `rel="next"` is gone.
+ * first empty page, since the next link is always present. Otherwise: stop when `rel="next"` is gone. With a
+ * signal, each page is requested under it, and an abort ends the paging at the next step.
  */
-export async function* pagesOf<T>(collection: Collection<T>, polling = false): AsyncGenerator<Page<T>> {
+export async function* pagesOf<T>(collection: Collection<T>, polling = false, signal?: AbortSignal): AsyncGenerator<Page<T>> {
   let items: T[] = [];
   let emptyPages = 0;
   for (;;) {
-    const { value, done } = await collection.next();
+    const { value, done } = await underSignal(signal, () => collection.next());
     if (value) items.push(value);
     if (collection.currentItems.length > 0) continue;
     // Page boundary: the SDK has consumed the page and already followed its Link header into nextUri.
@@ -153,32 +213,42 @@ export function parseLogCursor(cursor: string, orgUrl: string): LogStart | null 
 
 const isStatus = (err: unknown, status: number) => (err as { status?: unknown } | null)?.status === status;
 
+/**
+ * The reads the connector makes. A reader made `withSignal` belongs to one read: every request it makes carries
+ * the read's AbortSignal, and once the signal has fired every failure is the signal's reason.
+ */
 export class OktaReader {
   constructor(
     readonly sdk: Client,
     private readonly appId: string,
+    readonly signal?: AbortSignal,
   ) {}
 
+  /** The same reader for one read that `signal` may abort. */
+  withSignal(signal: AbortSignal | undefined): OktaReader {
+    return signal === undefined ? this : new OktaReader(this.sdk, this.appId, signal);
+  }
+
   getApp(): Promise<Application> {
-    return this.sdk.applicationApi.getApplication({ appId: this.appId });
+    return this.call(() => this.sdk.applicationApi.getApplication({ appId: this.appId }));
   }
 
   async *appUsers(limit = 500): AsyncGenerator<Page<AppUser>> {
-    yield* pagesOf(await this.sdk.applicationApi.listApplicationUsers({ appId: this.appId, limit, expand: 'user' }));
+    yield* this.pages(() => this.sdk.applicationApi.listApplicationUsers({ appId: this.appId, limit, expand: 'user' }));
   }
 
   async *groupAssignments(limit = 200): AsyncGenerator<Page<ApplicationGroupAssignment>> {
-    yield* pagesOf(await this.sdk.applicationApi.listApplicationGroupAssignments({ appId: this.appId, limit, expand: 'group' }));
+    yield* this.pages(() => this.sdk.applicationApi.listApplicationGroupAssignments({ appId: this.appId, limit, expand: 'group' }));
   }
 
   async *groupMembers(groupId: string): AsyncGenerator<Page<User>> {
-    yield* pagesOf(await this.sdk.groupApi.listGroupUsers({ groupId, limit: 1000 }));
+    yield* this.pages(() => this.sdk.groupApi.listGroupUsers({ groupId, limit: 1000 }));
   }
 
   /** The app user with its Okta user embedded; null when the user is not assigned (404 on the app user). */
   async appUser(userId: string): Promise<AppUser | null> {
     try {
-      return await this.sdk.applicationApi.getApplicationUser({ appId: this.appId, userId, expand: 'user' });
+      return await this.call(() => this.sdk.applicationApi.getApplicationUser({ appId: this.appId, userId, expand: 'user' }));
     } catch (err) {
       // A missing app is also a 404, but names the AppInstance: that one must surface as not_found [U].
       if (isStatus(err, 404) && !/AppInstance/i.test(String((err as { errorSummary?: unknown }).errorSummary))) return null;
@@ -186,24 +256,45 @@ export class OktaReader {
     }
   }
 
+  /** The user by id (or anything else `GET /api/v1/users/{id}` resolves); null when Okta has none (404). */
   async user(userId: string): Promise<User | null> {
     try {
-      return await this.sdk.userApi.getUser({ userId });
+      return await this.call(() => this.sdk.userApi.getUser({ userId }));
     } catch (err) {
       if (isStatus(err, 404)) return null;
       throw err;
     }
   }
 
+  /**
+   * The user whose login is `login`, compared as Okta compares logins (case-insensitively); null when there is none.
+   * `GET /api/v1/users/{login}` also resolves an id or an unambiguous login shortname ("jdoe" for jdoe@example.com),
+   * so only an answer whose login is the one asked for counts.
+   */
+  async userByLogin(login: string): Promise<User | null> {
+    if (login === '') return null;
+    const user = await this.user(login);
+    const found = (user?.profile as { login?: unknown } | undefined)?.login;
+    return typeof found === 'string' && found.toLowerCase() === login.toLowerCase() ? user : null;
+  }
+
   async userGroupIds(userId: string): Promise<string[]> {
     const ids: string[] = [];
-    for await (const page of pagesOf(await this.sdk.userApi.listUserGroups({ userId }))) for (const g of page.items) if (g.id) ids.push(g.id);
+    for await (const page of this.pages(() => this.sdk.userApi.listUserGroups({ userId }))) for (const g of page.items) if (g.id) ids.push(g.id);
     return ids;
   }
 
   async *logPages(start: LogStart): AsyncGenerator<Page<LogEvent>> {
     const params = 'since' in start ? { since: start.since, filter: LOG_FILTER, limit: LOG_PAGE_LIMIT } : { after: start.after, filter: start.filter ?? LOG_FILTER, limit: start.limit ?? LOG_PAGE_LIMIT };
-    yield* pagesOf(await this.sdk.systemLogApi.listLogEvents(params), true);
+    yield* this.pages(() => this.sdk.systemLogApi.listLogEvents(params), true);
+  }
+
+  private call<T>(sdkCall: () => Promise<T>): Promise<T> {
+    return underSignal(this.signal, sdkCall);
+  }
+
+  private async *pages<T>(list: () => Promise<Collection<T>>, polling = false): AsyncGenerator<Page<T>> {
+    yield* pagesOf(await this.call(list), polling, this.signal);
   }
 }
 

@@ -307,7 +307,7 @@ function changeLogEntry(change: Change, outcome: Pick<LogEntry, 'workspaceId' | 
     result: outcome.result,
     errorStatus: outcome.errorStatus,
     errorDetail: outcome.errorDetail,
-    operation: `${change.kind}.${change.action}`,
+    operation: operationOf(change),
     targetKind: change.kind,
     targetId: change.targetId,
     targetKey: change.key,
@@ -315,6 +315,15 @@ function changeLogEntry(change: Change, outcome: Pick<LogEntry, 'workspaceId' | 
     // A created member's record without its empty fields: what was set, not 30 nulls.
     after: change.kind === 'member' && change.action === 'create' && change.after ? setFieldsOf(change.after) : change.after,
   };
+}
+
+/** The log's name for a change: `member.create`, …; an owner flag set or cleared alone is `member.set-owner` / `member.unset-owner`. */
+function operationOf(change: Change): string {
+  const after = change.after;
+  if (change.kind === 'member' && change.action === 'update' && after && Object.keys(after).length === 1 && typeof after.owner === 'boolean') {
+    return after.owner ? 'member.set-owner' : 'member.unset-owner';
+  }
+  return `${change.kind}.${change.action}`;
 }
 
 /** Whether a proposal computed before the transaction is still the one the transaction would compute. */
@@ -335,7 +344,7 @@ async function logRefusal(store: Store, workspaceId: string, options: ApplyOptio
   const entry: LogEntry = {
     workspaceId,
     actor: options.actor,
-    operation: change ? `${change.kind}.${change.action}` : failure.operation,
+    operation: change ? operationOf(change) : failure.operation,
     targetKind: change?.kind ?? failure.targetKind,
     targetId: change?.targetId ?? failure.targetId,
     targetKey: change?.key ?? failure.targetKey,

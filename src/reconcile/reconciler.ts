@@ -267,7 +267,7 @@ export class Cycle {
     const left = tally.drifting ? `; ${describeDrift(tally.drift)}` : '';
     if (!this.read.complete) {
       const problem = deprovisionWarnings(this.read)[0]!;
-      return this.finish('failed', applied, drift, `applied ${did}${left}; ${problem}`, { message: problem, code: 'ROSTERD_E_CONNECTOR' });
+      return this.finish('failed', applied, drift, `${problem}; applied ${did}${left}`, { message: problem, code: 'ROSTERD_E_CONNECTOR' });
     }
     if (tally.drifting) return this.finish('drift', applied, drift, `applied ${did}${left}`);
     if (did === 'no changes') return this.finish('no_changes', applied, drift, this.nothingMessage());

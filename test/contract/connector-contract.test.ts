@@ -91,11 +91,11 @@ describe.each<ConnectorHarness>([entraHarness(), new OktaHarness()])('$kind conn
     expect(members.get('u-nocredit')).toMatchObject({ creditLimit: null, attributes: { department: null } });
   });
 
-  it('recovers from a 429 in the middle of paging', async () => {
+  it('recovers from a 429 in the middle of paging, the retried requests still under the read signal', async () => {
     addAssigned(5);
     h.setPageSize(2);
     h.injectFault({ status: 429, count: 2, afterRequests: 1 });
-    const snapshot = await h.connector().fetchSnapshot();
+    const snapshot = await h.connector().fetchSnapshot({ signal: new AbortController().signal });
     expect(await drain(snapshot)).toHaveLength(5);
     expect(snapshot.complete).toBe(true);
   });
@@ -181,6 +181,68 @@ describe.each<ConnectorHarness>([entraHarness(), new OktaHarness()])('$kind conn
     expect(await connector.fetchOne('g-only')).toMatchObject({ externalId: 'g-only', roles: ['admin'], grants: [expect.objectContaining({ via: 'group', groupId: 'grp-ops' })] });
     expect(await connector.fetchOne('u-free')).toBeNull();
     expect(await connector.fetchOne('u-nobody')).toBeNull();
+  });
+
+  it('finds a user by userName: an assigned one with its member, an unassigned one without, an unknown one not at all', async () => {
+    addAssigned(2, 'editor');
+    h.addUser({ id: 'u-free', userName: 'free@example.test' });
+    h.addUser({ id: 'g-only', userName: 'grouped@example.test' });
+    h.addGroup('grp-ops', 'Ops', ['g-only']);
+    h.assignGroup('grp-ops', 'admin');
+    const connector = h.connector();
+    expect(await connector.findUser('user1@example.test')).toEqual({
+      externalId: 'u-001',
+      member: expect.objectContaining({ externalId: 'u-001', userName: 'user1@example.test', roles: ['editor'] }),
+    });
+    // Both IdPs compare userNames (Entra userPrincipalName, Okta login) case-insensitively.
+    expect((await connector.findUser('USER1@Example.TEST'))?.externalId).toBe('u-001');
+    expect(await connector.findUser('grouped@example.test')).toMatchObject({
+      externalId: 'g-only',
+      member: { roles: ['admin'], grants: [expect.objectContaining({ via: 'group', groupId: 'grp-ops' })] },
+    });
+    expect(await connector.findUser('free@example.test')).toEqual({ externalId: 'u-free', member: null });
+    expect(await connector.findUser('nobody@example.test')).toBeNull();
+    // An IdP id is not a userName.
+    expect(await connector.findUser('u-001')).toBeNull();
+  });
+
+  it('finds a userName that holds a single quote', async () => {
+    h.addUser({ id: 'u-quote', userName: "o'brien@example.test", email: "o'brien@example.test" });
+    h.assignUser('u-quote', 'viewer');
+    h.addUser({ id: 'u-other', userName: 'obrien@example.test' });
+    expect(await h.connector().findUser("o'brien@example.test")).toEqual({
+      externalId: 'u-quote',
+      member: expect.objectContaining({ userName: "o'brien@example.test", roles: ['viewer'] }),
+    });
+  });
+
+  it('ends a read with an AbortError as soon as its signal aborts, while a request hangs', async () => {
+    addAssigned(5);
+    h.setPageSize(2);
+    const hung = h.injectHang({ afterRequests: 1 });
+    const controller = new AbortController();
+    // A time limit far beyond the test's own: only the abort can end the hung request in time.
+    const snapshot = await h.connector({ requestTimeoutMs: 120_000 }).fetchSnapshot({ signal: controller.signal });
+    const read = drain(snapshot).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    await hung;
+    const abortedAt = Date.now();
+    controller.abort();
+    expect(await read).toMatchObject({ name: 'AbortError' });
+    expect(Date.now() - abortedAt).toBeLessThan(10_000);
+  });
+
+  it('sends no request for a read whose signal has already aborted', async () => {
+    addAssigned(1);
+    const connector = h.connector();
+    const signal = AbortSignal.abort();
+    const before = h.requestCount();
+    await expect(connector.findUser('user0@example.test', { signal })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(connector.fetchOne('u-000', { signal })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(connector.fetchSnapshot({ signal })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(h.requestCount()).toBe(before);
   });
 
   it('tests the connection by reading one page', async () => {

@@ -41,7 +41,13 @@ export interface ConnectorHarness {
   setPageSize(size: number): void;
   /** After `afterRequests` more requests to the assignment/user list endpoints, answer `count` times with `status`. */
   injectFault(fault: { status: 429 | 500 | 503; count: number; afterRequests: number }): void;
+  /**
+   * After `afterRequests` more requests to the assignment/user list endpoints, hold the next one open without an
+   * answer (until the client gives up, or reset()); resolves once that request is being held.
+   */
+  injectHang(fault: { afterRequests: number }): Promise<void>;
   /** Number of requests the fake has served (to show paging happened). */
   requestCount(): number;
-  connector(options?: { mapping?: Partial<BindingMapping>; badCredentials?: boolean }): Connector;
+  /** A real connector pointed at the fake; `requestTimeoutMs` is its per-request time limit (each harness has a default). */
+  connector(options?: { mapping?: Partial<BindingMapping>; badCredentials?: boolean; requestTimeoutMs?: number }): Connector;
 }

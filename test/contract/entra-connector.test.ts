@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EntraHarness } from './entra-harness.js';
 import { DEFAULT_ACCESS_ROLE_ID } from '../fake/graph/index.js';
 import { drain, drainChanges, failure } from './read-all.js';
@@ -28,7 +28,7 @@ afterAll(() => h.stop());
 beforeEach(() => h.reset());
 
 describe('entra connector: throttling and failures', () => {
-  it('retries 429 and 503 after Retry-After with the SDK retry handler', async () => {
+  it('retries 429 and 503 after Retry-After, marking each retry with Retry-Attempt', async () => {
     addUsers(4);
     h.setPageSize(2);
     h.fake.injectFault({ status: 429, count: 1, afterRequests: 2, retryAfterSeconds: 0 });
@@ -66,6 +66,24 @@ describe('entra connector: throttling and failures', () => {
     expect(await drain(snapshot)).toEqual([]);
     expect(snapshot.complete).toBe(false);
     expect(snapshot.problems[0]).toMatch(/could not reach Graph/);
+  });
+
+  it('ends a Retry-After wait as soon as the read is aborted, without retrying', async () => {
+    addUsers(2);
+    // Lists: the delta link, then the assignment page, which is throttled for two minutes.
+    h.fake.injectFault({ status: 429, count: 1, afterRequests: 1, retryAfterSeconds: 120 });
+    const controller = new AbortController();
+    const snapshot = await h.connector().fetchSnapshot({ signal: controller.signal });
+    const read = drain(snapshot).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    await vi.waitFor(() => expect(h.fake.requests.some((r) => r.status === 429)).toBe(true), { timeout: 10_000, interval: 10 });
+    const abortedAt = Date.now();
+    controller.abort();
+    expect(await read).toMatchObject({ name: 'AbortError' });
+    expect(Date.now() - abortedAt).toBeLessThan(10_000);
+    expect(h.fake.requests.some((r) => r.retryAttempt !== undefined)).toBe(false);
   });
 
   it('keeps members already streamed when the profile reads fail later', async () => {
@@ -153,6 +171,41 @@ describe('entra connector: assignments', () => {
     const check = await h.connector().testConnection();
     expect(check.summary).toMatch(/3 assignments \(2 users, 0 groups, 1 service principals ignored\)/);
     expect(check.sample).toHaveLength(2);
+  });
+});
+
+describe('entra connector: findUser', () => {
+  it('looks the userName up by the mapped source property, with the literal percent-encoded', async () => {
+    const mail = "r&d+o'neil#1@contoso.test";
+    h.addUser({ id: 'u-mail', userName: 'upn-1@contoso.test', email: mail });
+    h.assignUser('u-mail', 'editor');
+    const byMail = h.connector({ mapping: { userName: 'mail' } });
+    expect(await byMail.findUser("R&D+O'Neil#1@contoso.test")).toEqual({ externalId: 'u-mail', member: expect.objectContaining({ userName: mail, roles: ['editor'] }) });
+    expect(await byMail.findUser('upn-1@contoso.test')).toBeNull();
+    expect(h.fake.requests.some((r) => r.url.startsWith('/v1.0/users?$filter=mail%20eq%20'))).toBe(true);
+  });
+
+  it('looks the userName up as a userPrincipalName when Graph cannot filter on the mapped source', async () => {
+    h.addUser({ id: 'u-ext', userName: 'ext@contoso.test', profile: { 'onPremisesExtensionAttributes.extensionAttribute2': 'EXT-1' } });
+    h.assignUser('u-ext', 'viewer');
+    const connector = h.connector({ mapping: { userName: 'onPremisesExtensionAttributes.extensionAttribute2' } });
+    expect(await connector.findUser('ext@contoso.test')).toMatchObject({ externalId: 'u-ext', member: { userName: 'EXT-1', roles: ['viewer'] } });
+  });
+
+  it('refuses a userName that more than one user has, naming the mapping', async () => {
+    h.addUser({ id: 'a', userName: 'a@contoso.test', email: 'shared@contoso.test' });
+    h.addUser({ id: 'b', userName: 'b@contoso.test', email: 'shared@contoso.test' });
+    const error = await failure(() => h.connector({ mapping: { userName: 'mail' } }).findUser('shared@contoso.test'));
+    expect(error.reason).toBe('config');
+    expect(error.message).toMatch(/2 users whose mail is "shared@contoso\.test" \(a, b\)/);
+  });
+
+  it('names User.Read.All when Graph denies the lookup', async () => {
+    addUsers(1);
+    h.fake.granted.delete('User.Read.All');
+    const error = await failure(() => h.connector().findUser('u-0000@contoso.test'));
+    expect(error.reason).toBe('permissions');
+    expect(error.message).toMatch(/look up a user by userName.*User\.Read\.All/);
   });
 });
 

@@ -122,11 +122,17 @@ export class EntraHarness implements ConnectorHarness {
     this.fake.injectFault({ ...fault, retryAfterSeconds: 0 });
   }
 
+  injectHang(fault: { afterRequests: number }): Promise<void> {
+    const held = this.fake.whenHeld(this.fake.heldCount() + 1);
+    this.fake.injectFault({ status: 'timeout', count: 1, afterRequests: fault.afterRequests });
+    return held;
+  }
+
   requestCount(): number {
     return this.fake.requestCount();
   }
 
-  connector(options: { mapping?: Partial<BindingMapping>; badCredentials?: boolean; settings?: Partial<EntraConfigInput> } = {}): Connector {
+  connector(options: { mapping?: Partial<BindingMapping>; badCredentials?: boolean; requestTimeoutMs?: number; settings?: Partial<EntraConfigInput> } = {}): Connector {
     const fake = this.fake;
     const input: EntraConfigInput = {
       tenantId: fake.tenantId,
@@ -136,7 +142,7 @@ export class EntraHarness implements ConnectorHarness {
       graphBaseUrl: fake.origin,
       authorityHost: fake.origin,
       // Short enough that an injected timeout does not stall the suite.
-      requestTimeoutMs: 2_000,
+      requestTimeoutMs: options.requestTimeoutMs ?? 2_000,
       ...options.settings,
       mapping: options.mapping ?? {},
     };

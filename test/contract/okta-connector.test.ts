@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Connector } from '../../src/connector/connector.js';
 import { OktaHarness } from './okta-harness.js';
 import { drain, drainChanges, failure } from './read-all.js';
@@ -91,6 +91,67 @@ describe('okta connector: requests and the SDK', () => {
     expect(await drainChanges(await connector.fetchChanges(cursor))).toHaveLength(12);
     expect(fake.peakInFlight).toBeGreaterThan(1);
     expect(fake.peakInFlight).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('okta connector: aborting a read', () => {
+  it('ends an X-Rate-Limit-Reset wait as soon as the read is aborted, without retrying', async () => {
+    addAssigned(3);
+    h.setPageSize(1);
+    // The second page is throttled for a minute (the SDK waits Reset·1000 − Date + 1000 ms).
+    fake.faults.add({ status: 429, count: 1, afterRequests: 1, routes: ['appUsers'], resetAfterSeconds: 60 });
+    const controller = new AbortController();
+    const snapshot = await h.connector().fetchSnapshot({ signal: controller.signal });
+    const read = drain(snapshot).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    await vi.waitFor(() => expect(fake.requests.some((r) => r.status === 429)).toBe(true), { timeout: 10_000, interval: 10 });
+    const abortedAt = Date.now();
+    controller.abort();
+    expect(await read).toMatchObject({ name: 'AbortError' });
+    expect(Date.now() - abortedAt).toBeLessThan(10_000);
+    expect(fake.requests.some((r) => r.retryCount !== null)).toBe(false);
+  });
+
+  it('ends a change read with an AbortError while a re-read of a changed user hangs', async () => {
+    const ids = addAssigned(2);
+    const connector = h.connector();
+    const cursor = await synced(connector);
+    for (const id of ids) h.updateUser(id, { givenName: 'Changed' });
+    const held = fake.whenHeld(fake.heldCount + 1);
+    fake.faults.add({ status: 'timeout', count: 1, routes: ['appUser'] });
+    const controller = new AbortController();
+    const changes = await connector.fetchChanges(cursor, { signal: controller.signal });
+    const read = drainChanges(changes).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    await held;
+    controller.abort();
+    expect(await read).toMatchObject({ name: 'AbortError' });
+  });
+
+  it("rethrows the signal's own reason", async () => {
+    addAssigned(1);
+    const reason = new Error('shutting down');
+    await expect(h.connector().fetchOne(dir().users.keys().next().value!, { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+  });
+});
+
+describe('okta connector: findUser', () => {
+  it('finds a DEPROVISIONED user, but not as a member', async () => {
+    const [id] = addAssigned(1);
+    dir().setStatus(id!, 'DEPROVISIONED');
+    expect(await h.connector().findUser('u0@example.test')).toEqual({ externalId: id, member: null });
+  });
+
+  it('percent-encodes the login in the path', async () => {
+    const login = 'r&d+a/b#1@example.test';
+    h.addUser({ id: '00uEncoded', userName: login });
+    h.assignUser('00uEncoded', 'editor');
+    expect(await h.connector().findUser(login)).toMatchObject({ externalId: '00uEncoded', member: { userName: login, roles: ['editor'] } });
+    expect(fake.requests.some((r) => r.route === 'user' && r.url === `/api/v1/users/${encodeURIComponent(login)}`)).toBe(true);
   });
 });
 

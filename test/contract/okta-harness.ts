@@ -117,16 +117,23 @@ export class OktaHarness implements ConnectorHarness {
     this.fake.faults.add({ ...fault, routes: ['appUsers', 'groupUsers'], resetAfterSeconds: -1 });
   }
 
+  injectHang(fault: { afterRequests: number }): Promise<void> {
+    const held = this.fake.whenHeld(this.fake.heldCount + 1);
+    this.fake.faults.add({ status: 'timeout', count: 1, afterRequests: fault.afterRequests, routes: ['appUsers', 'groupUsers'] });
+    return held;
+  }
+
   requestCount(): number {
     return this.fake.requestCount;
   }
 
-  connector(options: { mapping?: Partial<BindingMapping>; badCredentials?: boolean; settings?: Partial<OktaConfigInput> } = {}): Connector {
+  connector(options: { mapping?: Partial<BindingMapping>; badCredentials?: boolean; requestTimeoutMs?: number; settings?: Partial<OktaConfigInput> } = {}): Connector {
     const config = oktaConfigSchema.parse({
       orgUrl: this.fake.origin,
       appId: this.directory.app.id,
       auth: { type: 'apiToken', apiToken: options.badCredentials ? 'not-a-valid-token' : this.fake.apiToken },
       mapping: options.mapping ?? {},
+      ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
       ...options.settings,
     });
     return oktaConnector.create(config, { log: quiet, clock: () => new Date() });

@@ -1,7 +1,8 @@
 /**
  * Injected failures for the fake Graph: after `afterRequests` more requests in scope, answer `count` of them with
- * `status` (a Graph error body, with `Retry-After` on 429/503/504), or with no answer at all (`timeout`) or a
- * dropped connection (`reset`). Faults queue up and fire in order.
+ * `status` (a Graph error body, with `Retry-After` on 429/503/504), or with no answer at all (`timeout`: the request
+ * hangs, held open until the client gives up or the fake is reset or stopped) or a dropped connection (`reset`).
+ * Faults queue up and fire in order.
  */
 export type FaultStatus = 401 | 403 | 429 | 500 | 502 | 503 | 504 | 'timeout' | 'reset';
 

@@ -1,4 +1,4 @@
-import type { AppRoleAssignment, GraphDirectory, GroupMember } from './graph-directory.js';
+import type { AppRoleAssignment, GraphDirectory, GraphUser, GroupMember } from './graph-directory.js';
 import { decodeSkipToken, encodeSkipToken } from './delta-token.js';
 import { badRequest, type GraphResponse, GraphHttpError, notFound } from './graph-errors.js';
 import type { SeqList } from './seq-list.js';
@@ -133,13 +133,26 @@ export class GraphRoutes {
     }
   }
 
+  /** Every live user, a page at a time; or, with `$filter`, the users it selects in one collection. */
   private listUsers(req: RouteRequest, selfUrl: string): GraphResponse {
     const select = parseUserSelect(req.query.get('$select'));
-    const filter = req.query.get('$filter');
-    if (filter === null) return this.listPage(this.dir.users, req, selfUrl, (r) => !r.deleted, (r) => projectUser(r.user, select));
-    const ids = parseIdFilter(filter);
-    const value = ids.map((id) => this.dir.user(id)).filter((u) => u !== undefined).map((u) => projectUser(u, select));
-    return ok({ '@odata.context': `${this.settings().base}/$metadata#users`, value });
+    const raw = req.query.get('$filter');
+    if (raw === null) return this.listPage(this.dir.users, req, selfUrl, (r) => !r.deleted, (r) => projectUser(r.user, select));
+    const filter = parseUserFilter(raw);
+    const users = 'ids' in filter ? filter.ids.map((id) => this.dir.user(id)).filter((u) => u !== undefined) : this.usersWhere(filter.property, filter.value);
+    const context = `${this.settings().base}/$metadata#users${select ? `(${select.join(',')})` : ''}`;
+    return ok({ '@odata.context': context, value: users.map((u) => projectUser(u, select)) });
+  }
+
+  /** Live users whose `property` equals `value`, compared case-insensitively as Graph compares directory strings. */
+  private usersWhere(property: FilterableUserProperty, value: string): GraphUser[] {
+    const wanted = value.toLowerCase();
+    const out: GraphUser[] = [];
+    for (const { user, deleted } of this.dir.users.values()) {
+      const actual = user[property];
+      if (!deleted && typeof actual === 'string' && actual.toLowerCase() === wanted) out.push(user);
+    }
+    return out;
   }
 
   private listPage<T>(list: SeqList<T>, req: RouteRequest, selfUrl: string, keep: (item: T) => boolean, map: (item: T) => unknown): GraphResponse {
@@ -221,18 +234,40 @@ function parseTop(raw: string | null): number {
   return n;
 }
 
-/** `id in ('a','b')` or `id eq 'a'`; Graph allows 15 values in an `in` (reference §A2.2). */
-function parseIdFilter(filter: string): string[] {
-  const inMatch = /^\s*id\s+in\s*\(([^)]*)\)\s*$/i.exec(filter);
-  const eqMatch = /^\s*id\s+eq\s+'([^']*)'\s*$/i.exec(filter);
-  if (eqMatch) return [eqMatch[1]!];
+/** The user string properties the fake filters on with `eq` (Graph filters on many more). */
+const FILTERABLE_USER_PROPERTIES = ['userPrincipalName', 'mail', 'employeeId'] as const;
+type FilterableUserProperty = (typeof FILTERABLE_USER_PROPERTIES)[number];
+
+/** A `$filter` on /users the fake serves: ids (`id eq`, `id in (…)`), or one string property `eq` a value. */
+type UserFilter = { ids: string[] } | { property: FilterableUserProperty; value: string };
+
+/** An OData string literal: `'…'`, where `''` stands for one single quote. */
+const LITERAL = "'((?:[^']|'')*)'";
+const unquote = (body: string): string => body.replace(/''/g, "'");
+
+/**
+ * `id eq 'a'`, `id in ('a','b')` (at most 15 values, reference §A2.2), or `<property> eq '…'` for a property in
+ * FILTERABLE_USER_PROPERTIES. Any other property is a 400 as Graph answers one it cannot filter on; anything else
+ * is a 400 Request_UnsupportedQuery.
+ */
+function parseUserFilter(filter: string): UserFilter {
+  const eq = new RegExp(`^\\s*(\\w+)\\s+eq\\s+${LITERAL}\\s*$`, 'i').exec(filter);
+  if (eq) {
+    const [name, value] = [eq[1]!, unquote(eq[2]!)];
+    if (name.toLowerCase() === 'id') return { ids: [value] };
+    const property = FILTERABLE_USER_PROPERTIES.find((p) => p.toLowerCase() === name.toLowerCase());
+    if (!property) throw badRequest(`Unsupported or invalid query filter clause specified for property '${name}' of resource 'User'.`, 'Request_UnsupportedQuery');
+    return { property, value };
+  }
+  const inMatch = /^\s*id\s+in\s*\((.*)\)\s*$/i.exec(filter);
   if (!inMatch) throw badRequest(`Unsupported query: $filter=${filter}`, 'Request_UnsupportedQuery');
-  const ids = inMatch[1]!.split(',').map((v) => /^\s*'([^']*)'\s*$/.exec(v)?.[1]);
-  if (ids.some((id) => id === undefined)) throw badRequest(`Invalid filter clause: ${filter}`);
+  const list = inMatch[1]!;
+  if (!new RegExp(`^\\s*${LITERAL}(\\s*,\\s*${LITERAL})*\\s*$`).test(list)) throw badRequest(`Invalid filter clause: ${filter}`);
+  const ids = [...list.matchAll(new RegExp(LITERAL, 'g'))].map((m) => unquote(m[1]!));
   if (ids.length > 15) {
     throw badRequest(`Too many child clauses specified in search filter expression containing 'OR' operators: ${ids.length}. Max allowed: 15.`, 'Request_UnsupportedQuery');
   }
-  return ids as string[];
+  return { ids };
 }
 
 /** An absolute nextLink keeping the first request's parameters, with `$` left literal as Graph writes them. */

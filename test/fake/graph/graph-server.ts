@@ -51,7 +51,9 @@ export class FakeGraph {
   private readonly faults = new GraphFaults();
   private readonly batchItemFaults: BatchItemFault[] = [];
   private readonly routes: GraphRoutes;
+  /** Responses a `timeout` fault holds open, and tests waiting for some to be held. */
   private readonly hanging = new Set<ServerResponse>();
+  private readonly holdWaiters: { count: number; resolve: () => void }[] = [];
   private server: Server | null = null;
   private port = 0;
   private served = 0;
@@ -100,15 +102,15 @@ export class FakeGraph {
   async stop(): Promise<void> {
     const server = this.server;
     if (!server) return;
-    for (const res of this.hanging) res.destroy();
-    this.hanging.clear();
+    this.releaseHeld();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     this.server = null;
   }
 
-  /** Empty directory, default settings, no faults; issued tokens stay valid (credentials cache them). */
+  /** Empty directory, default settings, no faults, no held requests; issued tokens stay valid (credentials cache them). */
   reset(): void {
+    this.releaseHeld();
     this.directory.reset();
     this.faults.clear();
     this.batchItemFaults.length = 0;
@@ -137,6 +139,33 @@ export class FakeGraph {
   /** Graph API requests served (token endpoint calls not included). */
   requestCount(): number {
     return this.served;
+  }
+
+  /** Requests a `timeout` fault holds open right now (a client that gives up on one closes it). */
+  heldCount(): number {
+    return this.hanging.size;
+  }
+
+  /** Resolves once at least `count` requests are held open by a `timeout` fault at the same time. */
+  whenHeld(count = 1): Promise<void> {
+    if (this.hanging.size >= count) return Promise.resolve();
+    return new Promise((resolve) => this.holdWaiters.push({ count, resolve }));
+  }
+
+  private hold(res: ServerResponse): void {
+    this.hanging.add(res);
+    res.on('close', () => this.hanging.delete(res));
+    for (const waiter of [...this.holdWaiters]) {
+      if (this.hanging.size < waiter.count) continue;
+      this.holdWaiters.splice(this.holdWaiters.indexOf(waiter), 1);
+      waiter.resolve();
+    }
+  }
+
+  /** Drops the connections of held requests: their clients see the connection reset. */
+  private releaseHeld(): void {
+    for (const res of this.hanging) res.destroy();
+    this.hanging.clear();
   }
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -177,10 +206,9 @@ export class FakeGraph {
     }
     const fault = this.faults.next(path);
     if (fault?.status === 'timeout') {
-      // Never answer; the client's own timeout has to give up. stop() ends the socket.
+      // Never answer: the client's own timeout or abort has to give up; reset() and stop() end the socket.
       log.status = 'timeout';
-      this.hanging.add(res);
-      res.on('close', () => this.hanging.delete(res));
+      this.hold(res);
       return;
     }
     if (fault?.status === 'reset') {

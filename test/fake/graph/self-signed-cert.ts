@@ -55,8 +55,9 @@ export function createSelfSignedCert(commonName = 'rosterd fake graph', options:
   const signatureAlgorithm = options.keyType === 'rsa' ? seq(oid('1.2.840.113549.1.1.11'), tlv(0x05, Buffer.alloc(0))) : seq(oid('1.2.840.10045.4.3.2'));
   const name = seq(set(seq(oid('2.5.4.3'), tlv(0x0c, Buffer.from(commonName, 'utf8')))));
   const now = Date.now();
+  // A positive serial in minimal DER: the first byte neither has its top bit set (a sign) nor is zero (padding).
   const serial = randomBytes(16);
-  serial[0] = serial[0]! & 0x7f;
+  serial[0] = (serial[0]! & 0x7f) | 0x01;
   const extensions = seq(
     // basicConstraints, critical, CA:TRUE: the certificate is the trust anchor for itself.
     seq(oid('2.5.29.19'), tlv(0x01, Buffer.from([0xff])), octets(seq(tlv(0x01, Buffer.from([0xff]))))),

@@ -92,6 +92,29 @@ describe('fake okta fidelity', () => {
     expect((await get(`/api/v1/apps/${appId()}/users?limit=ten`)).status).toBe(400);
   });
 
+  it('holds a request a timeout fault hangs until reset, and says when it holds one', async () => {
+    fake.faults.add({ status: 'timeout', count: 1, routes: ['appUsers'] });
+    const held = fake.whenHeld();
+    const hung = get(`/api/v1/apps/${appId()}/users`).then(
+      () => 'answered',
+      () => 'dropped',
+    );
+    await held;
+    expect(fake.heldCount).toBe(1);
+    fake.reset();
+    expect(await hung).toBe('dropped');
+    expect(fake.heldCount).toBe(0);
+  });
+
+  it('resolves a user by its percent-encoded login as well as by id', async () => {
+    const user = fake.directory.addUser({ login: "o'brien+a/b#1@x.test" });
+    const byLogin = await get(`/api/v1/users/${encodeURIComponent("O'Brien+a/b#1@x.test")}`);
+    expect(byLogin.status).toBe(200);
+    expect(((await byLogin.json()) as { id: string }).id).toBe(user.id);
+    expect((await get(`/api/v1/users/${user.id}`)).status).toBe(200);
+    expect((await get(`/api/v1/users/${encodeURIComponent('nobody@x.test')}`)).status).toBe(404);
+  });
+
   it('refuses a since that is not ISO 8601 (a Date.toString(), gotcha 7) or older than 180 days', async () => {
     expect((await get(`/api/v1/logs?since=${encodeURIComponent(new Date().toString())}`)).status).toBe(400);
     const old = await get(`/api/v1/logs?since=${new Date(Date.now() - 181 * 86_400_000).toISOString()}`);

@@ -1,7 +1,8 @@
 /**
  * Injected failures for the fake org: a 429 (with exactly one X-Rate-Limit-Reset, so the SDK retries it), a
- * 5xx, or a timeout (the fake holds the request and never answers), served after a number of further requests to
- * the chosen routes. Each fault counts its own requests from the moment it is injected.
+ * 5xx, or a timeout (the request hangs: the fake holds it open and never answers, until the client gives up or the
+ * fake is reset or stopped), served after a number of further requests to the chosen routes. Each fault counts its
+ * own requests from the moment it is injected.
  */
 export type OktaRoute = 'appUsers' | 'appUser' | 'appGroups' | 'groupUsers' | 'user' | 'userGroups' | 'app' | 'logs' | 'token';
 

@@ -75,6 +75,9 @@ export class FakeOktaServer {
   peakInFlight = 0;
   private server: Server | null = null;
   private port = 0;
+  /** Responses a `timeout` fault holds open, and tests waiting for some to be held. */
+  private readonly held = new Set<ServerResponse>();
+  private readonly holdWaiters: { count: number; resolve: () => void }[] = [];
 
   constructor(options: FakeOktaOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -104,13 +107,15 @@ export class FakeOktaServer {
     const server = this.server;
     if (!server) return;
     this.server = null;
+    this.releaseHeld();
     // Held (timed-out) requests and keep-alive sockets would keep close() waiting forever.
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  /** Empty directory, no faults, no page cap, counters at zero; the server keeps running. */
+  /** Empty directory, no faults, no held requests, no page cap, counters at zero; the server keeps running. */
   reset(): void {
+    this.releaseHeld();
     this.directory.clear();
     this.faults.clear();
     this.rateLimits.reset();
@@ -124,6 +129,33 @@ export class FakeOktaServer {
 
   countRequests(route: OktaRoute): number {
     return this.requests.filter((r) => r.route === route).length;
+  }
+
+  /** Requests a `timeout` fault holds open right now (a client that gives up on one closes it). */
+  get heldCount(): number {
+    return this.held.size;
+  }
+
+  /** Resolves once at least `count` requests are held open by a `timeout` fault at the same time. */
+  whenHeld(count = 1): Promise<void> {
+    if (this.held.size >= count) return Promise.resolve();
+    return new Promise((resolve) => this.holdWaiters.push({ count, resolve }));
+  }
+
+  private hold(res: ServerResponse): void {
+    this.held.add(res);
+    res.once('close', () => this.held.delete(res));
+    for (const waiter of [...this.holdWaiters]) {
+      if (this.held.size < waiter.count) continue;
+      this.holdWaiters.splice(this.holdWaiters.indexOf(waiter), 1);
+      waiter.resolve();
+    }
+  }
+
+  /** Drops the connections of held requests: their clients see the connection reset. */
+  private releaseHeld(): void {
+    for (const res of this.held) res.destroy();
+    this.held.clear();
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
@@ -175,8 +207,10 @@ export class FakeOktaServer {
     if (route === null) return fail(oktaErrors.notFound(`${url.pathname} (Endpoint)`));
     const fault = this.faults.take(route);
     if (fault?.status === 'timeout') {
+      // Never answered: the client's own timeout or abort has to give up; reset() and stop() close the socket.
       record.status = 'timeout';
-      return; // never answered; stop() closes the socket
+      this.hold(res);
+      return;
     }
     if (fault?.status === 429 || limits.exceeded) {
       // Exactly one X-Rate-Limit-Reset (O3), relative to this response's Date second.

@@ -68,7 +68,7 @@ describe('the gateway with pull connectors', () => {
 
 describe('daemon.leaseTtlSeconds', () => {
   it('defaults to a minute and refuses a lease too short to renew, with the key named', () => {
-    expect(configSchema.parse({}).daemon).toEqual({ leaseTtlSeconds: 60 });
+    expect(configSchema.parse({}).daemon).toEqual({ leaseTtlSeconds: 60, shutdownGraceSeconds: 20 });
     const tooShort = configSchema.safeParse({ daemon: { leaseTtlSeconds: 1 } });
     expect(tooShort.success).toBe(false);
     expect(tooShort.error!.issues[0]!.path).toEqual(['daemon', 'leaseTtlSeconds']);

@@ -84,6 +84,40 @@ describe('fake graph', () => {
     expect((await call('/users/nobody')).body.error.code).toBe('Request_ResourceNotFound');
   });
 
+  it('finds users by userPrincipalName or mail eq, case-insensitively, in the collection shape with $select', async () => {
+    fake.directory.addUser({ id: 'q1', userPrincipalName: "o'brien@contoso.test", mail: 'R&D+1#x@contoso.test', displayName: 'Quote' });
+    const filter = (clause: string) => `$filter=${encodeURIComponent(clause)}`;
+    const byUpn = await call(`/users?${filter("userPrincipalName eq 'O''Brien@Contoso.TEST'")}&$select=id,displayName`);
+    expect(byUpn.status).toBe(200);
+    expect(byUpn.body).toEqual({ '@odata.context': `${fake.origin}/v1.0/$metadata#users(id,displayName)`, value: [{ id: 'q1', displayName: 'Quote' }] });
+    const byMail = await call(`/users?${filter("mail eq 'r&d+1#X@contoso.test'")}&$select=id,mail`);
+    expect(byMail.body.value).toEqual([{ id: 'q1', mail: 'R&D+1#x@contoso.test' }]);
+    // No match is an empty collection; a user in deletedItems is not found.
+    const none = await call(`/users?${filter("userPrincipalName eq 'nobody@contoso.test'")}`);
+    expect(none.status).toBe(200);
+    expect(none.body).toEqual({ '@odata.context': `${fake.origin}/v1.0/$metadata#users`, value: [] });
+    fake.directory.softDeleteUser('u1');
+    expect((await call(`/users?${filter("userPrincipalName eq 'u1@contoso.test'")}`)).body.value).toEqual([]);
+    // The same request inside $batch, whose urls travel as written.
+    const requests = [{ id: '1', method: 'GET', url: `/users?${filter("userPrincipalName eq 'u2@contoso.test'")}&$select=id` }];
+    const batch = await call('/$batch', { method: 'POST', body: JSON.stringify({ requests }), headers: { 'Content-Type': 'application/json' } });
+    expect(batch.body.responses[0]).toMatchObject({ status: 200, body: { value: [{ id: 'u2' }] } });
+  });
+
+  it('answers a $filter it does not serve with a 400 in Graph error shape', async () => {
+    const unsupported = await call(`/users?$filter=${encodeURIComponent("jobTitle eq 'x'")}`);
+    expect(unsupported.status).toBe(400);
+    expect(unsupported.body.error).toMatchObject({
+      code: 'Request_UnsupportedQuery',
+      message: "Unsupported or invalid query filter clause specified for property 'jobTitle' of resource 'User'.",
+    });
+    expect(Object.keys(unsupported.body.error.innerError).sort()).toEqual(['client-request-id', 'date', 'request-id']);
+    expect((await call(`/users?$filter=${encodeURIComponent("startswith(userPrincipalName,'u')")}`)).body.error.code).toBe('Request_UnsupportedQuery');
+    // A quote that is not doubled ends the literal early.
+    expect((await call(`/users?$filter=${encodeURIComponent("userPrincipalName eq 'o'brien@contoso.test'")}`)).status).toBe(400);
+    expect((await call(`/users?$filter=${encodeURIComponent("id in ('u1',u2)")}`)).status).toBe(400);
+  });
+
   it('runs $batch with at most 20 unique, relative requests and answers out of order', async () => {
     const requests = ['u0', 'u1', 'u2', 'nobody'].map((id, i) => ({ id: String(i + 1), method: 'GET', url: `/users/${id}?$select=id` }));
     const r = await call('/$batch', { method: 'POST', body: JSON.stringify({ requests }), headers: { 'Content-Type': 'application/json' } });
@@ -164,5 +198,19 @@ describe('fake graph', () => {
     expect(fake.requestCount() - before).toBe(2);
     fake.granted.delete('User.Read.All');
     expect((await call('/users')).body.error.code).toBe('Authorization_RequestDenied');
+  });
+
+  it('holds a request a timeout fault hangs until reset, and says when it holds one', async () => {
+    fake.injectFault({ status: 'timeout', count: 1 });
+    const held = fake.whenHeld();
+    const hung = call('/users').then(
+      () => 'answered',
+      () => 'dropped',
+    );
+    await held;
+    expect(fake.heldCount()).toBe(1);
+    fake.reset();
+    expect(await hung).toBe('dropped');
+    expect(fake.heldCount()).toBe(0);
   });
 });
