@@ -17,7 +17,7 @@ import { fakeTls, type FakeTls } from './reconcile/tls.js';
 import { cpuSnapshot, cpuUsageSince, repoRoot, waitForQuiet } from './server-process.js';
 
 /**
- * Reconcile benchmark (issue 4 §6): a full pull cycle, `reconcile()` with the Entra binding, against the fake
+ * Reconcile benchmark: a full pull cycle, `reconcile()` with the Entra binding, against the fake
  * Graph (pages of 999) holding N assigned users, into a fresh SQLite file or PostgreSQL schema. Per size and
  * dialect, a fake process is seeded with the connector benchmark's plan (connector/fake-process.ts), then:
  *   floor        the connector benchmark's floor client: the same pages with plain fetch + JSON.parse;
@@ -25,6 +25,10 @@ import { cpuSnapshot, cpuUsageSince, repoRoot, waitForQuiet } from './server-pro
  *                store must then hold the plan's N members, roles, groups and memberships;
  *   incremental  100 users change in the fake (50 updated, 25 unassigned, 25 deleted), then mode auto from
  *                the saved delta cursor: exactly those updates and deactivations;
+ *   quiet        mode auto again, nothing changed in the IdP: the delta read and the drift check, nothing to do;
+ *   drifted      another source writes 1,000 of the binding's members (a new version, the same values) and 100 users'
+ *                records say the policy refused them; mode auto: the drift check plans those 1,100 again, finds
+ *                them matching, and reports what it cost;
  *   again        mode full once more: nothing to do.
  * The client's peak RSS (ru_maxrss) after the full cycle is the one held to the target. Timings are reported,
  * not asserted; a wrong store or outcome makes the exit code 1. BENCH_PROF=1 also runs the first dialect's smallest size's
@@ -50,8 +54,8 @@ export interface ReconcileBenchOptions {
   resultsDir: string;
 }
 
-export type ProfiledCycle = 'full' | 'incremental' | 'again';
-const CYCLES: readonly ProfiledCycle[] = ['full', 'incremental', 'again'];
+export type ProfiledCycle = 'full' | 'incremental' | 'quiet' | 'drifted' | 'again';
+const CYCLES: readonly ProfiledCycle[] = ['full', 'incremental', 'quiet', 'drifted', 'again'];
 
 export interface Measured<T> {
   result: T;
@@ -73,8 +77,12 @@ export interface RunReport {
   skipped?: string;
   seedSeconds?: number;
   floor?: Measured<FloorResult> & { firstSeconds: number };
+  /** The floor of an incremental cycle with nothing to report: its requests with plain fetch, seconds. */
+  incrementalFloor?: number;
   full?: Measured<CycleResult>;
   incremental?: Measured<CycleResult> & { planned: { updated: number; unassigned: number; deleted: number } };
+  quiet?: Measured<CycleResult>;
+  drifted?: Measured<CycleResult> & { written: number; refused: number };
   again?: Measured<CycleResult>;
   fakePeakRss?: number;
   profiles: { cycle: ProfiledCycle; file: string; seconds: number; summary: string }[];
@@ -204,10 +212,13 @@ async function benchRun(members: number, dialect: Dialect, options: ReconcileBen
     const warmup = await floorClient.call<FloorResult>('floor', { target, members });
     if (options.quietWaitMs > 0) await waitForQuiet(options.quietWaitMs);
     const floor = await measure(fake, floorClient, () => floorClient.call<FloorResult>('floor', { target, members }));
+    // The same for the requests an incremental cycle with nothing to report makes (after a warm-up of its own).
+    await floorClient.call<FloorResult>('incrementalFloor', { target, members });
+    report.incrementalFloor = (await floorClient.call<FloorResult>('incrementalFloor', { target, members })).seconds;
     await floorClient.stop();
     report.floor = { ...floor, firstSeconds: warmup.seconds };
     report.failures.push(...[...warmup.problems, ...floor.result.problems].map((p) => `floor: ${p}`));
-    log(`    warm-up ${warmup.seconds.toFixed(2)} s, measured ${floor.result.seconds.toFixed(2)} s; ${floor.result.requests} requests, ${(floor.result.bytes / 1024 / 1024).toFixed(0)} MB`);
+    log(`    warm-up ${warmup.seconds.toFixed(2)} s, measured ${floor.result.seconds.toFixed(2)} s; ${floor.result.requests} requests, ${(floor.result.bytes / 1024 / 1024).toFixed(0)} MB; an incremental cycle's requests ${report.incrementalFloor?.toFixed(2)} s`);
 
     const binding = entraBinding(target);
     const open = (d: BenchDatabase): OpenRequest => ({ url: d.url, ...(d.schema ? { schema: d.schema } : {}), binding, members });
@@ -244,6 +255,21 @@ async function benchRun(members: number, dialect: Dialect, options: ReconcileBen
       summarize('incremental', incProfile, inc.seconds);
       report.failures.push(...inc.problems.map((p) => `incremental: ${p}`));
       log(`  incremental (${options.changes} changed in the fake): ${inc.seconds.toFixed(2)} s; ${inc.outcome.message}` + (inc.problems.length ? `\n    PROBLEMS: ${inc.problems.join('; ')}` : ''));
+
+      const quietProfile = profileFile('quiet');
+      report.quiet = await measure(fake, client, () => client.call<CycleResult>('quiet', { profileFile: quietProfile }));
+      const quiet = report.quiet.result;
+      summarize('quiet', quietProfile, quiet.seconds);
+      report.failures.push(...quiet.problems.map((p) => `quiet: ${p}`));
+      log(`  incremental, nothing changed: ${quiet.seconds.toFixed(2)} s (drift check ${((quiet.outcome.driftCheck?.seconds ?? 0) * 1000).toFixed(0)} ms); ${quiet.outcome.message}` + (quiet.problems.length ? `\n    PROBLEMS: ${quiet.problems.join('; ')}` : ''));
+
+      const drift = { written: 1000, refused: 100 };
+      const driftedProfile = profileFile('drifted');
+      report.drifted = { ...(await measure(fake, client, () => client.call<CycleResult>('drifted', { ...drift, profileFile: driftedProfile }))), ...drift };
+      const drifted = report.drifted.result;
+      summarize('drifted', driftedProfile, drifted.seconds);
+      report.failures.push(...drifted.problems.map((p) => `drifted: ${p}`));
+      log(`  incremental, ${drift.written} members written elsewhere and ${drift.refused} records refused: ${drifted.seconds.toFixed(2)} s (drift check of ${drifted.outcome.driftCheck?.members ?? 0}: ${((drifted.outcome.driftCheck?.seconds ?? 0) * 1000).toFixed(0)} ms); ${drifted.outcome.message}` + (drifted.problems.length ? `\n    PROBLEMS: ${drifted.problems.join('; ')}` : ''));
 
       const againProfile = profileFile('again');
       report.again = await measure(fake, client, () => client.call<CycleResult>('again', { planned, profileFile: againProfile }));
@@ -322,8 +348,9 @@ export async function runReconcileBench(options: ReconcileBenchOptions = reconci
 /** The commit measured and the files that differed from it (others may be editing src/ while this runs). */
 function sourceState(): { commit: string; modified: string[] } | null {
   try {
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: process.cwd(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    return { commit: git('rev-parse', 'HEAD'), modified: git('status', '--porcelain').split('\n').filter(Boolean) };
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: process.cwd(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    // Porcelain lines start with a two-letter status that may begin with a space: only line ends are trimmed.
+    return { commit: git('rev-parse', 'HEAD').trim(), modified: git('status', '--porcelain').split('\n').map((l) => l.trimEnd()).filter(Boolean) };
   } catch {
     return null;
   }

@@ -30,9 +30,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await sql`create index membership_unsynced_idx on membership (workspace_id, managed_by, id) where managed_by is not null and synced_version <> version`.execute(db);
 
-  // When the binding last read everything, and why its next cycle must (null: it need not).
+  // When the binding last read everything, why its next cycle must (null: it need not), and a hash of the workspace
+  // settings its records were last compared under (a change of them calls for a full read).
   await db.schema.alterTable('connector_state').addColumn('last_full_at', 'text').execute();
   await db.schema.alterTable('connector_state').addColumn('full_due', 'text').execute();
+  await db.schema.alterTable('connector_state').addColumn('settings_hash', 'text').execute();
   // Bindings that pulled before this migration have no record of what their IdP said: their next cycle reads it all.
   await db.updateTable('connector_state').set({ full_due: 'the store now keeps what the IdP last said about each member; one full read records it' }).execute();
 
@@ -44,6 +46,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('sync_run').dropColumn('message').execute();
   await db.schema.alterTable('sync_run').dropColumn('drift').execute();
+  await db.schema.alterTable('connector_state').dropColumn('settings_hash').execute();
   await db.schema.alterTable('connector_state').dropColumn('full_due').execute();
   await db.schema.alterTable('connector_state').dropColumn('last_full_at').execute();
   await db.schema.dropIndex('membership_unsynced_idx').ifExists().execute();

@@ -91,13 +91,17 @@ interface GraphList<T> {
   '@odata.nextLink'?: string;
 }
 
-/** The requests the Entra connector's snapshot makes, in the same order and concurrency, with plain fetch. */
-async function entraFloor(target: Extract<Target, { idp: 'entra' }>): Promise<{ members: number; fetcher: Fetcher }> {
+/** A fetcher holding a token for the fake Graph. */
+async function entraFetcher(target: Extract<Target, { idp: 'entra' }>): Promise<Fetcher> {
   const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: target.clientId, client_secret: target.clientSecret, scope: `${target.origin}/.default` });
   const tokenRes = await fetch(`${target.origin}/${target.tenantId}/oauth2/v2.0/token`, { method: 'POST', body: form });
   if (!tokenRes.ok) throw new Error(`token: HTTP ${tokenRes.status} ${await tokenRes.text()}`);
   const { access_token: token } = (await tokenRes.json()) as { access_token: string };
-  const f = new Fetcher({ authorization: `Bearer ${token}`, accept: 'application/json' });
+  return new Fetcher({ authorization: `Bearer ${token}`, accept: 'application/json' });
+}
+
+/** Every assigned user, direct or through an assigned group: the assignment list and the groups' members, read as the connector reads them. */
+async function entraAssignedUsers(f: Fetcher, target: Extract<Target, { idp: 'entra' }>): Promise<Set<string>> {
   const base = `${target.origin}/v1.0`;
   const options: AssignmentReadOptions = { servicePrincipalPath: `servicePrincipals/${target.servicePrincipalId}`, pageSize: 999, transitiveGroups: false };
   const users = new Set<string>();
@@ -117,6 +121,26 @@ async function entraFloor(target: Extract<Target, { idp: 'entra' }>): Promise<{ 
       url = body['@odata.nextLink'];
     }
   }
+  return users;
+}
+
+/**
+ * The requests an incremental Entra cycle with nothing to report makes, with plain fetch: the assignment list and the
+ * assigned groups' members (Graph has no delta for app-role assignments), and one `/users/delta` page.
+ */
+async function entraIncrementalFloor(target: Extract<Target, { idp: 'entra' }>): Promise<{ members: number; fetcher: Fetcher }> {
+  const f = await entraFetcher(target);
+  const users = await entraAssignedUsers(f, target);
+  const select = userSelect(bindingMappingSchema.parse(mappingFor('entra')));
+  await f.json(`${target.origin}/v1.0/users/delta?$select=${select.join(',')}&$deltatoken=latest`);
+  return { members: users.size, fetcher: f };
+}
+
+/** The requests the Entra connector's snapshot makes, in the same order and concurrency, with plain fetch. */
+async function entraFloor(target: Extract<Target, { idp: 'entra' }>): Promise<{ members: number; fetcher: Fetcher }> {
+  const f = await entraFetcher(target);
+  const base = `${target.origin}/v1.0`;
+  const users = await entraAssignedUsers(f, target);
   // Profiles: 15 ids per $filter, 20 filters per $batch, 4 batches in flight (the connector's maxConcurrency).
   const select = userSelect(bindingMappingSchema.parse(mappingFor('entra')));
   const ids = [...users];
@@ -173,6 +197,15 @@ async function oktaFloor(target: Extract<Target, { idp: 'okta' }>): Promise<{ me
 // ------------------------------------------------------------------------------------------- requests
 
 serve({
+  /** The requests of an incremental Entra cycle with nothing to report, with plain fetch. */
+  async incrementalFloor(req: { target: Target; members: number }): Promise<FloorResult> {
+    if (req.target.idp !== 'entra') throw new Error('the incremental floor is the Entra connector\'s');
+    const started = performance.now();
+    const { members, fetcher } = await entraIncrementalFloor(req.target);
+    const seconds = (performance.now() - started) / 1000;
+    return { seconds, members, requests: fetcher.requests, bytes: fetcher.bytes, problems: [] };
+  },
+
   async floor(req: { target: Target; members: number }): Promise<FloorResult> {
     const started = performance.now();
     const { members, fetcher } = req.target.idp === 'entra' ? await entraFloor(req.target) : await oktaFloor(req.target);

@@ -121,6 +121,41 @@ export function checkNoChange(plan: Plan, planned: ChangePlan, outcome: Reconcil
   return problems;
 }
 
+/**
+ * An incremental cycle with nothing changed in the IdP: nothing read, nothing applied, and exactly `replanned` users
+ * planned again from the binding's records by the drift check.
+ */
+export function checkQuiet(outcome: ReconcileOutcome, replanned: number): string[] {
+  const problems: string[] = [];
+  if (outcome.result !== 'no_changes') problems.push(`result ${outcome.result}, expected no_changes: ${outcome.message}`);
+  if (outcome.mode !== 'incremental') problems.push(`mode ${outcome.mode}, expected incremental`);
+  if (outcome.membersRead !== 0) problems.push(`${outcome.membersRead} members read, expected none`);
+  if (outcome.driftCheck?.members !== replanned) problems.push(`the drift check planned ${outcome.driftCheck?.members ?? 'no'} users again, expected ${replanned}`);
+  return problems;
+}
+
+/**
+ * Drift without an IdP change: `written` of the binding's members get a new version, as a SCIM push that rewrites a
+ * field with the value it has would leave them, and the records of `refused` other users say the policy refused them.
+ */
+export async function writeElsewhere(store: Store, workspaceId: string, written: number, refused: number): Promise<void> {
+  const { db } = store;
+  const ids = (await db.selectFrom('membership').select('id').where('workspace_id', '=', workspaceId).where('active', '=', 1).orderBy('id').limit(written + refused).execute()).map((r) => r.id);
+  const write = ids.slice(0, written);
+  for (let i = 0; i < write.length; i += 500) {
+    await db.updateTable('membership').set((eb) => ({ version: eb('version', '+', 1), last_source: 'key:bench' })).where('workspace_id', '=', workspaceId).where('id', 'in', write.slice(i, i + 500)).execute();
+  }
+  const externalIds = (await db.selectFrom('membership').select('external_id').where('id', 'in', ids.slice(written)).execute()).map((r) => r.external_id!);
+  if (externalIds.length) {
+    await db
+      .updateTable('pulled_member')
+      .set({ drift: 'refused', drift_detail: 'refused by the workspace policy (benchmark)' })
+      .where('workspace_id', '=', workspaceId)
+      .where('external_id', 'in', externalIds)
+      .execute();
+  }
+}
+
 function sorted(record: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
 }

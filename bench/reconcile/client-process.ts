@@ -7,7 +7,7 @@ import type { Store } from '../../src/store/create-db.js';
 import { processStats, serve, type ProcessStats } from '../connector/ipc.js';
 import { makePlan, type ChangePlan, type Plan } from '../connector/plan.js';
 import { withCpuProfile } from './cpu-profile.js';
-import { checkFull, checkIncremental, checkNoChange, storeCounts, type StoreCounts } from './checks.js';
+import { checkFull, checkIncremental, checkNoChange, checkQuiet, storeCounts, writeElsewhere, type StoreCounts } from './checks.js';
 import { openBenchStore, WORKSPACE } from './database.js';
 
 /**
@@ -107,6 +107,22 @@ serve({
     const problems = await checkIncremental(store!, WORKSPACE, plan!, req.planned, result.outcome);
     if (result.outcome.membersRead > 1000) problems.unshift(`the incremental cycle read ${result.outcome.membersRead} members (a full read?)`);
     return { ...result, stats, problems };
+  },
+
+  /** mode auto with nothing changed in the IdP: the delta read and the drift check, nothing to apply. */
+  async quiet(req: CycleRequest | null): Promise<CycleResult> {
+    const result = await cycle('auto', req);
+    return { ...result, stats: processStats(), problems: checkQuiet(result.outcome, 0) };
+  },
+
+  /**
+   * mode auto with nothing changed in the IdP after another source wrote `written` of the binding's members and the
+   * records of `refused` users say they are out of line: the drift check plans those again, finds them matching.
+   */
+  async drifted(req: CycleRequest & { written: number; refused: number }): Promise<CycleResult> {
+    await writeElsewhere(store!, WORKSPACE, req.written, req.refused);
+    const result = await cycle('auto', req);
+    return { ...result, stats: processStats(), problems: checkQuiet(result.outcome, req.written + req.refused) };
   },
 
   /** mode full again with nothing changed since. */

@@ -20,9 +20,11 @@ export function renderReconcileTable(options: ReconcileBenchOptions, reports: Ru
   const out: string[] = [''];
   out.push('rosterd reconcile benchmark — reconcile() with the real Entra connector against the fake Graph (pages of 999, 127.0.0.1), fake and client in separate processes');
   out.push('floor = the same pages with plain fetch + JSON.parse (after one warm-up read); reconcile = mode full from an empty store, one run in a new process (plan = read + compare + plan rows, apply = the batches);');
-  out.push(`× floor = reconcile ÷ floor; peak RSS = the client after the full cycle (ru_maxrss); incr = mode auto from the saved cursor after ${options.changes} changes; again = mode full with nothing to do;`);
+  out.push(`× floor = reconcile ÷ floor; peak RSS = the client after the full cycle (ru_maxrss); incr = mode auto from the saved cursor after ${options.changes} changes;`);
+  out.push('quiet = mode auto with nothing changed (its floor: the same requests with plain fetch; Graph has no delta for app-role assignments, so they list them all);');
+  out.push('drifted = mode auto after 1,000 members were written elsewhere and 100 records say refused (check = its drift check, ms); again = mode full with nothing to do (× floor);');
   out.push('CPU s = client / fake CPU seconds during the full cycle; pg% / oth% = PostgreSQL / every other process, % of one core. Targets are the issue\'s; reported, not asserted.');
-  const head = ['members', 'dialect', 'floor s', 'reconcile s', '× floor', 'plan s / apply s', 'peak RSS', 'CPU s cli/fake', 'pg%', 'oth%', 'incr s', 'again s', 'target', 'time', 'RSS', 'incr', 'check'];
+  const head = ['members', 'dialect', 'floor s', 'reconcile s', '× floor', 'plan s / apply s', 'peak RSS', 'CPU s cli/fake', 'pg%', 'oth%', 'incr s', 'quiet s (floor)', 'drifted s (check)', 'again s (× floor)', 'target', 'time', 'RSS', 'incr', 'quiet', 'again', 'check'];
   const rows = reports.map((r) => {
     if (r.skipped) return [num(r.members), r.dialect, 'skipped', ...head.slice(3).map(() => '')];
     const full = r.full;
@@ -40,15 +42,19 @@ export function renderReconcileTable(options: ReconcileBenchOptions, reports: Ru
       full ? String(full.postgresPercent) : '-',
       full ? String(full.otherPercent) : '-',
       sec(r.incremental?.result.seconds) + (profiled(r, 'incremental') ? ' *' : ''),
-      sec(r.again?.result.seconds) + (profiled(r, 'again') ? ' *' : ''),
+      r.quiet ? `${sec(r.quiet.result.seconds)} (${sec(r.incrementalFloor)})${profiled(r, 'quiet') ? ' *' : ''}` : '-',
+      r.drifted ? `${sec(r.drifted.result.seconds)} (${Math.round((r.drifted.result.outcome.driftCheck?.seconds ?? 0) * 1000)} ms)${profiled(r, 'drifted') ? ' *' : ''}` : '-',
+      r.again ? `${sec(r.again.result.seconds)} (${floor ? (r.again.result.seconds / floor).toFixed(1) : '-'})${profiled(r, 'again') ? ' *' : ''}` : '-',
       j.target,
       verdict(j.time),
       verdict(j.rss),
       verdict(j.incremental),
+      verdict(j.quiet),
+      verdict(j.again),
       r.failures.length ? 'FAIL' : 'ok',
     ];
   });
-  out.push(table(head, rows, new Set([0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])));
+  out.push(table(head, rows, new Set([0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13])));
   for (const r of reports) {
     if (r.skipped) continue;
     const name = `${num(r.members)} ${r.dialect}`;
@@ -65,6 +71,10 @@ export function renderReconcileTable(options: ReconcileBenchOptions, reports: Ru
       const s = inc.result.outcome.summary;
       parts.push(`incremental: ${inc.result.outcome.membersRead} changes read, ${s.update} updates, ${s.deactivate} deactivations, ${num(inc.requests)} requests (plan ${sec(inc.result.planSeconds)} s + apply ${sec(inc.result.applySeconds)} s)`);
     }
+    const quiet = r.quiet?.result;
+    if (quiet) parts.push(`quiet: ${quiet.outcome.result}, drift check ${Math.round((quiet.outcome.driftCheck?.seconds ?? 0) * 1000)} ms, ${num(r.quiet!.requests)} requests`);
+    const drifted = r.drifted?.result;
+    if (drifted) parts.push(`drifted: ${drifted.outcome.result}, drift check planned ${num(drifted.outcome.driftCheck?.members ?? 0)} users again in ${Math.round((drifted.outcome.driftCheck?.seconds ?? 0) * 1000)} ms`);
     const again = r.again?.result;
     if (again) parts.push(`again: ${again.outcome.result}, client peak RSS at the end ${mb(again.stats.maxRss)}`);
     out.push(`  ${name}: ${parts.join('; ')}`);

@@ -109,7 +109,7 @@ export function createMetrics(options: MetricsOptions): Metrics {
 
   new Gauge({
     name: 'rosterd_drift_members',
-    help: 'Members that differ from what their binding\'s IdP last said, by workspace, binding and reason (refused, no_seat, owner, conflict, set_aside, not_applied, removed_elsewhere, changed_elsewhere).',
+    help: 'Members that differ from what their binding\'s IdP last said, by workspace, binding and reason (refused, no_seat, owner, conflict, set_aside, removed_elsewhere, changed_elsewhere).',
     labelNames: ['workspace', 'binding', 'reason'] as const,
     registers: [registry],
     aggregator: 'first',

@@ -31,6 +31,8 @@ export interface Change {
   idpUser?: string;
   /** A skip that leaves the member differing from its IdP: why (a skip without it changes nothing that matters). */
   drift?: DriftReason;
+  /** Pull plans: the IdP user's record says the member is out of line; once this change is applied, it no longer is. */
+  drifted?: true;
 }
 
 export interface Plan {

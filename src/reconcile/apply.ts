@@ -9,7 +9,7 @@ import type { Store } from '../store/create-db.js';
 import type { Database } from '../store/database.js';
 import { countSeatsInUse, memberVersion } from '../store/member-repository.js';
 import { appendLog, type LogEntry } from '../store/provisioning-log-repository.js';
-import { clearNotApplied, setDrift } from '../store/pulled-member-repository.js';
+import { clearDrift, setDrift } from '../store/pulled-member-repository.js';
 import { bumpRevision } from '../store/workspace-repository.js';
 import { evaluatePolicy, type PolicyRefusal } from './policy.js';
 import { PolicyRefused } from './policy-refused.js';
@@ -248,9 +248,10 @@ function setAsideOrphanMemberships(changes: readonly Change[], targets: ChangeTa
 }
 
 /**
- * Each IdP user's drift record follows the fate of the changes that carry out its statement: an applied one clears
- * the "not applied yet" the plan left; a refused or set-aside one says why. A member another source removes while its
- * binding's IdP still assigns it is in drift too, until that binding's next cycle creates it again.
+ * Each IdP user's drift record follows the fate of the changes that carry out its statement: an applied member change
+ * of a user whose record said it was out of line clears it; a refused or set-aside change says why. A member another
+ * source removes while its binding's IdP still assigns it is in drift too, until that binding's next cycle creates it
+ * again.
  */
 async function keepDriftInStep(trx: Kysely<Database>, workspaceId: string, results: readonly ChangeResult[], current: ReadonlyMap<string, Member>, actor: string, now: string): Promise<void> {
   const binding = actor.startsWith('connector:') ? actor.slice('connector:'.length) : null;
@@ -260,7 +261,7 @@ async function keepDriftInStep(trx: Kysely<Database>, workspaceId: string, resul
   for (const result of results) {
     const { change } = result;
     if (binding !== null && change.idpUser !== undefined) {
-      if (result.status === 'applied') applied.push(change.idpUser);
+      if (result.status === 'applied' && change.drifted) applied.push(change.idpUser);
       else if ((result.status === 'refused' || result.status === 'set_aside') && result.drift) {
         const why = result.status === 'refused' ? `refused by the workspace policy: ${result.detail}` : (result.detail ?? 'set aside');
         drifts.push({ externalId: change.idpUser, drift: { reason: result.drift, detail: why } });
@@ -276,7 +277,7 @@ async function keepDriftInStep(trx: Kysely<Database>, workspaceId: string, resul
     }
   }
   if (binding !== null) {
-    if (applied.length) await clearNotApplied(trx, workspaceId, binding, applied, now);
+    if (applied.length) await clearDrift(trx, workspaceId, binding, applied, now);
     if (drifts.length) await setDrift(trx, workspaceId, binding, drifts, now);
   }
   for (const [managedBy, list] of removedElsewhere) await setDrift(trx, workspaceId, managedBy, list, now);

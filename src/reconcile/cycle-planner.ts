@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { RemovedMember, SnapshotMember } from '../connector/snapshot-member.js';
 import type { Change } from '../model/plan.js';
 import type { Workspace } from '../model/workspace.js';
@@ -6,7 +7,7 @@ import { pulledIds, pulledStates, driftedStatements, unsyncedMembers, type Pulle
 import { currentGroupsOf, managedMemberKeys, membersByIds, membersMatching } from '../store/reconcile-reads.js';
 import type { CycleRead } from './cycle-read.js';
 import { isDeprovision, withoutDeprovisions } from './diff.js';
-import type { Differ } from './differ.js';
+import { statementOf, type Differ, type Statement, type StoreSlice } from './differ.js';
 import type { PlanWriter } from './plan-writer.js';
 import { readAhead } from './read-ahead.js';
 
@@ -31,6 +32,8 @@ export interface PlannedRead {
   membersRead: number;
   /** Set when the store showed something only a full read can settle: why the next cycle must read everything. */
   fullDue: string | null;
+  /** An incremental cycle: the users it planned again from their records (out of line, or written elsewhere), and how long that took. */
+  driftCheck: { members: number; seconds: number } | null;
 }
 
 /** Members read from the IdP per store round trip. */
@@ -40,41 +43,72 @@ export async function planFromRead(context: PlanContext, read: CycleRead): Promi
   const { differ, writer } = context;
   const heldBack: Change[] = [];
   let membersRead = 0;
+  /** A page with its store rows being read: the next page's rows are read while the current one is compared. */
+  type Loaded = { entries: readonly (SnapshotMember | RemovedMember)[]; statements: Statement[]; slice: Promise<StoreSlice> };
+  const load = (entries: readonly (SnapshotMember | RemovedMember)[]): Loaded => {
+    const statements = entries.map(statementOf);
+    const slice = storeSlice(context, entries, statements);
+    // Awaited when its page's turn comes; until then (or if the cycle stops first) its failure is not unhandled.
+    slice.catch(() => undefined);
+    return { entries, statements, slice };
+  };
   // Deprovisions wait until the read is known to be complete: a missing page is not a missing person.
-  const plan = async (entries: readonly (SnapshotMember | RemovedMember)[]) => {
-    const page = differ.page(entries, await storeSlice(context, entries));
+  const compare = async ({ entries, statements, slice }: Loaded) => {
+    const page = differ.page(entries, await slice, statements);
     heldBack.push(...page.changes.filter(isDeprovision));
     await writer.write(withoutDeprovisions(page.changes));
     await writer.record(page);
+    context.onProgress?.('compare', membersRead);
   };
+  const plan = (entries: readonly (SnapshotMember | RemovedMember)[]) => compare(load(entries));
+  let pending: Loaded | null = null;
   for await (const entries of readAhead(read.entries, PAGE, context.signal)) {
     membersRead += entries.length;
     context.onProgress?.('read', membersRead);
-    await plan(entries);
-    context.onProgress?.('compare', membersRead);
+    // The rows a page needs do not depend on the page before it (its records and plan rows are its own users'),
+    // so they are read while that page is compared: on PostgreSQL the round trips no longer add up page by page.
+    const next = load(entries);
+    if (pending) await compare(pending);
+    pending = next;
     context.signal?.throwIfAborted();
   }
+  if (pending) await compare(pending);
   const complete = read.complete();
-  const fullDue = read.mode === 'incremental' ? await planOutOfLine(context, plan) : null;
+  let fullDue: string | null = null;
+  let driftCheck: PlannedRead['driftCheck'] = null;
+  if (read.mode === 'incremental') {
+    const started = performance.now();
+    const compared = differ.compared;
+    fullDue = await planOutOfLine(context, plan);
+    driftCheck = { members: differ.compared - compared, seconds: (performance.now() - started) / 1000 };
+  }
   if (complete) await writer.write(heldBack);
   if (complete && read.mode === 'full') await sweep(context);
   const last = differ.finish(complete);
   await writer.write(complete ? last.changes : withoutDeprovisions(last.changes));
   await writer.record(last);
   await writer.flush();
-  return { complete, problems: read.problems(), membersRead, fullDue };
+  return { complete, problems: read.problems(), membersRead, fullDue, driftCheck };
 }
 
-/** The store rows a page of IdP users needs: the members they match, those members' groups, and the users' records. */
-async function storeSlice({ store, workspace, binding }: PlanContext, entries: readonly (SnapshotMember | RemovedMember)[]) {
+/**
+ * The store rows a page of IdP users needs: the binding's records of them, the members that the users not settled
+ * since the last cycle match (by externalId or userName), and the current groups of all of those members.
+ */
+async function storeSlice({ store, workspace, binding, differ }: PlanContext, entries: readonly (SnapshotMember | RemovedMember)[], statements: readonly Statement[]): Promise<StoreSlice> {
+  const pulled = await pulledStates(store.db, workspace.id, binding, entries.map((e) => e.externalId));
+  const open = entries.filter((entry, i) => !differ.settled(entry, statements[i]!, pulled.get(entry.externalId)));
   const members = await membersMatching(
     store.db,
     workspace.id,
-    entries.map((e) => e.externalId),
-    entries.flatMap((e) => ('removed' in e ? [] : [e.userName])),
+    open.map((e) => e.externalId),
+    open.flatMap((e) => ('removed' in e ? [] : [e.userName])),
   );
-  const groupsOf = await currentGroupsOf(store.db, workspace.id, members.map((m) => m.id));
-  const pulled = await pulledStates(store.db, workspace.id, binding, entries.map((e) => e.externalId));
+  const settledIds = entries.flatMap((entry, i) => {
+    const prior = pulled.get(entry.externalId);
+    return prior?.member && differ.settled(entry, statements[i]!, prior) ? [prior.member.id] : [];
+  });
+  const groupsOf = await currentGroupsOf(store.db, workspace.id, [...members.map((m) => m.id), ...settledIds]);
   return { members, groupsOf, pulled };
 }
 
@@ -87,8 +121,8 @@ async function planOutOfLine(context: PlanContext, plan: (entries: (SnapshotMemb
   const { store, workspace, binding, differ } = context;
   const fresh = (statement: PulledStatement) => !differ.has(statement.externalId);
   const parse = (statements: PulledStatement[]) => statements.filter(fresh).map((s) => JSON.parse(s.snapshot) as SnapshotMember | RemovedMember);
-  for await (const statements of driftedStatements(store.db, workspace.id, binding)) {
-    await plan(parse(statements));
+  for await (const records of driftedStatements(store.db, workspace.id, binding)) {
+    await plan(parse(records));
     context.signal?.throwIfAborted();
   }
   let unrecorded: string | null = null;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { RemovedMember, SnapshotMember } from '../connector/snapshot-member.js';
 import type { Drift } from '../model/drift.js';
 import type { Group } from '../model/group.js';
@@ -29,6 +29,11 @@ export interface DiffOptions {
   newId: () => string;
   /** Users held for `finish()` at most (beyond, a blocked user is refused at once and the next cycle plans it again). */
   maxDeferred?: number;
+  /**
+   * The binding's records were written under the workspace's current settings, so a user whose statement and member
+   * are exactly as the last cycle left them needs no comparing (see `settled`). False after a settings change.
+   */
+  trustRecords?: boolean;
 }
 
 /** The store rows one page needs. */
@@ -63,7 +68,7 @@ interface GroupPlan {
 }
 
 /** An IdP statement as stored: its JSON and the hash an unchanged one is recognised by. */
-interface Statement {
+export interface Statement {
   snapshot: string;
   hash: string;
 }
@@ -84,7 +89,7 @@ const DEFAULT_MAX_DEFERRED = 10_000;
 
 export function statementOf(entry: SnapshotMember | RemovedMember): Statement {
   const snapshot = JSON.stringify(entry);
-  return { snapshot, hash: createHash('sha1').update(snapshot).digest('base64') };
+  return { snapshot, hash: hash('sha1', snapshot, 'base64') };
 }
 
 export const emptyPage = (): DiffPage => ({ changes: [], records: [], forget: [], confirms: [] });
@@ -122,8 +127,22 @@ export class Differ {
     }
   }
 
-  /** The plan for one page of the IdP's users (a full read), of its changes (an incremental read), or of stored statements. */
-  page(entries: readonly (SnapshotMember | RemovedMember)[], slice: StoreSlice): DiffPage {
+  /**
+   * Whether a user's statement and member are exactly as the last cycle left them: the same statement, nothing out of
+   * line, and the binding's member unwritten by anyone since. Such a user needs no store row and no comparing, only its
+   * groups checked: on a full read with nothing changed, that is nearly everyone.
+   */
+  settled(entry: SnapshotMember | RemovedMember, statement: Statement, prior: PulledState | undefined): boolean {
+    if (!this.options.trustRecords || 'removed' in entry || !prior || prior.hash !== statement.hash || prior.drift !== null) return false;
+    const member = prior.member;
+    return member !== undefined && member.managedBy === this.options.binding && member.version === member.syncedVersion;
+  }
+
+  /**
+   * The plan for one page of the IdP's users (a full read), of its changes (an incremental read), or of stored
+   * statements. `statements` are the entries' own (statementOf), when the caller has made them already.
+   */
+  page(entries: readonly (SnapshotMember | RemovedMember)[], slice: StoreSlice, statements: readonly Statement[] = entries.map(statementOf)): DiffPage {
     const byExternalId = new Map<string, Member>();
     const byUserName = new Map<string, Member>();
     for (const member of slice.members) {
@@ -131,21 +150,22 @@ export class Differ {
       byUserName.set(lower(member.userName), member);
     }
     const out = emptyPage();
-    for (const entry of entries) {
+    entries.forEach((entry, i) => {
       this.compared++;
       const prior = slice.pulled?.get(entry.externalId);
-      const current = byExternalId.get(entry.externalId) ?? null;
+      const statement = statements[i]!;
       if ('removed' in entry) {
-        this.gone(entry, current, prior, out);
-        continue;
+        this.gone(entry, byExternalId.get(entry.externalId) ?? null, prior, out);
+        return;
       }
       if (this.seen.has(entry.externalId)) {
         out.changes.push(skip(entry.userName, entry.externalId, `the IdP listed externalId ${entry.externalId} twice in one read; only the first is used`));
-        continue;
+        return;
       }
       this.seen.add(entry.externalId);
-      this.member(entry, statementOf(entry), prior, current, byUserName.get(lower(entry.userName)), slice.groupsOf, out);
-    }
+      if (this.settled(entry, statement, prior)) this.unchanged(entry, statement, prior!, slice.groupsOf, out);
+      else this.member(entry, statement, prior, byExternalId.get(entry.externalId) ?? null, byUserName.get(lower(entry.userName)), slice.groupsOf, out);
+    });
     return out;
   }
 
@@ -213,6 +233,22 @@ export class Differ {
       this.member(d.entry, d.statement, d.prior, d.current, sameName, d.groupsOf, out);
     }
     return out;
+  }
+
+  /** A settled user (see `settled`): its userName is claimed, and only its groups are compared. */
+  private unchanged(entry: SnapshotMember, statement: Statement, prior: PulledState, groupsOf: ReadonlyMap<string, ReadonlySet<string>>, out: DiffPage): void {
+    const memberId = prior.member!.id;
+    const claimant = this.plannedUserNames.get(lower(entry.userName));
+    const changes: Change[] = [];
+    if (claimant !== undefined && claimant !== entry.externalId) {
+      changes.push(conflict(entry.userName, memberId, `userName "${entry.userName}" belongs to two IdP users (${claimant} and ${entry.externalId}); only the first gets it: make userNames unique in the IdP`));
+    } else {
+      this.plannedUserNames.set(lower(entry.userName), entry.externalId);
+      changes.push(...this.memberships(entry, memberId, groupsOf.get(memberId) ?? EMPTY));
+    }
+    for (const c of changes) c.idpUser = entry.externalId;
+    out.changes.push(...changes);
+    this.settle(entry.externalId, statement, prior, changes, null, false, out);
   }
 
   /** A user the IdP reports gone (deleted, unassigned): the binding's member is deprovisioned, and nobody else. */
@@ -323,11 +359,21 @@ export class Differ {
     return done(!memberChanged);
   }
 
-  /** Record what the binding's record of this user must say now; confirm a member found matching. */
-  private settle(externalId: string, statement: Statement, prior: PulledState | undefined, changes: readonly Change[], member: Member | null, confirmable: boolean, out: DiffPage): void {
-    const drift = driftOf(changes);
-    if (!prior || prior.hash !== statement.hash) out.records.push({ externalId, statement, drift });
-    else if ((prior.drift ?? null) !== (drift?.reason ?? null) || (prior.detail ?? null) !== (drift?.detail ?? null)) out.records.push({ externalId, drift });
+  /**
+   * Record what the binding's record of this user must say now, and confirm a member found matching. A user with a
+   * change planned keeps the drift it had until the change is applied (apply.ts clears it then, or records why not),
+   * so a plan that is never applied leaves nothing marked as settled.
+   */
+  private settle(externalId: string, statement: Statement, prior: PulledState | undefined, changes: Change[], member: Member | null, confirmable: boolean, out: DiffPage): void {
+    const skipped = skipDriftOf(changes);
+    const planned = changes.some((c) => c.action !== 'skip');
+    const drift = skipped ?? (planned ? priorDrift(prior) : null);
+    if (planned && skipped === null && drift !== null) {
+      for (const c of changes) if (c.kind === 'member' && c.action !== 'skip') c.drifted = true;
+    }
+    if (!prior) out.records.push({ externalId, statement, drift, replace: false });
+    else if (prior.hash !== statement.hash) out.records.push({ externalId, statement, drift, replace: true });
+    else if ((prior.drift ?? null) !== (drift?.reason ?? null) || (prior.detail ?? null) !== (drift?.detail ?? null)) out.records.push({ externalId, drift, replace: true });
     if (confirmable && drift === null && member && member.managedBy === this.options.binding && member.syncedVersion !== member.version) {
       out.confirms.push({ id: member.id, version: member.version });
     }
@@ -479,16 +525,13 @@ function groupsOfBoth(groupsOf: ReadonlyMap<string, ReadonlySet<string>>, ...mem
   return kept;
 }
 
-/** A user's drift after planning: the first skip that leaves one, else "not applied yet" while a change waits, else none. */
-function driftOf(changes: readonly Change[]): Drift | null {
-  let planned = false;
-  for (const change of changes) {
-    if (change.action === 'skip') {
-      if (change.drift) return { reason: change.drift, detail: change.reason ?? '' };
-    } else planned = true;
-  }
-  return planned ? { reason: 'not_applied', detail: 'planned; not applied yet' } : null;
+/** The drift a plan's skips leave for a user: the first skip that says why, or null. */
+function skipDriftOf(changes: readonly Change[]): Drift | null {
+  for (const change of changes) if (change.action === 'skip' && change.drift) return { reason: change.drift, detail: change.reason ?? '' };
+  return null;
 }
+
+const priorDrift = (prior: PulledState | undefined): Drift | null => (prior?.drift ? { reason: prior.drift, detail: prior.detail ?? '' } : null);
 
 function skip(key: string, targetId: string, reason: string, kind: Change['kind'] = 'member'): Change {
   return { action: 'skip', kind, key, targetId, before: null, after: null, reason };

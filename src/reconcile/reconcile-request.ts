@@ -70,6 +70,8 @@ export interface ReconcileOutcome {
   mode: 'full' | 'incremental' | 'user';
   /** One line for people: "applied 45 creates; refused 5 (no builder seats left)". */
   message: string;
+  /** An incremental cycle: the users it planned again from the binding's records (out of line, or written elsewhere since), and how long that took. */
+  driftCheck?: { members: number; seconds: number };
   error?: string;
   /** The catalogued code of a failure (ROSTERD_E_CONNECTOR when the IdP could not be read, …). */
   errorCode?: string;

@@ -26,6 +26,7 @@ import { Differ } from './differ.js';
 import { PlanWriter } from './plan-writer.js';
 import { untilAborted } from './read-ahead.js';
 import type { DriftSummary, ReconcileOutcome, ReconcileRequest } from './reconcile-request.js';
+import { settingsHash } from './settings-hash.js';
 import { describe, describeDrift, Tally } from './tally.js';
 
 // One pull cycle in two steps, so that the caller decides what happens to the plan (Terraform's split): `startCycle`
@@ -83,7 +84,7 @@ export class Cycle {
   readonly runId = randomUUID();
   readonly actor: string;
   private plan_: StoredPlan | null = null;
-  private read: PlannedRead = { complete: false, problems: [], membersRead: 0, fullDue: null };
+  private read: PlannedRead = { complete: false, problems: [], membersRead: 0, fullDue: null, driftCheck: null };
   private mode: ReconcileOutcome['mode'];
   private cursor: string | null = null;
   private planned = new Tally();
@@ -91,6 +92,8 @@ export class Cycle {
   private deletions = 0;
   private ended: ReconcileOutcome | null = null;
   private readonly now: () => string;
+  /** The workspace settings this cycle compares under. */
+  private readonly settings: string;
 
   constructor(
     private readonly deps: ReconcilerDeps,
@@ -101,6 +104,7 @@ export class Cycle {
     this.actor = `connector:${binding}`;
     this.now = () => deps.clock().toISOString();
     this.mode = request.mode === 'user' ? 'user' : request.mode === 'full' ? 'full' : 'incremental';
+    this.settings = settingsHash(workspace);
   }
 
   /** The kept plan, once planned; null when there was nothing to keep. */
@@ -129,8 +133,12 @@ export class Cycle {
       const connector = deps.connectorFor ? await deps.connectorFor(workspace) : await connectorFor();
       const state = await readConnectorState(store.db, workspace.id, this.binding);
       const fullSchedule = parseFullSchedule(fullScheduleText ?? DEFAULT_FULL_SCHEDULE) ?? parseFullSchedule(DEFAULT_FULL_SCHEDULE)!;
+      // The records say the store matched the IdP under the settings of their last full read; other settings (a new
+      // default role, a value map) may want other values of everyone, which a full read compares.
+      const trustRecords = state.settingsHash === this.settings;
+      const dueState = state.settingsHash !== null && !trustRecords && state.fullDue === null ? { ...state, fullDue: "the workspace's settings changed since the last full read" } : state;
       const opening = openRead(
-        { store, connector, workspace, binding: this.binding, state, fullSchedule, log: deps.log, now: deps.clock(), ...(request.signal ? { signal: request.signal } : {}) },
+        { store, connector, workspace, binding: this.binding, state: dueState, fullSchedule, log: deps.log, now: deps.clock(), ...(request.signal ? { signal: request.signal } : {}) },
         request,
       );
       // A hung IdP request cannot hold a shutdown: the abort ends the wait whether or not the connector stops.
@@ -142,6 +150,7 @@ export class Cycle {
         seatsInUse: workspace.version === 'v1' ? await countSeatsInUse(store.db, workspace.id) : {},
         groups: await allGroups(store.db, workspace.id),
         newId: () => timeOrderedId(),
+        trustRecords,
       });
       const header: StoredPlan = {
         id: randomUUID(),
@@ -162,7 +171,8 @@ export class Cycle {
       };
       await insertPlan(store.db, header);
       this.plan_ = header;
-      const writer = new PlanWriter(store.db, header.id, { workspaceId: workspace.id, binding: this.binding, now: this.now() });
+      // A dry run leaves the binding's records alone: they say what the store holds, and a dry run changes nothing.
+      const writer = new PlanWriter(store.db, header.id, request.dryRun ? undefined : { workspaceId: workspace.id, binding: this.binding, now: this.now() });
       const progress = (phase: 'read' | 'compare', membersRead: number) => request.onProgress?.({ phase, read: membersRead, compared: differ.compared, applied: 0, total: 0 });
       this.read = await planFromRead({ store, workspace, binding: this.binding, differ, writer, onProgress: progress, ...(request.signal ? { signal: request.signal } : {}) }, read);
       this.cursor = this.read.complete ? read.cursor() : state.cursor;
@@ -256,7 +266,7 @@ export class Cycle {
   /** A complete read that was applied: the binding's cursor moves on; a full one is recorded as the last full read. */
   private async recordGood(): Promise<void> {
     const { store } = this.deps;
-    if (this.read.complete) await recordGoodCycle(store.db, this.workspace.id, this.binding, this.now(), this.cursor, this.mode === 'full');
+    if (this.read.complete) await recordGoodCycle(store.db, this.workspace.id, this.binding, this.now(), this.cursor, this.mode === 'full' ? { settingsHash: this.settings } : undefined);
     if (this.read.fullDue) await markFullDue(store.db, this.workspace.id, this.binding, this.read.fullDue, this.now());
   }
 
@@ -288,7 +298,7 @@ export class Cycle {
     }
     if (this.plan_) await updatePlan(this.deps.store.db, this.plan_.id, { status: 'stale' }).catch(() => undefined);
     const reason = error instanceof ConnectorError ? { reason: error.reason } : {};
-    return this.finish(aborted ? 'aborted' : 'failed', emptySummary(), { count: 0, reasons: {} }, `failed: ${message}`, { message, code, ...reason });
+    return this.finish(aborted ? 'aborted' : 'failed', emptySummary(), { count: 0, reasons: {} }, aborted ? message : `failed: ${message}`, { message, code, ...reason });
   }
 
   private async finish(
@@ -329,6 +339,7 @@ export class Cycle {
       complete: this.read.complete,
       mode: this.mode,
       message,
+      ...(this.read.driftCheck ? { driftCheck: this.read.driftCheck } : {}),
       ...(error ? { error: error.message, errorCode: error.code, ...(error.reason ? { errorReason: error.reason } : {}) } : {}),
     };
     return this.ended;

@@ -10,32 +10,35 @@ export interface ConnectorState {
   lastFullAt: string | null;
   /** Why the next cycle must read everything; null when it need not. */
   fullDue: string | null;
+  /** The workspace settings the binding's records were last compared under (see settingsHash); null before a first cycle. */
+  settingsHash: string | null;
 }
 
 export async function readConnectorState(db: Db, workspaceId: string, binding: string): Promise<ConnectorState> {
   const row = await db
     .selectFrom('connector_state')
-    .select(['cursor', 'last_good_at', 'last_full_at', 'full_due'])
+    .select(['cursor', 'last_good_at', 'last_full_at', 'full_due', 'settings_hash'])
     .where('workspace_id', '=', workspaceId)
     .where('binding', '=', binding)
     .executeTakeFirst();
-  return { cursor: row?.cursor ?? null, lastGoodAt: row?.last_good_at ?? null, lastFullAt: row?.last_full_at ?? null, fullDue: row?.full_due ?? null };
+  return { cursor: row?.cursor ?? null, lastGoodAt: row?.last_good_at ?? null, lastFullAt: row?.last_full_at ?? null, fullDue: row?.full_due ?? null, settingsHash: row?.settings_hash ?? null };
 }
 
 /**
  * Record a good cycle: its end time, and the cursor to continue from (unchanged when `cursor` is undefined). A full
- * one also records when the binding last read everything, and that no full read is due any more.
+ * one also records when the binding last read everything, that no full read is due any more, and the workspace
+ * settings (`settingsHash`) its records are now compared under.
  */
-export async function recordGoodCycle(db: Db, workspaceId: string, binding: string, at: string, cursor?: string | null, full = false): Promise<void> {
+export async function recordGoodCycle(db: Db, workspaceId: string, binding: string, at: string, cursor?: string | null, full?: { settingsHash: string }): Promise<void> {
   await db
     .insertInto('connector_state')
-    .values({ workspace_id: workspaceId, binding, cursor: cursor ?? null, last_good_at: at, updated_at: at, last_full_at: full ? at : null, full_due: null })
+    .values({ workspace_id: workspaceId, binding, cursor: cursor ?? null, last_good_at: at, updated_at: at, last_full_at: full ? at : null, full_due: null, settings_hash: full?.settingsHash ?? null })
     .onConflict((oc) =>
       oc.columns(['workspace_id', 'binding']).doUpdateSet((eb) => ({
         last_good_at: eb.ref('excluded.last_good_at'),
         updated_at: eb.ref('excluded.updated_at'),
         ...(cursor !== undefined ? { cursor: eb.ref('excluded.cursor') } : {}),
-        ...(full ? { last_full_at: eb.ref('excluded.last_full_at'), full_due: null } : {}),
+        ...(full ? { last_full_at: eb.ref('excluded.last_full_at'), full_due: null, settings_hash: eb.ref('excluded.settings_hash') } : {}),
       })),
     )
     .execute();
@@ -45,7 +48,7 @@ export async function recordGoodCycle(db: Db, workspaceId: string, binding: stri
 export async function markFullDue(db: Db, workspaceId: string, binding: string, reason: string, at: string): Promise<void> {
   await db
     .insertInto('connector_state')
-    .values({ workspace_id: workspaceId, binding, cursor: null, last_good_at: null, updated_at: at, last_full_at: null, full_due: reason })
+    .values({ workspace_id: workspaceId, binding, cursor: null, last_good_at: null, updated_at: at, last_full_at: null, full_due: reason, settings_hash: null })
     .onConflict((oc) => oc.columns(['workspace_id', 'binding']).doUpdateSet({ full_due: reason, updated_at: at }))
     .execute();
 }

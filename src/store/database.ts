@@ -199,6 +199,8 @@ export interface ConnectorStateTable {
   last_full_at: string | null;
   /** Why the next cycle must read everything (a failed or incomplete cycle, an upgrade); null when it need not. */
   full_due: string | null;
+  /** A hash of the workspace settings the binding's records were last compared under. */
+  settings_hash: string | null;
 }
 
 export interface PulledMemberTable {

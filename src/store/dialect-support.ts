@@ -1,6 +1,19 @@
 import { CompiledQuery, PostgresAdapter, sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import { copyText } from './copy-text.js';
 import type { Database, MembershipRow } from './database.js';
+import type { DriftReason } from '../model/drift.js';
+
+/** A row of `pulledByKey`. */
+export interface PulledByKeyRow {
+  external_id: string;
+  hash: string;
+  drift: DriftReason | null;
+  drift_detail: string | null;
+  member_id: string | null;
+  version: number | string | null;
+  synced_version: number | string | null;
+  managed_by: string | null;
+}
 
 /**
  * The only file that knows which database runs. Everything dialect-specific (JSON array
@@ -35,6 +48,12 @@ export interface DialectSupport {
    * looked empty, so it hashed the keys and scanned every member, 35 ms a statement against 5 ms of probes.
    */
   membersByKey(workspaceId: string, column: 'external_id' | 'user_name_lower', values: readonly string[]): RawBuilder<MembershipRow>;
+  /**
+   * A binding's records of these IdP users, each with the member of the same externalId (version, synced_version,
+   * managed_by; null columns when there is none): a probe of each index per user on PostgreSQL, for the reason
+   * membersByKey gives.
+   */
+  pulledByKey(workspaceId: string, binding: string, externalIds: readonly string[]): RawBuilder<PulledByKeyRow>;
   /**
    * Rows for an INSERT … SELECT, from one JSON array of objects keyed by column name; null where a multi-row
    * VALUES list is the better statement. PostgreSQL plans every value of a VALUES list: a 200-row insert of
@@ -74,6 +93,10 @@ const sqlite: DialectSupport = {
     from group_member gm join scim_group g on g.id = gm.group_id where gm.membership_id = ${membershipId})`,
   membersByKey: (workspaceId, column, values) =>
     sql<MembershipRow>`select * from membership where workspace_id = ${workspaceId} and ${sql.ref(column)} in (${sql.join(values)})`,
+  pulledByKey: (workspaceId, binding, externalIds) =>
+    sql<PulledByKeyRow>`select p.external_id, p.hash, p.drift, p.drift_detail, m.id as member_id, m.version, m.synced_version, m.managed_by
+      from pulled_member p left join membership m on m.workspace_id = p.workspace_id and m.external_id = p.external_id
+      where p.workspace_id = ${workspaceId} and p.binding = ${binding} and p.external_id in (${sql.join(externalIds)})`,
   jsonRows: null,
   copyRows: null,
   // SQLite's planner works from its own heuristics unless ANALYZE ran once; rosterd never runs it there.
@@ -94,6 +117,11 @@ const postgres: DialectSupport = {
   membersByKey: (workspaceId, column, values) =>
     sql<MembershipRow>`select m.* from unnest(${values}::text[]) as k(v)
       cross join lateral (select * from membership where workspace_id = ${workspaceId} and ${sql.ref(column)} = k.v limit 1) as m`,
+  pulledByKey: (workspaceId, binding, externalIds) =>
+    sql<PulledByKeyRow>`select k.v as external_id, p.hash, p.drift, p.drift_detail, m.id as member_id, m.version, m.synced_version, m.managed_by
+      from unnest(${externalIds}::text[]) as k(v)
+      cross join lateral (select hash, drift, drift_detail from pulled_member where workspace_id = ${workspaceId} and binding = ${binding} and external_id = k.v limit 1) as p
+      left join lateral (select id, version, synced_version, managed_by from membership where workspace_id = ${workspaceId} and external_id = k.v limit 1) as m on true`,
   jsonRows: (table, columns, json) =>
     sql`select ${sql.join(columns.map((c) => sql.ref(c)))} from json_populate_recordset(null::${sql.table(table)}, ${json}::json)`,
   copyRows: (table, columns, rows) => CompiledQuery.raw(`copy ${quoted(table)} (${columns.map(quoted).join(', ')}) from stdin`, [copyText(columns, rows)]),

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Drift, DriftReason } from '../model/drift.js';
 import { insertRows } from './bulk-insert.js';
 import type { Database, PulledMemberRow } from './database.js';
+import { dialectOf } from './dialect-support.js';
 
 type Db = Kysely<Database>;
 
@@ -12,18 +13,21 @@ type Db = Kysely<Database>;
 /** Bound parameters per IN list (see reconcile-reads.ts). */
 const IN_CHUNK = 1000;
 
-/** The part of a row a cycle compares a fresh statement with. */
+/** The part of a row a cycle compares a fresh statement with, and the member of the same externalId, if any. */
 export interface PulledState {
   hash: string;
   drift: DriftReason | null;
   detail: string | null;
+  member?: { id: string; version: number; syncedVersion: number; managedBy: string | null };
 }
 
-/** A row to write: a new or changed statement (with its drift), or only a new drift for an unchanged one. */
+/** A row to write: a statement with its drift (a new row, or one that replaces the user's row), or only a new drift. */
 export interface PulledWrite {
   externalId: string;
   statement?: { snapshot: string; hash: string };
   drift: Drift | null;
+  /** The user has a row already. */
+  replace: boolean;
 }
 
 /** A stored statement with its user's id: what a cycle re-plans from. */
@@ -35,18 +39,17 @@ export interface PulledStatement {
   detail: string | null;
 }
 
-/** The rows of these IdP users, by externalId. */
+/** The rows of these IdP users, by externalId, each with the member of that externalId when there is one. */
 export async function pulledStates(db: Db, workspaceId: string, binding: string, externalIds: readonly string[]): Promise<Map<string, PulledState>> {
   const states = new Map<string, PulledState>();
+  const dialect = dialectOf(db);
   for (let i = 0; i < externalIds.length; i += IN_CHUNK) {
-    const rows = await db
-      .selectFrom('pulled_member')
-      .select(['external_id', 'hash', 'drift', 'drift_detail'])
-      .where('workspace_id', '=', workspaceId)
-      .where('binding', '=', binding)
-      .where('external_id', 'in', externalIds.slice(i, i + IN_CHUNK))
-      .execute();
-    for (const row of rows) states.set(row.external_id, { hash: row.hash, drift: row.drift, detail: row.drift_detail });
+    const { rows } = await dialect.pulledByKey(workspaceId, binding, externalIds.slice(i, i + IN_CHUNK)).execute(db);
+    for (const row of rows) {
+      const state: PulledState = { hash: row.hash, drift: row.drift, detail: row.drift_detail };
+      if (row.member_id !== null) state.member = { id: row.member_id, version: Number(row.version), syncedVersion: Number(row.synced_version), managedBy: row.managed_by };
+      states.set(row.external_id, state);
+    }
   }
   return states;
 }
@@ -60,7 +63,8 @@ const PULLED_COLUMNS = ['workspace_id', 'binding', 'external_id', 'snapshot', 'h
 export async function writePulled(db: Db, workspaceId: string, binding: string, writes: readonly PulledWrite[], now: string): Promise<void> {
   const statements = writes.filter((w) => w.statement !== undefined);
   if (statements.length) {
-    await deletePulled(db, workspaceId, binding, statements.map((w) => w.externalId));
+    const replaced = statements.filter((w) => w.replace).map((w) => w.externalId);
+    if (replaced.length) await deletePulled(db, workspaceId, binding, replaced);
     const rows = statements.map((w) => ({
       workspace_id: workspaceId,
       binding,
@@ -98,15 +102,14 @@ export async function setDrift(db: Db, workspaceId: string, binding: string, dri
   }
 }
 
-/** Clear the drift of these users where it only said their change was planned and not applied yet. */
-export async function clearNotApplied(db: Db, workspaceId: string, binding: string, externalIds: readonly string[], now: string): Promise<void> {
+/** Clear the drift of these users: the change their record waited for is applied. */
+export async function clearDrift(db: Db, workspaceId: string, binding: string, externalIds: readonly string[], now: string): Promise<void> {
   for (let i = 0; i < externalIds.length; i += IN_CHUNK) {
     await db
       .updateTable('pulled_member')
       .set({ drift: null, drift_detail: null, updated_at: now })
       .where('workspace_id', '=', workspaceId)
       .where('binding', '=', binding)
-      .where('drift', '=', 'not_applied')
       .where('external_id', 'in', externalIds.slice(i, i + IN_CHUNK))
       .execute();
   }
@@ -204,8 +207,23 @@ export async function* pulledIds(db: Db, workspaceId: string, binding: string, p
  * place among the unsynced).
  */
 export async function confirmSynced(db: Db, workspaceId: string, members: readonly { id: string; version: number }[]): Promise<void> {
+  // One statement per version compared (nearly all share a few) and chunk of ids, not one per member.
+  const byVersion = new Map<number, string[]>();
   for (const { id, version } of members) {
-    await db.updateTable('membership').set({ synced_version: version }).where('workspace_id', '=', workspaceId).where('id', '=', id).where('version', '=', version).execute();
+    const ids = byVersion.get(version);
+    if (ids) ids.push(id);
+    else byVersion.set(version, [id]);
+  }
+  for (const [version, ids] of byVersion) {
+    for (let i = 0; i < ids.length; i += IN_CHUNK) {
+      await db
+        .updateTable('membership')
+        .set({ synced_version: version })
+        .where('workspace_id', '=', workspaceId)
+        .where('version', '=', version)
+        .where('id', 'in', ids.slice(i, i + IN_CHUNK))
+        .execute();
+    }
   }
 }
 

@@ -119,3 +119,70 @@ describe('rosterd start stopped by SIGTERM during an apply (PostgreSQL)', () => 
     expect(next.code).toBe(0);
   });
 });
+
+/**
+ * SIGTERM while the IdP hangs: a Graph request that never answers must not hold the shutdown, nor leave the run
+ * open. After `daemon.shutdownGraceSeconds` the cycle is aborted, the request in flight dropped, the run recorded as
+ * aborted, and rosterd exits 0 because everything stopped.
+ */
+describe('rosterd start stopped by SIGTERM while a Graph request hangs (SQLite)', () => {
+  const entra = new EntraHarness();
+  const dir = mkdtempSync(path.join(tmpdir(), 'rosterd-hang-'));
+  const configPath = path.join(dir, 'rosterd.yaml');
+  let db: TestStore;
+
+  beforeAll(async () => {
+    assertBuilt();
+    await entra.start();
+    for (let i = 0; i < 60; i++) {
+      entra.addUser({ id: `u-${i}`, userName: `user${i}@acme.example`, email: `user${i}@acme.example` });
+      entra.assignUser(`u-${i}`, 'viewer');
+    }
+    entra.setPageSize(10);
+    db = await openTestStore('sqlite');
+    await createWorkspace(db.store.db, { id: 'acme', version: 'v2', now: new Date().toISOString() });
+    await db.store.close();
+    writeFileSync(
+      configPath,
+      [
+        `database: "${db.url}"`,
+        'log: { level: info, requests: false }',
+        'bootstrap: { workspace: null }',
+        'daemon: { shutdownGraceSeconds: 1 }',
+        'connectors:',
+        // A request timeout far longer than the test: only the abort can end the hung request.
+        ...entraBindingYaml(entra, 'acme', '{}', ['schedule: "* * * * * *"']).map((line) => line.replace('requestTimeoutMs: 2000', 'requestTimeoutMs: 600000')),
+        '',
+      ].join('\n'),
+    );
+  });
+  afterAll(async () => {
+    await entra.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('aborts the cycle after the grace, records its run as aborted, and exits 0', async () => {
+    // The third page of the assignment list never comes back.
+    const held = entra.injectHang({ afterRequests: 2 });
+    const env = { ROSTERD_CONFIG: configPath, ROSTERD_PORT: '0', ENTRA_CLIENT_SECRET: entra.fake.clientSecret };
+    const daemon = startCli([], env);
+    try {
+      await daemon.ready;
+      await held;
+      daemon.child.kill('SIGTERM');
+      expect(await daemon.exited).toBe(0);
+      const logged = daemon.output().stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(logged.some((l) => String(l.msg).startsWith('pull cycle aborted: interrupted by a shutdown while reading'))).toBe(true);
+      expect(logged.some((l) => String(l.msg).includes('did not stop'))).toBe(false);
+    } finally {
+      if (daemon.child.exitCode === null && daemon.child.signalCode === null) daemon.child.kill('SIGKILL');
+    }
+    const store = await createDb(db.url);
+    try {
+      const runs = await store.db.selectFrom('sync_run').select(['result', 'finished_at', 'error']).execute();
+      expect(runs).toEqual([{ result: 'aborted', finished_at: expect.any(String), error: 'interrupted by a shutdown while reading; nothing was applied' }]);
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -132,11 +132,12 @@ describe.each(DIALECTS)('level-based reconcile on %s', (dialect: TestDialect) =>
     expect(await member(holder!)).toBeUndefined();
     expect(await holders()).toHaveLength(1);
 
-    // The capacity rises (the customer bought a seat); the IdP says nothing new.
+    // The capacity rises (the customer bought a seat); the IdP says nothing new. New settings call for a full read.
     const ws = (await store().db.selectFrom('workspace').select('policy').where('id', '=', WS).executeTakeFirstOrThrow()).policy;
     await store().db.updateTable('workspace').set({ policy: JSON.stringify({ ...JSON.parse(ws), seats: { builder: 2 } }) }).where('id', '=', WS).execute();
     const raised = await cycle();
-    expect(raised, raised.message).toMatchObject({ mode: 'incremental', result: 'applied', summary: { create: 1 }, drift: { count: 0 } });
+    expect(raised, raised.message).toMatchObject({ mode: 'full', result: 'applied', summary: { create: 1 }, drift: { count: 0 } });
+    expect((await cycle()).mode).toBe('incremental');
     expect(await holders()).toHaveLength(2);
   });
 
