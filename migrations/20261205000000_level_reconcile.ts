@@ -6,7 +6,8 @@ import { type Kysely, sql } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {
   // One row per IdP user a binding has read: the mapped statement (a SnapshotMember, or a RemovedMember for one the
-  // IdP reported gone), its hash, and, when the store does not match it, why (a category and a sentence).
+  // IdP reported gone), its hash, when the store does not match it why (a category and a sentence), and the member
+  // version at which it did.
   await db.schema
     .createTable('pulled_member')
     .addColumn('workspace_id', 'text', (c) => c.notNull().references('workspace.id').onDelete('cascade'))
@@ -16,6 +17,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('hash', 'text', (c) => c.notNull())
     .addColumn('drift', 'text')
     .addColumn('drift_detail', 'text')
+    // The member's version at which the store matched this statement (or will, once the change planned for it is applied).
+    .addColumn('settled_version', 'integer')
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('pulled_member_pk', ['workspace_id', 'binding', 'external_id'])
     .execute();

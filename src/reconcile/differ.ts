@@ -129,13 +129,14 @@ export class Differ {
 
   /**
    * Whether a user's statement and member are exactly as the last cycle left them: the same statement, nothing out of
-   * line, and the binding's member unwritten by anyone since. Such a user needs no store row and no comparing, only its
-   * groups checked: on a full read with nothing changed, that is nearly everyone.
+   * line, and the binding's member at the version the store was found (or made) to match it, unwritten by anyone
+   * since. Such a user needs no store row and no comparing, only its groups checked: on a full read with nothing
+   * changed, that is nearly everyone.
    */
   settled(entry: SnapshotMember | RemovedMember, statement: Statement, prior: PulledState | undefined): boolean {
     if (!this.options.trustRecords || 'removed' in entry || !prior || prior.hash !== statement.hash || prior.drift !== null) return false;
     const member = prior.member;
-    return member !== undefined && member.managedBy === this.options.binding && member.version === member.syncedVersion;
+    return member !== undefined && member.managedBy === this.options.binding && member.version === member.syncedVersion && member.version === prior.settledVersion;
   }
 
   /**
@@ -248,7 +249,8 @@ export class Differ {
     }
     for (const c of changes) c.idpUser = entry.externalId;
     out.changes.push(...changes);
-    this.settle(entry.externalId, statement, prior, changes, null, false, out);
+    // Only group memberships can change here: the member, and so the version it is settled at, stays as it is.
+    if (changes.some((c) => c.action === 'skip' && c.drift)) this.settle(entry.externalId, statement, prior, changes, null, false, out);
   }
 
   /** A user the IdP reports gone (deleted, unassigned): the binding's member is deprovisioned, and nobody else. */
@@ -371,9 +373,12 @@ export class Differ {
     if (planned && skipped === null && drift !== null) {
       for (const c of changes) if (c.kind === 'member' && c.action !== 'skip') c.drifted = true;
     }
-    if (!prior) out.records.push({ externalId, statement, drift, replace: false });
-    else if (prior.hash !== statement.hash) out.records.push({ externalId, statement, drift, replace: true });
-    else if ((prior.drift ?? null) !== (drift?.reason ?? null) || (prior.detail ?? null) !== (drift?.detail ?? null)) out.records.push({ externalId, drift, replace: true });
+    const settledVersion = settledVersionOf(changes, member);
+    if (!prior) out.records.push({ externalId, statement, drift, settledVersion, replace: false });
+    else if (prior.hash !== statement.hash) out.records.push({ externalId, statement, drift, settledVersion, replace: true });
+    else if ((prior.drift ?? null) !== (drift?.reason ?? null) || (prior.detail ?? null) !== (drift?.detail ?? null) || prior.settledVersion !== settledVersion) {
+      out.records.push({ externalId, drift, settledVersion, replace: true });
+    }
     if (confirmable && drift === null && member && member.managedBy === this.options.binding && member.syncedVersion !== member.version) {
       out.confirms.push({ id: member.id, version: member.version });
     }
@@ -532,6 +537,17 @@ function skipDriftOf(changes: readonly Change[]): Drift | null {
 }
 
 const priorDrift = (prior: PulledState | undefined): Drift | null => (prior?.drift ? { reason: prior.drift, detail: prior.detail ?? '' } : null);
+
+/**
+ * The member version at which the store matches the user's statement: the version its planned change will give it
+ * (1 for a create, the compared version plus one for any other write), or, with none planned, the version compared.
+ * Null where there is no member to speak of (a removal, a refused create).
+ */
+function settledVersionOf(changes: readonly Change[], member: Member | null): number | null {
+  const write = changes.find((c) => c.kind === 'member' && c.action !== 'skip');
+  if (write) return write.action === 'remove' ? null : write.action === 'create' ? 1 : (write.version ?? member?.version ?? 0) + 1;
+  return member?.version ?? null;
+}
 
 function skip(key: string, targetId: string, reason: string, kind: Change['kind'] = 'member'): Change {
   return { action: 'skip', kind, key, targetId, before: null, after: null, reason };

@@ -215,6 +215,11 @@ export interface PulledMemberTable {
   /** Null when the store matched this statement after the last cycle. */
   drift: DriftReason | null;
   drift_detail: string | null;
+  /**
+   * The member's version at which the store matched this statement, or will once the change planned for it is applied
+   * (a plan never applied leaves the member at another version, and the next cycle compares it again).
+   */
+  settled_version: number | null;
   updated_at: string;
 }
 

@@ -9,6 +9,7 @@ export interface PulledByKeyRow {
   hash: string;
   drift: DriftReason | null;
   drift_detail: string | null;
+  settled_version: number | string | null;
   member_id: string | null;
   version: number | string | null;
   synced_version: number | string | null;
@@ -94,7 +95,7 @@ const sqlite: DialectSupport = {
   membersByKey: (workspaceId, column, values) =>
     sql<MembershipRow>`select * from membership where workspace_id = ${workspaceId} and ${sql.ref(column)} in (${sql.join(values)})`,
   pulledByKey: (workspaceId, binding, externalIds) =>
-    sql<PulledByKeyRow>`select p.external_id, p.hash, p.drift, p.drift_detail, m.id as member_id, m.version, m.synced_version, m.managed_by
+    sql<PulledByKeyRow>`select p.external_id, p.hash, p.drift, p.drift_detail, p.settled_version, m.id as member_id, m.version, m.synced_version, m.managed_by
       from pulled_member p left join membership m on m.workspace_id = p.workspace_id and m.external_id = p.external_id
       where p.workspace_id = ${workspaceId} and p.binding = ${binding} and p.external_id in (${sql.join(externalIds)})`,
   jsonRows: null,
@@ -118,9 +119,9 @@ const postgres: DialectSupport = {
     sql<MembershipRow>`select m.* from unnest(${values}::text[]) as k(v)
       cross join lateral (select * from membership where workspace_id = ${workspaceId} and ${sql.ref(column)} = k.v limit 1) as m`,
   pulledByKey: (workspaceId, binding, externalIds) =>
-    sql<PulledByKeyRow>`select k.v as external_id, p.hash, p.drift, p.drift_detail, m.id as member_id, m.version, m.synced_version, m.managed_by
+    sql<PulledByKeyRow>`select k.v as external_id, p.hash, p.drift, p.drift_detail, p.settled_version, m.id as member_id, m.version, m.synced_version, m.managed_by
       from unnest(${externalIds}::text[]) as k(v)
-      cross join lateral (select hash, drift, drift_detail from pulled_member where workspace_id = ${workspaceId} and binding = ${binding} and external_id = k.v limit 1) as p
+      cross join lateral (select hash, drift, drift_detail, settled_version from pulled_member where workspace_id = ${workspaceId} and binding = ${binding} and external_id = k.v limit 1) as p
       left join lateral (select id, version, synced_version, managed_by from membership where workspace_id = ${workspaceId} and external_id = k.v limit 1) as m on true`,
   jsonRows: (table, columns, json) =>
     sql`select ${sql.join(columns.map((c) => sql.ref(c)))} from json_populate_recordset(null::${sql.table(table)}, ${json}::json)`,

@@ -18,6 +18,8 @@ export interface PulledState {
   hash: string;
   drift: DriftReason | null;
   detail: string | null;
+  /** The member version at which the store matches the statement (see pulled_member.settled_version). */
+  settledVersion: number | null;
   member?: { id: string; version: number; syncedVersion: number; managedBy: string | null };
 }
 
@@ -26,6 +28,7 @@ export interface PulledWrite {
   externalId: string;
   statement?: { snapshot: string; hash: string };
   drift: Drift | null;
+  settledVersion: number | null;
   /** The user has a row already. */
   replace: boolean;
 }
@@ -46,7 +49,7 @@ export async function pulledStates(db: Db, workspaceId: string, binding: string,
   for (let i = 0; i < externalIds.length; i += IN_CHUNK) {
     const { rows } = await dialect.pulledByKey(workspaceId, binding, externalIds.slice(i, i + IN_CHUNK)).execute(db);
     for (const row of rows) {
-      const state: PulledState = { hash: row.hash, drift: row.drift, detail: row.drift_detail };
+      const state: PulledState = { hash: row.hash, drift: row.drift, detail: row.drift_detail, settledVersion: row.settled_version === null ? null : Number(row.settled_version) };
       if (row.member_id !== null) state.member = { id: row.member_id, version: Number(row.version), syncedVersion: Number(row.synced_version), managedBy: row.managed_by };
       states.set(row.external_id, state);
     }
@@ -54,7 +57,7 @@ export async function pulledStates(db: Db, workspaceId: string, binding: string,
   return states;
 }
 
-const PULLED_COLUMNS = ['workspace_id', 'binding', 'external_id', 'snapshot', 'hash', 'drift', 'drift_detail', 'updated_at'] as const;
+const PULLED_COLUMNS = ['workspace_id', 'binding', 'external_id', 'snapshot', 'hash', 'drift', 'drift_detail', 'settled_version', 'updated_at'] as const;
 
 /**
  * Record statements and drifts. A changed statement replaces its row whole (deleted and inserted again, in bulk);
@@ -73,6 +76,7 @@ export async function writePulled(db: Db, workspaceId: string, binding: string, 
       hash: w.statement!.hash,
       drift: w.drift?.reason ?? null,
       drift_detail: w.drift?.detail ?? null,
+      settled_version: w.settledVersion,
       updated_at: now,
     }));
     await insertRows(db, 'pulled_member', PULLED_COLUMNS, rows, 500);
@@ -80,20 +84,26 @@ export async function writePulled(db: Db, workspaceId: string, binding: string, 
   await setDrift(db, workspaceId, binding, writes.filter((w) => w.statement === undefined), now);
 }
 
-/** Set the drift of these users' rows (null: in line), grouped by sentence. */
-export async function setDrift(db: Db, workspaceId: string, binding: string, drifts: readonly { externalId: string; drift: Drift | null }[], now: string): Promise<void> {
-  const bySentence = new Map<string, { drift: Drift | null; ids: string[] }>();
-  for (const { externalId, drift } of drifts) {
-    const key = drift ? `${drift.reason}\u0001${drift.detail}` : '';
+/** Set the drift of these users' rows (null: in line), and the member version they are settled at when given, grouped alike. */
+export async function setDrift(
+  db: Db,
+  workspaceId: string,
+  binding: string,
+  drifts: readonly { externalId: string; drift: Drift | null; settledVersion?: number | null }[],
+  now: string,
+): Promise<void> {
+  const bySentence = new Map<string, { drift: Drift | null; settledVersion: number | null | undefined; ids: string[] }>();
+  for (const { externalId, drift, settledVersion } of drifts) {
+    const key = `${drift ? `${drift.reason}\u0001${drift.detail}` : ''}\u0002${settledVersion === undefined ? 'keep' : String(settledVersion)}`;
     const group = bySentence.get(key);
     if (group) group.ids.push(externalId);
-    else bySentence.set(key, { drift, ids: [externalId] });
+    else bySentence.set(key, { drift, settledVersion, ids: [externalId] });
   }
-  for (const { drift, ids } of bySentence.values()) {
+  for (const { drift, settledVersion, ids } of bySentence.values()) {
     for (let i = 0; i < ids.length; i += IN_CHUNK) {
       await db
         .updateTable('pulled_member')
-        .set({ drift: drift?.reason ?? null, drift_detail: drift?.detail ?? null, updated_at: now })
+        .set({ drift: drift?.reason ?? null, drift_detail: drift?.detail ?? null, updated_at: now, ...(settledVersion !== undefined ? { settled_version: settledVersion } : {}) })
         .where('workspace_id', '=', workspaceId)
         .where('binding', '=', binding)
         .where('external_id', 'in', ids.slice(i, i + IN_CHUNK))

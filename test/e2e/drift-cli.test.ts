@@ -15,36 +15,47 @@ import { DIALECTS, openTestStore, type TestDialect, type TestStore } from '../su
 const STEPS = 120_000;
 
 describe.each(DIALECTS)('drift in the CLI on %s', (dialect: TestDialect) => {
+  // Two IdPs, one workspace bound to each, so the two tests run side by side without seeing each other's users.
   const entra = new EntraHarness();
+  const other = new EntraHarness();
   const dir = mkdtempSync(path.join(tmpdir(), 'rosterd-drift-cli-'));
   const configPath = path.join(dir, 'rosterd.yaml');
   let db: TestStore;
   let env: Record<string, string>;
   const cli = (...args: string[]) => runCliAsync(args, env);
-  const user = (id: string, role: string | null, credit?: number) => {
-    entra.addUser({ id, userName: `${id}@acme.example`, email: `${id}@acme.example`, ...(credit !== undefined ? { profile: { [entra.creditLimitSource]: credit } } : {}) });
-    if (role !== null) entra.assignUser(id, role);
+  const user = (h: EntraHarness, id: string, role: string | null, credit?: number) => {
+    h.addUser({ id, userName: `${id}@acme.example`, email: `${id}@acme.example`, ...(credit !== undefined ? { profile: { [h.creditLimitSource]: credit } } : {}) });
+    if (role !== null) h.assignUser(id, role);
   };
 
   beforeAll(async () => {
     assertBuilt();
-    await entra.start();
+    await Promise.all([entra.start(), other.start()]);
     db = await openTestStore(dialect);
     const database = dialect === 'sqlite' ? db.url : `${db.url}?schema=${db.schema}`;
-    writeFileSync(configPath, [`database: "${database}"`, 'connectors:', ...entraBindingYaml(entra, 'acme', `{ creditLimit: ${entra.creditLimitSource} }`), ''].join('\n'));
-    env = { ROSTERD_CONFIG: configPath, ENTRA_CLIENT_SECRET: entra.fake.clientSecret };
-    const created = await cli('workspace', 'create', 'acme', '--preset', 'base44-v2');
-    expect(created.code, created.stderr).toBe(0);
+    const secret = (line: string) => line.replace('${ENTRA_CLIENT_SECRET}', '${OTHER_CLIENT_SECRET}');
+    writeFileSync(
+      configPath,
+      [
+        `database: "${database}"`,
+        'connectors:',
+        ...entraBindingYaml(entra, 'acme', `{ creditLimit: ${entra.creditLimitSource} }`),
+        ...entraBindingYaml(other, 'beta', '{}').map(secret),
+        '',
+      ].join('\n'),
+    );
+    env = { ROSTERD_CONFIG: configPath, ENTRA_CLIENT_SECRET: entra.fake.clientSecret, OTHER_CLIENT_SECRET: other.fake.clientSecret };
+    for (const created of await Promise.all(['acme', 'beta'].map((id) => cli('workspace', 'create', id, '--preset', 'base44-v2')))) expect(created.code, created.stderr).toBe(0);
   });
   afterAll(async () => {
-    await entra.stop();
+    await Promise.all([entra.stop(), other.stop()]);
     await db.cleanup();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('counts a refusal in the outcome and the exit code, and shows it in status and members', { timeout: STEPS }, async () => {
-    user('ada', 'admin', 500);
-    user('bob', 'editor');
+  it.concurrent('counts a refusal in the outcome and the exit code, and shows it in status and members', { timeout: STEPS }, async ({ expect }) => {
+    user(entra, 'ada', 'admin', 500);
+    user(entra, 'bob', 'editor');
     expect((await cli('reconcile', 'acme')).code).toBe(0);
     // Demoted in the IdP while the credit limit stays: the workspace refuses a credit limit on a viewer.
     entra.unassignUser('ada');
@@ -59,12 +70,12 @@ describe.each(DIALECTS)('drift in the CLI on %s', (dialect: TestDialect) => {
     expect(applied.code, applied.stdout + applied.stderr).toBe(4);
     expect(applied.stdout).toMatch(/^rosterd: applied no changes; refused 1 \(creditLimit applies only to admin and editor members, and this member is a viewer\) \(run \S+\)$/m);
 
-    const status = await cli('status', 'acme');
+    const [status, listed] = await Promise.all([cli('status', 'acme'), cli('members', 'acme', '--json')]);
     expect(status.code, status.stderr).toBe(0);
     expect(status.stdout).toMatch(/connector:entra/);
     expect(status.stdout).toMatch(/in drift\s+1 refused by the workspace policy/);
     expect(status.stdout).toMatch(/entra\s+ada\s+refused\s+refused by the workspace policy: creditLimit applies only/);
-    const members = JSON.parse((await cli('members', 'acme', '--json')).stdout) as { userName: string; role: string; drift: { reason: string } | null }[];
+    const members = JSON.parse(listed.stdout) as { userName: string; role: string; drift: { reason: string } | null }[];
     expect(members.find((m) => m.userName === 'ada@acme.example')).toMatchObject({ role: 'admin', drift: { reason: 'refused' } });
     expect(members.find((m) => m.userName === 'bob@acme.example')).toMatchObject({ drift: null });
 
@@ -76,22 +87,22 @@ describe.each(DIALECTS)('drift in the CLI on %s', (dialect: TestDialect) => {
     expect((await cli('status', 'acme')).stdout).toMatch(/in drift\s+none/);
   });
 
-  it('--user provisions a user the workspace has never seen, by userName, and names the one it cannot find', { timeout: STEPS }, async () => {
-    user('cyd', 'editor');
-    user('dee', null);
+  it.concurrent('--user provisions a user the workspace has never seen, by userName, and names the one it cannot find', { timeout: STEPS }, async ({ expect }) => {
+    user(other, 'cyd', 'editor');
+    user(other, 'dee', null);
     const [created, unknown, unassigned] = await Promise.all([
-      cli('reconcile', 'acme', '--user', 'cyd@acme.example'),
-      cli('reconcile', 'acme', '--user', 'nobody@acme.example'),
-      cli('reconcile', 'acme', '--user', 'dee@acme.example'),
+      cli('reconcile', 'beta', '--user', 'cyd@acme.example'),
+      cli('reconcile', 'beta', '--user', 'nobody@acme.example'),
+      cli('reconcile', 'beta', '--user', 'dee@acme.example'),
     ]);
     expect(created.code, created.stdout + created.stderr).toBe(0);
     expect(created.stdout).toMatch(/applied 1 create/);
     expect(unknown.code).toBe(1);
     expect(unknown.stdout).toBe('');
-    expect(unknown.stderr).toMatch(/^rosterd: failed: no user "nobody@acme\.example" in the IdP \(by userName or id\) and no member "nobody@acme\.example" in workspace "acme"; [^\n]+ \[ROSTERD_E_NOT_FOUND\]\n$/);
+    expect(unknown.stderr).toMatch(/^rosterd: failed: no user "nobody@acme\.example" in the IdP \(by userName or id\) and no member "nobody@acme\.example" in workspace "beta"; [^\n]+ \[ROSTERD_E_NOT_FOUND\]\n$/);
     expect(unassigned.code).toBe(1);
     expect(unassigned.stderr).toMatch(/^rosterd: failed: user "dee@acme\.example" exists in the IdP \(id dee\) but is not assigned to the application[^\n]+ \[ROSTERD_E_NOT_FOUND\]\n$/);
-    const members = JSON.parse((await cli('members', 'acme', '--json')).stdout) as { userName: string; role: string }[];
+    const members = JSON.parse((await cli('members', 'beta', '--json')).stdout) as { userName: string; role: string }[];
     expect(members.find((m) => m.userName === 'cyd@acme.example')).toMatchObject({ role: 'editor' });
     expect(members.some((m) => m.userName === 'dee@acme.example')).toBe(false);
   });

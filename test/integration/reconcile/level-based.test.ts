@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { reconcileExitCode } from '../../../src/cli/reconcile-exit-code.js';
+import { createMetrics } from '../../../src/daemon/metrics.js';
 import type { BindingMapping } from '../../../src/connector/binding-mapping.js';
 import type { ConnectorLogger } from '../../../src/connector/connector.js';
 import type { WorkspacePolicyInput } from '../../../src/model/workspace-policy.js';
@@ -103,6 +104,9 @@ describe.each(DIALECTS)('level-based reconcile on %s', (dialect: TestDialect) =>
     expect(await member('u-1')).toMatchObject({ role: 'admin', creditLimit: 500 });
     expect(await driftOf('u-1')).toMatchObject({ reason: 'refused', detail: expect.stringContaining('creditLimit applies only to admin and editor members') });
 
+    const scraped = await createMetrics({ db: store().db, processMetrics: false }).render();
+    expect(scraped).toContain(`rosterd_drift_members{workspace="${WS}",binding="entra",reason="refused"} 1`);
+
     // The IdP says nothing new, and the next cycle plans the member again all the same: the refusal is a state.
     const again = await cycle();
     expect(again).toMatchObject({ mode: 'incremental', result: 'drift', drift: { count: 1 } });
@@ -114,6 +118,20 @@ describe.each(DIALECTS)('level-based reconcile on %s', (dialect: TestDialect) =>
     expect(await member('u-1')).toMatchObject({ role: 'viewer', creditLimit: null });
     expect(await driftOf('u-1')).toBeNull();
     expect(await cycle()).toMatchObject({ result: 'no_changes' });
+  });
+
+  it('a user the IdP disables is deactivated even when the rest of the change is refused, which stays in drift', async () => {
+    await gw.workspace({ id: WS, version: 'v2' });
+    user('u-1', 'admin', { credit: 500 });
+    await cycle();
+    h.deactivateUser('u-1');
+    h.unassignUser('u-1');
+    h.assignUser('u-1', 'viewer');
+    const next = await cycle();
+    expect(next, next.message).toMatchObject({ result: 'drift', summary: { deactivate: 1 }, drift: { reasons: { refused: { count: 1 } } } });
+    // Access goes first: suspended, with the role the policy would not let it take left as it was.
+    expect(await member('u-1')).toMatchObject({ active: false, role: 'admin', creditLimit: 500 });
+    expect(await driftOf('u-1')).toMatchObject({ reason: 'refused' });
   });
 
   it('V1: a member waiting for a seat gets the one freed by an unassignment in the same cycle, and one added to the capacity in the next', async () => {
@@ -200,6 +218,24 @@ describe.each(DIALECTS)('level-based reconcile on %s', (dialect: TestDialect) =>
     const next = await cycle();
     expect(next, next.message).toMatchObject({ mode: 'incremental', result: 'applied', summary: { create: 1 } });
     expect(await findMemberByUserName(store().db, WS, 'ada@acme.example')).toMatchObject({ externalId: 'u-1', role: 'editor' });
+  });
+
+  it('plans again a change that was planned but never applied (its plan held by the deletion budget, then superseded)', async () => {
+    await gw.workspace({ id: WS, preset: 'base44-v2', policy: { deletionBudget: { count: 1, percent: null } } });
+    for (let i = 0; i < 4; i++) user(`u-${i}`, 'viewer');
+    await cycle();
+    h.updateUser('u-3', { profile: { [h.departmentSource]: 'Finance' } });
+    h.unassignUser('u-0');
+    h.unassignUser('u-1');
+    expect((await cycle()).result).toBe('refused');
+    expect(await member('u-3')).toMatchObject({ department: 'Sales' });
+    // The unassignments were a mistake, undone in the IdP; the department change still stands.
+    h.assignUser('u-0', 'viewer');
+    h.assignUser('u-1', 'viewer');
+    const next = await cycle();
+    expect(next, next.message).toMatchObject({ result: 'applied', summary: { update: 1 } });
+    expect(await member('u-3')).toMatchObject({ department: 'Finance' });
+    expect(await cycle({ mode: 'full', dryRun: true })).toMatchObject({ result: 'no_changes' });
   });
 
   it('runs a full read when one is due: the first cycle, after the fullSchedule interval, after an incomplete read', async () => {

@@ -25,7 +25,7 @@ describe.each(DIALECTS)('connector cursors on %s', (dialect) => {
     expect((await readConnectorState(db.store.db, 'acme', 'entra')).cursor).toBe(first);
     const second = largeCursor(20_000);
     await recordGoodCycle(db.store.db, 'acme', 'entra', '2026-12-01T00:01:00.000Z', second);
-    expect(await readConnectorState(db.store.db, 'acme', 'entra')).toEqual({ cursor: second, lastGoodAt: '2026-12-01T00:01:00.000Z', lastFullAt: null, fullDue: null });
+    expect(await readConnectorState(db.store.db, 'acme', 'entra')).toEqual({ cursor: second, lastGoodAt: '2026-12-01T00:01:00.000Z', lastFullAt: null, fullDue: null, settingsHash: null });
   });
 
   it.runIf(dialect === 'postgres')('keeps cursor columns out of compression', async () => {
