@@ -11,8 +11,9 @@ import {
   RedirectHandlerOptions,
   TelemetryHandler,
 } from '@microsoft/microsoft-graph-client';
+import { abortableDelay } from '../../src/connector/abortable-delay.js';
 import type { EntraConfig } from './entra-config.js';
-import { abortableDelay, ReadSignal, RetryAfterHandler, retryDelaySeconds, TimeoutHandler } from './graph-middleware.js';
+import { ReadSignal, RetryAfterHandler, retryDelaySeconds, TimeoutHandler } from './graph-middleware.js';
 
 /**
  * The Graph SDK client as the connector uses it, and the three ways it reads: one object, every page of a

@@ -1,4 +1,5 @@
 import type { Context, Middleware, MiddlewareOptions } from '@microsoft/microsoft-graph-client';
+import { abortableDelay } from '../../src/connector/abortable-delay.js';
 
 /**
  * The connector's own steps in the Graph SDK's middleware chain: the abort signal of the read a request belongs to
@@ -13,25 +14,6 @@ export class ReadSignal implements MiddlewareOptions {
 
 function readSignalOf(context: Context): AbortSignal | undefined {
   return (context.middlewareControl?.getMiddlewareOptions(ReadSignal) as ReadSignal | undefined)?.signal;
-}
-
-/** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts (at once if it already has). */
-export function abortableDelay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 const RETRY_STATUSES = new Set([429, 503, 504]);

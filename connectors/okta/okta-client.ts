@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { readFileSync } from 'node:fs';
 import { Client, DefaultRequestExecutor, type AppUser, type Application, type ApplicationGroupAssignment, type Collection, type LogEvent, type User } from '@okta/okta-sdk-nodejs';
+import { abortableDelay } from '../../src/connector/abortable-delay.js';
 import type { ConnectorLogger } from '../../src/connector/connector.js';
 import { ConnectorError } from '../../src/connector/connector-error.js';
 import type { OktaConfig } from './okta-config.js';
@@ -38,25 +39,6 @@ const requestSignal = new AsyncLocalStorage<AbortSignal>();
 
 /** The SDK's request options; node-fetch reads `signal` from them (the SDK's typing leaves node-fetch's fields out). */
 type ExecutorRequest = Parameters<DefaultRequestExecutor['fetch']>[0] & { signal?: AbortSignal };
-
-/** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts (at once if it already has). */
-function abortableDelay(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /** Runs an SDK call with `signal` on the requests it makes; once the signal has fired, any failure is its reason. */
 async function underSignal<T>(signal: AbortSignal | undefined, call: () => Promise<T>): Promise<T> {

@@ -3,6 +3,7 @@ import type { Drift, DriftReason } from '../model/drift.js';
 import { insertRows } from './bulk-insert.js';
 import type { Database, PulledMemberRow } from './database.js';
 import { dialectOf } from './dialect-support.js';
+import { keysetPages } from './keyset-pages.js';
 
 type Db = Kysely<Database>;
 
@@ -147,9 +148,8 @@ const toStatement = (row: Pick<PulledMemberRow, 'external_id' | 'snapshot' | 'ha
 
 /** The statements of the binding's users in drift, in pages (keyset on the partial drift index). */
 export async function* driftedStatements(db: Db, workspaceId: string, binding: string, pageSize = 1000): AsyncGenerator<PulledStatement[]> {
-  let after = '';
-  for (;;) {
-    const rows = await db
+  const pages = keysetPages(pageSize, (row: { external_id: string }) => row.external_id, (after, limit) =>
+    db
       .selectFrom('pulled_member')
       .select(['external_id', 'snapshot', 'hash', 'drift', 'drift_detail'])
       .where('workspace_id', '=', workspaceId)
@@ -157,12 +157,10 @@ export async function* driftedStatements(db: Db, workspaceId: string, binding: s
       .where('drift', 'is not', null)
       .where('external_id', '>', after)
       .orderBy('external_id')
-      .limit(pageSize)
-      .execute();
-    if (rows.length === 0) return;
-    yield rows.map(toStatement);
-    after = rows[rows.length - 1]!.external_id;
-  }
+      .limit(limit)
+      .execute(),
+  );
+  for await (const rows of pages) yield rows.map(toStatement);
 }
 
 /**
@@ -170,9 +168,8 @@ export async function* driftedStatements(db: Db, workspaceId: string, binding: s
  * (keyset on the partial index of such rows), with the statement their IdP user last made (null when none is kept).
  */
 export async function* unsyncedMembers(db: Db, workspaceId: string, binding: string, pageSize = 1000): AsyncGenerator<{ memberId: string; externalId: string | null; statement: PulledStatement | null }[]> {
-  let after = '';
-  for (;;) {
-    const rows = await db
+  const pages = keysetPages(pageSize, (row: { id: string }) => row.id, (after, limit) =>
+    db
       .selectFrom('membership as m')
       .leftJoin('pulled_member as p', (join) => join.onRef('p.workspace_id', '=', 'm.workspace_id').onRef('p.binding', '=', 'm.managed_by').onRef('p.external_id', '=', 'm.external_id'))
       .select(['m.id', 'm.external_id as member_external_id', 'p.external_id', 'p.snapshot', 'p.hash', 'p.drift', 'p.drift_detail'])
@@ -181,35 +178,32 @@ export async function* unsyncedMembers(db: Db, workspaceId: string, binding: str
       .where((eb) => eb('m.managed_by', 'is not', null).and('m.synced_version', '<>', eb.ref('m.version')))
       .where('m.id', '>', after)
       .orderBy('m.id')
-      .limit(pageSize)
-      .execute();
-    if (rows.length === 0) return;
+      .limit(limit)
+      .execute(),
+  );
+  for await (const rows of pages) {
     yield rows.map((row) => ({
       memberId: row.id,
       externalId: row.member_external_id,
       statement: row.external_id === null || row.snapshot === null || row.hash === null ? null : toStatement({ external_id: row.external_id, snapshot: row.snapshot, hash: row.hash, drift: row.drift, drift_detail: row.drift_detail }),
     }));
-    after = rows[rows.length - 1]!.id;
   }
 }
 
 /** Every IdP user the binding has a row for, in pages of ids: a complete full read forgets those it did not see. */
 export async function* pulledIds(db: Db, workspaceId: string, binding: string, pageSize = 10_000): AsyncGenerator<string[]> {
-  let after = '';
-  for (;;) {
-    const rows = await db
+  const pages = keysetPages(pageSize, (row: { external_id: string }) => row.external_id, (after, limit) =>
+    db
       .selectFrom('pulled_member')
       .select('external_id')
       .where('workspace_id', '=', workspaceId)
       .where('binding', '=', binding)
       .where('external_id', '>', after)
       .orderBy('external_id')
-      .limit(pageSize)
-      .execute();
-    if (rows.length === 0) return;
-    yield rows.map((r) => r.external_id);
-    after = rows[rows.length - 1]!.external_id;
-  }
+      .limit(limit)
+      .execute(),
+  );
+  for await (const rows of pages) yield rows.map((r) => r.external_id);
 }
 
 /**

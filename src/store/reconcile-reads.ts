@@ -3,6 +3,7 @@ import type { Group } from '../model/group.js';
 import type { Member } from '../model/member.js';
 import type { Database } from './database.js';
 import { dialectOf } from './dialect-support.js';
+import { keysetPages } from './keyset-pages.js';
 import { rowToGroup } from './group-repository.js';
 import { rowToMember } from './member-row.js';
 
@@ -89,21 +90,18 @@ export async function allGroups(db: Db, workspaceId: string): Promise<Group[]> {
  * a complete full read: only the few the IdP no longer lists are then read whole.
  */
 export async function* managedMemberKeys(db: Db, workspaceId: string, binding: string, pageSize = 10_000): AsyncGenerator<{ id: string; externalId: string | null }[]> {
-  let after = '';
-  for (;;) {
-    const rows = await db
+  const pages = keysetPages(pageSize, (row: { id: string }) => row.id, (after, limit) =>
+    db
       .selectFrom('membership')
       .select(['id', 'external_id'])
       .where('workspace_id', '=', workspaceId)
       .where('managed_by', '=', binding)
       .where('id', '>', after)
       .orderBy('id')
-      .limit(pageSize)
-      .execute();
-    if (rows.length === 0) return;
-    yield rows.map((r) => ({ id: r.id, externalId: r.external_id }));
-    after = rows[rows.length - 1]!.id;
-  }
+      .limit(limit)
+      .execute(),
+  );
+  for await (const rows of pages) yield rows.map((r) => ({ id: r.id, externalId: r.external_id }));
 }
 
 export async function countManagedMembers(db: Db, workspaceId: string, binding: string): Promise<number> {

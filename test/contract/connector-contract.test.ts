@@ -170,12 +170,17 @@ describe.each<ConnectorHarness>([entraHarness(), new OktaHarness()])('$kind conn
     await expect(h.connector({ badCredentials: true }).testConnection()).rejects.toBeInstanceOf(ConnectorError);
   });
 
-  it('reads one member on demand, null when not assigned or unknown', async () => {
+  /** Two users assigned directly (editor), one assigned through a group (admin) and one not assigned at all. */
+  function addDirectAssignedGroupedAndFree(): void {
     addAssigned(2, 'editor');
     h.addUser({ id: 'u-free', userName: 'free@example.test' });
     h.addUser({ id: 'g-only', userName: 'grouped@example.test' });
     h.addGroup('grp-ops', 'Ops', ['g-only']);
     h.assignGroup('grp-ops', 'admin');
+  }
+
+  it('reads one member on demand, null when not assigned or unknown', async () => {
+    addDirectAssignedGroupedAndFree();
     const connector = h.connector();
     expect(await connector.fetchOne('u-001')).toMatchObject({ externalId: 'u-001', userName: 'user1@example.test', roles: ['editor'] });
     expect(await connector.fetchOne('g-only')).toMatchObject({ externalId: 'g-only', roles: ['admin'], grants: [expect.objectContaining({ via: 'group', groupId: 'grp-ops' })] });
@@ -184,11 +189,7 @@ describe.each<ConnectorHarness>([entraHarness(), new OktaHarness()])('$kind conn
   });
 
   it('finds a user by userName: an assigned one with its member, an unassigned one without, an unknown one not at all', async () => {
-    addAssigned(2, 'editor');
-    h.addUser({ id: 'u-free', userName: 'free@example.test' });
-    h.addUser({ id: 'g-only', userName: 'grouped@example.test' });
-    h.addGroup('grp-ops', 'Ops', ['g-only']);
-    h.assignGroup('grp-ops', 'admin');
+    addDirectAssignedGroupedAndFree();
     const connector = h.connector();
     expect(await connector.findUser('user1@example.test')).toEqual({
       externalId: 'u-001',

@@ -123,7 +123,7 @@ export class EntraHarness implements ConnectorHarness {
   }
 
   injectHang(fault: { afterRequests: number }): Promise<void> {
-    const held = this.fake.whenHeld(this.fake.heldCount() + 1);
+    const held = this.fake.whenHeld(this.fake.heldCount + 1);
     this.fake.injectFault({ status: 'timeout', count: 1, afterRequests: fault.afterRequests });
     return held;
   }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { HeldResponses } from '../held-responses.js';
 import { handleBatch, type BatchItemFault } from './batch.js';
 import { GraphDirectory } from './graph-directory.js';
 import { faultResponse, type GraphResponse, graphErrorBody } from './graph-errors.js';
@@ -51,9 +52,8 @@ export class FakeGraph {
   private readonly faults = new GraphFaults();
   private readonly batchItemFaults: BatchItemFault[] = [];
   private readonly routes: GraphRoutes;
-  /** Responses a `timeout` fault holds open, and tests waiting for some to be held. */
-  private readonly hanging = new Set<ServerResponse>();
-  private readonly holdWaiters: { count: number; resolve: () => void }[] = [];
+  /** Responses a `timeout` fault holds open. */
+  private readonly held = new HeldResponses();
   private server: Server | null = null;
   private port = 0;
   private served = 0;
@@ -102,7 +102,7 @@ export class FakeGraph {
   async stop(): Promise<void> {
     const server = this.server;
     if (!server) return;
-    this.releaseHeld();
+    this.held.releaseAll();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     this.server = null;
@@ -110,7 +110,7 @@ export class FakeGraph {
 
   /** Empty directory, default settings, no faults, no held requests; issued tokens stay valid (credentials cache them). */
   reset(): void {
-    this.releaseHeld();
+    this.held.releaseAll();
     this.directory.reset();
     this.faults.clear();
     this.batchItemFaults.length = 0;
@@ -142,30 +142,13 @@ export class FakeGraph {
   }
 
   /** Requests a `timeout` fault holds open right now (a client that gives up on one closes it). */
-  heldCount(): number {
-    return this.hanging.size;
+  get heldCount(): number {
+    return this.held.count;
   }
 
   /** Resolves once at least `count` requests are held open by a `timeout` fault at the same time. */
   whenHeld(count = 1): Promise<void> {
-    if (this.hanging.size >= count) return Promise.resolve();
-    return new Promise((resolve) => this.holdWaiters.push({ count, resolve }));
-  }
-
-  private hold(res: ServerResponse): void {
-    this.hanging.add(res);
-    res.on('close', () => this.hanging.delete(res));
-    for (const waiter of [...this.holdWaiters]) {
-      if (this.hanging.size < waiter.count) continue;
-      this.holdWaiters.splice(this.holdWaiters.indexOf(waiter), 1);
-      waiter.resolve();
-    }
-  }
-
-  /** Drops the connections of held requests: their clients see the connection reset. */
-  private releaseHeld(): void {
-    for (const res of this.hanging) res.destroy();
-    this.hanging.clear();
+    return this.held.whenHeld(count);
   }
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -208,7 +191,7 @@ export class FakeGraph {
     if (fault?.status === 'timeout') {
       // Never answer: the client's own timeout or abort has to give up; reset() and stop() end the socket.
       log.status = 'timeout';
-      this.hold(res);
+      this.held.hold(res);
       return;
     }
     if (fault?.status === 'reset') {

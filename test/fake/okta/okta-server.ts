@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { HeldResponses } from '../held-responses.js';
 import { FakeOktaAuth } from './okta-auth.js';
 import { OktaDirectory } from './okta-directory.js';
 import { FakeOktaError, oktaErrors } from './okta-errors.js';
@@ -75,9 +76,8 @@ export class FakeOktaServer {
   peakInFlight = 0;
   private server: Server | null = null;
   private port = 0;
-  /** Responses a `timeout` fault holds open, and tests waiting for some to be held. */
-  private readonly held = new Set<ServerResponse>();
-  private readonly holdWaiters: { count: number; resolve: () => void }[] = [];
+  /** Responses a `timeout` fault holds open. */
+  private readonly held = new HeldResponses();
 
   constructor(options: FakeOktaOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -107,7 +107,7 @@ export class FakeOktaServer {
     const server = this.server;
     if (!server) return;
     this.server = null;
-    this.releaseHeld();
+    this.held.releaseAll();
     // Held (timed-out) requests and keep-alive sockets would keep close() waiting forever.
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -115,7 +115,7 @@ export class FakeOktaServer {
 
   /** Empty directory, no faults, no held requests, no page cap, counters at zero; the server keeps running. */
   reset(): void {
-    this.releaseHeld();
+    this.held.releaseAll();
     this.directory.clear();
     this.faults.clear();
     this.rateLimits.reset();
@@ -133,29 +133,12 @@ export class FakeOktaServer {
 
   /** Requests a `timeout` fault holds open right now (a client that gives up on one closes it). */
   get heldCount(): number {
-    return this.held.size;
+    return this.held.count;
   }
 
   /** Resolves once at least `count` requests are held open by a `timeout` fault at the same time. */
   whenHeld(count = 1): Promise<void> {
-    if (this.held.size >= count) return Promise.resolve();
-    return new Promise((resolve) => this.holdWaiters.push({ count, resolve }));
-  }
-
-  private hold(res: ServerResponse): void {
-    this.held.add(res);
-    res.once('close', () => this.held.delete(res));
-    for (const waiter of [...this.holdWaiters]) {
-      if (this.held.size < waiter.count) continue;
-      this.holdWaiters.splice(this.holdWaiters.indexOf(waiter), 1);
-      waiter.resolve();
-    }
-  }
-
-  /** Drops the connections of held requests: their clients see the connection reset. */
-  private releaseHeld(): void {
-    for (const res of this.held) res.destroy();
-    this.held.clear();
+    return this.held.whenHeld(count);
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
@@ -209,7 +192,7 @@ export class FakeOktaServer {
     if (fault?.status === 'timeout') {
       // Never answered: the client's own timeout or abort has to give up; reset() and stop() close the socket.
       record.status = 'timeout';
-      this.hold(res);
+      this.held.hold(res);
       return;
     }
     if (fault?.status === 429 || limits.exceeded) {

@@ -208,9 +208,9 @@ describe('fake graph', () => {
       () => 'dropped',
     );
     await held;
-    expect(fake.heldCount()).toBe(1);
+    expect(fake.heldCount).toBe(1);
     fake.reset();
     expect(await hung).toBe('dropped');
-    expect(fake.heldCount()).toBe(0);
+    expect(fake.heldCount).toBe(0);
   });
 });
