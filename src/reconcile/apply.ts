@@ -102,9 +102,9 @@ export async function apply<T>(store: Store, workspaceId: string, propose: Propo
   const now = options.now();
   if (options.mode === 'each') {
     // Member creates are first written without looking up whether their externalIds and userNames were taken since
-    // the plan: the unique indexes check that anyway, and on PostgreSQL those lookups were a tenth of a first cycle's
-    // apply. Only when an insert does conflict does the batch, rolled back whole, run again with the lookups, so that
-    // the taken ones are set aside and the rest applied.
+    // the plan: the unique indexes check that anyway, and the lookups are a large part of a first cycle's apply. Only
+    // when an insert does conflict does the batch, rolled back whole, run again with the lookups, so that the taken
+    // ones are set aside and the rest applied.
     const run = (checkCreates: boolean) => store.writeTransaction((trx) => applyInTransaction(trx, store, workspaceId, propose, options, now, checkCreates));
     try {
       return await run(false);

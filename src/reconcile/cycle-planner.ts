@@ -7,9 +7,10 @@ import { pulledIds, pulledStates, driftedStatements, unsyncedMembers, type Pulle
 import { currentGroupsOf, managedMemberKeys, membersByIds, membersMatching } from '../store/reconcile-reads.js';
 import type { CycleRead } from './cycle-read.js';
 import { isDeprovision, withoutDeprovisions } from './diff.js';
-import { statementOf, type Differ, type Statement, type StoreSlice } from './differ.js';
+import type { Differ, StoreSlice } from './differ.js';
 import type { PlanWriter } from './plan-writer.js';
 import { readAhead } from './read-ahead.js';
+import { statementOf, type Statement } from './user-record.js';
 
 // The planning half of a pull cycle: the IdP's users page by page, then (an incremental read) every user of the
 // binding whose record says the store does not match it or whose member another source wrote since, then (a

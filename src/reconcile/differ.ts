@@ -1,14 +1,15 @@
-import { hash } from 'node:crypto';
 import type { RemovedMember, SnapshotMember } from '../connector/snapshot-member.js';
-import type { Drift } from '../model/drift.js';
 import type { Group } from '../model/group.js';
 import { emptyMemberFields, memberFieldsOf, type Member } from '../model/member.js';
 import type { Change } from '../model/plan.js';
 import type { Workspace } from '../model/workspace.js';
 import type { PulledState, PulledWrite } from '../store/pulled-member-repository.js';
 import { desiredMemberFields } from './desired-member.js';
+import { GroupPlanner } from './group-planner.js';
 import { memberChange, memberRemoval } from './member-change.js';
 import { evaluatePolicyCarrying, ownerRefusal } from './policy.js';
+import { conflict, skip } from './skip-change.js';
+import { statementOf, userRecord, type Statement } from './user-record.js';
 
 // The pull diff as a state machine fed page by page: no I/O and no clock (ids come from `newId`), so the same inputs
 // always give the same changes. The reconciler streams pages through `page()`: the IdP's users with the store rows
@@ -60,19 +61,6 @@ export interface DiffPage {
 /** What the sweep needs of a managed member: enough to deprovision it. */
 export type ManagedMember = Member;
 
-interface GroupPlan {
-  id: string;
-  displayName: string;
-  /** Why members cannot be added to it (a displayName clash), or null. */
-  blocked: string | null;
-}
-
-/** An IdP statement as stored: its JSON and the hash an unchanged one is recognised by. */
-export interface Statement {
-  snapshot: string;
-  hash: string;
-}
-
 /** A user whose plan waits for the deprovisions of the whole plan: a seat they free, a userName they free. */
 interface Deferred {
   entry: SnapshotMember;
@@ -87,23 +75,13 @@ interface Deferred {
 const lower = (s: string) => s.toLowerCase();
 const DEFAULT_MAX_DEFERRED = 10_000;
 
-export function statementOf(entry: SnapshotMember | RemovedMember): Statement {
-  const snapshot = JSON.stringify(entry);
-  return { snapshot, hash: hash('sha1', snapshot, 'base64') };
-}
-
 export const emptyPage = (): DiffPage => ({ changes: [], records: [], forget: [], confirms: [] });
 
 export class Differ {
   private readonly seen = new Set<string>();
   /** IdP users planned as gone (an incremental read's removals, the sweep). */
   private readonly handled = new Set<string>();
-  private readonly seenGroups = new Set<string>();
-  private readonly groupsByExternalId = new Map<string, Group>();
-  private readonly groupsByName = new Map<string, Group>();
-  private readonly groupsById = new Map<string, Group>();
-  private readonly plannedGroups = new Map<string, GroupPlan>();
-  private readonly plannedByExternalId = new Map<string, GroupPlan>();
+  private readonly groups: GroupPlanner;
   /** userName (lower-cased) → externalId of the IdP user this plan gives it to. */
   private readonly plannedUserNames = new Map<string, string>();
   private seats: Partial<Record<string, number>>;
@@ -120,11 +98,7 @@ export class Differ {
 
   constructor(private readonly options: DiffOptions) {
     this.seats = { ...options.seatsInUse };
-    for (const group of options.groups) {
-      if (group.externalId !== null) this.groupsByExternalId.set(group.externalId, group);
-      this.groupsByName.set(lower(group.displayName), group);
-      this.groupsById.set(group.id, group);
-    }
+    this.groups = new GroupPlanner(options.workspace, options.binding, options.groups, options.newId);
   }
 
   /**
@@ -211,12 +185,7 @@ export class Differ {
 
   /** After a complete full read: the binding's groups that no assignment mentions any more are removed. */
   sweepGroups(): Change[] {
-    const changes: Change[] = [];
-    for (const group of this.options.groups) {
-      if (group.managedBy !== this.options.binding || group.externalId === null || this.seenGroups.has(group.externalId)) continue;
-      changes.push({ action: 'remove', kind: 'group', key: group.displayName, targetId: group.id, before: { displayName: group.displayName, externalId: group.externalId }, after: null, reason: 'no longer assigned in the IdP' });
-    }
-    return changes;
+    return this.groups.sweep();
   }
 
   /**
@@ -245,7 +214,7 @@ export class Differ {
       changes.push(conflict(entry.userName, memberId, `userName "${entry.userName}" belongs to two IdP users (${claimant} and ${entry.externalId}); only the first gets it: make userNames unique in the IdP`));
     } else {
       this.plannedUserNames.set(lower(entry.userName), entry.externalId);
-      changes.push(...this.memberships(entry, memberId, groupsOf.get(memberId) ?? EMPTY));
+      changes.push(...this.groups.memberships(entry, memberId, groupsOf.get(memberId) ?? EMPTY));
     }
     for (const c of changes) c.idpUser = entry.externalId;
     out.changes.push(...changes);
@@ -357,31 +326,15 @@ export class Differ {
     const created = !current && changes.some((c) => c.action === 'create');
     if ((!current && !created) || change.action === 'remove') return done(!memberChanged);
     const memberId = current?.id ?? change.targetId;
-    changes.push(...this.memberships(entry, memberId, groupsOf.get(memberId) ?? EMPTY));
+    changes.push(...this.groups.memberships(entry, memberId, groupsOf.get(memberId) ?? EMPTY));
     return done(!memberChanged);
   }
 
-  /**
-   * Record what the binding's record of this user must say now, and confirm a member found matching. A user with a
-   * change planned keeps the drift it had until the change is applied (apply.ts clears it then, or records why not),
-   * so a plan that is never applied leaves nothing marked as settled.
-   */
+  /** Record what the binding's record of this user must say now (see userRecord), and confirm a member found matching. */
   private settle(externalId: string, statement: Statement, prior: PulledState | undefined, changes: Change[], member: Member | null, confirmable: boolean, out: DiffPage): void {
-    const skipped = skipDriftOf(changes);
-    const planned = changes.some((c) => c.action !== 'skip');
-    const drift = skipped ?? (planned ? priorDrift(prior) : null);
-    if (planned && skipped === null && drift !== null) {
-      for (const c of changes) if (c.kind === 'member' && c.action !== 'skip') c.drifted = true;
-    }
-    const settledVersion = settledVersionOf(changes, member);
-    if (!prior) out.records.push({ externalId, statement, drift, settledVersion, replace: false });
-    else if (prior.hash !== statement.hash) out.records.push({ externalId, statement, drift, settledVersion, replace: true });
-    else if ((prior.drift ?? null) !== (drift?.reason ?? null) || (prior.detail ?? null) !== (drift?.detail ?? null) || prior.settledVersion !== settledVersion) {
-      out.records.push({ externalId, drift, settledVersion, replace: true });
-    }
-    if (confirmable && drift === null && member && member.managedBy === this.options.binding && member.syncedVersion !== member.version) {
-      out.confirms.push({ id: member.id, version: member.version });
-    }
+    const { record, confirm } = userRecord({ externalId, statement, prior, changes, member, confirmable, binding: this.options.binding });
+    if (record) out.records.push(record);
+    if (confirm) out.confirms.push(confirm);
   }
 
   /** Hold a user for `finish()` when what blocks it may be freed by the plan's deprovisions; false when it cannot wait. */
@@ -457,68 +410,6 @@ export class Differ {
     return change;
   }
 
-  /** The member's groups as the IdP grants them, against its current binding-managed groups. */
-  private memberships(entry: SnapshotMember, memberId: string, currentGroups: ReadonlySet<string>): Change[] {
-    const { workspace } = this.options;
-    const changes: Change[] = [];
-    const desired = new Set<string>();
-    for (const grant of entry.grants) {
-      if (grant.via !== 'group' || !grant.groupId) continue;
-      const group = this.groupFor(grant.groupId, grant.groupName ?? grant.groupId, changes);
-      if (group.blocked) {
-        changes.push(conflict(`${group.displayName} ← ${entry.userName}`, `${group.id}/${memberId}`, group.blocked, 'membership'));
-        continue;
-      }
-      desired.add(group.id);
-    }
-    const projectRole = workspace.policy.groups.mode === 'projects' ? workspace.policy.groups.projectRole : null;
-    for (const groupId of desired) {
-      if (currentGroups.has(groupId)) continue;
-      const name = this.plannedGroups.get(groupId)?.displayName ?? groupId;
-      changes.push({ action: 'create', kind: 'membership', key: `${name} ← ${entry.userName}`, targetId: `${groupId}/${memberId}`, before: null, after: { groupId, memberId, projectRole } });
-    }
-    for (const groupId of currentGroups) {
-      if (desired.has(groupId) || this.groupsById.get(groupId)?.managedBy !== this.options.binding) continue;
-      const name = this.plannedGroups.get(groupId)?.displayName ?? this.groupsById.get(groupId)?.displayName ?? groupId;
-      changes.push({ action: 'remove', kind: 'membership', key: `${name} ← ${entry.userName}`, targetId: `${groupId}/${memberId}`, before: { groupId, memberId }, after: null, reason: 'the IdP no longer grants access through this group' });
-    }
-    return changes;
-  }
-
-  /** The store group for an IdP group, planning its creation or rename the first time the plan meets it. */
-  private groupFor(externalId: string, displayName: string, changes: Change[]): GroupPlan {
-    const known = this.plannedByExternalId.get(externalId);
-    if (known) return known;
-    this.seenGroups.add(externalId);
-    const { workspace, binding } = this.options;
-    const appName = `${workspace.policy.groups.displayNamePrefix}${displayName}`;
-    const existing = this.groupsByExternalId.get(externalId);
-    const clash = this.groupsByName.get(lower(displayName));
-    let plan: GroupPlan;
-    if (existing) {
-      plan = { id: existing.id, displayName, blocked: null };
-      if (existing.displayName !== displayName) {
-        if (clash && clash.id !== existing.id) {
-          changes.push(skip(existing.displayName, existing.id, `cannot rename group "${existing.displayName}" to "${displayName}": another group has that name`, 'group'));
-          plan.displayName = existing.displayName;
-        } else {
-          changes.push({ action: 'update', kind: 'group', key: existing.displayName, targetId: existing.id, before: { displayName: existing.displayName, appName: existing.appName }, after: { displayName, appName }, managedBy: binding });
-        }
-      }
-    } else if (clash && clash.externalId === null && clash.managedBy === null) {
-      // A pushed group with no externalId (Okta never sends one) is the IdP's group of that name: use it as is.
-      plan = { id: clash.id, displayName: clash.displayName, blocked: null };
-    } else if (clash) {
-      plan = { id: clash.id, displayName, blocked: `group "${clash.displayName}" already exists and is not linked to IdP group ${externalId}; rename one of them` };
-      changes.push(skip(displayName, clash.id, plan.blocked!, 'group'));
-    } else {
-      plan = { id: this.options.newId(), displayName, blocked: null };
-      changes.push({ action: 'create', kind: 'group', key: displayName, targetId: plan.id, before: null, after: { displayName, externalId, appName }, managedBy: binding });
-    }
-    this.plannedByExternalId.set(externalId, plan);
-    this.plannedGroups.set(plan.id, plan);
-    return plan;
-  }
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
@@ -528,32 +419,4 @@ function groupsOfBoth(groupsOf: ReadonlyMap<string, ReadonlySet<string>>, ...mem
   const kept = new Map<string, ReadonlySet<string>>();
   for (const m of members) if (m) kept.set(m.id, groupsOf.get(m.id) ?? EMPTY);
   return kept;
-}
-
-/** The drift a plan's skips leave for a user: the first skip that says why, or null. */
-function skipDriftOf(changes: readonly Change[]): Drift | null {
-  for (const change of changes) if (change.action === 'skip' && change.drift) return { reason: change.drift, detail: change.reason ?? '' };
-  return null;
-}
-
-const priorDrift = (prior: PulledState | undefined): Drift | null => (prior?.drift ? { reason: prior.drift, detail: prior.detail ?? '' } : null);
-
-/**
- * The member version at which the store matches the user's statement: the version its planned change will give it
- * (1 for a create, the compared version plus one for any other write), or, with none planned, the version compared.
- * Null where there is no member to speak of (a removal, a refused create).
- */
-function settledVersionOf(changes: readonly Change[], member: Member | null): number | null {
-  const write = changes.find((c) => c.kind === 'member' && c.action !== 'skip');
-  if (write) return write.action === 'remove' ? null : write.action === 'create' ? 1 : (write.version ?? member?.version ?? 0) + 1;
-  return member?.version ?? null;
-}
-
-function skip(key: string, targetId: string, reason: string, kind: Change['kind'] = 'member'): Change {
-  return { action: 'skip', kind, key, targetId, before: null, after: null, reason };
-}
-
-/** A skip that leaves the user out of line: a key or a name another member or group holds. */
-function conflict(key: string, targetId: string, reason: string, kind: Change['kind'] = 'member'): Change {
-  return { ...skip(key, targetId, reason, kind), drift: 'conflict' };
 }
