@@ -11,7 +11,7 @@ import { IDPS, makePlan, type ChangePlan, type Idp } from './connector/plan.js';
 import { repoRoot, waitForQuiet } from './server-process.js';
 
 /**
- * Connector benchmark (issue 3 §4: the fakes serve 100,000 assigned users, and the real connectors read them).
+ * Connector benchmark: the fakes serve 100,000 assigned users, and the real connectors read them.
  * Per IdP, a fake process is seeded straight through its directory API (10% of the members via group
  * assignments, an app-role mix, a creditLimit attribute), then a client process measures:
  *   floor     the same pages the connector reads, with plain fetch + JSON.parse (what the fake alone costs);

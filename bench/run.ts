@@ -84,7 +84,7 @@ const CONTENDED_PERCENT = 25;
 const GROUP_MEMBERS = 10_000;
 const GROUP_REPEATS = 3;
 
-// The issue's targets (2-core machine, SQLite, 100,000 members).
+// The targets (2-core machine, SQLite, 100,000 members).
 const TARGET = {
   lookup: { rps: 8_000, p99: 10, text: '≥8,000/s p99<10ms' },
   post: { rps: 2_000, text: '≥2,000/s' },
@@ -393,7 +393,7 @@ function renderTables(ceiling: LoadResult | null, ceilingRss: number, reports: D
   const out: string[] = [];
   out.push('');
   out.push(`rosterd SCIM benchmark — ${MEMBERS.toLocaleString('en-US')} members, ${LOAD.duration} s per workload, ${LOAD.connections} connections, pipelining ${LOAD.pipelining}, 127.0.0.1, gateway with ${WORKERS} HTTP worker${WORKERS === 1 ? '' : 's'} (server.workers)`);
-  out.push('Targets are the issue\'s, for SQLite on this 2-core machine; they are reported, not asserted.');
+  out.push('Targets are for SQLite on this 2-core machine; they are reported, not asserted.');
   out.push('CPU% = % of one core used by the server / the load generator / PostgreSQL / other processes / interrupts (loopback TCP).');
   out.push('srv CPU µs/req = server CPU time per request (primary and workers): what one dedicated core allows is 1,000,000 ÷ this, whatever else runs. Peak RSS adds up each worker\'s.');
   out.push(`p99 @${TARGET.lookup.rps / 1000}k/s = a second run of each lookup offering exactly ${TARGET.lookup.rps.toLocaleString('en-US')} req/s, evenly paced, over as many connections, latency counted from when each request was due: the latency while serving the target rate (the p99 column is at saturation, where it is mostly queueing).`);

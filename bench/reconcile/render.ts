@@ -23,7 +23,7 @@ export function renderReconcileTable(options: ReconcileBenchOptions, reports: Ru
   out.push(`× floor = reconcile ÷ floor; peak RSS = the client after the full cycle (ru_maxrss); incr = mode auto from the saved cursor after ${options.changes} changes;`);
   out.push('quiet = mode auto with nothing changed (its floor: the same requests with plain fetch; Graph has no delta for app-role assignments, so they list them all);');
   out.push('drifted = mode auto after 1,000 members were written elsewhere and 100 records say refused (check = its drift check, ms); again = mode full with nothing to do (× floor);');
-  out.push('CPU s = client / fake CPU seconds during the full cycle; pg% / oth% = PostgreSQL / every other process, % of one core. Targets are the issue\'s; reported, not asserted.');
+  out.push('CPU s = client / fake CPU seconds during the full cycle; pg% / oth% = PostgreSQL / every other process, % of one core. Targets are reported, not asserted.');
   const head = ['members', 'dialect', 'floor s', 'reconcile s', '× floor', 'plan s / apply s', 'peak RSS', 'CPU s cli/fake', 'pg%', 'oth%', 'incr s', 'quiet s (floor)', 'drifted s (check)', 'again s (× floor)', 'target', 'time', 'RSS', 'incr', 'quiet', 'again', 'check'];
   const rows = reports.map((r) => {
     if (r.skipped) return [num(r.members), r.dialect, 'skipped', ...head.slice(3).map(() => '')];

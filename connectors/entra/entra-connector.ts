@@ -12,7 +12,7 @@ import { readProfiles, userFilterUrl, userLookupUrl, userNameProperty } from './
 import { RunState } from './run-state.js';
 
 /**
- * The Entra ID pull connector (issue 3 §2). A snapshot reads the app's role catalogue, every assignment
+ * The Entra ID pull connector. A snapshot reads the app's role catalogue, every assignment
  * (groups expanded to their direct members), then the assigned users' profiles 300 at a time through `$batch`,
  * yielding members batch by batch. Only the user → grants map (ids and role ids) is held for the whole run.
  * The cursor pairs a `/users/delta` link with who was assigned (see entra-cursor.ts), so fetchChanges reports

@@ -3,7 +3,7 @@ import type { RemovedMember, SnapshotMember } from '../connector/snapshot-member
 import type { Change } from '../model/plan.js';
 import type { Workspace } from '../model/workspace.js';
 import type { Store } from '../store/create-db.js';
-import { pulledIds, pulledStates, driftedStatements, unsyncedMembers, type PulledStatement } from '../store/pulled-member-repository.js';
+import { driftedStatements, hasPulled, pulledIds, pulledStates, unsyncedMembers, type PulledState, type PulledStatement } from '../store/pulled-member-repository.js';
 import { currentGroupsOf, managedMemberKeys, membersByIds, membersMatching } from '../store/reconcile-reads.js';
 import type { CycleRead } from './cycle-read.js';
 import { isDeprovision, withoutDeprovisions } from './diff.js';
@@ -44,11 +44,13 @@ export async function planFromRead(context: PlanContext, read: CycleRead): Promi
   const { differ, writer } = context;
   const heldBack: Change[] = [];
   let membersRead = 0;
+  // Before the binding's first cycle there are no records to look up: each IdP user is then compared whole.
+  const recorded = await hasPulled(context.store.db, context.workspace.id, context.binding);
   /** A page with its store rows being read: the next page's rows are read while the current one is compared. */
   type Loaded = { entries: readonly (SnapshotMember | RemovedMember)[]; statements: Statement[]; slice: Promise<StoreSlice> };
   const load = (entries: readonly (SnapshotMember | RemovedMember)[]): Loaded => {
     const statements = entries.map(statementOf);
-    const slice = storeSlice(context, entries, statements);
+    const slice = storeSlice(context, entries, statements, recorded);
     // Awaited when its page's turn comes; until then (or if the cycle stops first) its failure is not unhandled.
     slice.catch(() => undefined);
     return { entries, statements, slice };
@@ -93,11 +95,17 @@ export async function planFromRead(context: PlanContext, read: CycleRead): Promi
 }
 
 /**
- * The store rows a page of IdP users needs: the binding's records of them, the members that the users not settled
- * since the last cycle match (by externalId or userName), and the current groups of all of those members.
+ * The store rows a page of IdP users needs: the binding's records of them (when it has any), the members that the
+ * users not settled since the last cycle match (by externalId or userName), and the current groups of all of those
+ * members.
  */
-async function storeSlice({ store, workspace, binding, differ }: PlanContext, entries: readonly (SnapshotMember | RemovedMember)[], statements: readonly Statement[]): Promise<StoreSlice> {
-  const pulled = await pulledStates(store.db, workspace.id, binding, entries.map((e) => e.externalId));
+async function storeSlice(
+  { store, workspace, binding, differ }: PlanContext,
+  entries: readonly (SnapshotMember | RemovedMember)[],
+  statements: readonly Statement[],
+  recorded: boolean,
+): Promise<StoreSlice> {
+  const pulled = recorded ? await pulledStates(store.db, workspace.id, binding, entries.map((e) => e.externalId)) : new Map<string, PulledState>();
   const open = entries.filter((entry, i) => !differ.settled(entry, statements[i]!, pulled.get(entry.externalId)));
   const members = await membersMatching(
     store.db,

@@ -43,6 +43,12 @@ export interface PulledStatement {
   detail: string | null;
 }
 
+/** Whether the binding has a record of any IdP user (none before its first cycle). */
+export async function hasPulled(db: Db, workspaceId: string, binding: string): Promise<boolean> {
+  const row = await db.selectFrom('pulled_member').select('external_id').where('workspace_id', '=', workspaceId).where('binding', '=', binding).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
 /** The rows of these IdP users, by externalId, each with the member of that externalId when there is one. */
 export async function pulledStates(db: Db, workspaceId: string, binding: string, externalIds: readonly string[]): Promise<Map<string, PulledState>> {
   const states = new Map<string, PulledState>();

@@ -6,7 +6,7 @@ import { OktaHarness } from './okta-harness.js';
 import { drain, drainChanges } from './read-all.js';
 
 /**
- * The contract every pull connector meets (issue 3 §5), run against each IdP's fake with the real SDK client.
+ * The contract every pull connector meets, run against each IdP's fake with the real SDK client.
  * Written against ConnectorHarness only: nothing here knows which IdP it talks to.
  */
 

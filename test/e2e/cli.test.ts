@@ -100,7 +100,7 @@ describe.each(DIALECTS)('the rosterd CLI on %s', (dialect) => {
     // Reads of what the gateway and set-owner wrote: side by side.
     const [listed, bare, log, logJson] = await Promise.all([
       cliAsync('members', 'list', workspace, '--json'),
-      // As the issue writes it: `members <workspace> --json`, without `list`.
+      // As the README writes it: `members <workspace> --json`, without `list`.
       cliAsync('members', workspace, '--json'),
       cliAsync('log', workspace, '--since', '1h'),
       cliAsync('log', workspace, '--json'),

@@ -7,7 +7,7 @@ import { URN } from '../scim-urn.js';
 
 /**
  * Microsoft Entra ID's SCIM dialect, normalised at the edge so the core can stay strict RFC 7643/7644.
- * "Quirk N" below is item N of the Entra list in /work/shared/reference/idp-scim-quirks.md.
+ * "Quirk N" below numbers what Entra sends; each has a request fixture under test/fixture/entra/ and a test.
  * Every function is pure and returns a copy.
  */
 

@@ -5,7 +5,7 @@ import { isKnownSchemaUrn, parsePathTarget, splitUrnQualified } from './scim-pat
 
 /**
  * Okta's SCIM dialect, normalised at the edge so the core can stay strict RFC 7643/7644.
- * "Quirk N" below is item N of the Okta list in /work/shared/reference/idp-scim-quirks.md.
+ * "Quirk N" below numbers what Okta sends; each has a request fixture under test/fixture/okta/ and a test.
  * Every function is pure and returns a copy.
  */
 

@@ -18,7 +18,7 @@ import { DIALECTS, type TestDialect } from '../../support/test-store.js';
 import { ENTERPRISE_URN, type Scim } from '../scim/scim-kit.js';
 
 /**
- * Issue 4 §5, convergence: one IdP state provisioned by push (the SCIM requests Entra or Okta sends for it,
+ * Convergence: one IdP state provisioned by push (the SCIM requests Entra or Okta sends for it,
  * through the real server with a real API key) and by pull (the real connector against the fake IdP, through the
  * reconciler) gives identical memberships; and after a push, a pull's dry run in the pushed workspace has nothing
  * to change.

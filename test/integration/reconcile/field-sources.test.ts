@@ -8,7 +8,7 @@ import { patchOp, scimClient, startTestGateway, USER_SCHEMA, type TestGateway } 
 import { DIALECTS, type TestDialect } from '../../support/test-store.js';
 
 /**
- * Issue 4 §1: push and pull write one row, and the row records which source last wrote each field. A pull writes
+ * Push and pull write one row, and the row records which source last wrote each field. A pull writes
  * as `connector:<binding>`, a SCIM push as `key:<keyId>`, each only the fields it changed; `rosterd members --json`
  * prints the record (it lists members through listMembers, as read here).
  */

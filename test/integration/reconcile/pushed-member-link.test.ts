@@ -11,7 +11,7 @@ import { entraPullSuite } from '../../support/entra-pull-suite.js';
 import { DIALECTS, type TestDialect } from '../../support/test-store.js';
 
 /**
- * Issue 4 §1, scope: a member pushed over SCIM by the same IdP is the same person (same externalId) as the one the
+ * A member pushed over SCIM by the same IdP is the same person (same externalId) as the one the
  * pull reads. The first pull links it to the binding, visibly in the plan, whether or not a field differs; from then
  * on the pull deprovisions it like any of its members. Another binding's members and owners are left alone.
  */

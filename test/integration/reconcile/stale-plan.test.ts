@@ -12,7 +12,7 @@ import { entraPullSuite } from '../../support/entra-pull-suite.js';
 import { DIALECTS, type TestDialect } from '../../support/test-store.js';
 
 /**
- * Issue 4 §2, stale plans: a kept plan (a dry run saved for `rosterd apply`, or one waiting for `plan approve`) is
+ * Stale plans: a kept plan (a dry run saved for `rosterd apply`, or one waiting for `plan approve`) is
  * applied only while the workspace is still at the revision it was computed from; a cycle's own apply instead
  * sets aside just the changes whose target moved on since, and logs each.
  */

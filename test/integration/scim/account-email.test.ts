@@ -3,7 +3,7 @@ import { scimClient, startTestGateway, type TestGateway } from '../../support/te
 import { DIALECTS } from '../../support/test-store.js';
 import { userBody, type Scim } from './scim-kit.js';
 
-/** Issue 2: the account is the person across workspaces, "keyed by normalized email". */
+/** The account is the person across workspaces, "keyed by normalized email". */
 describe.each(DIALECTS)('accounts keyed by normalized email on %s', (dialect) => {
   let gw: TestGateway;
   let a: Scim;

@@ -6,7 +6,7 @@ import { scimClient, startTestGateway, type TestGateway } from '../../support/te
 import { DIALECTS } from '../../support/test-store.js';
 import { isScimError } from './scim-kit.js';
 
-/** The API key model of issue 2: only a hash is stored, and the key's last use is recorded. */
+/** The API key model: only a hash is stored, and the key's last use is recorded. */
 describe.each(DIALECTS)('API key use on %s', (dialect) => {
   let gw: TestGateway;
   let ws: { id: string; token: string; base: string };

@@ -9,7 +9,7 @@ const MEMBERS = 10_000;
 const STATEMENT_BUDGET = 100;
 
 /**
- * Issue 2: "a PATCH that adds or removes 10,000 members in one request without a round trip per member". Every
+ * "A PATCH that adds or removes 10,000 members in one request without a round trip per member". Every
  * statement the server runs goes through the counter (the test gateway puts it on the store and on each write
  * transaction), so a per-member query anywhere on the path shows as thousands.
  */

@@ -49,7 +49,7 @@ function sampleOf(attribute: AdvertisedAttribute, label: string, element = 0): u
 }
 
 /**
- * "Stored exactly as sent" (issue 2, the membership model) against what /Schemas promises: a User carrying every
+ * "Stored exactly as sent" (the membership model) against what /Schemas promises: a User carrying every
  * attribute and sub-attribute the server advertises comes back unchanged. The list is read from /Schemas, so an
  * attribute advertised but not stored fails here.
  */

@@ -7,8 +7,8 @@ import { DIALECTS } from '../../support/test-store.js';
 import { ACTIVEPIECES_URN, BASE44_URN, isScimError, readFixture, userBody, type Scim } from './scim-kit.js';
 
 /**
- * One test per promise of the seed guides (/work/shared/seeds/*): Base44 V1 and V2 (Okta and Entra),
- * Activepieces, Staffbase and the multitenant app-roles guide.
+ * One test per promise that the public SCIM setup guides of four products make to their customers: Base44 V1 and
+ * V2 (Okta and Entra), Activepieces, Staffbase and a multi-tenant app-roles guide.
  */
 describe.each(DIALECTS)('seed guide promises on %s', (dialect) => {
   let gw: TestGateway;
