@@ -1,6 +1,7 @@
 import { validate as validCron } from 'node-cron';
 import { z } from 'zod';
 import { WORKSPACE_ID_PATTERN } from '../model/workspace.js';
+import { DEFAULT_SCIM_BUDGETS, type ScimBudgets } from '../scim/scim-budgets.js';
 import { parseFullSchedule } from './full-schedule.js';
 
 /** rosterd.yaml, validated. Every key is explained in config/rosterd.example.yaml. */
@@ -56,6 +57,16 @@ export const DEFAULT_LEASE_TTL_SECONDS = 60;
 /** See `daemon.shutdownGraceSeconds`: with the abort's 5 s and 5 s to spare, inside the 30 s supervisors wait. */
 export const DEFAULT_SHUTDOWN_GRACE_SECONDS = 20;
 
+/** Each budget a positive whole number, defaulting to DEFAULT_SCIM_BUDGETS; the object is never partial after parsing. */
+const budgetsSchema = z
+  .object(
+    Object.fromEntries(Object.entries(DEFAULT_SCIM_BUDGETS).map(([name, value]) => [name, z.number().int().min(1).default(value)])) as {
+      [K in keyof ScimBudgets]: z.ZodDefault<z.ZodNumber>;
+    },
+  )
+  .strict()
+  .default({ ...DEFAULT_SCIM_BUDGETS });
+
 export const configSchema = z
   .object({
     server: z
@@ -99,9 +110,11 @@ export const configSchema = z
         defaultCount: z.number().int().min(0).default(100),
         maxCount: z.number().int().min(1).default(1000),
         mounts: z.array(mountSchema).default([]),
+        /** What one SCIM request may ask for (scim-budgets.ts); a request over one is refused with a SCIM error naming it. */
+        budgets: budgetsSchema,
       })
       .strict()
-      .default({ defaultCount: 100, maxCount: 1000, mounts: [] }),
+      .default({ defaultCount: 100, maxCount: 1000, mounts: [], budgets: { ...DEFAULT_SCIM_BUDGETS } }),
     /** Pull connectors: which workspace reads which IdP, on what schedule, with what mapping. */
     connectors: z
       .array(bindingSchema)
@@ -152,3 +165,5 @@ export const configSchema = z
   .strict();
 
 export type Config = z.infer<typeof configSchema>;
+/** A config as written: every key with a default may be left out. */
+export type ConfigInput = z.input<typeof configSchema>;

@@ -81,7 +81,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.render()));
 
   const limits = { defaultCount: config.scim.defaultCount, maxCount: config.scim.maxCount };
-  const common = { store, limits, ...(config.server.publicUrl ? { publicUrl: config.server.publicUrl } : {}), ...(deps.clock ? { clock: deps.clock } : {}) };
+  const common = { store, limits, budgets: config.scim.budgets, ...(config.server.publicUrl ? { publicUrl: config.server.publicUrl } : {}), ...(deps.clock ? { clock: deps.clock } : {}) };
   await app.register(scimPlugin, { ...common, prefix: ORGANIZATION_BASE, basePath: ORGANIZATION_BASE });
   for (const mount of config.scim.mounts) {
     await app.register(scimPlugin, { ...common, prefix: mount.path, basePath: mount.path, workspaceId: mount.workspace });

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import type { Workspace } from '../model/workspace.js';
 import type { Store } from '../store/create-db.js';
 import type { ListLimits } from './list-request.js';
+import type { ScimBudgets } from './scim-budgets.js';
 
 /** What every SCIM handler needs, passed explicitly: no tenant state lives on shared objects. */
 export interface ScimContext {
@@ -14,6 +15,7 @@ export interface ScimContext {
   baseUrl: string;
   log: FastifyBaseLogger;
   limits: ListLimits;
+  budgets: Readonly<ScimBudgets>;
   now: () => string;
 }
 

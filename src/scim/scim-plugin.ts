@@ -4,6 +4,7 @@ import { touchApiKey } from '../store/api-key-repository.js';
 import { apiKeyLookup } from './auth/api-key-lookup.js';
 import { authenticate } from './auth/authenticate.js';
 import type { ListLimits } from './list-request.js';
+import type { ScimBudgets } from './scim-budgets.js';
 import { discoveryRoutes } from './route/discovery.js';
 import { groupRoutes } from './route/groups.js';
 import { userRoutes } from './route/users.js';
@@ -13,6 +14,7 @@ import { invalidValue, notFound } from './scim-error.js';
 export interface ScimPluginOptions {
   store: Store;
   limits: ListLimits;
+  budgets: Readonly<ScimBudgets>;
   /** The externally visible origin (https://scim.example.com); else taken from the request. */
   publicUrl?: string;
   /** For a fixed mount (/scim/v2 → one workspace); otherwise the :workspaceId route parameter decides. */
@@ -68,6 +70,7 @@ export async function scimPlugin(app: FastifyInstance, options: ScimPluginOption
       // Request loggers are lazy (lazy-child-logger.ts): this child is made for real only if the request logs.
       log: request.log.child({ workspaceId }),
       limits: options.limits,
+      budgets: options.budgets,
       now,
     };
   });

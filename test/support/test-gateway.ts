@@ -2,7 +2,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Kysely, KyselyPlugin } from 'kysely';
 import { createApiKey } from '../../src/admin/create-api-key.js';
 import { createWorkspace, type CreateWorkspaceInput } from '../../src/admin/create-workspace.js';
-import { configSchema, type Config } from '../../src/config/config-schema.js';
+import { configSchema, type ConfigInput } from '../../src/config/config-schema.js';
 import { buildServer } from '../../src/daemon/build-server.js';
 import { createLogger } from '../../src/log/create-logger.js';
 import type { Store } from '../../src/store/create-db.js';
@@ -33,7 +33,7 @@ function storeWithPlugins(store: Store, plugins: readonly KyselyPlugin[]): Store
 }
 
 /** The real server (real database, real routes) driven through app.inject(): no sockets, no mocks. */
-export async function startTestGateway(dialect: TestDialect, overrides: Partial<Config> = {}, options: TestGatewayOptions = {}): Promise<TestGateway> {
+export async function startTestGateway(dialect: TestDialect, overrides: ConfigInput = {}, options: TestGatewayOptions = {}): Promise<TestGateway> {
   const db = await openTestStore(dialect);
   const config = configSchema.parse({ ...overrides, log: { level: 'silent', requests: false } });
   const app = await buildServer({ store: storeWithPlugins(db.store, options.plugins ?? []), config, log: createLogger({ level: 'silent' }) });
