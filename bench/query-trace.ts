@@ -56,6 +56,8 @@ const store: Store = {
   // One transaction per write, as PostgreSQL runs them, so the trace shows each request's own statements.
   writeTransaction: (job) => db.transaction().execute(job),
   dialect: dialectSupportFor(dialectName),
+  // Traced on the same instance, so that every statement of a request shows.
+  heavyReads: db,
   description: 'trace',
   ...(dialectName === 'postgres' ? { schema } : {}),
   close: () => db.destroy(),

@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import { createDb, type Store } from '../src/store/create-db.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { connectorOptionsFromEnv, runConnectorBench } from './connector-snapshot.js';
+import { noisyOptionsFromEnv, runNoisyNeighbourBench } from './noisy-neighbour-bench.js';
 import { reconcileOptionsFromEnv, runReconcileBench } from './reconcile-bench.js';
 import { summarizeProfileFile } from './cpu-profile-summary.js';
 import { runPacedInProcess } from './run-paced-in-process.js';
@@ -42,7 +43,8 @@ import {
  * Then the connector benchmark (connector-snapshot.ts: the fake IdPs and the real Entra and Okta connectors
  * with 100,000 assigned members); BENCH_SKIP_CONNECTORS=1 skips it. Then the reconcile benchmark
  * (reconcile-bench.ts: full and incremental pull cycles against the fake Graph, 100,000 and 1,000,000 members);
- * BENCH_SKIP_RECONCILE=1 skips it. BENCH_ONLY=scim|connectors|reconcile runs one part.
+ * BENCH_SKIP_RECONCILE=1 skips it. Then the noisy-neighbour benchmark (noisy-neighbour-bench.ts: one tenant's heaviest
+ * requests against another's reads by id); BENCH_SKIP_NOISY=1 skips it. BENCH_ONLY=scim|connectors|reconcile|noisy runs one part.
  * A connector read or a reconcile that returns wrong members or counts also makes the exit code 1.
  */
 
@@ -72,13 +74,17 @@ const QUIET_WAIT_MS = intEnv('BENCH_QUIET_WAIT', 10) * 1000;
 // As an operator of a 2-core machine would run it: `server.workers: auto` gives one HTTP worker per core.
 const WORKERS = Math.max(1, Math.floor(intEnv('BENCH_WORKERS', 2)));
 const ONLY_PART = env.BENCH_ONLY?.trim() || null;
-if (ONLY_PART !== null && ONLY_PART !== 'scim' && ONLY_PART !== 'connectors' && ONLY_PART !== 'reconcile') throw new Error(`BENCH_ONLY: expected scim, connectors or reconcile, got "${ONLY_PART}"`);
+if (ONLY_PART !== null && ONLY_PART !== 'scim' && ONLY_PART !== 'connectors' && ONLY_PART !== 'reconcile' && ONLY_PART !== 'noisy') {
+  throw new Error(`BENCH_ONLY: expected scim, connectors, reconcile or noisy, got "${ONLY_PART}"`);
+}
 const RUN_SCIM = ONLY_PART === null || ONLY_PART === 'scim';
 const RUN_CONNECTORS = (ONLY_PART === null && env.BENCH_SKIP_CONNECTORS !== '1') || ONLY_PART === 'connectors';
 const RUN_RECONCILE = (ONLY_PART === null && env.BENCH_SKIP_RECONCILE !== '1') || ONLY_PART === 'reconcile';
 /** Read now, so a bad BENCH_CONNECTOR_* value fails before the SCIM part has run for minutes. */
 const CONNECTOR_OPTIONS = RUN_CONNECTORS ? connectorOptionsFromEnv() : null;
 const RECONCILE_OPTIONS = RUN_RECONCILE ? reconcileOptionsFromEnv() : null;
+const RUN_NOISY = (ONLY_PART === null && env.BENCH_SKIP_NOISY !== '1') || ONLY_PART === 'noisy';
+const NOISY_OPTIONS = RUN_NOISY ? noisyOptionsFromEnv() : null;
 /** "other" CPU (processes that are neither the server, the generator nor PostgreSQL) above which a row is marked. */
 const CONTENDED_PERCENT = 25;
 const GROUP_MEMBERS = 10_000;
@@ -140,6 +146,14 @@ async function main(): Promise<number> {
   if (RECONCILE_OPTIONS) {
     const result = await runReconcileBench(RECONCILE_OPTIONS).catch((error: unknown) => {
       log(`reconcile benchmark crashed: ${(error as Error).stack ?? String(error)}`);
+      return null;
+    });
+    if (result) process.stdout.write(result.text);
+    failed = failed || !result?.ok;
+  }
+  if (NOISY_OPTIONS) {
+    const result = await runNoisyNeighbourBench(NOISY_OPTIONS).catch((error: unknown) => {
+      log(`noisy-neighbour benchmark crashed: ${(error as Error).stack ?? String(error)}`);
       return null;
     });
     if (result) process.stdout.write(result.text);

@@ -57,10 +57,25 @@ export const DEFAULT_LEASE_TTL_SECONDS = 60;
 /** See `daemon.shutdownGraceSeconds`: with the abort's 5 s and 5 s to spare, inside the 30 s supervisors wait. */
 export const DEFAULT_SHUTDOWN_GRACE_SECONDS = 20;
 
-/** Each budget a positive whole number, defaulting to DEFAULT_SCIM_BUDGETS; the object is never partial after parsing. */
+/**
+ * The most a budget may be raised to, where more would break the databases themselves: a filter compiles to SQL
+ * whose nesting and parameter count SQLite caps (1,000 levels, 32,766 parameters).
+ */
+const BUDGET_CEILINGS: Partial<Record<keyof ScimBudgets, number>> = { filterDepth: 100, filterTerms: 10_000 };
+
+/**
+ * Each budget a positive whole number (the queue may be 0: nobody waits), defaulting to DEFAULT_SCIM_BUDGETS; the
+ * object is never partial after parsing.
+ */
 const budgetsSchema = z
   .object(
-    Object.fromEntries(Object.entries(DEFAULT_SCIM_BUDGETS).map(([name, value]) => [name, z.number().int().min(1).default(value)])) as {
+    Object.fromEntries(
+      Object.entries(DEFAULT_SCIM_BUDGETS).map(([name, value]) => {
+        const budget = z.number().int().min(name === 'heavyRequestQueue' ? 0 : 1);
+        const ceiling = BUDGET_CEILINGS[name as keyof ScimBudgets];
+        return [name, (ceiling === undefined ? budget : budget.max(ceiling)).default(value)];
+      }),
+    ) as {
       [K in keyof ScimBudgets]: z.ZodDefault<z.ZodNumber>;
     },
   )

@@ -5,6 +5,9 @@ import type { Config } from '../config/config-schema.js';
 import type { Logger } from '../log/create-logger.js';
 import { lazyChildLogger } from '../log/lazy-child-logger.js';
 import type { Store } from '../store/create-db.js';
+import { HeavyRequestGate } from '../scim/heavy-request-gate.js';
+import { scimClientErrorHandler } from '../scim/client-error-handler.js';
+import { MAX_PARAM_LENGTH, scimErrorHandler } from '../scim/scim-error-handler.js';
 import { scimPlugin } from '../scim/scim-plugin.js';
 import { createMetrics, type Metrics } from './metrics.js';
 
@@ -42,7 +45,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     childLoggerFactory: lazyChildLogger,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
-    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 500 },
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: MAX_PARAM_LENGTH },
+    // What fails before a route is found (an id over maxParamLength, a malformed URL) or before a request is parsed
+    // (headers too large, bad framing) is answered as a SCIM Error too, never with the framework's own JSON.
+    frameworkErrors: (error, request, reply) => scimErrorHandler(error, request, reply),
+    clientErrorHandler: scimClientErrorHandler,
   });
   app.decorateRequest('scim', null);
   const metrics = deps.metrics ?? createMetrics({ db: store.db, log: deps.log, processMetrics: false, ...(deps.clock ? { clock: deps.clock } : {}) });
@@ -81,7 +88,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.render()));
 
   const limits = { defaultCount: config.scim.defaultCount, maxCount: config.scim.maxCount };
-  const common = { store, limits, budgets: config.scim.budgets, ...(config.server.publicUrl ? { publicUrl: config.server.publicUrl } : {}), ...(deps.clock ? { clock: deps.clock } : {}) };
+  const { budgets } = config.scim;
+  // One gate for every mount: a workspace served at two paths still gets one set of turns.
+  const heavyGate = new HeavyRequestGate(budgets.heavyRequestsPerWorkspace, budgets.heavyRequestQueue);
+  const common = { store, limits, budgets, heavyGate, ...(config.server.publicUrl ? { publicUrl: config.server.publicUrl } : {}), ...(deps.clock ? { clock: deps.clock } : {}) };
   await app.register(scimPlugin, { ...common, prefix: ORGANIZATION_BASE, basePath: ORGANIZATION_BASE });
   for (const mount of config.scim.mounts) {
     await app.register(scimPlugin, { ...common, prefix: mount.path, basePath: mount.path, workspaceId: mount.workspace });

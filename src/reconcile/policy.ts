@@ -1,4 +1,5 @@
 import { MEMBER_FIELDS, type MemberFields } from '../model/member.js';
+import { valueExcerpt } from '../model/value-excerpt.js';
 import type { Change } from '../model/plan.js';
 import type { Workspace } from '../model/workspace.js';
 import { RESERVED_ROLES, V1_SEAT_TYPES, V2_ROLES, isSeatType, isV2Role } from '../model/workspace-role.js';
@@ -44,15 +45,15 @@ export function checkMemberState(workspace: Workspace, member: MemberFields): Po
     const role = member.role;
     if (role === null) return refuse(`role is required on workspace "${workspace.id}": send one of ${list(V2_ROLES)}`);
     if ((RESERVED_ROLES as readonly string[]).includes(role.toLowerCase())) {
-      return refuse(`role "${role}" cannot be assigned through SCIM: map the IdP's role to ${list(V2_ROLES)} instead`);
+      return refuse(`role ${valueExcerpt(role)} cannot be assigned through SCIM: map the IdP's role to ${list(V2_ROLES)} instead`);
     }
     if (!isV2Role(role)) {
-      return refuse(`role "${role}" is not a role of workspace "${workspace.id}": send ${list(V2_ROLES)}, or map "${role}" in the workspace's roleValueMap`);
+      return refuse(`role ${valueExcerpt(role)} is not a role of workspace "${workspace.id}": send ${list(V2_ROLES)}, or map ${valueExcerpt(role)} in the workspace's roleValueMap`);
     }
     const credit = member.creditLimit;
     if (credit !== null) {
       if (typeof credit !== 'number' || !Number.isInteger(credit) || credit < 0) {
-        return refuse(`creditLimit must be a non-negative integer (0 or absent means no cap), got ${JSON.stringify(credit)}`);
+        return refuse(`creditLimit must be a non-negative integer (0 or absent means no cap), got ${valueExcerpt(credit)}`);
       }
       if (credit > 0 && role === 'viewer') {
         return refuse('creditLimit applies only to admin and editor members, and this member is a viewer: change the role to editor or admin, or remove creditLimit');
@@ -70,7 +71,7 @@ export function checkMemberState(workspace: Workspace, member: MemberFields): Po
     return refuse(`seatType is required on V1 workspace "${workspace.id}": send one of ${list(V1_SEAT_TYPES)}, or give the workspace a default seat type`);
   }
   if (!isSeatType(member.seatType)) {
-    return refuse(`seatType "${member.seatType}" is not a seat type: send one of ${list(V1_SEAT_TYPES)}`);
+    return refuse(`seatType ${valueExcerpt(member.seatType)} is not a seat type: send one of ${list(V1_SEAT_TYPES)}`);
   }
   return null;
 }

@@ -2,22 +2,31 @@ import type { Group, GroupFields, GroupMemberRef } from '../model/group.js';
 import { getCi, type JsonObject } from './ci-object.js';
 import { etagOf } from './etag.js';
 import { memberIdsOfBody } from './group-member-ops.js';
+import { DEFAULT_SCIM_BUDGETS, type ScimBudgets } from './scim-budgets.js';
 import { invalidSyntax, invalidValue } from './scim-error.js';
+import { checkTextBudget } from './text-budget.js';
+import { valueExcerpt } from '../model/value-excerpt.js';
 import { URN } from './scim-urn.js';
 
 export interface GroupInput extends GroupFields {
   memberIds: string[];
 }
 
-export function groupFromScim(body: JsonObject): GroupInput {
+/**
+ * The group fields and member ids a Group body asks for. displayName and externalId are indexed, so each is
+ * bounded by `budgets.identifierLength` (callers pass `ctx.budgets`); details never quote a value.
+ */
+export function groupFromScim(body: JsonObject, budgets: Readonly<ScimBudgets> = DEFAULT_SCIM_BUDGETS): GroupInput {
   const schemas = getCi(body, 'schemas');
   if (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === URN.group.toLowerCase())) {
     throw invalidSyntax(`schemas must list "${URN.group}"`);
   }
   const displayName = getCi(body, 'displayName');
   if (typeof displayName !== 'string' || displayName.trim() === '') throw invalidValue('displayName is required and must be a non-empty string');
+  checkTextBudget('displayName', displayName, budgets, 'identifierLength');
   const externalId = getCi(body, 'externalId');
-  if (externalId !== undefined && externalId !== null && typeof externalId !== 'string') throw invalidValue('externalId must be a string');
+  if (externalId !== undefined && externalId !== null && typeof externalId !== 'string') throw invalidValue(`externalId must be a string, got ${valueExcerpt(externalId)}`);
+  if (typeof externalId === 'string') checkTextBudget('externalId', externalId, budgets, 'identifierLength');
   return { displayName, externalId: (externalId as string | null | undefined) ?? null, memberIds: memberIdsOfBody(getCi(body, 'members')) };
 }
 

@@ -1,9 +1,10 @@
 import { getCi, isObject } from './ci-object.js';
 import type { FilterNode } from './filter/filter-ast.js';
-import { matchesFilter } from './filter/evaluate-filter.js';
+import type { FilterBudgets } from './filter/filter-budgets.js';
 import { parsePatchPath } from './filter/parse-path.js';
 import type { PatchOp } from './patch/patch-op.js';
-import { invalidPath, invalidValue } from './scim-error.js';
+import { overBudget, type ScimBudgets } from './scim-budgets.js';
+import { invalidFilter, invalidPath, invalidValue } from './scim-error.js';
 
 /**
  * Group `members` operations as set arithmetic on member ids, so a PATCH that adds or removes 10,000 members
@@ -15,7 +16,7 @@ export interface SplitOps {
   otherOps: PatchOp[];
 }
 
-const isMembersPath = (path: string | undefined) => path !== undefined && /^\s*members\b/i.test(path.replace(/^urn:ietf:params:scim:schemas:core:2\.0:Group:/i, ''));
+const isMembersPath = (path: string | undefined) => path !== undefined && /^\s*members\b/i.test(path.replace(/^\s*urn:ietf:params:scim:schemas:core:2\.0:Group:/i, ''));
 
 export function splitMemberOps(ops: readonly PatchOp[]): SplitOps {
   const memberOps: PatchOp[] = [];
@@ -48,35 +49,122 @@ function memberIds(value: unknown, op: string): string[] {
   });
 }
 
-/** `value eq "id"` (the shape both IdPs send) is answered without evaluating a filter per member. */
-function directId(filter: FilterNode): string | null {
-  return filter.op === 'eq' && filter.path.attribute.toLowerCase() === 'value' && !filter.path.subAttribute && typeof filter.value === 'string'
-    ? filter.value
-    : null;
+/**
+ * The member ids a members filter names. A member's id is opaque, so the only filter that means anything on it is
+ * equality: `value eq "id"` (the shape both IdPs send), or several joined by `or`. Each is answered by a set
+ * lookup; a substring or ordering match (`value co "…"`, `sw`, `gt`), `not`, or a filter on another sub-attribute
+ * would have to test every member of a group that can have tens of thousands, once per operation, and is refused.
+ * @throws ScimError invalidFilter naming the supported form.
+ */
+function filteredIds(filter: FilterNode, path: string): string[] {
+  const ids: string[] = [];
+  const pending: FilterNode[] = [filter];
+  while (pending.length > 0) {
+    const node = pending.pop()!;
+    if (node.op === 'or') {
+      pending.push(node.right, node.left);
+    } else if (node.op === 'eq' && node.path.attribute.toLowerCase() === 'value' && node.path.uri === undefined && !node.path.subAttribute && typeof node.value === 'string') {
+      ids.push(node.value);
+    } else {
+      throw invalidFilter(`${shortPath(path)}: a members filter can only select members by id, as members[value eq "<user id>"] (several joined by "or")`);
+    }
+  }
+  return ids;
 }
 
-/** The member set after the operations, applied in order as RFC 7644 §3.5.2 requires. */
-export function applyMemberOps(current: ReadonlySet<string>, ops: readonly PatchOp[]): Set<string> {
-  const next = new Set(current);
-  for (const op of ops) {
-    const path = parsePatchPath(op.path ?? 'members');
-    if (path.subAttribute) throw invalidPath(`${op.path}: members can be added, removed or replaced, not edited in place`);
+const shortPath = (path: string) => (path.length > 100 ? `${path.slice(0, 100)}…` : path);
+
+/** One members operation, checked and reduced to member ids. */
+export interface MemberOp {
+  /** add and remove take `ids`; replace sets the members to `ids`; clear removes every member. */
+  kind: 'add' | 'remove' | 'replace' | 'clear';
+  ids: string[];
+}
+
+/**
+ * Check `members` operations and reduce each to member ids, before any of them is applied (so a malformed one
+ * fails the request before it reads anything).
+ * @throws ScimError invalidPath, invalidFilter or invalidValue naming what is wrong.
+ */
+export function compileMemberOps(ops: readonly PatchOp[], filterBudgets?: Readonly<FilterBudgets>): MemberOp[] {
+  return ops.map((op) => {
+    const path = parsePatchPath(op.path ?? 'members', filterBudgets);
+    if (path.subAttribute) throw invalidPath(`${shortPath(op.path ?? '')}: members can be added, removed or replaced, not edited in place`);
     if (path.filter) {
-      if (op.op !== 'remove') throw invalidPath(`${op.path}: a filtered members path can only be removed; to change members, add or replace them`);
-      const id = directId(path.filter);
-      if (id !== null) next.delete(id);
-      else for (const member of [...next]) if (matchesFilter(path.filter, { value: member }, { caseExact: () => true })) next.delete(member);
-      continue;
+      if (op.op !== 'remove') throw invalidPath(`${shortPath(op.path ?? '')}: a filtered members path can only be removed; to change members, add or replace them`);
+      return { kind: 'remove', ids: filteredIds(path.filter, op.path ?? '') };
     }
     const ids = memberIds(op.value, op.op);
-    if (op.op === 'add') for (const id of ids) next.add(id);
-    else if (op.op === 'replace') {
-      next.clear();
-      for (const id of ids) next.add(id);
-    } else if (ids.length > 0) for (const id of ids) next.delete(id);
-    else next.clear();
+    if (op.op === 'remove' && ids.length === 0) return { kind: 'clear', ids };
+    return { kind: op.op, ids };
+  });
+}
+
+/** The member set after the operations: `applyMemberChanges` of `compileMemberOps`. */
+export function applyMemberOps(current: ReadonlySet<string>, ops: readonly PatchOp[]): Set<string> {
+  return applyMemberChanges(current, compileMemberOps(ops));
+}
+
+/**
+ * The member set after the compiled operations, applied in order as RFC 7644 §3.5.2 requires: set operations,
+ * O(members + ids). Removing a member that is not there is done already: IdPs retry.
+ */
+export function applyMemberChanges(current: ReadonlySet<string>, ops: readonly MemberOp[]): Set<string> {
+  const next = new Set(current);
+  for (const { kind, ids } of ops) {
+    if (kind === 'clear' || kind === 'replace') next.clear();
+    if (kind === 'remove') for (const id of ids) next.delete(id);
+    else for (const id of ids) next.add(id);
   }
   return next;
+}
+
+/** How many members changing `current` into `next` adds and removes. */
+export function membersChanged(current: ReadonlySet<string>, next: ReadonlySet<string>): number {
+  let count = 0;
+  for (const id of next) if (!current.has(id)) count++;
+  for (const id of current) if (!next.has(id)) count++;
+  return count;
+}
+
+/** How many member values `value` (a `members` value: an array, one element, or nothing) names. */
+const valuesIn = (value: unknown) => (value === undefined || value === null ? 0 : Array.isArray(value) ? value.length : 1);
+
+/**
+ * The member values a PATCH body names, counted on the body as sent (before any normalising, which is work too):
+ * each element of a `members` value, one per filtered `members[...]` path, and the `members` of a pathless value.
+ * Structural keys match in any case; anything malformed counts as nothing here and is refused later.
+ */
+export function memberValuesOfPatch(body: unknown): number {
+  const operations = isObject(body) ? getCi(body, 'Operations') : undefined;
+  if (!Array.isArray(operations)) return 0;
+  let count = 0;
+  for (const raw of operations) {
+    if (!isObject(raw)) continue;
+    const path = getCi(raw, 'path');
+    const value = getCi(raw, 'value');
+    if (typeof path === 'string') {
+      if (isMembersPath(path)) count += path.includes('[') ? 1 : valuesIn(value);
+    } else if (isObject(value)) {
+      count += valuesIn(getCi(value, 'members'));
+    }
+  }
+  return count;
+}
+
+/** The member values of a POST or PUT body as sent. */
+export function memberValuesOfBody(body: unknown): number {
+  return isObject(body) ? valuesIn(getCi(body, 'members')) : 0;
+}
+
+/**
+ * Refuse a request that adds, removes or sets more group members than `scim.budgets.groupMembers` allows: `count`
+ * is what the request names, or what it changes (a `replace` or a `remove` of all members changes every member).
+ * @throws ScimError 400 invalidValue naming the budget.
+ */
+export function checkGroupMembers(count: number, budgets: Readonly<Pick<ScimBudgets, 'groupMembers'>>, what: string): void {
+  if (count <= budgets.groupMembers) return;
+  throw overBudget('groupMembers', budgets.groupMembers, `${what} (${count.toLocaleString('en-US')})`, 'send the members in several requests of at most that many');
 }
 
 /** Members of a POST or PUT body. */

@@ -1,5 +1,6 @@
 import type { JsonObject } from './ci-object.js';
 import { invalidValue } from './scim-error.js';
+import { valueExcerpt } from '../model/value-excerpt.js';
 
 /** The parameters of a SCIM list or .search request (RFC 7644 §3.4.2), validated. */
 export interface ListRequest {
@@ -27,7 +28,7 @@ const splitList = (value: unknown): string[] => {
 function integer(value: unknown, name: string): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const n = typeof value === 'number' ? value : Number(String(value).trim());
-  if (!Number.isInteger(n)) throw invalidValue(`${name} must be an integer, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n)) throw invalidValue(`${name} must be an integer, got ${valueExcerpt(value)}`);
   // A page past every result is an empty page, not a database error: keep huge values within what SQL can bind.
   return Math.max(-Number.MAX_SAFE_INTEGER, Math.min(n, Number.MAX_SAFE_INTEGER));
 }
@@ -61,7 +62,7 @@ export function parseListRequest(source: JsonObject, limits: ListLimits): ListRe
   const sortBy = params.sortBy;
   const sortOrder = params.sortOrder;
   if (sortOrder !== undefined && sortOrder !== null && !/^(ascending|descending)$/i.test(String(sortOrder))) {
-    throw invalidValue(`sortOrder must be "ascending" or "descending", got ${JSON.stringify(sortOrder)}`);
+    throw invalidValue(`sortOrder must be "ascending" or "descending", got ${valueExcerpt(sortOrder)}`);
   }
   const request: ListRequest = {
     startIndex,

@@ -18,6 +18,11 @@ export interface ScimBudgets {
   filterTerms: number;
   /** Comparisons with `co`, `sw` or `ew` in one filter: each one scans the workspace's rows. */
   substringTerms: number;
+  /**
+   * Separate searches of multi-valued attributes in one filter (`emails[...]`, `members[...]`), after conditions on
+   * one attribute joined by `or` are merged into one: each is a pass over every row's elements.
+   */
+  elementTerms: number;
   /** Nesting of arrays and objects in a request body. */
   jsonDepth: number;
   /** Characters in userName, externalId and a group's displayName: they are indexed, and an index entry has a size limit. */
@@ -48,6 +53,7 @@ export const DEFAULT_SCIM_BUDGETS: Readonly<ScimBudgets> = Object.freeze({
   filterDepth: 16,
   filterTerms: 100,
   substringTerms: 4,
+  elementTerms: 4,
   jsonDepth: 32,
   identifierLength: 512,
   stringLength: 4_096,

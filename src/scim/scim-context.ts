@@ -2,6 +2,7 @@ import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import type { Workspace } from '../model/workspace.js';
 import type { Store } from '../store/create-db.js';
 import type { ListLimits } from './list-request.js';
+import type { HeavyRequestGate } from './heavy-request-gate.js';
 import type { ScimBudgets } from './scim-budgets.js';
 
 /** What every SCIM handler needs, passed explicitly: no tenant state lives on shared objects. */
@@ -16,6 +17,8 @@ export interface ScimContext {
   log: FastifyBaseLogger;
   limits: ListLimits;
   budgets: Readonly<ScimBudgets>;
+  /** Turns for expensive requests, shared by every workspace this process serves. */
+  heavyGate: HeavyRequestGate;
   now: () => string;
 }
 

@@ -4,17 +4,23 @@ import { touchApiKey } from '../store/api-key-repository.js';
 import { apiKeyLookup } from './auth/api-key-lookup.js';
 import { authenticate } from './auth/authenticate.js';
 import type { ListLimits } from './list-request.js';
+import type { HeavyRequestGate } from './heavy-request-gate.js';
 import type { ScimBudgets } from './scim-budgets.js';
 import { discoveryRoutes } from './route/discovery.js';
 import { groupRoutes } from './route/groups.js';
+import { rootSearchRoutes } from './route/root-search.js';
 import { userRoutes } from './route/users.js';
 import { scimErrorHandler, SCIM_CONTENT_TYPE } from './scim-error-handler.js';
-import { invalidValue, notFound } from './scim-error.js';
+import { notFound } from './scim-error.js';
+import { checkJsonInput } from './check-json-input.js';
+import { useJsonBodyParser } from './json-body-parser.js';
+import { EXCERPT_CHARACTERS, truncateText } from '../model/value-excerpt.js';
 
 export interface ScimPluginOptions {
   store: Store;
   limits: ListLimits;
   budgets: Readonly<ScimBudgets>;
+  heavyGate: HeavyRequestGate;
   /** The externally visible origin (https://scim.example.com); else taken from the request. */
   publicUrl?: string;
   /** For a fixed mount (/scim/v2 → one workspace); otherwise the :workspaceId route parameter decides. */
@@ -32,22 +38,14 @@ function originOf(request: FastifyRequest, publicUrl: string | undefined): strin
   return `${request.protocol}://${request.host}`;
 }
 
-/** PostgreSQL text cannot hold U+0000: a NUL anywhere in a request is refused up front instead of failing in SQL as a 500. */
-function containsNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (Array.isArray(value)) return value.some(containsNul);
-  if (typeof value === 'object' && value !== null) return Object.entries(value).some(([key, inner]) => key.includes('\u0000') || containsNul(inner));
-  return false;
-}
-
 /** One SCIM 2.0 service at one base path: authentication, the resources, discovery, and SCIM-shaped errors. */
 export async function scimPlugin(app: FastifyInstance, options: ScimPluginOptions): Promise<void> {
   const clock = options.clock ?? (() => new Date());
   const now = () => clock().toISOString();
-  app.addContentTypeParser('application/scim+json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'ignore'));
+  useJsonBodyParser(app, options.budgets.jsonDepth);
   app.setErrorHandler(scimErrorHandler);
   app.setNotFoundHandler(async (request, reply) => {
-    await scimErrorHandler(notFound(`no SCIM endpoint ${request.method} ${request.url.split('?')[0]}; resources are /Users, /Groups, /ServiceProviderConfig, /ResourceTypes and /Schemas`), request, reply);
+    await scimErrorHandler(notFound(`no SCIM endpoint ${request.method} ${truncateText(request.url.split('?')[0]!, EXCERPT_CHARACTERS)}; resources are /Users, /Groups, /.search, /ServiceProviderConfig, /ResourceTypes and /Schemas`), request, reply);
   });
 
   const lastTouched = new Map<string, number>();
@@ -71,18 +69,17 @@ export async function scimPlugin(app: FastifyInstance, options: ScimPluginOption
       log: request.log.child({ workspaceId }),
       limits: options.limits,
       budgets: options.budgets,
+      heavyGate: options.heavyGate,
       now,
     };
   });
 
   // This hook and the next take callbacks rather than being async: every request runs them, and a promise each is
   // work for nothing when they never wait.
+  // Before any handler walks the request: its nesting within scim.budgets.jsonDepth, no NUL anywhere.
   app.addHook('preHandler', (request, _reply, done) => {
-    if (containsNul(request.params) || containsNul(request.query) || containsNul(request.body)) {
-      done(invalidValue('the request contains a NUL character (\\u0000), which rosterd cannot store or search for; remove it from the value'));
-      return;
-    }
-    done();
+    const depth = options.budgets.jsonDepth;
+    done(checkJsonInput(request.body, depth) ?? checkJsonInput(request.query, depth) ?? checkJsonInput(request.params, depth));
   });
 
   // Every successful body is SCIM JSON, even where a handler returned a plain object.
@@ -95,4 +92,5 @@ export async function scimPlugin(app: FastifyInstance, options: ScimPluginOption
   await app.register(userRoutes);
   await app.register(groupRoutes);
   await app.register(discoveryRoutes);
+  await app.register(rootSearchRoutes);
 }

@@ -6,7 +6,11 @@ import { getCi, hasCi, isObject, type JsonObject } from './ci-object.js';
 import { etagOf } from './etag.js';
 import { findAttribute } from './schema/find-attribute.js';
 import { userSchema } from './schema/user-schema.js';
+import { UNSTORED_USER_ATTRIBUTES } from './schema/unstored-user-attributes.js';
+import { DEFAULT_SCIM_BUDGETS, type ScimBudgets } from './scim-budgets.js';
 import { invalidSyntax, invalidValue } from './scim-error.js';
+import { checkEntriesBudget, checkTextBudget, type TextBudgetName } from './text-budget.js';
+import { valueExcerpt } from '../model/value-excerpt.js';
 import { URN } from './scim-urn.js';
 
 /**
@@ -14,31 +18,70 @@ import { URN } from './scim-urn.js';
  * so here the core is strict: wrong types are refused with the attribute's name, not guessed at.
  */
 
-const string = (obj: JsonObject, key: string, label = key): string | null => {
+/**
+ * A string attribute, or null when absent; refused when it is not a string or longer than its budget
+ * (`identifierLength` for userName and externalId, `stringLength` for the rest). Details name the attribute and
+ * the kind of value, never a long or secret value (value-excerpt.ts).
+ */
+function string(obj: JsonObject, key: string, budgets: Readonly<ScimBudgets>, label = key, budget: TextBudgetName = 'stringLength'): string | null {
   const value = getCi(obj, key);
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'string') throw invalidValue(`${label} must be a string, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'string') throw invalidValue(`${label} must be a string, got ${valueExcerpt(value, key)}`);
+  checkTextBudget(label, value, budgets, budget);
   return value;
-};
+}
 
 /**
- * A multi-valued complex attribute (emails, phoneNumbers, addresses, roles), each element kept as sent but for the
- * names of the sub-attributes the User schema defines, which get its spelling: names are case-insensitive (RFC 7643
- * §2.1), and an element stored as `{"Value": …, "Type": "work"}` would match no filter such as
- * `emails[type eq "work"]` and read back under the client's spelling. A PATCH value gets the same (canonical-value.ts).
+ * A multi-valued complex attribute (emails, phoneNumbers, addresses, roles), each element kept with only the
+ * sub-attributes the User schema defines, under its spelling: names are case-insensitive (RFC 7643 §2.1), and an
+ * element stored as `{"Value": …, "Type": "work"}` would match no filter such as `emails[type eq "work"]` and read
+ * back under the client's spelling. A sub-attribute no schema declares (`emails[].password`) is dropped like an
+ * unknown attribute: never stored, returned or quoted. Each value is a number, a boolean or a string within its
+ * budget (simpleValue), and the attribute has at most `multiValuedEntries` elements. A PATCH value gets the same spelling
+ * (canonical-value.ts) and then comes through here.
  */
-const array = (obj: JsonObject, key: string): unknown[] | null => {
+function array(obj: JsonObject, key: string, budgets: Readonly<ScimBudgets>): JsonObject[] | null {
   const value = getCi(obj, key);
   if (value === undefined || value === null) return null;
-  if (!Array.isArray(value)) throw invalidValue(`${key} must be an array of objects, got ${JSON.stringify(value)}`);
+  if (!Array.isArray(value)) throw invalidValue(`${key} must be an array of objects, got ${valueExcerpt(value, key)}`);
+  checkEntriesBudget(key, value.length, budgets);
   const subAttributes = findAttribute(userSchema.attributes, key)?.subAttributes;
   return value.map((element: unknown, i) => {
     if (!isObject(element)) throw invalidValue(`${key}[${i}] must be an object such as {"value": "…", "type": "work"}`);
     const out: JsonObject = {};
-    for (const [name, sub] of Object.entries(element)) out[findAttribute(subAttributes, name)?.name ?? name] = sub;
+    for (const [name, sub] of Object.entries(element)) {
+      const declared = findAttribute(subAttributes, name);
+      if (!declared) continue;
+      out[declared.name] = simpleValue(`${key}[${i}].${declared.name}`, sub, budgets, key === 'emails' && declared.name === 'value' ? 'identifierLength' : 'stringLength');
+    }
     return out;
   });
-};
+}
+
+/**
+ * A sub-attribute's value: every sub-attribute of a User's multi-valued attributes is a string, number or boolean.
+ * An email address is an identifier: the primary one keys the person's account (a unique index).
+ */
+function simpleValue(label: string, value: unknown, budgets: Readonly<ScimBudgets>, budget: TextBudgetName): unknown {
+  if (typeof value === 'string') checkTextBudget(label, value, budgets, budget);
+  else if (typeof value === 'object' && value !== null) throw invalidValue(`${label} must be a string, number or boolean, got ${valueExcerpt(value)}`);
+  return value;
+}
+
+/**
+ * The multi-valued attributes rosterd accepts and drops (unstored-user-attributes.ts) still count against the
+ * budgets: a request is bounded whatever becomes of its parts.
+ */
+function checkUnstored(body: JsonObject, budgets: Readonly<ScimBudgets>): void {
+  for (const [key, value] of Object.entries(body)) {
+    if (!UNSTORED_USER_ATTRIBUTES.has(key.toLowerCase()) || !Array.isArray(value)) continue;
+    checkEntriesBudget(key, value.length, budgets);
+    value.forEach((element: unknown, i) => {
+      if (!isObject(element)) return;
+      for (const [name, sub] of Object.entries(element)) if (typeof sub === 'string') checkTextBudget(`${key}[${i}].${name}`, sub, budgets, 'stringLength');
+    });
+  }
+}
 
 const object = (obj: JsonObject, key: string): JsonObject | null => {
   const value = getCi(obj, key);
@@ -58,14 +101,20 @@ function workspaceAttribute(body: JsonObject, extension: JsonObject | null, name
  * Presence matters for the strict version rule: a V2 workspace refuses seatType "even empty", a V1 workspace
  * refuses role. Where the attribute belongs to the workspace's version, an empty string means "not set".
  */
-function versionedText(workspace: Workspace, ownVersion: 'v1' | 'v2', attr: { present: boolean; value: unknown }, label: string): string | null {
+function versionedText(workspace: Workspace, ownVersion: 'v1' | 'v2', attr: { present: boolean; value: unknown }, label: string, budgets: Readonly<ScimBudgets>): string | null {
   if (!attr.present || attr.value === null) return null;
   if (attr.value === '' && workspace.version === ownVersion) return null;
-  if (typeof attr.value !== 'string') throw invalidValue(`${label} must be a string, got ${JSON.stringify(attr.value)}`);
+  if (typeof attr.value !== 'string') throw invalidValue(`${label} must be a string, got ${valueExcerpt(attr.value, label)}`);
+  checkTextBudget(label, attr.value, budgets, 'stringLength');
   return attr.value;
 }
 
-export function memberFieldsFromScim(body: JsonObject, workspace: Workspace): MemberFields {
+/**
+ * The member fields a User body asks for. `budgets` bound every value (scim.budgets.identifierLength,
+ * stringLength, multiValuedEntries), so what is stored, logged and listed stays bounded; callers pass the
+ * configured ones (`ctx.budgets`).
+ */
+export function memberFieldsFromScim(body: JsonObject, workspace: Workspace, budgets: Readonly<ScimBudgets> = DEFAULT_SCIM_BUDGETS): MemberFields {
   const schemas = getCi(body, 'schemas');
   if (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === URN.user.toLowerCase())) {
     throw invalidSyntax(`schemas must list "${URN.user}"`);
@@ -74,55 +123,57 @@ export function memberFieldsFromScim(body: JsonObject, workspace: Workspace): Me
   if (typeof userName !== 'string' || userName.trim() === '') {
     throw invalidValue('userName is required and must be a non-empty string (map it to the user\'s email or UPN)');
   }
+  checkTextBudget('userName', userName, budgets, 'identifierLength');
   const fields = emptyMemberFields(userName);
-  fields.externalId = string(body, 'externalId');
-  fields.displayName = string(body, 'displayName');
+  fields.externalId = string(body, 'externalId', budgets, 'externalId', 'identifierLength');
+  fields.displayName = string(body, 'displayName', budgets);
   const name = object(body, 'name');
   if (name) {
-    fields.givenName = string(name, 'givenName', 'name.givenName');
-    fields.familyName = string(name, 'familyName', 'name.familyName');
-    fields.formattedName = string(name, 'formatted', 'name.formatted');
-    fields.middleName = string(name, 'middleName', 'name.middleName');
-    fields.honorificPrefix = string(name, 'honorificPrefix', 'name.honorificPrefix');
-    fields.honorificSuffix = string(name, 'honorificSuffix', 'name.honorificSuffix');
+    fields.givenName = string(name, 'givenName', budgets, 'name.givenName');
+    fields.familyName = string(name, 'familyName', budgets, 'name.familyName');
+    fields.formattedName = string(name, 'formatted', budgets, 'name.formatted');
+    fields.middleName = string(name, 'middleName', budgets, 'name.middleName');
+    fields.honorificPrefix = string(name, 'honorificPrefix', budgets, 'name.honorificPrefix');
+    fields.honorificSuffix = string(name, 'honorificSuffix', budgets, 'name.honorificSuffix');
   }
-  fields.nickName = string(body, 'nickName');
-  fields.profileUrl = string(body, 'profileUrl');
-  fields.userType = string(body, 'userType');
-  fields.title = string(body, 'title');
-  fields.locale = string(body, 'locale');
-  fields.preferredLanguage = string(body, 'preferredLanguage');
-  fields.timezone = string(body, 'timezone');
-  fields.emails = array(body, 'emails');
-  fields.phoneNumbers = array(body, 'phoneNumbers');
-  fields.addresses = array(body, 'addresses');
-  fields.roles = array(body, 'roles');
+  fields.nickName = string(body, 'nickName', budgets);
+  fields.profileUrl = string(body, 'profileUrl', budgets);
+  fields.userType = string(body, 'userType', budgets);
+  fields.title = string(body, 'title', budgets);
+  fields.locale = string(body, 'locale', budgets);
+  fields.preferredLanguage = string(body, 'preferredLanguage', budgets);
+  fields.timezone = string(body, 'timezone', budgets);
+  fields.emails = array(body, 'emails', budgets);
+  fields.phoneNumbers = array(body, 'phoneNumbers', budgets);
+  fields.addresses = array(body, 'addresses', budgets);
+  fields.roles = array(body, 'roles', budgets);
+  checkUnstored(body, budgets);
   const active = getCi(body, 'active');
   if (active !== undefined && active !== null && typeof active !== 'boolean') {
-    throw invalidValue(`active must be true or false, got ${JSON.stringify(active)}`);
+    throw invalidValue(`active must be true or false, got ${valueExcerpt(active)}`);
   }
   fields.active = active !== false;
 
   const enterprise = object(body, URN.enterpriseUser);
   if (enterprise) {
     const label = (a: string) => `${URN.enterpriseUser}:${a}`;
-    fields.employeeNumber = string(enterprise, 'employeeNumber', label('employeeNumber'));
-    fields.department = string(enterprise, 'department', label('department'));
-    fields.costCenter = string(enterprise, 'costCenter', label('costCenter'));
-    fields.organization = string(enterprise, 'organization', label('organization'));
-    fields.division = string(enterprise, 'division', label('division'));
+    fields.employeeNumber = string(enterprise, 'employeeNumber', budgets, label('employeeNumber'));
+    fields.department = string(enterprise, 'department', budgets, label('department'));
+    fields.costCenter = string(enterprise, 'costCenter', budgets, label('costCenter'));
+    fields.organization = string(enterprise, 'organization', budgets, label('organization'));
+    fields.division = string(enterprise, 'division', budgets, label('division'));
     const manager = object(enterprise, 'manager');
     if (manager) {
-      fields.managerId = string(manager, 'value', label('manager.value'));
-      fields.managerRef = string(manager, '$ref', label('manager.$ref'));
-      fields.managerDisplayName = string(manager, 'displayName', label('manager.displayName'));
+      fields.managerId = string(manager, 'value', budgets, label('manager.value'));
+      fields.managerRef = string(manager, '$ref', budgets, label('manager.$ref'));
+      fields.managerDisplayName = string(manager, 'displayName', budgets, label('manager.displayName'));
     }
   }
 
   const extension = object(body, workspace.extensionUrn);
   const policy = workspace.policy;
   if (policy.roleSource.kind === 'extension') {
-    const role = versionedText(workspace, 'v2', workspaceAttribute(body, extension, policy.roleSource.attribute), policy.roleSource.attribute);
+    const role = versionedText(workspace, 'v2', workspaceAttribute(body, extension, policy.roleSource.attribute), policy.roleSource.attribute, budgets);
     fields.role = role === null ? null : mapRoleValue(role, policy.roleValueMap);
   } else {
     const resolved = roleFromRoles(fields.roles, policy);
@@ -131,9 +182,12 @@ export function memberFieldsFromScim(body: JsonObject, workspace: Workspace): Me
   }
   const credit = workspaceAttribute(body, extension, 'creditLimit');
   if (credit.present && credit.value !== null && !(credit.value === '' && workspace.version === 'v2')) {
+    // The policy refuses what is not a non-negative integer and quotes it: an object or array never gets that far.
+    if (typeof credit.value === 'string') checkTextBudget('creditLimit', credit.value, budgets, 'stringLength');
+    else if (typeof credit.value !== 'number') throw invalidValue(`creditLimit must be a non-negative integer (0 or absent means no cap), got ${valueExcerpt(credit.value)}`);
     fields.creditLimit = credit.value as number;
   }
-  fields.seatType = versionedText(workspace, 'v1', workspaceAttribute(body, extension, 'seatType'), 'seatType');
+  fields.seatType = versionedText(workspace, 'v1', workspaceAttribute(body, extension, 'seatType'), 'seatType', budgets);
   return fields;
 }
 

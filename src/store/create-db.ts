@@ -9,6 +9,8 @@ import { PgClient, type PgClientConfig } from './pg-client.js';
 import type { Database } from './database.js';
 import { dialectSupportFor, type DialectSupport } from './dialect-support.js';
 import { sqliteAuthGeneration } from './sqlite-auth-generation.js';
+import { SqliteReadWorkers } from './sqlite-read-workers.js';
+import { WorkerSqliteDialect } from './worker-sqlite-dialect.js';
 import { GroupCommit, type TryBeginImmediate, type WriteJob } from './group-commit.js';
 import { registerSyncReader, type SyncReader } from './sync-reader.js';
 
@@ -20,6 +22,13 @@ export interface Store {
    */
   writeTransaction<T>(job: WriteJob<T>): Promise<T>;
   readonly dialect: DialectSupport;
+  /**
+   * Where expensive reads run (filtered and paged lists): off the event loop and with a time limit, so that one
+   * tenant's costly query neither holds other requests nor runs unbounded. SQLite: read-only connections in worker
+   * threads (sqlite-read-workers.ts); PostgreSQL: a pool of its own whose statements the server cancels after the
+   * limit (statement_timeout), so they never take the connections lookups and writes use. Reads only.
+   */
+  readonly heavyReads: Kysely<Database>;
   /** A printable description with credentials removed. */
   readonly description: string;
   /**
@@ -40,16 +49,24 @@ export interface CreateDbOptions {
   schema?: string;
   /** PostgreSQL pool size. */
   poolSize?: number;
+  /** How long a read on `heavyReads` may run, in milliseconds. */
+  heavyReadTimeoutMs?: number;
+  /** Connections (PostgreSQL) or worker threads (SQLite) for `heavyReads`. */
+  heavyReadConnections?: number;
 }
+
+const DEFAULT_HEAVY_READ_TIMEOUT_MS = 5_000;
+/** Twice what one workspace may use at once by default (scim.budgets.heavyRequestsPerWorkspace): one tenant never holds them all. */
+const DEFAULT_HEAVY_READ_CONNECTIONS = 4;
 
 /** Open `sqlite:<path>` (or `sqlite::memory:`) or a `postgres://` / `postgresql://` URL. */
 export async function createDb(url: string, options: CreateDbOptions = {}): Promise<Store> {
-  if (url.startsWith('sqlite:')) return openSqlite(url.slice('sqlite:'.length));
+  if (url.startsWith('sqlite:')) return openSqlite(url.slice('sqlite:'.length), options);
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgres(url, options);
   throw new RosterdError('ROSTERD_E_CONFIG', `database: "${redactUrl(url)}" is neither sqlite:<path> nor a postgres:// URL`);
 }
 
-function openSqlite(path: string): Store {
+function openSqlite(path: string, options: CreateDbOptions): Store {
   if (!path) throw new RosterdError('ROSTERD_E_CONFIG', 'database: sqlite: needs a file path, e.g. sqlite:./data/rosterd.db');
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   let database: SQLite.Database;
@@ -71,13 +88,26 @@ function openSqlite(path: string): Store {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   registerSyncReader(db, syncReader(database));
   const groupCommit = new GroupCommit(db, tryBeginImmediate(database), { lockTimeoutMs: BUSY_TIMEOUT_MS });
+  // An in-memory database exists only on its own connection: its expensive reads stay there.
+  const heavyReads =
+    path === ':memory:'
+      ? db
+      : new Kysely<Database>({
+          dialect: new WorkerSqliteDialect(
+            new SqliteReadWorkers(path, options.heavyReadConnections ?? DEFAULT_HEAVY_READ_CONNECTIONS, options.heavyReadTimeoutMs ?? DEFAULT_HEAVY_READ_TIMEOUT_MS),
+          ),
+        });
   return {
     db,
     writeTransaction: (job) => groupCommit.run(job),
     authGeneration: sqliteAuthGeneration(database),
     dialect: dialectSupportFor('sqlite'),
+    heavyReads,
     description: `sqlite:${path}`,
-    close: () => db.destroy(),
+    close: async () => {
+      if (heavyReads !== db) await heavyReads.destroy();
+      await db.destroy();
+    },
   };
 }
 
@@ -192,14 +222,7 @@ async function openPostgres(rawUrl: string, options: CreateDbOptions): Promise<S
     types: { getTypeParser: ((oid: number, format?: string) => (oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser },
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   };
-  const pool = new pg.Pool(poolConfig);
-  pool.on('error', () => {
-    // An idle client lost its connection; the pool replaces it. Queries report their own errors.
-  });
-  // A client that loses its connection while checked out (a query in flight) emits 'error' with no pool listener
-  // attached: uncaught, that would end the process on a database restart. The query fails with the same error,
-  // and the pool discards the broken client on release.
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  const pool = quietPool(poolConfig);
   try {
     const client = await pool.connect();
     try {
@@ -212,14 +235,37 @@ async function openPostgres(rawUrl: string, options: CreateDbOptions): Promise<S
     throw new RosterdError('ROSTERD_E_DATABASE', `cannot connect to PostgreSQL at ${redactUrl(url)}: ${(error as Error).message}`);
   }
   const db = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
+  const heavyPool = quietPool({
+    ...poolConfig,
+    max: options.heavyReadConnections ?? DEFAULT_HEAVY_READ_CONNECTIONS,
+    statement_timeout: options.heavyReadTimeoutMs ?? DEFAULT_HEAVY_READ_TIMEOUT_MS,
+  });
+  const heavyReads = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool: heavyPool }) });
   return {
     db,
     writeTransaction: (job) => db.transaction().execute(job),
     dialect: dialectSupportFor('postgres'),
+    heavyReads,
     description: redactUrl(url) + (schema ? ` (schema ${schema})` : ''),
     ...(schema ? { schema } : {}),
-    close: () => db.destroy(),
+    close: async () => {
+      await heavyReads.destroy();
+      await db.destroy();
+    },
   };
+}
+
+/** A pool whose lost connections fail their own queries and never the process. */
+function quietPool(config: pg.PoolConfig): pg.Pool {
+  const pool = new pg.Pool(config);
+  pool.on('error', () => {
+    // An idle client lost its connection; the pool replaces it. Queries report their own errors.
+  });
+  // A client that loses its connection while checked out (a query in flight) emits 'error' with no pool listener
+  // attached: uncaught, that would end the process on a database restart. The query fails with the same error,
+  // and the pool discards the broken client on release.
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
 }
 
 /** Remove the password from a database URL before it is printed or logged. */

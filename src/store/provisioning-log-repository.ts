@@ -21,18 +21,54 @@ export interface LogEntry {
   at: string;
 }
 
+/** The most characters of an error detail or target key a row keeps: a detail a person reads, never a request's megabytes. */
+export const LOG_TEXT_CHARACTERS = 1_000;
+/** A before/after record longer than this as JSON is kept as its summary (summaryOf). Every ordinary record is far shorter. */
+export const LOG_RECORD_CHARACTERS = 8_000;
+/** The characters of each string a summary keeps. */
+const SUMMARY_STRING_CHARACTERS = 64;
+
+/** `text` cut to `max` UTF-16 units (never inside a surrogate pair), with "…" when something was cut. */
+function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const end = text.charCodeAt(max - 1) >= 0xd800 && text.charCodeAt(max - 1) <= 0xdbff ? max - 1 : max;
+  return `${text.slice(0, end)}…`;
+}
+
+/**
+ * A record too long to log whole, by its fields: each string cut to a short prefix, each array or object only
+ * counted, and `…` saying how long the whole was. Whatever a request carried, a log row stays a few kilobytes.
+ */
+function summaryOf(record: Record<string, unknown>, length: number): Record<string, unknown> {
+  const summary: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (typeof value === 'string') summary[key] = cut(value, SUMMARY_STRING_CHARACTERS);
+    else if (Array.isArray(value)) summary[key] = `[${value.length} entries]`;
+    else if (typeof value === 'object' && value !== null) summary[key] = `{${Object.keys(value).length} attributes}`;
+    else summary[key] = value;
+  }
+  summary['…'] = `summary of a record of ${length} characters`;
+  return summary;
+}
+
+function recordText(record: Record<string, unknown> | null): string | null {
+  if (record === null) return null;
+  const text = JSON.stringify(record);
+  return text.length <= LOG_RECORD_CHARACTERS ? text : JSON.stringify(summaryOf(record, text.length));
+}
+
 const toRow = (e: LogEntry): Insertable<ProvisioningLogTable> => ({
   workspace_id: e.workspaceId,
   actor: e.actor,
   operation: e.operation,
   target_kind: e.targetKind,
-  target_id: e.targetId,
-  target_key: e.targetKey,
-  before: e.before === null ? null : JSON.stringify(e.before),
-  after: e.after === null ? null : JSON.stringify(e.after),
+  target_id: e.targetId === null ? null : cut(e.targetId, LOG_TEXT_CHARACTERS),
+  target_key: e.targetKey === null ? null : cut(e.targetKey, LOG_TEXT_CHARACTERS),
+  before: recordText(e.before),
+  after: recordText(e.after),
   result: e.result,
   error_status: e.errorStatus,
-  error_detail: e.errorDetail,
+  error_detail: e.errorDetail === null ? null : cut(e.errorDetail, LOG_TEXT_CHARACTERS),
   request_id: e.requestId,
   at: e.at,
 });

@@ -4,7 +4,7 @@ import { createApiKey } from '../../src/admin/create-api-key.js';
 import { createWorkspace, type CreateWorkspaceInput } from '../../src/admin/create-workspace.js';
 import { configSchema, type ConfigInput } from '../../src/config/config-schema.js';
 import { buildServer } from '../../src/daemon/build-server.js';
-import { createLogger } from '../../src/log/create-logger.js';
+import { createLogger, type Logger } from '../../src/log/create-logger.js';
 import type { Store } from '../../src/store/create-db.js';
 import type { Database } from '../../src/store/database.js';
 import { openTestStore, type TestDialect, type TestStore } from './test-store.js';
@@ -23,20 +23,22 @@ export interface TestGatewayOptions {
    * makes, reads and writes alike, goes through them (the workspace helper and `db` do not).
    */
   plugins?: KyselyPlugin[];
+  /** The server's logger (silent when omitted): a suite that wants to read what the server logged passes its own. */
+  log?: Logger;
 }
 
 /** The store with plugins on its Kysely instance and on every write transaction it starts. */
 function storeWithPlugins(store: Store, plugins: readonly KyselyPlugin[]): Store {
   if (plugins.length === 0) return store;
   const wrap = (db: Kysely<Database>) => plugins.reduce((withSome, plugin) => withSome.withPlugin(plugin), db);
-  return { ...store, db: wrap(store.db), writeTransaction: (job) => store.writeTransaction((trx) => job(wrap(trx))) };
+  return { ...store, db: wrap(store.db), heavyReads: wrap(store.heavyReads), writeTransaction: (job) => store.writeTransaction((trx) => job(wrap(trx))) };
 }
 
 /** The real server (real database, real routes) driven through app.inject(): no sockets, no mocks. */
 export async function startTestGateway(dialect: TestDialect, overrides: ConfigInput = {}, options: TestGatewayOptions = {}): Promise<TestGateway> {
-  const db = await openTestStore(dialect);
   const config = configSchema.parse({ ...overrides, log: { level: 'silent', requests: false } });
-  const app = await buildServer({ store: storeWithPlugins(db.store, options.plugins ?? []), config, log: createLogger({ level: 'silent' }) });
+  const db = await openTestStore(dialect, { heavyReadTimeoutMs: config.scim.budgets.queryTimeoutMs });
+  const app = await buildServer({ store: storeWithPlugins(db.store, options.plugins ?? []), config, log: options.log ?? createLogger({ level: 'silent' }) });
   await app.ready();
   return {
     app,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createDb, type Store } from '../../src/store/create-db.js';
+import { createDb, type CreateDbOptions, type Store } from '../../src/store/create-db.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 
 export type TestDialect = 'sqlite' | 'postgres';
@@ -20,11 +20,11 @@ export interface TestStore {
 }
 
 /** A real, migrated database of its own: a SQLite file in a temp dir, or a fresh PostgreSQL schema. */
-export async function openTestStore(dialect: TestDialect): Promise<TestStore> {
+export async function openTestStore(dialect: TestDialect, options: Pick<CreateDbOptions, 'heavyReadTimeoutMs' | 'heavyReadConnections'> = {}): Promise<TestStore> {
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(path.join(tmpdir(), 'rosterd-test-'));
     const url = `sqlite:${path.join(dir, 'rosterd.db')}`;
-    const store = await createDb(url);
+    const store = await createDb(url, options);
     await migrateToLatest(store);
     return {
       store,
@@ -36,7 +36,7 @@ export async function openTestStore(dialect: TestDialect): Promise<TestStore> {
     };
   }
   const schema = `t_${randomBytes(6).toString('hex')}`;
-  const store = await createDb(TEST_POSTGRES_URL, { schema, poolSize: 4 });
+  const store = await createDb(TEST_POSTGRES_URL, { ...options, schema, poolSize: 4 });
   await migrateToLatest(store);
   return {
     store,

@@ -13,17 +13,24 @@ import { findClosingBracket } from './scim-path.js';
  * It works on tokens, not on the raw string, so quoted values (which may contain ` eq `, spaces, brackets,
  * escaped quotes) are never touched. When the text does not follow the grammar it is returned unchanged:
  * the core's parser then produces the proper 400 invalidFilter instead of this layer guessing.
+ *
+ * It runs before the core's budgets are checked, on text of any length, so it is linear in the text and never
+ * recurses: one pass to tokenize, one loop over the tokens, one pass to splice the edits in.
  */
 export function normalizeFilter(text: string): string {
   const tokens = tokenize(text);
   if (tokens === null) return text;
   const edits = collectEdits(text, tokens);
-  if (edits === null) return text;
-  let out = text;
-  for (const edit of edits.sort((a, b) => b.start - a.start)) {
-    out = out.slice(0, edit.start) + edit.replacement + out.slice(edit.end);
+  if (edits === null || edits.length === 0) return text;
+  // Edits are collected left to right and never overlap.
+  const parts: string[] = [];
+  let copied = 0;
+  for (const edit of edits) {
+    parts.push(text.slice(copied, edit.start), edit.replacement);
+    copied = edit.end;
   }
-  return out;
+  parts.push(text.slice(copied));
+  return parts.join('');
 }
 
 /**

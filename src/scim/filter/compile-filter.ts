@@ -1,8 +1,11 @@
 import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
+import { DEFAULT_SCIM_BUDGETS, overBudget, type ScimBudgets } from '../scim-budgets.js';
+import { valueExcerpt } from '../../model/value-excerpt.js';
 import { escapeLike, type DialectSupport } from '../../store/dialect-support.js';
 import { invalidFilter, invalidValue } from '../scim-error.js';
 import { formatAttrPath, type AttrPath, type CompareNode, type FilterNode, type FilterValue, type PresentNode } from './filter-ast.js';
 import type { FilterCatalog, GroupMembersAttribute, JsonArrayAttribute } from './filter-catalog.js';
+import { chainOperands } from './chain-operands.js';
 import { normaliseDateTime } from './normalise-date-time.js';
 import { parsePatchPath } from './parse-path.js';
 
@@ -22,6 +25,8 @@ interface Operand {
 type Target = { kind: 'scalar'; operand: Operand } | { kind: 'collection'; collection: Collection };
 
 interface Collection {
+  /** The column or table the elements come from: conditions on one key can share one EXISTS. */
+  key: string;
   /** `exists (select 1 from … where <condition>)`. */
   exists(condition: RawBuilder<SqlBool> | undefined): RawBuilder<SqlBool>;
   /** The operand a comparison on the collection itself (its "value") or on the named sub-attribute is about. */
@@ -48,8 +53,26 @@ const ORDERING = { eq: '=', gt: '>', ge: '>=', lt: '<', le: '<=' } as const;
  * @throws ScimError invalidFilter naming the attribute for unknown attributes, operators that do not
  * apply to the attribute's type, and literals that cannot be read as that type.
  */
-export function compileFilter(node: FilterNode, catalog: FilterCatalog, dialect: DialectSupport): Expression<SqlBool> {
-  return compileNode(node, topScope(catalog, dialect), true);
+export function compileFilter(
+  node: FilterNode,
+  catalog: FilterCatalog,
+  dialect: DialectSupport,
+  budgets: Pick<ScimBudgets, 'elementTerms'> = DEFAULT_SCIM_BUDGETS,
+): Expression<SqlBool> {
+  let searches = 0;
+  const countSearch = () => {
+    searches++;
+    if (searches > budgets.elementTerms) {
+      throw overBudget(
+        'elementTerms',
+        budgets.elementTerms,
+        `filter: search number ${searches} of a multi-valued attribute (emails, members, ...)`,
+        'each one is a pass over every resource\'s values; join conditions on one attribute with or (emails[type eq "work" or value eq "a@x"]), or split the filter into several requests',
+        'tooMany',
+      );
+    }
+  };
+  return compileNode(node, topScope(catalog, dialect, countSearch), true);
 }
 
 /**
@@ -62,20 +85,38 @@ export function compileSortBy(path: string, catalog: FilterCatalog): string {
   try {
     parsed = parsePatchPath(path);
   } catch {
-    throw invalidValue(`sortBy: ${JSON.stringify(path)} is not an attribute path`);
+    throw invalidValue(`sortBy: ${valueExcerpt(path)} is not an attribute path`);
   }
   const resolved = parsed.filter ? undefined : catalog.resolve(parsed);
-  if (!resolved) throw invalidValue(`sortBy: ${JSON.stringify(path)} is not a known attribute`);
+  if (!resolved) throw invalidValue(`sortBy: ${valueExcerpt(path)} is not a known attribute`);
   if (resolved.kind !== 'column') throw invalidValue(`sortBy: ${resolved.name} is multi-valued; only single-valued attributes can be sorted by`);
   return resolved.lowerColumn ?? resolved.column;
 }
 
+/**
+ * Recursive over nesting only, which the parser bounds by scim.budgets.filterDepth: an and/or chain is compiled
+ * operand by operand in a loop, however many terms it has.
+ */
 function compileNode(node: FilterNode, scope: Scope, topLevel: boolean): RawBuilder<SqlBool> {
   switch (node.op) {
-    case 'and':
-      return sql<SqlBool>`(${compileNode(node.left, scope, topLevel)} and ${compileNode(node.right, scope, topLevel)})`;
-    case 'or':
-      return sql<SqlBool>`(${compileNode(node.left, scope, topLevel)} or ${compileNode(node.right, scope, topLevel)})`;
+    case 'and': {
+      // `not a and not b` is `not (a or b)` (with `is not true`, for SQL's unknown too): the negated operands become
+      // one disjunction, so `emails ne "a" and emails ne "b"` reads each row's emails once.
+      const parts: RawBuilder<SqlBool>[] = [];
+      let negated: Disjuncts | undefined;
+      for (const operand of chainOperands(node)) {
+        const inner = negatedNode(operand);
+        if (inner === undefined) parts.push(compileNode(operand, scope, topLevel));
+        else for (const term of inner.op === 'or' ? chainOperands(inner) : [inner]) (negated ??= new Disjuncts()).add(term, scope, topLevel);
+      }
+      if (negated) parts.push(sql<SqlBool>`((${negated.toSql()}) is not true)`);
+      return balanced(parts, sql.raw('and'));
+    }
+    case 'or': {
+      const disjuncts = new Disjuncts();
+      for (const operand of chainOperands(node)) disjuncts.add(operand, scope, topLevel);
+      return disjuncts.toSql();
+    }
     case 'not':
       return sql<SqlBool>`((${compileNode(node.expr, scope, topLevel)}) is not true)`;
     case 'valuePath': {
@@ -88,6 +129,146 @@ function compileNode(node: FilterNode, scope: Scope, topLevel: boolean): RawBuil
     default:
       return compileCondition(node, scope);
   }
+}
+
+/** The node `node` is the negation of: `x` for `not (x)`, `attr eq v` for `attr ne v` (v not null); else undefined. */
+function negatedNode(node: FilterNode): FilterNode | undefined {
+  if (node.op === 'not') return node.expr;
+  if (node.op === 'ne' && node.value !== null) return { ...node, op: 'eq' };
+  return undefined;
+}
+
+/**
+ * `((a or b) or (c or d))`: SQLite parses `a or b or c …` as a tree one level deeper per term and refuses trees
+ * over 1,000 deep ("Expression tree is too large"), so a chain is joined as a balanced tree, log2(terms) deep.
+ */
+function balanced(parts: readonly RawBuilder<SqlBool>[], operator: RawBuilder<unknown>): RawBuilder<SqlBool> {
+  if (parts.length === 1) return parts[0]!;
+  const half = Math.ceil(parts.length / 2);
+  return sql<SqlBool>`(${balanced(parts.slice(0, half), operator)} ${operator} ${balanced(parts.slice(half), operator)})`;
+}
+
+/** The SQL `left = right` an equality compiles to, or undefined for booleans (which compare by more than `=`). */
+interface Equality {
+  left: Expression<unknown>;
+  right: unknown;
+}
+
+function equality(operand: Operand, value: Exclude<FilterValue, null>): Equality | undefined {
+  switch (operand.type) {
+    case 'boolean':
+    case 'jsonBoolean':
+      return undefined;
+    case 'string':
+      if (operand.caseExact) return { left: operand.expr, right: value };
+      // The lower-case copy is written with JS toLowerCase, so the literal is lowered the same way.
+      if (operand.lowerExpr) return { left: operand.lowerExpr, right: String(value).toLowerCase() };
+      // Both sides through SQL lower(): SQLite's lower() only folds ASCII, and mixing it with JS folding would not match.
+      return { left: sql`lower(${operand.expr})`, right: sql`lower(cast(${value} as text))` };
+    default:
+      return { left: operand.expr, right: value };
+  }
+}
+
+/**
+ * The operands of one or-chain, compiled so that the database does each kind of work once per row: equalities on
+ * one attribute become one `in (…)` list (an index lookup, or one lower() per row instead of one per term), and
+ * conditions on one multi-valued attribute share one EXISTS (one pass over a row's JSON elements instead of one
+ * per term; `exists(a) or exists(b)` is `exists(a or b)`). Everything else stays as it is, in order.
+ */
+class Disjuncts {
+  private readonly parts: Array<{ kind: 'sql'; expr: RawBuilder<SqlBool> } | EqualityGroup | ElementGroup> = [];
+  private readonly equalities = new Map<string, EqualityGroup>();
+  private readonly elements = new Map<string, ElementGroup>();
+
+  add(node: FilterNode, scope: Scope, topLevel: boolean): void {
+    switch (node.op) {
+      case 'and':
+      case 'or':
+      case 'not':
+        return this.addSql(compileNode(node, scope, topLevel));
+      case 'valuePath': {
+        const target = topLevel && node.path.subAttribute === undefined ? scope(node.path) : undefined;
+        // compileNode refuses what cannot take a value filter, with the reason.
+        if (target?.kind !== 'collection') return this.addSql(compileNode(node, scope, topLevel));
+        const group = this.elementGroup(target.collection);
+        for (const operand of node.filter.op === 'or' ? chainOperands(node.filter) : [node.filter]) group.conditions.add(operand, target.collection.scope, false);
+        return;
+      }
+      default: {
+        const target = scope(node.path);
+        if (target.kind === 'scalar') return this.addComparison(node, target.operand);
+        const { collection } = target;
+        // `ne` and `eq null` are about every element (NOT EXISTS), not about some element.
+        if (node.op === 'ne' || (node.op !== 'pr' && node.value === null)) return this.addSql(compileCondition(node, scope));
+        const group = this.elementGroup(collection);
+        if (node.op === 'pr' && !collection.hasSubAttribute) group.anyElement = true;
+        else group.conditions.addComparison(node, collection.element());
+      }
+    }
+  }
+
+  toSql(): RawBuilder<SqlBool> {
+    return balanced(
+      this.parts.map((part) => {
+        switch (part.kind) {
+          case 'sql':
+            return part.expr;
+          case 'equality':
+            return part.rights.length === 1
+              ? sql<SqlBool>`(${part.left} = ${part.rights[0]})`
+              : sql<SqlBool>`(${part.left} in (${sql.join(part.rights.map((right) => sql`${right}`))}))`;
+          case 'element':
+            return part.collection.exists(part.anyElement ? undefined : part.conditions.toSql());
+        }
+      }),
+      sql.raw('or'),
+    );
+  }
+
+  private addSql(expr: RawBuilder<SqlBool>): void {
+    this.parts.push({ kind: 'sql', expr });
+  }
+
+  private addComparison(node: PresentNode | CompareNode, operand: Operand): void {
+    const value = node.op === 'eq' ? coerce(node, operand) : null;
+    const found = value === null ? undefined : equality(operand, value);
+    if (!found) return this.addSql(compareOperand(node, operand));
+    const held = this.equalities.get(operand.name);
+    if (held) {
+      held.rights.push(found.right);
+      return;
+    }
+    const group: EqualityGroup = { kind: 'equality', left: found.left, rights: [found.right] };
+    this.equalities.set(operand.name, group);
+    this.parts.push(group);
+  }
+
+  /** The conditions, one of which some element of `collection` must meet, shared by every operand on it. */
+  private elementGroup(collection: Collection): ElementGroup {
+    let group = this.elements.get(collection.key);
+    if (!group) {
+      group = { kind: 'element', collection, conditions: new Disjuncts(), anyElement: false };
+      this.elements.set(collection.key, group);
+      this.parts.push(group);
+    }
+    return group;
+  }
+}
+
+/** `left in (rights…)`: the equalities of an or-chain on one operand (named alike, so compiled alike). */
+interface EqualityGroup {
+  kind: 'equality';
+  left: Expression<unknown>;
+  rights: unknown[];
+}
+
+/** `exists (… where <one of conditions>)`, or any element at all once an operand asks only for that (`emails pr`). */
+interface ElementGroup {
+  kind: 'element';
+  collection: Collection;
+  conditions: Disjuncts;
+  anyElement: boolean;
 }
 
 function compileCondition(node: PresentNode | CompareNode, scope: Scope): RawBuilder<SqlBool> {
@@ -119,6 +300,10 @@ function compareOperand(node: PresentNode | CompareNode, operand: Operand): RawB
     if (operand.type !== 'string') throw invalidFilter(`filter: "${node.op}" needs a string attribute; ${operand.name} is ${describeType(operand)}`);
     return substring(node.op, operand, String(value));
   }
+  if (node.op === 'eq') {
+    const found = equality(operand, value);
+    if (found) return sql<SqlBool>`(${found.left} = ${found.right})`;
+  }
   const comparator = sql.raw(ORDERING[node.op]);
   switch (operand.type) {
     case 'boolean':
@@ -129,8 +314,6 @@ function compareOperand(node: PresentNode | CompareNode, operand: Operand): RawB
         : sql<SqlBool>`(lower(cast(${x} as text)) in (${sql.lit(value ? 'true' : 'false')}, ${sql.lit(value ? '1' : '0')}))`;
     case 'string':
       if (operand.caseExact) return sql<SqlBool>`(${x} ${comparator} ${value})`;
-      // The lower-case copy is written with JS toLowerCase, so the literal is lowered the same way.
-      if (node.op === 'eq' && operand.lowerExpr) return sql<SqlBool>`(${operand.lowerExpr} = ${String(value).toLowerCase()})`;
       // Both sides through SQL lower(): SQLite's lower() only folds ASCII, and mixing it with JS folding would not match.
       return sql<SqlBool>`(lower(${x}) ${comparator} lower(cast(${value} as text)))`;
     default:
@@ -153,7 +336,7 @@ function coerce(node: CompareNode, operand: Operand): FilterValue {
   const { value } = node;
   if (value === null) return null;
   const refuse = () =>
-    invalidFilter(`filter: ${operand.name} is ${describeType(operand)} and cannot be compared with ${JSON.stringify(value)}`);
+    invalidFilter(`filter: ${operand.name} is ${describeType(operand)} and cannot be compared with ${valueExcerpt(value)}`);
   switch (operand.type) {
     case 'string':
       if (typeof value === 'boolean') throw refuse();
@@ -165,7 +348,7 @@ function coerce(node: CompareNode, operand: Operand): FilterValue {
     case 'dateTime': {
       const normalised = typeof value === 'string' ? normaliseDateTime(value) : undefined;
       if (normalised === undefined) {
-        throw invalidFilter(`filter: ${operand.name} is a dateTime; ${JSON.stringify(value)} is not an ISO-8601 date-time such as "2026-11-23T15:00:00Z"`);
+        throw invalidFilter(`filter: ${operand.name} is a dateTime; ${valueExcerpt(value)} is not an ISO-8601 date-time such as "2026-11-23T15:00:00Z"`);
       }
       return normalised;
     }
@@ -195,7 +378,8 @@ function unknown(path: AttrPath): never {
   throw invalidFilter(`filter: unknown attribute or one that cannot be filtered: ${formatAttrPath(path)}`);
 }
 
-function topScope(catalog: FilterCatalog, dialect: DialectSupport): Scope {
+/** `countSearch` is told of each EXISTS the filter compiles to, after merging. */
+function topScope(catalog: FilterCatalog, dialect: DialectSupport, countSearch: () => void): Scope {
   return (path) => {
     const resolved = catalog.resolve(path);
     if (!resolved) return unknown(path);
@@ -213,10 +397,21 @@ function topScope(catalog: FilterCatalog, dialect: DialectSupport): Scope {
           },
         };
       case 'jsonArray':
-        return { kind: 'collection', collection: jsonArrayCollection(resolved, dialect) };
+        return { kind: 'collection', collection: counted(jsonArrayCollection(resolved, dialect), countSearch) };
       case 'groupMembers':
-        return { kind: 'collection', collection: memberCollection(resolved, path, dialect) };
+        return { kind: 'collection', collection: counted(memberCollection(resolved, path, dialect), countSearch) };
     }
+  };
+}
+
+/** The collection, with each EXISTS it builds counted. */
+function counted(collection: Collection, countSearch: () => void): Collection {
+  return {
+    ...collection,
+    exists: (condition) => {
+      countSearch();
+      return collection.exists(condition);
+    },
   };
 }
 
@@ -230,6 +425,7 @@ function jsonArrayCollection(attribute: JsonArrayAttribute, dialect: DialectSupp
         { name: `${parent}.${sub}`, expr: sql`cast(${text} as text)`, type: 'string', caseExact: false, dialect };
   };
   return {
+    key: attribute.column,
     hasSubAttribute: attribute.subAttribute !== undefined,
     exists: (condition) =>
       sql<SqlBool>`exists (select 1 from ${dialect.jsonArrayElements(sql.ref(attribute.column), JSON_ALIAS)}${condition ? sql` where ${condition}` : sql``})`,
@@ -247,6 +443,7 @@ function memberCollection(attribute: GroupMembersAttribute, path: AttrPath, dial
   // Member ids are resource ids, which compare exactly.
   const member: Operand = { name: `${parent}.value`, expr: sql.ref(`${MEMBER_ALIAS}.${attribute.memberColumn}`), type: 'string', caseExact: true, dialect };
   return {
+    key: `${attribute.table}.${attribute.foreignKey}`,
     hasSubAttribute: path.subAttribute !== undefined,
     exists: (condition) =>
       sql<SqlBool>`exists (select 1 from ${sql.table(attribute.table)} as ${sql.raw(MEMBER_ALIAS)} where ${sql.ref(`${MEMBER_ALIAS}.${attribute.foreignKey}`)} = ${sql.ref(attribute.ownerColumn)}${condition ? sql` and ${condition}` : sql``})`,

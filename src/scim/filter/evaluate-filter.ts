@@ -1,5 +1,7 @@
+import { valueExcerpt } from '../../model/value-excerpt.js';
 import { invalidFilter } from '../scim-error.js';
 import { formatAttrPath, type AttrPath, type CompareOp, type FilterNode, type FilterValue } from './filter-ast.js';
+import { chainOperands } from './chain-operands.js';
 import { normaliseDateTime } from './normalise-date-time.js';
 
 export interface EvaluateOptions {
@@ -19,12 +21,13 @@ export function matchesFilter(node: FilterNode, value: Record<string, unknown>, 
 
 type CaseExact = (path: AttrPath) => boolean;
 
+/** Recursive over nesting only (an and/or chain is a loop), which the parser bounds by scim.budgets.filterDepth. */
 function evaluate(node: FilterNode, root: Record<string, unknown>, caseExact: CaseExact, parent: AttrPath | undefined): boolean {
   switch (node.op) {
     case 'and':
-      return evaluate(node.left, root, caseExact, parent) && evaluate(node.right, root, caseExact, parent);
+      return chainOperands(node).every((operand) => evaluate(operand, root, caseExact, parent));
     case 'or':
-      return evaluate(node.left, root, caseExact, parent) || evaluate(node.right, root, caseExact, parent);
+      return chainOperands(node).some((operand) => evaluate(operand, root, caseExact, parent));
     case 'not':
       return !evaluate(node.expr, root, caseExact, parent);
     case 'pr':
@@ -51,7 +54,7 @@ function checkOperator(op: CompareOp, value: FilterValue, path: AttrPath): void 
   const ordering = op === 'gt' || op === 'ge' || op === 'lt' || op === 'le';
   const substring = op === 'co' || op === 'sw' || op === 'ew';
   if ((ordering || substring) && (typeof value === 'boolean' || value === null)) {
-    throw invalidFilter(`filter: "${op}" cannot compare ${formatAttrPath(path)} with ${String(value)}`);
+    throw invalidFilter(`filter: "${op}" cannot compare ${formatAttrPath(path)} with ${valueExcerpt(value)}`);
   }
 }
 

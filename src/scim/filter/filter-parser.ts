@@ -1,26 +1,40 @@
 import { COMPARE_OPS, type AttrPath, type CompareOp, type FilterNode, type FilterValue } from './filter-ast.js';
+import { valueExcerpt } from '../../model/value-excerpt.js';
+import { filterTooDeep, filterTooLong, tooManySubstringTerms, tooManyTerms, type FilterBudgets } from './filter-budgets.js';
 import { tokenizeFilter, type FilterToken, type SyntaxFailure } from './tokenize-filter.js';
 
 const ATTRIBUTE_NAME = /^(\$ref|[A-Za-z][A-Za-z0-9_-]*)$/;
 const JSON_NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/;
 const RESERVED = new Set(['and', 'or', 'not']);
+const SUBSTRING_OPS = new Set(['co', 'sw', 'ew']);
 
 /**
  * Recursive-descent parser for RFC 7644 §3.4.2.2 filters, shared by `parseFilter` and `parsePatchPath`
  * so both accept exactly the same attribute paths and value filters. Precedence: not > and > or, all
  * left-associative; keywords and operators are case-insensitive (ABNF literals are).
  * Positions in messages are 0-based character offsets into the text.
+ *
+ * The budgets bound the work before it is done: the length before tokenizing, the nesting before the parser
+ * recurses into a group (so it recurses at most filterDepth levels, and every walker of the tree after it too), and
+ * the comparisons as each is read (so a chain of 10,000 terms stops at the first one over). and/or chains are built
+ * in loops and count as terms, not as nesting.
  */
 export class FilterParser {
   private readonly tokens: FilterToken[];
   private index = 0;
   private insideValueFilter = false;
+  /** Open groups ("(", "not (", "[") around the current token. */
+  private depth = 0;
+  private terms = 0;
+  private substringTerms = 0;
 
   constructor(
     text: string,
     private readonly label: string,
     private readonly fail: SyntaxFailure,
+    private readonly budgets: Readonly<FilterBudgets>,
   ) {
+    if (text.length > budgets.filterLength) throw filterTooLong(label, text.length, budgets.filterLength);
     this.tokens = tokenizeFilter(text, label, fail);
   }
 
@@ -71,15 +85,19 @@ export class FilterParser {
     const token = this.peek();
     if (token.kind === '(') {
       this.index++;
+      this.enterGroup(token.position);
       const inner = this.parseOr();
       this.expectKind(')', '")"', ` to close the "(" at position ${token.position}`);
+      this.depth--;
       return inner;
     }
     if (this.isKeyword('not')) {
       this.index++;
       this.expectKind('(', '"(" after "not"');
+      this.enterGroup(token.position);
       const inner = this.parseOr();
       this.expectKind(')', '")"', ` to close the "not (" at position ${token.position}`);
+      this.depth--;
       return { op: 'not', expr: inner };
     }
     if (token.kind === 'word' && !RESERVED.has(token.text.toLowerCase())) {
@@ -107,14 +125,16 @@ export class FilterParser {
     const token = this.peek();
     const operator = token.kind === 'word' ? token.text.toLowerCase() : '';
     if (operator === 'pr') {
+      this.countTerm(token.position, false);
       this.index++;
       return { op: 'pr', path };
     }
     if ((COMPARE_OPS as readonly string[]).includes(operator)) {
+      this.countTerm(token.position, SUBSTRING_OPS.has(operator));
       this.index++;
       return { op: operator as CompareOp, path, value: this.value(operator) };
     }
-    throw this.expected(`a comparison operator (eq, ne, co, sw, ew, gt, ge, lt, le or pr) after ${JSON.stringify(shown)}`);
+    throw this.expected(`a comparison operator (eq, ne, co, sw, ew, gt, ge, lt, le or pr) after ${valueExcerpt(shown)}`);
   }
 
   /** `[` valFilter `]` [`.` subAttr], with the `[` as the next token. */
@@ -122,19 +142,21 @@ export class FilterParser {
     const open = this.peek();
     if (this.insideValueFilter) throw this.fail(`${this.label}: value filters cannot be nested, at position ${open.position}`);
     if (path.subAttribute !== undefined) {
-      throw this.fail(`${this.label}: a value filter must follow a multi-valued attribute, not the sub-attribute ${JSON.stringify(word.text)}, at position ${open.position}`);
+      throw this.fail(`${this.label}: a value filter must follow a multi-valued attribute, not the sub-attribute ${valueExcerpt(word.text)}, at position ${open.position}`);
     }
     this.index++;
+    this.enterGroup(open.position);
     this.insideValueFilter = true;
     const filter = this.parseOr();
     this.insideValueFilter = false;
     this.expectKind(']', '"]"', ` to close the "[" at position ${open.position}`);
+    this.depth--;
     const next = this.peek();
     if (next.kind === 'word' && next.text.startsWith('.')) {
       this.index++;
       const subAttribute = next.text.slice(1);
       if (!ATTRIBUTE_NAME.test(subAttribute)) {
-        throw this.fail(`${this.label}: expected a sub-attribute name after "]." at position ${next.position + 1}, got ${JSON.stringify(subAttribute)}`);
+        throw this.fail(`${this.label}: expected a sub-attribute name after "]." at position ${next.position + 1}, got ${valueExcerpt(subAttribute)}`);
       }
       return { filter, subAttribute };
     }
@@ -153,7 +175,7 @@ export class FilterParser {
     const parts = rest.split('.');
     const [attribute, subAttribute] = parts;
     if (parts.length > 2 || !ATTRIBUTE_NAME.test(attribute ?? '') || (subAttribute !== undefined && !ATTRIBUTE_NAME.test(subAttribute))) {
-      throw this.fail(`${this.label}: expected an attribute path such as userName, name.familyName or urn:…:User:employeeNumber at position ${word.position}, got ${JSON.stringify(word.text)}`);
+      throw this.fail(`${this.label}: expected an attribute path such as userName, name.familyName or urn:…:User:employeeNumber at position ${word.position}, got ${valueExcerpt(word.text)}`);
     }
     return { ...(uri !== undefined ? { uri } : {}), attribute: attribute!, ...(subAttribute !== undefined ? { subAttribute } : {}) };
   }
@@ -175,10 +197,25 @@ export class FilterParser {
         return Number(token.text);
       }
       throw this.fail(
-        `${this.label}: expected a value (a "quoted string", a number, true, false or null) after "${operator}" at position ${token.position}, got ${token.text}; string values must be in double quotes`,
+        `${this.label}: expected a value (a "quoted string", a number, true, false or null) after "${operator}" at position ${token.position}, got ${valueExcerpt(token.text)}; string values must be in double quotes`,
       );
     }
     throw this.expected(`a value (a "quoted string", a number, true, false or null) after "${operator}"`);
+  }
+
+  /** One more open group, refused before the parser recurses into it when it is one too many. */
+  private enterGroup(position: number): void {
+    this.depth++;
+    if (this.depth > this.budgets.filterDepth) throw filterTooDeep(this.label, this.depth, position, this.budgets.filterDepth);
+  }
+
+  /** One more comparison (the operator at `position`), refused as soon as it is one too many. */
+  private countTerm(position: number, substring: boolean): void {
+    this.terms++;
+    if (this.terms > this.budgets.filterTerms) throw tooManyTerms(this.label, this.terms, position, this.budgets.filterTerms);
+    if (!substring) return;
+    this.substringTerms++;
+    if (this.substringTerms > this.budgets.substringTerms) throw tooManySubstringTerms(this.label, this.substringTerms, position, this.budgets.substringTerms);
   }
 
   private peek(): FilterToken {
@@ -211,9 +248,9 @@ function describe(token: FilterToken): string {
     case 'end':
       return 'the end of the text';
     case 'word':
-      return JSON.stringify(token.text);
+      return valueExcerpt(token.text);
     case 'string':
-      return `the string ${token.raw}`;
+      return `the string ${valueExcerpt(token.value)}`;
     default:
       return `"${token.kind}"`;
   }

@@ -1,5 +1,6 @@
 import { invalidPath } from '../scim-error.js';
 import type { FilterNode } from './filter-ast.js';
+import { DEFAULT_FILTER_BUDGETS, type FilterBudgets } from './filter-budgets.js';
 import { FilterParser } from './filter-parser.js';
 
 /**
@@ -14,10 +15,15 @@ export interface PatchPath {
   filter?: FilterNode;
 }
 
-/** @throws ScimError invalidPath with the expected token and its 0-based position. */
-export function parsePatchPath(text: string): PatchPath {
+/**
+ * The path's value filter is held to the filter budgets (the length is the whole path's): a request's path is
+ * parsed under its budgets (`ctx.budgets`), other callers get the defaults.
+ * @throws ScimError invalidPath with the expected token and its 0-based position; invalidFilter or tooMany
+ * naming the `scim.budgets.*` limit the path is over (RFC 7644 §3.12 gives invalidFilter for a PATCH path's filter).
+ */
+export function parsePatchPath(text: string, budgets: Readonly<FilterBudgets> = DEFAULT_FILTER_BUDGETS): PatchPath {
   if (text.trim() === '') throw invalidPath('path: the path is empty');
-  const { path, filter, subAttribute } = new FilterParser(text, 'path', invalidPath).parsePatchPath();
+  const { path, filter, subAttribute } = new FilterParser(text, 'path', invalidPath, budgets).parsePatchPath();
   return {
     ...path,
     ...(subAttribute !== undefined ? { subAttribute } : {}),

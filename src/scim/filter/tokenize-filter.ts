@@ -1,4 +1,5 @@
 import type { ScimError } from '../scim-error.js';
+import { valueExcerpt } from '../../model/value-excerpt.js';
 
 /**
  * One tokenizer for filters and PATCH paths. Words are runs of name characters, which also covers
@@ -36,6 +37,10 @@ export function tokenizeFilter(text: string, label: string, fail: SyntaxFailure)
       } catch {
         throw fail(`${label}: invalid escape in the string starting at position ${i}`);
       }
+      // The NUL check on the request's raw text cannot see an escaped one (\u0000); PostgreSQL text cannot hold it.
+      if ((value as string).includes('\u0000')) {
+        throw fail(`${label}: the string at position ${i} holds a NUL character (\\u0000), which rosterd cannot store or search for; remove it`);
+      }
       tokens.push({ kind: 'string', value: value as string, raw, position: i });
       i = end + 1;
     } else if (WORD_CHAR.test(ch)) {
@@ -44,7 +49,7 @@ export function tokenizeFilter(text: string, label: string, fail: SyntaxFailure)
       tokens.push({ kind: 'word', text: text.slice(start, i), position: start });
     } else {
       const hint = ch === "'" ? '; string values take double quotes' : '';
-      throw fail(`${label}: unexpected character ${JSON.stringify(ch)} at position ${i}${hint}`);
+      throw fail(`${label}: unexpected character ${valueExcerpt(ch)} at position ${i}${hint}`);
     }
   }
   tokens.push({ kind: 'end', position: text.length });

@@ -1,15 +1,26 @@
 import { formatAttrPath, type FilterNode } from '../filter/filter-ast.js';
-import { matchesFilter } from '../filter/evaluate-filter.js';
+import { DEFAULT_FILTER_BUDGETS, type FilterBudgets } from '../filter/filter-budgets.js';
 import { parsePatchPath, type PatchPath } from '../filter/parse-path.js';
 import { invalidPath, invalidValue, mutability, noTarget } from '../scim-error.js';
 import { findAttribute, findSchema, resolveAttributeParts, type SchemaSet } from '../schema/find-attribute.js';
 import type { SchemaAttribute, ScimSchema } from '../schema/schema-attribute.js';
 import { canonicalElement, canonicalSubValue, canonicalValue } from './canonical-value.js';
+import { valueExcerpt } from '../../model/value-excerpt.js';
 import { deleteKey, findKey, getKey, isObject, isUnassigned, jsonEqual, setKey, type JsonObject } from './json-value.js';
-import { appendDistinct, matchesListed, withSinglePrimary } from './multi-valued.js';
+import { MultiValuedState } from './multi-valued-state.js';
 import type { PatchOp } from './patch-op.js';
 
 type OpName = PatchOp['op'];
+
+export interface PatchLimits {
+  /** The most values a multi-valued attribute may reach while operations apply (`scim.budgets.multiValuedEntries`). */
+  multiValuedEntries?: number;
+  /** The budgets a path's value filter is parsed under (`scim.budgets.filter*`, `substringTerms`); the defaults when omitted. */
+  filter?: Readonly<FilterBudgets>;
+}
+
+/** Longest path an error detail repeats as sent. */
+const SHOWN_PATH = 100;
 
 /**
  * Apply RFC 7644 §3.5.2 operations, in order, to a SCIM JSON resource whose keys are canonical
@@ -17,52 +28,107 @@ type OpName = PatchOp['op'];
  * touched and a new object is returned. Attribute names in paths and values resolve
  * case-insensitively to their canonical spelling. Read-only attributes may be "changed" to the
  * value they already have (Okta re-sends `id`); any real change to them is a mutability error.
- * @throws ScimError invalidPath, noTarget, invalidValue or mutability, naming the operation.
+ *
+ * Linear: the resource is copied once, and each multi-valued attribute an operation touches is held in a
+ * MultiValuedState (indexed, changed in place) until the last operation, so N operations cost O(N + size).
+ * @throws ScimError invalidPath, noTarget, invalidValue or mutability naming the operation, or invalidValue
+ * naming `scim.budgets.multiValuedEntries` when an attribute would grow past it.
  */
-export function applyPatch(resource: Record<string, unknown>, ops: readonly PatchOp[], schemas: SchemaSet): Record<string, unknown> {
+export function applyPatch(resource: Record<string, unknown>, ops: readonly PatchOp[], schemas: SchemaSet, limits: PatchLimits = {}): Record<string, unknown> {
   const next = structuredClone(resource) as JsonObject;
-  ops.forEach((op, i) => applyOperation(next, op, schemas, `Operations[${i}] (${op.op}${op.path !== undefined ? ` ${op.path}` : ''})`));
+  const work = new PatchWork(limits.multiValuedEntries ?? Number.POSITIVE_INFINITY, limits.filter ?? DEFAULT_FILTER_BUDGETS);
+  ops.forEach((op, i) => applyOperation(next, op, schemas, work, operationLabel(op, i)));
+  work.finish();
   return next;
 }
 
-function applyOperation(resource: JsonObject, op: PatchOp, schemas: SchemaSet, where: string): void {
+/** `Operations[3] (replace emails[type eq "work"].value)`, with a long path cut short. */
+function operationLabel(op: PatchOp, i: number): string {
+  const path = op.path === undefined ? '' : ` ${op.path.length > SHOWN_PATH ? `${op.path.slice(0, SHOWN_PATH)}…` : op.path}`;
+  return `Operations[${i}] (${op.op}${path})`;
+}
+
+/**
+ * The multi-valued attributes operations are working on, by the object that holds them. While an attribute is held
+ * here its key in that object maps to a placeholder (present exactly while it has values, so that an extension that
+ * becomes empty is still seen to be empty); `finish` puts the values back as arrays.
+ */
+class PatchWork {
+  private readonly held = new Map<JsonObject, Map<string, { state: MultiValuedState; placeholder: unknown[] }>>();
+
+  constructor(
+    private readonly maxEntries: number,
+    readonly filterBudgets: Readonly<FilterBudgets>,
+  ) {}
+
+  state(container: JsonObject, attribute: SchemaAttribute): MultiValuedState {
+    let byName = this.held.get(container);
+    if (!byName) this.held.set(container, (byName = new Map()));
+    let entry = byName.get(attribute.name);
+    if (!entry) {
+      entry = { state: new MultiValuedState(attribute, asList(getKey(container, attribute.name)), this.maxEntries), placeholder: [] };
+      byName.set(attribute.name, entry);
+      this.sync(container, attribute.name, entry);
+    }
+    return entry.state;
+  }
+
+  /** After an operation: the attribute's key is present exactly while it has values. */
+  settle(container: JsonObject, attribute: SchemaAttribute): void {
+    const entry = this.held.get(container)?.get(attribute.name);
+    if (entry) this.sync(container, attribute.name, entry);
+  }
+
+  finish(): void {
+    for (const [container, byName] of this.held) {
+      for (const [name, { state, placeholder }] of byName) if (container[name] === placeholder) container[name] = state.values();
+    }
+  }
+
+  private sync(container: JsonObject, name: string, entry: { state: MultiValuedState; placeholder: unknown[] }): void {
+    if (entry.state.live === 0) deleteKey(container, name);
+    else if (container[name] !== entry.placeholder) setKey(container, name, entry.placeholder);
+  }
+}
+
+function applyOperation(resource: JsonObject, op: PatchOp, schemas: SchemaSet, work: PatchWork, where: string): void {
   if (op.path === undefined) {
     if (op.op === 'remove') throw noTarget(`${where}: remove needs a path naming what to remove`);
     if (!isObject(op.value)) throw invalidValue(`${where}: without a path, the value must be an object of attributes`);
-    for (const [key, value] of Object.entries(op.value)) applyValueKey(resource, op.op, key, value, schemas, where);
+    for (const [key, value] of Object.entries(op.value)) applyValueKey(resource, op.op, key, value, schemas, work, where);
     return;
   }
   // A path that is just an extension URN addresses the whole extension object.
   const schema = findSchema(schemas, op.path.trim());
-  if (schema) return applyToSchema(resource, op.op, schema, op.value, schemas, where);
-  applyPath(resource, op.op, parsePatchPath(op.path), op.value, schemas, where);
+  if (schema) return applyToSchema(resource, op.op, schema, op.value, schemas, work, where);
+  applyPath(resource, op.op, parsePatchPath(op.path, work.filterBudgets), op.value, schemas, work, where);
 }
 
 /** A key of a pathless value: an attribute, `name.givenName`, `urn:…:User:employeeNumber` or a whole-schema URN. */
-function applyValueKey(resource: JsonObject, op: OpName, key: string, value: unknown, schemas: SchemaSet, where: string): void {
+function applyValueKey(resource: JsonObject, op: OpName, key: string, value: unknown, schemas: SchemaSet, work: PatchWork, where: string): void {
   // The server derives `schemas` from the attributes present; clients echo it back in pathless values.
   if (key.toLowerCase() === 'schemas') return;
   const schema = findSchema(schemas, key);
-  if (schema) return applyToSchema(resource, op, schema, value, schemas, where);
-  applyPath(resource, op, parsePatchPath(key), value, schemas, where);
+  if (schema) return applyToSchema(resource, op, schema, value, schemas, work, where);
+  applyPath(resource, op, parsePatchPath(key, work.filterBudgets), value, schemas, work, where);
 }
 
-function applyToSchema(resource: JsonObject, op: OpName, schema: ScimSchema, value: unknown, schemas: SchemaSet, where: string): void {
+function applyToSchema(resource: JsonObject, op: OpName, schema: ScimSchema, value: unknown, schemas: SchemaSet, work: PatchWork, where: string): void {
   if (op === 'remove' || value === null) {
     if (schema === schemas.core) throw invalidPath(`${where}: the core schema ${schema.id} cannot be removed`);
     const container = getKey(resource, schema.id);
     if (!isObject(container)) return;
-    for (const key of Object.keys(container)) applyPath(resource, 'remove', { uri: schema.id, attribute: key }, undefined, schemas, where);
+    for (const key of Object.keys(container)) applyPath(resource, 'remove', { uri: schema.id, attribute: key }, undefined, schemas, work, where);
     return;
   }
   if (!isObject(value)) throw invalidValue(`${where}: ${schema.id} needs an object of its attributes`);
   for (const [key, inner] of Object.entries(value)) {
     if (key.toLowerCase() === 'schemas') continue;
-    applyPath(resource, op, Object.assign(parsePatchPath(key), { uri: schema.id }), inner, schemas, where);
+    applyPath(resource, op, Object.assign(parsePatchPath(key, work.filterBudgets), { uri: schema.id }), inner, schemas, work, where);
   }
 }
 
-function applyPath(resource: JsonObject, op: OpName, path: PatchPath, value: unknown, schemas: SchemaSet, where: string): void {
+function applyPath(resource: JsonObject, op: OpName, path: PatchPath, value: unknown, schemas: SchemaSet, work: PatchWork, where: string): void {
   const resolved = resolveAttributeParts(schemas, { ...(path.uri !== undefined ? { uri: path.uri } : {}), attribute: path.attribute });
   if (!resolved) throw invalidPath(`${where}: unknown attribute ${formatAttrPath({ ...path, subAttribute: undefined })}`);
   const { schema, attribute } = resolved;
@@ -75,15 +141,26 @@ function applyPath(resource: JsonObject, op: OpName, path: PatchPath, value: unk
     if (path.filter) throw noTarget(`${where}: no value of ${attribute.name} matches the filter`);
     return;
   }
-  const before = getKey(container, attribute.name);
-  const change: Change = { op, attribute, sub, current: before, value, where };
-  const after = path.filter ? nextFiltered(change, path) : sub ? nextSub(change, sub) : nextWhole(change);
-  checkMutability(change, after);
-  if (isUnassigned(after)) {
-    if (attribute.required && !isUnassigned(before)) throw mutability(`${where}: ${attribute.name} is required and cannot be removed`);
-    deleteKey(container, attribute.name);
+  const change: Change = { op, attribute, sub, value, where };
+  if (attribute.multiValued) {
+    const state = work.state(container, attribute);
+    const { changes, live } = state;
+    if (path.filter) changeFiltered(state, change, path.filter);
+    else if (sub) changeSub(state, change, sub);
+    else changeWhole(state, change);
+    if (state.changes !== changes) checkMutability(change, live > 0);
+    if (attribute.required && live > 0 && state.live === 0) throw mutability(`${where}: ${attribute.name} is required and cannot be removed`);
+    work.settle(container, attribute);
   } else {
-    setKey(container, attribute.name, after);
+    const before = getKey(container, attribute.name);
+    const after = sub ? nextSub(change, before, sub) : nextWhole(change, before);
+    if (!jsonEqual(before, after) && !(isUnassigned(before) && isUnassigned(after))) checkMutability(change, !isUnassigned(before));
+    if (isUnassigned(after)) {
+      if (attribute.required && !isUnassigned(before)) throw mutability(`${where}: ${attribute.name} is required and cannot be removed`);
+      deleteKey(container, attribute.name);
+    } else {
+      setKey(container, attribute.name, after);
+    }
   }
   if (schema !== schemas.core && Object.keys(container).length === 0) dropExtension(resource, schema);
 }
@@ -92,68 +169,80 @@ interface Change {
   op: OpName;
   attribute: SchemaAttribute;
   sub: SchemaAttribute | undefined;
-  current: unknown;
   value: unknown;
   where: string;
 }
 
-/** RFC 7644 §3.5.2: operations must respect mutability (RFC 7643 §2.2); re-sending the current value is not a change. */
-function checkMutability({ attribute, sub, current, where }: Change, after: unknown): void {
-  if (jsonEqual(current, after) || (isUnassigned(current) && isUnassigned(after))) return;
+/**
+ * RFC 7644 §3.5.2: operations must respect mutability (RFC 7643 §2.2). Called only for an operation that really
+ * changes the attribute: re-sending the current value is not a change.
+ */
+function checkMutability({ attribute, sub, where }: Change, hadValue: boolean): void {
   if (attribute.mutability === 'readOnly') throw mutability(`${where}: ${attribute.name} is read-only`);
-  if (attribute.mutability === 'immutable' && !isUnassigned(current)) throw mutability(`${where}: ${attribute.name} is immutable and already has a value`);
+  if (attribute.mutability === 'immutable' && hadValue) throw mutability(`${where}: ${attribute.name} is immutable and already has a value`);
   if (sub?.mutability === 'readOnly') throw mutability(`${where}: ${attribute.name}.${sub.name} is read-only`);
   if (sub?.mutability === 'immutable') throw mutability(`${where}: ${attribute.name}.${sub.name} is immutable; remove the value and add a new one`);
 }
 
-/** Target is the whole attribute: `emails`, `displayName`, `name`. */
-function nextWhole({ op, attribute, current, value, where }: Change): unknown {
-  if (op === 'remove') {
-    // `{"op":"remove","path":"members","value":[{"value":"u1"}]}` removes the listed values, never all of them.
-    if (!attribute.multiValued || value === undefined || value === null) return undefined;
-    const listed = canonicalValue(attribute, value, where) as unknown[];
-    return asList(current).filter((element) => !listed.some((item) => matchesListed(attribute, item, element)));
-  }
-  if (value === null) return undefined;
-  if (attribute.multiValued) {
-    const incoming = canonicalValue(attribute, value, where) as unknown[];
-    const previous = op === 'add' ? asList(current) : [];
-    return withSinglePrimary(attribute, previous, op === 'add' ? appendDistinct(attribute, previous, incoming) : incoming, where);
-  }
+/** Target is a whole single-valued attribute: `displayName`, `name`, `manager`. */
+function nextWhole({ op, attribute, value, where }: Change, current: unknown): unknown {
+  if (op === 'remove' || value === null) return undefined;
   // RFC 7644 §3.5.2.1 and §3.5.2.3: add and replace on a complex attribute set the given
   // sub-attributes and leave the others unchanged.
   if (attribute.type === 'complex') return mergeComplex(attribute, current, value, where);
   return canonicalValue(attribute, value, where);
 }
 
-/** Target is a sub-attribute without a filter: `name.familyName`, or `emails.type` (every value). */
-function nextSub({ op, attribute, current, value, where }: Change, sub: SchemaAttribute): unknown {
+/** Target is a sub-attribute of a single-valued complex attribute: `name.familyName`. */
+function nextSub({ op, attribute, value, where }: Change, current: unknown, sub: SchemaAttribute): unknown {
   const subValue = op === 'remove' ? null : canonicalSubValue(sub, value, `${where} ${attribute.name}.${sub.name}`);
-  if (!attribute.multiValued) return withSub(isObject(current) ? current : {}, sub.name, subValue);
-  const list = asList(current);
-  if (op !== 'remove' && list.length === 0) {
+  return withSub(isObject(current) ? current : {}, sub.name, subValue);
+}
+
+/** Target is a whole multi-valued attribute: `emails`, `members`. */
+function changeWhole(state: MultiValuedState, { op, attribute, value, where }: Change): void {
+  if (op === 'remove') {
+    if (value === undefined || value === null) return state.removeSlots(state.liveSlots());
+    // `{"op":"remove","path":"members","value":[{"value":"u1"}]}` removes the listed values, never all of them.
+    const listed = canonicalValue(attribute, value, where) as unknown[];
+    return state.removeSlots(listed.flatMap((item) => state.listed(item)));
+  }
+  if (value === null) return state.removeSlots(state.liveSlots());
+  const incoming = canonicalValue(attribute, value, where) as unknown[];
+  const touched = op === 'add' ? state.addDistinct(incoming, where) : state.replaceAll(incoming, where);
+  state.keepSinglePrimary(touched, where);
+}
+
+/** Target is a sub-attribute of every value (no filter): `emails.type`. */
+function changeSub(state: MultiValuedState, { op, attribute, value, where }: Change, sub: SchemaAttribute): void {
+  const subValue = op === 'remove' ? null : canonicalSubValue(sub, value, `${where} ${attribute.name}.${sub.name}`);
+  const slots = state.liveSlots();
+  if (op !== 'remove' && slots.length === 0) {
     throw noTarget(`${where}: there is no ${attribute.name} value to set ${sub.name} on; add whole values, or use a filter`);
   }
-  return withSinglePrimary(attribute, list, list.map((element) => (isObject(element) ? withSub(element, sub.name, subValue) : element)), where);
+  for (const slot of slots) {
+    const element = state.at(slot);
+    if (isObject(element)) state.set(slot, withSub(element, sub.name, subValue));
+  }
+  state.keepSinglePrimary(slots, where);
 }
 
 /** Target is selected by a value filter: `emails[type eq "work"]`, `members[value eq "x"]`, `emails[…].value`. */
-function nextFiltered({ op, attribute, sub, current, value, where }: Change, path: PatchPath): unknown {
-  const list = asList(current);
+function changeFiltered(state: MultiValuedState, { op, attribute, sub, value, where }: Change, filter: FilterNode): void {
   const caseExact = (p: { attribute: string }) => findAttribute(attribute.subAttributes, p.attribute)?.caseExact ?? false;
-  const matched = list.map((element) => isObject(element) && matchesFilter(path.filter!, element, { caseExact }));
-  if (!matched.some(Boolean)) {
+  const matched = state.select(filter, caseExact);
+  if (matched.length === 0) {
     // Entra adds `roles[primary eq "True"].value` (and `emails[type eq "work"].value`) to a user that has no such
     // value yet: an add whose filter is plain equalities creates the element the filter describes.
-    const seed = op === 'add' ? elementOfFilter(attribute, path.filter!, where) : undefined;
+    const seed = op === 'add' ? elementOfFilter(attribute, filter, where) : undefined;
     // RFC 7644 §3.5.2.2 and §3.5.2.3: otherwise a filter that selects nothing is an error, not a silent no-op.
     if (!seed) throw noTarget(`${where}: no value of ${attribute.name} matches the filter`);
     const created = sub
       ? withSub(seed, sub.name, canonicalSubValue(sub, value, `${where} ${attribute.name}.${sub.name}`))
       : mergeComplex(attribute, seed, value, where);
-    return withSinglePrimary(attribute, list, [...list, created], where);
+    return state.keepSinglePrimary([state.append(created, where)], where);
   }
-  if (op === 'remove' && !sub) return list.filter((_, i) => !matched[i]);
+  if (op === 'remove' && !sub) return state.removeSlots(matched);
   let replacement: (element: JsonObject) => unknown;
   if (sub) {
     const subValue = op === 'remove' ? null : canonicalSubValue(sub, value, `${where} ${attribute.name}.${sub.name}`);
@@ -164,11 +253,14 @@ function nextFiltered({ op, attribute, sub, current, value, where }: Change, pat
   } else {
     replacement = (element) => mergeComplex(attribute, element, value, where);
   }
-  const result = list.map((element, i) => (matched[i] ? replacement(element as JsonObject) : element));
-  return withSinglePrimary(attribute, list, result, where);
+  for (const slot of matched) state.set(slot, replacement(state.at(slot) as JsonObject));
+  state.keepSinglePrimary(matched, where);
 }
 
-/** The element `type eq "work" and primary eq true` describes, or undefined when the filter is not only equalities. */
+/**
+ * The element `type eq "work" and primary eq true` describes, or undefined when the filter is not only equalities.
+ * Recurses once per term of an and-chain: at most scim.budgets.filterTerms frames, which the parser enforces.
+ */
 function elementOfFilter(attribute: SchemaAttribute, filter: FilterNode, where: string): JsonObject | undefined {
   if (filter.op === 'and') {
     const left = elementOfFilter(attribute, filter.left, where);
@@ -184,7 +276,7 @@ function elementOfFilter(attribute: SchemaAttribute, filter: FilterNode, where: 
 /** Set the sub-attributes a value names on a copy of `current`; a null sub-attribute is removed. */
 function mergeComplex(attribute: SchemaAttribute, current: unknown, value: unknown, where: string): JsonObject {
   if (Array.isArray(value) && !attribute.multiValued) throw invalidValue(`${where}: ${attribute.name} is single-valued; got an array`);
-  if (!isObject(value)) throw invalidValue(`${where}: ${attribute.name} is complex and needs an object of sub-attributes, got ${JSON.stringify(value)}`);
+  if (!isObject(value)) throw invalidValue(`${where}: ${attribute.name} is complex and needs an object of sub-attributes, got ${valueExcerpt(value, attribute.name)}`);
   let out: JsonObject = isObject(current) ? { ...current } : {};
   for (const [key, subValue] of Object.entries(value)) {
     const sub = findAttribute(attribute.subAttributes, key);

@@ -2,6 +2,7 @@ import { invalidValue } from '../scim-error.js';
 import { normaliseDateTime } from '../filter/normalise-date-time.js';
 import { findAttribute } from '../schema/find-attribute.js';
 import type { SchemaAttribute } from '../schema/schema-attribute.js';
+import { valueExcerpt } from '../../model/value-excerpt.js';
 import { isObject, type JsonObject } from './json-value.js';
 
 /**
@@ -25,7 +26,7 @@ export function canonicalValue(attribute: SchemaAttribute, value: unknown, where
 /** One value of the attribute (an element when it is multi-valued). */
 export function canonicalElement(attribute: SchemaAttribute, value: unknown, where: string): unknown {
   if (attribute.type !== 'complex') return checkScalar(attribute, value, where);
-  if (!isObject(value)) throw invalidValue(`${where}: ${attribute.name} is complex and needs an object of sub-attributes, got ${JSON.stringify(value)}`);
+  if (!isObject(value)) throw invalidValue(`${where}: ${attribute.name} is complex and needs an object of sub-attributes, got ${valueExcerpt(value, attribute.name)}`);
   const out: JsonObject = {};
   for (const [key, subValue] of Object.entries(value)) {
     if (subValue === null || subValue === undefined) continue;
@@ -42,7 +43,7 @@ export function canonicalSubValue(sub: SchemaAttribute, value: unknown, where: s
 }
 
 function checkScalar(attribute: SchemaAttribute, value: unknown, where: string): unknown {
-  const refuse = (expected: string) => invalidValue(`${where} must be ${expected}, got ${JSON.stringify(value)}`);
+  const refuse = (expected: string) => invalidValue(`${where} must be ${expected}, got ${valueExcerpt(value, attribute.name)}`);
   switch (attribute.type) {
     case 'string':
     case 'reference':

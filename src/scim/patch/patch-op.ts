@@ -1,10 +1,8 @@
 import { invalidPath, invalidSyntax, invalidValue } from '../scim-error.js';
 import { URN } from '../scim-urn.js';
+import { valueExcerpt } from '../../model/value-excerpt.js';
 
-/**
- * One RFC 7644 §3.5.2 operation. The core is strict about `op` (lower-case); the compat layer
- * lower-cases Entra's "Replace" before requests reach it.
- */
+/** One RFC 7644 §3.5.2 operation, its `op` lower-cased. */
 export interface PatchOp {
   op: 'add' | 'remove' | 'replace';
   path?: string;
@@ -14,10 +12,20 @@ export interface PatchOp {
 const OPS = ['add', 'remove', 'replace'] as const;
 
 /**
+ * The operation an `op` names: add, remove or replace in any case (Entra sends "Replace", Okta "add"),
+ * or undefined for anything else.
+ */
+export function patchOpName(op: unknown): PatchOp['op'] | undefined {
+  if (typeof op !== 'string') return undefined;
+  const lower = op.toLowerCase();
+  return (OPS as readonly string[]).includes(lower) ? (lower as PatchOp['op']) : undefined;
+}
+
+/**
  * Check a PATCH body and return its operations. Structural keys (`Operations`, `op`, `path`,
- * `value`) match case-insensitively because Microsoft asks servers not to require case-sensitive
- * structural elements; the op names themselves must already be lower-case.
- * @throws ScimError invalidSyntax for a malformed body, invalidValue / invalidPath for a bad operation.
+ * `value`) and op names match case-insensitively because Microsoft asks servers not to require
+ * case-sensitive structural elements.
+ * @throws ScimError invalidSyntax for a malformed body or an unknown op, invalidValue / invalidPath for a bad operation.
  */
 export function validatePatchRequest(body: unknown): PatchOp[] {
   if (!isObject(body)) throw invalidSyntax('PATCH body must be a JSON object with "schemas" and "Operations"');
@@ -34,19 +42,20 @@ export function validatePatchRequest(body: unknown): PatchOp[] {
 
 function validateOperation(raw: unknown, where: string): PatchOp {
   if (!isObject(raw)) throw invalidSyntax(`${where} must be an object with "op", "path" and "value"`);
-  const op = getKey(raw, 'op');
-  if (typeof op !== 'string' || !(OPS as readonly string[]).includes(op)) {
-    throw invalidValue(`${where}.op must be add, remove or replace, got ${op === undefined ? 'nothing' : JSON.stringify(op)}`);
+  const sent = getKey(raw, 'op');
+  const op = patchOpName(sent);
+  if (op === undefined) {
+    throw invalidSyntax(`${where}.op must be "add", "remove" or "replace" (in any case), got ${sent === undefined ? 'nothing' : valueExcerpt(sent)}`);
   }
   const path = getKey(raw, 'path');
   if (path !== undefined && path !== null && (typeof path !== 'string' || path.trim() === '')) {
-    throw invalidPath(`${where}.path must be a non-empty string, got ${JSON.stringify(path)}`);
+    throw invalidPath(`${where}.path must be a non-empty string, got ${valueExcerpt(path)}`);
   }
   const hasValue = hasKey(raw, 'value');
   const value = getKey(raw, 'value');
   if (op !== 'remove' && !hasValue) throw invalidValue(`${where}: "${op}" needs a "value"`);
   return {
-    op: op as PatchOp['op'],
+    op,
     ...(typeof path === 'string' ? { path } : {}),
     ...(hasValue ? { value } : {}),
   };

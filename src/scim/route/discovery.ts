@@ -3,9 +3,11 @@ import type { JsonObject } from '../ci-object.js';
 import { scimContext, type ScimContext } from '../scim-context.js';
 import { SCIM_CONTENT_TYPE } from '../scim-error-handler.js';
 import { notFound } from '../scim-error.js';
+import { advertisedUserSchemas } from '../schema/advertised-user-schemas.js';
 import { GROUP_SCHEMAS, userSchemasOf } from '../schema/workspace-schemas.js';
 import type { ScimSchema } from '../schema/schema-attribute.js';
 import { URN } from '../scim-urn.js';
+import { valueExcerpt } from '../../model/value-excerpt.js';
 import { listResponse } from './list-response.js';
 
 /** RFC 7644 §4: what this server really supports, for this workspace (its own extension schema included). */
@@ -56,8 +58,9 @@ function resourceTypes(ctx: ScimContext): JsonObject[] {
   ];
 }
 
+/** The workspace's schemas as its policy treats them (advertised-user-schemas.ts), and the Group schema. */
 function schemas(ctx: ScimContext): JsonObject[] {
-  const user = userSchemasOf(ctx.workspace);
+  const user = advertisedUserSchemas(ctx.workspace);
   const all: ScimSchema[] = [user.core, ...user.extensions, GROUP_SCHEMAS.core];
   return all.map((s) => ({ schemas: [URN.schema], ...s, meta: { resourceType: 'Schema', location: `${ctx.baseUrl}/Schemas/${s.id}` } }));
 }
@@ -74,7 +77,7 @@ export async function discoveryRoutes(app: FastifyInstance): Promise<void> {
   });
   app.get<{ Params: { name: string } }>('/ResourceTypes/:name', async (request, reply) => {
     const found = resourceTypes(scimContext(request)).find((r) => String(r.id).toLowerCase() === request.params.name.toLowerCase());
-    if (!found) throw notFound(`no ResourceType "${request.params.name}"; this server has User and Group`);
+    if (!found) throw notFound(`no ResourceType ${valueExcerpt(request.params.name)}; this server has User and Group`);
     reply.type(SCIM_CONTENT_TYPE);
     return found;
   });
@@ -85,7 +88,7 @@ export async function discoveryRoutes(app: FastifyInstance): Promise<void> {
   });
   app.get<{ Params: { id: string } }>('/Schemas/:id', async (request, reply) => {
     const found = schemas(scimContext(request)).find((s) => String(s.id).toLowerCase() === request.params.id.toLowerCase());
-    if (!found) throw notFound(`no Schema "${request.params.id}"`);
+    if (!found) throw notFound(`no Schema ${valueExcerpt(request.params.id)}`);
     reply.type(SCIM_CONTENT_TYPE);
     return found;
   });

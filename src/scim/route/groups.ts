@@ -18,7 +18,7 @@ import { checkIfMatch, etagOf, isNotModified } from '../etag.js';
 import { compileFilter, compileSortBy } from '../filter/compile-filter.js';
 import { groupFilterCatalog } from '../filter/group-filter-catalog.js';
 import { parseFilter } from '../filter/parse-filter.js';
-import { applyMemberOps, splitMemberOps } from '../group-member-ops.js';
+import { applyMemberChanges, checkGroupMembers, compileMemberOps, memberValuesOfBody, memberValuesOfPatch, membersChanged, splitMemberOps } from '../group-member-ops.js';
 import { groupFromScim, groupToScim, type GroupInput } from '../group-mapper.js';
 import { parseListRequest, type ListRequest } from '../list-request.js';
 import { applyPatch } from '../patch/apply-patch.js';
@@ -28,32 +28,36 @@ import { SCIM_CONTENT_TYPE } from '../scim-error-handler.js';
 import { invalidValue, notFound, uniqueness } from '../scim-error.js';
 import { GROUP_SCHEMAS } from '../schema/workspace-schemas.js';
 import { URN } from '../scim-urn.js';
-import { listResponse } from './list-response.js';
+import { valueExcerpt } from '../../model/value-excerpt.js';
+import { boundedListResponse } from './list-response.js';
+import { heavyRead } from '../heavy-read.js';
 import { bodyObject, failedWrite, normalizedRequest, scimWrite } from './route-support.js';
-import { patchOperations } from './patch-request.js';
+import { checkPatchOperations, patchOperations } from './patch-request.js';
 
 type IdParams = { Params: { id: string } };
 type Projection = Pick<ListRequest, 'attributes' | 'excludedAttributes'>;
 
-const groupNotFound = (id: string) => notFound(`no Group with id "${id}" in this workspace`);
+const groupNotFound = (id: string) => notFound(`no Group with id ${valueExcerpt(id)} in this workspace`);
 
 async function render(ctx: ScimContext, groups: Group[], projection: Projection): Promise<JsonObject[]> {
-  // Excluding members (as Entra does on lookups) skips reading them at all.
-  const members = wantsAttribute(projection, 'members') ? await membersOfGroups(ctx.store.db, groups.map((g) => g.id)) : undefined;
+  // Excluding members (as Entra does on lookups) skips reading them at all. A group can have tens of thousands:
+  // they are an expensive read.
+  const members = wantsAttribute(projection, 'members') && groups.length > 0 ? await heavyRead(ctx, (db) => membersOfGroups(db, groups.map((g) => g.id))) : undefined;
   return groups.map((g) => project(groupToScim(g, members?.get(g.id), ctx.baseUrl), projection, [], URN.group));
 }
 
-async function listGroupsResponse(ctx: ScimContext, list: ListRequest): Promise<JsonObject> {
+/** A list or .search answer, as the JSON text to send (list-response.ts). */
+async function listGroupsResponse(ctx: ScimContext, list: ListRequest): Promise<string> {
   const catalog = groupFilterCatalog();
-  const where = list.filter ? compileFilter(parseFilter(list.filter), catalog, ctx.store.dialect) : undefined;
+  const where = list.filter ? compileFilter(parseFilter(list.filter, ctx.budgets), catalog, ctx.store.dialect, ctx.budgets) : undefined;
   const sortColumn = list.sortBy ? compileSortBy(list.sortBy, catalog) : undefined;
-  const { total, groups } = await listGroups(ctx.store.db, ctx.workspace.id, where, {
+  const { total, groups } = await heavyRead(ctx, (db) => listGroups(db, ctx.workspace.id, where, {
     offset: list.startIndex - 1,
     limit: list.count,
     ...(sortColumn ? { sortColumn } : {}),
     descending: list.descending,
-  });
-  return listResponse(total, list.startIndex, await render(ctx, groups, list));
+  }));
+  return boundedListResponse(total, list.startIndex, await render(ctx, groups, list), ctx.budgets.responseBytes);
 }
 
 async function sendGroup(ctx: ScimContext, reply: FastifyReply, id: string, status: number, projection: Projection = { attributes: [], excludedAttributes: [] }) {
@@ -67,10 +71,10 @@ async function sendGroup(ctx: ScimContext, reply: FastifyReply, id: string, stat
 
 async function assertUnique(db: Kysely<Database>, ctx: ScimContext, fields: GroupFields, selfId: string | null) {
   const byName = await findGroupByDisplayName(db, ctx.workspace.id, fields.displayName);
-  if (byName && byName.id !== selfId) throw uniqueness(`a Group named "${fields.displayName}" already exists in this workspace (id ${byName.id})`);
+  if (byName && byName.id !== selfId) throw uniqueness(`a Group named ${valueExcerpt(fields.displayName)} already exists in this workspace (id ${byName.id})`);
   if (fields.externalId !== null) {
     const byExternal = await findGroupByExternalId(db, ctx.workspace.id, fields.externalId);
-    if (byExternal && byExternal.id !== selfId) throw uniqueness(`externalId "${fields.externalId}" is already used by Group ${byExternal.id}`);
+    if (byExternal && byExternal.id !== selfId) throw uniqueness(`externalId ${valueExcerpt(fields.externalId)} is already used by Group ${byExternal.id}`);
   }
 }
 
@@ -80,7 +84,7 @@ async function memberNames(db: Kysely<Database>, ctx: ScimContext, ids: Iterable
   const found = await existingMemberIds(db, ctx.workspace.id, wanted);
   const missing = wanted.filter((id) => !found.has(id));
   if (missing.length > 0) {
-    const shown = missing.slice(0, 5).map((id) => `"${id}"`).join(', ');
+    const shown = missing.slice(0, 5).map((id) => valueExcerpt(id)).join(', ');
     throw invalidValue(`members: ${missing.length} id${missing.length === 1 ? ' is' : 's are'} not Users of this workspace (${shown}${missing.length > 5 ? ', …' : ''}); provision the users before adding them to the group`);
   }
   return found;
@@ -106,6 +110,8 @@ async function writeGroup(
     const current = id === null ? null : await loadForWrite(trx, ctx, id, ifMatch);
     const currentMembers = current ? await memberIdsOfGroup(trx, current.id) : new Set<string>();
     const { fields, members } = decide(current, currentMembers);
+    // A replace or a remove of all members changes every member: the budget bounds what the request does, too.
+    if (members) checkGroupMembers(membersChanged(currentMembers, members), ctx.budgets, 'the group members this request adds and removes');
     if (fields) await assertUnique(trx, ctx, fields, current?.id ?? null);
     const added = members ? [...members].filter((m) => !currentMembers.has(m)) : [];
     const names = await memberNames(trx, ctx, added);
@@ -117,8 +123,9 @@ async function writeGroup(
 }
 
 export async function groupRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/Groups', async (request) => {
+  app.get('/Groups', async (request, reply) => {
     const ctx = scimContext(request);
+    reply.type(SCIM_CONTENT_TYPE);
     return listGroupsResponse(ctx, parseListRequest(normalizedRequest(request, 'Group').query, ctx.limits));
   });
 
@@ -139,15 +146,17 @@ export async function groupRoutes(app: FastifyInstance): Promise<void> {
 
   app.post('/Groups', async (request, reply) => {
     const ctx = scimContext(request);
-    const input: GroupInput = groupFromScim(bodyObject(normalizedRequest(request, 'Group').body));
+    checkGroupMembers(memberValuesOfBody(request.body), ctx.budgets, 'the members of this Group');
+    const input: GroupInput = groupFromScim(bodyObject(normalizedRequest(request, 'Group').body), ctx.budgets);
     const id = await writeGroup(ctx, 'group.create', null, undefined, () => ({ fields: input, members: new Set(input.memberIds) }));
     return sendGroup(ctx, reply, id, 201);
   });
 
   app.put<IdParams>('/Groups/:id', async (request, reply) => {
     const ctx = scimContext(request);
+    checkGroupMembers(memberValuesOfBody(request.body), ctx.budgets, 'the members of this Group');
     const body = bodyObject(normalizedRequest(request, 'Group').body);
-    const input = groupFromScim(body);
+    const input = groupFromScim(body, ctx.budgets);
     // A PUT without members leaves them alone: IdPs manage membership with PATCH, and a bare PUT must not empty a group.
     const members = getCi(body, 'members') === undefined ? null : new Set(input.memberIds);
     await writeGroup(ctx, 'group.replace', request.params.id, request.headers['if-match'], () => ({ fields: input, members }));
@@ -156,17 +165,20 @@ export async function groupRoutes(app: FastifyInstance): Promise<void> {
 
   app.patch<IdParams>('/Groups/:id', async (request, reply) => {
     const ctx = scimContext(request);
+    checkPatchOperations(request.body, ctx.budgets);
+    checkGroupMembers(memberValuesOfPatch(request.body), ctx.budgets, 'the member values of this PATCH');
     const { body, query } = normalizedRequest(request, 'Group');
     const ops = patchOperations(request.body, bodyObject(body));
     const { memberOps, otherOps } = splitMemberOps(ops);
+    const memberChanges = compileMemberOps(memberOps, ctx.budgets);
     await writeGroup(ctx, 'group.patch', request.params.id, request.headers['if-match'], (current, currentMembers) => {
       let fields: GroupFields | null = null;
       if (otherOps.length > 0 && current) {
-        const patched = applyPatch(groupToScim(current, undefined, ctx.baseUrl), otherOps, GROUP_SCHEMAS);
-        const input = groupFromScim(patched);
+        const patched = applyPatch(groupToScim(current, undefined, ctx.baseUrl), otherOps, GROUP_SCHEMAS, { filter: ctx.budgets });
+        const input = groupFromScim(patched, ctx.budgets);
         fields = { displayName: input.displayName, externalId: input.externalId };
       }
-      return { fields, members: memberOps.length > 0 ? applyMemberOps(currentMembers, memberOps) : null };
+      return { fields, members: memberChanges.length > 0 ? applyMemberChanges(currentMembers, memberChanges) : null };
     });
     const list = parseListRequest(query, ctx.limits);
     // RFC 7644 §3.5.2: 204 unless the client asked for attributes back (Entra advises against returning members).

@@ -1,5 +1,6 @@
 import { getCi, isObject } from '../ci-object.js';
 import { validatePatchRequest, type PatchOp } from '../patch/patch-op.js';
+import { overBudget, type ScimBudgets } from '../scim-budgets.js';
 import { invalidSyntax } from '../scim-error.js';
 import { URN } from '../scim-urn.js';
 
@@ -22,4 +23,16 @@ export function patchOperations(raw: unknown, normalized: unknown): PatchOp[] {
     return [];
   }
   return validatePatchRequest(normalized);
+}
+
+/**
+ * Refuse a PATCH with more operations than `scim.budgets.patchOperations`, counted as sent, before the dialect
+ * normalisers or the PATCH engine do anything with them. (Entra's removal of listed members is one operation as
+ * sent, however many members it lists: those count against `groupMembers`.)
+ * @throws ScimError 400 invalidValue naming the budget.
+ */
+export function checkPatchOperations(raw: unknown, budgets: Readonly<Pick<ScimBudgets, 'patchOperations'>>): void {
+  const sent = operationsOf(raw);
+  if (!Array.isArray(sent) || sent.length <= budgets.patchOperations) return;
+  throw overBudget('patchOperations', budgets.patchOperations, `the number of operations in this PATCH (${sent.length.toLocaleString('en-US')})`, 'send the changes in several PATCH requests');
 }

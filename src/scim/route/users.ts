@@ -13,21 +13,24 @@ import { uniqueLookup } from '../filter/unique-lookup.js';
 import { userFilterCatalog } from '../filter/user-filter-catalog.js';
 import { parseListRequest, type ListRequest } from '../list-request.js';
 import { applyPatch } from '../patch/apply-patch.js';
+import { inactiveWhenUnassigned } from '../patch/inactive-when-unassigned.js';
 import { project, wantsAttribute } from '../projection.js';
 import { scimContext, type ScimContext } from '../scim-context.js';
 import { SCIM_CONTENT_TYPE } from '../scim-error-handler.js';
 import { notFound, uniqueness } from '../scim-error.js';
 import { userSchemasOf } from '../schema/workspace-schemas.js';
 import { URN } from '../scim-urn.js';
+import { valueExcerpt } from '../../model/value-excerpt.js';
 import { memberFieldsFromScim, memberToScim, withWorkspaceDefaults } from '../user-mapper.js';
-import { listResponse } from './list-response.js';
+import { boundedListResponse } from './list-response.js';
+import { heavyRead } from '../heavy-read.js';
 import { bodyObject, failedWrite, normalizedRequest, scimWrite } from './route-support.js';
-import { patchOperations } from './patch-request.js';
+import { checkPatchOperations, patchOperations } from './patch-request.js';
 import { withoutUnstoredOperations } from './without-unstored-operations.js';
 
 type IdParams = { Params: { id: string } };
 
-const userNotFound = (id: string) => notFound(`no User with id "${id}" in this workspace`);
+const userNotFound = (id: string) => notFound(`no User with id ${valueExcerpt(id)} in this workspace`);
 
 function extensionUrns(ctx: ScimContext): string[] {
   return [URN.enterpriseUser, ctx.workspace.extensionUrn];
@@ -44,27 +47,28 @@ async function render(ctx: ScimContext, members: Member[], list: Pick<ListReques
   );
 }
 
-async function listUsers(ctx: ScimContext, list: ListRequest): Promise<JsonObject> {
-  const ast = list.filter ? parseFilter(list.filter) : undefined;
+/** A list or .search answer, as the JSON text to send (list-response.ts). */
+async function listUsers(ctx: ScimContext, list: ListRequest): Promise<string> {
+  const ast = list.filter ? parseFilter(list.filter, ctx.budgets) : undefined;
   const lookup = ast ? uniqueLookup(ast) : null;
   if (lookup) {
     const found = await findMemberWithGroups(ctx.store.db, ctx.workspace.id, lookup.attribute, lookup.value);
     const page = found && list.startIndex === 1 && list.count > 0 ? [found.member] : [];
-    return listResponse(found ? 1 : 0, list.startIndex, await render(ctx, page, list, found && new Map([[found.member.id, found.groups]])));
+    return boundedListResponse(found ? 1 : 0, list.startIndex, await render(ctx, page, list, found && new Map([[found.member.id, found.groups]])), ctx.budgets.responseBytes);
   }
   const catalog = userFilterCatalog({
     extensionUrn: ctx.workspace.extensionUrn,
     roleAttribute: ctx.workspace.policy.roleSource.kind === 'extension' ? ctx.workspace.policy.roleSource.attribute : 'role',
   });
-  const where = ast ? compileFilter(ast, catalog, ctx.store.dialect) : undefined;
+  const where = ast ? compileFilter(ast, catalog, ctx.store.dialect, ctx.budgets) : undefined;
   const sortColumn = list.sortBy ? compileSortBy(list.sortBy, catalog) : undefined;
-  const { total, members } = await listMembers(ctx.store.db, ctx.workspace.id, where, {
+  const { total, members } = await heavyRead(ctx, (db) => listMembers(db, ctx.workspace.id, where, {
     offset: list.startIndex - 1,
     limit: list.count,
     ...(sortColumn ? { sortColumn } : {}),
     descending: list.descending,
-  });
-  return listResponse(total, list.startIndex, await render(ctx, members, list));
+  }));
+  return boundedListResponse(total, list.startIndex, await render(ctx, members, list), ctx.budgets.responseBytes);
 }
 
 async function sendMember(
@@ -87,12 +91,12 @@ async function assertUnique(ctx: ScimContext, db: Parameters<typeof findMemberBy
   if (!current || current.userName.toLowerCase() !== fields.userName.toLowerCase()) {
     const byName = await findMemberByUserName(db, ctx.workspace.id, fields.userName);
     if (byName && byName.id !== selfId) {
-      throw uniqueness(`userName "${fields.userName}" is already used by User ${byName.id} in this workspace (userName is unique regardless of case)`);
+      throw uniqueness(`userName ${valueExcerpt(fields.userName)} is already used by User ${byName.id} in this workspace (userName is unique regardless of case)`);
     }
   }
   if (fields.externalId !== null && fields.externalId !== current?.externalId) {
     const byExternal = await findMemberByExternalId(db, ctx.workspace.id, fields.externalId);
-    if (byExternal && byExternal.id !== selfId) throw uniqueness(`externalId "${fields.externalId}" is already used by User ${byExternal.id} in this workspace`);
+    if (byExternal && byExternal.id !== selfId) throw uniqueness(`externalId ${valueExcerpt(fields.externalId)} is already used by User ${byExternal.id} in this workspace`);
   }
 }
 
@@ -106,8 +110,9 @@ async function loadForWrite(db: Parameters<typeof findMemberById>[0], ctx: ScimC
 }
 
 export async function userRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/Users', async (request) => {
+  app.get('/Users', async (request, reply) => {
     const ctx = scimContext(request);
+    reply.type(SCIM_CONTENT_TYPE);
     return listUsers(ctx, parseListRequest(normalizedRequest(request, 'User').query, ctx.limits));
   });
 
@@ -131,7 +136,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
   app.post('/Users', async (request, reply) => {
     const ctx = scimContext(request);
     const body = bodyObject(normalizedRequest(request, 'User').body);
-    const fields = withWorkspaceDefaults(memberFieldsFromScim(body, ctx.workspace), ctx.workspace);
+    const fields = withWorkspaceDefaults(memberFieldsFromScim(body, ctx.workspace, ctx.budgets), ctx.workspace);
     const outcome = await apply(ctx.store, ctx.workspace.id, async (trx, workspace) => {
       await assertUnique(ctx, trx, fields, null);
       const change = memberChange(workspace, null, fields);
@@ -146,7 +151,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     const ctx = scimContext(request);
     const id = request.params.id;
     const body = bodyObject(normalizedRequest(request, 'User').body);
-    const fields = withWorkspaceDefaults(memberFieldsFromScim(body, ctx.workspace), ctx.workspace);
+    const fields = withWorkspaceDefaults(memberFieldsFromScim(body, ctx.workspace, ctx.budgets), ctx.workspace);
     const outcome = await apply(ctx.store, ctx.workspace.id, async (trx, workspace) => {
       const current = await loadForWrite(trx, ctx, id, request.headers['if-match']);
       await assertUnique(ctx, trx, fields, current);
@@ -158,12 +163,13 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
   app.patch<IdParams>('/Users/:id', async (request, reply) => {
     const ctx = scimContext(request);
     const id = request.params.id;
+    checkPatchOperations(request.body, ctx.budgets);
     const ops = withoutUnstoredOperations(patchOperations(request.body, bodyObject(normalizedRequest(request, 'User').body)));
     const outcome = await apply(ctx.store, ctx.workspace.id, async (trx, workspace) => {
       const current = await loadForWrite(trx, ctx, id, request.headers['if-match']);
       const representation = memberToScim(current, workspace, { baseUrl: ctx.baseUrl });
-      const patched = applyPatch(representation, ops, userSchemasOf(workspace));
-      const fields = withWorkspaceDefaults(memberFieldsFromScim(patched, workspace), workspace);
+      const patched = inactiveWhenUnassigned(applyPatch(representation, ops, userSchemasOf(workspace), { multiValuedEntries: ctx.budgets.multiValuedEntries, filter: ctx.budgets }));
+      const fields = withWorkspaceDefaults(memberFieldsFromScim(patched, workspace, ctx.budgets), workspace);
       await assertUnique(ctx, trx, fields, current);
       return { changes: [memberChange(workspace, current, fields)], ...readMember(current), value: Object.assign({}, current, fields) };
     }, scimWrite(ctx, failedWrite('member', 'member.patch', id, null), { readAhead: true }));

@@ -7,8 +7,9 @@ export const groupSchema: ScimSchema = {
   name: 'Group',
   description: 'Group',
   attributes: [
-    // §8.7.1 lists it as optional, but §4.2 says REQUIRED and Entra needs it unique: a Group without a name cannot be matched.
-    defineAttribute('displayName', 'string', 'A human-readable name for the Group.', { required: true }),
+    // §8.7.1 lists it as optional, but §4.2 says REQUIRED and Entra needs it unique: a Group without a name cannot be
+    // matched. Unique in the workspace regardless of case: a second Group with the name gets 409 uniqueness.
+    defineAttribute('displayName', 'string', 'A human-readable name for the Group.', { required: true, uniqueness: 'server' }),
     defineAttribute('members', 'complex', 'A list of members of the Group.', {
       multiValued: true,
       subAttributes: [

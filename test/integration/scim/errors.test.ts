@@ -152,9 +152,9 @@ describe.each(DIALECTS)('SCIM errors and discovery on %s', (dialect) => {
   });
 
   describe('PATCH errors', () => {
-    it('refuses an unknown op with 400 invalidValue', async () => {
-      expectError(await scim.patch(`/Users/${aliceId}`, patchOp({ op: 'move', path: 'title', value: 'x' })), 400, 'invalidValue');
-      expectError(await scim.patch(`/Users/${aliceId}`, patchOp({ path: 'title', value: 'x' })), 400, 'invalidValue');
+    it('refuses an unknown op with 400 invalidSyntax, and a missing value with invalidValue', async () => {
+      expectError(await scim.patch(`/Users/${aliceId}`, patchOp({ op: 'move', path: 'title', value: 'x' })), 400, 'invalidSyntax');
+      expectError(await scim.patch(`/Users/${aliceId}`, patchOp({ path: 'title', value: 'x' })), 400, 'invalidSyntax');
       expectError(await scim.patch(`/Users/${aliceId}`, patchOp({ op: 'replace', path: 'title' })), 400, 'invalidValue');
     });
 

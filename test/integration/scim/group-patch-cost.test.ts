@@ -57,4 +57,19 @@ describe.each(DIALECTS)('the cost of a 10,000-member group PATCH on %s', (dialec
     expect(statements.count).toBeLessThan(STATEMENT_BUDGET);
     expect(await memberRows(created.body.id)).toEqual([]);
   });
+
+  it('refuses one member value over scim.budgets.groupMembers, and a members filter that would test every member, before reading the group', async () => {
+    const created = await scim.post('/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Bounded', members: members.slice(0, 10).map((value) => ({ value })) });
+    expect(created.status).toBe(201);
+    statements.count = 0;
+    const over = await scim.patch(`/Groups/${created.body.id}`, patchOp({ op: 'add', path: 'members', value: [...members, 'one-more'].map((value) => ({ value })) }));
+    expect(over.status, JSON.stringify(over.body)).toBe(400);
+    expect(over.body.detail).toContain('scim.budgets.groupMembers');
+    const substring = await scim.patch(`/Groups/${created.body.id}`, patchOp(...Array.from({ length: 1_000 }, (_, i) => ({ op: 'remove', path: `members[value co "${i}"]` }))));
+    expect(substring.status, JSON.stringify(substring.body)).toBe(400);
+    expect(substring.body.scimType).toBe('invalidFilter');
+    // Only the API key's lookups: neither request read the group or its members.
+    expect(statements.count).toBeLessThan(10);
+    expect((await memberRows(created.body.id)).length).toBe(10);
+  });
 });

@@ -30,6 +30,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ path: file('server:\n  port: "eighty"\n'), env: {} })).toThrow(/server\.port:/);
     expect(() => loadConfig({ path: file('database: mysql://x\n'), env: {} })).toThrow(/database: must be sqlite:<path> or a postgres:\/\/ URL/);
   });
+  it('takes SCIM budgets from the file, defaults the rest, and names one out of range', () => {
+    const config = loadConfig({ path: file('scim:\n  budgets:\n    filterTerms: 50\n    heavyRequestQueue: 0\n'), env: {} });
+    expect(config.scim.budgets).toMatchObject({ filterTerms: 50, heavyRequestQueue: 0, filterDepth: 16, identifierLength: 512 });
+    expect(() => loadConfig({ path: file('scim:\n  budgets:\n    filterDepth: 500\n'), env: {} })).toThrow(/scim\.budgets\.filterDepth/);
+    expect(() => loadConfig({ path: file('scim:\n  budgets:\n    patchOperations: 0\n'), env: {} })).toThrow(/scim\.budgets\.patchOperations/);
+    expect(() => loadConfig({ path: file('scim:\n  budgets:\n    patchOps: 5\n'), env: {} })).toThrow(/scim\.budgets\.patchOps: unknown key/);
+  });
   it('says when the file is missing or not YAML', () => {
     expect(() => loadConfig({ path: '/nonexistent/rosterd.yaml', env: {} })).toThrow(/cannot read config file .*ENOENT/);
     expect(() => loadConfig({ path: file('server: [1, 2\n'), env: {} })).toThrow(/not valid YAML/);

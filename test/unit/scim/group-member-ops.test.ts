@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { applyMemberOps, splitMemberOps } from '../../../src/scim/group-member-ops.js';
+import { applyMemberOps, checkGroupMembers, compileMemberOps, memberValuesOfBody, memberValuesOfPatch, membersChanged, splitMemberOps } from '../../../src/scim/group-member-ops.js';
+import { ScimError } from '../../../src/scim/scim-error.js';
+
+function refusal(run: () => unknown): ScimError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ScimError);
+    return error as ScimError;
+  }
+  throw new Error('expected a refusal');
+}
 
 describe('group member operations', () => {
   it('splits members operations (with a path, or inside a pathless value) from the rest', () => {
@@ -36,5 +47,47 @@ describe('group member operations', () => {
   it('refuses a member without an id and in-place member edits', () => {
     expect(() => applyMemberOps(new Set(), [{ op: 'add', path: 'members', value: [{ display: 'x' }] }])).toThrow(/value\[0\] must be an object with the member's id/);
     expect(() => applyMemberOps(new Set(['a']), [{ op: 'replace', path: 'members[value eq "a"].display', value: 'x' }])).toThrow(/not edited in place/);
+  });
+  it('removes members named by an or of id equalities', () => {
+    expect([...applyMemberOps(new Set(['a', 'b', 'c']), [{ op: 'remove', path: 'members[value eq "a" or value eq "c"]' }])]).toEqual(['b']);
+  });
+  it.each(['members[value co "a"]', 'members[value sw "a"]', 'members[value gt "a"]', 'members[not (value eq "a")]', 'members[display eq "Babs"]', 'members[value eq "a" and value eq "a"]', 'members[value pr]'])(
+    'refuses %s, which would test every member, with invalidFilter naming what is supported',
+    (path) => {
+      const error = refusal(() => compileMemberOps([{ op: 'remove', path }]));
+      expect(error.status).toBe(400);
+      expect(error.scimType).toBe('invalidFilter');
+      expect(error.detail).toContain('members[value eq "<user id>"]');
+    },
+  );
+  it('checks every operation before applying any', () => {
+    expect(() => compileMemberOps([{ op: 'add', path: 'members', value: [{ value: 'a' }] }, { op: 'remove', path: 'members[value co "x"]' }])).toThrow(ScimError);
+  });
+  it('counts the member values a PATCH names, as sent, in any case', () => {
+    const body = {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+      Operations: [
+        { op: 'Add', path: 'members', value: [{ value: 'a' }, { value: 'b' }] },
+        { OP: 'remove', PATH: 'members[value eq "c"]' },
+        { op: 'remove', path: 'urn:ietf:params:scim:schemas:core:2.0:Group:members', value: [{ value: 'd' }] },
+        { op: 'replace', value: { displayName: 'x', Members: [{ value: 'e' }, { value: 'f' }, { value: 'g' }] } },
+        { op: 'replace', path: 'displayName', value: 'y' },
+        'not an op',
+      ],
+    };
+    expect(memberValuesOfPatch(body)).toBe(7);
+    expect(memberValuesOfPatch({ Operations: 'x' })).toBe(0);
+    expect(memberValuesOfBody({ displayName: 'g', members: [{ value: 'a' }, { value: 'b' }] })).toBe(2);
+    expect(memberValuesOfBody({ displayName: 'g' })).toBe(0);
+  });
+  it('refuses more members than scim.budgets.groupMembers, and takes exactly that many', () => {
+    expect(() => checkGroupMembers(3, { groupMembers: 3 }, 'the members')).not.toThrow();
+    const error = refusal(() => checkGroupMembers(4, { groupMembers: 3 }, 'the members'));
+    expect(error.status).toBe(400);
+    expect(error.scimType).toBe('invalidValue');
+    expect(error.detail).toContain('scim.budgets.groupMembers');
+  });
+  it('counts the members a change adds and removes', () => {
+    expect(membersChanged(new Set(['a', 'b']), new Set(['b', 'c', 'd']))).toBe(3);
   });
 });

@@ -38,6 +38,16 @@ describe('validatePatchRequest', () => {
     ]);
   });
 
+  it('reads op names in any case (Entra sends "Replace", "Add")', () => {
+    expect(validatePatchRequest(body([{ op: 'Replace', value: {} }, { op: 'ADD', path: 'title', value: 'x' }, { op: 'Remove', path: 'title' }])).map((o) => o.op)).toEqual(['replace', 'add', 'remove']);
+  });
+
+  it('never quotes a long op at length', () => {
+    const error = refusal(body([{ op: 'x'.repeat(5_000) }]));
+    expect(error.scimType).toBe('invalidSyntax');
+    expect(error.detail.length).toBeLessThan(200);
+  });
+
   it('keeps an explicit null value and drops a null path', () => {
     expect(validatePatchRequest(body([{ op: 'replace', path: null, value: null }]))).toEqual([{ op: 'replace', value: null }]);
   });
@@ -49,11 +59,12 @@ describe('validatePatchRequest', () => {
     [body(undefined), 'invalidSyntax', '"Operations" must be a non-empty array'],
     [body([]), 'invalidSyntax', '"Operations" must be a non-empty array'],
     [body(['add']), 'invalidSyntax', 'Operations[0] must be an object'],
-    [body([{ op: 'add', path: 'a', value: 1 }, { op: 'add', value: {} }, { op: 'merge', value: {} }]), 'invalidValue', 'Operations[2].op must be add, remove or replace, got "merge"'],
-    [body([{ op: 'Replace', value: {} }]), 'invalidValue', 'Operations[0].op must be add, remove or replace, got "Replace"'],
-    [body([{ path: 'a' }]), 'invalidValue', 'Operations[0].op must be add, remove or replace, got nothing'],
+    [body([{ op: 'add', path: 'a', value: 1 }, { op: 'add', value: {} }, { op: 'merge', value: {} }]), 'invalidSyntax', 'Operations[2].op must be "add", "remove" or "replace" (in any case), got "merge"'],
+    [body([{ op: 'bogus', path: 'password', value: 'x' }]), 'invalidSyntax', 'Operations[0].op must be "add", "remove" or "replace"'],
+    [body([{ path: 'a' }]), 'invalidSyntax', 'Operations[0].op must be "add", "remove" or "replace" (in any case), got nothing'],
     [body([{ op: 'add', path: 'title' }]), 'invalidValue', 'Operations[0]: "add" needs a "value"'],
     [body([{ op: 'remove', path: 42 }]), 'invalidPath', 'Operations[0].path must be a non-empty string, got 42'],
+    [body([{ op: 'remove', path: ['x'.repeat(100)] }]), 'invalidPath', 'Operations[0].path must be a non-empty string, got an array of 1 entry'],
     [body([{ op: 'remove', path: ' ' }]), 'invalidPath', 'Operations[0].path must be a non-empty string'],
   ])('refuses %j', (input, scimType, detail) => {
     const error = refusal(input);

@@ -1,0 +1,32 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/database.js';
+import { QueryTimeout } from '../store/sqlite-read-workers.js';
+import type { ScimContext } from './scim-context.js';
+import { ScimError } from './scim-error.js';
+
+/** PostgreSQL's SQLSTATE for a statement cancelled by statement_timeout (query_canceled). */
+const QUERY_CANCELED = '57014';
+
+function timedOut(error: unknown): boolean {
+  return error instanceof QueryTimeout || (error as { code?: unknown } | null)?.code === QUERY_CANCELED;
+}
+
+/**
+ * Run an expensive read (a filtered or paged list) in its workspace's turn (heavy-request-gate.ts) on the store's
+ * `heavyReads`: off the event loop, on connections lookups and writes do not use, and stopped after
+ * scim.budgets.queryTimeoutMs. A read stopped for time is the client's to narrow: 400 tooMany (RFC 7644 §3.12).
+ */
+export function heavyRead<T>(ctx: ScimContext, read: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+  return ctx.heavyGate.run(ctx.workspace.id, async () => {
+    try {
+      return await read(ctx.store.heavyReads);
+    } catch (error) {
+      if (!timedOut(error)) throw error;
+      throw new ScimError(
+        400,
+        'tooMany',
+        `the query ran longer than ${ctx.budgets.queryTimeoutMs} ms (scim.budgets.queryTimeoutMs) and was stopped; narrow the filter (eq or sw instead of co, fewer terms) or ask for smaller pages`,
+      );
+    }
+  });
+}

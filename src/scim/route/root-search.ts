@@ -1,0 +1,107 @@
+import type { FastifyInstance } from 'fastify';
+import type { Expression, SqlBool } from 'kysely';
+import { groupsOfMembers, listGroups, membersOfGroups } from '../../store/group-repository.js';
+import { listMembers, type ListPage } from '../../store/member-repository.js';
+import type { JsonObject } from '../ci-object.js';
+import { normalizeScimRequest } from '../compat/normalize-request.js';
+import { compileFilter, compileSortBy } from '../filter/compile-filter.js';
+import type { FilterCatalog } from '../filter/filter-catalog.js';
+import { groupFilterCatalog } from '../filter/group-filter-catalog.js';
+import { parseFilter } from '../filter/parse-filter.js';
+import { userFilterCatalog } from '../filter/user-filter-catalog.js';
+import { groupToScim } from '../group-mapper.js';
+import { heavyRead } from '../heavy-read.js';
+import { parseListRequest, type ListRequest } from '../list-request.js';
+import { project, wantsAttribute } from '../projection.js';
+import { assertKnownSomewhere, filterForType, type SearchedType, type TypeFilter } from '../resource-type-filter.js';
+import { scimContext, type ScimContext } from '../scim-context.js';
+import { SCIM_CONTENT_TYPE } from '../scim-error-handler.js';
+import { invalidValue } from '../scim-error.js';
+import { URN } from '../scim-urn.js';
+import { memberToScim } from '../user-mapper.js';
+import { boundedListResponse } from './list-response.js';
+import { bodyObject } from './route-support.js';
+
+/** One resource type of a root search: how to filter it, and how to read and render one page of it. */
+interface RootType extends SearchedType {
+  catalog: FilterCatalog;
+  page(ctx: ScimContext, where: Expression<SqlBool> | undefined, window: ListPage, list: ListRequest): Promise<{ total: number; resources: JsonObject[] }>;
+}
+
+function userType(ctx: ScimContext): RootType {
+  const catalog = userFilterCatalog({
+    extensionUrn: ctx.workspace.extensionUrn,
+    roleAttribute: ctx.workspace.policy.roleSource.kind === 'extension' ? ctx.workspace.policy.roleSource.attribute : 'role',
+  });
+  return {
+    name: 'User',
+    schema: URN.user,
+    catalog,
+    knows: (path) => catalog.resolve(path) !== undefined,
+    async page(ctx, where, window, list) {
+      const { total, members } = await heavyRead(ctx, (db) => listMembers(db, ctx.workspace.id, where, window));
+      const groups = wantsAttribute(list, 'groups') && members.length > 0 ? await groupsOfMembers(ctx.store.db, members.map((m) => m.id)) : undefined;
+      const resources = members.map((m) =>
+        project(memberToScim(m, ctx.workspace, { baseUrl: ctx.baseUrl, groups: groups?.get(m.id) ?? [] }), list, [URN.enterpriseUser, ctx.workspace.extensionUrn], URN.user),
+      );
+      return { total, resources };
+    },
+  };
+}
+
+function groupType(): RootType {
+  const catalog = groupFilterCatalog();
+  return {
+    name: 'Group',
+    schema: URN.group,
+    catalog,
+    knows: (path) => catalog.resolve(path) !== undefined,
+    async page(ctx, where, window, list) {
+      const { total, groups } = await heavyRead(ctx, (db) => listGroups(db, ctx.workspace.id, where, window));
+      const members = wantsAttribute(list, 'members') && groups.length > 0 ? await heavyRead(ctx, (db) => membersOfGroups(db, groups.map((g) => g.id))) : undefined;
+      return { total, resources: groups.map((g) => project(groupToScim(g, members?.get(g.id), ctx.baseUrl), list, [], URN.group)) };
+    },
+  };
+}
+
+/**
+ * RFC 7644 §3.4.3: a search at the service root covers Users and Groups. A filter on `schemas` or
+ * `meta.resourceType` picks the types (resource-type-filter.ts); otherwise both are searched, and each gets the
+ * part of the filter its attributes can answer. Results are the Users, then the Groups, each in their list order,
+ * paged as one list: totalResults counts both, and startIndex runs on from the Users into the Groups. sortBy
+ * sorts within one type, so it needs a filter that selects one.
+ */
+async function rootSearch(ctx: ScimContext, list: ListRequest): Promise<string> {
+  const types = [userType(ctx), groupType()];
+  const ast = list.filter ? parseFilter(list.filter, ctx.budgets) : undefined;
+  if (ast) assertKnownSomewhere(ast, types);
+  const searched = types
+    .map((type) => ({ type, filter: (ast ? filterForType(ast, type) : true) as TypeFilter }))
+    .filter((entry) => entry.filter !== false);
+  if (list.sortBy && searched.length > 1) {
+    throw invalidValue('sortBy at the service root needs a filter that selects one resource type, such as meta.resourceType eq "User"; or search /Users/.search or /Groups/.search');
+  }
+  let offset = list.startIndex - 1;
+  let room = list.count;
+  let total = 0;
+  const resources: JsonObject[] = [];
+  for (const { type, filter } of searched) {
+    const where = filter === true ? undefined : compileFilter(filter as Exclude<TypeFilter, boolean>, type.catalog, ctx.store.dialect, ctx.budgets);
+    const sortColumn = list.sortBy ? compileSortBy(list.sortBy, type.catalog) : undefined;
+    const page = await type.page(ctx, where, { offset, limit: room, descending: list.descending, ...(sortColumn ? { sortColumn } : {}) }, list);
+    total += page.total;
+    resources.push(...page.resources);
+    room -= page.resources.length;
+    offset = Math.max(0, offset - page.total);
+  }
+  return boundedListResponse(total, list.startIndex, resources, ctx.budgets.responseBytes);
+}
+
+export async function rootSearchRoutes(app: FastifyInstance): Promise<void> {
+  app.post('/.search', async (request, reply) => {
+    const ctx = scimContext(request);
+    const { body } = normalizeScimRequest({ method: request.method, resourceType: null, body: request.body, query: {} });
+    reply.code(200).type(SCIM_CONTENT_TYPE);
+    return rootSearch(ctx, parseListRequest(bodyObject(body), ctx.limits));
+  });
+}

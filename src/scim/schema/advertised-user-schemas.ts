@@ -1,0 +1,52 @@
+import type { Workspace } from '../../model/workspace.js';
+import { V2_ROLES } from '../../model/workspace-role.js';
+import type { SchemaSet } from './find-attribute.js';
+import type { SchemaAttribute, ScimSchema } from './schema-attribute.js';
+import { userSchemasOf } from './workspace-schemas.js';
+
+/** The role values a V2 workspace takes: its value map's IdP values, then the workspace roles themselves. */
+export function roleValuesOf(workspace: Workspace): string[] {
+  const values: string[] = [];
+  const seen = new Set<string>();
+  for (const value of [...Object.keys(workspace.policy.roleValueMap), ...V2_ROLES]) {
+    if (seen.has(value)) continue;
+    seen.add(value);
+    values.push(value);
+  }
+  return values;
+}
+
+const withCanonicalValues = (attribute: SchemaAttribute, values: string[]): SchemaAttribute => ({ ...attribute, canonicalValues: values });
+
+/** The core User schema with `roles.value` listing the role values, for a workspace that reads its role from `roles`. */
+function coreWithRoleValues(core: ScimSchema, values: string[]): ScimSchema {
+  return {
+    ...core,
+    attributes: core.attributes.map((attribute) =>
+      attribute.name === 'roles'
+        ? { ...attribute, subAttributes: attribute.subAttributes?.map((sub) => (sub.name === 'value' ? withCanonicalValues(sub, values) : sub)) }
+        : attribute,
+    ),
+  };
+}
+
+/**
+ * The User schemas /Schemas shows one workspace: what it speaks (userSchemasOf) as its policy treats it. A V2
+ * workspace refuses every seatType, so its extension leaves seatType out; its role attribute (the extension's, or
+ * `roles.value` when the role comes from `roles`) lists the values it takes as canonicalValues. A V1 workspace's
+ * schemas are shown as they are.
+ */
+export function advertisedUserSchemas(workspace: Workspace): SchemaSet {
+  const spoken = userSchemasOf(workspace);
+  if (workspace.version !== 'v2') return spoken;
+  const values = roleValuesOf(workspace);
+  const roleSource = workspace.policy.roleSource;
+  const extensions = spoken.extensions.map((schema) => {
+    if (schema.id !== workspace.extensionUrn) return schema;
+    const attributes = schema.attributes
+      .filter((attribute) => attribute.name !== 'seatType')
+      .map((attribute) => (roleSource.kind === 'extension' && attribute.name === roleSource.attribute ? withCanonicalValues(attribute, values) : attribute));
+    return { ...schema, attributes };
+  });
+  return { core: roleSource.kind === 'roles' ? coreWithRoleValues(spoken.core, values) : spoken.core, extensions };
+}
