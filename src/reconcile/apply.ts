@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { yieldIfDue } from '../store/event-loop-slices.js';
 import type { DriftReason } from '../model/drift.js';
 import { setFieldsOf, type Member, type MemberFields } from '../model/member.js';
 import { buildPlan, type Change, type Plan } from '../model/plan.js';
@@ -140,6 +141,7 @@ async function applyInTransaction<T>(
   if (options.fence && !(await options.fence(trx))) throw new LeaseLost();
   const workspace = await bumpRevision(trx, workspaceId);
   const proposal = await propose(trx, workspace);
+  await yieldIfDue();
   const plan = buildPlan({
     workspaceId,
     source: options.actor,
@@ -171,6 +173,7 @@ async function applyInTransaction<T>(
     results[i] = refused(changes[i]!, verdict);
   });
   if (targets) setAsideOrphanMemberships(changes, targets, results);
+  await yieldIfDue();
 
   const runnable = changes.flatMap((change, i) => (results[i] || change.action === 'skip' ? [] : [i]));
   const stored = await writeChanges(trx, workspace, runnable.map((i) => changes[i]!), { actor: options.actor, now, dialect: store.dialect });
@@ -179,6 +182,7 @@ async function applyInTransaction<T>(
     results[i] = member ? { change: changes[i]!, status: 'applied', member } : { change: changes[i]!, status: 'applied' };
   });
   const done = changes.map((change, i) => results[i] ?? { change, status: 'skipped' as const, ...(change.reason ? { detail: change.reason } : {}) });
+  await yieldIfDue();
 
   await appendLog(trx, done.map((result) => logEntry(workspaceId, result, options, now)));
   await keepDriftInStep(trx, workspaceId, done, current, options.actor, now);

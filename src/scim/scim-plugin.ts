@@ -13,6 +13,7 @@ import { userRoutes } from './route/users.js';
 import { scimErrorHandler, SCIM_CONTENT_TYPE } from './scim-error-handler.js';
 import { notFound } from './scim-error.js';
 import { checkJsonInput } from './check-json-input.js';
+import { startSlice } from '../store/event-loop-slices.js';
 import { useJsonBodyParser } from './json-body-parser.js';
 import { EXCERPT_CHARACTERS, truncateText } from '../model/value-excerpt.js';
 
@@ -29,6 +30,9 @@ export interface ScimPluginOptions {
   basePath: string;
   clock?: () => Date;
 }
+
+/** A body this large (a group PATCH of thousands of members) is handled in the event loop's next turn. */
+const LARGE_BODY_BYTES = 64 * 1024;
 
 /** Record a key's use at most once a minute: auth stays a read on the hot path. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -79,7 +83,14 @@ export async function scimPlugin(app: FastifyInstance, options: ScimPluginOption
   // Before any handler walks the request: its nesting within scim.budgets.jsonDepth, no NUL anywhere.
   app.addHook('preHandler', (request, _reply, done) => {
     const depth = options.budgets.jsonDepth;
-    done(checkJsonInput(request.body, depth) ?? checkJsonInput(request.query, depth) ?? checkJsonInput(request.params, depth));
+    const refused = checkJsonInput(request.body, depth) ?? checkJsonInput(request.query, depth) ?? checkJsonInput(request.params, depth);
+    // A large body took a while to parse and will take a while to handle: other requests get a turn in between.
+    if (!refused && Number(request.headers['content-length'] ?? 0) > LARGE_BODY_BYTES) {
+      setImmediate(() => {
+        startSlice();
+        done();
+      });
+    } else done(refused);
   });
 
   // Every successful body is SCIM JSON, even where a handler returned a plain object.

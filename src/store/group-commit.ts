@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database } from './database.js';
+import { EventLoopSlices, startSlice } from './event-loop-slices.js';
 
 export type WriteJob<T> = (trx: Kysely<Database>) => Promise<T>;
 
@@ -42,6 +43,7 @@ export class GroupCommit {
   private draining = false;
   private readonly maxBatch: number;
   private readonly lockTimeoutMs: number;
+  private readonly slices = new EventLoopSlices();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -83,7 +85,8 @@ export class GroupCommit {
           if (!this.tryBeginImmediate()) return;
           // Cut the batch only once the lock is ours: jobs queued while we waited join it.
           batch = this.queue.splice(0, this.maxBatch);
-          await this.runJobs(connection, batch);
+          startSlice();
+          await this.runJobs(connection.withPlugin(this.slices), batch);
         });
       } catch (error) {
         for (const entry of batch ?? this.queue.splice(0, this.maxBatch)) entry.reject(error);

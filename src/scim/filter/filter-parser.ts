@@ -1,5 +1,5 @@
 import { COMPARE_OPS, type AttrPath, type CompareOp, type FilterNode, type FilterValue } from './filter-ast.js';
-import { valueExcerpt } from '../../model/value-excerpt.js';
+import { EXCERPT_CHARACTERS, truncateText, valueExcerpt } from '../../model/value-excerpt.js';
 import { filterTooDeep, filterTooLong, tooManySubstringTerms, tooManyTerms, type FilterBudgets } from './filter-budgets.js';
 import { tokenizeFilter, type FilterToken, type SyntaxFailure } from './tokenize-filter.js';
 
@@ -197,7 +197,7 @@ export class FilterParser {
         return Number(token.text);
       }
       throw this.fail(
-        `${this.label}: expected a value (a "quoted string", a number, true, false or null) after "${operator}" at position ${token.position}, got ${valueExcerpt(token.text)}; string values must be in double quotes`,
+        `${this.label}: expected a value (a "quoted string", a number, true, false or null) after "${operator}" at position ${token.position}, got ${truncateText(token.text, EXCERPT_CHARACTERS)}; string values must be in double quotes`,
       );
     }
     throw this.expected(`a value (a "quoted string", a number, true, false or null) after "${operator}"`);

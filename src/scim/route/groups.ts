@@ -31,6 +31,7 @@ import { URN } from '../scim-urn.js';
 import { valueExcerpt } from '../../model/value-excerpt.js';
 import { boundedListResponse } from './list-response.js';
 import { heavyRead } from '../heavy-read.js';
+import { mapInSlices } from '../map-in-slices.js';
 import { bodyObject, failedWrite, normalizedRequest, scimWrite } from './route-support.js';
 import { checkPatchOperations, patchOperations } from './patch-request.js';
 
@@ -43,7 +44,7 @@ async function render(ctx: ScimContext, groups: Group[], projection: Projection)
   // Excluding members (as Entra does on lookups) skips reading them at all. A group can have tens of thousands:
   // they are an expensive read.
   const members = wantsAttribute(projection, 'members') && groups.length > 0 ? await heavyRead(ctx, (db) => membersOfGroups(db, groups.map((g) => g.id))) : undefined;
-  return groups.map((g) => project(groupToScim(g, members?.get(g.id), ctx.baseUrl), projection, [], URN.group));
+  return mapInSlices(groups, (g) => project(groupToScim(g, members?.get(g.id), ctx.baseUrl), projection, [], URN.group));
 }
 
 /** A list or .search answer, as the JSON text to send (list-response.ts). */

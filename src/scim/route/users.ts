@@ -24,6 +24,7 @@ import { valueExcerpt } from '../../model/value-excerpt.js';
 import { memberFieldsFromScim, memberToScim, withWorkspaceDefaults } from '../user-mapper.js';
 import { boundedListResponse } from './list-response.js';
 import { heavyRead } from '../heavy-read.js';
+import { mapInSlices } from '../map-in-slices.js';
 import { bodyObject, failedWrite, normalizedRequest, scimWrite } from './route-support.js';
 import { checkPatchOperations, patchOperations } from './patch-request.js';
 import { withoutUnstoredOperations } from './without-unstored-operations.js';
@@ -42,7 +43,7 @@ const NO_GROUPS: ReadonlyMap<string, GroupRef[]> = new Map();
 /** `groups`: the members' groups when the read already fetched them; otherwise they are looked up if wanted. */
 async function render(ctx: ScimContext, members: Member[], list: Pick<ListRequest, 'attributes' | 'excludedAttributes'>, groups?: ReadonlyMap<string, GroupRef[]>): Promise<JsonObject[]> {
   const byMember = wantsAttribute(list, 'groups') ? (groups ?? (await groupsOfMembers(ctx.store.db, members.map((m) => m.id)))) : undefined;
-  return members.map((m) =>
+  return mapInSlices(members, (m) =>
     project(memberToScim(m, ctx.workspace, { baseUrl: ctx.baseUrl, groups: byMember?.get(m.id) ?? [] }), list, extensionUrns(ctx), URN.user),
   );
 }
