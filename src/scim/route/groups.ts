@@ -10,10 +10,9 @@ import {
   findGroupById,
   listGroups,
   memberIdsOfGroup,
-  membersOfGroups,
 } from '../../store/group-repository.js';
 import { existingMemberIds } from '../../store/member-repository.js';
-import { getCi, type JsonObject } from '../ci-object.js';
+import { getCi } from '../ci-object.js';
 import { checkIfMatch, etagOf, isNotModified } from '../etag.js';
 import { compileFilter, compileSortBy } from '../filter/compile-filter.js';
 import { groupFilterCatalog } from '../filter/group-filter-catalog.js';
@@ -22,16 +21,14 @@ import { applyMemberChanges, checkGroupMembers, compileMemberOps, memberValuesOf
 import { groupFromScim, groupToScim, type GroupInput } from '../group-mapper.js';
 import { parseListRequest, type ListRequest } from '../list-request.js';
 import { applyPatch } from '../patch/apply-patch.js';
-import { project, wantsAttribute } from '../projection.js';
 import { scimContext, type ScimContext } from '../scim-context.js';
 import { SCIM_CONTENT_TYPE } from '../scim-error-handler.js';
 import { invalidValue, notFound, uniqueness } from '../scim-error.js';
 import { GROUP_SCHEMAS } from '../schema/workspace-schemas.js';
-import { URN } from '../scim-urn.js';
 import { valueExcerpt } from '../../model/value-excerpt.js';
 import { boundedListResponse } from './list-response.js';
 import { heavyRead } from '../heavy-read.js';
-import { mapInSlices } from '../map-in-slices.js';
+import { renderGroups } from '../group-resources.js';
 import { bodyObject, failedWrite, normalizedRequest, scimWrite } from './route-support.js';
 import { checkPatchOperations, patchOperations } from './patch-request.js';
 
@@ -39,13 +36,6 @@ type IdParams = { Params: { id: string } };
 type Projection = Pick<ListRequest, 'attributes' | 'excludedAttributes'>;
 
 const groupNotFound = (id: string) => notFound(`no Group with id ${valueExcerpt(id)} in this workspace`);
-
-async function render(ctx: ScimContext, groups: Group[], projection: Projection): Promise<JsonObject[]> {
-  // Excluding members (as Entra does on lookups) skips reading them at all. A group can have tens of thousands:
-  // they are an expensive read.
-  const members = wantsAttribute(projection, 'members') && groups.length > 0 ? await heavyRead(ctx, (db) => membersOfGroups(db, groups.map((g) => g.id))) : undefined;
-  return mapInSlices(groups, (g) => project(groupToScim(g, members?.get(g.id), ctx.baseUrl), projection, [], URN.group));
-}
 
 /** A list or .search answer, as the JSON text to send (list-response.ts). */
 async function listGroupsResponse(ctx: ScimContext, list: ListRequest): Promise<string> {
@@ -58,13 +48,13 @@ async function listGroupsResponse(ctx: ScimContext, list: ListRequest): Promise<
     ...(sortColumn ? { sortColumn } : {}),
     descending: list.descending,
   }));
-  return boundedListResponse(total, list.startIndex, await render(ctx, groups, list), ctx.budgets.responseBytes);
+  return boundedListResponse(total, list.startIndex, await renderGroups(ctx, groups, list), ctx.budgets.responseBytes);
 }
 
 async function sendGroup(ctx: ScimContext, reply: FastifyReply, id: string, status: number, projection: Projection = { attributes: [], excludedAttributes: [] }) {
   const group = await findGroupById(ctx.store.db, ctx.workspace.id, id);
   if (!group) throw groupNotFound(id);
-  const [resource] = await render(ctx, [group], projection);
+  const [resource] = await renderGroups(ctx, [group], projection);
   reply.code(status).type(SCIM_CONTENT_TYPE).header('etag', etagOf(group.version));
   if (status === 201) reply.header('location', `${ctx.baseUrl}/Groups/${group.id}`);
   return resource;

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Expression, SqlBool } from 'kysely';
-import { groupsOfMembers, listGroups, membersOfGroups } from '../../store/group-repository.js';
+import { listGroups } from '../../store/group-repository.js';
 import { listMembers, type ListPage } from '../../store/member-repository.js';
 import type { JsonObject } from '../ci-object.js';
 import { normalizeScimRequest } from '../compat/normalize-request.js';
@@ -8,17 +8,15 @@ import { compileFilter, compileSortBy } from '../filter/compile-filter.js';
 import type { FilterCatalog } from '../filter/filter-catalog.js';
 import { groupFilterCatalog } from '../filter/group-filter-catalog.js';
 import { parseFilter } from '../filter/parse-filter.js';
-import { userFilterCatalog } from '../filter/user-filter-catalog.js';
-import { groupToScim } from '../group-mapper.js';
+import { renderGroups } from '../group-resources.js';
 import { heavyRead } from '../heavy-read.js';
 import { parseListRequest, type ListRequest } from '../list-request.js';
-import { project, wantsAttribute } from '../projection.js';
 import { assertKnownSomewhere, filterForType, type SearchedType, type TypeFilter } from '../resource-type-filter.js';
 import { scimContext, type ScimContext } from '../scim-context.js';
 import { SCIM_CONTENT_TYPE } from '../scim-error-handler.js';
 import { invalidValue } from '../scim-error.js';
 import { URN } from '../scim-urn.js';
-import { memberToScim } from '../user-mapper.js';
+import { renderUsers, userCatalog } from '../user-resources.js';
 import { boundedListResponse } from './list-response.js';
 import { bodyObject } from './route-support.js';
 
@@ -29,10 +27,7 @@ interface RootType extends SearchedType {
 }
 
 function userType(ctx: ScimContext): RootType {
-  const catalog = userFilterCatalog({
-    extensionUrn: ctx.workspace.extensionUrn,
-    roleAttribute: ctx.workspace.policy.roleSource.kind === 'extension' ? ctx.workspace.policy.roleSource.attribute : 'role',
-  });
+  const catalog = userCatalog(ctx.workspace);
   return {
     name: 'User',
     schema: URN.user,
@@ -40,11 +35,7 @@ function userType(ctx: ScimContext): RootType {
     knows: (path) => catalog.resolve(path) !== undefined,
     async page(ctx, where, window, list) {
       const { total, members } = await heavyRead(ctx, (db) => listMembers(db, ctx.workspace.id, where, window));
-      const groups = wantsAttribute(list, 'groups') && members.length > 0 ? await groupsOfMembers(ctx.store.db, members.map((m) => m.id)) : undefined;
-      const resources = members.map((m) =>
-        project(memberToScim(m, ctx.workspace, { baseUrl: ctx.baseUrl, groups: groups?.get(m.id) ?? [] }), list, [URN.enterpriseUser, ctx.workspace.extensionUrn], URN.user),
-      );
-      return { total, resources };
+      return { total, resources: await renderUsers(ctx, members, list) };
     },
   };
 }
@@ -58,8 +49,7 @@ function groupType(): RootType {
     knows: (path) => catalog.resolve(path) !== undefined,
     async page(ctx, where, window, list) {
       const { total, groups } = await heavyRead(ctx, (db) => listGroups(db, ctx.workspace.id, where, window));
-      const members = wantsAttribute(list, 'members') && groups.length > 0 ? await heavyRead(ctx, (db) => membersOfGroups(db, groups.map((g) => g.id))) : undefined;
-      return { total, resources: groups.map((g) => project(groupToScim(g, members?.get(g.id), ctx.baseUrl), list, [], URN.group)) };
+      return { total, resources: await renderGroups(ctx, groups, list) };
     },
   };
 }

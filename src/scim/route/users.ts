@@ -3,28 +3,23 @@ import { memberChange, memberRemoval } from '../../reconcile/member-change.js';
 import { apply, type ChangeResult } from '../../reconcile/apply.js';
 import type { GroupRef } from '../../model/group.js';
 import type { Member, MemberFields } from '../../model/member.js';
-import { groupsOfMembers } from '../../store/group-repository.js';
 import { findMemberByExternalId, findMemberById, findMemberByUserName, findMemberWithGroups, listMembers } from '../../store/member-repository.js';
-import type { JsonObject } from '../ci-object.js';
 import { checkIfMatch, etagOf, isNotModified } from '../etag.js';
 import { compileFilter, compileSortBy } from '../filter/compile-filter.js';
 import { parseFilter } from '../filter/parse-filter.js';
 import { uniqueLookup } from '../filter/unique-lookup.js';
-import { userFilterCatalog } from '../filter/user-filter-catalog.js';
 import { parseListRequest, type ListRequest } from '../list-request.js';
 import { applyPatch } from '../patch/apply-patch.js';
 import { inactiveWhenUnassigned } from '../patch/inactive-when-unassigned.js';
-import { project, wantsAttribute } from '../projection.js';
 import { scimContext, type ScimContext } from '../scim-context.js';
 import { SCIM_CONTENT_TYPE } from '../scim-error-handler.js';
 import { notFound, uniqueness } from '../scim-error.js';
 import { userSchemasOf } from '../schema/workspace-schemas.js';
-import { URN } from '../scim-urn.js';
 import { valueExcerpt } from '../../model/value-excerpt.js';
 import { memberFieldsFromScim, memberToScim, withWorkspaceDefaults } from '../user-mapper.js';
 import { boundedListResponse } from './list-response.js';
 import { heavyRead } from '../heavy-read.js';
-import { mapInSlices } from '../map-in-slices.js';
+import { renderUsers, userCatalog } from '../user-resources.js';
 import { bodyObject, failedWrite, normalizedRequest, scimWrite } from './route-support.js';
 import { checkPatchOperations, patchOperations } from './patch-request.js';
 import { withoutUnstoredOperations } from './without-unstored-operations.js';
@@ -33,20 +28,8 @@ type IdParams = { Params: { id: string } };
 
 const userNotFound = (id: string) => notFound(`no User with id ${valueExcerpt(id)} in this workspace`);
 
-function extensionUrns(ctx: ScimContext): string[] {
-  return [URN.enterpriseUser, ctx.workspace.extensionUrn];
-}
-
 /** Members just created: no group can hold them yet. */
 const NO_GROUPS: ReadonlyMap<string, GroupRef[]> = new Map();
-
-/** `groups`: the members' groups when the read already fetched them; otherwise they are looked up if wanted. */
-async function render(ctx: ScimContext, members: Member[], list: Pick<ListRequest, 'attributes' | 'excludedAttributes'>, groups?: ReadonlyMap<string, GroupRef[]>): Promise<JsonObject[]> {
-  const byMember = wantsAttribute(list, 'groups') ? (groups ?? (await groupsOfMembers(ctx.store.db, members.map((m) => m.id)))) : undefined;
-  return mapInSlices(members, (m) =>
-    project(memberToScim(m, ctx.workspace, { baseUrl: ctx.baseUrl, groups: byMember?.get(m.id) ?? [] }), list, extensionUrns(ctx), URN.user),
-  );
-}
 
 /** A list or .search answer, as the JSON text to send (list-response.ts). */
 async function listUsers(ctx: ScimContext, list: ListRequest): Promise<string> {
@@ -55,12 +38,9 @@ async function listUsers(ctx: ScimContext, list: ListRequest): Promise<string> {
   if (lookup) {
     const found = await findMemberWithGroups(ctx.store.db, ctx.workspace.id, lookup.attribute, lookup.value);
     const page = found && list.startIndex === 1 && list.count > 0 ? [found.member] : [];
-    return boundedListResponse(found ? 1 : 0, list.startIndex, await render(ctx, page, list, found && new Map([[found.member.id, found.groups]])), ctx.budgets.responseBytes);
+    return boundedListResponse(found ? 1 : 0, list.startIndex, await renderUsers(ctx, page, list, found && new Map([[found.member.id, found.groups]])), ctx.budgets.responseBytes);
   }
-  const catalog = userFilterCatalog({
-    extensionUrn: ctx.workspace.extensionUrn,
-    roleAttribute: ctx.workspace.policy.roleSource.kind === 'extension' ? ctx.workspace.policy.roleSource.attribute : 'role',
-  });
+  const catalog = userCatalog(ctx.workspace);
   const where = ast ? compileFilter(ast, catalog, ctx.store.dialect, ctx.budgets) : undefined;
   const sortColumn = list.sortBy ? compileSortBy(list.sortBy, catalog) : undefined;
   const { total, members } = await heavyRead(ctx, (db) => listMembers(db, ctx.workspace.id, where, {
@@ -69,7 +49,7 @@ async function listUsers(ctx: ScimContext, list: ListRequest): Promise<string> {
     ...(sortColumn ? { sortColumn } : {}),
     descending: list.descending,
   }));
-  return boundedListResponse(total, list.startIndex, await render(ctx, members, list), ctx.budgets.responseBytes);
+  return boundedListResponse(total, list.startIndex, await renderUsers(ctx, members, list), ctx.budgets.responseBytes);
 }
 
 async function sendMember(
@@ -80,7 +60,7 @@ async function sendMember(
   list = { attributes: [], excludedAttributes: [] } as Pick<ListRequest, 'attributes' | 'excludedAttributes'>,
   groups?: GroupRef[],
 ) {
-  const [resource] = await render(ctx, [member], list, status === 201 ? NO_GROUPS : groups && new Map([[member.id, groups]]));
+  const [resource] = await renderUsers(ctx, [member], list, status === 201 ? NO_GROUPS : groups && new Map([[member.id, groups]]));
   reply.code(status).type(SCIM_CONTENT_TYPE).header('etag', etagOf(member.version));
   if (status === 201) reply.header('location', `${ctx.baseUrl}/Users/${member.id}`);
   return resource;

@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { applyMemberOps, checkGroupMembers, compileMemberOps, memberValuesOfBody, memberValuesOfPatch, membersChanged, splitMemberOps } from '../../../src/scim/group-member-ops.js';
 import { ScimError } from '../../../src/scim/scim-error.js';
+import { refusal } from '../../support/refusal.js';
 
-function refusal(run: () => unknown): ScimError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ScimError);
-    return error as ScimError;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('group member operations', () => {
   it('splits members operations (with a path, or inside a pathless value) from the rest', () => {

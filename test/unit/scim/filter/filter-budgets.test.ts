@@ -8,6 +8,7 @@ import { parseFilter } from '../../../../src/scim/filter/parse-filter.js';
 import { parsePatchPath } from '../../../../src/scim/filter/parse-path.js';
 import { DEFAULT_SCIM_BUDGETS } from '../../../../src/scim/scim-budgets.js';
 import { ScimError } from '../../../../src/scim/scim-error.js';
+import { refusal } from '../../../support/refusal.js';
 
 const DEFAULTS: FilterBudgets = DEFAULT_SCIM_BUDGETS;
 /** Length out of the way, to reach the other budgets with inputs far over them. */
@@ -20,15 +21,6 @@ const nots = (n: number) => `${'not ('.repeat(n)}${term(0)}${')'.repeat(n)}`;
 /** A filter of exactly `length` characters. */
 const ofLength = (length: number) => `userName eq "${'a'.repeat(length - 'userName eq ""'.length)}"`;
 
-function refusal(parse: () => unknown): ScimError {
-  try {
-    parse();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ScimError);
-    return error as ScimError;
-  }
-  throw new Error('expected a refusal');
-}
 
 function expectOver(error: ScimError, budget: keyof FilterBudgets, scimType: string) {
   expect(error.status).toBe(400);

@@ -5,20 +5,12 @@ import type { PatchOp } from '../../../../src/scim/patch/patch-op.js';
 import { ScimError } from '../../../../src/scim/scim-error.js';
 import { enterpriseUserSchema } from '../../../../src/scim/schema/enterprise-user-schema.js';
 import { userSchema } from '../../../../src/scim/schema/user-schema.js';
+import { refusal } from '../../../support/refusal.js';
 
 const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const USERS = { core: userSchema, extensions: [enterpriseUserSchema] };
 const user = (emails: unknown[] = []) => ({ schemas: [CORE], id: 'u-1', userName: 'babs@example.com', active: true, emails });
 
-function refusal(run: () => unknown): ScimError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ScimError);
-    return error as ScimError;
-  }
-  throw new Error('expected a refusal');
-}
 
 /**
  * The PATCH engine answers `emails[value eq "x"]` from an index kept up to date as operations apply, and any other

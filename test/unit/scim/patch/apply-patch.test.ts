@@ -6,6 +6,7 @@ import { enterpriseUserSchema } from '../../../../src/scim/schema/enterprise-use
 import { groupSchema } from '../../../../src/scim/schema/group-schema.js';
 import { userSchema } from '../../../../src/scim/schema/user-schema.js';
 import { DEFAULT_EXTENSION_URN, workspaceExtensionSchema } from '../../../../src/scim/schema/workspace-extension-schema.js';
+import { refusal } from '../../../support/refusal.js';
 
 const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -42,15 +43,6 @@ function group(): Record<string, unknown> {
 
 const patch = (ops: PatchOp[], resource = user()) => applyPatch(resource, ops, USERS);
 
-function refusal(run: () => unknown): ScimError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ScimError);
-    return error as ScimError;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('applyPatch: add', () => {
   it('sets a single-valued attribute under its canonical name', () => {
