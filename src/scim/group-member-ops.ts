@@ -109,6 +109,16 @@ export function applyMemberOps(current: ReadonlySet<string>, ops: readonly Patch
  * The member set after the compiled operations, applied in order as RFC 7644 §3.5.2 requires: set operations,
  * O(members + ids). Removing a member that is not there is done already: IdPs retry.
  */
+/** The member ids the changes name, when they only add and remove those; null when one replaces or clears the set. */
+export function namedMembers(changes: readonly MemberOp[]): Set<string> | null {
+  const named = new Set<string>();
+  for (const { kind, ids } of changes) {
+    if (kind === 'replace' || kind === 'clear') return null;
+    for (const id of ids) named.add(id);
+  }
+  return named;
+}
+
 export function applyMemberChanges(current: ReadonlySet<string>, ops: readonly MemberOp[]): Set<string> {
   const next = new Set(current);
   for (const { kind, ids } of ops) {

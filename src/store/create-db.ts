@@ -9,6 +9,7 @@ import { PgClient, type PgClientConfig } from './pg-client.js';
 import type { Database } from './database.js';
 import { dialectSupportFor, type DialectSupport } from './dialect-support.js';
 import { sqliteAuthGeneration } from './sqlite-auth-generation.js';
+import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { SqliteReadWorkers } from './sqlite-read-workers.js';
 import { WorkerSqliteDialect } from './worker-sqlite-dialect.js';
 import { GroupCommit, type TryBeginImmediate, type WriteJob } from './group-commit.js';
@@ -53,6 +54,11 @@ export interface CreateDbOptions {
   heavyReadTimeoutMs?: number;
   /** Connections (PostgreSQL) or worker threads (SQLite) for `heavyReads`. */
   heavyReadConnections?: number;
+  /**
+   * SQLite only: checkpoint the WAL from a thread of its own (sqlite-checkpointer.ts) instead of inside the commit
+   * that fills it. For a long-running gateway; a short CLI command does without the thread.
+   */
+  backgroundCheckpoints?: boolean;
 }
 
 const DEFAULT_HEAVY_READ_TIMEOUT_MS = 5_000;
@@ -83,8 +89,10 @@ function openSqlite(path: string, options: CreateDbOptions): Store {
   // 32 MiB of page cache (the default is 2 MiB): the membership indexes of a large workspace stay in memory.
   database.pragma('cache_size = -32768');
   // Checkpoint the WAL every ~40 MiB instead of every 4 MiB: a pull's first cycle commits batches of thousands
-  // of members, and a checkpoint (with its fsync) after each one cost a third of the apply.
-  database.pragma('wal_autocheckpoint = 10000');
+  // of members, and a checkpoint (with its fsync) after each one cost a third of the apply. With a background
+  // checkpointer this is only the backstop, at ~100 MiB.
+  const checkpointer = options.backgroundCheckpoints && path !== ':memory:' ? new SqliteCheckpointer(path) : null;
+  database.pragma(`wal_autocheckpoint = ${checkpointer ? 25_000 : 10_000}`);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   // The SCIM hot path's lookups read through a read-only connection of their own (WAL gives it the last committed
   // state): they never wait for a write transaction that holds the main connection across event-loop turns.
@@ -110,6 +118,7 @@ function openSqlite(path: string, options: CreateDbOptions): Store {
     close: async () => {
       if (heavyReads !== db) await heavyReads.destroy();
       lookups?.close();
+      await checkpointer?.close();
       await db.destroy();
     },
   };

@@ -118,3 +118,22 @@ export async function memberIdsOfGroup(db: Db, groupId: string): Promise<Set<str
   const rows = await db.selectFrom('group_member').select('membership_id').where('group_id', '=', groupId).execute();
   return new Set(rows.map((r) => r.membership_id));
 }
+
+/**
+ * Which of `ids` are members of one group: primary-key probes in chunks, so a PATCH that names 10,000 members of
+ * a 50,000-member group reads those 10,000, not the group.
+ */
+export async function memberIdsAmong(db: Db, groupId: string, ids: ReadonlySet<string>): Promise<Set<string>> {
+  const found = new Set<string>();
+  const wanted = [...ids];
+  for (let i = 0; i < wanted.length; i += 500) {
+    const rows = await db
+      .selectFrom('group_member')
+      .select('membership_id')
+      .where('group_id', '=', groupId)
+      .where('membership_id', 'in', wanted.slice(i, i + 500))
+      .execute();
+    for (const row of rows) found.add(row.membership_id);
+  }
+  return found;
+}

@@ -9,6 +9,7 @@ import {
   findGroupByExternalId,
   findGroupById,
   listGroups,
+  memberIdsAmong,
   memberIdsOfGroup,
 } from '../../store/group-repository.js';
 import { existingMemberIds } from '../../store/member-repository.js';
@@ -17,7 +18,7 @@ import { checkIfMatch, etagOf, isNotModified } from '../etag.js';
 import { compileFilter, compileSortBy } from '../filter/compile-filter.js';
 import { groupFilterCatalog } from '../filter/group-filter-catalog.js';
 import { parseFilter } from '../filter/parse-filter.js';
-import { applyMemberChanges, checkGroupMembers, compileMemberOps, memberValuesOfBody, memberValuesOfPatch, membersChanged, splitMemberOps } from '../group-member-ops.js';
+import { applyMemberChanges, checkGroupMembers, compileMemberOps, namedMembers, memberValuesOfBody, memberValuesOfPatch, membersChanged, splitMemberOps } from '../group-member-ops.js';
 import { groupFromScim, groupToScim, type GroupInput } from '../group-mapper.js';
 import { parseListRequest, type ListRequest } from '../list-request.js';
 import { applyPatch } from '../patch/apply-patch.js';
@@ -89,17 +90,23 @@ async function loadForWrite(db: Kysely<Database>, ctx: ScimContext, id: string, 
   return current;
 }
 
-/** Plan and write a group's new state: fields (or null to keep them) and member set (or null to keep it). */
+/**
+ * Plan and write a group's new state: fields (or null to keep them) and member set (or null to keep it).
+ * `named`: when the request only adds and removes the members it names, those ids; `decide` then sees the
+ * current members among them and returns the named ones the group is to have, which gives the same changes as
+ * the whole sets would, without reading a large group. Null when the request needs every member (replace, clear).
+ */
 async function writeGroup(
   ctx: ScimContext,
   operation: string,
   id: string | null,
   ifMatch: string | undefined,
   decide: (current: Group | null, currentMembers: Set<string>) => { fields: GroupFields | null; members: Set<string> | null },
+  named: ReadonlySet<string> | null = null,
 ): Promise<string> {
   const outcome = await apply(ctx.store, ctx.workspace.id, async (trx, workspace) => {
     const current = id === null ? null : await loadForWrite(trx, ctx, id, ifMatch);
-    const currentMembers = current ? await memberIdsOfGroup(trx, current.id) : new Set<string>();
+    const currentMembers = !current ? new Set<string>() : named ? await memberIdsAmong(trx, current.id, named) : await memberIdsOfGroup(trx, current.id);
     const { fields, members } = decide(current, currentMembers);
     // A replace or a remove of all members changes every member: the budget bounds what the request does, too.
     if (members) checkGroupMembers(membersChanged(currentMembers, members), ctx.budgets, 'the group members this request adds and removes');
@@ -170,7 +177,7 @@ export async function groupRoutes(app: FastifyInstance): Promise<void> {
         fields = { displayName: input.displayName, externalId: input.externalId };
       }
       return { fields, members: memberChanges.length > 0 ? applyMemberChanges(currentMembers, memberChanges) : null };
-    });
+    }, namedMembers(memberChanges));
     const list = parseListRequest(query, ctx.limits);
     // RFC 7644 §3.5.2: 204 unless the client asked for attributes back (Entra advises against returning members).
     if (list.attributes.length === 0 && list.excludedAttributes.length === 0) return reply.code(204).send();

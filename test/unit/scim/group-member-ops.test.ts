@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyMemberOps, checkGroupMembers, compileMemberOps, memberValuesOfBody, memberValuesOfPatch, membersChanged, splitMemberOps } from '../../../src/scim/group-member-ops.js';
+import { applyMemberChanges, applyMemberOps, checkGroupMembers, compileMemberOps, namedMembers, memberValuesOfBody, memberValuesOfPatch, membersChanged, splitMemberOps } from '../../../src/scim/group-member-ops.js';
 import { ScimError } from '../../../src/scim/scim-error.js';
 import { refusal } from '../../support/refusal.js';
 
@@ -52,6 +52,18 @@ describe('group member operations', () => {
       expect(error.detail).toContain('members[value eq "<user id>"]');
     },
   );
+  it('names the members that adds and removes touch, so that only they are read; a replace or clear needs them all', () => {
+    const adds = compileMemberOps([
+      { op: 'add', path: 'members', value: [{ value: 'a' }, { value: 'b' }] },
+      { op: 'remove', path: 'members[value eq "c"]' },
+    ]);
+    expect(namedMembers(adds)).toEqual(new Set(['a', 'b', 'c']));
+    // Among the named ids, the same changes as over the whole group: b was a member, c was one and goes.
+    expect(applyMemberChanges(new Set(['b', 'c']), adds)).toEqual(new Set(['a', 'b']));
+    expect(namedMembers(compileMemberOps([{ op: 'replace', path: 'members', value: [{ value: 'a' }] }]))).toBeNull();
+    expect(namedMembers(compileMemberOps([{ op: 'remove', path: 'members' }]))).toBeNull();
+  });
+
   it('checks every operation before applying any', () => {
     expect(() => compileMemberOps([{ op: 'add', path: 'members', value: [{ value: 'a' }] }, { op: 'remove', path: 'members[value co "x"]' }])).toThrow(ScimError);
   });
