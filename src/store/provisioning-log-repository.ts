@@ -1,4 +1,5 @@
 import type { Insertable, Kysely } from 'kysely';
+import { truncateText } from '../model/value-excerpt.js';
 import type { Database, ProvisioningLogTable } from './database.js';
 import { preparedQuery } from './prepared-query.js';
 import { insertRows } from './bulk-insert.js';
@@ -28,13 +29,6 @@ export const LOG_RECORD_CHARACTERS = 8_000;
 /** The characters of each string a summary keeps. */
 const SUMMARY_STRING_CHARACTERS = 64;
 
-/** `text` cut to `max` UTF-16 units (never inside a surrogate pair), with "…" when something was cut. */
-function cut(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const end = text.charCodeAt(max - 1) >= 0xd800 && text.charCodeAt(max - 1) <= 0xdbff ? max - 1 : max;
-  return `${text.slice(0, end)}…`;
-}
-
 /**
  * A record too long to log whole, by its fields: each string cut to a short prefix, each array or object only
  * counted, and `…` saying how long the whole was. Whatever a request carried, a log row stays a few kilobytes.
@@ -42,7 +36,7 @@ function cut(text: string, max: number): string {
 function summaryOf(record: Record<string, unknown>, length: number): Record<string, unknown> {
   const summary: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(record)) {
-    if (typeof value === 'string') summary[key] = cut(value, SUMMARY_STRING_CHARACTERS);
+    if (typeof value === 'string') summary[key] = truncateText(value, SUMMARY_STRING_CHARACTERS);
     else if (Array.isArray(value)) summary[key] = `[${value.length} entries]`;
     else if (typeof value === 'object' && value !== null) summary[key] = `{${Object.keys(value).length} attributes}`;
     else summary[key] = value;
@@ -62,13 +56,13 @@ const toRow = (e: LogEntry): Insertable<ProvisioningLogTable> => ({
   actor: e.actor,
   operation: e.operation,
   target_kind: e.targetKind,
-  target_id: e.targetId === null ? null : cut(e.targetId, LOG_TEXT_CHARACTERS),
-  target_key: e.targetKey === null ? null : cut(e.targetKey, LOG_TEXT_CHARACTERS),
+  target_id: e.targetId === null ? null : truncateText(e.targetId, LOG_TEXT_CHARACTERS),
+  target_key: e.targetKey === null ? null : truncateText(e.targetKey, LOG_TEXT_CHARACTERS),
   before: recordText(e.before),
   after: recordText(e.after),
   result: e.result,
   error_status: e.errorStatus,
-  error_detail: e.errorDetail === null ? null : cut(e.errorDetail, LOG_TEXT_CHARACTERS),
+  error_detail: e.errorDetail === null ? null : truncateText(e.errorDetail, LOG_TEXT_CHARACTERS),
   request_id: e.requestId,
   at: e.at,
 });

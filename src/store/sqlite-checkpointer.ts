@@ -30,9 +30,8 @@ setInterval(() => {
 
 /**
  * Checkpoints SQLite's WAL from a thread of its own. Left to the writing connection, a checkpoint runs inside the
- * COMMIT that crosses the threshold and copies megabytes while every request waits (80–250 ms after a
- * 10,000-member group PATCH). The writer keeps a far larger automatic threshold as a backstop, in case this
- * thread falls behind.
+ * COMMIT that crosses the threshold and copies megabytes while every request waits. The writer keeps a far
+ * larger automatic threshold as a backstop, in case this thread falls behind.
  */
 export class SqliteCheckpointer {
   private readonly worker: Worker;
