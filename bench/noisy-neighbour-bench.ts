@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { createApiKey } from '../src/admin/create-api-key.js';
 import { createWorkspace } from '../src/admin/create-workspace.js';
 import { DEFAULT_SCIM_BUDGETS } from '../src/scim/scim-budgets.js';
-import { benchDatabase, type Dialect } from './noisy-neighbour/bench-database.js';
+import { benchDatabase, type Dialect } from './bench-database.js';
 import { heavyLoops, type ScimRequest } from './noisy-neighbour/heavy-requests.js';
 import { runNeighbours } from './noisy-neighbour/neighbour-run.js';
 import { percentile } from './noisy-neighbour/percentile.js';
@@ -115,7 +115,7 @@ async function must(base: string, token: string, request: ScimRequest): Promise<
 async function benchDialect(dialect: Dialect, options: NoisyBenchOptions): Promise<DialectResult> {
   log(`\nnoisy neighbour, ${dialect}: preparing …`);
   const db = await benchDatabase(dialect, options.postgresUrl);
-  if (!db) return { dialect, skipped: 'PostgreSQL is unreachable; skipped' };
+  if (typeof db === 'string') return { dialect, skipped: db };
   let gateway: GatewayProcess | null = null;
   try {
     const budgets = DEFAULT_SCIM_BUDGETS;

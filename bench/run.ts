@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { createDb, type Store } from '../src/store/create-db.js';
-import { migrateToLatest } from '../src/store/migrate.js';
+import type { Store } from '../src/store/create-db.js';
+import { benchDatabase, type Dialect } from './bench-database.js';
 import { connectorOptionsFromEnv, runConnectorBench } from './connector-snapshot.js';
 import { noisyOptionsFromEnv, runNoisyNeighbourBench } from './noisy-neighbour-bench.js';
 import { reconcileOptionsFromEnv, runReconcileBench } from './reconcile-bench.js';
@@ -47,8 +46,6 @@ import {
  * requests against another's reads by id); BENCH_SKIP_NOISY=1 skips it. BENCH_ONLY=scim|connectors|reconcile|noisy runs one part.
  * A connector read or a reconcile that returns wrong members or counts also makes the exit code 1.
  */
-
-type Dialect = 'sqlite' | 'postgres';
 
 const env = process.env;
 const intEnv = (name: string, fallback: number): number => {
@@ -210,45 +207,6 @@ async function benchScim(): Promise<boolean> {
   return crashed;
 }
 
-interface Prepared {
-  url: string;
-  store: Store;
-  cleanup(): Promise<void>;
-}
-
-async function prepareDatabase(dialect: Dialect): Promise<Prepared | string> {
-  if (dialect === 'sqlite') {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'rosterd-bench-'));
-    const url = `sqlite:${path.join(dir, 'bench.db')}`;
-    const store = await createDb(url);
-    return {
-      url,
-      store,
-      cleanup: async () => {
-        await store.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const base = new URL(POSTGRES_URL);
-  base.searchParams.set('schema', schema);
-  let store: Store;
-  try {
-    store = await createDb(base.toString());
-  } catch (error) {
-    return `PostgreSQL is unreachable (${(error as Error).message}); skipped`;
-  }
-  return {
-    url: base.toString(),
-    store,
-    cleanup: async () => {
-      await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(store.db).catch((e: unknown) => log(`could not drop schema ${schema}: ${(e as Error).message}`));
-      await store.close();
-    },
-  };
-}
-
 async function counters(store: Store, workspaceId: string): Promise<{ rows: number; versions: number }> {
   const row = await store.db
     .selectFrom('membership')
@@ -260,7 +218,7 @@ async function counters(store: Store, workspaceId: string): Promise<{ rows: numb
 
 async function benchDialect(dialect: Dialect, ceiling: LoadResult | null, stamp: string, resultsDir: string): Promise<DialectReport> {
   log(`\n${dialect}: preparing database …`);
-  const prepared = await prepareDatabase(dialect);
+  const prepared = await benchDatabase(dialect, POSTGRES_URL);
   if (typeof prepared === 'string') {
     log(`  ${prepared}`);
     return { dialect, skipped: prepared, workloads: [] };
@@ -270,7 +228,6 @@ async function benchDialect(dialect: Dialect, ceiling: LoadResult | null, stamp:
   let gatewayDied = false;
   const profileDir = PROFILE ? path.join(resultsDir, `prof-${stamp}-${dialect}`) : undefined;
   try {
-    await migrateToLatest(prepared.store);
     log(`  seeding ${MEMBERS.toLocaleString('en-US')} members …`);
     const seed = await seedWorkspace(prepared.store, { members: MEMBERS, sampleSize: 20_000, groupMembers: GROUP_MEMBERS });
     report.members = seed.members;
@@ -364,7 +321,7 @@ async function benchDialect(dialect: Dialect, ceiling: LoadResult | null, stamp:
       if (code !== 0 && !gatewayDied) log(`  the gateway exited with code ${code}`);
       if (gatewayDied) report.error = `the gateway exited on its own:\n${gateway.stderrTail()}`;
     }
-    await prepared.cleanup();
+    await prepared.drop();
   }
   if (profileDir) {
     try {

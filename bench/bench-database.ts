@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { createDb, type Store } from '../../src/store/create-db.js';
-import { migrateToLatest } from '../../src/store/migrate.js';
+import { createDb, type Store } from '../src/store/create-db.js';
+import { migrateToLatest } from '../src/store/migrate.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -15,10 +15,10 @@ export interface BenchDatabase {
   drop(): Promise<void>;
 }
 
-/** A SQLite file in a temp dir, or a `bench_<random>` schema on PostgreSQL (null when PostgreSQL is unreachable). */
-export async function benchDatabase(dialect: Dialect, postgresUrl: string): Promise<BenchDatabase | null> {
+/** A SQLite file in a temp dir, or a `bench_<random>` schema on PostgreSQL; when PostgreSQL is unreachable, why. */
+export async function benchDatabase(dialect: Dialect, postgresUrl: string): Promise<BenchDatabase | string> {
   if (dialect === 'sqlite') {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'rosterd-bench-noisy-'));
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rosterd-bench-'));
     const url = `sqlite:${path.join(dir, 'bench.db')}`;
     const store = await createDb(url);
     await migrateToLatest(store);
@@ -37,15 +37,17 @@ export async function benchDatabase(dialect: Dialect, postgresUrl: string): Prom
   let store: Store;
   try {
     store = await createDb(withSchema.toString());
-  } catch {
-    return null;
+  } catch (error) {
+    return `PostgreSQL is unreachable (${(error as Error).message}); skipped`;
   }
   await migrateToLatest(store);
   return {
     url: withSchema.toString(),
     store,
     drop: async () => {
-      await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(store.db);
+      await sql`drop schema if exists ${sql.id(schema)} cascade`
+        .execute(store.db)
+        .catch((e: unknown) => process.stderr.write(`could not drop schema ${schema}: ${(e as Error).message}\n`));
       await store.close();
     },
   };
