@@ -9,6 +9,7 @@ import { valueExcerpt } from '../../model/value-excerpt.js';
 import { deleteKey, findKey, getKey, isObject, isUnassigned, jsonEqual, setKey, type JsonObject } from './json-value.js';
 import { MultiValuedState } from './multi-valued-state.js';
 import type { PatchOp } from './patch-op.js';
+import { yieldIfDue } from '../../store/event-loop-slices.js';
 
 type OpName = PatchOp['op'];
 
@@ -35,9 +36,38 @@ const SHOWN_PATH = 100;
  * naming `scim.budgets.multiValuedEntries` when an attribute would grow past it.
  */
 export function applyPatch(resource: Record<string, unknown>, ops: readonly PatchOp[], schemas: SchemaSet, limits: PatchLimits = {}): Record<string, unknown> {
+  const steps = patchSteps(resource, ops, schemas, limits);
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  return step.value;
+}
+
+/** Operations applied between two looks at the clock in `applyPatchInSlices`. */
+const OPS_PER_CHECK = 256;
+
+/**
+ * `applyPatch`, giving the event loop a turn between operations whenever its slice is spent
+ * (event-loop-slices.ts): thousands of operations take tens of milliseconds, which other requests should not wait
+ * for in one piece.
+ */
+export async function applyPatchInSlices(resource: Record<string, unknown>, ops: readonly PatchOp[], schemas: SchemaSet, limits: PatchLimits = {}): Promise<Record<string, unknown>> {
+  const steps = patchSteps(resource, ops, schemas, limits);
+  let step = steps.next();
+  for (let applied = 1; !step.done; applied++) {
+    if (applied % OPS_PER_CHECK === 0) await yieldIfDue();
+    step = steps.next();
+  }
+  return step.value;
+}
+
+/** The patch, one step per operation; the generator's return value is the patched copy. */
+function* patchSteps(resource: Record<string, unknown>, ops: readonly PatchOp[], schemas: SchemaSet, limits: PatchLimits): Generator<void, JsonObject> {
   const next = structuredClone(resource) as JsonObject;
   const work = new PatchWork(limits.multiValuedEntries ?? Number.POSITIVE_INFINITY, limits.filter ?? DEFAULT_FILTER_BUDGETS);
-  ops.forEach((op, i) => applyOperation(next, op, schemas, work, operationLabel(op, i)));
+  for (let i = 0; i < ops.length; i++) {
+    applyOperation(next, ops[i]!, schemas, work, operationLabel(ops[i]!, i));
+    yield;
+  }
   work.finish();
   return next;
 }

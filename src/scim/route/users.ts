@@ -9,7 +9,7 @@ import { compileFilter, compileSortBy } from '../filter/compile-filter.js';
 import { parseFilter } from '../filter/parse-filter.js';
 import { uniqueLookup } from '../filter/unique-lookup.js';
 import { parseListRequest, type ListRequest } from '../list-request.js';
-import { applyPatch } from '../patch/apply-patch.js';
+import { applyPatchInSlices } from '../patch/apply-patch.js';
 import { inactiveWhenUnassigned } from '../patch/inactive-when-unassigned.js';
 import { scimContext, type ScimContext } from '../scim-context.js';
 import { SCIM_CONTENT_TYPE } from '../scim-error-handler.js';
@@ -149,7 +149,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     const outcome = await apply(ctx.store, ctx.workspace.id, async (trx, workspace) => {
       const current = await loadForWrite(trx, ctx, id, request.headers['if-match']);
       const representation = memberToScim(current, workspace, { baseUrl: ctx.baseUrl });
-      const patched = inactiveWhenUnassigned(applyPatch(representation, ops, userSchemasOf(workspace), { multiValuedEntries: ctx.budgets.multiValuedEntries, filter: ctx.budgets }));
+      const patched = inactiveWhenUnassigned(await applyPatchInSlices(representation, ops, userSchemasOf(workspace), { multiValuedEntries: ctx.budgets.multiValuedEntries, filter: ctx.budgets }));
       const fields = withWorkspaceDefaults(memberFieldsFromScim(patched, workspace, ctx.budgets), workspace);
       await assertUnique(ctx, trx, fields, current);
       return { changes: [memberChange(workspace, current, fields)], ...readMember(current), value: Object.assign({}, current, fields) };

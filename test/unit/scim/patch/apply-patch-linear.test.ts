@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyPatch } from '../../../../src/scim/patch/apply-patch.js';
+import { applyPatch, applyPatchInSlices } from '../../../../src/scim/patch/apply-patch.js';
 import type { PatchOp } from '../../../../src/scim/patch/patch-op.js';
 import { ScimError } from '../../../../src/scim/scim-error.js';
 import { enterpriseUserSchema } from '../../../../src/scim/schema/enterprise-user-schema.js';
@@ -96,5 +96,25 @@ describe('applyPatch: many operations on one multi-valued attribute', () => {
     const long = 'x'.repeat(10_000);
     expect(refusal(() => applyPatch(user(), [{ op: 'replace', path: `emails[value eq "${long}"].type`, value: 'work' }], USERS)).detail.length).toBeLessThan(300);
     expect(refusal(() => applyPatch(user(), [{ op: 'replace', path: 'active', value: long }], USERS)).detail.length).toBeLessThan(300);
+  });
+});
+
+describe('applyPatchInSlices', () => {
+  it('gives what applyPatch gives, and lets other work run while thousands of operations apply', async () => {
+    const ops: PatchOp[] = Array.from({ length: 20_000 }, (_, k) => (k % 2 === 0 ? { op: 'add', path: 'emails', value: [{ value: `e${k % 50}@x`, type: 'work' }] } : { op: 'replace', path: 'title', value: `t${k}` }));
+    let turns = 0;
+    let patching = true;
+    const count = () => {
+      if (!patching) return;
+      turns++;
+      setImmediate(count);
+    };
+    setImmediate(count);
+    const sliced = await applyPatchInSlices(user(), ops, USERS);
+    patching = false;
+    expect(sliced).toEqual(applyPatch(user(), ops, USERS));
+    expect((sliced.emails as unknown[]).length).toBe(25);
+    // 20,000 operations take longer than one 5 ms slice, so the event loop gets at least one turn in between.
+    expect(turns).toBeGreaterThan(0);
   });
 });
