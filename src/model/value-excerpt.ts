@@ -30,3 +30,11 @@ export function valueExcerpt(value: unknown, attributeName = ''): string {
   if (typeof value === 'object') return 'an object';
   return typeof value;
 }
+
+/** The most characters of a PATCH path a detail repeats: enough to show which operation, never a whole long filter. */
+const SHOWN_PATH_CHARACTERS = 100;
+
+/** A PATCH path as an error detail repeats it, cut to SHOWN_PATH_CHARACTERS. */
+export function shownPath(path: string): string {
+  return truncateText(path, SHOWN_PATH_CHARACTERS);
+}

@@ -1,4 +1,5 @@
 import { getCi, isObject } from './ci-object.js';
+import { shownPath } from '../model/value-excerpt.js';
 import type { FilterNode } from './filter/filter-ast.js';
 import type { FilterBudgets } from './filter/filter-budgets.js';
 import { parsePatchPath } from './filter/parse-path.js';
@@ -66,13 +67,11 @@ function filteredIds(filter: FilterNode, path: string): string[] {
     } else if (node.op === 'eq' && node.path.attribute.toLowerCase() === 'value' && node.path.uri === undefined && !node.path.subAttribute && typeof node.value === 'string') {
       ids.push(node.value);
     } else {
-      throw invalidFilter(`${shortPath(path)}: a members filter can only select members by id, as members[value eq "<user id>"] (several joined by "or")`);
+      throw invalidFilter(`${shownPath(path)}: a members filter can only select members by id, as members[value eq "<user id>"] (several joined by "or")`);
     }
   }
   return ids;
 }
-
-const shortPath = (path: string) => (path.length > 100 ? `${path.slice(0, 100)}…` : path);
 
 /** One members operation, checked and reduced to member ids. */
 export interface MemberOp {
@@ -89,9 +88,9 @@ export interface MemberOp {
 export function compileMemberOps(ops: readonly PatchOp[], filterBudgets?: Readonly<FilterBudgets>): MemberOp[] {
   return ops.map((op) => {
     const path = parsePatchPath(op.path ?? 'members', filterBudgets);
-    if (path.subAttribute) throw invalidPath(`${shortPath(op.path ?? '')}: members can be added, removed or replaced, not edited in place`);
+    if (path.subAttribute) throw invalidPath(`${shownPath(op.path ?? '')}: members can be added, removed or replaced, not edited in place`);
     if (path.filter) {
-      if (op.op !== 'remove') throw invalidPath(`${shortPath(op.path ?? '')}: a filtered members path can only be removed; to change members, add or replace them`);
+      if (op.op !== 'remove') throw invalidPath(`${shownPath(op.path ?? '')}: a filtered members path can only be removed; to change members, add or replace them`);
       return { kind: 'remove', ids: filteredIds(path.filter, op.path ?? '') };
     }
     const ids = memberIds(op.value, op.op);
@@ -109,16 +108,6 @@ export function applyMemberOps(current: ReadonlySet<string>, ops: readonly Patch
  * The member set after the compiled operations, applied in order as RFC 7644 §3.5.2 requires: set operations,
  * O(members + ids). Removing a member that is not there is done already: IdPs retry.
  */
-/** The member ids the changes name, when they only add and remove those; null when one replaces or clears the set. */
-export function namedMembers(changes: readonly MemberOp[]): Set<string> | null {
-  const named = new Set<string>();
-  for (const { kind, ids } of changes) {
-    if (kind === 'replace' || kind === 'clear') return null;
-    for (const id of ids) named.add(id);
-  }
-  return named;
-}
-
 export function applyMemberChanges(current: ReadonlySet<string>, ops: readonly MemberOp[]): Set<string> {
   const next = new Set(current);
   for (const { kind, ids } of ops) {
@@ -127,6 +116,16 @@ export function applyMemberChanges(current: ReadonlySet<string>, ops: readonly M
     else for (const id of ids) next.add(id);
   }
   return next;
+}
+
+/** The member ids the changes name, when they only add and remove those; null when one replaces or clears the set. */
+export function namedMembers(changes: readonly MemberOp[]): Set<string> | null {
+  const named = new Set<string>();
+  for (const { kind, ids } of changes) {
+    if (kind === 'replace' || kind === 'clear') return null;
+    for (const id of ids) named.add(id);
+  }
+  return named;
 }
 
 /** How many members changing `current` into `next` adds and removes. */

@@ -5,7 +5,7 @@ import { invalidPath, invalidValue, mutability, noTarget } from '../scim-error.j
 import { findAttribute, findSchema, resolveAttributeParts, type SchemaSet } from '../schema/find-attribute.js';
 import type { SchemaAttribute, ScimSchema } from '../schema/schema-attribute.js';
 import { canonicalElement, canonicalSubValue, canonicalValue } from './canonical-value.js';
-import { valueExcerpt } from '../../model/value-excerpt.js';
+import { shownPath, valueExcerpt } from '../../model/value-excerpt.js';
 import { deleteKey, findKey, getKey, isObject, isUnassigned, jsonEqual, setKey, type JsonObject } from './json-value.js';
 import { MultiValuedState } from './multi-valued-state.js';
 import type { PatchOp } from './patch-op.js';
@@ -19,9 +19,6 @@ export interface PatchLimits {
   /** The budgets a path's value filter is parsed under (`scim.budgets.filter*`, `substringTerms`); the defaults when omitted. */
   filter?: Readonly<FilterBudgets>;
 }
-
-/** Longest path an error detail repeats as sent. */
-const SHOWN_PATH = 100;
 
 /**
  * Apply RFC 7644 §3.5.2 operations, in order, to a SCIM JSON resource whose keys are canonical
@@ -74,7 +71,7 @@ function* patchSteps(resource: Record<string, unknown>, ops: readonly PatchOp[],
 
 /** `Operations[3] (replace emails[type eq "work"].value)`, with a long path cut short. */
 function operationLabel(op: PatchOp, i: number): string {
-  const path = op.path === undefined ? '' : ` ${op.path.length > SHOWN_PATH ? `${op.path.slice(0, SHOWN_PATH)}…` : op.path}`;
+  const path = op.path === undefined ? '' : ` ${shownPath(op.path)}`;
   return `Operations[${i}] (${op.op}${path})`;
 }
 

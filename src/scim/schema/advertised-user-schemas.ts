@@ -6,14 +6,7 @@ import { userSchemasOf } from './workspace-schemas.js';
 
 /** The role values a V2 workspace takes: its value map's IdP values, then the workspace roles themselves. */
 export function roleValuesOf(workspace: Workspace): string[] {
-  const values: string[] = [];
-  const seen = new Set<string>();
-  for (const value of [...Object.keys(workspace.policy.roleValueMap), ...V2_ROLES]) {
-    if (seen.has(value)) continue;
-    seen.add(value);
-    values.push(value);
-  }
-  return values;
+  return [...new Set([...Object.keys(workspace.policy.roleValueMap), ...V2_ROLES])];
 }
 
 const withCanonicalValues = (attribute: SchemaAttribute, values: string[]): SchemaAttribute => ({ ...attribute, canonicalValues: values });
