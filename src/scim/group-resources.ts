@@ -2,7 +2,7 @@ import type { Group } from '../model/group.js';
 import { membersOfGroups } from '../store/group-repository.js';
 import type { JsonObject } from './ci-object.js';
 import { groupToScim } from './group-mapper.js';
-import { heavyRead } from './heavy-read.js';
+import { offLoopRead } from './heavy-read.js';
 import type { ListRequest } from './list-request.js';
 import { mapInSlices } from './map-in-slices.js';
 import { project, wantsAttribute } from './projection.js';
@@ -11,9 +11,10 @@ import { URN } from './scim-urn.js';
 
 /**
  * Groups as the SCIM Groups a response holds, projected as asked. Excluding members (as Entra does on lookups)
- * skips reading them at all; a group can have tens of thousands, so they are an expensive read (heavy-read.ts).
+ * skips reading them at all; a group can have tens of thousands, so they are read off the event loop (heavy-read.ts),
+ * in the turn of the request that lists them, if it takes one.
  */
 export async function renderGroups(ctx: ScimContext, groups: readonly Group[], projection: Pick<ListRequest, 'attributes' | 'excludedAttributes'>): Promise<JsonObject[]> {
-  const members = wantsAttribute(projection, 'members') && groups.length > 0 ? await heavyRead(ctx, (db) => membersOfGroups(db, groups.map((g) => g.id))) : undefined;
+  const members = wantsAttribute(projection, 'members') && groups.length > 0 ? await offLoopRead(ctx, (db) => membersOfGroups(db, groups.map((g) => g.id))) : undefined;
   return mapInSlices(groups, (g) => project(groupToScim(g, members?.get(g.id), ctx.baseUrl), projection, [], URN.group));
 }

@@ -21,6 +21,7 @@ import { parseFilter } from '../filter/parse-filter.js';
 import { applyMemberChanges, checkGroupMembers, compileMemberOps, namedMembers, memberValuesOfBody, memberValuesOfPatch, membersChanged, splitMemberOps } from '../group-member-ops.js';
 import { groupFromScim, groupToScim, type GroupInput } from '../group-mapper.js';
 import { parseListRequest, type ListRequest } from '../list-request.js';
+import { wantsAttribute } from '../projection.js';
 import { applyPatch } from '../patch/apply-patch.js';
 import { scimContext, type ScimContext } from '../scim-context.js';
 import { SCIM_CONTENT_TYPE } from '../scim-error-handler.js';
@@ -28,7 +29,7 @@ import { invalidValue, notFound, uniqueness } from '../scim-error.js';
 import { GROUP_SCHEMAS } from '../schema/workspace-schemas.js';
 import { valueExcerpt } from '../../model/value-excerpt.js';
 import { boundedListResponse } from './list-response.js';
-import { heavyRead } from '../heavy-read.js';
+import { inHeavyTurn, offLoopRead } from '../heavy-read.js';
 import { renderGroups } from '../group-resources.js';
 import { bodyObject, failedWrite, normalizedRequest, scimWrite } from './route-support.js';
 import { checkPatchOperations, patchOperations } from './patch-request.js';
@@ -43,13 +44,11 @@ async function listGroupsResponse(ctx: ScimContext, list: ListRequest): Promise<
   const catalog = groupFilterCatalog();
   const where = list.filter ? compileFilter(parseFilter(list.filter, ctx.budgets), catalog, ctx.store.dialect, ctx.budgets) : undefined;
   const sortColumn = list.sortBy ? compileSortBy(list.sortBy, catalog) : undefined;
-  const { total, groups } = await heavyRead(ctx, (db) => listGroups(db, ctx.workspace.id, where, {
-    offset: list.startIndex - 1,
-    limit: list.count,
-    ...(sortColumn ? { sortColumn } : {}),
-    descending: list.descending,
-  }));
-  return boundedListResponse(total, list.startIndex, await renderGroups(ctx, groups, list), ctx.budgets.responseBytes);
+  return inHeavyTurn(ctx, async () => {
+    const window = { offset: list.startIndex - 1, limit: list.count, ...(sortColumn ? { sortColumn } : {}), descending: list.descending };
+    const { total, groups } = await offLoopRead(ctx, (db) => listGroups(db, ctx.workspace.id, where, window));
+    return boundedListResponse(total, list.startIndex, await renderGroups(ctx, groups, list), ctx.budgets.responseBytes);
+  });
 }
 
 async function sendGroup(ctx: ScimContext, reply: FastifyReply, id: string, status: number, projection: Projection = { attributes: [], excludedAttributes: [] }) {
@@ -139,7 +138,8 @@ export async function groupRoutes(app: FastifyInstance): Promise<void> {
     const group = await findGroupById(ctx.store.db, ctx.workspace.id, request.params.id);
     if (!group) throw groupNotFound(request.params.id);
     if (isNotModified(request.headers['if-none-match'], group.version)) return reply.code(304).header('etag', etagOf(group.version)).send();
-    return sendGroup(ctx, reply, group.id, 200, list);
+    // Its members can be tens of thousands: reading them is an expensive request, in a turn of the workspace's.
+    return wantsAttribute(list, 'members') ? inHeavyTurn(ctx, () => sendGroup(ctx, reply, group.id, 200, list)) : sendGroup(ctx, reply, group.id, 200, list);
   });
 
   app.post('/Groups', async (request, reply) => {

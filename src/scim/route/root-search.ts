@@ -9,7 +9,7 @@ import type { FilterCatalog } from '../filter/filter-catalog.js';
 import { groupFilterCatalog } from '../filter/group-filter-catalog.js';
 import { parseFilter } from '../filter/parse-filter.js';
 import { renderGroups } from '../group-resources.js';
-import { heavyRead } from '../heavy-read.js';
+import { inHeavyTurn, offLoopRead } from '../heavy-read.js';
 import { parseListRequest, type ListRequest } from '../list-request.js';
 import { assertKnownSomewhere, filterForType, type SearchedType, type TypeFilter } from '../resource-type-filter.js';
 import { scimContext, type ScimContext } from '../scim-context.js';
@@ -34,7 +34,7 @@ function userType(ctx: ScimContext): RootType {
     catalog,
     knows: (path) => catalog.resolve(path) !== undefined,
     async page(ctx, where, window, list) {
-      const { total, members } = await heavyRead(ctx, (db) => listMembers(db, ctx.workspace.id, where, window));
+      const { total, members } = await offLoopRead(ctx, (db) => listMembers(db, ctx.workspace.id, where, window));
       return { total, resources: await renderUsers(ctx, members, list) };
     },
   };
@@ -48,7 +48,7 @@ function groupType(): RootType {
     catalog,
     knows: (path) => catalog.resolve(path) !== undefined,
     async page(ctx, where, window, list) {
-      const { total, groups } = await heavyRead(ctx, (db) => listGroups(db, ctx.workspace.id, where, window));
+      const { total, groups } = await offLoopRead(ctx, (db) => listGroups(db, ctx.workspace.id, where, window));
       return { total, resources: await renderGroups(ctx, groups, list) };
     },
   };
@@ -92,6 +92,8 @@ export async function rootSearchRoutes(app: FastifyInstance): Promise<void> {
     const ctx = scimContext(request);
     const { body } = normalizeScimRequest({ method: request.method, resourceType: null, body: request.body, query: {} });
     reply.code(200).type(SCIM_CONTENT_TYPE);
-    return rootSearch(ctx, parseListRequest(bodyObject(body), ctx.limits));
+    const list = parseListRequest(bodyObject(body), ctx.limits);
+    // Every type's page and its groups' members are read in one turn of the workspace's.
+    return inHeavyTurn(ctx, () => rootSearch(ctx, list));
   });
 }
