@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { sqliteThread } from './sqlite-thread.js';
 
 /** How often the checkpointer looks at the WAL's size. */
 const CHECK_INTERVAL_MS = 250;
@@ -8,7 +8,7 @@ const CHECK_INTERVAL_MS = 250;
 const CHECKPOINT_AT_BYTES = 4 * 1024 * 1024;
 
 /**
- * The checkpointer's code, run with `eval` like the read workers' (sqlite-read-workers.ts). A PASSIVE checkpoint
+ * The checkpointer's code (sqlite-thread.ts runs it). A PASSIVE checkpoint
  * copies what it can of the WAL into the database file without waiting for, or blocking, readers and the writer;
  * the writer then starts the WAL over once it is all copied.
  */
@@ -37,11 +37,7 @@ export class SqliteCheckpointer {
   private readonly worker: Worker;
 
   constructor(path: string) {
-    this.worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { path, driver: createRequire(import.meta.url).resolve('better-sqlite3'), interval: CHECK_INTERVAL_MS, threshold: CHECKPOINT_AT_BYTES },
-    });
-    this.worker.unref();
+    this.worker = sqliteThread(WORKER_SOURCE, path, { interval: CHECK_INTERVAL_MS, threshold: CHECKPOINT_AT_BYTES });
     // A checkpointer that fails leaves the writer's own automatic checkpoints to do the work.
     this.worker.on('error', () => undefined);
   }

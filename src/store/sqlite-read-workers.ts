@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { sqliteThread } from './sqlite-thread.js';
 
 /** A read that ran longer than its budget; its worker was stopped and replaced. */
 export class QueryTimeout extends Error {
@@ -10,8 +10,7 @@ export class QueryTimeout extends Error {
 }
 
 /**
- * The worker's code, run with `eval` so that it needs no file of its own next to this one (the same code serves
- * the compiled package and the TypeScript sources the tests run). It opens the database read-only, with 16 MiB
+ * The worker's code (sqlite-thread.ts runs it). It opens the database read-only, with 16 MiB
  * of page cache (the operating system caches the file for all of them), and answers one query at a time.
  */
 const WORKER_SOURCE = `
@@ -79,8 +78,7 @@ class ReadWorker {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path: this.path, driver: createRequire(import.meta.url).resolve('better-sqlite3') } });
-    worker.unref();
+    const worker = sqliteThread(WORKER_SOURCE, this.path);
     worker.on('message', (message: { id: number; rows?: unknown[]; error?: { message: string; code?: string } }) => {
       if (!this.current || this.current.id !== message.id) return;
       const { pending } = this.current;
