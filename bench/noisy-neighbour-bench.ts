@@ -4,8 +4,9 @@ import { createApiKey } from '../src/admin/create-api-key.js';
 import { createWorkspace } from '../src/admin/create-workspace.js';
 import { DEFAULT_SCIM_BUDGETS } from '../src/scim/scim-budgets.js';
 import { benchDatabase, type Dialect } from './bench-database.js';
+import { burnCpu } from './noisy-neighbour/cpu-burners.js';
 import { heavyLoops, type ScimRequest } from './noisy-neighbour/heavy-requests.js';
-import { runNeighbours } from './noisy-neighbour/neighbour-run.js';
+import { runNeighbours, type NeighbourRun } from './noisy-neighbour/neighbour-run.js';
 import { percentile } from './noisy-neighbour/percentile.js';
 import type { Timed } from './noisy-neighbour/timed-request.js';
 import { seedWorkspace } from './seed.js';
@@ -30,6 +31,8 @@ export interface NoisyBenchOptions {
   /** B's reads per second, evenly paced (open loop). */
   quietRate: number;
   workers: number;
+  /** Processes that spin on the CPU beside B's reads for the floor row (one per core of this 2-core machine). */
+  burners: number;
   postgresUrl: string;
   quietWaitMs: number;
 }
@@ -54,6 +57,7 @@ export function noisyOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Noisy
     idleReads: int('BENCH_NOISY_IDLE_READS', 2_000),
     quietRate: Math.max(1, int('BENCH_NOISY_RATE', 100)),
     workers: Math.max(1, int('BENCH_WORKERS', 2)),
+    burners: int('BENCH_NOISY_BURNERS', 2),
     postgresUrl: env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
     quietWaitMs: int('BENCH_QUIET_WAIT', 10) * 1000,
   };
@@ -94,6 +98,8 @@ interface DialectResult {
   seedSeconds?: number;
   groupFillSeconds?: number;
   idle?: Stats;
+  /** B's reads beside processes that only burn the CPU: the machine's floor under a busy neighbour. */
+  burned?: Stats;
   busy?: Stats;
   noisy?: { loop: string; stats: Stats }[];
 }
@@ -153,15 +159,24 @@ async function benchDialect(dialect: Dialect, options: NoisyBenchOptions): Promi
 
     await waitForQuiet(options.quietWaitMs);
     log(`  tenant B alone: ${options.idleReads.toLocaleString('en-US')} reads …`);
-    const idle = await runNeighbours({ noisy: { base: a, token: seeded.token, loops: [] }, quiet, stop: { iterations: 0 }, idleReads: options.idleReads });
+    const idle = await runNeighbours({ noisy: { base: a, token: seeded.token, loops: [] }, quiet, stop: { iterations: 0 }, idleReads: options.idleReads, separateReader: true });
+    await waitForQuiet(options.quietWaitMs);
+    let burned: NeighbourRun | null = null;
+    if (options.burners > 0) {
+      log(`  tenant B beside ${options.burners} processes that spin on the CPU, nothing of the gateway's …`);
+      const stopBurning = burnCpu(options.burners);
+      burned = await runNeighbours({ noisy: { base: a, token: seeded.token, loops: [] }, quiet, stop: { iterations: 0 }, idleReads: options.idleReads, separateReader: true }).finally(stopBurning);
+      await waitForQuiet(options.quietWaitMs);
+    }
     log(`  tenant B while tenant A runs ${loops.length} heavy loops for ${options.seconds} s …`);
-    const busy = await runNeighbours({ noisy: { base: a, token: seeded.token, loops }, quiet, stop: { seconds: options.seconds } });
+    const busy = await runNeighbours({ noisy: { base: a, token: seeded.token, loops }, quiet, stop: { seconds: options.seconds }, separateReader: true });
 
     return {
       dialect,
       seedSeconds: seeded.seconds,
       groupFillSeconds,
       idle: stats(idle.quiet, (s) => s === 200),
+      ...(burned ? { burned: stats(burned.quiet, (s) => s === 200) } : {}),
       busy: stats(busy.quiet, (s) => s === 200),
       noisy: [...busy.noisy].map(([loop, results]) => ({ loop, stats: stats(results, (s) => s < 300 || s === 429) })),
     };
@@ -186,6 +201,7 @@ function render(results: readonly DialectResult[], options: NoisyBenchOptions): 
     const rows: string[][] = [
       ['', 'requests', 'failed', 'p50 ms', 'p99 ms', 'max ms', 'statuses', 'target', ''],
       ['B GET by id, A idle', String(r.idle.requests), String(r.idle.failed), fmt(r.idle.p50), fmt(r.idle.p99), fmt(r.idle.max), r.idle.statuses, '', ''],
+      ...(r.burned ? [[`B GET by id, ${options.burners} CPU burners`, String(r.burned.requests), String(r.burned.failed), fmt(r.burned.p50), fmt(r.burned.p99), fmt(r.burned.max), r.burned.statuses, `(${fmt(r.burned.p99 / r.idle.p99, 2)}× idle)`, '']] : []),
       ['B GET by id, A busy', String(r.busy.requests), String(r.busy.failed), fmt(r.busy.p50), fmt(r.busy.p99), fmt(r.busy.max), r.busy.statuses, `p99 ≤ ${TARGET.quietP99Ratio}× idle (${fmt(ratio, 2)}×)`, ratio <= TARGET.quietP99Ratio && r.busy.failed === 0 ? 'pass' : 'MISS'],
       ...r.noisy.map(({ loop, stats: s }) => [`A ${loop}`, String(s.requests), String(s.failed), fmt(s.p50, 0), fmt(s.p99, 0), fmt(s.max, 0), s.statuses, `max ≤ ${TARGET.noisyMaxMs} ms`, s.max <= TARGET.noisyMaxMs && s.failed === 0 ? 'pass' : 'MISS']),
     ];
@@ -205,7 +221,7 @@ export interface NoisyBenchResult {
 export async function runNoisyNeighbourBench(options: NoisyBenchOptions = noisyOptionsFromEnv()): Promise<NoisyBenchResult> {
   const results: DialectResult[] = [];
   for (const dialect of options.dialects) results.push(await benchDialect(dialect, options));
-  const ok = results.every((r) => !r.error && (r.busy?.failed ?? 0) === 0 && (r.idle?.failed ?? 0) === 0 && (r.noisy ?? []).every((n) => n.stats.failed === 0));
+  const ok = results.every((r) => !r.error && (r.busy?.failed ?? 0) === 0 && (r.idle?.failed ?? 0) === 0 && (r.burned?.failed ?? 0) === 0 && (r.noisy ?? []).every((n) => n.stats.failed === 0));
   return { text: render(results, options), ok };
 }
 

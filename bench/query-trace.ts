@@ -1,3 +1,4 @@
+import { EventBus } from '../src/events/event-bus.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -58,6 +59,7 @@ const store: Store = {
   dialect: dialectSupportFor(dialectName),
   // Traced on the same instance, so that every statement of a request shows.
   heavyReads: db,
+  events: new EventBus(),
   description: 'trace',
   ...(dialectName === 'postgres' ? { schema } : {}),
   close: () => db.destroy(),

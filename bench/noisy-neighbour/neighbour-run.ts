@@ -1,4 +1,6 @@
 import type { HeavyLoop } from './heavy-requests.js';
+import { pacedReads, type QuietTenant } from './paced-reads.js';
+import { readQuietlyInProcess } from './quiet-reader.js';
 import { timedRequest, type Timed } from './timed-request.js';
 
 export interface Tenant {
@@ -10,16 +12,17 @@ export interface Tenant {
 export interface NeighbourRunOptions {
   /** The noisy tenant and its loops, each run concurrently; none for an idle baseline. */
   noisy: Tenant & { loops: HeavyLoop[] };
-  /**
-   * The quiet tenant: it reads its users by id until every loop is done, one at a time, or, with `ratePerSecond`,
-   * read k is sent at k ÷ rate seconds whether or not the earlier ones were answered, and its time counts from
-   * then: a stalled server then shows in every read it delays, not in one.
-   */
-  quiet: Tenant & { userIds: readonly string[]; ratePerSecond?: number };
+  /** The quiet tenant: it reads its users by id until every loop is done. */
+  quiet: QuietTenant;
   /** When a loop stops: after so many iterations, or once so many seconds have passed (at the end of an iteration). */
   stop: { iterations: number } | { seconds: number };
   /** With no loops: how many reads the quiet tenant makes. */
   idleReads?: number;
+  /**
+   * Read the quiet tenant from a process of its own (quiet-reader.ts), so that its timing does not include the
+   * noisy client's own work. Its reads then stop after `stop.seconds`, or after `idleReads` with no loops.
+   */
+  separateReader?: boolean;
 }
 
 export interface NeighbourRun {
@@ -47,27 +50,16 @@ export async function runNeighbours(options: NeighbourRunOptions): Promise<Neigh
     }
   });
 
-  const quietResults: Timed[] = [];
   const idleReads = options.idleReads ?? 200;
-  const more = (k: number) => (noisy.loops.length > 0 ? running > 0 : k < idleReads);
-  const read = (k: number) => timedRequest(quiet.base, quiet.token, { method: 'GET', path: `/Users/${quiet.userIds[k % quiet.userIds.length]!}` });
-  const reads = (async () => {
-    const rate = quiet.ratePerSecond;
-    if (rate === undefined) {
-      for (let k = 0; more(k); k++) quietResults.push(await read(k));
-      return;
-    }
-    const pending: Promise<void>[] = [];
-    const readsStarted = performance.now();
-    for (let k = 0; more(k); k++) {
-      const due = readsStarted + (k * 1000) / rate;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      pending.push(read(k).then((timed) => void quietResults.push({ status: timed.status, ms: performance.now() - due })));
-    }
-    await Promise.all(pending);
-  })();
+  const reads = options.separateReader
+    ? readQuietlyInProcess({ quiet, until: noisy.loops.length === 0 ? { reads: idleReads } : { seconds: secondsOf(stop) } })
+    : pacedReads(quiet, (k) => (noisy.loops.length > 0 ? running > 0 : k < idleReads));
 
-  await Promise.all([...loops, reads]);
+  const [quietResults] = await Promise.all([reads, ...loops]);
   return { quiet: quietResults, noisy: noisyResults };
+}
+
+function secondsOf(stop: NeighbourRunOptions['stop']): number {
+  if ('seconds' in stop) return stop.seconds;
+  throw new Error('a quiet reader of its own needs a stop in seconds');
 }

@@ -11,7 +11,10 @@ import type { Database } from '../store/database.js';
 import { countSeatsInUse, memberVersion } from '../store/member-repository.js';
 import { appendLog, type LogEntry } from '../store/provisioning-log-repository.js';
 import { clearDrift, setDrift } from '../store/pulled-member-repository.js';
-import { bumpRevision } from '../store/workspace-repository.js';
+import { takeWriteLock } from '../store/workspace-repository.js';
+import { eventsOfChanges } from '../events/events-of-changes.js';
+import { appendEvents } from '../store/event-repository.js';
+import { statesAfter, statesBefore } from './event-states.js';
 import { evaluatePolicy, type PolicyRefusal } from './policy.js';
 import { PolicyRefused } from './policy-refused.js';
 import type { LeaseFence } from './reconcile-request.js';
@@ -60,6 +63,8 @@ export interface FailedWrite {
 export interface ApplyOptions {
   /** `key:<id>`, `connector:<name>` or `cli`: recorded on the rows and in the log. */
   actor: string;
+  /** What the event log names as the source: `scim:<key name>`, `connector:<binding>`, `cli`; the actor when absent. */
+  eventSource?: string;
   /** The request or plan id the log entries carry. */
   requestId: string | null;
   now: () => string;
@@ -89,6 +94,8 @@ export interface ApplyOutcome<T> {
   /** One per change of `plan`, in its order. */
   results: ChangeResult[];
   value: T;
+  /** The sequence of the last event the changes wrote; null when nothing was applied. */
+  lastEventSeq: number | null;
 }
 
 /** The schedule lease was lost: the batch rolled back, and nothing more may be applied. */
@@ -108,20 +115,26 @@ export async function apply<T>(store: Store, workspaceId: string, propose: Propo
     // ones are set aside and the rest applied.
     const run = (checkCreates: boolean) => store.writeTransaction((trx) => applyInTransaction(trx, store, workspaceId, propose, options, now, checkCreates));
     try {
-      return await run(false);
+      return announced(store, workspaceId, await run(false));
     } catch (error) {
       if (!(error instanceof WriteConflict && error.failure === 'conflict')) throw error;
-      return run(true);
+      return announced(store, workspaceId, await run(true));
     }
   }
   try {
     const early = options.readAhead ? { workspace: options.readAhead, proposal: await propose(store.db, options.readAhead) } : undefined;
     const proposeInside: Propose<T> = async (trx, workspace) => (early && (await stillHolds(trx, early.workspace, workspace, early.proposal)) ? early.proposal : propose(trx, workspace));
-    return await store.writeTransaction((trx) => applyInTransaction(trx, store, workspaceId, proposeInside, options, now, false));
+    return announced(store, workspaceId, await store.writeTransaction((trx) => applyInTransaction(trx, store, workspaceId, proposeInside, options, now, false)));
   } catch (error) {
     await logRefusal(store, workspaceId, options, error, now);
     throw error;
   }
+}
+
+/** Tell this process's waiters that the outcome's events have committed. */
+function announced<T>(store: Store, workspaceId: string, outcome: ApplyOutcome<T>): ApplyOutcome<T> {
+  if (outcome.lastEventSeq !== null) store.events.published(workspaceId, outcome.lastEventSeq);
+  return outcome;
 }
 
 /** `apply` of changes already planned. */
@@ -139,7 +152,7 @@ async function applyInTransaction<T>(
   checkCreates: boolean,
 ): Promise<ApplyOutcome<T>> {
   if (options.fence && !(await options.fence(trx))) throw new LeaseLost();
-  const workspace = await bumpRevision(trx, workspaceId);
+  const { workspace, eventSeq } = await takeWriteLock(trx, workspaceId);
   const proposal = await propose(trx, workspace);
   await yieldIfDue();
   const plan = buildPlan({
@@ -176,17 +189,24 @@ async function applyInTransaction<T>(
   await yieldIfDue();
 
   const runnable = changes.flatMap((change, i) => (results[i] || change.action === 'skip' ? [] : [i]));
-  const stored = await writeChanges(trx, workspace, runnable.map((i) => changes[i]!), { actor: options.actor, now, dialect: store.dialect });
+  const toWrite = runnable.map((i) => changes[i]!);
+  const before = await statesBefore(trx, workspaceId, toWrite, current);
+  const stored = await writeChanges(trx, workspace, toWrite, { actor: options.actor, now, dialect: store.dialect, eventSeq: eventSeq + 1 });
   runnable.forEach((i, k) => {
     const member = stored[k];
     results[i] = member ? { change: changes[i]!, status: 'applied', member } : { change: changes[i]!, status: 'applied' };
   });
+  const events = eventsOfChanges(
+    toWrite.map((change, k) => ({ change, ...(stored[k] ? { member: stored[k] } : {}) })),
+    await statesAfter(trx, workspaceId, toWrite, before),
+  );
+  const lastEventSeq = events.length === 0 ? null : await appendEvents(trx, workspaceId, eventSeq + 1, events, { source: options.eventSource ?? options.actor, runId: options.requestId, now });
   const done = changes.map((change, i) => results[i] ?? { change, status: 'skipped' as const, ...(change.reason ? { detail: change.reason } : {}) });
   await yieldIfDue();
 
   await appendLog(trx, done.map((result) => logEntry(workspaceId, result, options, now)));
   await keepDriftInStep(trx, workspaceId, done, current, options.actor, now);
-  return { plan, results: done, value: proposal.value };
+  return { plan, results: done, value: proposal.value, lastEventSeq };
 }
 
 const refused = (change: Change, verdict: PolicyRefusal): ChangeResult => ({ change, status: 'refused', detail: verdict.detail, drift: verdict.drift });

@@ -11,6 +11,8 @@ export interface ScimContext {
   workspace: Workspace;
   /** `key:<keyId>`: the source recorded on writes and in the provisioning log. */
   actor: string;
+  /** `scim:<key name>`: the source the event log records for the request's changes. */
+  eventSource: string;
   requestId: string;
   /** The SCIM base URL this request came in on, without a trailing slash. */
   baseUrl: string;

@@ -67,6 +67,7 @@ export async function scimPlugin(app: FastifyInstance, options: ScimPluginOption
       store: options.store,
       workspace: auth.workspace,
       actor: `key:${auth.keyId}`,
+      eventSource: `scim:${auth.keyName}`,
       requestId: request.id,
       baseUrl: originOf(request, options.publicUrl) + options.basePath.replace(':workspaceId', encodeURIComponent(workspaceId)),
       // Request loggers are lazy (lazy-child-logger.ts): this child is made for real only if the request logs.

@@ -4,7 +4,7 @@ import type { Change } from '../model/plan.js';
 import type { Workspace } from '../model/workspace.js';
 import { ensureAccount, ensureAccounts } from './account-repository.js';
 import { insertChunk, insertRows, rowChunks } from './bulk-insert.js';
-import type { Database, NewMembershipRow } from './database.js';
+import type { Database, MembershipRow, NewMembershipRow } from './database.js';
 import type { DialectSupport } from './dialect-support.js';
 import { fieldsToColumns, MEMBER_COLUMNS, rowToMember } from './member-row.js';
 import { preparedQuery } from './prepared-query.js';
@@ -17,6 +17,8 @@ export interface WriteContext {
   actor: string;
   now: string;
   dialect: DialectSupport;
+  /** The first event sequence of the transaction: every row it writes records it (a listing cut at a sequence leaves it out). */
+  eventSeq: number;
 }
 
 /** Why a change could not be written: a unique key taken (`conflict`) or its target gone (`missing`). */
@@ -38,7 +40,7 @@ const CHUNK = 400;
 const byConnector = (ctx: WriteContext) => ctx.actor.startsWith('connector:');
 
 /** Columns every new row carries: who wrote it, its first version, and when. */
-const created = (ctx: WriteContext) => ({ last_source: ctx.actor, version: 1, created_at: ctx.now, updated_at: ctx.now });
+const created = (ctx: WriteContext) => ({ last_source: ctx.actor, version: 1, created_at: ctx.now, updated_at: ctx.now, event_seq: ctx.eventSeq });
 
 /** field → actor for each member field the change writes: the row's record of which source last wrote what. */
 function fieldSources(fields: Record<string, unknown>, actor: string, skipNull: boolean): string {
@@ -55,11 +57,12 @@ const touched = (ctx: WriteContext, eb: ExpressionBuilder<Database, 'membership'
   version: eb('version', '+', 1),
   last_source: ctx.actor,
   updated_at: ctx.now,
+  event_seq: ctx.eventSeq,
 });
 
 /**
  * Write `changes` in order (skips write nothing). Returns, per change, the member as stored when the change created
- * or updated one member on its own (a SCIM write renders its response from it); undefined otherwise. Consecutive
+ * or updated a member (a SCIM write renders its response from it, the event log its state); undefined otherwise. Consecutive
  * member creates, and consecutive group-membership changes of one action, go in as multi-row statements.
  */
 export async function writeChanges(trx: Kysely<Database>, workspace: Workspace, changes: readonly Change[], ctx: WriteContext): Promise<(Member | undefined)[]> {
@@ -69,7 +72,8 @@ export async function writeChanges(trx: Kysely<Database>, workspace: Workspace, 
     const change = changes[i]!;
     const run = runOf(changes, i);
     if (change.kind === 'member' && change.action === 'create' && run > 1) {
-      await guard(ctx, change, () => writeMemberCreates(trx, workspace, changes.slice(i, i + run), ctx));
+      const members = await guard(ctx, change, () => writeMemberCreates(trx, workspace, changes.slice(i, i + run), ctx));
+      for (let k = 0; k < run; k++) stored[i + k] = members[k];
       i += run;
       continue;
     }
@@ -157,7 +161,7 @@ function newMemberRow(workspace: Workspace, change: Change, accountId: string, c
 /** Every column of a created member's row, in the order of the prepared insert's parameters. */
 const CREATE_COLUMNS = [
   ...Object.values(MEMBER_COLUMNS),
-  'user_name_lower', 'id', 'workspace_id', 'account_id', 'owner', 'managed_by', 'field_sources', 'synced_version', 'last_source', 'version', 'created_at', 'updated_at',
+  'user_name_lower', 'id', 'workspace_id', 'account_id', 'owner', 'managed_by', 'field_sources', 'synced_version', 'last_source', 'version', 'created_at', 'updated_at', 'event_seq',
 ] as (keyof NewMembershipRow)[];
 
 /** A row's values in CREATE_COLUMNS order: the parameters of the prepared insert below. */
@@ -172,12 +176,13 @@ const insertMember = preparedQuery((db, ...values: unknown[]) => db.insertInto('
 /** Rows per multi-row membership INSERT on SQLite: about 46 columns, well inside its 32,766 bound parameters. */
 const CREATE_CHUNK = 200;
 
-async function writeMemberCreates(trx: Kysely<Database>, workspace: Workspace, batch: readonly Change[], ctx: WriteContext): Promise<undefined> {
+/** Returns the members as inserted, in the batch's order. */
+async function writeMemberCreates(trx: Kysely<Database>, workspace: Workspace, batch: readonly Change[], ctx: WriteContext): Promise<Member[]> {
   const emails = batch.map((c) => accountEmailOf(c.after as unknown as MemberFields));
   const accounts = await ensureAccounts(trx, emails, ctx.now);
   const rows = batch.map((change, k) => newMemberRow(workspace, change, accounts.get(emails[k]!)!, ctx));
   await insertRows(trx, 'membership', CREATE_COLUMNS, rows, CREATE_CHUNK);
-  return undefined;
+  return rows.map((row) => rowToMember(row as unknown as MembershipRow));
 }
 
 async function writeGroup(trx: Kysely<Database>, workspace: Workspace, change: Change, ctx: WriteContext): Promise<undefined> {
@@ -218,7 +223,7 @@ async function writeGroup(trx: Kysely<Database>, workspace: Workspace, change: C
   return undefined;
 }
 
-const GROUP_MEMBER_COLUMNS = ['group_id', 'membership_id', 'workspace_id', 'project_role', 'created_at'] as const;
+const GROUP_MEMBER_COLUMNS = ['group_id', 'membership_id', 'workspace_id', 'project_role', 'created_at', 'event_seq'] as const;
 
 /** What a group-membership change says: the group, the member, and the member's role in the group (projects). */
 export interface MembershipState {
@@ -234,7 +239,7 @@ async function writeMemberships(trx: Kysely<Database>, workspace: Workspace, bat
   const states = batch.map(membershipStateOf);
   const action = batch[0]!.action;
   if (action === 'create') {
-    const rows = states.map((s) => ({ group_id: s.groupId, membership_id: s.memberId, workspace_id: workspace.id, project_role: s.projectRole ?? null, created_at: ctx.now }));
+    const rows = states.map((s) => ({ group_id: s.groupId, membership_id: s.memberId, workspace_id: workspace.id, project_role: s.projectRole ?? null, created_at: ctx.now, event_seq: ctx.eventSeq }));
     for (const chunk of rowChunks(trx, 'group_member', GROUP_MEMBER_COLUMNS, rows, CHUNK)) {
       await insertChunk(trx.insertInto('group_member'), GROUP_MEMBER_COLUMNS, chunk)
         .onConflict((oc) => oc.columns(['group_id', 'membership_id']).doNothing())
@@ -256,7 +261,7 @@ async function writeMemberships(trx: Kysely<Database>, workspace: Workspace, bat
     for (const s of states) {
       await trx
         .updateTable('group_member')
-        .set({ project_role: s.projectRole ?? null })
+        .set({ project_role: s.projectRole ?? null, event_seq: ctx.eventSeq })
         .where('group_id', '=', s.groupId)
         .where('membership_id', '=', s.memberId)
         .execute();

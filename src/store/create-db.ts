@@ -1,3 +1,4 @@
+import { EventBus } from '../events/event-bus.js';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -30,6 +31,8 @@ export interface Store {
    * limit (statement_timeout), so they never take the connections lookups and writes use. Reads only.
    */
   readonly heavyReads: Kysely<Database>;
+  /** Announces the commits of event-log entries to waiters in this process (long polls, webhook deliveries). */
+  readonly events: EventBus;
   /** A printable description with credentials removed. */
   readonly description: string;
   /**
@@ -114,6 +117,7 @@ function openSqlite(path: string, options: CreateDbOptions): Store {
     authGeneration: sqliteAuthGeneration(database),
     dialect: dialectSupportFor('sqlite'),
     heavyReads,
+    events: new EventBus(),
     description: `sqlite:${path}`,
     close: async () => {
       if (heavyReads !== db) await heavyReads.destroy();
@@ -267,6 +271,7 @@ async function openPostgres(rawUrl: string, options: CreateDbOptions): Promise<S
     writeTransaction: (job) => db.transaction().execute(job),
     dialect: dialectSupportFor('postgres'),
     heavyReads,
+    events: new EventBus(),
     description: redactUrl(url) + (schema ? ` (schema ${schema})` : ''),
     ...(schema ? { schema } : {}),
     close: async () => {

@@ -11,6 +11,8 @@ export interface WorkspaceTable {
   /** JSON of WorkspacePolicy. */
   policy: string;
   revision: number;
+  /** The sequence of the workspace's last event (0: none yet). */
+  event_seq: Generated<number>;
   created_at: string;
   updated_at: string;
 }
@@ -74,6 +76,8 @@ export interface MembershipTable {
   synced_version: Generated<number>;
   created_at: string;
   updated_at: string;
+  /** The first event sequence of the transaction that last wrote the row: a listing cut at a sequence leaves out later rows. */
+  event_seq: Generated<number>;
 }
 
 export interface GroupTable {
@@ -90,6 +94,8 @@ export interface GroupTable {
   version: number;
   created_at: string;
   updated_at: string;
+  /** The first event sequence of the transaction that last wrote the row: a listing cut at a sequence leaves out later rows. */
+  event_seq: Generated<number>;
 }
 
 export interface GroupMemberTable {
@@ -98,6 +104,8 @@ export interface GroupMemberTable {
   workspace_id: string;
   project_role: string | null;
   created_at: string;
+  /** The first event sequence of the transaction that last wrote the row: a listing cut at a sequence leaves out later rows. */
+  event_seq: Generated<number>;
 }
 
 export interface ApiKeyTable {
@@ -237,6 +245,19 @@ export interface AuthGenerationTable {
   generation: number;
 }
 
+/** One applied change of a workspace, numbered per workspace in commit order. */
+export interface EventTable {
+  workspace_id: string;
+  seq: number;
+  id: string;
+  type: string;
+  occurred_at: string;
+  source: string;
+  run_id: string | null;
+  /** JSON of the event's data. */
+  data: string;
+}
+
 export interface Database {
   workspace: WorkspaceTable;
   account: AccountTable;
@@ -252,6 +273,7 @@ export interface Database {
   pulled_member: PulledMemberTable;
   lease: LeaseTable;
   auth_generation: AuthGenerationTable;
+  event: EventTable;
 }
 
 export type MembershipRow = Selectable<MembershipTable>;
@@ -261,6 +283,7 @@ export type GroupRow = Selectable<GroupTable>;
 export type WorkspaceRow = Selectable<WorkspaceTable>;
 export type ApiKeyRow = Selectable<ApiKeyTable>;
 export type ProvisioningLogRow = Selectable<ProvisioningLogTable>;
+export type EventRow = Selectable<EventTable>;
 export type PlanRow = Selectable<PlanTable>;
 export type SyncRunRow = Selectable<SyncRunTable>;
 export type PulledMemberRow = Selectable<PulledMemberTable>;

@@ -77,7 +77,12 @@ const nextRevision = preparedQuery(
 );
 
 export async function bumpRevision(db: Db, id: string): Promise<Workspace> {
+  return (await takeWriteLock(db, id)).workspace;
+}
+
+/** bumpRevision, with the sequence of the workspace's last event: the transaction's events are numbered after it. */
+export async function takeWriteLock(db: Db, id: string): Promise<{ workspace: Workspace; eventSeq: number }> {
   const [row] = await nextRevision(db, id);
   if (!row) throw new Error(`workspace ${id} vanished during a write`);
-  return rowToWorkspace(row);
+  return { workspace: rowToWorkspace(row), eventSeq: Number(row.event_seq) };
 }

@@ -6,6 +6,8 @@ import type { ApiKeyLookup } from './api-key-lookup.js';
 export interface Authenticated {
   workspace: Workspace;
   keyId: string;
+  /** The key's name, as the event log names the source of the request's changes. */
+  keyName: string;
   /** The key row's last use, so the caller can decide whether to record this one. */
   lastUsedAt: string | null;
 }
@@ -43,5 +45,5 @@ async function verify(lookup: ApiKeyLookup, workspaceId: string, token: string):
   // Compare even when there is no row, so an unknown key id takes as long as a wrong secret.
   const matches = secretMatches(parsed?.secret ?? token, found?.key.hash ?? DECOY_HASH);
   if (!found || !matches || found.key.revoked_at !== null || found.key.workspace_id !== workspaceId) throw unauthorized(REJECTED);
-  return { workspace: found.workspace, keyId: found.key.id, lastUsedAt: found.key.last_used_at };
+  return { workspace: found.workspace, keyId: found.key.id, keyName: found.key.name, lastUsedAt: found.key.last_used_at };
 }

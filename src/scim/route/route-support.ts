@@ -30,6 +30,7 @@ export const scimWrite = (
   options: { readAhead?: boolean } = {},
 ): ApplyOptions => ({
   actor: ctx.actor,
+  eventSource: ctx.eventSource,
   requestId: ctx.requestId,
   now: ctx.now,
   mode: 'whole',

@@ -1,0 +1,143 @@
+import { sql, type Kysely } from 'kysely';
+import type { MemberRef } from '../events/app-resources.js';
+import type { EventDraft, RosterdEvent } from '../events/event.js';
+import type { Group } from '../model/group.js';
+import type { Member } from '../model/member.js';
+import { timeOrderedId } from '../model/time-ordered-id.js';
+import { insertRows } from './bulk-insert.js';
+import type { Database, EventRow } from './database.js';
+import { dialectOf } from './dialect-support.js';
+import { rowToGroup } from './group-repository.js';
+import { rowToMember } from './member-row.js';
+
+type Db = Kysely<Database>;
+
+/** The channel PostgreSQL notifies at each commit that wrote events: its payload is `<seq> <workspace id>`. */
+export const EVENT_CHANNEL = 'rosterd_events';
+
+const EVENT_COLUMNS = ['workspace_id', 'seq', 'id', 'type', 'occurred_at', 'source', 'run_id', 'data'] as const;
+
+/** Rows per VALUES list on SQLite: 8 columns. */
+const VALUES_CHUNK = 500;
+
+/** Ids per IN list. */
+const ID_CHUNK = 500;
+
+export interface EventMeta {
+  source: string;
+  runId: string | null;
+  now: string;
+}
+
+/**
+ * Append a transaction's events to its workspace's log, numbered from `firstSeq`, and move the workspace's event
+ * sequence past them. The caller holds the workspace's write lock (bumpRevision), so the numbers of concurrent
+ * writers never interleave and follow commit order. On PostgreSQL the commit also notifies EVENT_CHANNEL.
+ * Returns the last sequence written.
+ */
+export async function appendEvents(trx: Db, workspaceId: string, firstSeq: number, drafts: readonly EventDraft[], meta: EventMeta): Promise<number> {
+  const rows = drafts.map((draft, k) => ({
+    workspace_id: workspaceId,
+    seq: firstSeq + k,
+    id: timeOrderedId(),
+    type: draft.type,
+    occurred_at: meta.now,
+    source: meta.source,
+    run_id: meta.runId,
+    data: JSON.stringify(draft.data),
+  }));
+  await insertRows(trx, 'event', EVENT_COLUMNS, rows, VALUES_CHUNK);
+  const last = firstSeq + drafts.length - 1;
+  await trx.updateTable('workspace').set({ event_seq: last }).where('id', '=', workspaceId).execute();
+  if (dialectOf(trx).name === 'postgres') await sql`select pg_notify(${EVENT_CHANNEL}, ${`${last} ${workspaceId}`})`.execute(trx);
+  return last;
+}
+
+export function rowToEvent(row: EventRow): RosterdEvent {
+  return {
+    id: row.id,
+    workspace: row.workspace_id,
+    seq: Number(row.seq),
+    type: row.type as RosterdEvent['type'],
+    occurredAt: row.occurred_at,
+    source: row.source,
+    runId: row.run_id,
+    data: JSON.parse(row.data) as RosterdEvent['data'],
+  };
+}
+
+/** A workspace's events after `afterSeq`, in order, at most `limit`. */
+export async function readEvents(db: Db, workspaceId: string, afterSeq: number, limit: number): Promise<RosterdEvent[]> {
+  const rows = await db.selectFrom('event').selectAll().where('workspace_id', '=', workspaceId).where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
+  return rows.map(rowToEvent);
+}
+
+/** The sequence of a workspace's last event (0 for none); undefined when there is no such workspace. */
+export async function lastEventSeq(db: Db, workspaceId: string): Promise<number | undefined> {
+  const row = await db.selectFrom('workspace').select('event_seq').where('id', '=', workspaceId).executeTakeFirst();
+  return row ? Number(row.event_seq) : undefined;
+}
+
+/** Every workspace's last event sequence, by workspace id. */
+export async function lastEventSeqs(db: Db): Promise<Map<string, number>> {
+  const rows = await db.selectFrom('workspace').select(['id', 'event_seq']).orderBy('id').execute();
+  return new Map(rows.map((r) => [r.id, Number(r.event_seq)]));
+}
+
+/** The sequence of the oldest event retention has kept (undefined: none kept). */
+export async function firstRetainedSeq(db: Db, workspaceId: string): Promise<number | undefined> {
+  const row = await db.selectFrom('event').select((eb) => eb.fn.min('seq').as('first')).where('workspace_id', '=', workspaceId).executeTakeFirst();
+  return row?.first === null || row?.first === undefined ? undefined : Number(row.first);
+}
+
+/**
+ * Delete each workspace's events up to its last one that occurred before `cutoff` (ISO time): a prefix of its
+ * log, so what is kept has no holes. `batch` sequences per statement; returns how many went.
+ */
+export async function pruneEvents(db: Db, cutoff: string, batch = 5_000): Promise<number> {
+  const spans = await db
+    .selectFrom('event')
+    .select((eb) => ['workspace_id', eb.fn.min('seq').as('first'), eb.fn.max('seq').as('last')])
+    .where('occurred_at', '<', cutoff)
+    .groupBy('workspace_id')
+    .execute();
+  let total = 0;
+  for (const span of spans) {
+    const last = Number(span.last);
+    for (let from = Number(span.first); from <= last; from += batch) {
+      const result = await db
+        .deleteFrom('event')
+        .where('workspace_id', '=', span.workspace_id)
+        .where('seq', '<=', Math.min(last, from + batch - 1))
+        .executeTakeFirst();
+      total += Number(result.numDeletedRows);
+    }
+  }
+  return total;
+}
+
+async function inChunks<T>(ids: readonly string[], read: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += ID_CHUNK) out.push(...(await read(ids.slice(i, i + ID_CHUNK))));
+  return out;
+}
+
+/** Members by id, as the transaction sees them. */
+export async function membersByIds(db: Db, workspaceId: string, ids: readonly string[]): Promise<Map<string, Member>> {
+  const rows = await inChunks(ids, (chunk) => db.selectFrom('membership').selectAll().where('workspace_id', '=', workspaceId).where('id', 'in', chunk).execute());
+  return new Map(rows.map((row) => [row.id, rowToMember(row)]));
+}
+
+/** Groups by id, as the transaction sees them. */
+export async function groupsByIds(db: Db, workspaceId: string, ids: readonly string[]): Promise<Map<string, Group>> {
+  const rows = await inChunks(ids, (chunk) => db.selectFrom('scim_group').selectAll().where('workspace_id', '=', workspaceId).where('id', 'in', chunk).execute());
+  return new Map(rows.map((row) => [row.id, rowToGroup(row)]));
+}
+
+/** The id, userName and externalId of members, as group-membership events name them. */
+export async function memberRefsByIds(db: Db, workspaceId: string, ids: readonly string[]): Promise<Map<string, MemberRef>> {
+  const rows = await inChunks(ids, (chunk) =>
+    db.selectFrom('membership').select(['id', 'user_name', 'external_id']).where('workspace_id', '=', workspaceId).where('id', 'in', chunk).execute(),
+  );
+  return new Map(rows.map((row) => [row.id, { id: row.id, userName: row.user_name, externalId: row.external_id }]));
+}
