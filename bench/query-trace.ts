@@ -59,6 +59,7 @@ const store: Store = {
   dialect: dialectSupportFor(dialectName),
   // Traced on the same instance, so that every statement of a request shows.
   heavyReads: db,
+  eventLog: true,
   events: new EventBus(),
   description: 'trace',
   ...(dialectName === 'postgres' ? { schema } : {}),

@@ -12,7 +12,7 @@ export interface GlobalOptions {
 export async function openStore(options: GlobalOptions): Promise<{ config: Readonly<Config>; store: Store }> {
   const env = options.database ? { ...process.env, ROSTERD_DATABASE: options.database } : process.env;
   const config = loadConfig({ ...(options.config ? { path: options.config } : {}), env });
-  const store = await createDb(config.database);
+  const store = await createDb(config.database, { eventLog: config.events.enabled });
   try {
     await migrateToLatest(store);
   } catch (error) {

@@ -51,6 +51,9 @@ export const DEFAULT_WORKER_V8_FLAGS = ['--single-threaded-gc', '--max-semi-spac
 /** See `reconcile.heapGrowthPercent`: measured at +3% time for −40% peak RSS (bench/README.md). */
 export const DEFAULT_HEAP_GROWTH_PERCENT = 50;
 
+/** See `events.retentionDays`. */
+const DEFAULT_EVENT_RETENTION_DAYS = 30;
+
 /** See `daemon.leaseTtlSeconds`: long enough that a slow database round trip never loses a lease, short enough that a takeover is quick. */
 export const DEFAULT_LEASE_TTL_SECONDS = 60;
 
@@ -169,6 +172,18 @@ export const configSchema = z
       })
       .strict()
       .default({ leaseTtlSeconds: DEFAULT_LEASE_TTL_SECONDS, shutdownGraceSeconds: DEFAULT_SHUTDOWN_GRACE_SECONDS }),
+    events: z
+      .object({
+        /**
+         * Write the event log (every applied change, numbered per workspace): the app API's feed and webhooks read
+         * it. Off, changes are applied as before and nothing is logged for the app to follow.
+         */
+        enabled: z.boolean().default(true),
+        /** Events older than this many days are pruned by the daemon (checked every hour). */
+        retentionDays: z.number().int().min(1).max(3650).default(DEFAULT_EVENT_RETENTION_DAYS),
+      })
+      .strict()
+      .default({ enabled: true, retentionDays: DEFAULT_EVENT_RETENTION_DAYS }),
     bootstrap: z
       .object({
         /** On first start (no workspaces yet) create this V2 workspace and print its base URL and a key once. */

@@ -37,7 +37,7 @@ export class WorkerStartFailed extends Error {
  * dies, and passes shutdown on. It serves no requests itself. Worker 0 runs the pull schedules.
  */
 export async function startCluster(config: Readonly<Config>, log: Logger, count: number): Promise<Cluster> {
-  const store = await createDb(config.database);
+  const store = await createDb(config.database, { eventLog: config.events.enabled });
   let bootstrap: Gateway['bootstrap'];
   try {
     bootstrap = await prepareStore(store, config, log);

@@ -62,7 +62,7 @@ export async function prepareStore(store: Store, config: Readonly<Config>, log: 
 
 /** Open the database, migrate, bootstrap on first start, listen, and run the connectors' pull schedules. */
 export async function startGateway(config: Readonly<Config>, log: Logger = createLogger({ level: config.log.level }), options: GatewayOptions = {}): Promise<Gateway> {
-  const store = await createDb(config.database, { heavyReadTimeoutMs: config.scim.budgets.queryTimeoutMs, backgroundCheckpoints: true });
+  const store = await createDb(config.database, { heavyReadTimeoutMs: config.scim.budgets.queryTimeoutMs, backgroundCheckpoints: true, eventLog: config.events.enabled });
   try {
     const bootstrap = (options.prepare ?? true) ? await prepareStore(store, config, log) : null;
     const clock = options.clock;

@@ -190,16 +190,18 @@ async function applyInTransaction<T>(
 
   const runnable = changes.flatMap((change, i) => (results[i] || change.action === 'skip' ? [] : [i]));
   const toWrite = runnable.map((i) => changes[i]!);
-  const before = await statesBefore(trx, workspaceId, toWrite, current);
+  const before = store.eventLog ? await statesBefore(trx, workspaceId, toWrite, current) : null;
   const stored = await writeChanges(trx, workspace, toWrite, { actor: options.actor, now, dialect: store.dialect, eventSeq: eventSeq + 1 });
   runnable.forEach((i, k) => {
     const member = stored[k];
     results[i] = member ? { change: changes[i]!, status: 'applied', member } : { change: changes[i]!, status: 'applied' };
   });
-  const events = eventsOfChanges(
-    toWrite.map((change, k) => ({ change, ...(stored[k] ? { member: stored[k] } : {}) })),
-    await statesAfter(trx, workspaceId, toWrite, before),
-  );
+  const events = before
+    ? eventsOfChanges(
+        toWrite.map((change, k) => ({ change, ...(stored[k] ? { member: stored[k] } : {}) })),
+        await statesAfter(trx, workspaceId, toWrite, before),
+      )
+    : [];
   const lastEventSeq = events.length === 0 ? null : await appendEvents(trx, workspaceId, eventSeq + 1, events, { source: options.eventSource ?? options.actor, runId: options.requestId, now });
   const done = changes.map((change, i) => results[i] ?? { change, status: 'skipped' as const, ...(change.reason ? { detail: change.reason } : {}) });
   await yieldIfDue();

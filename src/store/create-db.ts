@@ -31,6 +31,8 @@ export interface Store {
    * limit (statement_timeout), so they never take the connections lookups and writes use. Reads only.
    */
   readonly heavyReads: Kysely<Database>;
+  /** Whether applied changes write their events (config `events.enabled`). */
+  readonly eventLog: boolean;
   /** Announces the commits of event-log entries to waiters in this process (long polls, webhook deliveries). */
   readonly events: EventBus;
   /** A printable description with credentials removed. */
@@ -62,6 +64,8 @@ export interface CreateDbOptions {
    * that fills it. For a long-running gateway; a short CLI command does without the thread.
    */
   backgroundCheckpoints?: boolean;
+  /** Write the event log with every applied change (config `events.enabled`); on unless false. */
+  eventLog?: boolean;
 }
 
 const DEFAULT_HEAVY_READ_TIMEOUT_MS = 5_000;
@@ -117,6 +121,7 @@ function openSqlite(path: string, options: CreateDbOptions): Store {
     authGeneration: sqliteAuthGeneration(database),
     dialect: dialectSupportFor('sqlite'),
     heavyReads,
+    eventLog: options.eventLog ?? true,
     events: new EventBus(),
     description: `sqlite:${path}`,
     close: async () => {
@@ -271,6 +276,7 @@ async function openPostgres(rawUrl: string, options: CreateDbOptions): Promise<S
     writeTransaction: (job) => db.transaction().execute(job),
     dialect: dialectSupportFor('postgres'),
     heavyReads,
+    eventLog: options.eventLog ?? true,
     events: new EventBus(),
     description: redactUrl(url) + (schema ? ` (schema ${schema})` : ''),
     ...(schema ? { schema } : {}),
