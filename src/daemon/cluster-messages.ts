@@ -6,12 +6,22 @@ export type WorkerMessage =
   /** The worker's server is listening at `url`. */
   | { type: 'rosterd:listening'; url: string }
   /** The worker was asked for /metrics: the primary answers with every worker's metrics added up. */
-  | { type: 'rosterd:metrics-request'; requestId: number };
+  | { type: 'rosterd:metrics-request'; requestId: number }
+  /** Events of a workspace committed up to `seq` (in this worker, or relayed): the primary passes it to the others. */
+  | EventsCommitted;
 
 export type PrimaryMessage =
   | { type: 'rosterd:metrics'; requestId: number; text?: string; error?: string }
   /** Stop taking work and exit, as on SIGTERM. */
-  | { type: 'rosterd:shutdown' };
+  | { type: 'rosterd:shutdown' }
+  | EventsCommitted;
+
+/** Wakes the long polls and webhook deliveries of every worker when one of them commits events. */
+export interface EventsCommitted {
+  type: 'rosterd:events';
+  workspaceId: string;
+  seq: number;
+}
 
 export function isMessage<T extends { type: string }>(value: unknown, type: T['type']): value is T {
   return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === type;

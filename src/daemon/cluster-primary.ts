@@ -3,7 +3,7 @@ import { AggregatorRegistry } from 'prom-client';
 import type { Config } from '../config/config-schema.js';
 import type { Logger } from '../log/create-logger.js';
 import { createDb } from '../store/create-db.js';
-import { isMessage, WORKER_INDEX_ENV, type PrimaryMessage, type WorkerMessage } from './cluster-messages.js';
+import { isMessage, WORKER_INDEX_ENV, type EventsCommitted, type PrimaryMessage, type WorkerMessage } from './cluster-messages.js';
 import { retryDelay } from './retry-backoff.js';
 import { workerExecArgv } from './worker-exec-argv.js';
 import { prepareStore, type Gateway } from './start-gateway.js';
@@ -72,6 +72,8 @@ export async function startCluster(config: Readonly<Config>, log: Logger, count:
           everyoneListened = true;
           started();
         }
+      } else if (isMessage<WorkerMessage>(message, 'rosterd:events')) {
+        for (const other of indexOf.keys()) if (other !== worker && other.isConnected()) other.send(message as EventsCommitted);
       } else if (isMessage<WorkerMessage>(message, 'rosterd:metrics-request')) {
         const { requestId } = message as Extract<WorkerMessage, { type: 'rosterd:metrics-request' }>;
         const answer = (reply: PrimaryMessage) => worker.isConnected() && worker.send(reply);

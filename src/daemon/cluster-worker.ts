@@ -1,5 +1,6 @@
 import { AggregatorRegistry } from 'prom-client';
-import { isMessage, WORKER_INDEX_ENV, type PrimaryMessage, type WorkerMessage } from './cluster-messages.js';
+import type { EventBus } from '../events/event-bus.js';
+import { isMessage, WORKER_INDEX_ENV, type EventsCommitted, type PrimaryMessage, type WorkerMessage } from './cluster-messages.js';
 import type { Metrics } from './metrics.js';
 
 /** How long a worker waits for its primary's metrics before /metrics fails (prom-client gives workers 5 s). */
@@ -17,6 +18,32 @@ function send(message: WorkerMessage): void {
 
 export function reportListening(url: string): void {
   send({ type: 'rosterd:listening', url });
+}
+
+/**
+ * Pass this worker's event commits to the primary, and announce on `bus` those the primary relays from the other
+ * workers: a long poll in one worker wakes for a write another worker took. Returns the function that stops it.
+ */
+export function relayEvents(bus: EventBus): () => void {
+  let relaying = false;
+  const unsubscribe = bus.subscribe((workspaceId, seq) => {
+    if (!relaying) send({ type: 'rosterd:events', workspaceId, seq });
+  });
+  const onMessage = (message: unknown) => {
+    if (!isMessage<PrimaryMessage>(message, 'rosterd:events')) return;
+    const { workspaceId, seq } = message as EventsCommitted;
+    relaying = true;
+    try {
+      bus.published(workspaceId, seq);
+    } finally {
+      relaying = false;
+    }
+  };
+  process.on('message', onMessage);
+  return () => {
+    unsubscribe();
+    process.off('message', onMessage);
+  };
 }
 
 /** Call `stop` when the primary says to shut down. */

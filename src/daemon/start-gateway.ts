@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { bindingName, type Config } from '../config/config-schema.js';
 import { connectorDefinition } from '../connector/connector-registry.js';
 import { RosterdError } from '../error/rosterd-error.js';
+import type { EventBus } from '../events/event-bus.js';
+import { startEventPruning } from '../events/event-pruner.js';
 import { createLogger, type Logger } from '../log/create-logger.js';
 import { createDb, type Store } from '../store/create-db.js';
 import { migrateToLatest } from '../store/migrate.js';
@@ -45,6 +47,8 @@ export interface GatewayOptions {
    * primary for every worker's metrics added up.
    */
   metricsRenderer?: (metrics: Metrics) => () => Promise<string>;
+  /** A cluster worker passes its relay: event commits of the other workers wake this one's waiters. */
+  relayEvents?: (bus: EventBus) => () => void;
   /** The pull cycle the schedules run; the reconciler unless a test passes its own. */
   runCycle?: RunCycle;
   /** Overrides `daemon.leaseTtlSeconds`. */
@@ -86,6 +90,11 @@ export async function startGateway(config: Readonly<Config>, log: Logger = creat
     const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
     log.info({ database: store.description, port }, 'rosterd is listening');
 
+    // Long polls and webhook deliveries wake for the event commits of other processes too.
+    const stopListening = store.listenForEvents?.((error) => log.warn({ err: error }, 'lost the connection that listens for events; connecting again'));
+    const stopRelay = options.relayEvents?.(store.events);
+    const stopPruning = config.events.enabled ? startEventPruning({ store, retentionDays: config.events.retentionDays, log, ...(clock ? { clock } : {}) }) : null;
+
     // Started only once the server listens: a gateway that cannot serve SCIM should not be pulling either.
     const scheduler = bindings.length ? startSchedules({ store, config, log, metrics, bindings, options }) : null;
     return {
@@ -99,6 +108,8 @@ export async function startGateway(config: Readonly<Config>, log: Logger = creat
       close: async (stopOptions) => {
         // HTTP and cron stop together; a running cycle keeps the database until it has finished or been aborted.
         const stopped = await Promise.allSettled([app.close(), scheduler?.stop(stopOptions)]);
+        stopRelay?.();
+        await Promise.all([stopListening?.(), stopPruning?.()]);
         const cyclesStopped = stopped[1].status !== 'fulfilled' || stopped[1].value !== false;
         // A cycle that ignored its abort still holds a query or a connection: closing under it would only add errors.
         if (cyclesStopped) await store.close();

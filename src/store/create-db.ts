@@ -1,14 +1,16 @@
-import { EventBus } from '../events/event-bus.js';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { RosterdError } from '../error/rosterd-error.js';
+import { EventBus } from '../events/event-bus.js';
 import { CurrentSchemaPostgresDialect } from './current-schema-postgres-dialect.js';
 import { PgClient, type PgClientConfig } from './pg-client.js';
 import type { Database } from './database.js';
 import { dialectSupportFor, type DialectSupport } from './dialect-support.js';
+import { lastEventSeqs } from './event-repository.js';
+import { listenForEvents } from './pg-event-listener.js';
 import { sqliteAuthGeneration } from './sqlite-auth-generation.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { SqliteReadWorkers } from './sqlite-read-workers.js';
@@ -35,6 +37,12 @@ export interface Store {
   readonly eventLog: boolean;
   /** Announces the commits of event-log entries to waiters in this process (long polls, webhook deliveries). */
   readonly events: EventBus;
+  /**
+   * PostgreSQL: announce on `events` the event commits of every other instance on the schema too (LISTEN), until
+   * the returned function is called. A long-running gateway calls it; a CLI command has no one to wake. Absent on
+   * SQLite, whose instances are one process (or one cluster, whose primary relays).
+   */
+  readonly listenForEvents?: (onError?: (error: Error) => void) => () => Promise<void>;
   /** A printable description with credentials removed. */
   readonly description: string;
   /**
@@ -271,13 +279,15 @@ async function openPostgres(rawUrl: string, options: CreateDbOptions): Promise<S
     statement_timeout: options.heavyReadTimeoutMs ?? DEFAULT_HEAVY_READ_TIMEOUT_MS,
   });
   const heavyReads = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool: heavyPool }) });
+  const events = new EventBus();
   return {
     db,
     writeTransaction: (job) => db.transaction().execute(job),
     dialect: dialectSupportFor('postgres'),
     heavyReads,
     eventLog: options.eventLog ?? true,
-    events: new EventBus(),
+    events,
+    listenForEvents: (onError) => listenForEvents({ config: poolConfig, bus: events, resync: () => lastEventSeqs(db), ...(onError ? { onError } : {}) }),
     description: redactUrl(url) + (schema ? ` (schema ${schema})` : ''),
     ...(schema ? { schema } : {}),
     close: async () => {

@@ -12,8 +12,11 @@ import { rowToMember } from './member-row.js';
 
 type Db = Kysely<Database>;
 
-/** The channel PostgreSQL notifies at each commit that wrote events: its payload is `<seq> <workspace id>`. */
-export const EVENT_CHANNEL = 'rosterd_events';
+/**
+ * PostgreSQL notifies `<prefix><schema>` at each commit that wrote events, with `<seq> <workspace id>` as payload:
+ * per schema, so installations (or test runs) sharing a database do not wake each other.
+ */
+export const EVENT_CHANNEL_PREFIX = 'rosterd_events.';
 
 const EVENT_COLUMNS = ['workspace_id', 'seq', 'id', 'type', 'occurred_at', 'source', 'run_id', 'data'] as const;
 
@@ -31,8 +34,8 @@ export interface EventMeta {
 
 /**
  * Append a transaction's events to its workspace's log, numbered from `firstSeq`, and move the workspace's event
- * sequence past them. The caller holds the workspace's write lock (bumpRevision), so the numbers of concurrent
- * writers never interleave and follow commit order. On PostgreSQL the commit also notifies EVENT_CHANNEL.
+ * sequence past them. The caller holds the workspace's write lock (takeWriteLock), so the numbers of concurrent
+ * writers never interleave and follow commit order. On PostgreSQL the commit also notifies the schema's channel.
  * Returns the last sequence written.
  */
 export async function appendEvents(trx: Db, workspaceId: string, firstSeq: number, drafts: readonly EventDraft[], meta: EventMeta): Promise<number> {
@@ -49,7 +52,7 @@ export async function appendEvents(trx: Db, workspaceId: string, firstSeq: numbe
   await insertRows(trx, 'event', EVENT_COLUMNS, rows, VALUES_CHUNK);
   const last = firstSeq + drafts.length - 1;
   await trx.updateTable('workspace').set({ event_seq: last }).where('id', '=', workspaceId).execute();
-  if (dialectOf(trx).name === 'postgres') await sql`select pg_notify(${EVENT_CHANNEL}, ${`${last} ${workspaceId}`})`.execute(trx);
+  if (dialectOf(trx).name === 'postgres') await sql`select pg_notify(${EVENT_CHANNEL_PREFIX} || current_schema(), ${`${last} ${workspaceId}`})`.execute(trx);
   return last;
 }
 

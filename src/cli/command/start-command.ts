@@ -48,14 +48,14 @@ const deadlineOf = (config: Readonly<Config>) => config.daemon.shutdownGraceSeco
 
 /** A cluster worker: a gateway whose primary migrated and bootstrapped; worker 0 runs the schedules. */
 async function runWorker(config: Readonly<Config>): Promise<void> {
-  const [{ startGateway }, { createLogger }, { workerIndex, reportListening, onShutdownRequest, clusterMetricsRenderer }] = await Promise.all([
+  const [{ startGateway }, { createLogger }, { workerIndex, reportListening, onShutdownRequest, clusterMetricsRenderer, relayEvents }] = await Promise.all([
     import('../../daemon/start-gateway.js'),
     import('../../log/create-logger.js'),
     import('../../daemon/cluster-worker.js'),
   ]);
   const index = workerIndex() ?? 0;
   const log = createLogger({ level: config.log.level }).child({ worker: index });
-  const gateway = await startGateway(config, log, { prepare: false, schedules: index === 0, metricsRenderer: clusterMetricsRenderer });
+  const gateway = await startGateway(config, log, { prepare: false, schedules: index === 0, metricsRenderer: clusterMetricsRenderer, relayEvents });
   reportListening(gateway.url);
   const stop = onStopSignals(gateway.log, deadlineOf(config), () => closeGateway(gateway, config));
   onShutdownRequest(() => stop('primary'));

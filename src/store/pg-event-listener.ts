@@ -1,0 +1,82 @@
+import pg from 'pg';
+import type { EventBus } from '../events/event-bus.js';
+import { EVENT_CHANNEL_PREFIX } from './event-repository.js';
+
+/** How long to wait before connecting again after the listening connection was lost. */
+const RECONNECT_MS = 1_000;
+
+export interface PgEventListenerOptions {
+  /** The pool's connection settings (URL, search_path): the listener's schema decides its channel. */
+  config: pg.ClientConfig;
+  bus: EventBus;
+  /**
+   * Called after each (re)connection: what committed while no connection listened is announced from the database
+   * (every workspace's last sequence), so no waiter sleeps through it.
+   */
+  resync: () => Promise<Map<string, number>>;
+  onError?: (error: Error) => void;
+}
+
+/**
+ * One connection that LISTENs for the event commits of every instance on the same PostgreSQL schema (apply's
+ * `pg_notify` is delivered at commit) and announces them on this process's EventBus. It reconnects by itself.
+ * Returns the function that stops it.
+ */
+export function listenForEvents(options: PgEventListenerOptions): () => Promise<void> {
+  let client: pg.Client | null = null;
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+
+  const announce = (payload: string | undefined) => {
+    const space = payload?.indexOf(' ') ?? -1;
+    if (!payload || space < 0) return;
+    const seq = Number(payload.slice(0, space));
+    if (Number.isSafeInteger(seq)) options.bus.published(payload.slice(space + 1), seq);
+  };
+
+  const connect = async () => {
+    if (stopped) return;
+    const next = new pg.Client(options.config);
+    next.on('error', (error) => {
+      options.onError?.(error);
+      retry(next);
+    });
+    next.on('end', () => retry(next));
+    next.on('notification', (message) => announce(message.payload));
+    try {
+      await next.connect();
+      const { rows } = await next.query<{ schema: string }>('select current_schema() as schema');
+      await next.query(`listen "${`${EVENT_CHANNEL_PREFIX}${rows[0]!.schema}`.replace(/"/g, '""')}"`);
+      if (stopped) return void next.end().catch(() => undefined);
+      client = next;
+      for (const [workspaceId, seq] of await options.resync()) options.bus.published(workspaceId, seq);
+    } catch (error) {
+      options.onError?.(error as Error);
+      retry(next);
+    }
+  };
+
+  const retry = (failed: pg.Client) => {
+    if (client === failed) client = null;
+    failed.removeAllListeners('end');
+    failed.end().catch(() => undefined);
+    if (stopped || timer) return;
+    timer = setTimeout(() => {
+      timer = null;
+      void connect();
+    }, RECONNECT_MS);
+    timer.unref();
+  };
+
+  void connect();
+  return async () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    const last = client;
+    client = null;
+    if (last) {
+      last.removeAllListeners('end');
+      await last.end().catch(() => undefined);
+    }
+  };
+}
