@@ -292,6 +292,8 @@ export interface GatewayOptions {
   cpuProfileDir?: string;
   /** server.workers: HTTP worker processes (1: the primary serves alone). */
   workers?: number;
+  /** events.enabled: write the event log (default true). */
+  eventLog?: boolean;
   onExit?: () => void;
 }
 
@@ -309,6 +311,7 @@ export async function startGatewayProcess(options: GatewayOptions): Promise<Gate
     log: { level: 'warn', requests: false },
     scim: { maxCount: options.maxCount ?? 1000 },
     bootstrap: { workspace: null },
+    events: { enabled: options.eventLog ?? true },
   };
   // YAML is a superset of JSON.
   writeFileSync(configPath, `${JSON.stringify(config, null, 2)}\n`);

@@ -325,6 +325,31 @@ function patchActive(key: string, label: string, base: string, ids: string[], fo
   };
 }
 
+/** PATCH title to a value never sent before, round-robin over `ids`: every request is a real write (one member.updated event). */
+export function patchTitle(base: string, ids: readonly string[]): HttpWorkload {
+  const run = randomUUID().slice(0, 8);
+  let k = 0;
+  const next = (): NextRequest => {
+    const n = k++;
+    const op = { op: 'replace', path: 'title', value: `title ${run}-${n}` };
+    return { path: `${base}/Users/${ids[n % ids.length]!}`, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [op] }) };
+  };
+  return {
+    key: 'patch-title',
+    label: 'PATCH title (a new value each time)',
+    kind: 'patch',
+    method: 'PATCH',
+    probe: next,
+    next,
+    check: (status, body, sent) => {
+      if (status !== 200) return 'expected 200 with the User';
+      const value = (JSON.parse(sent.body!) as { Operations: { value: unknown }[] }).Operations[0]!.value;
+      return asObject(body).title === value ? null : `expected title ${JSON.stringify(value)}`;
+    },
+    note: `${ids.length} ids in turn, each request a new title: every request is a real write`,
+  };
+}
+
 export const patchEntra = (base: string, ids: string[]) =>
   patchActive('patch-entra', 'PATCH active "False" (Entra: Replace)', base, ids, 'entra');
 

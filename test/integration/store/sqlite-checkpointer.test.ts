@@ -38,6 +38,7 @@ describe('SQLite checkpoints from a thread of their own', () => {
       }
     });
     expect(statSync(file).size, 'the commit itself copied nothing into the database file').toBe(before);
-    expect(await until(() => statSync(file).size > before + 4 * 1024 * 1024, 10_000)).toBe(true);
+    // A generous cap: on a busy machine the checkpointer's thread gets its turn late.
+    expect(await until(() => statSync(file).size > before + 4 * 1024 * 1024, 25_000)).toBe(true);
   });
 });
