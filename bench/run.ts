@@ -5,9 +5,11 @@ import { sql } from 'kysely';
 import type { Store } from '../src/store/create-db.js';
 import { benchDatabase, type Dialect } from './bench-database.js';
 import { connectorOptionsFromEnv, runConnectorBench } from './connector-snapshot.js';
+import { measureEventLogCost, type EventLogCost } from './event-log-cost.js';
 import { noisyOptionsFromEnv, runNoisyNeighbourBench } from './noisy-neighbour-bench.js';
 import { reconcileOptionsFromEnv, runReconcileBench } from './reconcile-bench.js';
 import { summarizeProfileFile } from './cpu-profile-summary.js';
+import { runWebhookBench, webhookOptionsFromEnv } from './webhook-bench.js';
 import { runPacedInProcess } from './run-paced-in-process.js';
 import { seedWorkspace } from './seed.js';
 import { repoRoot, startCeilingProcess, startGatewayProcess, waitForQuiet, type GatewayProcess } from './server-process.js';
@@ -71,8 +73,8 @@ const QUIET_WAIT_MS = intEnv('BENCH_QUIET_WAIT', 10) * 1000;
 // As an operator of a 2-core machine would run it: `server.workers: auto` gives one HTTP worker per core.
 const WORKERS = Math.max(1, Math.floor(intEnv('BENCH_WORKERS', 2)));
 const ONLY_PART = env.BENCH_ONLY?.trim() || null;
-if (ONLY_PART !== null && ONLY_PART !== 'scim' && ONLY_PART !== 'connectors' && ONLY_PART !== 'reconcile' && ONLY_PART !== 'noisy') {
-  throw new Error(`BENCH_ONLY: expected scim, connectors, reconcile or noisy, got "${ONLY_PART}"`);
+if (ONLY_PART !== null && ONLY_PART !== 'scim' && ONLY_PART !== 'connectors' && ONLY_PART !== 'reconcile' && ONLY_PART !== 'noisy' && ONLY_PART !== 'webhooks') {
+  throw new Error(`BENCH_ONLY: expected scim, connectors, reconcile, noisy or webhooks, got "${ONLY_PART}"`);
 }
 const RUN_SCIM = ONLY_PART === null || ONLY_PART === 'scim';
 const RUN_CONNECTORS = (ONLY_PART === null && env.BENCH_SKIP_CONNECTORS !== '1') || ONLY_PART === 'connectors';
@@ -82,10 +84,14 @@ const CONNECTOR_OPTIONS = RUN_CONNECTORS ? connectorOptionsFromEnv() : null;
 const RECONCILE_OPTIONS = RUN_RECONCILE ? reconcileOptionsFromEnv() : null;
 const RUN_NOISY = (ONLY_PART === null && env.BENCH_SKIP_NOISY !== '1') || ONLY_PART === 'noisy';
 const NOISY_OPTIONS = RUN_NOISY ? noisyOptionsFromEnv() : null;
+/** Webhook delivery (webhook-bench.ts): only with BENCH_ONLY=webhooks. */
+const WEBHOOK_OPTIONS = ONLY_PART === 'webhooks' ? webhookOptionsFromEnv(env, DIALECTS, POSTGRES_URL) : null;
 /** "other" CPU (processes that are neither the server, the generator nor PostgreSQL) above which a row is marked. */
 const CONTENDED_PERCENT = 25;
 const GROUP_MEMBERS = 10_000;
 const GROUP_REPEATS = 3;
+/** Off-then-on rounds of the event-log cost runs. */
+const EVENT_LOG_ROUNDS = 2;
 
 // The targets (2-core machine, SQLite, 100,000 members).
 const TARGET = {
@@ -124,6 +130,8 @@ interface DialectReport {
   groupPatch?: GroupPatchResult & { peakRss: number; hwm: number; pass: boolean | null };
   serverPeakRss?: number;
   profile?: string;
+  /** Write throughput with the event log off and on (target: on ≥ 90% of off). */
+  eventLog?: EventLogCost[];
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -155,6 +163,12 @@ async function main(): Promise<number> {
     });
     if (result) process.stdout.write(result.text);
     failed = failed || !result?.ok;
+  }
+  if (WEBHOOK_OPTIONS) {
+    await runWebhookBench(WEBHOOK_OPTIONS, log).catch((error: unknown) => {
+      log(`webhook benchmark crashed: ${(error as Error).stack ?? String(error)}`);
+      failed = true;
+    });
   }
   return failed ? 1 : 0;
 }
@@ -315,6 +329,24 @@ async function benchDialect(dialect: Dialect, ceiling: LoadResult | null, stamp:
         (group.problems.length ? `\n    PROBLEMS: ${group.problems.join('; ')}` : ''));
     }
     report.serverPeakRss = gateway.memory()?.hwm;
+
+    if (!ONLY || ONLY.has('event-log')) {
+      // Gateways of their own, one at a time: this one stops first.
+      await gateway.stop();
+      gateway = null;
+      log(`  what the event log costs the writes: ${EVENT_LOG_ROUNDS} rounds of off, then on …`);
+      report.eventLog = await measureEventLogCost({
+        database: prepared.url,
+        workers: WORKERS,
+        basePath: target.basePath,
+        token: seed.token,
+        ids: odds,
+        load: LOAD,
+        rounds: EVENT_LOG_ROUNDS,
+        quietWaitMs: QUIET_WAIT_MS,
+        log,
+      });
+    }
   } finally {
     if (gateway) {
       const code = await gateway.stop(PROFILE ? 60_000 : 10_000);
@@ -412,6 +444,10 @@ function renderTables(ceiling: LoadResult | null, ceilingRss: number, reports: D
     }
     for (const w of r.workloads) if (w.note) out.push(`  ${w.key}: ${w.note}; rows written ${num(w.rowsWritten ?? 0)} for ${num(w.requests)} requests`);
     if (g?.problems.length) out.push(`  group PATCH problems: ${g.problems.join('; ')}`);
+    for (const cost of r.eventLog ?? []) {
+      const rounds = (values: number[]) => values.map((v) => num(v)).join(' / ');
+      out.push(`  event log, ${cost.workload}: off ${rounds(cost.off)} req/s, on ${rounds(cost.on)} req/s: on is ${(cost.ratio * 100).toFixed(0)}% of off (target ≥ 90%) ${cost.ratio >= 0.9 ? 'pass' : 'MISS'}`);
+    }
     if (r.error) out.push(`  ERROR: ${r.error}`);
   }
   return out.join('\n');

@@ -1,5 +1,7 @@
 import { Command } from 'commander';
+import { registerAppKeyCommand } from './command/app-key-command.js';
 import { registerConnectorCommand } from './command/connector-command.js';
+import { registerEventsCommand } from './command/events-command.js';
 import { registerKeyCommand } from './command/key-command.js';
 import { registerLogCommand } from './command/log-command.js';
 import { registerMembersCommand } from './command/members-command.js';
@@ -8,6 +10,7 @@ import { registerReconcileCommand } from './command/reconcile-command.js';
 import { registerRunsCommand } from './command/runs-command.js';
 import { registerStartCommand } from './command/start-command.js';
 import { registerStatusCommand } from './command/status-command.js';
+import { registerWebhookCommand } from './command/webhook-command.js';
 import { registerWorkspaceCommand } from './command/workspace-command.js';
 import type { GlobalOptions } from './open-store.js';
 
@@ -23,13 +26,16 @@ export function buildProgram(): Command {
   registerStartCommand(program, globals);
   registerWorkspaceCommand(program, globals);
   registerKeyCommand(program, globals);
+  registerAppKeyCommand(program, globals);
   registerMembersCommand(program, globals);
   registerLogCommand(program, globals);
+  registerEventsCommand(program, globals);
   registerConnectorCommand(program, globals);
   registerReconcileCommand(program, globals);
   registerRunsCommand(program, globals);
   registerStatusCommand(program, globals);
   registerPlanCommand(program, globals);
+  registerWebhookCommand(program, globals);
   // Sub-commands inherit exitOverride so commander's own errors reach main.ts's one-line failure handler.
   for (const command of program.commands) command.exitOverride();
   return program;

@@ -184,6 +184,25 @@ export const configSchema = z
       })
       .strict()
       .default({ enabled: true, retentionDays: DEFAULT_EVENT_RETENTION_DAYS }),
+    webhooks: z
+      .object({
+        /** Allow http:// URLs and hosts on private, loopback or link-local addresses: for local development only. */
+        allowInsecureUrls: z.boolean().default(false),
+        /** How long one delivery attempt may take, answer included. */
+        timeoutSeconds: z.number().int().min(1).max(300).default(10),
+        /** The wait before the first retry of an event; each further failure waits longer (×6), with jitter. */
+        retryInitialSeconds: z.number().int().min(1).max(3600).default(5),
+        /** The longest wait between two attempts (a Retry-After may ask for more). */
+        retryMaxSeconds: z.number().int().min(1).max(86_400).default(3600),
+        /** How long an event is retried before its endpoint is marked failing and waits for `rosterd webhook enable`. */
+        retryWindowHours: z.number().int().min(1).max(720).default(72),
+        /** Delivery requests in flight at once across all endpoints (each endpoint has at most one). */
+        concurrency: z.number().int().min(1).max(1000).default(32),
+        /** Delivery attempts older than this many days are pruned from the history (checked every hour). */
+        historyDays: z.number().int().min(1).max(3650).default(30),
+      })
+      .strict()
+      .default({ allowInsecureUrls: false, timeoutSeconds: 10, retryInitialSeconds: 5, retryMaxSeconds: 3600, retryWindowHours: 72, concurrency: 32, historyDays: 30 }),
     bootstrap: z
       .object({
         /** On first start (no workspaces yet) create this V2 workspace and print its base URL and a key once. */

@@ -1,6 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import { APP_API_PREFIX, appApiPlugin } from '../app-api/app-api-plugin.js';
 import type { Config } from '../config/config-schema.js';
 import type { Logger } from '../log/create-logger.js';
 import { lazyChildLogger } from '../log/lazy-child-logger.js';
@@ -96,5 +97,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   for (const mount of config.scim.mounts) {
     await app.register(scimPlugin, { ...common, prefix: mount.path, basePath: mount.path, workspaceId: mount.workspace });
   }
+  // The vendor's backend: app keys, members, groups and event feeds (src/app-api).
+  await app.register(appApiPlugin, { prefix: APP_API_PREFIX, store, heavyGate, ...(deps.clock ? { clock: deps.clock } : {}) });
   return app;
 }

@@ -5,6 +5,7 @@ import type { ChangeAction } from '../model/plan.js';
 import type { Database, RunResult } from '../store/database.js';
 import { countPendingPlans, lastGoodCycles } from '../store/pull-status-repository.js';
 import { driftCounts } from '../store/pulled-member-repository.js';
+import { countFailingWebhookEndpoints } from '../store/webhook-repository.js';
 
 /**
  * Prometheus metrics of one gateway, served at GET /metrics. Each gateway has a registry of its own (not
@@ -21,6 +22,8 @@ export interface Metrics {
   observeRequest(route: string | undefined, method: string, status: number): void;
   /** One pull cycle ended with `result` ('failed' when it threw); `summary` counts its changes by action. */
   observeRun(workspaceId: string, binding: string, result: RunResult, summary?: Readonly<Record<ChangeAction, number>>): void;
+  /** One webhook delivery attempt ended: the endpoint accepted the event (2xx) or not. */
+  observeWebhookDelivery(outcome: 'delivered' | 'failed'): void;
   /** The exposition text; gauges that read the database are computed now. */
   render(): Promise<string>;
 }
@@ -123,6 +126,26 @@ export function createMetrics(options: MetricsOptions): Metrics {
     },
   });
 
+  const webhookDeliveries = new Counter({
+    name: 'rosterd_webhook_deliveries_total',
+    help: 'Webhook delivery attempts, by outcome (delivered: a 2xx answer; failed: anything else, retried later).',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'rosterd_webhook_failing_endpoints',
+    help: 'Webhook endpoints whose retries ran out; they wait for rosterd webhook enable.',
+    registers: [registry],
+    aggregator: 'first',
+    async collect() {
+      try {
+        this.set(await countFailingWebhookEndpoints(db));
+      } catch (error) {
+        warnScrape('rosterd_webhook_failing_endpoints', error);
+      }
+    },
+  });
+
   return {
     registry,
     contentType: registry.contentType,
@@ -137,6 +160,9 @@ export function createMetrics(options: MetricsOptions): Metrics {
         // Skips are changes the plan decided not to make; they are not applied.
         if (action !== 'skip' && count > 0) changes.inc({ workspace: workspaceId, binding, action }, count);
       }
+    },
+    observeWebhookDelivery(outcome) {
+      webhookDeliveries.inc({ outcome });
     },
     render: () => registry.metrics(),
   };

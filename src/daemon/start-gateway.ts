@@ -11,6 +11,8 @@ import { bootstrapWorkspace } from '../admin/bootstrap.js';
 import type { ReconcileOutcome } from '../reconcile/reconcile-request.js';
 import { reconcileScheduled, type ReconcilerDeps } from '../reconcile/reconciler.js';
 import { DEFAULT_FULL_SCHEDULE, parseFullSchedule } from '../config/full-schedule.js';
+import { startWebhookDispatcher } from '../webhooks/webhook-dispatcher.js';
+import { webhookSettings } from '../webhooks/webhook-settings.js';
 import { buildServer } from './build-server.js';
 import { newHolderId } from './lease.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -97,6 +99,12 @@ export async function startGateway(config: Readonly<Config>, log: Logger = creat
 
     // Started only once the server listens: a gateway that cannot serve SCIM should not be pulling either.
     const scheduler = bindings.length ? startSchedules({ store, config, log, metrics, bindings, options }) : null;
+    // Webhooks are delivered where the schedules run (one process of a cluster); instances sharing PostgreSQL split
+    // the endpoints between them through a lease per endpoint.
+    const webhooks =
+      (options.schedules ?? true)
+        ? startWebhookDispatcher({ store, log, settings: webhookSettings(config), observe: (outcome) => metrics.observeWebhookDelivery(outcome), ...(clock ? { clock: () => clock().getTime() } : {}) })
+        : null;
     return {
       app,
       store,
@@ -107,7 +115,7 @@ export async function startGateway(config: Readonly<Config>, log: Logger = creat
       bootstrap,
       close: async (stopOptions) => {
         // HTTP and cron stop together; a running cycle keeps the database until it has finished or been aborted.
-        const stopped = await Promise.allSettled([app.close(), scheduler?.stop(stopOptions)]);
+        const stopped = await Promise.allSettled([app.close(), scheduler?.stop(stopOptions), webhooks?.stop()]);
         stopRelay?.();
         await Promise.all([stopListening?.(), stopPruning?.()]);
         const cyclesStopped = stopped[1].status !== 'fulfilled' || stopped[1].value !== false;

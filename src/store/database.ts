@@ -120,6 +120,19 @@ export interface ApiKeyTable {
   revoked_at: string | null;
 }
 
+/** A key of the vendor's app backend for the app API; no workspace means it reaches every workspace. */
+export interface AppKeyTable {
+  id: string;
+  workspace_id: string | null;
+  name: string;
+  description: string | null;
+  /** Hex SHA-256 of the secret part; the key itself is never stored. */
+  hash: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
 export interface ProvisioningLogTable {
   id: Generated<number>;
   workspace_id: string;
@@ -258,6 +271,52 @@ export interface EventTable {
   data: string;
 }
 
+/** An endpoint that receives a workspace's events (every workspace's when workspace_id is null). */
+export interface WebhookEndpointTable {
+  id: string;
+  workspace_id: string | null;
+  url: string;
+  /** JSON array of event type patterns (`member.*`); null: every event. */
+  event_types: string | null;
+  /** The signing secret, `whsec_<base64>`: never printed after creation, never logged. */
+  secret: string;
+  status: 'active' | 'failing' | 'disabled';
+  failing_since: string | null;
+  status_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Per endpoint and workspace: the last sequence accepted, and the retry state of the next event. */
+export interface WebhookCursorTable {
+  endpoint_id: string;
+  workspace_id: string;
+  last_seq: number;
+  attempts: Generated<number>;
+  first_failed_at: string | null;
+  next_attempt_at: string | null;
+  last_error: string | null;
+  /** Moved by changes made outside the delivering process (replay, enable). */
+  revision: Generated<number>;
+  updated_at: string;
+}
+
+/** One delivery attempt. */
+export interface WebhookDeliveryTable {
+  id: string;
+  endpoint_id: string;
+  workspace_id: string;
+  seq: number;
+  event_id: string;
+  event_type: string;
+  attempt: number;
+  at: string;
+  outcome: 'delivered' | 'failed';
+  http_status: number | null;
+  duration_ms: number;
+  error: string | null;
+}
+
 export interface Database {
   workspace: WorkspaceTable;
   account: AccountTable;
@@ -265,6 +324,7 @@ export interface Database {
   scim_group: GroupTable;
   group_member: GroupMemberTable;
   api_key: ApiKeyTable;
+  app_key: AppKeyTable;
   provisioning_log: ProvisioningLogTable;
   plan: PlanTable;
   plan_change: PlanChangeTable;
@@ -274,6 +334,9 @@ export interface Database {
   lease: LeaseTable;
   auth_generation: AuthGenerationTable;
   event: EventTable;
+  webhook_endpoint: WebhookEndpointTable;
+  webhook_cursor: WebhookCursorTable;
+  webhook_delivery: WebhookDeliveryTable;
 }
 
 export type MembershipRow = Selectable<MembershipTable>;
@@ -282,6 +345,7 @@ export type MembershipUpdate = Updateable<MembershipTable>;
 export type GroupRow = Selectable<GroupTable>;
 export type WorkspaceRow = Selectable<WorkspaceTable>;
 export type ApiKeyRow = Selectable<ApiKeyTable>;
+export type AppKeyRow = Selectable<AppKeyTable>;
 export type ProvisioningLogRow = Selectable<ProvisioningLogTable>;
 export type EventRow = Selectable<EventTable>;
 export type PlanRow = Selectable<PlanTable>;

@@ -1,0 +1,101 @@
+import type { Kysely } from 'kysely';
+import type { MemberRef } from '../events/app-resources.js';
+import type { Database, GroupRow, MembershipRow } from '../store/database.js';
+
+type Db = Kysely<Database>;
+
+/**
+ * One page of a listing cut at `eventSeq`: rows written at or before it, with ids after `afterId` ('' for the first
+ * page), in id order. Each read asks for one row more than `limit`, so the caller knows whether another page follows.
+ */
+export interface PageWindow {
+  eventSeq: number;
+  afterId: string;
+  limit: number;
+}
+
+export interface MemberFilters {
+  active?: boolean;
+  role?: string;
+  seatType?: string;
+  /** Only members of this group whose link to it was also written at or before the cut. */
+  group?: string;
+}
+
+/** A member as a group's member listing names it, with the role the group gives it. */
+export interface AppGroupMember {
+  member: MemberRef;
+  projectRole: string | null;
+}
+
+/** Members, by the (workspace_id, id) index; with a group, by the group's (group_id, membership_id) key instead. */
+export async function memberPage(db: Db, workspaceId: string, filters: MemberFilters, page: PageWindow): Promise<MembershipRow[]> {
+  if (filters.group !== undefined) {
+    return db
+      .selectFrom('group_member')
+      .innerJoin('membership', 'membership.id', 'group_member.membership_id')
+      .selectAll('membership')
+      .where('group_member.group_id', '=', filters.group)
+      .where('group_member.workspace_id', '=', workspaceId)
+      .where('group_member.event_seq', '<=', page.eventSeq)
+      .where('group_member.membership_id', '>', page.afterId)
+      .where('membership.workspace_id', '=', workspaceId)
+      .where('membership.event_seq', '<=', page.eventSeq)
+      .$if(filters.active !== undefined, (q) => q.where('membership.active', '=', filters.active ? 1 : 0))
+      .$if(filters.role !== undefined, (q) => q.where('membership.role', '=', filters.role!))
+      .$if(filters.seatType !== undefined, (q) => q.where('membership.seat_type', '=', filters.seatType!))
+      .orderBy('group_member.membership_id')
+      .limit(page.limit + 1)
+      .execute();
+  }
+  return db
+    .selectFrom('membership')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '>', page.afterId)
+    .where('event_seq', '<=', page.eventSeq)
+    .$if(filters.active !== undefined, (q) => q.where('active', '=', filters.active ? 1 : 0))
+    .$if(filters.role !== undefined, (q) => q.where('role', '=', filters.role!))
+    .$if(filters.seatType !== undefined, (q) => q.where('seat_type', '=', filters.seatType!))
+    .orderBy('id')
+    .limit(page.limit + 1)
+    .execute();
+}
+
+export async function groupPage(db: Db, workspaceId: string, page: PageWindow): Promise<GroupRow[]> {
+  return db
+    .selectFrom('scim_group')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '>', page.afterId)
+    .where('event_seq', '<=', page.eventSeq)
+    .orderBy('id')
+    .limit(page.limit + 1)
+    .execute();
+}
+
+/**
+ * A group's member links written at or before the cut, by the group_member key. Only the link is cut: a member
+ * changed since then still belongs here (the app learns its new state from member events, and of its links only
+ * from group.member_* events).
+ */
+export async function groupMemberPage(db: Db, workspaceId: string, groupId: string, page: PageWindow): Promise<AppGroupMember[]> {
+  const rows = await db
+    .selectFrom('group_member')
+    .innerJoin('membership', 'membership.id', 'group_member.membership_id')
+    .select(['group_member.membership_id as id', 'membership.user_name', 'membership.external_id', 'group_member.project_role'])
+    .where('group_member.group_id', '=', groupId)
+    .where('group_member.workspace_id', '=', workspaceId)
+    .where('group_member.event_seq', '<=', page.eventSeq)
+    .where('group_member.membership_id', '>', page.afterId)
+    .orderBy('group_member.membership_id')
+    .limit(page.limit + 1)
+    .execute();
+  return rows.map((r) => ({ member: { id: r.id, userName: r.user_name, externalId: r.external_id }, projectRole: r.project_role }));
+}
+
+/** A group of the workspace as it is now, for the check that it exists. */
+export async function groupExists(db: Db, workspaceId: string, groupId: string): Promise<boolean> {
+  const row = await db.selectFrom('scim_group').select('id').where('workspace_id', '=', workspaceId).where('id', '=', groupId).executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { AppApiError } from './app-api-error.js';
+
+/**
+ * The all-workspaces feed's position: each workspace's last sequence the app has seen (a workspace it does not name
+ * starts at 0), and the workspace read last, so the next answer starts with the one after it and no busy workspace
+ * keeps the others waiting. Opaque to apps: base64url JSON of `{ "p": { "<workspace>": <seq> }, "r": "<workspace>" }`.
+ */
+export interface FeedPosition {
+  seqs: Map<string, number>;
+  readLast: string | null;
+}
+
+const wireSchema = z.object({ p: z.record(z.string().min(1).max(500), z.number().int().min(0)), r: z.string().max(500).nullable().optional() }).strict();
+
+export function encodeFeedCursor(position: FeedPosition): string {
+  const p: Record<string, number> = {};
+  for (const [workspaceId, seq] of position.seqs) if (seq > 0) p[workspaceId] = seq;
+  return Buffer.from(JSON.stringify({ p, r: position.readLast })).toString('base64url');
+}
+
+export function decodeFeedCursor(text: string): FeedPosition {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  const wire = wireSchema.safeParse(parsed);
+  if (!wire.success) throw new AppApiError('invalid_cursor', 'the cursor is not one this feed made: pass nextCursor from the previous answer unchanged, or leave it out to start from the oldest events kept');
+  return { seqs: new Map(Object.entries(wire.data.p)), readLast: wire.data.r ?? null };
+}

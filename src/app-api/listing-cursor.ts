@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { AppApiError } from './app-api-error.js';
+
+/**
+ * Where a listing stands between pages: the event sequence its first page was cut at (every page returns only rows
+ * written at or before it), the last id returned, and the filters it was asked with. Opaque to apps: base64url JSON.
+ */
+export interface ListingCursor {
+  eventSeq: number;
+  afterId: string;
+  /** The listing and its filters, as `listingKey` spells them: a cursor answers only the question it was made for. */
+  listing: string;
+}
+
+const wireSchema = z.object({ s: z.number().int().min(0), a: z.string().min(1).max(500), l: z.string().max(5000) }).strict();
+
+export function encodeListingCursor(cursor: ListingCursor): string {
+  return Buffer.from(JSON.stringify({ s: cursor.eventSeq, a: cursor.afterId, l: cursor.listing })).toString('base64url');
+}
+
+/** The cursor an app sent back, or invalid_cursor when it is not one this listing made. */
+export function decodeListingCursor(text: string, listing: string): ListingCursor {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  const wire = wireSchema.safeParse(parsed);
+  if (!wire.success) throw new AppApiError('invalid_cursor', 'the cursor is not one this API made: pass nextCursor from the previous page unchanged, or leave it out to start over');
+  if (wire.data.l !== listing) {
+    throw new AppApiError('invalid_cursor', 'the cursor belongs to another listing or other filters: keep the path and filters of the first page, or leave the cursor out to start over');
+  }
+  return { eventSeq: wire.data.s, afterId: wire.data.a, listing: wire.data.l };
+}
+
+/** A listing and its filters as one string, the same for the same question whatever the order of the query. */
+export function listingKey(path: string, filters: Record<string, string | number | boolean | undefined>): string {
+  const parts = Object.keys(filters)
+    .filter((k) => filters[k] !== undefined)
+    .sort()
+    .map((k) => `${k}=${String(filters[k])}`);
+  return [path, ...parts].join('&');
+}
