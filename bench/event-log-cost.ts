@@ -8,6 +8,9 @@ export interface EventLogCost {
   off: number[];
   /** req/s per round with the event log written. */
   on: number[];
+  /** The server's CPU time per request, µs, per round: steadier than req/s on a machine whose speed varies. */
+  offCpuUs: number[];
+  onCpuUs: number[];
   /** Median on ÷ median off. */
   ratio: number;
 }
@@ -42,20 +45,24 @@ export async function measureEventLogCost(options: EventLogCostOptions): Promise
   for (const kind of kinds) {
     const off: number[] = [];
     const on: number[] = [];
+    const offCpuUs: number[] = [];
+    const onCpuUs: number[] = [];
     for (let round = 0; round < options.rounds; round++) {
       for (const eventLog of [false, true]) {
         const gateway = await startGatewayProcess({ database: options.database, workers: options.workers, eventLog });
         try {
           const result = await runLoad(gateway.url, scimHeaders(options.token), kind.make(), options.load, { serverPid: gateway.pid, quietWaitMs: options.quietWaitMs });
           if (result.non2xx + result.errors > 0) throw new Error(`${kind.label} with the event log ${eventLog ? 'on' : 'off'}: ${result.non2xx} non-2xx, ${result.errors} errors: ${result.errorSamples[0] ?? ''}`);
+          const cpuUs = (result.cpu.serverSeconds * 1e6) / Math.max(1, result.requests);
           (eventLog ? on : off).push(result.requestsPerSecond);
-          options.log(`    ${kind.label}, event log ${eventLog ? 'on ' : 'off'}: ${Math.round(result.requestsPerSecond)} req/s`);
+          (eventLog ? onCpuUs : offCpuUs).push(cpuUs);
+          options.log(`    ${kind.label}, event log ${eventLog ? 'on ' : 'off'}: ${Math.round(result.requestsPerSecond)} req/s, ${Math.round(cpuUs)} µs server CPU each`);
         } finally {
           await gateway.stop();
         }
       }
     }
-    results.push({ workload: kind.label, off, on, ratio: median(on) / median(off) });
+    results.push({ workload: kind.label, off, on, offCpuUs, onCpuUs, ratio: median(on) / median(off) });
   }
   return results;
 }

@@ -91,7 +91,7 @@ const CONTENDED_PERCENT = 25;
 const GROUP_MEMBERS = 10_000;
 const GROUP_REPEATS = 3;
 /** Off-then-on rounds of the event-log cost runs. */
-const EVENT_LOG_ROUNDS = 2;
+const EVENT_LOG_ROUNDS = 3;
 
 // The targets (2-core machine, SQLite, 100,000 members).
 const TARGET = {
@@ -446,7 +446,10 @@ function renderTables(ceiling: LoadResult | null, ceilingRss: number, reports: D
     if (g?.problems.length) out.push(`  group PATCH problems: ${g.problems.join('; ')}`);
     for (const cost of r.eventLog ?? []) {
       const rounds = (values: number[]) => values.map((v) => num(v)).join(' / ');
-      out.push(`  event log, ${cost.workload}: off ${rounds(cost.off)} req/s, on ${rounds(cost.on)} req/s: on is ${(cost.ratio * 100).toFixed(0)}% of off (target ≥ 90%) ${cost.ratio >= 0.9 ? 'pass' : 'MISS'}`);
+      out.push(
+        `  event log, ${cost.workload}: off ${rounds(cost.off)} req/s (${rounds(cost.offCpuUs)} µs CPU each), on ${rounds(cost.on)} req/s (${rounds(cost.onCpuUs)} µs): ` +
+          `on is ${(cost.ratio * 100).toFixed(0)}% of off (target ≥ 90%) ${cost.ratio >= 0.9 ? 'pass' : 'MISS'}`,
+      );
     }
     if (r.error) out.push(`  ERROR: ${r.error}`);
   }

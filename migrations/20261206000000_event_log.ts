@@ -27,9 +27,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('data', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('event_pk', ['workspace_id', 'seq'])
     .execute();
-  await db.schema.createIndex('event_id_uq').on('event').column('id').unique().execute();
-  // Retention deletes by age.
-  await db.schema.createIndex('event_occurred_idx').on('event').column('occurred_at').execute();
+  // No other index: every write adds a row here inside the workspace's write lock, and each index would lengthen it.
+  // Ids are UUIDv7 (unique by construction, never looked up); retention finds its cut by sequence (event-repository.ts).
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

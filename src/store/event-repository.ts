@@ -9,6 +9,7 @@ import type { Database, EventRow } from './database.js';
 import { dialectOf } from './dialect-support.js';
 import { rowToGroup } from './group-repository.js';
 import { rowToMember } from './member-row.js';
+import { preparedQuery } from './prepared-query.js';
 
 type Db = Kysely<Database>;
 
@@ -49,12 +50,21 @@ export async function appendEvents(trx: Db, workspaceId: string, firstSeq: numbe
     run_id: meta.runId,
     data: JSON.stringify(draft.data),
   }));
-  await insertRows(trx, 'event', EVENT_COLUMNS, rows, VALUES_CHUNK);
+  if (rows.length === 1) await insertEvent(trx, ...EVENT_COLUMNS.map((column) => rows[0]![column]));
+  else await insertRows(trx, 'event', EVENT_COLUMNS, rows, VALUES_CHUNK);
   const last = firstSeq + drafts.length - 1;
-  await trx.updateTable('workspace').set({ event_seq: last }).where('id', '=', workspaceId).execute();
+  await setLastEventSeq(trx, last, workspaceId);
   if (dialectOf(trx).name === 'postgres') await sql`select pg_notify(${EVENT_CHANNEL_PREFIX} || current_schema(), ${`${last} ${workspaceId}`})`.execute(trx);
   return last;
 }
+
+/** One event (most SCIM writes make one): compiled once, in EVENT_COLUMNS order. */
+const insertEvent = preparedQuery(
+  (db, ...values: unknown[]) => db.insertInto('event').values(Object.fromEntries(EVENT_COLUMNS.map((column, c) => [column, values[c]])) as never),
+  new Array<unknown>(EVENT_COLUMNS.length).fill(''),
+);
+
+const setLastEventSeq = preparedQuery((db, seq: number, workspaceId: string) => db.updateTable('workspace').set({ event_seq: seq }).where('id', '=', workspaceId), [0, '']);
 
 export function rowToEvent(row: EventRow): RosterdEvent {
   return {
@@ -95,18 +105,19 @@ export async function firstRetainedSeq(db: Db, workspaceId: string): Promise<num
 
 /**
  * Delete each workspace's events up to its last one that occurred before `cutoff` (ISO time): a prefix of its
- * log, so what is kept has no holes. `batch` sequences per statement; returns how many went.
+ * log, so what is kept has no holes. Times grow with sequences (each is its transaction's start), so the cut is
+ * found by bisecting the sequences through the primary key, with no index on time. `batch` sequences per
+ * statement; returns how many went.
  */
 export async function pruneEvents(db: Db, cutoff: string, batch = 5_000): Promise<number> {
   const spans = await db
     .selectFrom('event')
     .select((eb) => ['workspace_id', eb.fn.min('seq').as('first'), eb.fn.max('seq').as('last')])
-    .where('occurred_at', '<', cutoff)
     .groupBy('workspace_id')
     .execute();
   let total = 0;
   for (const span of spans) {
-    const last = Number(span.last);
+    const last = await lastSeqBefore(db, span.workspace_id, Number(span.first), Number(span.last), cutoff);
     for (let from = Number(span.first); from <= last; from += batch) {
       const result = await db
         .deleteFrom('event')
@@ -117,6 +128,20 @@ export async function pruneEvents(db: Db, cutoff: string, batch = 5_000): Promis
     }
   }
   return total;
+}
+
+/** The last sequence in [first, last] whose event occurred before `cutoff`, or first − 1 when none did. */
+async function lastSeqBefore(db: Db, workspaceId: string, first: number, last: number, cutoff: string): Promise<number> {
+  let low = first - 1;
+  let high = last;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    // The first event at or after `mid` (retention leaves no holes, but a concurrent prune may have moved on).
+    const row = await db.selectFrom('event').select(['seq', 'occurred_at']).where('workspace_id', '=', workspaceId).where('seq', '>=', mid).orderBy('seq').limit(1).executeTakeFirst();
+    if (row && row.occurred_at < cutoff) low = Number(row.seq);
+    else high = mid - 1;
+  }
+  return low;
 }
 
 async function inChunks<T>(ids: readonly string[], read: (chunk: string[]) => Promise<T[]>): Promise<T[]> {

@@ -10,25 +10,30 @@ export class DeliverySlots {
     this.free = size;
   }
 
-  /** Resolves with a release function once a slot is free; rejects when `signal` aborts first. */
-  async acquire(signal: AbortSignal): Promise<() => void> {
-    signal.throwIfAborted();
+  /** Resolves with a release function once a slot is free; rejects when any of `signals` aborts first. */
+  async acquire(signals: readonly AbortSignal[]): Promise<() => void> {
+    for (const signal of signals) signal.throwIfAborted();
     if (this.free > 0) {
       this.free--;
       return this.releaser();
     }
     await new Promise<void>((resolve, reject) => {
+      const stopListening = () => {
+        for (const signal of signals) signal.removeEventListener('abort', aborted);
+      };
       const grant = () => {
-        signal.removeEventListener('abort', aborted);
+        stopListening();
         resolve();
       };
-      const aborted = () => {
-        const at = this.queue.indexOf(grant);
-        if (at >= 0) this.queue.splice(at, 1);
-        reject(signal.reason as Error);
-      };
-      signal.addEventListener('abort', aborted, { once: true });
-      this.queue.push(grant);
+      function aborted(this: AbortSignal) {
+        stopListening();
+        const at = queue.indexOf(grant);
+        if (at >= 0) queue.splice(at, 1);
+        reject(this.reason as Error);
+      }
+      const queue = this.queue;
+      for (const signal of signals) signal.addEventListener('abort', aborted, { once: true });
+      queue.push(grant);
     });
     return this.releaser();
   }

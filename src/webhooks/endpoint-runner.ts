@@ -232,21 +232,22 @@ export class EndpointRunner {
     if (!event) return;
 
     const lease = this.lease!;
-    const signal = AbortSignal.any([this.signal, lease.signal]);
+    const signals = [this.signal, lease.signal];
+    const aborted = () => this.signal.aborted || lease.signal.aborted;
     let release: () => void;
     try {
-      release = await slots.acquire(signal);
+      release = await slots.acquire(signals);
     } catch {
       return;
     }
     let result;
     try {
-      result = await sendWebhook({ url: this.endpoint.url, signer: this.signer, event, timeoutMs: settings.timeoutMs, signal });
+      result = await sendWebhook({ url: this.endpoint.url, signer: this.signer, event, timeoutMs: settings.timeoutMs, signals });
     } finally {
       release();
     }
     // Stopped or lease lost mid-request: not an attempt; whoever delivers next sends the event again.
-    if (signal.aborted) return;
+    if (aborted()) return;
 
     const now = clock();
     const attempt = lane.attempts + 1;
