@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppApiError } from './app-api-error.js';
+import { decodeOpaque, encodeOpaque } from './opaque-cursor.js';
 
 /**
  * The all-workspaces feed's position: each workspace's last sequence the app has seen (a workspace it does not name
@@ -16,17 +17,11 @@ const wireSchema = z.object({ p: z.record(z.string().min(1).max(500), z.number()
 export function encodeFeedCursor(position: FeedPosition): string {
   const p: Record<string, number> = {};
   for (const [workspaceId, seq] of position.seqs) if (seq > 0) p[workspaceId] = seq;
-  return Buffer.from(JSON.stringify({ p, r: position.readLast })).toString('base64url');
+  return encodeOpaque({ p, r: position.readLast });
 }
 
 export function decodeFeedCursor(text: string): FeedPosition {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-  } catch {
-    parsed = undefined;
-  }
-  const wire = wireSchema.safeParse(parsed);
+  const wire = wireSchema.safeParse(decodeOpaque(text));
   if (!wire.success) throw new AppApiError('invalid_cursor', 'the cursor is not one this feed made: pass nextCursor from the previous answer unchanged, or leave it out to start from the oldest events kept');
   return { seqs: new Map(Object.entries(wire.data.p)), readLast: wire.data.r ?? null };
 }

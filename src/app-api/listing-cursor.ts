@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppApiError } from './app-api-error.js';
+import { decodeOpaque, encodeOpaque } from './opaque-cursor.js';
 
 /**
  * Where a listing stands between pages: the event sequence its first page was cut at (every page returns only rows
@@ -15,18 +16,12 @@ export interface ListingCursor {
 const wireSchema = z.object({ s: z.number().int().min(0), a: z.string().min(1).max(500), l: z.string().max(5000) }).strict();
 
 export function encodeListingCursor(cursor: ListingCursor): string {
-  return Buffer.from(JSON.stringify({ s: cursor.eventSeq, a: cursor.afterId, l: cursor.listing })).toString('base64url');
+  return encodeOpaque({ s: cursor.eventSeq, a: cursor.afterId, l: cursor.listing });
 }
 
 /** The cursor an app sent back, or invalid_cursor when it is not one this listing made. */
 export function decodeListingCursor(text: string, listing: string): ListingCursor {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-  } catch {
-    parsed = undefined;
-  }
-  const wire = wireSchema.safeParse(parsed);
+  const wire = wireSchema.safeParse(decodeOpaque(text));
   if (!wire.success) throw new AppApiError('invalid_cursor', 'the cursor is not one this API made: pass nextCursor from the previous page unchanged, or leave it out to start over');
   if (wire.data.l !== listing) {
     throw new AppApiError('invalid_cursor', 'the cursor belongs to another listing or other filters: keep the path and filters of the first page, or leave the cursor out to start over');
