@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { yieldIfDue } from '../store/event-loop-slices.js';
+import { eventsOfChanges } from '../events/events-of-changes.js';
 import type { DriftReason } from '../model/drift.js';
 import { setFieldsOf, type Member, type MemberFields } from '../model/member.js';
 import { buildPlan, type Change, type Plan } from '../model/plan.js';
@@ -12,7 +13,6 @@ import { countSeatsInUse, memberVersion } from '../store/member-repository.js';
 import { appendLog, type LogEntry } from '../store/provisioning-log-repository.js';
 import { clearDrift, setDrift } from '../store/pulled-member-repository.js';
 import { takeWriteLock } from '../store/workspace-repository.js';
-import { eventsOfChanges } from '../events/events-of-changes.js';
 import { appendEvents } from '../store/event-repository.js';
 import { statesAfter, statesBefore } from './event-states.js';
 import { evaluatePolicy, type PolicyRefusal } from './policy.js';
@@ -22,8 +22,9 @@ import type { LeaseFence } from './reconcile-request.js';
 // The one apply: every write to memberships, groups and group memberships (a SCIM request, a batch of a pull plan, an
 // approved or saved plan, a CLI command) goes through `apply`. In one transaction it takes the workspace's next
 // revision (and with it the workspace's write lock), sets aside what moved on since it was planned, counts the seats,
-// runs the policy, writes through the store, logs every change with its outcome, and keeps each IdP user's drift
-// record in step; then it returns a status for each change.
+// runs the policy, writes through the store, appends the applied changes' events to the workspace's event log, logs
+// every change with its outcome, and keeps each IdP user's drift record in step; then it returns a status for each
+// change, and announces the events once they have committed.
 
 export type ChangeStatus = 'applied' | 'skipped' | 'refused' | 'set_aside';
 
