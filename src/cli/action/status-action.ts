@@ -2,6 +2,7 @@ import { bindingName } from '../../config/config-schema.js';
 import { DRIFT_REASONS, type DriftReason } from '../../model/drift.js';
 import { bindingStatuses } from '../../store/pull-status-repository.js';
 import { driftList } from '../../store/pulled-member-repository.js';
+import { listWebhookEndpoints, type WebhookEndpoint } from '../../store/webhook-repository.js';
 import { withStore, type GlobalOptions } from '../open-store.js';
 import { requireWorkspace } from '../require-workspace.js';
 import { print, printJson, renderTable } from '../view/table.js';
@@ -17,7 +18,9 @@ export async function statusAction(globals: GlobalOptions, workspaceId: string, 
     const statuses = await bindingStatuses(store.db, workspace.id);
     for (const name of configured) if (!statuses.some((s) => s.binding === name)) statuses.push(...(await bindingStatuses(store.db, workspace.id, [name])));
     const members = await driftList(store.db, workspace.id, LISTED);
-    if (options.json) return printJson({ workspace: workspace.id, bindings: statuses, drift: members });
+    const webhooks = await listWebhookEndpoints(store.db, workspace.id);
+    if (options.json) return printJson({ workspace: workspace.id, bindings: statuses, drift: members, webhooks });
+    printWebhooks(webhooks);
     if (statuses.length === 0) return print(`workspace "${workspace.id}" has no pull binding yet; add one under connectors: in the configuration`);
     const ago = (at: string | null) => (at ? `${at} (${secondsSince(at)} s ago)` : 'never');
     for (const s of statuses) {
@@ -35,6 +38,20 @@ export async function statusAction(globals: GlobalOptions, workspaceId: string, 
       if (members.length === LISTED) print(`(the first ${LISTED}; --json for the same, rosterd members ${workspace.id} --json for each member's drift)`);
     }
   });
+}
+
+/** The workspace's webhook endpoints (its own and every-workspace ones) that are not delivering, and why. */
+function printWebhooks(endpoints: readonly WebhookEndpoint[]): void {
+  const stopped = endpoints.filter((e) => e.status !== 'active');
+  if (endpoints.length === 0) return;
+  if (stopped.length === 0) {
+    print(`webhooks         ${endpoints.length} delivering`);
+    return;
+  }
+  for (const e of stopped) {
+    const since = e.failingSince ? ` since ${e.failingSince}` : '';
+    print(`webhook ${e.id}  ${e.status}${since}: ${e.url}${e.statusReason ? ` (${e.statusReason})` : ''}; rosterd webhook enable ${e.id} resumes it`);
+  }
 }
 
 const secondsSince = (at: string) => Math.max(0, Math.round((Date.now() - Date.parse(at)) / 1000));

@@ -1,8 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { statusAction } from '../../../src/cli/action/status-action.js';
 import { replayWebhookAction } from '../../../src/cli/action/webhook-actions.js';
 import { RosterdError } from '../../../src/error/rosterd-error.js';
 import { lastEventSeq } from '../../../src/store/event-repository.js';
-import { webhookCursors } from '../../../src/store/webhook-repository.js';
+import { markWebhookEndpointFailing, webhookCursors } from '../../../src/store/webhook-repository.js';
 import { addWebhookEndpoint } from '../../../src/webhooks/add-webhook-endpoint.js';
 import { validateWebhookUrl } from '../../../src/webhooks/validate-webhook-url.js';
 import { DIALECTS } from '../../support/test-store.js';
@@ -88,5 +89,36 @@ describe.each(DIALECTS)('webhook endpoints on %s', (dialect) => {
     const error = await refusal(replayWebhookAction(globals, 'acme', { from: '2' }));
     expect(error.message).toMatch(/older than the retention kept.*the oldest kept is 3/);
     expect((await refusal(replayWebhookAction(globals, 'acme', { from: String(last + 1) }))).message).toMatch(/has no event/);
+  });
+});
+
+describe.each(DIALECTS)('rosterd status with webhooks on %s', (dialect) => {
+  let h: WebhookHarness;
+  beforeEach(async () => {
+    h = await webhookHarness(dialect);
+  });
+  afterEach(() => h.close());
+
+  /** What `rosterd status acme` prints. */
+  const status = async (json = false): Promise<string> => {
+    const globals = { database: h.gw.db.schema ? `${h.gw.db.url}?schema=${h.gw.db.schema}` : h.gw.db.url };
+    const printed: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => printed.push(String(chunk)) > 0);
+    try {
+      await statusAction(globals, 'acme', { json });
+    } finally {
+      write.mockRestore();
+    }
+    return printed.join('');
+  };
+
+  it('counts the endpoints that deliver, and names a failing one with why and how to resume it', async () => {
+    const endpoint = await h.add('status-hook');
+    expect(await status()).toContain('webhooks         1 delivering');
+    await markWebhookEndpointFailing(h.store.db, endpoint.id, 'event 7 failed for 12 attempts: HTTP 500', '2026-12-05T08:00:00.000Z');
+    const text = await status();
+    expect(text).toContain(`webhook ${endpoint.id}  failing since 2026-12-05T08:00:00.000Z: ${endpoint.url} (event 7 failed for 12 attempts: HTTP 500); rosterd webhook enable ${endpoint.id} resumes it`);
+    expect(JSON.parse(await status(true)).webhooks).toEqual([expect.objectContaining({ id: endpoint.id, status: 'failing' })]);
+    expect(await status(true)).not.toContain('whsec_');
   });
 });
