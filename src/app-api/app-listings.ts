@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { MemberRef } from '../events/app-resources.js';
 import type { Database, GroupRow, MembershipRow } from '../store/database.js';
 
@@ -28,6 +28,16 @@ export interface AppGroupMember {
   projectRole: string | null;
 }
 
+/** The member rows a listing shows: of the workspace, written at or before the cut, and matching the filters. */
+const memberConditions = (workspaceId: string, filters: MemberFilters, eventSeq: number) => (eb: ExpressionBuilder<Database, 'membership'>) =>
+  eb.and([
+    eb('membership.workspace_id', '=', workspaceId),
+    eb('membership.event_seq', '<=', eventSeq),
+    ...(filters.active !== undefined ? [eb('membership.active', '=', filters.active ? 1 : 0)] : []),
+    ...(filters.role !== undefined ? [eb('membership.role', '=', filters.role)] : []),
+    ...(filters.seatType !== undefined ? [eb('membership.seat_type', '=', filters.seatType)] : []),
+  ]);
+
 /** Members, by the (workspace_id, id) index; with a group, by the group's (group_id, membership_id) key instead. */
 export async function memberPage(db: Db, workspaceId: string, filters: MemberFilters, page: PageWindow): Promise<MembershipRow[]> {
   if (filters.group !== undefined) {
@@ -39,11 +49,7 @@ export async function memberPage(db: Db, workspaceId: string, filters: MemberFil
       .where('group_member.workspace_id', '=', workspaceId)
       .where('group_member.event_seq', '<=', page.eventSeq)
       .where('group_member.membership_id', '>', page.afterId)
-      .where('membership.workspace_id', '=', workspaceId)
-      .where('membership.event_seq', '<=', page.eventSeq)
-      .$if(filters.active !== undefined, (q) => q.where('membership.active', '=', filters.active ? 1 : 0))
-      .$if(filters.role !== undefined, (q) => q.where('membership.role', '=', filters.role!))
-      .$if(filters.seatType !== undefined, (q) => q.where('membership.seat_type', '=', filters.seatType!))
+      .where(memberConditions(workspaceId, filters, page.eventSeq))
       .orderBy('group_member.membership_id')
       .limit(page.limit + 1)
       .execute();
@@ -51,12 +57,8 @@ export async function memberPage(db: Db, workspaceId: string, filters: MemberFil
   return db
     .selectFrom('membership')
     .selectAll()
-    .where('workspace_id', '=', workspaceId)
     .where('id', '>', page.afterId)
-    .where('event_seq', '<=', page.eventSeq)
-    .$if(filters.active !== undefined, (q) => q.where('active', '=', filters.active ? 1 : 0))
-    .$if(filters.role !== undefined, (q) => q.where('role', '=', filters.role!))
-    .$if(filters.seatType !== undefined, (q) => q.where('seat_type', '=', filters.seatType!))
+    .where(memberConditions(workspaceId, filters, page.eventSeq))
     .orderBy('id')
     .limit(page.limit + 1)
     .execute();

@@ -5,8 +5,9 @@ import { emptyMemberFields } from '../../../src/model/member.js';
 import type { Change } from '../../../src/model/plan.js';
 import { applyChanges } from '../../../src/reconcile/apply.js';
 import { lastEventSeq, readEvents } from '../../../src/store/event-repository.js';
-import { GROUP_SCHEMA, patchOp, scimClient, startTestGateway, USER_SCHEMA, type TestGateway } from '../../support/test-gateway.js';
+import { GROUP_SCHEMA, patchOp, scimClient, startTestGateway, type TestGateway } from '../../support/test-gateway.js';
 import { DIALECTS } from '../../support/test-store.js';
+import { userBody } from '../app-api/app-api-kit.js';
 import { BASE44_URN } from '../scim/scim-kit.js';
 
 /**
@@ -25,15 +26,6 @@ describe.each(DIALECTS)('the event log on %s', (dialect) => {
   });
   afterAll(() => gw.close());
 
-  const user = (userName: string, role = 'editor', extra: Record<string, unknown> = {}) => ({
-    schemas: [USER_SCHEMA, BASE44_URN],
-    userName,
-    externalId: `ext-${userName}`,
-    active: true,
-    emails: [{ value: userName, type: 'work', primary: true }],
-    [BASE44_URN]: { role },
-    ...extra,
-  });
   const seq = async () => (await lastEventSeq(gw.db.store.db, WS))!;
   /** The events a step wrote: everything after the sequence before it. */
   const during = async (step: () => Promise<unknown>): Promise<RosterdEvent[]> => {
@@ -42,7 +34,7 @@ describe.each(DIALECTS)('the event log on %s', (dialect) => {
     return readEvents(gw.db.store.db, WS, from, 10_000);
   };
   const created = async (userName: string) => {
-    const response = await scim.post('/Users', user(userName));
+    const response = await scim.post('/Users', userBody(userName));
     expect(response.status, JSON.stringify(response.body)).toBe(201);
     return response.body.id as string;
   };
@@ -121,8 +113,8 @@ describe.each(DIALECTS)('the event log on %s', (dialect) => {
   it('writes nothing for a refused write, a conflict or a change that changes nothing', async () => {
     const id = await created('hopper@acme.example');
     const events = await during(async () => {
-      expect((await scim.post('/Users', user('bogus@acme.example', 'bogus'))).status).toBe(400);
-      expect((await scim.post('/Users', user('hopper@acme.example'))).status).toBe(409);
+      expect((await scim.post('/Users', userBody('bogus@acme.example', 'bogus'))).status).toBe(400);
+      expect((await scim.post('/Users', userBody('hopper@acme.example'))).status).toBe(409);
       expect((await scim.patch(`/Users/${id}`, patchOp({ op: 'replace', path: `${BASE44_URN}:role`, value: 'owner' }))).status).toBe(400);
       expect((await scim.patch(`/Users/${id}`, patchOp({ op: 'replace', path: `${BASE44_URN}:role`, value: 'editor' }))).status).toBe(200);
     });
