@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import { RosterdError } from '../error/rosterd-error.js';
 import { workspacePolicySchema, type WorkspacePolicyInput } from '../model/workspace-policy.js';
+import { mergePolicy } from '../model/merge-policy.js';
+import { keysForOtherVersion } from '../model/policy-version-fit.js';
 import { WORKSPACE_ID_PATTERN, type Workspace, type WorkspaceVersion } from '../model/workspace.js';
 import { DEFAULT_EXTENSION_URN } from '../scim/schema/workspace-extension-schema.js';
 import type { Database } from '../store/database.js';
@@ -14,7 +16,7 @@ export interface CreateWorkspaceInput {
   version?: WorkspaceVersion;
   preset?: string;
   extensionUrn?: string;
-  /** Merged over the preset's policy, key by key. */
+  /** Laid over the preset's policy (mergePolicy). */
   policy?: WorkspacePolicyInput;
   now: string;
 }
@@ -29,7 +31,9 @@ export async function createWorkspace(db: Kysely<Database>, input: CreateWorkspa
   if (preset && input.version && input.version !== preset.version) {
     throw new RosterdError('ROSTERD_E_USAGE', `preset ${input.preset} is a ${preset.version} workspace; drop --version or pick another preset`);
   }
-  const merged = { ...(preset?.policy ?? {}), ...(input.policy ?? {}) };
+  const misfits = keysForOtherVersion(version, input.policy ?? {});
+  if (misfits.length) throw new RosterdError('ROSTERD_E_USAGE', `a ${version} workspace has no ${misfits.join(' or ')}; ${version === 'v1' ? 'roles belong to v2 workspaces' : 'seats belong to v1 workspaces'}`);
+  const merged = mergePolicy(preset?.policy ?? {}, input.policy ?? {});
   const parsed = workspacePolicySchema.safeParse(merged);
   if (!parsed.success) throw new RosterdError('ROSTERD_E_USAGE', `workspace policy: ${describeIssues(parsed.error.issues)}`);
   const workspace: Workspace = {

@@ -1,7 +1,9 @@
 import { Command } from 'commander';
+import { registerAdminKeyCommand } from './command/admin-key-command.js';
 import { registerAppKeyCommand } from './command/app-key-command.js';
 import { registerConnectorCommand } from './command/connector-command.js';
 import { registerEventsCommand } from './command/events-command.js';
+import { registerGroupsCommand } from './command/groups-command.js';
 import { registerKeyCommand } from './command/key-command.js';
 import { registerLogCommand } from './command/log-command.js';
 import { registerMembersCommand } from './command/members-command.js';
@@ -21,13 +23,17 @@ export function buildProgram(): Command {
     .option('-c, --config <file>', 'configuration file (YAML); default $ROSTERD_CONFIG, else built-in defaults')
     .option('--database <url>', 'sqlite:<path> or postgres://…; overrides the config file')
     .showSuggestionAfterError(true)
+    // Commander's parse errors reach main.ts, which prints them as one usage line; commander prints none itself.
+    .configureOutput({ outputError: () => undefined })
     .exitOverride();
   const globals = () => program.opts<GlobalOptions>();
   registerStartCommand(program, globals);
   registerWorkspaceCommand(program, globals);
   registerKeyCommand(program, globals);
   registerAppKeyCommand(program, globals);
+  registerAdminKeyCommand(program, globals);
   registerMembersCommand(program, globals);
+  registerGroupsCommand(program, globals);
   registerLogCommand(program, globals);
   registerEventsCommand(program, globals);
   registerConnectorCommand(program, globals);

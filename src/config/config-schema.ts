@@ -4,6 +4,9 @@ import { WORKSPACE_ID_PATTERN } from '../model/workspace.js';
 import { DEFAULT_SCIM_BUDGETS, type ScimBudgets } from '../scim/scim-budgets.js';
 import { parseFullSchedule } from './full-schedule.js';
 
+/** Where the gateway keeps its data when nothing is configured: relative to the directory it runs in. */
+export const DEFAULT_DATABASE = 'sqlite:./data/rosterd.db';
+
 /** rosterd.yaml, validated. Every key is explained in config/rosterd.example.yaml. */
 const mountSchema = z
   .object({
@@ -114,7 +117,7 @@ export const configSchema = z
     database: z
       .string()
       .refine((v) => v.startsWith('sqlite:') || v.startsWith('postgres://') || v.startsWith('postgresql://'), 'must be sqlite:<path> or a postgres:// URL')
-      .default('sqlite:./data/rosterd.db'),
+      .default(DEFAULT_DATABASE),
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -203,6 +206,16 @@ export const configSchema = z
       })
       .strict()
       .default({ allowInsecureUrls: false, timeoutSeconds: 10, retryInitialSeconds: 5, retryMaxSeconds: 3600, retryWindowHours: 72, concurrency: 32, historyDays: 30 }),
+    console: z
+      .object({
+        /**
+         * Serve the web console at /console: workspaces and their health, members, logs, pull runs, plans to approve or
+         * reject, provisioning on demand. Only admin keys (`rosterd admin-key create`) sign in.
+         */
+        enabled: z.boolean().default(true),
+      })
+      .strict()
+      .default({ enabled: true }),
     bootstrap: z
       .object({
         /** On first start (no workspaces yet) create this V2 workspace and print its base URL and a key once. */

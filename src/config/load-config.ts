@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { RosterdError } from '../error/rosterd-error.js';
 import { configSchema, type Config } from './config-schema.js';
+import { markUnresolved } from './binding-secrets.js';
 import { expandEnv } from './expand-env.js';
 
 export interface LoadOptions {
@@ -66,11 +67,28 @@ export function loadConfig(options: LoadOptions = {}): Readonly<Config> {
     }
     if (typeof raw !== 'object' || Array.isArray(raw)) throw new RosterdError('ROSTERD_E_CONFIG', `config file ${path} must be a YAML mapping`);
   }
-  const expanded = expandEnv(raw, env) as Record<string, unknown>;
+  const { connectors, ...rest } = raw as Record<string, unknown>;
+  const expanded = expandEnv(rest, env) as Record<string, unknown>;
+  // A binding's settings are expanded one binding at a time: a missing secret fails only where that binding is used.
+  const failures = new Map<number, RosterdError>();
+  if (Array.isArray(connectors)) {
+    expanded.connectors = connectors.map((binding: unknown, index) => {
+      try {
+        return expandEnv(binding, env, ['connectors', String(index)]);
+      } catch (error) {
+        if (!(error instanceof RosterdError)) throw error;
+        failures.set(index, error);
+        return binding;
+      }
+    });
+  } else if (connectors !== undefined) {
+    expanded.connectors = connectors;
+  }
   const parsed = configSchema.safeParse(applyEnv(expanded, env));
   if (!parsed.success) {
     throw new RosterdError('ROSTERD_E_CONFIG', `${path ? `config file ${path}` : 'configuration'}: ${describeIssues(parsed.error.issues)}`);
   }
+  for (const [index, error] of failures) markUnresolved(parsed.data.connectors[index]!, error);
   return deepFreeze(parsed.data);
 }
 

@@ -1,4 +1,5 @@
 import { bindingName, type ConnectorBinding } from '../config/config-schema.js';
+import { assertSecretsResolved } from '../config/binding-secrets.js';
 import { describeIssues } from '../config/load-config.js';
 import { RosterdError } from '../error/rosterd-error.js';
 import type { Workspace } from '../model/workspace.js';
@@ -32,6 +33,7 @@ function settingsFor(binding: ConnectorBinding, workspace: Workspace): Record<st
 
 /** Validate a binding against its kind's schema and create the connector; errors name the config key. */
 export async function createBoundConnector(binding: ConnectorBinding, index: number, workspace: Workspace, deps: ConnectorDeps): Promise<Connector> {
+  assertSecretsResolved(binding);
   const definition = await connectorDefinition(binding.kind);
   const parsed = definition.configSchema.safeParse(settingsFor(binding, workspace));
   if (!parsed.success) {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { APP_API_PREFIX, appApiPlugin } from '../app-api/app-api-plugin.js';
 import type { Config } from '../config/config-schema.js';
+import { CONSOLE_PREFIX, consolePlugin } from '../console/console-plugin.js';
 import type { Logger } from '../log/create-logger.js';
 import { lazyChildLogger } from '../log/lazy-child-logger.js';
 import type { Store } from '../store/create-db.js';
@@ -30,8 +31,8 @@ const OPS_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
 export const ORGANIZATION_BASE = '/scim/v2/organizations/:workspaceId';
 
 /**
- * The HTTP face of rosterd: SCIM at /scim/v2/organizations/{id} and the configured mounts, plus health checks
- * and Prometheus metrics.
+ * The HTTP face of rosterd: SCIM at /scim/v2/organizations/{id} and the configured mounts, the app API, the web
+ * console, health checks and Prometheus metrics.
  */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const { config, store } = deps;
@@ -99,5 +100,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   }
   // The vendor's backend: app keys, members, groups and event feeds (src/app-api).
   await app.register(appApiPlugin, { prefix: APP_API_PREFIX, store, heavyGate, ...(deps.clock ? { clock: deps.clock } : {}) });
+  // The web console for admins: admin keys, server-rendered pages (src/console).
+  if (config.console.enabled) await app.register(consolePlugin, { prefix: CONSOLE_PREFIX, store, config, log: deps.log, ...(deps.clock ? { clock: deps.clock } : {}) });
   return app;
 }

@@ -1,6 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import { AggregatorRegistry } from 'prom-client';
-import type { Config } from '../config/config-schema.js';
+import { DEFAULT_DATABASE, type Config } from '../config/config-schema.js';
 import type { Logger } from '../log/create-logger.js';
 import { createDb } from '../store/create-db.js';
 import { isMessage, WORKER_INDEX_ENV, type EventsCommitted, type PrimaryMessage, type WorkerMessage } from './cluster-messages.js';
@@ -37,7 +37,7 @@ export class WorkerStartFailed extends Error {
  * dies, and passes shutdown on. It serves no requests itself. Worker 0 runs the pull schedules.
  */
 export async function startCluster(config: Readonly<Config>, log: Logger, count: number): Promise<Cluster> {
-  const store = await createDb(config.database, { eventLog: config.events.enabled });
+  const store = await createDb(config.database, { eventLog: config.events.enabled, createDirectory: config.database === DEFAULT_DATABASE });
   let bootstrap: Gateway['bootstrap'];
   try {
     bootstrap = await prepareStore(store, config, log);

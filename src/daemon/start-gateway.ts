@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { bindingName, type Config } from '../config/config-schema.js';
+import { bindingName, DEFAULT_DATABASE, type Config } from '../config/config-schema.js';
+import { assertConfiguredWorkspacesExist } from '../admin/configured-workspaces.js';
+import { assertSecretsResolved } from '../config/binding-secrets.js';
 import { connectorDefinition } from '../connector/connector-registry.js';
 import { RosterdError } from '../error/rosterd-error.js';
 import type { EventBus } from '../events/event-bus.js';
@@ -59,16 +61,22 @@ export interface GatewayOptions {
   clock?: () => Date;
 }
 
-/** Bring the database to the latest schema and, on first start, create the demo workspace and its key. */
+/**
+ * Bring the database to the latest schema, check that every workspace the configuration names exists and, on first
+ * start, create the demo workspace and its key.
+ */
 export async function prepareStore(store: Store, config: Readonly<Config>, log: Logger): Promise<Gateway['bootstrap']> {
   const applied = await migrateToLatest(store);
   if (applied.length) log.info({ migrations: applied }, 'database migrated');
+  // The daemon runs every binding: each must name a workspace that exists and have its secrets.
+  for (const binding of config.connectors) assertSecretsResolved(binding);
+  await assertConfiguredWorkspacesExist(config, store.db);
   return bootstrapWorkspace(store.db, config.bootstrap.workspace, new Date().toISOString());
 }
 
 /** Open the database, migrate, bootstrap on first start, listen, and run the connectors' pull schedules. */
 export async function startGateway(config: Readonly<Config>, log: Logger = createLogger({ level: config.log.level }), options: GatewayOptions = {}): Promise<Gateway> {
-  const store = await createDb(config.database, { heavyReadTimeoutMs: config.scim.budgets.queryTimeoutMs, backgroundCheckpoints: true, eventLog: config.events.enabled });
+  const store = await createDb(config.database, { heavyReadTimeoutMs: config.scim.budgets.queryTimeoutMs, backgroundCheckpoints: true, eventLog: config.events.enabled, createDirectory: config.database === DEFAULT_DATABASE });
   try {
     const bootstrap = (options.prepare ?? true) ? await prepareStore(store, config, log) : null;
     const clock = options.clock;

@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
@@ -74,6 +74,11 @@ export interface CreateDbOptions {
   backgroundCheckpoints?: boolean;
   /** Write the event log with every applied change (config `events.enabled`); on unless false. */
   eventLog?: boolean;
+  /**
+   * SQLite only: create the file's directory when it is missing. Only for the default path (`./data`): a
+   * configured path whose directory is missing is more likely a typo than a wish for a new, empty database.
+   */
+  createDirectory?: boolean;
 }
 
 const DEFAULT_HEAVY_READ_TIMEOUT_MS = 5_000;
@@ -89,7 +94,10 @@ export async function createDb(url: string, options: CreateDbOptions = {}): Prom
 
 function openSqlite(path: string, options: CreateDbOptions): Store {
   if (!path) throw new RosterdError('ROSTERD_E_CONFIG', 'database: sqlite: needs a file path, e.g. sqlite:./data/rosterd.db');
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    if (options.createDirectory) mkdirSync(dirname(path), { recursive: true });
+    else if (!existsSync(dirname(path))) throw new RosterdError('ROSTERD_E_DATABASE', `cannot open SQLite database ${path}: the directory ${resolve(dirname(path))} does not exist; create it, or fix the database setting`);
+  }
   let database: SQLite.Database;
   try {
     database = new SQLite(path);

@@ -133,6 +133,27 @@ export interface AppKeyTable {
   revoked_at: string | null;
 }
 
+/** A key that opens the web console (/console); it opens neither SCIM nor the app API. */
+export interface AdminKeyTable {
+  id: string;
+  name: string;
+  description: string | null;
+  /** Hex SHA-256 of the secret part; the key itself is never stored. */
+  hash: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+/** A console sign-in: the admin key it was made with, until it expires, is signed out, or the key is revoked. */
+export interface AdminSessionTable {
+  /** Hex SHA-256 of the token in the session cookie. */
+  id: string;
+  admin_key_id: string;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface ProvisioningLogTable {
   id: Generated<number>;
   workspace_id: string;
@@ -150,7 +171,7 @@ export interface ProvisioningLogTable {
   at: string;
 }
 
-export type PlanStatus = 'planned' | 'pending' | 'approved' | 'applied' | 'refused' | 'stale';
+export type PlanStatus = 'planned' | 'pending' | 'approved' | 'applied' | 'refused' | 'stale' | 'rejected';
 
 export interface PlanTable {
   id: string;
@@ -325,6 +346,8 @@ export interface Database {
   group_member: GroupMemberTable;
   api_key: ApiKeyTable;
   app_key: AppKeyTable;
+  admin_key: AdminKeyTable;
+  admin_session: AdminSessionTable;
   provisioning_log: ProvisioningLogTable;
   plan: PlanTable;
   plan_change: PlanChangeTable;
@@ -346,6 +369,7 @@ export type GroupRow = Selectable<GroupTable>;
 export type WorkspaceRow = Selectable<WorkspaceTable>;
 export type ApiKeyRow = Selectable<ApiKeyTable>;
 export type AppKeyRow = Selectable<AppKeyTable>;
+export type AdminKeyRow = Selectable<AdminKeyTable>;
 export type ProvisioningLogRow = Selectable<ProvisioningLogTable>;
 export type EventRow = Selectable<EventTable>;
 export type PlanRow = Selectable<PlanTable>;

@@ -1,9 +1,10 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { RosterdError } from '../error/rosterd-error.js';
 import type { Store } from './create-db.js';
+import type { Database } from './database.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The migrations folder beside src/: ../../migrations from src/store, the same from dist/src/store. */
@@ -26,14 +27,23 @@ const folderProvider: MigrationProvider = {
   },
 };
 
-/** Run every pending migration; start-up calls this so a fresh database needs no manual step. */
-export async function migrateToLatest(store: Pick<Store, 'db' | 'schema'>): Promise<string[]> {
-  // Kysely looks for its bookkeeping tables in every schema; pin them to ours so two schemas never share them.
-  const migrator = new Migrator({ db: store.db, provider: folderProvider, ...(store.schema ? { migrationTableSchema: store.schema } : {}) });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'before any migration ran';
-    throw new RosterdError('ROSTERD_E_DATABASE', `migration ${failed} failed: ${(error as Error).message ?? String(error)}`);
-  }
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+/**
+ * Run every pending migration; start-up calls this so a fresh database needs no manual step. On SQLite they run
+ * under the write lock, in one transaction: Kysely takes no lock there, and two processes opening a new database
+ * at once (two CLI commands, a cluster's workers) would otherwise both create its tables. PostgreSQL's migrator
+ * takes a lock of its own.
+ */
+export async function migrateToLatest(store: Pick<Store, 'db' | 'schema'> & Partial<Pick<Store, 'writeTransaction' | 'dialect'>>): Promise<string[]> {
+  const run = async (db: Kysely<Database>) => {
+    // Kysely looks for its bookkeeping tables in every schema; pin them to ours so two schemas never share them.
+    const migrator = new Migrator({ db, provider: folderProvider, ...(store.schema ? { migrationTableSchema: store.schema } : {}) });
+    const { error, results } = await migrator.migrateToLatest();
+    if (error) {
+      const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'before any migration ran';
+      throw new RosterdError('ROSTERD_E_DATABASE', `migration ${failed} failed: ${(error as Error).message ?? String(error)}`);
+    }
+    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  };
+  if (store.dialect?.name === 'sqlite' && store.writeTransaction) return store.writeTransaction(run);
+  return run(store.db);
 }

@@ -164,6 +164,21 @@ export async function deletePlan(db: Db, id: string): Promise<void> {
   await db.deleteFrom('plan').where('id', '=', id).execute();
 }
 
+/**
+ * An admin's refusal of a plan waiting for approval: it becomes `rejected` and is never applied. Only a pending plan
+ * is rejected, with the status in the WHERE (as `supersedePendingPlans` does), so an approval, a rejection or a later
+ * cycle racing this one keeps its own decision. True when this call decided it.
+ */
+export async function rejectPlan(db: Db, id: string, decided: { at: string; by: string }): Promise<boolean> {
+  const result = await db
+    .updateTable('plan')
+    .set({ status: 'rejected', decided_at: decided.at, decided_by: decided.by })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 /** The binding's plan waiting for an admin, if any (the newest). */
 export async function pendingPlanOf(db: Db, workspaceId: string, binding: string): Promise<StoredPlan | undefined> {
   const row = await db

@@ -61,6 +61,22 @@ export async function insertWorkspace(db: Db, workspace: Workspace): Promise<voi
     .execute();
 }
 
+/** Store a workspace's name and policy (its id, version and revision stay). */
+export async function updateWorkspaceSettings(db: Db, workspace: Workspace): Promise<void> {
+  await db
+    .updateTable('workspace')
+    .set({ name: workspace.name, policy: JSON.stringify(workspace.policy), updated_at: workspace.updatedAt })
+    .where('id', '=', workspace.id)
+    .execute();
+}
+
+/** Delete a workspace and everything it holds (members, groups, keys, plans, runs, events, webhooks) and its log. */
+export async function deleteWorkspaceRows(db: Db, id: string): Promise<boolean> {
+  await db.deleteFrom('provisioning_log').where('workspace_id', '=', id).execute();
+  const result = await db.deleteFrom('workspace').where('id', '=', id).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
 /**
  * Take the next store revision and read the workspace as it is inside this transaction. Inside a transaction this is also the workspace's write lock on PostgreSQL
  * (the row stays locked until commit), so capacity checks and their writes cannot interleave across instances.

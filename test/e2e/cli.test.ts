@@ -22,8 +22,8 @@ describe.each(DIALECTS)('the rosterd CLI on %s', (dialect) => {
   it('creates a workspace from a preset with seat capacities and shows it', async () => {
     const created = cli('workspace', 'create', 'base44', '--preset', 'base44-v1', '--seats', 'builder=10,pro=5');
     expect(created.code, created.stderr).toBe(0);
-    expect(created.stdout).toContain('SCIM base URL  http://127.0.0.1:8080/scim/v2/organizations/base44');
-    expect(created.stdout).toContain('builder=10, pro=5');
+    expect(created.stdout).toContain('SCIM base URL    http://127.0.0.1:8080/scim/v2/organizations/base44');
+    expect(created.stdout).toContain('builder 0/10, pro 0/5');
     const [shown, listed] = await Promise.all([cliAsync('workspace', 'show', 'base44', '--json'), cliAsync('workspace', 'list')]);
     expect(JSON.parse(shown.stdout)).toMatchObject({ id: 'base44', version: 'v1', extensionUrn: 'urn:base44:params:scim:schemas:extension:user:2.0', policy: { seats: { builder: 10, pro: 5 }, deprovision: 'remove' } });
     expect(listed.stdout).toMatch(/base44\s+base44\s+v1/);

@@ -15,14 +15,15 @@ export async function logAction(globals: GlobalOptions, workspaceId: string, opt
     if (entries.length === 0) return print('no provisioning log entries');
     print(
       renderTable(
-        ['AT', 'ACTOR', 'OPERATION', 'TARGET', 'RESULT', 'CHANGE / ERROR'],
+        ['AT', 'ACTOR', 'OPERATION', 'TARGET', 'RESULT', 'CHANGE / REASON'],
         entries.map((e) => [
           e.at,
           e.actor,
           e.operation,
           e.targetKey ?? e.targetId,
           e.result === 'refused' ? `refused ${e.errorStatus ?? ''}`.trim() : e.result,
-          e.result === 'refused' ? e.errorDetail : summarize(e.after ?? e.before),
+          // A refusal or a skip is shown by its reason; what an applied write set, by its fields.
+          e.result === 'applied' ? summarize(e.after ?? e.before) : e.errorDetail,
         ]),
       ),
     );

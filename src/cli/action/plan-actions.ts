@@ -1,17 +1,19 @@
 import { hostname } from 'node:os';
 import { readFileSync } from 'node:fs';
+import { approvePlan, rejectPendingPlan } from '../../admin/decide-plan.js';
 import { RosterdError } from '../../error/rosterd-error.js';
 import { applySavedPlan } from '../../reconcile/apply-saved-plan.js';
 import { findPlan } from '../../store/plan-repository.js';
 import { withStore, type GlobalOptions } from '../open-store.js';
 import { reconcileExitCode } from '../reconcile-exit-code.js';
+import { resolvePlanId } from '../resolve-plan-id.js';
 import { writePlanJson, writePlanTable } from '../view/plan-view.js';
 
 const instance = () => `${hostname()}:${process.pid}`;
 
 export async function showPlanAction(globals: GlobalOptions, id: string, options: { json?: boolean }): Promise<void> {
   await withStore(globals, async ({ store }) => {
-    const found = await findPlan(store.db, id);
+    const found = await findPlan(store.db, await resolvePlanId(store.db, id));
     if (!found) throw new RosterdError('ROSTERD_E_PLAN', `plan ${id} does not exist; see rosterd runs <workspace>`);
     if (options.json) await writePlanJson(store.db, found, process.stdout);
     else await writePlanTable(store.db, found, process.stdout);
@@ -20,9 +22,17 @@ export async function showPlanAction(globals: GlobalOptions, id: string, options
 
 export async function approvePlanAction(globals: GlobalOptions, id: string): Promise<void> {
   await withStore(globals, async ({ store }) => {
-    const outcome = await applySavedPlan(store, id, { trigger: 'approve', decidedBy: 'cli', clock: () => new Date(), instance: instance() });
+    const outcome = await approvePlan(store, await resolvePlanId(store.db, id), { decidedBy: 'cli', clock: () => new Date(), instance: instance() });
     process.stdout.write(`rosterd: ${outcome.message} (run ${outcome.runId})\n`);
     process.exitCode = reconcileExitCode(outcome);
+  });
+}
+
+/** `rosterd plan reject <id>`: the pending plan is never applied; the binding's next cycle plans afresh. */
+export async function rejectPlanAction(globals: GlobalOptions, id: string): Promise<void> {
+  await withStore(globals, async ({ store }) => {
+    const plan = await rejectPendingPlan(store, await resolvePlanId(store.db, id), { decidedBy: 'cli', clock: () => new Date() });
+    process.stdout.write(`rosterd: rejected plan ${plan.id} of ${plan.source} (workspace ${plan.workspaceId}, ${plan.changeCount} changes); nothing was applied, and the binding's next cycle plans afresh\n`);
   });
 }
 

@@ -1,8 +1,6 @@
-import { bindingName } from '../../config/config-schema.js';
+import { secondsBetween, workspaceHealth } from '../../admin/workspace-health.js';
 import { DRIFT_REASONS, type DriftReason } from '../../model/drift.js';
-import { bindingStatuses } from '../../store/pull-status-repository.js';
-import { driftList } from '../../store/pulled-member-repository.js';
-import { listWebhookEndpoints, type WebhookEndpoint } from '../../store/webhook-repository.js';
+import type { WebhookEndpoint } from '../../store/webhook-repository.js';
 import { withStore, type GlobalOptions } from '../open-store.js';
 import { requireWorkspace } from '../require-workspace.js';
 import { print, printJson, renderTable } from '../view/table.js';
@@ -14,23 +12,21 @@ const LISTED = 50;
 export async function statusAction(globals: GlobalOptions, workspaceId: string, options: { json?: boolean }): Promise<void> {
   await withStore(globals, async ({ config, store }) => {
     const workspace = await requireWorkspace(store.db, workspaceId);
-    const configured = config.connectors.filter((b) => b.workspace === workspace.id).map(bindingName);
-    const statuses = await bindingStatuses(store.db, workspace.id);
-    for (const name of configured) if (!statuses.some((s) => s.binding === name)) statuses.push(...(await bindingStatuses(store.db, workspace.id, [name])));
-    const members = await driftList(store.db, workspace.id, LISTED);
-    const webhooks = await listWebhookEndpoints(store.db, workspace.id);
+    const now = new Date();
+    const health = await workspaceHealth(store.db, workspace.id, { connectors: config.connectors, driftListed: LISTED, now });
+    const { drift: members, webhooks } = health;
+    const statuses = health.bindings.map(({ secondsSinceLastGood: _seconds, driftTotal: _total, ...status }) => status);
     if (options.json) return printJson({ workspace: workspace.id, bindings: statuses, drift: members, webhooks });
     printWebhooks(webhooks);
     if (statuses.length === 0) return print(`workspace "${workspace.id}" has no pull binding yet; add one under connectors: in the configuration`);
-    const ago = (at: string | null) => (at ? `${at} (${secondsSince(at)} s ago)` : 'never');
-    for (const s of statuses) {
-      const total = Object.values(s.drift).reduce((a, b) => a + (b ?? 0), 0);
+    const ago = (at: string | null) => (at ? `${at} (${secondsBetween(at, now)} s ago)` : 'never');
+    for (const s of health.bindings) {
       print(`connector:${s.binding}`);
       print(`  last good cycle  ${ago(s.lastGoodAt)}`);
       print(`  last full read   ${ago(s.lastFullAt)}${s.fullDue ? `; the next cycle reads everything: ${s.fullDue}` : ''}`);
       print(`  pending plan     ${s.pendingPlan ? `${s.pendingPlan} (rosterd plan approve ${s.pendingPlan})` : 'none'}`);
       print(`  last run         ${s.lastRun ? `${s.lastRun.result} at ${s.lastRun.finishedAt ?? s.lastRun.startedAt}${s.lastRun.message ? `: ${s.lastRun.message}` : ''}` : 'none'}`);
-      print(`  in drift         ${total === 0 ? 'none' : (Object.entries(s.drift) as [DriftReason, number][]).map(([reason, n]) => `${n} ${DRIFT_REASONS[reason]}`).join('; ')}`);
+      print(`  in drift         ${s.driftTotal === 0 ? 'none' : (Object.entries(s.drift) as [DriftReason, number][]).map(([reason, n]) => `${n} ${DRIFT_REASONS[reason]}`).join('; ')}`);
     }
     if (members.length) {
       print('');
@@ -53,5 +49,3 @@ function printWebhooks(endpoints: readonly WebhookEndpoint[]): void {
     print(`webhook ${e.id}  ${e.status}${since}: ${e.url}${e.statusReason ? ` (${e.statusReason})` : ''}; rosterd webhook enable ${e.id} resumes it`);
   }
 }
-
-const secondsSince = (at: string) => Math.max(0, Math.round((Date.now() - Date.parse(at)) / 1000));

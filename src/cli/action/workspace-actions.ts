@@ -1,44 +1,26 @@
 import { createWorkspace, type CreateWorkspaceInput } from '../../admin/create-workspace.js';
-import type { Workspace } from '../../model/workspace.js';
+import { deleteWorkspace } from '../../admin/delete-workspace.js';
+import { updateWorkspace, type UpdateWorkspaceInput } from '../../admin/update-workspace.js';
+import { RosterdError } from '../../error/rosterd-error.js';
+import { countSeatsInUse } from '../../store/member-repository.js';
 import { listWorkspaces } from '../../store/workspace-repository.js';
 import { withStore, type GlobalOptions } from '../open-store.js';
 import { requireWorkspace } from '../require-workspace.js';
 import { scimBaseUrl } from '../scim-base-url.js';
 import { print, printJson, renderTable } from '../view/table.js';
+import { describeWorkspace } from '../view/workspace-view.js';
 
 /** What `rosterd workspace create` passes on once its options are parsed. */
 export type CreateWorkspaceRequest = Omit<CreateWorkspaceInput, 'now'> & { json?: boolean };
-
-function describe(workspace: Workspace, baseUrl: string): string {
-  const p = workspace.policy;
-  const lines = [
-    `workspace      ${workspace.id} (${workspace.name})`,
-    `version        ${workspace.version}`,
-    `SCIM base URL  ${baseUrl}`,
-    `extension URN  ${workspace.extensionUrn}`,
-  ];
-  if (workspace.version === 'v2') {
-    const source = p.roleSource.kind === 'extension' ? `${workspace.extensionUrn}:${p.roleSource.attribute}` : `core roles${p.roleSource.multiple ? ' (several accepted)' : ''}`;
-    lines.push(`role           from ${source}, default ${p.defaultRole}`);
-    if (Object.keys(p.roleValueMap).length) lines.push(`role map       ${Object.entries(p.roleValueMap).map(([k, v]) => `${k}→${v}`).join(', ')}`);
-  } else {
-    const seats = Object.entries(p.seats).map(([k, v]) => `${k}=${v}`).join(', ') || 'unlimited';
-    lines.push(`seats          ${seats}${p.defaultSeatType ? `, default ${p.defaultSeatType}` : ''}`);
-  }
-  lines.push(`deprovision    active=false ${p.deprovision === 'remove' ? 'removes the membership' : 'suspends the membership'}; DELETE removes it`);
-  lines.push(`groups         ${p.groups.mode === 'projects' ? `projects (members get ${p.groups.projectRole})` : 'plain'}${p.groups.displayNamePrefix ? `, shown as "${p.groups.displayNamePrefix}<name>"` : ''}`);
-  if (p.creationOnly.length) lines.push(`creation-only  ${p.creationOnly.join(', ')}`);
-  return lines.join('\n');
-}
 
 export async function createWorkspaceAction(globals: GlobalOptions, request: CreateWorkspaceRequest): Promise<void> {
   const { json, ...input } = request;
   await withStore(globals, async ({ config, store }) => {
     const created = await createWorkspace(store.db, { ...input, now: new Date().toISOString() });
     if (json) return printJson(created);
-    print(describe(created, scimBaseUrl(config, created.id)));
+    print(describeWorkspace(created, scimBaseUrl(config, created.id)));
     print(`\nNext: rosterd key create ${created.id} --name "Entra SCIM"`);
-  });
+   }, { createDatabase: true });
 }
 
 export async function listWorkspacesAction(globals: GlobalOptions, options: { json?: boolean }): Promise<void> {
@@ -54,6 +36,28 @@ export async function showWorkspaceAction(globals: GlobalOptions, id: string, op
   await withStore(globals, async ({ config, store }) => {
     const found = await requireWorkspace(store.db, id);
     if (options.json) return printJson(found);
-    print(describe(found, scimBaseUrl(config, found.id)));
+    const seats = found.version === 'v1' ? await countSeatsInUse(store.db, found.id) : {};
+    print(describeWorkspace(found, scimBaseUrl(config, found.id), seats));
+  });
+}
+
+/** What `rosterd workspace update` passes on once its options are parsed. */
+export type UpdateWorkspaceRequest = Omit<UpdateWorkspaceInput, 'now'> & { json?: boolean };
+
+export async function updateWorkspaceAction(globals: GlobalOptions, id: string, request: UpdateWorkspaceRequest): Promise<void> {
+  const { json, ...input } = request;
+  await withStore(globals, async ({ config, store }) => {
+    const { after } = await updateWorkspace(store, id, { ...input, now: new Date().toISOString() });
+    if (json) return printJson(after);
+    const seats = after.version === 'v1' ? await countSeatsInUse(store.db, after.id) : {};
+    print(describeWorkspace(after, scimBaseUrl(config, after.id), seats));
+  });
+}
+
+export async function deleteWorkspaceAction(globals: GlobalOptions, id: string, options: { yes?: boolean }): Promise<void> {
+  if (!options.yes) throw new RosterdError('ROSTERD_E_USAGE', `deleting workspace "${id}" removes its members, groups, keys, plans, runs, events and log for good; add --yes to confirm`);
+  await withStore(globals, async ({ config, store }) => {
+    await deleteWorkspace(store, config, id);
+    print(`deleted workspace "${id}"`);
   });
 }

@@ -18,6 +18,11 @@ export function registerPlanCommand(program: Command, globals: () => GlobalOptio
     .description('apply a plan that is waiting for approval (over the deletion budget), if the workspace has not changed since')
     .action(async (id: string) => (await actions()).approvePlanAction(globals(), id));
 
+  plan
+    .command('reject <id>')
+    .description("reject a plan that is waiting for approval: nothing of it is applied, and the binding's next cycle plans afresh")
+    .action(async (id: string) => (await actions()).rejectPlanAction(globals(), id));
+
   program
     .command('apply <file>')
     .description('apply a plan saved with reconcile --dry-run --out <file>, if the workspace has not changed since it was computed')

@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
+import { RosterdError } from '../../error/rosterd-error.js';
 import type { Config } from '../../config/config-schema.js';
 import type { Gateway } from '../../daemon/start-gateway.js';
 import type { Logger } from '../../log/create-logger.js';
@@ -21,17 +22,31 @@ export function registerStartCommand(program: Command, globals: () => GlobalOpti
   program
     .command('start')
     .description('run the gateway: the SCIM 2.0 server and the connectors\' pull schedules (SQLite at ./data/rosterd.db unless configured)')
-    .action(async () => {
+    .option('--port <port>', 'port to listen on; overrides server.port and $ROSTERD_PORT (default 8080)', parsePort)
+    .option('--host <host>', 'address to listen on; overrides server.host and $ROSTERD_HOST (default 127.0.0.1; 0.0.0.0 for every interface)')
+    .addHelpText('after', '\nEnvironment: ROSTERD_CONFIG, ROSTERD_DATABASE, ROSTERD_HOST, ROSTERD_PORT, ROSTERD_PUBLIC_URL, ROSTERD_WORKERS, ROSTERD_LOG_LEVEL.')
+    .action(async (listen: { port?: number; host?: string }) => {
       const options = globals();
       // Loaded here, not at the top: the config schema (zod, YAML) is not needed for --help or by other commands' registration.
       const { loadConfig } = await import('../../config/load-config.js');
-      const env = options.database ? { ...process.env, ROSTERD_DATABASE: options.database } : process.env;
+      const env = {
+        ...process.env,
+        ...(options.database ? { ROSTERD_DATABASE: options.database } : {}),
+        ...(listen.port !== undefined ? { ROSTERD_PORT: String(listen.port) } : {}),
+        ...(listen.host ? { ROSTERD_HOST: listen.host } : {}),
+      };
       const config = loadConfig({ ...(options.config ? { path: options.config } : {}), env });
       const workers = config.server.workers === 'auto' ? availableParallelism() : config.server.workers;
       if (cluster.isWorker) await runWorker(config);
       else if (workers > 1) await runPrimary(config, workers);
       else await runSingle(config);
     });
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65_535) throw new RosterdError('ROSTERD_E_USAGE', `--port must be a port number from 0 to 65535, got "${value}"`);
+  return port;
 }
 
 /** One process: the server and the schedules. */

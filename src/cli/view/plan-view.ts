@@ -16,14 +16,20 @@ const ACTIONS: ChangeAction[] = ['create', 'update', 'reactivate', 'deactivate',
 
 const show = (value: unknown): string => (value === null || value === undefined ? '∅' : typeof value === 'object' ? JSON.stringify(value) : String(value));
 
-/** "role: viewer → editor, department: Sales → Finance" for an update; the notable fields of a create. */
+/** The fields a new member or group is shown by: a member's identity and entitlements, every field of a group. */
+function notableFields(change: Change): string {
+  const after = change.after ?? {};
+  const keys = change.kind === 'member' ? ['externalId', 'role', 'seatType', 'creditLimit', 'active'] : Object.keys(after);
+  return keys.filter((k) => after[k] !== null && after[k] !== undefined).map((k) => `${k}=${show(after[k])}`).join(' ');
+}
+
+/**
+ * "role: viewer → editor, department: Sales → Finance" for an update (only the fields that differ); the notable
+ * fields of a create, and of a skipped one (a refused create has nothing before it).
+ */
 export function describeChange(change: Change): string {
-  if (change.action === 'create') {
-    const after = change.after ?? {};
-    const keys = change.kind === 'member' ? ['externalId', 'role', 'seatType', 'creditLimit', 'active'] : Object.keys(after);
-    return keys.filter((k) => after[k] !== null && after[k] !== undefined).map((k) => `${k}=${show(after[k])}`).join(' ');
-  }
-  if (change.action === 'remove' || change.action === 'skip') return change.action === 'skip' && change.after ? fieldDiff(change) : '';
+  if (change.action === 'create' || (change.action === 'skip' && !change.before)) return notableFields(change);
+  if (change.action === 'remove') return '';
   return fieldDiff(change);
 }
 
@@ -31,6 +37,7 @@ function fieldDiff(change: Change): string {
   const before = change.before ?? {};
   const after = change.after ?? {};
   return Object.keys(after)
+    .filter((k) => show(before[k]) !== show(after[k]))
     .map((k) => `${k}: ${show(before[k])} → ${show(after[k])}`)
     .join(', ');
 }

@@ -10,6 +10,9 @@ import { FAKE_TLS_DIR_ENV, writeSelfSignedCert } from './self-signed-cert.js';
  * ROSTERD_FAKE_TLS_DIR. A user's own NODE_EXTRA_CA_CERTS is kept: the bundle holds both.
  */
 export default function setup(): () => void {
+  // Each vitest project runs its global setups; the first one's certificate serves them all, so that every worker
+  // trusts exactly the certificate the fake Graph presents.
+  if (process.env[FAKE_TLS_DIR_ENV]) return () => undefined;
   const dir = mkdtempSync(join(tmpdir(), 'rosterd-fake-tls-'));
   const { cert } = writeSelfSignedCert(dir);
   const previous = process.env.NODE_EXTRA_CA_CERTS;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeOktaServer } from './okta-server.js';
+import { FakeOktaServer } from '../../fake/okta/okta-server.js';
 
 /** The fidelity checklist (reference Part C, O1–O9) checked with plain fetch, so no SDK leniency hides a gap. */
 const fake = new FakeOktaServer();

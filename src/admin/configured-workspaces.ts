@@ -1,0 +1,43 @@
+import type { Kysely } from 'kysely';
+import { bindingName, type Config } from '../config/config-schema.js';
+import { RosterdError } from '../error/rosterd-error.js';
+import type { Database } from '../store/database.js';
+import { listWorkspaces } from '../store/workspace-repository.js';
+
+interface ConfigReference {
+  workspace: string;
+  /** How the configuration names it, for messages: `connector binding okta`, `SCIM mount /scim/v2`. */
+  by: string;
+}
+
+/** Every workspace the configuration names: pull bindings and SCIM mounts. */
+function configReferenceList(config: Readonly<Config>): ConfigReference[] {
+  return [
+    ...config.connectors.map((b) => ({ workspace: b.workspace, by: `connector binding ${bindingName(b)}` })),
+    ...config.scim.mounts.map((m) => ({ workspace: m.workspace, by: `SCIM mount ${m.path}` })),
+  ];
+}
+
+/** What in the configuration names `workspaceId`. */
+export function configReferences(config: Readonly<Config>, workspaceId: string): string[] {
+  return configReferenceList(config)
+    .filter((r) => r.workspace === workspaceId)
+    .map((r) => r.by);
+}
+
+/**
+ * Refuse to start when a binding or mount names a workspace the database does not hold: it would otherwise fail at
+ * every tick or answer every request with 404, while the gateway looks healthy. Checked before the first start's
+ * bootstrap, so a refused start creates nothing.
+ */
+export async function assertConfiguredWorkspacesExist(config: Readonly<Config>, db: Kysely<Database>): Promise<void> {
+  const references = configReferenceList(config);
+  if (references.length === 0) return;
+  const existing = new Set((await listWorkspaces(db)).map((w) => w.id));
+  // An empty database gets the bootstrap workspace on this start.
+  if (existing.size === 0 && config.bootstrap.workspace !== null) existing.add(config.bootstrap.workspace);
+  const missing = references.find((r) => !existing.has(r.workspace));
+  if (missing) {
+    throw new RosterdError('ROSTERD_E_CONFIG', `${missing.by} names workspace "${missing.workspace}", which does not exist; create it with rosterd workspace create ${missing.workspace}, or fix the configuration`);
+  }
+}

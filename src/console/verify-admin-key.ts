@@ -1,0 +1,19 @@
+import type { Kysely } from 'kysely';
+import { parseAdminKey } from '../model/admin-key-token.js';
+import { DECOY_HASH, secretMatches } from '../model/api-key-token.js';
+import { findAdminKey } from '../store/admin-key-repository.js';
+import type { Database } from '../store/database.js';
+
+/**
+ * The admin key an admin pasted into the sign-in form, or null for anything else: a wrong, unknown or revoked admin
+ * key, a SCIM key or an app key (their prefixes never parse as an admin key). The secret is compared in constant
+ * time, against a decoy when the key id is unknown, so a wrong id takes as long as a wrong secret.
+ */
+export async function verifyAdminKey(db: Kysely<Database>, presented: string): Promise<{ keyId: string; keyName: string } | null> {
+  const token = presented.trim();
+  const parsed = parseAdminKey(token);
+  const row = parsed ? await findAdminKey(db, parsed.keyId) : undefined;
+  const matches = secretMatches(parsed?.secret ?? token, row?.hash ?? DECOY_HASH);
+  if (!row || !matches || row.revoked_at !== null) return null;
+  return { keyId: row.id, keyName: row.name };
+}
