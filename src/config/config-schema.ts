@@ -60,7 +60,7 @@ const DEFAULT_EVENT_RETENTION_DAYS = 30;
 /** See `daemon.leaseTtlSeconds`: long enough that a slow database round trip never loses a lease, short enough that a takeover is quick. */
 export const DEFAULT_LEASE_TTL_SECONDS = 60;
 
-/** See `daemon.shutdownGraceSeconds`: with the abort's 5 s and 5 s to spare, inside the 30 s supervisors wait. */
+/** See `daemon.shutdownGraceSeconds`: with the abort's 5 s and 5 s to spare, inside Kubernetes' default 30 s. */
 export const DEFAULT_SHUTDOWN_GRACE_SECONDS = 20;
 
 /**
@@ -169,7 +169,7 @@ export const configSchema = z
         /**
          * At SIGTERM, how long a running pull cycle may go on before it is aborted (it then stops between pages or
          * apply batches, or drops the IdP request in flight). Keep grace + 10 s inside the supervisor's own wait
-         * before SIGKILL (30 s by default for Kubernetes, systemd and Docker).
+         * before SIGKILL (by default 30 s for Kubernetes, 90 s for systemd, 10 s for docker stop).
          */
         shutdownGraceSeconds: z.number().int().min(0).max(3600).default(DEFAULT_SHUTDOWN_GRACE_SECONDS),
       })

@@ -9,7 +9,7 @@ import type { GlobalOptions } from '../open-store.js';
 import { scimBaseUrl } from '../scim-base-url.js';
 
 /**
- * Shutdown budget, inside the 30 s most supervisors (Kubernetes, systemd, Docker) wait before SIGKILL with the default
+ * Shutdown budget, inside the 30 s Kubernetes waits before SIGKILL (systemd waits 90 s, docker stop 10 s) with the default
  * `daemon.shutdownGraceSeconds`: a running pull cycle gets that grace to finish, is then aborted (it stops between pages
  * or apply batches, or leaves a hung IdP request; what it committed stays committed) and gets ABORT_WAIT_MS to return.
  * The exit code is 0 when everything stopped, 1 when a cycle did not (its run is then recorded as aborted); the process
