@@ -9,6 +9,7 @@ import { measureEventLogCost, type EventLogCost } from './event-log-cost.js';
 import { noisyOptionsFromEnv, runNoisyNeighbourBench } from './noisy-neighbour-bench.js';
 import { reconcileOptionsFromEnv, runReconcileBench } from './reconcile-bench.js';
 import { summarizeProfileFile } from './cpu-profile-summary.js';
+import { describeStartTimes, measureStartTimes } from './start-time.js';
 import { runWebhookBench, webhookOptionsFromEnv } from './webhook-bench.js';
 import { runPacedInProcess } from './run-paced-in-process.js';
 import { seedWorkspace } from './seed.js';
@@ -45,7 +46,7 @@ import {
  * with 100,000 assigned members); BENCH_SKIP_CONNECTORS=1 skips it. Then the reconcile benchmark
  * (reconcile-bench.ts: full and incremental pull cycles against the fake Graph, 100,000 and 1,000,000 members);
  * BENCH_SKIP_RECONCILE=1 skips it. Then the noisy-neighbour benchmark (noisy-neighbour-bench.ts: one tenant's heaviest
- * requests against another's reads by id); BENCH_SKIP_NOISY=1 skips it. BENCH_ONLY=scim|connectors|reconcile|noisy runs one part.
+ * requests against another's reads by id); BENCH_SKIP_NOISY=1 skips it. BENCH_ONLY=scim|connectors|reconcile|noisy|start runs one part (start: npm start's build check and time to listening).
  * A connector read or a reconcile that returns wrong members or counts also makes the exit code 1.
  */
 
@@ -73,10 +74,12 @@ const QUIET_WAIT_MS = intEnv('BENCH_QUIET_WAIT', 10) * 1000;
 // As an operator of a 2-core machine would run it: `server.workers: auto` gives one HTTP worker per core.
 const WORKERS = Math.max(1, Math.floor(intEnv('BENCH_WORKERS', 2)));
 const ONLY_PART = env.BENCH_ONLY?.trim() || null;
-if (ONLY_PART !== null && ONLY_PART !== 'scim' && ONLY_PART !== 'connectors' && ONLY_PART !== 'reconcile' && ONLY_PART !== 'noisy' && ONLY_PART !== 'webhooks') {
-  throw new Error(`BENCH_ONLY: expected scim, connectors, reconcile, noisy or webhooks, got "${ONLY_PART}"`);
+if (ONLY_PART !== null && !['scim', 'connectors', 'reconcile', 'noisy', 'webhooks', 'start'].includes(ONLY_PART)) {
+  throw new Error(`BENCH_ONLY: expected scim, connectors, reconcile, noisy, webhooks or start, got "${ONLY_PART}"`);
 }
 const RUN_SCIM = ONLY_PART === null || ONLY_PART === 'scim';
+/** `npm start`'s time to listening (start-time.ts): with everything, or with BENCH_ONLY=start. */
+const RUN_START = ONLY_PART === null || ONLY_PART === 'start';
 const RUN_CONNECTORS = (ONLY_PART === null && env.BENCH_SKIP_CONNECTORS !== '1') || ONLY_PART === 'connectors';
 const RUN_RECONCILE = (ONLY_PART === null && env.BENCH_SKIP_RECONCILE !== '1') || ONLY_PART === 'reconcile';
 /** Read now, so a bad BENCH_CONNECTOR_* value fails before the SCIM part has run for minutes. */
@@ -163,6 +166,14 @@ async function main(): Promise<number> {
     });
     if (result) process.stdout.write(result.text);
     failed = failed || !result?.ok;
+  }
+  if (RUN_START) {
+    const times = await measureStartTimes(3).catch((error: unknown) => {
+      log(`start-time benchmark crashed: ${(error as Error).stack ?? String(error)}`);
+      return null;
+    });
+    if (times) process.stdout.write(describeStartTimes(times));
+    failed = failed || !times;
   }
   if (WEBHOOK_OPTIONS) {
     await runWebhookBench(WEBHOOK_OPTIONS, log).catch((error: unknown) => {
