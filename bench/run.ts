@@ -9,6 +9,7 @@ import { measureEventLogCost, type EventLogCost } from './event-log-cost.js';
 import { noisyOptionsFromEnv, runNoisyNeighbourBench } from './noisy-neighbour-bench.js';
 import { reconcileOptionsFromEnv, runReconcileBench } from './reconcile-bench.js';
 import { summarizeProfileFile } from './cpu-profile-summary.js';
+import { oneCoreOptionsFromEnv, runOneCoreBench } from './one-core-bench.js';
 import { describeStartTimes, measureStartTimes } from './start-time.js';
 import { runWebhookBench, webhookOptionsFromEnv } from './webhook-bench.js';
 import { runPacedInProcess } from './run-paced-in-process.js';
@@ -74,8 +75,8 @@ const QUIET_WAIT_MS = intEnv('BENCH_QUIET_WAIT', 10) * 1000;
 // As an operator of a 2-core machine would run it: `server.workers: auto` gives one HTTP worker per core.
 const WORKERS = Math.max(1, Math.floor(intEnv('BENCH_WORKERS', 2)));
 const ONLY_PART = env.BENCH_ONLY?.trim() || null;
-if (ONLY_PART !== null && !['scim', 'connectors', 'reconcile', 'noisy', 'webhooks', 'start'].includes(ONLY_PART)) {
-  throw new Error(`BENCH_ONLY: expected scim, connectors, reconcile, noisy, webhooks or start, got "${ONLY_PART}"`);
+if (ONLY_PART !== null && !['scim', 'connectors', 'reconcile', 'noisy', 'webhooks', 'start', 'one-core'].includes(ONLY_PART)) {
+  throw new Error(`BENCH_ONLY: expected scim, connectors, reconcile, noisy, webhooks, start or one-core, got "${ONLY_PART}"`);
 }
 const RUN_SCIM = ONLY_PART === null || ONLY_PART === 'scim';
 /** `npm start`'s time to listening (start-time.ts): with everything, or with BENCH_ONLY=start. */
@@ -174,6 +175,15 @@ async function main(): Promise<number> {
     });
     if (times) process.stdout.write(describeStartTimes(times));
     failed = failed || !times;
+  }
+  if (ONLY_PART === 'one-core') {
+    // Pins this process to one core: it runs alone, never beside the other parts.
+    const text = await runOneCoreBench(oneCoreOptionsFromEnv(env, DIALECTS, POSTGRES_URL, PROFILE, log)).catch((error: unknown) => {
+      log(`one-core benchmark crashed: ${(error as Error).stack ?? String(error)}`);
+      return null;
+    });
+    if (text) process.stdout.write(text);
+    failed = failed || !text;
   }
   if (WEBHOOK_OPTIONS) {
     await runWebhookBench(WEBHOOK_OPTIONS, log).catch((error: unknown) => {

@@ -213,10 +213,14 @@ export interface SpawnServerOptions {
   /** RSS sampling period. */
   sampleMs?: number;
   onExit?: () => void;
+  /** CPUs the server may run on, as taskset takes them ("0"): it is started pinned, worker threads included. */
+  cpuAffinity?: string;
 }
 
 export async function spawnServer(options: SpawnServerOptions): Promise<ChildServer> {
-  const child = spawn(process.execPath, options.args, { cwd: repoRoot, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // taskset execs node in its own process, so the pid is the server's.
+  const [command, args] = options.cpuAffinity !== undefined ? ['taskset', ['-c', options.cpuAffinity, process.execPath, ...options.args]] : [process.execPath, options.args];
+  const child = spawn(command, args, { cwd: repoRoot, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
   const pid = child.pid;
   if (pid === undefined) throw new Error(`${options.name}: could not start ${process.execPath} ${options.args.join(' ')}`);
   let stdout = '';
@@ -294,6 +298,11 @@ export interface GatewayOptions {
   workers?: number;
   /** events.enabled: write the event log (default true). */
   eventLog?: boolean;
+  /** The configuration's logging as a user runs it (info, a line per request) instead of the benchmark's quiet one. */
+  defaultLogging?: boolean;
+  /** With defaultLogging: log.requests (default true, as in a user's configuration). */
+  requestLog?: boolean;
+  cpuAffinity?: string;
   onExit?: () => void;
 }
 
@@ -308,7 +317,7 @@ export async function startGatewayProcess(options: GatewayOptions): Promise<Gate
   const config = {
     server: { host: '127.0.0.1', port: 0, workers: options.workers ?? 1 },
     database: options.database,
-    log: { level: 'warn', requests: false },
+    log: options.defaultLogging ? { level: 'info', requests: options.requestLog ?? true } : { level: 'warn', requests: false },
     scim: { maxCount: options.maxCount ?? 1000 },
     bootstrap: { workspace: null },
     events: { enabled: options.eventLog ?? true },
@@ -329,6 +338,7 @@ export async function startGatewayProcess(options: GatewayOptions): Promise<Gate
       env,
       ready: /rosterd is listening on (http:\/\/\S+)/,
       ...(options.onExit ? { onExit: options.onExit } : {}),
+      ...(options.cpuAffinity !== undefined ? { cpuAffinity: options.cpuAffinity } : {}),
     });
     return {
       ...server,
@@ -346,12 +356,13 @@ export async function startGatewayProcess(options: GatewayOptions): Promise<Gate
 }
 
 /** The plain Fastify server of bench/ceiling-server.ts: this machine's HTTP ceiling. */
-export function startCeilingProcess(): Promise<ChildServer> {
+export function startCeilingProcess(options: { cpuAffinity?: string } = {}): Promise<ChildServer> {
   return spawnServer({
     name: 'ceiling',
     args: [path.join(repoRoot, 'dist/bench/ceiling-server.js')],
     env: { ...process.env, NODE_ENV: 'production' },
     ready: /ceiling listening on (http:\/\/\S+)/,
+    ...(options.cpuAffinity !== undefined ? { cpuAffinity: options.cpuAffinity } : {}),
   });
 }
 
