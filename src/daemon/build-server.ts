@@ -6,6 +6,7 @@ import type { Config } from '../config/config-schema.js';
 import { CONSOLE_PREFIX, consolePlugin } from '../console/console-plugin.js';
 import type { Logger } from '../log/create-logger.js';
 import { lazyChildLogger } from '../log/lazy-child-logger.js';
+import { requestLogLine } from '../log/request-log-line.js';
 import type { Store } from '../store/create-db.js';
 import { HeavyRequestGate } from '../scim/heavy-request-gate.js';
 import { scimClientErrorHandler } from '../scim/client-error-handler.js';
@@ -66,11 +67,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
 
   if (config.log.requests) {
-    app.addHook('onResponse', async (request, reply) => {
-      request.log.info(
-        { method: request.method, route: request.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, workspaceId: request.scim?.workspace.id },
-        'request',
-      );
+    const line = requestLogLine(deps.log);
+    app.addHook('onResponse', (request, reply, done) => {
+      line(request, reply);
+      done();
     });
   }
 
