@@ -1,5 +1,6 @@
 import type { ChangeSet, ConnectionCheck, Connector, ConnectorDeps, FoundUser, ReadOptions, Snapshot } from '../../src/connector/connector.js';
 import { ConnectorError } from '../../src/connector/connector-error.js';
+import { liveChangeSet, liveSnapshot } from '../../src/connector/live-snapshot.js';
 import type { RemovedMember, SnapshotMember } from '../../src/connector/snapshot-member.js';
 import { AssignmentIndex, type AssignmentReadOptions, assignmentsUrl, type GraphAssignment, groupMembersUrl, isUserObject, readAssignments } from './entra-assignments.js';
 import { createGraphClient, GraphFailure, type GraphPage, GraphReader } from './entra-client.js';
@@ -66,7 +67,7 @@ export class EntraConnector implements Connector {
     // Read the catalogue before returning: bad credentials or permissions fail here, not halfway through.
     const { catalogue } = await this.servicePrincipal(reader);
     const run = new RunState();
-    return run.snapshot(this.snapshotMembers(reader, run, catalogue));
+    return liveSnapshot(this.snapshotMembers(reader, run, catalogue), run);
   }
 
   private async *snapshotMembers(reader: GraphReader, run: RunState, catalogue: AppRoleCatalogue): AsyncGenerator<SnapshotMember> {
@@ -101,12 +102,12 @@ export class EntraConnector implements Connector {
     const run = new RunState();
     if (!saved || saved.select !== this.select.join(',')) {
       run.resync(saved ? "the mapping now reads other user properties than the cursor's delta link tracks; a full snapshot is needed" : 'the cursor is not an Entra delta cursor; a full snapshot is needed');
-      return run.changeSet((async function* () {})());
+      return liveChangeSet((async function* () {})(), run);
     }
     const { catalogue } = await this.servicePrincipal(reader);
     // Until the round completes, the next cycle starts from the same point: replays are harmless.
     run.cursor = cursor;
-    return run.changeSet(this.changes(reader, run, saved, catalogue));
+    return liveChangeSet(this.changes(reader, run, saved, catalogue), run);
   }
 
   private async *changes(

@@ -1,14 +1,14 @@
-import type { ChangeSet, Snapshot } from '../../src/connector/connector.js';
-import type { RemovedMember, SnapshotMember } from '../../src/connector/snapshot-member.js';
+import type { ReadOutcome } from '../../src/connector/live-snapshot.js';
+
+/** The most problems a read keeps; the rest are counted, so 100,000 unparseable credit limits do not make 100,000 warnings. */
+const MAX_PROBLEMS = 50;
 
 /**
  * What a snapshot or change set knows once its stream has been read: complete only when every page was read
- * (never before the stream ends), the problems for the plan's warnings (capped, so 100,000 unparseable credit
- * limits do not make 100,000 warnings), and the cursor for the next cycle.
+ * (never before the stream ends), the problems for the plan's warnings, and the cursor for the next cycle. The
+ * connector hands it to liveSnapshot or liveChangeSet, whose getters read it after the stream ends.
  */
-const MAX_PROBLEMS = 50;
-
-export class RunState {
+export class RunState implements ReadOutcome {
   cursor: string | null = null;
   resyncRequired = false;
   private finished = false;
@@ -47,41 +47,5 @@ export class RunState {
   finish(cursor: string | null): void {
     this.finished = true;
     if (!this.failed) this.cursor = cursor;
-  }
-
-  /** The Snapshot handed to the caller; its flags are live getters, read after the stream ends. */
-  snapshot(members: AsyncIterable<SnapshotMember>): Snapshot {
-    const state = this;
-    return {
-      members,
-      get complete() {
-        return state.complete;
-      },
-      get problems() {
-        return state.problems;
-      },
-      get cursor() {
-        return state.cursor;
-      },
-    };
-  }
-
-  changeSet(changes: AsyncIterable<SnapshotMember | RemovedMember>): ChangeSet {
-    const state = this;
-    return {
-      changes,
-      get complete() {
-        return state.complete;
-      },
-      get problems() {
-        return state.problems;
-      },
-      get cursor() {
-        return state.cursor;
-      },
-      get resyncRequired() {
-        return state.resyncRequired;
-      },
-    };
   }
 }

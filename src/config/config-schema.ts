@@ -1,5 +1,6 @@
 import { validate as validCron } from 'node-cron';
 import { z } from 'zod';
+import { connectorKinds, isConnectorKind, unknownConnectorKind } from '../connector/connector-kinds.js';
 import { WORKSPACE_ID_PATTERN } from '../model/workspace.js';
 import { DEFAULT_SCIM_BUDGETS, type ScimBudgets } from '../scim/scim-budgets.js';
 import { parseFullSchedule } from './full-schedule.js';
@@ -16,6 +17,11 @@ const mountSchema = z
   })
   .strict();
 
+/** A registered connector kind (src/connector/connector-kinds.ts), checked when the configuration is parsed. */
+const kindSchema = z
+  .string({ error: () => `must be a connector kind; known: ${connectorKinds().join(', ')}` })
+  .refine(isConnectorKind, { error: (issue) => unknownConnectorKind(String(issue.input)) });
+
 /**
  * A workspace bound to a pull connector. `settings` belong to the connector kind and are validated by its own
  * schema when the binding is used (src/connector/connector-registry.ts), so each kind owns its options.
@@ -23,7 +29,7 @@ const mountSchema = z
 const bindingSchema = z
   .object({
     workspace: z.string().regex(WORKSPACE_ID_PATTERN, 'must be a workspace id'),
-    kind: z.enum(['entra', 'okta']),
+    kind: kindSchema,
     /** Names the binding in runs, plans, logs (`connector:<name>`) and the members it manages; default: the kind. */
     name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be lower-case letters, digits, - and _').optional(),
     /** node-cron expression (5 or 6 fields): when the daemon runs a pull cycle. */

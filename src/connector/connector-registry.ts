@@ -3,20 +3,8 @@ import { assertSecretsResolved } from '../config/binding-secrets.js';
 import { describeIssues } from '../config/load-config.js';
 import { RosterdError } from '../error/rosterd-error.js';
 import type { Workspace } from '../model/workspace.js';
-import type { Connector, ConnectorDefinition, ConnectorDeps } from './connector.js';
-
-/**
- * The kinds of connector, loaded on demand: a gateway that only serves SCIM push never loads the Graph or
- * Okta SDKs.
- */
-const loaders: Record<ConnectorBinding['kind'], () => Promise<ConnectorDefinition<unknown>>> = {
-  entra: async () => (await import('../../connectors/entra/index.js')).entraConnector as ConnectorDefinition<unknown>,
-  okta: async () => (await import('../../connectors/okta/index.js')).oktaConnector as ConnectorDefinition<unknown>,
-};
-
-export async function connectorDefinition(kind: ConnectorBinding['kind']): Promise<ConnectorDefinition<unknown>> {
-  return loaders[kind]();
-}
+import type { Connector, ConnectorDeps } from './connector.js';
+import { connectorDefinition } from './connector-kinds.js';
 
 /** The binding's settings, with the workspace's role vocabulary as the mapping's defaults so push and pull agree. */
 function settingsFor(binding: ConnectorBinding, workspace: Workspace): Record<string, unknown> {

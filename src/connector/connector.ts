@@ -77,8 +77,11 @@ export interface Connector {
   testConnection(): Promise<ConnectionCheck>;
 }
 
+/** What a connector folder's index.ts exports, and `connectors/index.ts` loads when a binding of its kind is used. */
 export interface ConnectorDefinition<Config> {
-  kind: 'entra' | 'okta';
+  /** The binding's `kind`, the same as the kind it is registered under. */
+  kind: string;
+  /** The binding's `settings`; each kind owns its options. */
   configSchema: z.ZodType<Config>;
   create(config: Config, deps: ConnectorDeps): Connector;
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { bindingName, DEFAULT_DATABASE, type Config } from '../config/config-schema.js';
 import { assertConfiguredWorkspacesExist } from '../admin/configured-workspaces.js';
 import { assertSecretsResolved } from '../config/binding-secrets.js';
-import { connectorDefinition } from '../connector/connector-registry.js';
+import { connectorDefinition } from '../connector/connector-kinds.js';
 import { RosterdError } from '../error/rosterd-error.js';
 import type { EventBus } from '../events/event-bus.js';
 import { startEventPruning } from '../events/event-pruner.js';

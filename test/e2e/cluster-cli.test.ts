@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../src/store/create-db.js';
+import { waitFor } from '../support/wait-for.js';
 import { assertBuilt, startCli } from '../support/run-cli.js';
 import { DIALECTS, TEST_POSTGRES_URL, type TestDialect } from '../support/test-store.js';
 
@@ -87,14 +87,13 @@ describe.each(DIALECTS)('rosterd start with server.workers: 2 (%s)', (dialect: T
       const url = /rosterd is listening on (\S+)/.exec(banner)![1]!;
       const [victim] = childrenOf(gateway.child.pid!);
       process.kill(victim!, 'SIGKILL');
-      for (let i = 0; i < 100 && !gateway.output().stdout.includes('worker exited; starting a new one'); i++) await sleep(50);
+      await waitFor('the primary to replace the killed worker', () => gateway.output().stdout.includes('worker exited; starting a new one'));
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
       let workers: number[] = [];
-      for (let i = 0; i < 100; i++) {
+      await waitFor('two workers listening again', () => {
         workers = childrenOf(gateway.child.pid!);
-        if (workers.length === 2 && !workers.includes(victim!) && gateway.output().stdout.split('rosterd is listening"').length - 1 >= 3) break;
-        await sleep(100);
-      }
+        return workers.length === 2 && !workers.includes(victim!) && gateway.output().stdout.split('rosterd is listening"').length - 1 >= 3;
+      }, 60_000, 100);
       expect(workers).toHaveLength(2);
       expect(workers).not.toContain(victim);
       gateway.child.kill('SIGTERM');

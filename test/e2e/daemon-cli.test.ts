@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OktaHarness } from '../contract/okta-harness.js';
 import { assertBuilt, startCli } from '../support/run-cli.js';
+import { waitFor } from '../support/wait-for.js';
 
 /** `rosterd start` with a connector, as deployed: the built CLI pulls on its schedule and stops cleanly on SIGTERM. */
 describe('rosterd start with a pull connector', () => {
@@ -42,11 +42,10 @@ describe('rosterd start with a pull connector', () => {
     const daemon = startCli(['--config', configPath], { ROSTERD_PORT: '0', OKTA_API_TOKEN: okta.fake.apiToken });
     const banner = await daemon.ready;
     const url = /rosterd is listening on (\S+)/.exec(banner)![1]!;
-    let metrics = '';
-    for (let i = 0; i < 200 && !/rosterd_runs_total\{[^}]*result="applied"\} 1/.test(metrics); i++) {
-      await sleep(50);
-      metrics = await (await fetch(`${url}/metrics`)).text();
-    }
+    const metrics = await waitFor('the first pull cycle in /metrics', async () => {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      return /rosterd_runs_total\{[^}]*result="applied"\} 1/.test(text) ? text : '';
+    });
     expect(metrics).toMatch(/rosterd_changes_total\{workspace="demo",binding="okta",action="create"\} 1\n/);
     daemon.child.kill('SIGTERM');
     expect(await daemon.exited).toBe(0);

@@ -10,6 +10,7 @@ import { EntraHarness } from '../contract/entra-harness.js';
 import { entraBindingYaml } from '../support/binding-yaml.js';
 import { assertBuilt, runCliAsync, startCli } from '../support/run-cli.js';
 import { openTestStore, TEST_POSTGRES_URL, type TestStore } from '../support/test-store.js';
+import { waitFor } from '../support/wait-for.js';
 
 const USERS = 3000;
 
@@ -87,7 +88,7 @@ describe('rosterd start stopped by SIGTERM during an apply (PostgreSQL)', () => 
 
       const signalledAt = Date.now();
       daemon.child.kill('SIGTERM');
-      while (!daemon.output().stdout.includes('"msg":"shutting down: no new requests or pull cycles"')) await sleep(20);
+      await waitFor('the daemon to say it is shutting down', () => daemon.output().stdout.includes('"msg":"shutting down: no new requests or pull cycles"'), 60_000, 20);
       // No new work: the HTTP server no longer accepts connections, though the apply is still waiting.
       await expect(fetch(`${url}/healthz`)).rejects.toThrow();
       release();

@@ -1,0 +1,58 @@
+import type { LogEvent } from '@okta/okta-sdk-nodejs';
+import type { OktaReader } from './okta-client.js';
+
+/** How a user came up in the System Log: membership events may mean "unassigned"; lifecycle events may not. */
+export type Touch = 'membership' | 'lifecycle';
+
+/** What a change read gathers from the System Log's events before it re-reads anyone. */
+export interface LogFindings {
+  /** Marks a user to re-read; a membership touch is never downgraded to a lifecycle one. */
+  touch(id: string | undefined, how: Touch): void;
+  /** Group membership changes, which concern the app only when the group is assigned to it. */
+  groupEvents: { userId: string; groupId: string }[];
+  /** Groups assigned to or unassigned from the app, whose members are all re-read. */
+  expandGroups: Set<string>;
+}
+
+/** Look back this far when a snapshot starts the System Log cursor, so no event persisted late is missed. */
+const LOG_LOOKBACK_MS = 60_000;
+
+/**
+ * The System Log position "now" (`now` in epoch milliseconds), as a `next` link or an ISO time. It starts a minute
+ * back against clock skew; if that minute holds more than `maxLogPages` of events (a bulk change), it starts at the
+ * clock instead. A failed read throws.
+ */
+export async function logPosition(okta: OktaReader, now: number, maxLogPages: number): Promise<string | null> {
+  let position: string | null = null;
+  for (const lookback of [LOG_LOOKBACK_MS, 0]) {
+    const since = new Date(now - lookback).toISOString();
+    let pages = 0;
+    position = since;
+    for await (const page of okta.logPages({ since })) {
+      position = page.next ?? position;
+      if (page.items.length === 0) return position;
+      if (++pages >= maxLogPages) break;
+    }
+  }
+  // Not at the end yet: an earlier position only means more replay, never a missed change.
+  return position;
+}
+
+/** Adds what one System Log event says about the app `appId` to `found`; events about other things add nothing. */
+export function classifyLogEvent(event: LogEvent, appId: string, found: LogFindings): void {
+  const type = event.eventType ?? '';
+  const targets = event.target ?? [];
+  const userId = targets.find((t) => t.type === 'User')?.id;
+  const appTarget = targets.find((t) => t.type === 'AppInstance');
+  const groupId = targets.find((t) => t.type === 'UserGroup')?.id;
+  // The AppUser target has its own 0ua… id; the person is always the `User` target.
+  if (type.startsWith('application.user_membership.')) {
+    if (!appTarget || appTarget.id === appId) found.touch(userId, 'membership');
+  } else if (type.startsWith('group.user_membership.')) {
+    if (userId && groupId) found.groupEvents.push({ userId, groupId });
+  } else if (type.startsWith('group.application_assignment.')) {
+    if (groupId && appTarget?.id === appId) found.expandGroups.add(groupId);
+  } else if (type.startsWith('user.lifecycle.') || type === 'user.account.update_profile') {
+    found.touch(userId, 'lifecycle');
+  }
+}
