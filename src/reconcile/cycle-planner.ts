@@ -4,7 +4,7 @@ import type { Change } from '../model/plan.js';
 import type { Workspace } from '../model/workspace.js';
 import type { Store } from '../store/create-db.js';
 import { driftedStatements, hasPulled, pulledIds, pulledStates, unsyncedMembers, type PulledState, type PulledStatement } from '../store/pulled-member-repository.js';
-import { currentGroupsOf, managedMemberKeys, membersByIds, membersMatching } from '../store/reconcile-reads.js';
+import { currentGroupsOf, managedMemberKeys, membersByIds, membersMatching } from '../store/member-and-group-reads.js';
 import type { CycleRead } from './cycle-read.js';
 import { isDeprovision, withoutDeprovisions } from './diff.js';
 import type { Differ, StoreSlice } from './differ.js';

@@ -13,7 +13,7 @@ import type { Store } from '../store/create-db.js';
 import type { RunResult } from '../store/database.js';
 import { countSeatsInUse } from '../store/member-repository.js';
 import { deletePlan, insertPlan, pendingPlanOf, prunePlans, supersedePendingPlans, updatePlan, type StoredPlan } from '../store/plan-repository.js';
-import { allGroups, countManagedMembers } from '../store/reconcile-reads.js';
+import { allGroups, countManagedMembers } from '../store/member-and-group-reads.js';
 import { finishRun, pruneRuns, startRun } from '../store/sync-run-repository.js';
 import { findWorkspace } from '../store/workspace-repository.js';
 import { applyStoredPlan } from './apply-stored-plan.js';

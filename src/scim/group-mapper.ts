@@ -1,5 +1,5 @@
 import type { Group, GroupFields, GroupMemberRef } from '../model/group.js';
-import { getCi, type JsonObject } from './ci-object.js';
+import { getValue, type JsonObject } from './json-object.js';
 import { etagOf } from './etag.js';
 import { memberIdsOfBody } from './group-member-ops.js';
 import { DEFAULT_SCIM_BUDGETS, type ScimBudgets } from './scim-budgets.js';
@@ -17,17 +17,17 @@ export interface GroupInput extends GroupFields {
  * bounded by `budgets.identifierLength` (callers pass `ctx.budgets`); details never quote a value.
  */
 export function groupFromScim(body: JsonObject, budgets: Readonly<ScimBudgets> = DEFAULT_SCIM_BUDGETS): GroupInput {
-  const schemas = getCi(body, 'schemas');
+  const schemas = getValue(body, 'schemas');
   if (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === URN.group.toLowerCase())) {
     throw invalidSyntax(`schemas must list "${URN.group}"`);
   }
-  const displayName = getCi(body, 'displayName');
+  const displayName = getValue(body, 'displayName');
   if (typeof displayName !== 'string' || displayName.trim() === '') throw invalidValue('displayName is required and must be a non-empty string');
   checkTextBudget('displayName', displayName, budgets, 'identifierLength');
-  const externalId = getCi(body, 'externalId');
+  const externalId = getValue(body, 'externalId');
   if (externalId !== undefined && externalId !== null && typeof externalId !== 'string') throw invalidValue(`externalId must be a string, got ${valueExcerpt(externalId)}`);
   if (typeof externalId === 'string') checkTextBudget('externalId', externalId, budgets, 'identifierLength');
-  return { displayName, externalId: (externalId as string | null | undefined) ?? null, memberIds: memberIdsOfBody(getCi(body, 'members')) };
+  return { displayName, externalId: (externalId as string | null | undefined) ?? null, memberIds: memberIdsOfBody(getValue(body, 'members')) };
 }
 
 export function groupToScim(group: Group, members: GroupMemberRef[] | undefined, baseUrl: string): JsonObject {

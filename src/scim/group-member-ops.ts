@@ -1,4 +1,4 @@
-import { getCi, isObject } from './ci-object.js';
+import { getValue, isJsonObject } from './json-object.js';
 import { shownPath } from '../model/value-excerpt.js';
 import type { FilterNode } from './filter/filter-ast.js';
 import type { FilterBudgets } from './filter/filter-budgets.js';
@@ -25,7 +25,7 @@ export function splitMemberOps(ops: readonly PatchOp[]): SplitOps {
   for (const op of ops) {
     if (isMembersPath(op.path)) {
       memberOps.push(op);
-    } else if (op.path === undefined && isObject(op.value) && getCi(op.value, 'members') !== undefined) {
+    } else if (op.path === undefined && isJsonObject(op.value) && getValue(op.value, 'members') !== undefined) {
       // A pathless value object may carry members next to displayName: treat that part as `op members`.
       const { members, rest } = Object.entries(op.value).reduce(
         (acc, [k, v]) => (k.toLowerCase() === 'members' ? { ...acc, members: v } : { ...acc, rest: { ...acc.rest, [k]: v } }),
@@ -44,7 +44,7 @@ function memberIds(value: unknown, op: string): string[] {
   if (value === undefined || value === null) return [];
   const items = Array.isArray(value) ? value : [value];
   return items.map((item, i) => {
-    const id = isObject(item) ? getCi(item, 'value') : item;
+    const id = isJsonObject(item) ? getValue(item, 'value') : item;
     if (typeof id !== 'string' || id === '') throw invalidValue(`${op} members: value[${i}] must be an object with the member's id in "value"`);
     return id;
   });
@@ -145,17 +145,17 @@ const valuesIn = (value: unknown) => (value === undefined || value === null ? 0 
  * Structural keys match in any case; anything malformed counts as nothing here and is refused later.
  */
 export function memberValuesOfPatch(body: unknown): number {
-  const operations = isObject(body) ? getCi(body, 'Operations') : undefined;
+  const operations = isJsonObject(body) ? getValue(body, 'Operations') : undefined;
   if (!Array.isArray(operations)) return 0;
   let count = 0;
   for (const raw of operations) {
-    if (!isObject(raw)) continue;
-    const path = getCi(raw, 'path');
-    const value = getCi(raw, 'value');
+    if (!isJsonObject(raw)) continue;
+    const path = getValue(raw, 'path');
+    const value = getValue(raw, 'value');
     if (typeof path === 'string') {
       if (isMembersPath(path)) count += path.includes('[') ? 1 : valuesIn(value);
-    } else if (isObject(value)) {
-      count += valuesIn(getCi(value, 'members'));
+    } else if (isJsonObject(value)) {
+      count += valuesIn(getValue(value, 'members'));
     }
   }
   return count;
@@ -163,7 +163,7 @@ export function memberValuesOfPatch(body: unknown): number {
 
 /** The member values of a POST or PUT body as sent. */
 export function memberValuesOfBody(body: unknown): number {
-  return isObject(body) ? valuesIn(getCi(body, 'members')) : 0;
+  return isJsonObject(body) ? valuesIn(getValue(body, 'members')) : 0;
 }
 
 /**

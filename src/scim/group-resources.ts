@@ -1,6 +1,6 @@
 import type { Group } from '../model/group.js';
 import { membersOfGroups } from '../store/group-repository.js';
-import type { JsonObject } from './ci-object.js';
+import type { JsonObject } from './json-object.js';
 import { groupToScim } from './group-mapper.js';
 import { offLoopRead } from './heavy-read.js';
 import type { ListRequest } from './list-request.js';

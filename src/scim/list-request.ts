@@ -1,4 +1,4 @@
-import type { JsonObject } from './ci-object.js';
+import type { JsonObject } from './json-object.js';
 import { invalidValue } from './scim-error.js';
 import { valueExcerpt } from '../model/value-excerpt.js';
 

@@ -1,4 +1,4 @@
-import { isObject, type JsonObject } from './ci-object.js';
+import { isJsonObject, type JsonObject } from './json-object.js';
 
 /**
  * `attributes` / `excludedAttributes` (RFC 7644 §3.4.2.5) on a rendered resource. Paths may be plain
@@ -40,7 +40,7 @@ function pick(value: unknown, rest: string[]): unknown {
     const picked = value.map((v) => pick(v, rest)).filter((v) => v !== undefined);
     return picked.length ? picked : undefined;
   }
-  if (!isObject(value)) return undefined;
+  if (!isJsonObject(value)) return undefined;
   const key = Object.keys(value).find((k) => k.toLowerCase() === head);
   if (key === undefined) return undefined;
   const inner = pick(value[key], tail);
@@ -49,10 +49,10 @@ function pick(value: unknown, rest: string[]): unknown {
 
 function merge(into: JsonObject, key: string, value: unknown): void {
   const existing = into[key];
-  if (isObject(existing) && isObject(value)) {
+  if (isJsonObject(existing) && isJsonObject(value)) {
     for (const [k, v] of Object.entries(value)) merge(existing, k, v);
   } else if (Array.isArray(existing) && Array.isArray(value)) {
-    into[key] = existing.map((e, i) => (isObject(e) && isObject(value[i]) ? { ...e, ...(value[i] as JsonObject) } : e));
+    into[key] = existing.map((e, i) => (isJsonObject(e) && isJsonObject(value[i]) ? { ...e, ...(value[i] as JsonObject) } : e));
   } else {
     into[key] = value;
   }
@@ -61,7 +61,7 @@ function merge(into: JsonObject, key: string, value: unknown): void {
 function drop(value: unknown, rest: string[]): unknown {
   if (rest.length === 0) return undefined;
   if (Array.isArray(value)) return value.map((v) => drop(v, rest));
-  if (!isObject(value)) return value;
+  if (!isJsonObject(value)) return value;
   const [head, ...tail] = rest;
   const copy: JsonObject = {};
   for (const [k, v] of Object.entries(value)) {

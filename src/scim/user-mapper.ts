@@ -2,7 +2,7 @@ import type { GroupRef } from '../model/group.js';
 import { emptyMemberFields, type Member, type MemberFields } from '../model/member.js';
 import { mapRoleValue, roleFromRoles } from '../model/resolve-role.js';
 import type { Workspace } from '../model/workspace.js';
-import { getCi, hasCi, isObject, type JsonObject } from './ci-object.js';
+import { getValue, hasKey, isJsonObject, type JsonObject } from './json-object.js';
 import { etagOf } from './etag.js';
 import { findAttribute } from './schema/find-attribute.js';
 import { userSchema } from './schema/user-schema.js';
@@ -24,7 +24,7 @@ import { URN } from './scim-urn.js';
  * the kind of value, never a long or secret value (value-excerpt.ts).
  */
 function string(obj: JsonObject, key: string, budgets: Readonly<ScimBudgets>, label = key, budget: TextBudgetName = 'stringLength'): string | null {
-  const value = getCi(obj, key);
+  const value = getValue(obj, key);
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string') throw invalidValue(`${label} must be a string, got ${valueExcerpt(value, key)}`);
   checkTextBudget(label, value, budgets, budget);
@@ -41,13 +41,13 @@ function string(obj: JsonObject, key: string, budgets: Readonly<ScimBudgets>, la
  * (canonical-value.ts) and then comes through here.
  */
 function array(obj: JsonObject, key: string, budgets: Readonly<ScimBudgets>): JsonObject[] | null {
-  const value = getCi(obj, key);
+  const value = getValue(obj, key);
   if (value === undefined || value === null) return null;
   if (!Array.isArray(value)) throw invalidValue(`${key} must be an array of objects, got ${valueExcerpt(value, key)}`);
   checkEntriesBudget(key, value.length, budgets);
   const subAttributes = findAttribute(userSchema.attributes, key)?.subAttributes;
   return value.map((element: unknown, i) => {
-    if (!isObject(element)) throw invalidValue(`${key}[${i}] must be an object such as {"value": "…", "type": "work"}`);
+    if (!isJsonObject(element)) throw invalidValue(`${key}[${i}] must be an object such as {"value": "…", "type": "work"}`);
     const out: JsonObject = {};
     for (const [name, sub] of Object.entries(element)) {
       const declared = findAttribute(subAttributes, name);
@@ -77,23 +77,23 @@ function checkUnstored(body: JsonObject, budgets: Readonly<ScimBudgets>): void {
     if (!UNSTORED_USER_ATTRIBUTES.has(key.toLowerCase()) || !Array.isArray(value)) continue;
     checkEntriesBudget(key, value.length, budgets);
     value.forEach((element: unknown, i) => {
-      if (!isObject(element)) return;
+      if (!isJsonObject(element)) return;
       for (const [name, sub] of Object.entries(element)) if (typeof sub === 'string') checkTextBudget(`${key}[${i}].${name}`, sub, budgets, 'stringLength');
     });
   }
 }
 
 const object = (obj: JsonObject, key: string): JsonObject | null => {
-  const value = getCi(obj, key);
+  const value = getValue(obj, key);
   if (value === undefined || value === null) return null;
-  if (!isObject(value)) throw invalidValue(`${key} must be an object`);
+  if (!isJsonObject(value)) throw invalidValue(`${key} must be an object`);
   return value;
 };
 
 /** Read a workspace attribute from the workspace's extension, or top-level (Okta's default namespace). */
 function workspaceAttribute(body: JsonObject, extension: JsonObject | null, name: string): { present: boolean; value: unknown } {
-  if (extension && hasCi(extension, name)) return { present: true, value: getCi(extension, name) };
-  if (hasCi(body, name)) return { present: true, value: getCi(body, name) };
+  if (extension && hasKey(extension, name)) return { present: true, value: getValue(extension, name) };
+  if (hasKey(body, name)) return { present: true, value: getValue(body, name) };
   return { present: false, value: undefined };
 }
 
@@ -115,11 +115,11 @@ function versionedText(workspace: Workspace, ownVersion: 'v1' | 'v2', attr: { pr
  * configured ones (`ctx.budgets`).
  */
 export function memberFieldsFromScim(body: JsonObject, workspace: Workspace, budgets: Readonly<ScimBudgets> = DEFAULT_SCIM_BUDGETS): MemberFields {
-  const schemas = getCi(body, 'schemas');
+  const schemas = getValue(body, 'schemas');
   if (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === URN.user.toLowerCase())) {
     throw invalidSyntax(`schemas must list "${URN.user}"`);
   }
-  const userName = getCi(body, 'userName');
+  const userName = getValue(body, 'userName');
   if (typeof userName !== 'string' || userName.trim() === '') {
     throw invalidValue('userName is required and must be a non-empty string (map it to the user\'s email or UPN)');
   }
@@ -148,7 +148,7 @@ export function memberFieldsFromScim(body: JsonObject, workspace: Workspace, bud
   fields.addresses = array(body, 'addresses', budgets);
   fields.roles = array(body, 'roles', budgets);
   checkUnstored(body, budgets);
-  const active = getCi(body, 'active');
+  const active = getValue(body, 'active');
   if (active !== undefined && active !== null && typeof active !== 'boolean') {
     throw invalidValue(`active must be true or false, got ${valueExcerpt(active)}`);
   }

@@ -2,7 +2,7 @@ import type { GroupRef } from '../model/group.js';
 import type { Member } from '../model/member.js';
 import type { Workspace } from '../model/workspace.js';
 import { groupsOfMembers } from '../store/group-repository.js';
-import type { JsonObject } from './ci-object.js';
+import type { JsonObject } from './json-object.js';
 import type { FilterCatalog } from './filter/filter-catalog.js';
 import { userFilterCatalog } from './filter/user-filter-catalog.js';
 import type { ListRequest } from './list-request.js';

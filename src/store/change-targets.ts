@@ -6,7 +6,7 @@ import { membershipStateOf } from './change-writer.js';
 import type { Database } from './database.js';
 import { existingMemberIds } from './member-repository.js';
 import { rowToMember } from './member-row.js';
-import { allGroups, membersMatching } from './reconcile-reads.js';
+import { allGroups, membersMatching } from './member-and-group-reads.js';
 
 /** What a batch of planned changes targets, as the store holds it now: read inside the batch's transaction. */
 export interface ChangeTargets {

@@ -11,7 +11,7 @@ type Db = Kysely<Database>;
 // store does not match it, why. A cycle re-plans every user whose row says so, and every member another source wrote
 // since (membership.synced_version), from these statements: a bounded read of the store, not of the IdP.
 
-/** Bound parameters per IN list (see reconcile-reads.ts). */
+/** Bound parameters per IN list (see member-and-group-reads.ts). */
 const IN_CHUNK = 1000;
 
 /** The part of a row a cycle compares a fresh statement with, and the member of the same externalId, if any. */

@@ -1,5 +1,5 @@
 import { invalidValue } from '../scim-error.js';
-import { findKey, isJsonObject, mapValues, omitKeys, type JsonObject } from './json-object.js';
+import { findKey, isJsonObject, mapValues, omitKeys, type JsonObject } from '../json-object.js';
 import { normalizePathFilter } from './normalize-filter.js';
 import { withValue, type PatchOperation } from './patch-operation.js';
 import { isKnownSchemaUrn, parsePathTarget, splitUrnQualified } from './scim-path.js';

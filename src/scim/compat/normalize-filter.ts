@@ -3,7 +3,7 @@ import { findClosingBracket } from './scim-path.js';
 /**
  * Make an IdP's filter text acceptable to the strict RFC 7644 §3.4.2.2 filter parser in the core.
  *
- * - Entra quirk 5 (idp-scim-quirks.md): Microsoft's own example sends `externalId eq jyoung`, and Test
+ * - Entra quirk 5: Microsoft's own example sends `externalId eq jyoung`, and Test
  *   Connection (quirk 6) matches on a random GUID; unquoted string values are wrapped in quotes.
  *   `true`/`false`/`null` (any case, lower-cased here) and valid JSON numbers stay unquoted: an externalId
  *   `12345` is ambiguous and the core coerces numbers for string attributes.

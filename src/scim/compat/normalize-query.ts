@@ -1,5 +1,5 @@
 import { normalizeFilter } from './normalize-filter.js';
-import { findKey, isJsonObject, type JsonObject } from './json-object.js';
+import { findKey, isJsonObject, type JsonObject } from '../json-object.js';
 import { URN } from '../scim-urn.js';
 
 /**
@@ -21,7 +21,7 @@ const CANONICAL_BY_LOWER = new Map<string, string>(CANONICAL_QUERY_PARAMETERS.ma
 /**
  * Canonical query parameters for the core.
  *
- * Entra quirk 11 (idp-scim-quirks.md; AzureAD/SCIMReferenceCode "SCIM Inbound" collection): parameter names
+ * Entra quirk 11 (AzureAD/SCIMReferenceCode "SCIM Inbound" collection): parameter names
  * arrive in any case (`startindex`, `Count`, `Filter`) and `startIndex=0` is sent as if zero-based. Names are
  * mapped to their canonical spelling, `startIndex` below 1 becomes 1 (RFC 7644 §3.4.2.4 says so for values
  * less than one), and `filter` goes through `normalizeFilter` (Entra quirks 5 and 6). Okta quirk 3 (paging

@@ -1,5 +1,5 @@
 import { normalizeEntraPatchOp, normalizeEntraResource } from './entra.js';
-import { findKey, isJsonObject, type JsonObject } from './json-object.js';
+import { findKey, isJsonObject, type JsonObject } from '../json-object.js';
 import { isSearchRequest, normalizeQuery, normalizeSearchRequest } from './normalize-query.js';
 import { normalizeOktaPatchOp, normalizeOktaResource } from './okta.js';
 import { toPatchOperation } from './patch-operation.js';
@@ -20,8 +20,8 @@ export interface NormalizedScimRequest {
 }
 
 /**
- * Turn a request in Entra's or Okta's dialect into the strict RFC 7643/7644 shape the core accepts
- * (see idp-scim-quirks.md). Both dialects are applied to every request: their fixes never conflict, and
+ * Turn a request in Entra's or Okta's dialect into the strict RFC 7643/7644 shape the core accepts.
+ * Both dialects are applied to every request: their fixes never conflict, and
  * the User-Agent is not a reliable way to tell the clients apart.
  *
  * - query: canonical parameter names, startIndex ≥ 1, filter values quoted (normalize-query.ts);

@@ -1,5 +1,5 @@
 import { lowerCaseOp } from './entra.js';
-import { isJsonObject, mapValues, omitKeys, type JsonObject } from './json-object.js';
+import { isJsonObject, mapValues, omitKeys, type JsonObject } from '../json-object.js';
 import { withValue, type PatchOperation } from './patch-operation.js';
 import { isKnownSchemaUrn, parsePathTarget, splitUrnQualified } from './scim-path.js';
 

@@ -1,5 +1,5 @@
 import { patchOpName } from '../patch/patch-op.js';
-import { findKey, isJsonObject } from './json-object.js';
+import { findKey, isJsonObject } from '../json-object.js';
 
 /** One RFC 7644 §3.5.2 PATCH operation with canonical member names. */
 export interface PatchOperation {

@@ -6,7 +6,7 @@ import { invalidFilter, invalidValue } from '../scim-error.js';
 import { formatAttrPath, type AttrPath, type CompareNode, type FilterNode, type FilterValue, type PresentNode } from './filter-ast.js';
 import type { FilterCatalog, GroupMembersAttribute, JsonArrayAttribute } from './filter-catalog.js';
 import { chainOperands } from './chain-operands.js';
-import { normaliseDateTime } from './normalise-date-time.js';
+import { normalizeDateTime } from './normalize-date-time.js';
 import { parsePatchPath } from './parse-path.js';
 
 /** One comparable SQL value: a column, a JSON element's sub-attribute, or a member id. */
@@ -346,7 +346,7 @@ function coerce(node: CompareNode, operand: Operand): FilterValue {
       if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) return Number(value);
       throw refuse();
     case 'dateTime': {
-      const normalised = typeof value === 'string' ? normaliseDateTime(value) : undefined;
+      const normalised = typeof value === 'string' ? normalizeDateTime(value) : undefined;
       if (normalised === undefined) {
         throw invalidFilter(`filter: ${operand.name} is a dateTime; ${valueExcerpt(value)} is not an ISO-8601 date-time such as "2026-11-23T15:00:00Z"`);
       }

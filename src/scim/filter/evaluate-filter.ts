@@ -1,8 +1,9 @@
 import { valueExcerpt } from '../../model/value-excerpt.js';
 import { invalidFilter } from '../scim-error.js';
+import { getValue, isJsonObject, type JsonObject } from '../json-object.js';
 import { formatAttrPath, type AttrPath, type CompareOp, type FilterNode, type FilterValue } from './filter-ast.js';
 import { chainOperands } from './chain-operands.js';
-import { normaliseDateTime } from './normalise-date-time.js';
+import { normalizeDateTime } from './normalize-date-time.js';
 
 export interface EvaluateOptions {
   /** Whether string comparisons on this attribute are case-sensitive (RFC 7643 caseExact); default false. */
@@ -15,14 +16,14 @@ export interface EvaluateOptions {
  * case-insensitively; a multi-valued attribute matches when any of its values does (RFC 7644 §3.4.2.2).
  * Listing resources never uses this: filters on stored rows are compiled to SQL.
  */
-export function matchesFilter(node: FilterNode, value: Record<string, unknown>, options: EvaluateOptions = {}): boolean {
+export function matchesFilter(node: FilterNode, value: JsonObject, options: EvaluateOptions = {}): boolean {
   return evaluate(node, value, options.caseExact ?? (() => false), undefined);
 }
 
 type CaseExact = (path: AttrPath) => boolean;
 
 /** Recursive over nesting only (an and/or chain is a loop), which the parser bounds by scim.budgets.filterDepth. */
-function evaluate(node: FilterNode, root: Record<string, unknown>, caseExact: CaseExact, parent: AttrPath | undefined): boolean {
+function evaluate(node: FilterNode, root: JsonObject, caseExact: CaseExact, parent: AttrPath | undefined): boolean {
   switch (node.op) {
     case 'and':
       return chainOperands(node).every((operand) => evaluate(operand, root, caseExact, parent));
@@ -35,7 +36,7 @@ function evaluate(node: FilterNode, root: Record<string, unknown>, caseExact: Ca
     case 'valuePath': {
       const elements = asList(lookup(root, node.path));
       const base: AttrPath = node.path;
-      return elements.some((element) => isObject(element) && evaluate(node.filter, element, caseExact, base));
+      return elements.some((element) => isJsonObject(element) && evaluate(node.filter, element, caseExact, base));
     }
     default: {
       // Inside a value filter the caller's schema knows `emails.type`, not a bare `type`.
@@ -68,8 +69,8 @@ function compare(op: CompareOp, actual: unknown, literal: FilterValue, caseExact
   if (typeof actual !== 'string' && typeof actual !== 'number') return false;
   const left = String(actual);
   const right = String(literal);
-  const leftTime = left.includes('T') ? normaliseDateTime(left) : undefined;
-  const rightTime = right.includes('T') ? normaliseDateTime(right) : undefined;
+  const leftTime = left.includes('T') ? normalizeDateTime(left) : undefined;
+  const rightTime = right.includes('T') ? normalizeDateTime(right) : undefined;
   if (leftTime !== undefined && rightTime !== undefined && op !== 'co' && op !== 'sw' && op !== 'ew') {
     return order(op, leftTime < rightTime ? -1 : leftTime > rightTime ? 1 : 0, leftTime, rightTime);
   }
@@ -102,15 +103,15 @@ function order(op: CompareOp, difference: number, a: string, b: string): boolean
 }
 
 /** The values a path points at, flattened: `emails` gives each email's value, `emails.type` each type. */
-function candidates(root: Record<string, unknown>, path: AttrPath): unknown[] {
+function candidates(root: JsonObject, path: AttrPath): unknown[] {
   const attribute = lookup(root, path);
   const out: unknown[] = [];
   for (const item of asList(attribute)) {
     if (path.subAttribute !== undefined) {
-      if (isObject(item)) out.push(getKey(item, path.subAttribute));
-    } else if (isObject(item) && Array.isArray(attribute)) {
+      if (isJsonObject(item)) out.push(getValue(item, path.subAttribute));
+    } else if (isJsonObject(item) && Array.isArray(attribute)) {
       // A filter on a multi-valued complex attribute without a sub-attribute means its "value".
-      out.push(getKey(item, 'value'));
+      out.push(getValue(item, 'value'));
     } else {
       out.push(item);
     }
@@ -119,20 +120,13 @@ function candidates(root: Record<string, unknown>, path: AttrPath): unknown[] {
 }
 
 /** An extension attribute lives under its URN key; a core URN prefix names the top level. */
-function lookup(root: Record<string, unknown>, path: AttrPath): unknown {
+function lookup(root: JsonObject, path: AttrPath): unknown {
   let base = root;
   if (path.uri !== undefined) {
-    const container = getKey(root, path.uri);
-    if (isObject(container)) base = container;
+    const container = getValue(root, path.uri);
+    if (isJsonObject(container)) base = container;
   }
-  return getKey(base, path.attribute);
-}
-
-function getKey(object: Record<string, unknown>, name: string): unknown {
-  if (name in object) return object[name];
-  const lower = name.toLowerCase();
-  for (const key of Object.keys(object)) if (key.toLowerCase() === lower) return object[key];
-  return undefined;
+  return getValue(base, path.attribute);
 }
 
 function asList(value: unknown): unknown[] {
@@ -143,12 +137,8 @@ function asList(value: unknown): unknown[] {
 function isPresent(value: unknown): boolean {
   if (value === undefined || value === null || value === '') return false;
   if (Array.isArray(value)) return value.length > 0;
-  if (isObject(value)) return Object.values(value).some(isPresent);
+  if (isJsonObject(value)) return Object.values(value).some(isPresent);
   return true;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isNumeric(value: FilterValue): boolean {

@@ -6,7 +6,7 @@ import { findAttribute, findSchema, resolveAttributeParts, type SchemaSet } from
 import type { SchemaAttribute, ScimSchema } from '../schema/schema-attribute.js';
 import { canonicalElement, canonicalSubValue, canonicalValue } from './canonical-value.js';
 import { shownPath, valueExcerpt } from '../../model/value-excerpt.js';
-import { deleteKey, findKey, getKey, isObject, isUnassigned, jsonEqual, setKey, type JsonObject } from './json-value.js';
+import { deleteKey, findKey, getValue, isJsonObject, isUnassigned, jsonEqual, setKey, type JsonObject } from '../json-object.js';
 import { MultiValuedState } from './multi-valued-state.js';
 import type { PatchOp } from './patch-op.js';
 import { yieldIfDue } from '../../store/event-loop-slices.js';
@@ -93,7 +93,7 @@ class PatchWork {
     if (!byName) this.held.set(container, (byName = new Map()));
     let entry = byName.get(attribute.name);
     if (!entry) {
-      entry = { state: new MultiValuedState(attribute, asList(getKey(container, attribute.name)), this.maxEntries), placeholder: [] };
+      entry = { state: new MultiValuedState(attribute, asList(getValue(container, attribute.name)), this.maxEntries), placeholder: [] };
       byName.set(attribute.name, entry);
       this.sync(container, attribute.name, entry);
     }
@@ -121,7 +121,7 @@ class PatchWork {
 function applyOperation(resource: JsonObject, op: PatchOp, schemas: SchemaSet, work: PatchWork, where: string): void {
   if (op.path === undefined) {
     if (op.op === 'remove') throw noTarget(`${where}: remove needs a path naming what to remove`);
-    if (!isObject(op.value)) throw invalidValue(`${where}: without a path, the value must be an object of attributes`);
+    if (!isJsonObject(op.value)) throw invalidValue(`${where}: without a path, the value must be an object of attributes`);
     for (const [key, value] of Object.entries(op.value)) applyValueKey(resource, op.op, key, value, schemas, work, where);
     return;
   }
@@ -143,12 +143,12 @@ function applyValueKey(resource: JsonObject, op: OpName, key: string, value: unk
 function applyToSchema(resource: JsonObject, op: OpName, schema: ScimSchema, value: unknown, schemas: SchemaSet, work: PatchWork, where: string): void {
   if (op === 'remove' || value === null) {
     if (schema === schemas.core) throw invalidPath(`${where}: the core schema ${schema.id} cannot be removed`);
-    const container = getKey(resource, schema.id);
-    if (!isObject(container)) return;
+    const container = getValue(resource, schema.id);
+    if (!isJsonObject(container)) return;
     for (const key of Object.keys(container)) applyPath(resource, 'remove', { uri: schema.id, attribute: key }, undefined, schemas, work, where);
     return;
   }
-  if (!isObject(value)) throw invalidValue(`${where}: ${schema.id} needs an object of its attributes`);
+  if (!isJsonObject(value)) throw invalidValue(`${where}: ${schema.id} needs an object of its attributes`);
   for (const [key, inner] of Object.entries(value)) {
     if (key.toLowerCase() === 'schemas') continue;
     applyPath(resource, op, Object.assign(parsePatchPath(key, work.filterBudgets), { uri: schema.id }), inner, schemas, work, where);
@@ -179,7 +179,7 @@ function applyPath(resource: JsonObject, op: OpName, path: PatchPath, value: unk
     if (attribute.required && live > 0 && state.live === 0) throw mutability(`${where}: ${attribute.name} is required and cannot be removed`);
     work.settle(container, attribute);
   } else {
-    const before = getKey(container, attribute.name);
+    const before = getValue(container, attribute.name);
     const after = sub ? nextSub(change, before, sub) : nextWhole(change, before);
     if (!jsonEqual(before, after) && !(isUnassigned(before) && isUnassigned(after))) checkMutability(change, !isUnassigned(before));
     if (isUnassigned(after)) {
@@ -223,7 +223,7 @@ function nextWhole({ op, attribute, value, where }: Change, current: unknown): u
 /** Target is a sub-attribute of a single-valued complex attribute: `name.familyName`. */
 function nextSub({ op, attribute, value, where }: Change, current: unknown, sub: SchemaAttribute): unknown {
   const subValue = op === 'remove' ? null : canonicalSubValue(sub, value, `${where} ${attribute.name}.${sub.name}`);
-  return withSub(isObject(current) ? current : {}, sub.name, subValue);
+  return withSub(isJsonObject(current) ? current : {}, sub.name, subValue);
 }
 
 /** Target is a whole multi-valued attribute: `emails`, `members`. */
@@ -249,7 +249,7 @@ function changeSub(state: MultiValuedState, { op, attribute, value, where }: Cha
   }
   for (const slot of slots) {
     const element = state.at(slot);
-    if (isObject(element)) state.set(slot, withSub(element, sub.name, subValue));
+    if (isJsonObject(element)) state.set(slot, withSub(element, sub.name, subValue));
   }
   state.keepSinglePrimary(slots, where);
 }
@@ -303,8 +303,8 @@ function elementOfFilter(attribute: SchemaAttribute, filter: FilterNode, where: 
 /** Set the sub-attributes a value names on a copy of `current`; a null sub-attribute is removed. */
 function mergeComplex(attribute: SchemaAttribute, current: unknown, value: unknown, where: string): JsonObject {
   if (Array.isArray(value) && !attribute.multiValued) throw invalidValue(`${where}: ${attribute.name} is single-valued; got an array`);
-  if (!isObject(value)) throw invalidValue(`${where}: ${attribute.name} is complex and needs an object of sub-attributes, got ${valueExcerpt(value, attribute.name)}`);
-  let out: JsonObject = isObject(current) ? { ...current } : {};
+  if (!isJsonObject(value)) throw invalidValue(`${where}: ${attribute.name} is complex and needs an object of sub-attributes, got ${valueExcerpt(value, attribute.name)}`);
+  let out: JsonObject = isJsonObject(current) ? { ...current } : {};
   for (const [key, subValue] of Object.entries(value)) {
     const sub = findAttribute(attribute.subAttributes, key);
     out = withSub(out, sub?.name ?? key, sub ? canonicalSubValue(sub, subValue, `${where} ${attribute.name}.${sub.name}`) : subValue);
@@ -324,7 +324,7 @@ function containerFor(resource: JsonObject, schema: ScimSchema, schemas: SchemaS
   if (schema === schemas.core) return resource;
   const key = findKey(resource, schema.id);
   const existing = key === undefined ? undefined : resource[key];
-  if (isObject(existing)) {
+  if (isJsonObject(existing)) {
     if (key !== schema.id) setKey(resource, schema.id, existing);
     return existing;
   }

@@ -1,9 +1,9 @@
 import { invalidValue } from '../scim-error.js';
-import { normaliseDateTime } from '../filter/normalise-date-time.js';
+import { normalizeDateTime } from '../filter/normalize-date-time.js';
 import { findAttribute } from '../schema/find-attribute.js';
 import type { SchemaAttribute } from '../schema/schema-attribute.js';
 import { valueExcerpt } from '../../model/value-excerpt.js';
-import { isObject, type JsonObject } from './json-value.js';
+import { isJsonObject, type JsonObject } from '../json-object.js';
 
 /**
  * A PATCH value checked against its attribute definition and rewritten with canonical sub-attribute
@@ -26,7 +26,7 @@ export function canonicalValue(attribute: SchemaAttribute, value: unknown, where
 /** One value of the attribute (an element when it is multi-valued). */
 export function canonicalElement(attribute: SchemaAttribute, value: unknown, where: string): unknown {
   if (attribute.type !== 'complex') return checkScalar(attribute, value, where);
-  if (!isObject(value)) throw invalidValue(`${where}: ${attribute.name} is complex and needs an object of sub-attributes, got ${valueExcerpt(value, attribute.name)}`);
+  if (!isJsonObject(value)) throw invalidValue(`${where}: ${attribute.name} is complex and needs an object of sub-attributes, got ${valueExcerpt(value, attribute.name)}`);
   const out: JsonObject = {};
   for (const [key, subValue] of Object.entries(value)) {
     if (subValue === null || subValue === undefined) continue;
@@ -60,10 +60,10 @@ function checkScalar(attribute: SchemaAttribute, value: unknown, where: string):
       if (typeof value !== 'number' || !Number.isFinite(value)) throw refuse('a number');
       return value;
     case 'dateTime':
-      if (typeof value !== 'string' || normaliseDateTime(value) === undefined) throw refuse('an ISO-8601 date-time');
+      if (typeof value !== 'string' || normalizeDateTime(value) === undefined) throw refuse('an ISO-8601 date-time');
       return value;
     case 'complex':
-      if (!isObject(value)) throw refuse('an object');
+      if (!isJsonObject(value)) throw refuse('an object');
       return value;
   }
 }

@@ -1,6 +1,6 @@
 import { findAttribute } from '../schema/find-attribute.js';
 import type { SchemaAttribute } from '../schema/schema-attribute.js';
-import { getKey, isObject } from './json-value.js';
+import { getValue, isJsonObject } from '../json-object.js';
 
 /**
  * Group members (and anything whose `value` is immutable) are identified by `value` alone: Okta
@@ -17,13 +17,13 @@ export function identifiedByValue(attribute: SchemaAttribute): boolean {
  * It lets a PATCH find an element in a Map instead of comparing it with every other.
  */
 export function elementIdentity(byValue: boolean, element: unknown): string {
-  if (byValue && isObject(element)) return `v${JSON.stringify(getKey(element, 'value') ?? null)}`;
+  if (byValue && isJsonObject(element)) return `v${JSON.stringify(getValue(element, 'value') ?? null)}`;
   return `j${sortedJson(element)}`;
 }
 
 function sortedJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(sortedJson).join(',')}]`;
-  if (isObject(value)) {
+  if (isJsonObject(value)) {
     const keys = Object.keys(value).filter((key) => value[key] !== undefined).sort();
     return `{${keys.map((key) => `${JSON.stringify(key)}:${sortedJson(value[key])}`).join(',')}}`;
   }

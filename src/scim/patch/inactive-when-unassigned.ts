@@ -1,4 +1,4 @@
-import { deleteKey, getKey, isUnassigned, type JsonObject } from './json-value.js';
+import { deleteKey, getValue, isUnassigned, type JsonObject } from '../json-object.js';
 
 /**
  * A User as a PATCH left it, with `active` false where the PATCH left it unassigned (`remove active`, or `replace`
@@ -7,7 +7,7 @@ import { deleteKey, getKey, isUnassigned, type JsonObject } from './json-value.j
  * it suspended, and from an active one deactivates it (through the workspace's policy, like `active: false`).
  */
 export function inactiveWhenUnassigned(resource: JsonObject): JsonObject {
-  if (!isUnassigned(getKey(resource, 'active'))) return resource;
+  if (!isUnassigned(getValue(resource, 'active'))) return resource;
   const out = { ...resource };
   deleteKey(out, 'active');
   out.active = false;

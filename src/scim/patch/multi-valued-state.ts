@@ -1,12 +1,12 @@
 import type { FilterNode } from '../filter/filter-ast.js';
 import { matchesFilter } from '../filter/evaluate-filter.js';
-import { normaliseDateTime } from '../filter/normalise-date-time.js';
+import { normalizeDateTime } from '../filter/normalize-date-time.js';
 import { findAttribute } from '../schema/find-attribute.js';
 import type { SchemaAttribute } from '../schema/schema-attribute.js';
 import { overBudget } from '../scim-budgets.js';
 import { invalidValue } from '../scim-error.js';
 import { elementIdentity, identifiedByValue } from './element-identity.js';
-import { getKey, isObject, jsonEqual, type JsonObject } from './json-value.js';
+import { getValue, isJsonObject, jsonEqual, type JsonObject } from '../json-object.js';
 
 /** A slot whose element was removed; slots are never reused, so indexes stay valid. */
 const GONE: unique symbol = Symbol('gone');
@@ -116,14 +116,14 @@ export class MultiValuedState {
    * (`{"value": "a@x"}` removes that email whatever its type).
    */
   listed(listed: unknown): number[] {
-    if (this.byValue || !isObject(listed)) return this.sorted(this.byIdentity.get(elementIdentity(this.byValue, listed)));
+    if (this.byValue || !isJsonObject(listed)) return this.sorted(this.byIdentity.get(elementIdentity(this.byValue, listed)));
     const entries = Object.entries(listed);
-    const value = getKey(listed, 'value');
+    const value = getValue(listed, 'value');
     const candidates = typeof value === 'string' || typeof value === 'boolean' ? this.subCandidates('value', value) : this.liveSlots();
     return candidates.filter((slot) => {
       const element = this.slots[slot];
-      if (!isObject(element)) return jsonEqual(element, listed);
-      return entries.every(([key, expected]) => jsonEqual(getKey(element, key), expected));
+      if (!isJsonObject(element)) return jsonEqual(element, listed);
+      return entries.every(([key, expected]) => jsonEqual(getValue(element, key), expected));
     });
   }
 
@@ -133,7 +133,7 @@ export class MultiValuedState {
     const candidates = equality ? this.subCandidates(equality.attribute, equality.value) : this.liveSlots();
     return candidates.filter((slot) => {
       const element = this.slots[slot];
-      return isObject(element) && matchesFilter(filter, element, { caseExact });
+      return isJsonObject(element) && matchesFilter(filter, element, { caseExact });
     });
   }
 
@@ -171,7 +171,7 @@ export class MultiValuedState {
     this.byIdentity.get(elementIdentity(this.byValue, element))?.delete(slot);
     this.primaries.delete(slot);
     for (const [name, index] of this.bySub) {
-      const key = subKey(isObject(element) ? getKey(element, name) : undefined);
+      const key = subKey(isJsonObject(element) ? getValue(element, name) : undefined);
       if (key === null) index.odd.delete(slot);
       else if (key !== undefined) index.keys.get(key)?.delete(slot);
     }
@@ -198,7 +198,7 @@ export class MultiValuedState {
   }
 }
 
-const isPrimary = (element: unknown) => isObject(element) && element.primary === true;
+const isPrimary = (element: unknown) => isJsonObject(element) && element.primary === true;
 
 function addTo(map: Map<string, Set<number>>, key: string, slot: number): void {
   const set = map.get(key);
@@ -219,7 +219,7 @@ function subKey(value: unknown): string | null | undefined {
 }
 
 function indexSub(index: { keys: Map<string, Set<number>>; odd: Set<number> }, name: string, slot: number, element: unknown): void {
-  const key = subKey(isObject(element) ? getKey(element, name) : undefined);
+  const key = subKey(isJsonObject(element) ? getValue(element, name) : undefined);
   if (key === null) index.odd.add(slot);
   else if (key !== undefined) addTo(index.keys, key, slot);
 }
@@ -240,7 +240,7 @@ function indexableEquality(filter: FilterNode): { attribute: string; value: stri
     if (node.op !== 'eq' || node.path.uri !== undefined || node.path.subAttribute !== undefined) continue;
     const value = node.value;
     if (typeof value === 'boolean') return { attribute: node.path.attribute, value };
-    if (typeof value === 'string' && !(value.includes('T') && normaliseDateTime(value) !== undefined)) return { attribute: node.path.attribute, value };
+    if (typeof value === 'string' && !(value.includes('T') && normalizeDateTime(value) !== undefined)) return { attribute: node.path.attribute, value };
     if (typeof value === 'number') return { attribute: node.path.attribute, value: String(value) };
   }
   return undefined;

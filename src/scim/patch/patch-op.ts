@@ -1,5 +1,6 @@
 import { invalidPath, invalidSyntax, invalidValue } from '../scim-error.js';
 import { URN } from '../scim-urn.js';
+import { getValue, hasKey, isJsonObject } from '../json-object.js';
 import { valueExcerpt } from '../../model/value-excerpt.js';
 
 /** One RFC 7644 §3.5.2 operation, its `op` lower-cased. */
@@ -28,12 +29,12 @@ export function patchOpName(op: unknown): PatchOp['op'] | undefined {
  * @throws ScimError invalidSyntax for a malformed body or an unknown op, invalidValue / invalidPath for a bad operation.
  */
 export function validatePatchRequest(body: unknown): PatchOp[] {
-  if (!isObject(body)) throw invalidSyntax('PATCH body must be a JSON object with "schemas" and "Operations"');
-  const schemas = getKey(body, 'schemas');
+  if (!isJsonObject(body)) throw invalidSyntax('PATCH body must be a JSON object with "schemas" and "Operations"');
+  const schemas = getValue(body, 'schemas');
   if (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === URN.patchOp.toLowerCase())) {
     throw invalidSyntax(`PATCH body: "schemas" must be an array containing "${URN.patchOp}"`);
   }
-  const operations = getKey(body, 'Operations');
+  const operations = getValue(body, 'Operations');
   if (!Array.isArray(operations) || operations.length === 0) {
     throw invalidSyntax('PATCH body: "Operations" must be a non-empty array of {"op", "path", "value"}');
   }
@@ -41,36 +42,22 @@ export function validatePatchRequest(body: unknown): PatchOp[] {
 }
 
 function validateOperation(raw: unknown, where: string): PatchOp {
-  if (!isObject(raw)) throw invalidSyntax(`${where} must be an object with "op", "path" and "value"`);
-  const sent = getKey(raw, 'op');
+  if (!isJsonObject(raw)) throw invalidSyntax(`${where} must be an object with "op", "path" and "value"`);
+  const sent = getValue(raw, 'op');
   const op = patchOpName(sent);
   if (op === undefined) {
     throw invalidSyntax(`${where}.op must be "add", "remove" or "replace" (in any case), got ${sent === undefined ? 'nothing' : valueExcerpt(sent)}`);
   }
-  const path = getKey(raw, 'path');
+  const path = getValue(raw, 'path');
   if (path !== undefined && path !== null && (typeof path !== 'string' || path.trim() === '')) {
     throw invalidPath(`${where}.path must be a non-empty string, got ${valueExcerpt(path)}`);
   }
   const hasValue = hasKey(raw, 'value');
-  const value = getKey(raw, 'value');
+  const value = getValue(raw, 'value');
   if (op !== 'remove' && !hasValue) throw invalidValue(`${where}: "${op}" needs a "value"`);
   return {
     op,
     ...(typeof path === 'string' ? { path } : {}),
     ...(hasValue ? { value } : {}),
   };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function hasKey(object: Record<string, unknown>, name: string): boolean {
-  return Object.keys(object).some((key) => key.toLowerCase() === name.toLowerCase());
-}
-
-function getKey(object: Record<string, unknown>, name: string): unknown {
-  if (Object.hasOwn(object, name)) return object[name];
-  const key = Object.keys(object).find((k) => k.toLowerCase() === name.toLowerCase());
-  return key === undefined ? undefined : object[key];
 }

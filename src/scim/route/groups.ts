@@ -13,7 +13,7 @@ import {
   memberIdsOfGroup,
 } from '../../store/group-repository.js';
 import { existingMemberIds } from '../../store/member-repository.js';
-import { getCi } from '../ci-object.js';
+import { getValue } from '../json-object.js';
 import { checkIfMatch, etagOf, isNotModified } from '../etag.js';
 import { compileFilter, compileSortBy } from '../filter/compile-filter.js';
 import { groupFilterCatalog } from '../filter/group-filter-catalog.js';
@@ -156,7 +156,7 @@ export async function groupRoutes(app: FastifyInstance): Promise<void> {
     const body = bodyObject(normalizedRequest(request, 'Group').body);
     const input = groupFromScim(body, ctx.budgets);
     // A PUT without members leaves them alone: IdPs manage membership with PATCH, and a bare PUT must not empty a group.
-    const members = getCi(body, 'members') === undefined ? null : new Set(input.memberIds);
+    const members = getValue(body, 'members') === undefined ? null : new Set(input.memberIds);
     await writeGroup(ctx, 'group.replace', request.params.id, request.headers['if-match'], () => ({ fields: input, members }));
     return sendGroup(ctx, reply, request.params.id, 200);
   });

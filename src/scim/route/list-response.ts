@@ -1,4 +1,4 @@
-import type { JsonObject } from '../ci-object.js';
+import type { JsonObject } from '../json-object.js';
 import { URN } from '../scim-urn.js';
 
 /** RFC 7644 §3.4.2: the numbers are integers and Resources is always present. */

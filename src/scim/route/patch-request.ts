@@ -1,10 +1,10 @@
-import { getCi, isObject } from '../ci-object.js';
+import { getValue, isJsonObject } from '../json-object.js';
 import { validatePatchRequest, type PatchOp } from '../patch/patch-op.js';
 import { overBudget, type ScimBudgets } from '../scim-budgets.js';
 import { invalidSyntax } from '../scim-error.js';
 import { URN } from '../scim-urn.js';
 
-const operationsOf = (body: unknown): unknown => (isObject(body) ? getCi(body, 'Operations') : undefined);
+const operationsOf = (body: unknown): unknown => (isJsonObject(body) ? getValue(body, 'Operations') : undefined);
 
 /**
  * The operations of a PATCH after the dialect normalisers ran. Normalising can drop every operation (Okta's
@@ -16,7 +16,7 @@ export function patchOperations(raw: unknown, normalized: unknown): PatchOp[] {
   const sent = operationsOf(raw);
   const kept = operationsOf(normalized);
   if (Array.isArray(sent) && sent.length > 0 && Array.isArray(kept) && kept.length === 0) {
-    const schemas = isObject(normalized) ? getCi(normalized, 'schemas') : undefined;
+    const schemas = isJsonObject(normalized) ? getValue(normalized, 'schemas') : undefined;
     if (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === URN.patchOp.toLowerCase())) {
       throw invalidSyntax(`PATCH body: "schemas" must be an array containing "${URN.patchOp}"`);
     }

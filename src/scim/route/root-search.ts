@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Expression, SqlBool } from 'kysely';
 import { listGroups } from '../../store/group-repository.js';
 import { listMembers, type ListPage } from '../../store/member-repository.js';
-import type { JsonObject } from '../ci-object.js';
+import type { JsonObject } from '../json-object.js';
 import { normalizeScimRequest } from '../compat/normalize-request.js';
 import { compileFilter, compileSortBy } from '../filter/compile-filter.js';
 import type { FilterCatalog } from '../filter/filter-catalog.js';

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { ApplyOptions, FailedWrite } from '../../reconcile/apply.js';
-import { isObject, type JsonObject } from '../ci-object.js';
+import { isJsonObject, type JsonObject } from '../json-object.js';
 import { normalizeScimRequest, type NormalizedScimRequest } from '../compat/normalize-request.js';
 import type { ScimContext } from '../scim-context.js';
 import { invalidSyntax } from '../scim-error.js';
@@ -16,7 +16,7 @@ export function normalizedRequest(request: FastifyRequest, resourceType: 'User' 
 }
 
 export function bodyObject(body: unknown): JsonObject {
-  if (!isObject(body)) throw invalidSyntax('request body must be a JSON object');
+  if (!isJsonObject(body)) throw invalidSyntax('request body must be a JSON object');
   return body;
 }
 

@@ -1,4 +1,4 @@
-import { isObject, type JsonObject } from '../ci-object.js';
+import { isJsonObject, type JsonObject } from '../json-object.js';
 import { parsePatchPath } from '../filter/parse-path.js';
 import type { PatchOp } from '../patch/patch-op.js';
 import { UNSTORED_USER_ATTRIBUTES } from '../schema/unstored-user-attributes.js';
@@ -26,7 +26,7 @@ function targetsUnstored(path: string): boolean {
 function withoutUnstoredKeys(value: JsonObject): JsonObject {
   const kept: JsonObject = {};
   for (const [key, inner] of Object.entries(value)) {
-    if (key.toLowerCase() === CORE_USER && isObject(inner)) kept[key] = withoutUnstoredKeys(inner);
+    if (key.toLowerCase() === CORE_USER && isJsonObject(inner)) kept[key] = withoutUnstoredKeys(inner);
     else if (!targetsUnstored(key)) kept[key] = inner;
   }
   return kept;
@@ -38,7 +38,7 @@ const hasAttributePath = (op: PatchOp) => op.path !== undefined && op.path.trim(
 /** True when the operation names an unstored attribute, in its path or among the keys of its value. */
 function touchesUnstored(op: PatchOp): boolean {
   if (hasAttributePath(op)) return targetsUnstored(op.path!);
-  return isObject(op.value) && Object.entries(op.value).some(([key, inner]) => (key.toLowerCase() === CORE_USER && isObject(inner) ? Object.keys(inner).some(targetsUnstored) : targetsUnstored(key)));
+  return isJsonObject(op.value) && Object.entries(op.value).some(([key, inner]) => (key.toLowerCase() === CORE_USER && isJsonObject(inner) ? Object.keys(inner).some(targetsUnstored) : targetsUnstored(key)));
 }
 
 /**

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'kysely';
 import { createDb, type Store } from '../../../src/store/create-db.js';
 import { claimLease, confirmLease, findLease, releaseLease } from '../../../src/store/lease-repository.js';
-import { holdLease } from '../../../src/daemon/lease.js';
+import { heartbeatInterval, holdLease } from '../../../src/daemon/lease.js';
 import { DIALECTS, openTestStore, TEST_POSTGRES_URL, type TestStore } from '../../support/test-store.js';
+import { advanceUntil, useFakeTime } from './fake-time.js';
 
 const TTL = 60_000;
 const T0 = 1_800_000_000_000;
@@ -16,6 +17,9 @@ describe.each(DIALECTS)('schedule leases on %s', (dialect) => {
     db = await openTestStore(dialect);
   });
   afterAll(() => db.cleanup());
+  afterEach(() => {
+    vi.useRealTimers();
+  });
 
   it('gives a free lease to the first holder and refuses everyone else while it is unexpired', async () => {
     expect(await claim('one', 'a', T0)).toBe(true);
@@ -68,18 +72,20 @@ describe.each(DIALECTS)('schedule leases on %s', (dialect) => {
   });
 
   it('renews a held lease in the background and aborts its signal when another holder has it', async () => {
-    const held = (await holdLease({ db: db.store.db, name: 'held', holder: 'a', ttlMs: 150 }))!;
+    useFakeTime();
+    const held = (await holdLease({ db: db.store.db, name: 'held', holder: 'a', ttlMs: TTL }))!;
     expect(held).not.toBeNull();
-    expect(await holdLease({ db: db.store.db, name: 'held', holder: 'b', ttlMs: 150 })).toBeNull();
-    // Renewals keep it: after several TTLs it is still a's, with a later expiry.
+    expect(await holdLease({ db: db.store.db, name: 'held', holder: 'b', ttlMs: TTL })).toBeNull();
+    // Renewals keep it: three TTLs later it is still a's, renewed all along.
     const firstExpiry = (await findLease(db.store.db, 'held'))!.expiresAt;
-    await sleep(500);
+    // One holder only, so a step may be a whole heartbeat: no renewal in flight can lose the lease to anyone.
+    const beat = { stepMs: heartbeatInterval(TTL) };
+    await advanceUntil('three TTLs of renewals', async () => (await findLease(db.store.db, 'held'))!.expiresAt > firstExpiry + 3 * TTL, beat);
     expect(held.signal.aborted).toBe(false);
     expect(await findLease(db.store.db, 'held')).toMatchObject({ holder: 'a' });
-    expect((await findLease(db.store.db, 'held'))!.expiresAt).toBeGreaterThan(firstExpiry);
     // Someone takes it over (as after a long pause of a's process); a's next renewal notices and aborts.
-    await db.store.db.updateTable('lease').set({ holder: 'b', expires_at: Date.now() + 60_000 }).where('name', '=', 'held').execute();
-    await new Promise((resolve) => held.signal.addEventListener('abort', resolve, { once: true }));
+    await db.store.db.updateTable('lease').set({ holder: 'b', expires_at: Date.now() + TTL }).where('name', '=', 'held').execute();
+    await advanceUntil('the abort', () => held.signal.aborted);
     expect(String(held.signal.reason)).toMatch(/lease held lost: another instance holds it/);
     // Releasing a lost lease leaves the new holder's alone.
     await held.release();
@@ -87,10 +93,14 @@ describe.each(DIALECTS)('schedule leases on %s', (dialect) => {
   });
 
   it('stops renewing on stopHeartbeat and lets the lease expire; release deletes it at once', async () => {
-    const first = (await holdLease({ db: db.store.db, name: 'quiet', holder: 'a', ttlMs: 150 }))!;
+    useFakeTime();
+    const first = (await holdLease({ db: db.store.db, name: 'quiet', holder: 'a', ttlMs: TTL }))!;
+    const expiry = (await findLease(db.store.db, 'quiet'))!.expiresAt;
     first.stopHeartbeat();
-    await sleep(200);
-    const second = (await holdLease({ db: db.store.db, name: 'quiet', holder: 'b', ttlMs: 60_000 }))!;
+    // A TTL later nothing has renewed it: it still ends where it did, and another holder can take it.
+    await vi.advanceTimersByTimeAsync(TTL);
+    expect((await findLease(db.store.db, 'quiet'))!.expiresAt).toBe(expiry);
+    const second = (await holdLease({ db: db.store.db, name: 'quiet', holder: 'b', ttlMs: TTL }))!;
     expect(second).not.toBeNull();
     expect(first.signal.aborted).toBe(false);
     await second.release();
@@ -132,11 +142,12 @@ describe('concurrent claims on one PostgreSQL database', () => {
       expect(await confirmLease(trx, name, 'a', T0 + TTL - 1)).toBe(true);
       // The lease expires meanwhile (a stalled holder), and another instance claims it: that claim must wait.
       takeover = claimLease(others[0]!.db, { name, holder: 'b', now: T0 + TTL, ttlMs: TTL });
-      for (;;) {
+      const waitingForLock = async () => {
         const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like 'insert into "lease"%'`.execute(trx);
-        if (rows[0]!.n > 0) break;
-        await sleep(10);
-      }
+        return rows[0]!.n > 0;
+      };
+      // Asks again at once until PostgreSQL shows the claim waiting on the lease row's lock.
+      while (!(await waitingForLock())) continue;
       expect((await findLease(trx, name))?.holder).toBe('a');
     });
     expect(await takeover).toBe(true);
@@ -144,4 +155,3 @@ describe('concurrent claims on one PostgreSQL database', () => {
   });
 });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

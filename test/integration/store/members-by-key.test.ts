@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkspace } from '../../../src/admin/create-workspace.js';
-import { membersMatching } from '../../../src/store/reconcile-reads.js';
+import { membersMatching } from '../../../src/store/member-and-group-reads.js';
 import { insertChunk, rowChunks } from '../../../src/store/bulk-insert.js';
 import { StatementCounter } from '../../support/statement-counter.js';
 import { DIALECTS, openTestStore, type TestStore } from '../../support/test-store.js';

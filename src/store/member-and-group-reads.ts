@@ -10,9 +10,10 @@ import { rowToMember } from './member-row.js';
 type Db = Kysely<Database>;
 
 /**
- * What a pull cycle reads from the store, a page at a time: the members one IdP page matches (by externalId
- * or userName), their current groups, and the binding's own members for the sweep. Every read is bounded by
- * an index, so a 1,000,000-member workspace is never loaded whole.
+ * Members and groups read a batch of keys at a time: the members a set of externalIds or userNames matches, members
+ * by id, their current groups, a workspace's groups, and a binding's own members for the sweep. Pull cycles read
+ * each IdP page through these, and a batch of planned changes its targets. Every read is bounded by an index, so a
+ * 1,000,000-member workspace is never loaded whole.
  */
 
 /** Bound parameters per IN list: below SQLite's 32,766 and PostgreSQL's 65,535, with room for the rest. */

@@ -7,7 +7,7 @@ const DATE_TIME = /^(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?
  * undefined when the text is not a valid date-time. Stored values compare as text because every
  * one has this exact shape.
  */
-export function normaliseDateTime(text: string): string | undefined {
+export function normalizeDateTime(text: string): string | undefined {
   const match = DATE_TIME.exec(text.trim());
   if (!match) return undefined;
   const [, date, time, offset] = match;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseDateTime } from '../../../../src/scim/filter/normalise-date-time.js';
+import { normalizeDateTime } from '../../../../src/scim/filter/normalize-date-time.js';
 
-describe('normaliseDateTime', () => {
+describe('normalizeDateTime', () => {
   it.each([
     ['2026-11-23T15:00:00Z', '2026-11-23T15:00:00.000Z'],
     ['2026-11-23T15:00:00.5Z', '2026-11-23T15:00:00.500Z'],
@@ -10,10 +10,10 @@ describe('normaliseDateTime', () => {
     ['2026-11-23T15:00', '2026-11-23T15:00:00.000Z'],
     ['2026-11-23', '2026-11-23T00:00:00.000Z'],
   ])('%s → %s', (text, iso) => {
-    expect(normaliseDateTime(text)).toBe(iso);
+    expect(normalizeDateTime(text)).toBe(iso);
   });
 
   it.each(['yesterday', '2026-02-30', '2026-13-01', '2026-11-23T25:00:00Z', '23/11/2026', ''])('%j is not a date-time', (text) => {
-    expect(normaliseDateTime(text)).toBeUndefined();
+    expect(normalizeDateTime(text)).toBeUndefined();
   });
 });
