@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,6 +37,16 @@ describe('the rosterd CLI for an operator', () => {
       expect(result.code).toBe(1);
       expect(result.stdout).toBe('');
     }
+  });
+
+  it('is the package\'s bin, so npx rosterd, npm link and a global install run it', async () => {
+    const root = path.resolve(path.dirname(CLI), '../../..');
+    const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+    expect(path.resolve(root, manifest.bin.rosterd!)).toBe(CLI);
+    expect(readFileSync(CLI, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
+    const npx = spawnSync('npx', ['--no-install', 'rosterd', '--help'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    expect(npx.status).toBe(0);
+    expect(npx.stdout).toContain('Usage: rosterd');
   });
 
   it('documents the listening options and their environment variables in start --help', async () => {
