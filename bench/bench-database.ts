@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { createDb, type Store } from '../src/store/create-db.js';
+import { createDb } from '../src/store/create-db.js';
+import type { Store } from '../src/store/store.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 
 export type Dialect = 'sqlite' | 'postgres';

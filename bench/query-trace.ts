@@ -8,7 +8,7 @@ import pg from 'pg';
 import { configSchema } from '../src/config/config-schema.js';
 import { buildServer } from '../src/daemon/build-server.js';
 import { createLogger } from '../src/log/create-logger.js';
-import type { Store } from '../src/store/create-db.js';
+import type { Store } from '../src/store/store.js';
 import type { Database } from '../src/store/database.js';
 import { dialectSupportFor } from '../src/store/dialect-support.js';
 import { migrateToLatest } from '../src/store/migrate.js';

@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import type { Store } from '../src/store/create-db.js';
+import type { Store } from '../src/store/store.js';
 import { benchDatabase, type Dialect } from './bench-database.js';
 import { connectorOptionsFromEnv, runConnectorBench } from './connector-snapshot.js';
 import { measureEventLogCost, type EventLogCost } from './event-log-cost.js';

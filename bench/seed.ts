@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { createApiKey } from '../src/admin/create-api-key.js';
 import { createWorkspace } from '../src/admin/create-workspace.js';
-import type { Store } from '../src/store/create-db.js';
+import type { Store } from '../src/store/store.js';
 import type { AccountTable, MembershipTable, NewMembershipRow } from '../src/store/database.js';
 
 /**

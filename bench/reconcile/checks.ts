@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { ReconcileOutcome } from '../../src/reconcile/reconcile-request.js';
-import type { Store } from '../../src/store/create-db.js';
+import type { Store } from '../../src/store/store.js';
 import { CHANGED_DEPARTMENT, expectedRole, planUser, userId, type ChangePlan, type Plan } from '../connector/plan.js';
 
 /**

@@ -3,7 +3,7 @@ import type { ConnectorBinding } from '../../src/config/config-schema.js';
 import type { ConnectorLogger } from '../../src/connector/connector.js';
 import type { ReconcileOutcome, ReconcileRequest } from '../../src/reconcile/reconcile-request.js';
 import { reconcile } from '../../src/reconcile/reconciler.js';
-import type { Store } from '../../src/store/create-db.js';
+import type { Store } from '../../src/store/store.js';
 import { processStats, serve, type ProcessStats } from '../connector/ipc.js';
 import { makePlan, type ChangePlan, type Plan } from '../connector/plan.js';
 import { withCpuProfile } from './cpu-profile.js';

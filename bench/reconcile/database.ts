@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { createWorkspace } from '../../src/admin/create-workspace.js';
-import { createDb, type Store } from '../../src/store/create-db.js';
+import { createDb } from '../../src/store/create-db.js';
+import type { Store } from '../../src/store/store.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 
 /**

@@ -1,12 +1,8 @@
 import { GraphFailure, type GraphReader } from './entra-client.js';
 import type { EntraGrant } from './entra-mapper.js';
 
-/**
- * Who is assigned to the application, and through what: `appRoleAssignedTo` (reference §A1), with group
- * assignments expanded to their members (§A3). Only ids and role ids are kept, never profiles, so a
- * 100,000-user application costs a map of strings. A user can be listed several times (directly and through
- * several groups); the grants merge under one key.
- */
+// Who is assigned to the application and through what, with group assignments expanded to their members. Only ids
+// and role ids are kept, never profiles; a user listed several times has its grants merged.
 export interface GraphAssignment {
   principalId: string;
   principalType: 'User' | 'Group' | 'ServicePrincipal' | string;
@@ -27,15 +23,11 @@ export interface AssignmentCounts {
 }
 
 export class AssignmentIndex {
-  /** userId → every assignment that grants the user access. */
   readonly grants = new Map<string, EntraGrant[]>();
-  /** Assigned groups: id → name and the app role ids assigned to it. */
+  /** id → name and the app role ids assigned to it. */
   readonly groups = new Map<string, { name: string | null; appRoleIds: Set<string> }>();
   readonly counts: AssignmentCounts = { assignments: 0, users: 0, groups: 0, servicePrincipals: 0 };
-  /**
-   * One frozen grant object per distinct (via, group, app role), shared by every user it applies to: a
-   * 1,000,000-user directory holds a handful of grants, not a million copies of the same role id.
-   */
+  /** One frozen grant per distinct (via, group, app role), shared by every user it applies to, to save memory. */
   private readonly shared = new Map<string, EntraGrant>();
 
   add(assignment: GraphAssignment): void {
@@ -49,12 +41,11 @@ export class AssignmentIndex {
       group.appRoleIds.add(assignment.appRoleId);
       this.groups.set(assignment.principalId, group);
     } else {
-      // App-only permission grants to other applications: not people, never members (reference §A1.2).
+      // App-only grants to other applications are not people.
       this.counts.servicePrincipals++;
     }
   }
 
-  /** Grant every app role of an assigned group to one of its (user) members. */
   addGroupMember(groupId: string, userId: string): void {
     const group = this.groups.get(groupId);
     if (!group) return;
@@ -82,23 +73,21 @@ export class AssignmentIndex {
 }
 
 export interface AssignmentReadOptions {
-  /** `servicePrincipals/{id}` or `servicePrincipals(appId='…')`. */
   servicePrincipalPath: string;
   pageSize: number;
   transitiveGroups: boolean;
-  /** Assigned groups whose member lists are read at once (the binding's maxConcurrency); default 1. */
+  /** Groups whose member lists are read concurrently; default 1. */
   concurrency?: number;
 }
 
-/** The first request of the assignment list (also what testConnection reads). */
+/** Also what testConnection reads. */
 export function assignmentsUrl(options: AssignmentReadOptions): string {
   return `/${options.servicePrincipalPath}/appRoleAssignedTo?$top=${options.pageSize}&$select=id,appRoleId,principalId,principalType,principalDisplayName`;
 }
 
 /**
- * The direct (or, with transitiveGroups, nested) members of a group. Entra grants an app role to direct
- * members only (gotcha 3), so `members` is the default; `@odata.type` tells users from nested groups,
- * devices and service principals.
+ * Direct members by default, since Entra grants app roles to direct members only; `@odata.type` tells users from
+ * nested groups, devices and service principals.
  */
 export function groupMembersUrl(groupId: string, options: AssignmentReadOptions): string {
   const relation = options.transitiveGroups ? 'transitiveMembers' : 'members';
@@ -110,9 +99,8 @@ export function isUserObject(o: DirectoryObject): boolean {
 }
 
 /**
- * Reads the whole assignment list and expands the assigned groups. A failure (a GraphFailure) propagates to
- * the caller with what was read so far in `index` (no group's members unless all were read), so the caller can
- * mark its result incomplete.
+ * A GraphFailure propagates with what was read so far in `index` (no group's members unless all were read), so the
+ * caller can mark its result incomplete.
  */
 export async function readAssignments(reader: GraphReader, options: AssignmentReadOptions, index: AssignmentIndex): Promise<void> {
   try {
@@ -121,8 +109,7 @@ export async function readAssignments(reader: GraphReader, options: AssignmentRe
     throw tagged(err, 'assignments');
   }
   try {
-    // Several groups' member lists are read at once, and applied to the index in the groups' order, so a
-    // user's grants come out the same whichever list arrives first.
+    // Lists are fetched concurrently but applied in group order, so grants don't depend on arrival order.
     const groupIds = [...index.groups.keys()];
     const members = await mapInOrder(groupIds, options.concurrency ?? 1, async (groupId) => {
       const ids: string[] = [];
@@ -139,7 +126,7 @@ export async function readAssignments(reader: GraphReader, options: AssignmentRe
   }
 }
 
-/** `read` for every item, at most `limit` at a time; results in the items' order. The first failure is thrown. */
+/** Results in the items' order; the first failure is thrown. */
 async function mapInOrder<T, R>(items: readonly T[], limit: number, read: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;

@@ -15,37 +15,31 @@ import { abortableDelay } from '../../src/connector/abortable-delay.js';
 import type { EntraConfig } from './entra-config.js';
 import { ReadSignal, RetryAfterHandler, retryDelaySeconds, TimeoutHandler } from './graph-middleware.js';
 
-/**
- * The Graph SDK client as the connector uses it, and the three ways it reads: one object, every page of a
- * collection (following the absolute `@odata.nextLink`), and `$batch`. Throttling (429/503/504) is retried
- * after `Retry-After` by the client's RetryAfterHandler; inner `$batch` throttling, which no middleware can
- * see, is retried here. Failures surface as GraphFailure so callers decide what they mean;
- * a read whose AbortSignal fired fails with the signal's reason instead, whatever the request did.
- */
+// The Graph SDK client as the connector uses it: one object, every page of a collection, and `$batch`. Throttling is
+// retried by middleware; inner `$batch` throttling, invisible to middleware, is retried here. Failures surface as
+// GraphFailure, except that once a read's AbortSignal fires it fails with the signal's reason.
 
-/** A failed Graph call, from an HTTP error, an inner `$batch` error, a network error or the credential. */
 export class GraphFailure extends Error {
   constructor(
-    /** HTTP status; -1 for network errors and timeouts; 0 when the credential could not get a token. */
+    /** -1 for network errors and timeouts; 0 when the credential could not get a token. */
     readonly status: number,
     readonly code: string,
     message: string,
-    /** The @azure/identity error when the token request failed. */
     readonly credentialError?: unknown,
   ) {
     super(message);
     this.name = 'GraphFailure';
   }
 
-  /** What the connector was reading when it failed (a key of OPERATIONS in entra-error.ts), set by the caller. */
+  /** A key of OPERATIONS in entra-error.ts, set by the caller. */
   operation?: string;
 
-  /** Graph said the delta token is no longer valid: start over with a full read (reference §A2.3). */
+  /** The delta token is no longer valid: start over with a full read. */
   get resyncRequired(): boolean {
     return this.status === 410 || ['syncStateNotFound', 'resyncRequired', 'syncStateInvalid'].includes(this.code);
   }
 
-  /** Failures a retry next cycle will not fix: credentials, permissions, a request Graph rejects as malformed. */
+  /** Failures a retry next cycle will not fix. */
   get fatal(): boolean {
     return this.status === 0 || this.status === 400 || this.status === 401 || this.status === 403;
   }
@@ -62,7 +56,7 @@ export interface BatchItemResult {
   body: unknown;
 }
 
-/** Gives the SDK a token from the credential; a credential failure is kept whole instead of flattened by the SDK. */
+/** A credential failure is kept whole instead of flattened by the SDK. */
 class CredentialAuthProvider implements AuthenticationProvider {
   constructor(
     private readonly credential: TokenCredential,
@@ -87,10 +81,9 @@ export function createGraphClient(config: EntraConfig, credential: TokenCredenti
   return Client.initWithMiddleware({
     baseUrl: `${config.graphBaseUrl}/`,
     defaultVersion: 'v1.0',
-    // The SDK sends the token only to Graph's own hosts and these (by hostname); a national cloud is already
-    // known, a private endpoint or test server is not.
+    // The SDK sends the token only to known Graph hosts, so custom endpoints (private, test) must be listed.
     customHosts: new Set([new URL(config.graphBaseUrl).hostname]),
-    // The SDK's default chain with an abortable retry handler, and a timeout after it so every attempt gets its own limit.
+    // The SDK's default chain with an abortable retry, then a timeout so every attempt gets its own limit.
     middleware: [
       new AuthenticationHandler(new CredentialAuthProvider(credential, `${config.graphBaseUrl}/.default`)),
       new RetryAfterHandler(config.maxRetries),
@@ -103,9 +96,8 @@ export function createGraphClient(config: EntraConfig, credential: TokenCredenti
 }
 
 /**
- * Reads through the client. A reader made `withSignal` belongs to one read: its requests carry the read's
- * AbortSignal (which cancels the request in flight and ends a throttling wait), it checks the signal before each
- * request and page, and once the signal has fired every failure is the signal's reason, not a GraphFailure.
+ * A reader made `withSignal` belongs to one read: requests carry its AbortSignal, the signal is checked before
+ * each request and page, and once it fires every failure is its reason, not a GraphFailure.
  */
 export class GraphReader {
   constructor(
@@ -114,21 +106,19 @@ export class GraphReader {
     readonly signal?: AbortSignal,
   ) {}
 
-  /** The same reader for one read that `signal` may abort. */
   withSignal(signal: AbortSignal | undefined): GraphReader {
     return signal === undefined ? this : new GraphReader(this.client, this.maxRetries, signal);
   }
 
-  /** GET a path (relative to the version) or an absolute link Graph returned. */
+  /** A path relative to the version, or an absolute link Graph returned. */
   async get<T>(pathOrUrl: string, headers: Record<string, string> = {}): Promise<T> {
     return (await this.send(this.client.api(pathOrUrl).headers(headers), (request) => request.get())) as T;
   }
 
   /**
-   * Every page of a collection, in order. The next page is requested as soon as a page arrives, before the
-   * caller handles it, so Graph's time and the caller's overlap: an incremental cycle re-lists 100,000
-   * assignments in 100 pages and waited for each. At most one request runs ahead, so at most two pages are held.
-   */
+ * Every page in order, requesting the next page before the caller handles this one so the two overlap. At most one
+ * request runs ahead, so at most two pages are held.
+ */
   async *pages<T>(firstPath: string): AsyncGenerator<T[], void, undefined> {
     let next: Promise<GraphPage<T>> | undefined = this.get<GraphPage<T>>(firstPath);
     while (next !== undefined) {
@@ -136,16 +126,13 @@ export class GraphReader {
       this.signal?.throwIfAborted();
       const url = page['@odata.nextLink'];
       next = url === undefined ? undefined : this.get<GraphPage<T>>(url);
-      // Awaited on the next turn; until then (or if the caller stops early) its failure is not unhandled.
+      // Awaited later; until then (or if the caller stops early) its failure must not be unhandled.
       next?.catch(() => undefined);
       yield page.value ?? [];
     }
   }
 
-  /**
-   * GET up to 20 relative urls in one `$batch`; results by request id. Items throttled inside the batch
-   * (429/503/504) are re-sent after their Retry-After, at most maxRetries times.
-   */
+  /** Up to 20 relative urls in one `$batch`, by request id; items throttled inside it are re-sent after Retry-After. */
   async batch(urls: ReadonlyMap<string, string>): Promise<Map<string, BatchItemResult>> {
     const results = new Map<string, BatchItemResult>();
     let pending = [...urls.entries()];
@@ -172,7 +159,6 @@ export class GraphReader {
     return results;
   }
 
-  /** Sends one request under this reader's signal; a failure is a GraphFailure, or the abort once the signal fired. */
   private async send<T>(request: GraphRequest, call: (request: GraphRequest) => Promise<T>): Promise<T> {
     const signal = this.signal;
     signal?.throwIfAborted();
@@ -189,13 +175,12 @@ interface BatchBody {
   responses?: { id: string; status: number; headers?: Record<string, string>; body?: unknown }[];
 }
 
-/** A failed `$batch` item as a GraphFailure, with Graph's own code and message. */
 export function batchItemFailure(result: BatchItemResult): GraphFailure {
   const error = (result.body as { error?: { code?: string; message?: string } } | undefined)?.error;
   return new GraphFailure(result.status, error?.code ?? 'UnknownError', error?.message ?? `status ${result.status}`);
 }
 
-/** A header of a `$batch` item, whose names come in any case. */
+/** Item header names come in any case. */
 function headerOf(headers: Record<string, string> | undefined, name: string): string | undefined {
   return Object.entries(headers ?? {}).find(([k]) => k.toLowerCase() === name)?.[1];
 }

@@ -1,11 +1,8 @@
 import { z } from 'zod';
 import { bindingMappingSchema } from '../../src/connector/binding-mapping.js';
 
-/**
- * An Entra ID binding's settings. `graphBaseUrl` and `authorityHost` select the cloud (national clouds such as
- * https://graph.microsoft.us with https://login.microsoftonline.us); the same two settings point the connector at
- * a test server. Both must be https: the Graph SDK only sends the token to, and only follows links on, https URLs.
- */
+// An Entra ID binding's settings. `graphBaseUrl` and `authorityHost` select the cloud (or a test server); both must
+// be https, since the Graph SDK only sends tokens to and follows links on https URLs.
 const httpsUrl = z
   .url()
   .refine((u) => u.startsWith('https://'), 'must be an https:// URL (the Graph SDK sends tokens only over https)')
@@ -14,7 +11,7 @@ const httpsUrl = z
 const clientSecret = z
   .object({
     type: z.literal('clientSecret'),
-    /** The secret's value (not its id) from the app registration's "Certificates & secrets". */
+    /** The secret's value, not its id. */
     clientSecret: z.string().min(1),
   })
   .strict();
@@ -22,9 +19,8 @@ const clientSecret = z
 const certificate = z
   .object({
     type: z.literal('certificate'),
-    /** A PEM file holding the certificate and its private key (PFX is not accepted by @azure/identity). */
+    /** PEM with certificate and private key (@azure/identity does not accept PFX). */
     certificatePath: z.string().min(1).optional(),
-    /** …or that PEM inline. */
     certificate: z.string().min(1).optional(),
     certificatePassword: z.string().min(1).optional(),
     /** Send the x5c chain, for subject-name/issuer authentication. */
@@ -36,7 +32,7 @@ const certificate = z
 const managedIdentity = z
   .object({
     type: z.literal('managedIdentity'),
-    /** Client id of a user-assigned managed identity; omit for the system-assigned one. */
+    /** Omit for the system-assigned identity. */
     clientId: z.string().min(1).optional(),
   })
   .strict();
@@ -44,38 +40,33 @@ const managedIdentity = z
 const workloadIdentity = z
   .object({
     type: z.literal('workloadIdentity'),
-    /** The federated token file (on AKS: AZURE_FEDERATED_TOKEN_FILE). */
     tokenFilePath: z.string().min(1),
   })
   .strict();
 
 export const entraConfigSchema = z
   .object({
-    /** Directory (tenant) id, or a verified domain such as contoso.onmicrosoft.com. */
+    /** Tenant id or a verified domain. */
     tenantId: z.string().min(1),
-    /** Application (client) id of the app registration rosterd signs in as. */
     clientId: z.string().min(1),
     credentials: z.discriminatedUnion('type', [clientSecret, certificate, managedIdentity, workloadIdentity]),
-    /** Object id of the enterprise application (service principal) whose assignments rosterd mirrors… */
+    /** Enterprise application (service principal) object id… */
     servicePrincipalId: z.string().min(1).optional(),
-    /** …or its application id (appId); Graph addresses it as servicePrincipals(appId='…'). */
+    /** …or its appId. */
     appId: z.string().min(1).optional(),
     graphBaseUrl: httpsUrl.default('https://graph.microsoft.com'),
     authorityHost: httpsUrl.default('https://login.microsoftonline.com'),
-    /**
-     * Skip Entra's authority discovery call, for private clouds and test servers. Default: on exactly when
-     * authorityHost is not one of Microsoft's public or national cloud hosts.
-     */
+    /** Skip authority discovery; defaults to on exactly when authorityHost is not a Microsoft cloud host. */
     disableInstanceDiscovery: z.boolean().optional(),
-    /** Expand nested groups too. Off by default, because Entra grants an app role to direct members only. */
+    /** Off by default: Entra grants app roles to direct members only. */
     transitiveGroups: z.boolean().default(false),
-    /** `$top` for assignment and member lists; Graph allows 1–999. */
+    /** Graph allows 1–999. */
     pageSize: z.number().int().min(1).max(999).default(999),
-    /** Retries of a 429/503/504 (each after Retry-After); the Graph SDK caps it at 10. */
+    /** Throttling retries; the Graph SDK caps it at 10. */
     maxRetries: z.number().int().min(0).max(10).default(5),
-    /** One request's time limit, per attempt; a request that runs over counts as failed (snapshot incomplete). */
+    /** Per attempt; an overrun counts as failed (snapshot incomplete). */
     requestTimeoutMs: z.number().int().min(100).default(100_000),
-    /** `$batch` requests in flight at once when reading profiles (each reads up to 300 users), and assigned groups whose members are listed at once. */
+    /** Profile `$batch` requests, and group member lists, in flight at once. */
     maxConcurrency: z.number().int().min(1).max(16).default(4),
     mapping: bindingMappingSchema.prefault({}),
   })
@@ -88,7 +79,7 @@ export const entraConfigSchema = z
 export type EntraConfig = z.infer<typeof entraConfigSchema>;
 export type EntraConfigInput = z.input<typeof entraConfigSchema>;
 
-/** Authority hosts of Microsoft's clouds, where instance discovery works (AzureAuthorityHosts in @azure/identity). */
+/** Where instance discovery works. */
 export const KNOWN_AUTHORITY_HOSTS = [
   'https://login.microsoftonline.com',
   'https://login.microsoftonline.us',

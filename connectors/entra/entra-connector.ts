@@ -12,14 +12,9 @@ import { type AppRoleCatalogue, appRoleCatalogue, type EntraGrant, type GraphApp
 import { readProfiles, userFilterUrl, userLookupUrl, userNameProperty } from './entra-profiles.js';
 import { RunState } from './run-state.js';
 
-/**
- * The Entra ID pull connector. A snapshot reads the app's role catalogue, every assignment
- * (groups expanded to their direct members), then the assigned users' profiles 300 at a time through `$batch`,
- * yielding members batch by batch. Only the user → grants map (ids and role ids) is held for the whole run.
- * The cursor pairs a `/users/delta` link with who was assigned (see entra-cursor.ts), so fetchChanges reports
- * profile changes, deletions, new assignments, role changes and un-assignments. Each read goes through a
- * GraphReader bound to the caller's AbortSignal, so an abort cancels its request in flight and ends the read.
- */
+// The Entra ID pull connector. A snapshot reads the role catalogue and every assignment (groups expanded), then
+// streams profiles via `$batch`; only the user → grants map is held for the whole run. The cursor pairs a
+// `/users/delta` link with who was assigned (entra-cursor.ts), so fetchChanges sees profile and assignment changes.
 interface ServicePrincipalInfo {
   id: string;
   appId: string;
@@ -31,11 +26,7 @@ type DeltaItem = GraphUserObject & { '@removed'?: { reason?: string } };
 
 const SAMPLE_SIZE = 20;
 
-/**
- * Each assigned user with the fingerprint of their grants, computed as they are read (fingerprints are cached per
- * grant). Building a map of them all before writing the cursor made that write take 100–215 ms instead of 34–64 at
- * 100,000 users, on every cycle.
- */
+/** Each assigned user with their grants' fingerprint, computed while streaming so writing the cursor needs no big map. */
 function* fingerprints(index: AssignmentIndex, catalogue: AppRoleCatalogue): Generator<[string, string]> {
   for (const [id, grants] of index.grants) yield [id, grantsFingerprint(grants, catalogue)];
 }
@@ -64,15 +55,14 @@ export class EntraConnector implements Connector {
 
   async fetchSnapshot(options: ReadOptions = {}): Promise<Snapshot> {
     const reader = this.reader.withSignal(options.signal);
-    // Read the catalogue before returning: bad credentials or permissions fail here, not halfway through.
+    // Read the catalogue first: bad credentials or permissions fail here, not halfway through.
     const { catalogue } = await this.servicePrincipal(reader);
     const run = new RunState();
     return liveSnapshot(this.snapshotMembers(reader, run, catalogue), run);
   }
 
   private async *snapshotMembers(reader: GraphReader, run: RunState, catalogue: AppRoleCatalogue): AsyncGenerator<SnapshotMember> {
-    // The delta link is taken first ("sync from now"): a change made while the snapshot reads is then
-    // replayed by the next fetchChanges instead of being lost in between.
+    // Take the delta link first ("sync from now"), so changes made during the snapshot replay next cycle.
     let deltaLink: string | null = null;
     try {
       deltaLink = (await reader.get<GraphPage<unknown>>(`/users/delta?$select=${this.select.join(',')}&$deltatoken=latest`))['@odata.deltaLink'] ?? null;
@@ -84,7 +74,7 @@ export class EntraConnector implements Connector {
     try {
       await readAssignments(reader, this.assignmentOptions, index);
     } catch (err) {
-      // Without every assignment a member's grants (and so roles) may be partial: yield nobody.
+      // Without every assignment a member's roles may be partial: yield nobody.
       return this.fail(run, err, OPERATIONS.assignments);
     }
     try {
@@ -105,7 +95,7 @@ export class EntraConnector implements Connector {
       return liveChangeSet((async function* () {})(), run);
     }
     const { catalogue } = await this.servicePrincipal(reader);
-    // Until the round completes, the next cycle starts from the same point: replays are harmless.
+    // Until the round completes the next cycle restarts from the same point; replays are harmless.
     run.cursor = cursor;
     return liveChangeSet(this.changes(reader, run, saved, catalogue), run);
   }
@@ -138,12 +128,12 @@ export class EntraConnector implements Connector {
         deltaLink = page['@odata.deltaLink'] ?? deltaLink;
       }
     } catch (err) {
-      // Anything but a GraphFailure (an abort: the signal's reason) ends the read as it is.
+      // Anything but a GraphFailure (an abort) ends the read as it is.
       if (!(err instanceof GraphFailure)) throw err;
       if (err.resyncRequired) return run.resync(`Graph no longer knows the delta token (${err.code}); a full snapshot is needed`);
       return this.fail(run, err, OPERATIONS.userDelta);
     }
-    // Assignment changes the delta cannot show: new assignees and role changes need a profile read…
+    // Changes the delta cannot show: new assignees and role changes need a profile read…
     const changed: string[] = [];
     for (const [id, fp] of fingerprints(index, catalogue)) if (!handled.has(id) && saved.assigned.get(id) !== fp) changed.push(id);
     try {
@@ -159,12 +149,12 @@ export class EntraConnector implements Connector {
     run.finish(this.cursorFor(deltaLink, index, catalogue));
   }
 
-  /** One `/users/delta` item as a change for this app, or null when it concerns nobody assigned. */
+  /** Null when it concerns nobody assigned. */
   private deltaChange(item: DeltaItem, index: AssignmentIndex, before: ReadonlyMap<string, string>, catalogue: AppRoleCatalogue, run: RunState): SnapshotMember | RemovedMember | null {
     const grants = index.grants.get(item.id);
     const known = grants !== undefined || before.has(item.id);
     if (item['@removed']) {
-      // "deleted" is permanent; "changed" is a soft delete to deletedItems, restorable for 30 days.
+      // "deleted" is permanent; "changed" is a soft delete, restorable for 30 days.
       return known ? { externalId: item.id, removed: true, reason: item['@removed'].reason === 'deleted' ? 'deleted' : 'changed' } : null;
     }
     if (grants) return this.map(item, grants, catalogue, run);
@@ -180,10 +170,7 @@ export class EntraConnector implements Connector {
     return found ? this.map(found, access.grants, access.catalogue, new RunState()) : null;
   }
 
-  /**
-   * The user whose userName source property (see userNameProperty) equals `userName`, as Graph compares it (case
-   * insensitively), with the member it is when the application assigns it.
-   */
+  /** Matched on the userName source property, case-insensitively as Graph compares. */
   async findUser(userName: string, options: ReadOptions = {}): Promise<FoundUser | null> {
     const reader = this.reader.withSignal(options.signal);
     const property = userNameProperty(this.config.mapping);
@@ -199,12 +186,12 @@ export class EntraConnector implements Connector {
     return { externalId: user.id, member: access ? this.map(user, access.grants, access.catalogue, new RunState()) : null };
   }
 
-  /** The app's role catalogue and the grants that give `userId` access (groups expanded); null when none does. */
+  /** Null when nothing grants `userId` access. */
   private async accessOf(reader: GraphReader, userId: string): Promise<{ grants: readonly EntraGrant[]; catalogue: AppRoleCatalogue } | null> {
     const { catalogue } = await this.servicePrincipal(reader);
     const index = new AssignmentIndex();
     try {
-      // No permission in our set lists one user's assignments, so read the app's list and check the groups.
+      // No permission we hold lists one user's assignments, so read the app's list and check the groups.
       await readAssignments(reader, this.assignmentOptions, index);
     } catch (err) {
       throw this.error(err, OPERATIONS.assignments);
@@ -218,7 +205,7 @@ export class EntraConnector implements Connector {
     const page = await this.call(OPERATIONS.assignments, () => this.reader.get<GraphPage<GraphAssignment>>(assignmentsUrl(this.assignmentOptions)));
     const index = new AssignmentIndex();
     for (const a of page.value ?? []) index.add(a);
-    // The sample: direct assignees first, then the first page of the first assigned group.
+    // Direct assignees first, then the first page of the first assigned group.
     const sampleIds = [...index.grants.keys()].slice(0, SAMPLE_SIZE);
     const firstGroup = [...index.groups.keys()][0];
     if (sampleIds.length < SAMPLE_SIZE && firstGroup !== undefined) {
@@ -241,7 +228,7 @@ export class EntraConnector implements Connector {
     return { summary, sample };
   }
 
-  /** Profiles for `ids` (300 per `$batch`), mapped and yielded batch by batch; an abort ends it between batches. */
+  /** An abort ends it between batches. */
   private async *members(reader: GraphReader, run: RunState, index: AssignmentIndex, ids: Iterable<string>, catalogue: AppRoleCatalogue): AsyncGenerator<SnapshotMember> {
     for await (const batch of readProfiles(reader, ids, this.select, this.config.maxConcurrency)) {
       reader.signal?.throwIfAborted();
@@ -249,7 +236,7 @@ export class EntraConnector implements Connector {
         const grants = index.grants.get(user.id);
         if (grants) yield this.map(user, grants, catalogue, run);
       }
-      // Deleted after the assignment list was read, or in deletedItems: not a member any more.
+      // Deleted since the assignment list was read: not a member any more.
       for (const id of batch.missing) run.note(`user ${id} is assigned but Graph did not return the user (deleted?); left out`);
     }
   }
@@ -284,11 +271,9 @@ export class EntraConnector implements Connector {
   }
 
   /**
-   * A failure while streaming: credentials, permissions and malformed requests throw (the run cannot succeed
-   * until someone fixes the configuration), and so does an abort (the signal's reason, not a GraphFailure);
-   * anything else (5xx, throttling past the retries, timeouts) marks the result incomplete, so the reconciler
-   * never reads the members it could not see as gone.
-   */
+ * Credentials, permissions, malformed requests and aborts throw (no retry can succeed); anything else marks the
+ * result incomplete, so the reconciler never treats unseen members as gone.
+ */
   private fail(run: RunState, err: unknown, op: GraphOperation, stops = true): void {
     const error = this.error(err, op);
     if (!(err instanceof GraphFailure) || err.fatal) throw error;

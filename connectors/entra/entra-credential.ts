@@ -8,10 +8,8 @@ import {
 import { type EntraConfig, KNOWN_AUTHORITY_HOSTS } from './entra-config.js';
 
 /**
- * The @azure/identity credential for the configured kind. The real credentials cache their token, so the
- * Graph client can ask for one on every request (reference §A6.3). `authorityHost` selects the cloud; instance
- * discovery is skipped for hosts outside Microsoft's clouds, because it would call login.microsoftonline.com
- * to validate them.
+ * The configured @azure/identity credential; it caches its token, so Graph can ask on every request. Instance
+ * discovery is skipped outside Microsoft's clouds, since it would validate the host against login.microsoftonline.com.
  */
 export function createCredential(config: EntraConfig): TokenCredential {
   const authorityHost = config.authorityHost;
@@ -29,14 +27,14 @@ export function createCredential(config: EntraConfig): TokenCredential {
         : new ClientCertificateCredential(config.tenantId, config.clientId, { certificate: c.certificate!, certificatePassword: password }, options);
     }
     case 'managedIdentity':
-      // Runs on Azure compute; the identity's own service principal holds the Graph application permissions.
+      // The identity's own service principal holds the Graph permissions.
       return c.clientId !== undefined ? new ManagedIdentityCredential({ clientId: c.clientId }) : new ManagedIdentityCredential();
     case 'workloadIdentity':
       return new WorkloadIdentityCredential({ tenantId: config.tenantId, clientId: config.clientId, tokenFilePath: c.tokenFilePath, ...common });
   }
 }
 
-/** Where to look when the credential fails, by kind: the message ends with this. */
+/** Where to look when the credential fails; the message ends with this. */
 export function credentialHint(config: EntraConfig): string {
   switch (config.credentials.type) {
     case 'clientSecret':

@@ -3,30 +3,25 @@ import { inflateRawSync } from 'node:zlib';
 import type { AppRoleCatalogue, EntraGrant } from './entra-mapper.js';
 
 /**
- * The opaque cursor between pull cycles. Graph's `/users/delta` link says which profiles changed, but Graph has
- * no delta for app-role assignments (reference §A1.1), and un-assigning someone does not change their user
- * object. So the cursor also carries who was assigned last time, with a short fingerprint of each person's
- * grants: the next cycle re-lists the assignments and reports exactly who was added, changed role, or lost
- * access. It costs about 39 bytes per assigned user.
+ * The opaque cursor between cycles. Graph has no delta for app-role assignments and unassigning doesn't touch the
+ * user object, so besides the `/users/delta` link the cursor carries who was assigned with a fingerprint of their
+ * grants; the next cycle re-lists assignments and diffs.
  */
 export interface EntraCursor {
-  /** The final `@odata.deltaLink` of the last round, used verbatim (its token encodes the `$select`). */
+  /** Used verbatim; its token encodes the `$select`. */
   deltaLink: string;
-  /** The `$select` the delta link was made with; a mapping that selects more needs a fresh round. */
+  /** A mapping that selects more needs a fresh round. */
   select: string;
-  /** userId → grants fingerprint, for everyone assigned when the cursor was made. */
   assigned: Map<string, string>;
 }
 
 const PREFIX = 'entra2.';
-/** The format before 2026-12: still read, so an upgrade does not force every binding into a full snapshot. */
+/** An older format, still read so upgrades don't force a full snapshot. */
 const DEFLATED_PREFIX = 'entra1.';
 
 /**
- * Plain JSON, users grouped by fingerprint (nearly everyone shares one of a handful). The cursor is written and
- * read on every cycle: as one "id:fingerprint" list, deflated and base64-encoded, that took 150–200 ms each way at
- * 100,000 users, a sixth of an incremental cycle, to save 13% of the size (random GUIDs do not compress). `assigned`
- * may be any sequence of (id, fingerprint) pairs, so a caller need not build a map of everyone to write it.
+ * Plain JSON with users grouped by fingerprint (nearly all share a few). Not compressed: random GUIDs barely shrink
+ * and this runs every cycle. `assigned` may be any pair sequence, so callers need not build a map.
  */
 export function encodeCursor(cursor: Omit<EntraCursor, 'assigned'> & { assigned: Iterable<readonly [string, string]> }): string {
   const byFingerprint = new Map<string, string[]>();
@@ -38,7 +33,7 @@ export function encodeCursor(cursor: Omit<EntraCursor, 'assigned'> & { assigned:
   return PREFIX + JSON.stringify({ d: cursor.deltaLink, s: cursor.select, a: [...byFingerprint] });
 }
 
-/** The cursor, or null when it is not one of ours (or is damaged): the caller then asks for a full snapshot. */
+/** Null when not ours or damaged: the caller then takes a full snapshot. */
 export function decodeCursor(text: string): EntraCursor | null {
   if (text.startsWith(DEFLATED_PREFIX)) return decodeDeflated(text.slice(DEFLATED_PREFIX.length));
   if (!text.startsWith(PREFIX)) return null;
@@ -78,13 +73,9 @@ function decodeDeflated(body: string): EntraCursor | null {
   }
 }
 
-/**
- * A short, order-independent fingerprint of what a user's grants resolve to: the route (direct or which group,
- * with its name) and the app role's current value, so renaming a role value or a group also counts as a change.
- */
+/** Order-independent fingerprint of a user's grants, including group names and role values so renames count. */
 export function grantsFingerprint(grants: readonly EntraGrant[], catalogue: AppRoleCatalogue): string {
-  // Nearly everyone holds one grant, and an assignment index shares one frozen object per distinct grant: its
-  // fingerprint is computed once per catalogue, not once per user (a SHA-1 each for 100,000 users every cycle).
+  // Grants are shared frozen objects, so fingerprints are cached per grant rather than computed per user.
   const only = grants.length === 1 && Object.isFrozen(grants[0]) ? grants[0]! : null;
   if (!only) return fingerprintOf(grants, catalogue);
   let known = singleGrantFingerprints.get(catalogue);

@@ -3,13 +3,9 @@ import type { GraphFailure } from './entra-client.js';
 import type { EntraConfig } from './entra-config.js';
 import { credentialHint } from './entra-credential.js';
 
-/**
- * A Graph failure as a ConnectorError a person can act on: it names the tenant and client and says what to
- * check. 401 and token failures are `credentials`, 403 names the Graph application permission the read needs.
- */
+/** A Graph failure as an actionable ConnectorError; 403 names the Graph application permission the read needs. */
 export const CONNECTOR_NAME = 'entra connector';
 
-/** What the connector was doing, and the application permission that read needs (for 403 messages). */
 export interface GraphOperation {
   what: string;
   permission: 'Application.Read.All' | 'User.Read.All' | 'GroupMember.Read.All';
@@ -25,7 +21,7 @@ export const OPERATIONS = {
   memberOf: { what: "read a user's group memberships", permission: 'GroupMember.Read.All' },
 } as const satisfies Record<string, GraphOperation>;
 
-/** An AADSTS code from an @azure/identity error (errorResponse.errorCodes or the message). */
+/** From errorResponse.errorCodes or the message. */
 function aadstsCode(err: unknown): number | null {
   const response = (err as { errorResponse?: { errorCodes?: number[]; errorDescription?: string } })?.errorResponse;
   if (response?.errorCodes?.[0] !== undefined) return response.errorCodes[0];
@@ -83,7 +79,7 @@ function credentialFailure(failure: GraphFailure, config: EntraConfig): Connecto
     7000222: `the client secret for ${app} has expired (${detail}); create a new secret and update credentials.clientSecret`,
     700016: `application ${config.clientId} was not found in tenant ${config.tenantId} (${detail}); check clientId and tenantId`,
     90002: `tenant ${config.tenantId} was not found at ${config.authorityHost} (${detail}); check tenantId and authorityHost`,
-    // AADSTS700027 means "the client assertion failed validation": a certificate's, or a federated token's.
+    // AADSTS700027: the client assertion (certificate or federated token) failed validation.
     700027:
       config.credentials.type === 'workloadIdentity'
         ? `the federated token was rejected for ${app} (${detail}); ${hint}`
@@ -91,7 +87,7 @@ function credentialFailure(failure: GraphFailure, config: EntraConfig): Connecto
     70021: `no federated credential of ${app} matches the token's issuer, subject and audience (${detail}); ${hint}`,
   };
   const text = `${(err as Error)?.message ?? ''} ${failure.message}`;
-  // MSAL could not load the tenant's OpenID configuration: an unknown tenant, or an authority host that is wrong.
+  // MSAL could not load the tenant's OpenID configuration: unknown tenant or wrong authority host.
   const endpoints = /endpoints_resolution_error|openid-configuration/i.test(text)
     ? `could not find tenant ${config.tenantId} at ${config.authorityHost} (${detail}); check tenantId and authorityHost (the cloud's login host, such as https://login.microsoftonline.us)`
     : undefined;

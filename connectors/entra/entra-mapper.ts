@@ -2,16 +2,12 @@ import type { BindingMapping } from '../../src/connector/binding-mapping.js';
 import { resolveAppRoles } from '../../src/connector/resolve-app-roles.js';
 import type { SnapshotGrant, SnapshotMember } from '../../src/connector/snapshot-member.js';
 
-/**
- * Graph user + the assignments that grant it + the app's role catalogue → SnapshotMember, with the workspace
- * binding's declarative mapping. Pure: no I/O, no clock; problems (a credit limit that is not a number) are
- * returned for the snapshot's warnings instead of being logged here.
- */
+// Graph user + its grants + the role catalogue → SnapshotMember. Pure; problems are returned for the snapshot's
+// warnings rather than logged.
 
-/** Entra's "default access" role: assigned to the app without a specific app role; never listed in appRoles. */
+/** Entra's default-access role id: assigned without a specific app role and never listed in appRoles. */
 export const DEFAULT_ACCESS_ROLE_ID = '00000000-0000-0000-0000-000000000000';
 
-/** The user properties every read selects, besides what the mapping names. */
 const BASE_SELECT = ['id', 'userPrincipalName', 'mail', 'givenName', 'surname', 'displayName', 'accountEnabled'] as const;
 
 export interface GraphAppRole {
@@ -21,10 +17,10 @@ export interface GraphAppRole {
   isEnabled?: boolean;
 }
 
-/** App-role id → the value the workspace maps (null = default access). */
+/** Null = default access. */
 export type AppRoleCatalogue = ReadonlyMap<string, string | null>;
 
-/** An assignment that grants a user access, with the app role still as Graph's id. */
+/** The app role still as Graph's id. */
 export interface EntraGrant {
   via: 'direct' | 'group';
   groupId?: string;
@@ -32,7 +28,6 @@ export interface EntraGrant {
   appRoleId: string;
 }
 
-/** A user object as Graph returns it for our `$select`. */
 export type GraphUserObject = { id: string } & Record<string, unknown>;
 
 export interface MappedMember {
@@ -46,9 +41,8 @@ export type EntraMapping = Pick<
 >;
 
 /**
- * The role catalogue from the service principal's appRoles: `value`, or `displayName` when the value is empty
- * (reference §A1.3). Disabled roles stay known, because assignments to them still exist. The default-access
- * id is added explicitly, since Graph never lists it.
+ * `value`, or `displayName` when the value is empty. Disabled roles stay known, as assignments to them exist; the
+ * default-access id is added since Graph never lists it.
  */
 export function appRoleCatalogue(appRoles: readonly GraphAppRole[]): AppRoleCatalogue {
   const catalogue = new Map<string, string | null>();
@@ -61,9 +55,8 @@ export function appRoleCatalogue(appRoles: readonly GraphAppRole[]): AppRoleCata
 }
 
 /**
- * The `$select` for user reads: the base properties plus the top-level property of every mapped path. Graph
- * does not accept dotted paths in `$select`, so `onPremisesExtensionAttributes.extensionAttribute1` selects
- * `onPremisesExtensionAttributes` (which Graph returns only when selected). Sorted, so cursors can compare it.
+ * Base properties plus each mapped path's top-level property: Graph accepts no dotted paths in `$select`. Sorted,
+ * so cursors can compare it.
  */
 export function userSelect(mapping: Pick<BindingMapping, 'userName' | 'creditLimit' | 'seatType' | 'attributes'>): string[] {
   const paths = [mapping.userName, mapping.creditLimit, mapping.seatType, ...Object.values(mapping.attributes)];
@@ -72,7 +65,6 @@ export function userSelect(mapping: Pick<BindingMapping, 'userName' | 'creditLim
   return [...select].sort();
 }
 
-/** The value at a dotted path (`onPremisesExtensionAttributes.extensionAttribute1`), or undefined. */
 export function readPath(source: Record<string, unknown>, path: string): unknown {
   let current: unknown = source;
   for (const key of path.split('.')) {
@@ -118,7 +110,7 @@ export function mapEntraUser(user: GraphUserObject, grants: readonly EntraGrant[
   const member: SnapshotMember = {
     externalId: user.id,
     userName,
-    // accountEnabled is always selected; a missing value is treated as enabled, as Graph's default is true.
+    // A missing accountEnabled is treated as enabled, Graph's default.
     active: user.accountEnabled !== false,
     displayName: text(user.displayName),
     givenName: text(user.givenName),
@@ -133,7 +125,7 @@ export function mapEntraUser(user: GraphUserObject, grants: readonly EntraGrant[
   return { member, problems };
 }
 
-/** A non-negative whole number, from a number or a string such as "250"; anything else is null and a problem. */
+/** From a number or a numeric string; anything else is null and a problem. */
 function creditLimitOf(user: Record<string, unknown>, path: string, who: string, problems: string[]): number | null {
   const raw = readPath(user, path);
   if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) return null;

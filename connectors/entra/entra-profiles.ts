@@ -1,52 +1,38 @@
 import { batchItemFailure, type GraphReader } from './entra-client.js';
 import type { EntraMapping, GraphUserObject } from './entra-mapper.js';
 
-/**
- * User profiles for a known list of ids: `$filter=id in (…)` with 15 ids per request (Graph's limit,
- * reference §A2.2), 20 such requests per `$batch` (§A2.4), so one round trip reads 300 users. Up to
- * `concurrency` batches are in flight; results come back in order, one batch at a time, so the caller can
- * stream them without holding every profile. And one user by userName, with `$filter=<property> eq '…'`.
- */
+// User profiles by id: `$filter=id in (…)` with Graph's limit of 15 ids, 20 requests per `$batch`. Batches run
+// `concurrency` at a time but come back in order, so the caller streams them. Also one user by userName.
 export const IDS_PER_FILTER = 15;
 export const REQUESTS_PER_BATCH = 20;
 
 export interface ProfileBatch {
   users: GraphUserObject[];
-  /** Ids that Graph did not return (deleted since the assignment was read, or in deletedItems). */
+  /** Deleted since the assignment list was read. */
   missing: string[];
 }
 
 export function userFilterUrl(ids: readonly string[], select: readonly string[]): string {
   const list = ids.map((id) => `'${id.replace(/'/g, "''")}'`).join(',');
-  // Spaces encoded: the url also travels verbatim inside a $batch body, where nothing else would encode it.
+  // Spaces encoded: the url also travels verbatim inside a $batch body.
   return `/users?$filter=id%20in%20(${list})&$select=${select.join(',')}`;
 }
 
-/**
- * User properties a userName can come from that Graph filters with `eq` as a plain query (the user resource's
- * `$filter` support; no ConsistencyLevel header needed).
- */
+/** Properties Graph filters with `eq` without advanced queries (no ConsistencyLevel header). */
 const FILTERABLE_USER_NAME_SOURCES: ReadonlySet<string> = new Set(['userPrincipalName', 'mail', 'employeeId', 'onPremisesSamAccountName']);
 
-/**
- * The user property to look a userName up by: the mapping's userName source when Graph can filter on it. A nested
- * source (`onPremisesExtensionAttributes.extensionAttribute1`) or another property needs Graph's advanced queries
- * or cannot be filtered at all, so those look the userName up as a userPrincipalName, the default source.
- */
+/** The mapping's userName source if Graph can filter it plainly; otherwise userPrincipalName, the default. */
 export function userNameProperty(mapping: Pick<EntraMapping, 'userName'>): string {
   return mapping.userName !== undefined && FILTERABLE_USER_NAME_SOURCES.has(mapping.userName) ? mapping.userName : 'userPrincipalName';
 }
 
-/**
- * `/users?$filter=<property> eq '<value>'`: single quotes doubled as OData string literals need, then the
- * literal percent-encoded whole, because the Graph SDK sends a query string as it is given.
- */
+/** OData quotes doubled, then the literal percent-encoded, as the Graph SDK sends query strings as given. */
 export function userLookupUrl(property: string, value: string, select: readonly string[]): string {
   const literal = encodeURIComponent(`'${value.replace(/'/g, "''")}'`);
   return `/users?$filter=${property}%20eq%20${literal}&$select=${select.join(',')}`;
 }
 
-/** Reads one chunk of up to 300 ids; a failed item (after the client's own retries of throttling) throws. */
+/** A failed item (after throttling retries) throws. */
 async function readChunk(reader: GraphReader, ids: readonly string[], select: readonly string[]): Promise<ProfileBatch> {
   const urls = new Map<string, string>();
   for (let i = 0; i < ids.length; i += IDS_PER_FILTER) urls.set(String(urls.size + 1), userFilterUrl(ids.slice(i, i + IDS_PER_FILTER), select));
@@ -84,7 +70,7 @@ export async function* readProfiles(
       const chunk = nextChunk();
       if (chunk.length === 0) return;
       const p = readChunk(reader, chunk, select);
-      // Avoid an unhandled rejection while an earlier batch is still being consumed; it rethrows when awaited.
+      // Avoid an unhandled rejection while an earlier batch is consumed; it rethrows when awaited.
       p.catch(() => undefined);
       inFlight.push(p);
     }

@@ -1,13 +1,10 @@
 import type { Context, Middleware, MiddlewareOptions } from '@microsoft/microsoft-graph-client';
 import { abortableDelay } from '../../src/connector/abortable-delay.js';
 
-/**
- * The connector's own steps in the Graph SDK's middleware chain: the abort signal of the read a request belongs to
- * (carried per request as a middleware option), a retry of throttling whose wait ends when that read is aborted,
- * and a time limit per attempt that the abort also ends.
- */
+// The connector's steps in the Graph SDK middleware chain: per-request abort signal, an abortable throttling retry,
+// and a per-attempt time limit.
 
-/** The AbortSignal of the read a request belongs to, passed with `GraphRequest.middlewareOptions`. */
+/** Passed with `GraphRequest.middlewareOptions`. */
 export class ReadSignal implements MiddlewareOptions {
   constructor(readonly signal: AbortSignal) {}
 }
@@ -19,10 +16,7 @@ function readSignalOf(context: Context): AbortSignal | undefined {
 const RETRY_STATUSES = new Set([429, 503, 504]);
 const MAX_RETRY_DELAY_SECONDS = 180;
 
-/**
- * Seconds to wait before retry number `retry` (0 for the first): Retry-After in seconds or as an HTTP date, else
- * exponential backoff as Microsoft's throttling guidance asks; never over 3 minutes.
- */
+/** Retry-After (seconds or HTTP date), else exponential backoff as Microsoft asks; never over 3 minutes. */
 export function retryDelaySeconds(retryAfter: string | null | undefined, retry: number): number {
   const raw = retryAfter?.trim();
   if (raw) {
@@ -34,18 +28,14 @@ export function retryDelaySeconds(retryAfter: string | null | undefined, retry: 
   return Math.min(2 ** retry, MAX_RETRY_DELAY_SECONDS);
 }
 
-/** Sets a request header; the connector's requests are url strings with their headers in the fetch options. */
+/** The connector's requests are url strings with headers in the fetch options. */
 function setHeader(context: Context, name: string, value: string): void {
   const headers = context.options?.headers;
   if (headers instanceof Headers) headers.set(name, value);
   else context.options = { ...context.options, headers: { ...(headers as Record<string, string> | undefined), [name]: value } };
 }
 
-/**
- * Retries Graph's throttling answers (429, 503, 504) after their Retry-After, at most
- * `maxRetries` times, marking each retry with `Retry-Attempt` as the SDK's RetryHandler does. Unlike the SDK's
- * handler, its wait ends as soon as the read is aborted, so a shutdown never sits out a Retry-After.
- */
+/** Like the SDK's RetryHandler (incl. `Retry-Attempt`), but the wait ends on abort, so shutdown never sits out a Retry-After. */
 export class RetryAfterHandler implements Middleware {
   private next?: Middleware;
 
@@ -69,10 +59,7 @@ export class RetryAfterHandler implements Middleware {
   }
 }
 
-/**
- * A time limit per attempt (the SDK has none, and undici would wait minutes for a stalled response), joined with
- * the read's abort signal, so aborting the read cancels the request in flight.
- */
+/** The SDK has none and undici would wait minutes on a stalled response; joined with the read's abort signal. */
 export class TimeoutHandler implements Middleware {
   private next?: Middleware;
 

@@ -1,13 +1,9 @@
 import type { ReadOutcome } from '../../src/connector/live-snapshot.js';
 
-/** The most problems a read keeps; the rest are counted, so 100,000 unparseable credit limits do not make 100,000 warnings. */
+/** Further problems are only counted, so bulk bad data doesn't flood the warnings. */
 const MAX_PROBLEMS = 50;
 
-/**
- * What a snapshot or change set knows once its stream has been read: complete only when every page was read
- * (never before the stream ends), the problems for the plan's warnings, and the cursor for the next cycle. The
- * connector hands it to liveSnapshot or liveChangeSet, whose getters read it after the stream ends.
- */
+/** A read's outcome, final once its stream ends; liveSnapshot/liveChangeSet read it through getters. */
 export class RunState implements ReadOutcome {
   cursor: string | null = null;
   resyncRequired = false;
@@ -29,15 +25,14 @@ export class RunState implements ReadOutcome {
     else this.dropped++;
   }
 
-  /** Paging stopped: the result is partial. The cursor stays as it was (the next cycle starts from there). */
+  /** The cursor stays, so the next cycle starts from there. */
   incomplete(problem: string): void {
     this.failed = true;
     this.finished = true;
-    // First and never dropped by the cap: it is the reason the result cannot be trusted as a whole.
+    // First and never capped: it is why the result cannot be trusted.
     this.notes.unshift(problem);
   }
 
-  /** The cursor is no longer valid: the caller must take a full snapshot. */
   resync(problem: string): void {
     this.resyncRequired = true;
     this.cursor = null;

@@ -2,10 +2,7 @@ import type { ConnectorDefinition } from '../../src/connector/connector.js';
 import { OktaConnector } from './okta-connector.js';
 import { type OktaConfig, oktaConfigSchema } from './okta-config.js';
 
-/**
- * Okta pull connector: who is assigned to an Okta application, with which app role and which profile attributes.
- * See README.md for the OAuth scopes and configuration.
- */
+/** Okta pull connector; see README.md for OAuth scopes and configuration. */
 export const oktaConnector: ConnectorDefinition<OktaConfig> = {
   kind: 'okta',
   configSchema: oktaConfigSchema,

@@ -6,17 +6,13 @@ import type { ConnectorLogger } from '../../src/connector/connector.js';
 import { ConnectorError } from '../../src/connector/connector-error.js';
 import type { OktaConfig } from './okta-config.js';
 
-/**
- * The real okta-sdk-nodejs 8 client, set up for a poller, and the reads the connector makes through it:
- * - `cacheMiddleware: null`, because the default cache keeps single-resource GETs forever (gotcha 5);
- * - a DefaultRequestExecutor with bounded 429 retries (it waits X-Rate-Limit-Reset − Date + 1 s; maxRetries 0
- *   disables, gotcha 8) that also pauses before the next request when X-Rate-Limit-Remaining runs low;
- * - collections read page by page, skipping the `null` the SDK yields for an empty page (gotcha 6), and the
- *   System Log read only until its first empty page, because its `next` link never ends (§B4.2);
- * - `since` passed as an ISO string (gotcha 7);
- * - a read's AbortSignal on every request it makes (see requestSignal), so an abort cancels the request in flight
- *   and ends a 429 or rate-limit wait, and the read then fails with the signal's reason.
- */
+// The okta-sdk-nodejs 8 client set up for a poller, and the connector's reads through it:
+// - `cacheMiddleware: null`: the default cache keeps single-resource GETs forever;
+// - bounded 429 retries, plus a pause when X-Rate-Limit-Remaining runs low;
+// - collections skip the `null` the SDK yields for an empty page; the System Log's `next` link never ends, so it is
+//   read only until its first empty page;
+// - `since` is passed as an ISO string;
+// - every request carries its read's AbortSignal, which also ends 429 and rate-limit waits.
 export const LOG_FILTER = [
   'eventType sw "application.user_membership"',
   'eventType sw "group.user_membership"',
@@ -27,20 +23,19 @@ export const LOG_FILTER = [
 const LOG_PAGE_LIMIT = 1000;
 /** A list that keeps answering empty pages with a `next` link is broken; stop instead of looping. */
 const MAX_EMPTY_PAGES = 10;
-/** Never pause longer than this on a low X-Rate-Limit-Remaining; the 429 path handles the rest. */
+/** Cap on the low-remaining pause; the 429 path handles the rest. */
 const MAX_PAUSE_MS = 60_000;
 
 /**
- * The AbortSignal of the read the current SDK call belongs to. The SDK builds each request inside the call (and a
- * Collection reuses its first request for every page) and has no per-call option that reaches node-fetch, so the
- * executor takes the signal from the async context the call runs in (see underSignal).
+ * The SDK has no per-call option that reaches node-fetch (and a Collection reuses its first request for every page),
+ * so the executor takes the signal from the async context the call runs in.
  */
 const requestSignal = new AsyncLocalStorage<AbortSignal>();
 
-/** The SDK's request options; node-fetch reads `signal` from them (the SDK's typing leaves node-fetch's fields out). */
+/** node-fetch reads `signal` from these; the SDK's typing omits node-fetch's fields. */
 type ExecutorRequest = Parameters<DefaultRequestExecutor['fetch']>[0] & { signal?: AbortSignal };
 
-/** Runs an SDK call with `signal` on the requests it makes; once the signal has fired, any failure is its reason. */
+/** Once the signal has fired, any failure is its reason. */
 async function underSignal<T>(signal: AbortSignal | undefined, call: () => Promise<T>): Promise<T> {
   if (signal === undefined) return call();
   signal.throwIfAborted();
@@ -65,8 +60,7 @@ class RateAwareExecutor extends DefaultRequestExecutor {
   }
 
   override fetch(request: ExecutorRequest): ReturnType<DefaultRequestExecutor['fetch']> {
-    // node-fetch aborts the request (and its body) when the read's signal fires. Set on every attempt: the SDK
-    // deep-copies a request to retry it, which leaves a plain object where the signal was.
+    // Set on every attempt: the SDK deep-copies a request to retry it, dropping the signal.
     const signal = requestSignal.getStore();
     if (signal) request.signal = signal;
     const wait = this.pausedUntil - Date.now();
@@ -80,7 +74,7 @@ class RateAwareExecutor extends DefaultRequestExecutor {
     return (wait > 0 ? abortableDelay(wait, signal).then(send) : send()) as ReturnType<DefaultRequestExecutor['fetch']>;
   }
 
-  /** The SDK's 429 retry, whose wait for X-Rate-Limit-Reset ends when the read's signal fires. */
+  /** The SDK's 429 retry, with a wait that ends when the signal fires. */
   override retryRequest(request: ExecutorRequest, response: Parameters<DefaultRequestExecutor['retryRequest']>[1], delayMs: number): ReturnType<DefaultRequestExecutor['retryRequest']> {
     const requestId = this.getOktaRequestId(response);
     this.emit('backoff', request, response, requestId, delayMs);
@@ -102,16 +96,14 @@ class RateAwareExecutor extends DefaultRequestExecutor {
 }
 
 /**
- * okta-sdk-nodejs 8.1 never checks the token response: `oauth.js` calls `Http.errorFilter` on the module
- * object, which is undefined, so an error body is cached as the "access token" and every call then fails with
- * 401 E0000011 (`Bearer undefined`). Failing the token request here surfaces Okta's own reason instead.
+ * okta-sdk-nodejs 8.1 never checks the token response and caches an error body as the access token, so every call
+ * fails with 401 `Bearer undefined`. Checking here surfaces Okta's own reason.
  */
 async function tokenError(res: { status: number; url: string; text(): Promise<string> }): Promise<Error> {
   let body: { error?: string; error_description?: string } = {};
   try {
     body = JSON.parse(await res.text()) as typeof body;
   } catch {
-    // not JSON: keep the status only
   }
   const detail = [body.error, body.error_description].filter(Boolean).join(': ');
   return Object.assign(new Error(`token request failed: HTTP ${res.status}${detail ? ` ${detail}` : ''}`), {
@@ -133,7 +125,7 @@ function privateKeyOf(auth: Extract<OktaConfig['auth'], { type: 'privateKey' }>)
 
 export function createSdkClient(config: OktaConfig, log: ConnectorLogger): Client {
   const requestExecutor = new RateAwareExecutor({ maxRetries: config.maxRetries, requestTimeout: config.requestTimeoutMs }, config.maxConcurrency, log);
-  // authorizationMode is always explicit so a stray OKTA_CLIENT_AUTHORIZATIONMODE or okta.yaml cannot switch it.
+  // Always explicit so a stray OKTA_CLIENT_AUTHORIZATIONMODE or okta.yaml cannot switch it.
   const common = { orgUrl: config.orgUrl, cacheMiddleware: null, requestExecutor };
   const auth = config.auth;
   if (auth.type === 'apiToken') return new Client({ ...common, authorizationMode: 'SSWS', token: auth.apiToken });
@@ -149,14 +141,13 @@ export function createSdkClient(config: OktaConfig, log: ConnectorLogger): Clien
 
 export interface Page<T> {
   items: T[];
-  /** The `next` link after this page (the System Log cursor), if any. */
+  /** The System Log cursor. */
   next: string | undefined;
 }
 
 /**
- * A Collection page by page. `polling` (System Log): yield every page including empty ones and stop after the
- * first empty page, since the next link is always present. Otherwise: stop when `rel="next"` is gone. With a
- * signal, each page is requested under it, and an abort ends the paging at the next step.
+ * `polling` (System Log): yield every page, stopping after the first empty one since `next` is always present.
+ * Otherwise stop when `rel="next"` is gone. An abort ends paging at the next step.
  */
 export async function* pagesOf<T>(collection: Collection<T>, polling = false, signal?: AbortSignal): AsyncGenerator<Page<T>> {
   let items: T[] = [];
@@ -165,7 +156,7 @@ export async function* pagesOf<T>(collection: Collection<T>, polling = false, si
     const { value, done } = await underSignal(signal, () => collection.next());
     if (value) items.push(value);
     if (collection.currentItems.length > 0) continue;
-    // Page boundary: the SDK has consumed the page and already followed its Link header into nextUri.
+    // Page boundary: the SDK has consumed the page and already followed its Link header.
     const empty = items.length === 0;
     if (!empty || polling) yield { items, next: collection.nextUri };
     items = [];
@@ -177,7 +168,7 @@ export async function* pagesOf<T>(collection: Collection<T>, polling = false, si
 
 export type LogStart = { since: string } | { after: string; filter: string | undefined; limit: number | undefined };
 
-/** A persisted cursor: the System Log `next` link (on the org's own origin), or an ISO time to start from. */
+/** The System Log `next` link (on the org's own origin), or an ISO start time. */
 export function parseLogCursor(cursor: string, orgUrl: string): LogStart | null {
   if (/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/.test(cursor) && !Number.isNaN(Date.parse(cursor))) return { since: cursor };
   let url: URL;
@@ -186,7 +177,7 @@ export function parseLogCursor(cursor: string, orgUrl: string): LogStart | null 
   } catch {
     return null;
   }
-  // The token goes wherever the cursor points; only ever follow it on the configured org.
+  // The token goes wherever the cursor points: only follow it on the configured org.
   const after = url.searchParams.get('after');
   if (url.origin !== new URL(orgUrl).origin || url.pathname !== '/api/v1/logs' || !after) return null;
   const limit = url.searchParams.get('limit');
@@ -195,10 +186,7 @@ export function parseLogCursor(cursor: string, orgUrl: string): LogStart | null 
 
 const isStatus = (err: unknown, status: number) => (err as { status?: unknown } | null)?.status === status;
 
-/**
- * The reads the connector makes. A reader made `withSignal` belongs to one read: every request it makes carries
- * the read's AbortSignal, and once the signal has fired every failure is the signal's reason.
- */
+/** A reader made `withSignal` belongs to one read: requests carry its signal, and after it fires failures are its reason. */
 export class OktaReader {
   constructor(
     readonly sdk: Client,
@@ -206,7 +194,6 @@ export class OktaReader {
     readonly signal?: AbortSignal,
   ) {}
 
-  /** The same reader for one read that `signal` may abort. */
   withSignal(signal: AbortSignal | undefined): OktaReader {
     return signal === undefined ? this : new OktaReader(this.sdk, this.appId, signal);
   }
@@ -227,18 +214,18 @@ export class OktaReader {
     yield* this.pages(() => this.sdk.groupApi.listGroupUsers({ groupId, limit: 1000 }));
   }
 
-  /** The app user with its Okta user embedded; null when the user is not assigned (404 on the app user). */
+  /** Null when not assigned (404 on the app user). */
   async appUser(userId: string): Promise<AppUser | null> {
     try {
       return await this.call(() => this.sdk.applicationApi.getApplicationUser({ appId: this.appId, userId, expand: 'user' }));
     } catch (err) {
-      // A missing app is also a 404, but names the AppInstance: that one must surface as not_found [U].
+      // A missing app is also a 404, but names the AppInstance: that must surface as not_found.
       if (isStatus(err, 404) && !/AppInstance/i.test(String((err as { errorSummary?: unknown }).errorSummary))) return null;
       throw err;
     }
   }
 
-  /** The user by id (or anything else `GET /api/v1/users/{id}` resolves); null when Okta has none (404). */
+  /** Null when Okta has none. */
   async user(userId: string): Promise<User | null> {
     try {
       return await this.call(() => this.sdk.userApi.getUser({ userId }));
@@ -249,10 +236,9 @@ export class OktaReader {
   }
 
   /**
-   * The user whose login is `login`, compared as Okta compares logins (case-insensitively); null when there is none.
-   * `GET /api/v1/users/{login}` also resolves an id or an unambiguous login shortname ("jdoe" for jdoe@example.com),
-   * so only an answer whose login is the one asked for counts.
-   */
+ * Compared case-insensitively, as Okta does. The endpoint also resolves ids and login shortnames, so only an exact
+ * login match counts.
+ */
   async userByLogin(login: string): Promise<User | null> {
     if (login === '') return null;
     const user = await this.user(login);
@@ -280,7 +266,7 @@ export class OktaReader {
   }
 }
 
-/** Yield fn(item) in input order with at most `limit` calls in flight; a failure is returned, not thrown. */
+/** In input order, at most `limit` in flight; failures are returned, not thrown. */
 export async function* mapConcurrent<T, R>(items: Iterable<T>, limit: number, fn: (item: T) => Promise<R>): AsyncGenerator<{ item: T; result?: R; error?: unknown }> {
   const source = items[Symbol.iterator]();
   const inflight: Promise<{ item: T; result?: R; error?: unknown }>[] = [];
@@ -289,7 +275,7 @@ export async function* mapConcurrent<T, R>(items: Iterable<T>, limit: number, fn
       const next = source.next();
       if (next.done) return;
       const item = next.value;
-      // Settled into a value at once, so a failure never becomes an unhandled rejection while we await another.
+      // Settled at once, so a failure never becomes an unhandled rejection while we await another.
       inflight.push(fn(item).then((result) => ({ item, result }), (error: unknown) => ({ item, error })));
     }
   };
@@ -308,15 +294,12 @@ const SCOPE_BY_PATH: [RegExp, string, string][] = [
   [/\/api\/v1\/logs/, 'okta.logs.read', 'the System Log'],
 ];
 
-/** Fatal failures need a person (credentials, permissions, a wrong id); the rest may pass on a later cycle. */
+/** Fatal: needs a person (credentials, permissions, a wrong id); the rest may pass next cycle. */
 export function isFatal(err: ConnectorError): boolean {
   return err.reason === 'credentials' || err.reason === 'permissions' || err.reason === 'not_found' || err.reason === 'config';
 }
 
-/**
- * Any failure from the SDK as a ConnectorError that names the org and what to check: OktaApiError (JSON body),
- * HttpError (other body), node-fetch FetchError (network, timeout), or the executor's own timeout error.
- */
+/** Any SDK, network or timeout failure as a ConnectorError naming the org and what to check. */
 export function describeOktaError(err: unknown, config: OktaConfig): ConnectorError {
   if (err instanceof ConnectorError) return err;
   const e = (err ?? {}) as { status?: number; errorCode?: string; errorSummary?: string; url?: string; name?: string; type?: string; message?: string };

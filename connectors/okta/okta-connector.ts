@@ -8,26 +8,18 @@ import { assignedGroups, groupRef, readGroupGrants } from './okta-group-assignme
 import { memberFromAppUser, memberFromGroupOnlyUser, type GroupAssignmentRef } from './okta-mapper.js';
 import { classifyLogEvent, type LogFindings, logPosition, type Touch } from './okta-system-log.js';
 
-/** What a read knows once its stream ends; the stream updates it as it goes. */
 type Outcome = { complete: boolean; problems: string[]; cursor: string | null };
-/** A change read's state; `from` is the cursor the cycle started from. */
+/** `from` is the cursor the cycle started from. */
 type ChangeState = Outcome & { readonly from: string };
 
-/**
- * Hands back the cursor the cycle started from, because something after it was not fully handled: replays are
- * idempotent, skips are not. Nothing moves the cursor after this.
- */
+/** Rewinds to the cycle's starting cursor after an incompletely handled event: replays are idempotent, skips are not. */
 function replay(state: ChangeState): void {
   state.cursor = state.from;
 }
 
-/**
- * The Okta pull connector. A snapshot reads the app's group assignments and their direct members (so each grant
- * names its group and role), then streams the app users (limit 500, expand=user) page by page, then the members
- * of assigned groups that Okta does not list as app users yet. Changes come from polling the System Log from the
- * persisted `next` link and re-reading only the users the events name. Each read goes through an OktaReader
- * bound to the caller's AbortSignal, so an abort cancels its request in flight and ends the read.
- */
+// The Okta pull connector. A snapshot reads group assignments and their direct members (so grants name the group),
+// then streams the app users, then group members Okta doesn't list as app users yet. Changes come from polling the
+// System Log and re-reading only the users the events name.
 export class OktaConnector implements Connector {
   readonly kind = 'okta';
   private readonly okta: OktaReader;
@@ -39,7 +31,7 @@ export class OktaConnector implements Connector {
     this.okta = new OktaReader(createSdkClient(config, deps.log), config.appId);
   }
 
-  /** A failure as a ConnectorError; once the read's signal has fired, it throws the abort instead. */
+  /** Once the read's signal has fired, throws the abort instead. */
   private fail(err: unknown, okta: OktaReader): ConnectorError {
     okta.signal?.throwIfAborted();
     return describeOktaError(err, this.config);
@@ -47,16 +39,13 @@ export class OktaConnector implements Connector {
 
   async fetchSnapshot(options: ReadOptions = {}): Promise<Snapshot> {
     const okta = this.okta.withSignal(options.signal);
-    // One cheap read first, so bad credentials, a missing scope or a wrong appId reject here, clearly.
+    // One cheap read first, so bad credentials, a missing scope or a wrong appId fail clearly here.
     await okta.getApp().catch((err: unknown) => Promise.reject(this.fail(err, okta)));
     const state: Outcome = { complete: true, problems: [], cursor: await this.logTail(okta) };
     return liveSnapshot(this.snapshotMembers(okta, state), state);
   }
 
-  /**
-   * The System Log position "now", taken before the members are read, so every change made while the snapshot
-   * streams is replayed by the next fetchChanges (re-reads are idempotent); null when the System Log cannot be read.
-   */
+  /** Taken before reading members, so changes during the snapshot are replayed next cycle; null if the log is unreadable. */
   private async logTail(okta: OktaReader): Promise<string | null> {
     try {
       return await logPosition(okta, this.deps.clock().getTime(), this.config.maxLogPages);
@@ -67,7 +56,6 @@ export class OktaConnector implements Connector {
     }
   }
 
-  /** Assigned groups → their direct members, as userId → the group assignments that grant the user. */
   private async groupGrants(okta: OktaReader, state: Outcome): Promise<{ byUser: Map<string, GroupAssignmentRef[]>; complete: boolean }> {
     const byUser = new Map<string, GroupAssignmentRef[]>();
     if (!this.config.groupAssignments) return { byUser, complete: true };
@@ -92,7 +80,7 @@ export class OktaConnector implements Connector {
         for (const appUser of page.items) {
           if (!appUser.id) continue;
           const refs = groups.byUser.get(appUser.id) ?? [];
-          // What is left in the map afterwards are group members Okta does not list as app users.
+          // What is left are group members Okta does not list as app users.
           groups.byUser.delete(appUser.id);
           read++;
           yield memberFromAppUser(appUser, refs, mapping);
@@ -133,7 +121,7 @@ export class OktaConnector implements Connector {
       let pages = 0;
       for await (const page of okta.logPages(start)) {
         for (const event of page.items) classifyLogEvent(event, this.config.appId, found);
-        // Only page boundaries become the cursor, so a stop here never skips an event.
+        // Only page boundaries become the cursor, so stopping never skips an event.
         state.cursor = page.next ?? state.cursor;
         if (++pages >= this.config.maxLogPages) break; // the rest is read on the next cycle
       }
@@ -145,7 +133,7 @@ export class OktaConnector implements Connector {
         try {
           for await (const members of okta.groupMembers(groupId)) for (const user of members.items) touch(user.id, 'membership');
         } catch (err) {
-          // A deleted group: its members' own application.user_membership events cover them.
+          // A deleted group: its members' own user_membership events cover them.
           if ((err as { status?: number }).status !== 404) throw err;
         }
       }
@@ -155,10 +143,10 @@ export class OktaConnector implements Connector {
     } catch (err) {
       const error = this.fail(err, okta);
       if (isFatal(error)) throw error;
-      // 400 (E0000053): `since` over 180 days back, or a cursor Okta no longer accepts.
+      // 400: `since` too far back, or a cursor Okta no longer accepts.
       if ((err as { status?: number }).status === 400) return this.resync(error.message);
       state.complete = false;
-      // Group events already read may not be resolved yet: replay from the start rather than skip them.
+      // Group events read may not be resolved yet: replay rather than skip them.
       replay(state);
       state.problems.push(`the System Log was not read to its end (${error.message}); the next cycle reads it again from the same cursor`);
     }
@@ -169,7 +157,7 @@ export class OktaConnector implements Connector {
     return { changes: (async function* () {})(), complete: false, problems: [`incremental read impossible: ${reason}; a full snapshot is needed`], cursor: null, resyncRequired: true };
   }
 
-  /** A lookup of the assigned groups a user is a direct member of; the app's group assignments are read once. */
+  /** The app's group assignments are read once. */
   private groupsOf(okta: OktaReader): (userId: string) => Promise<GroupAssignmentRef[]> {
     let assigned: Promise<Map<string, GroupAssignmentRef>> | null = null;
     return async (userId) => {
@@ -203,7 +191,7 @@ export class OktaConnector implements Connector {
     if (!user || user.status === 'DEPROVISIONED') return { externalId: userId, removed: true, reason: 'deleted' };
     const groups = await groupsOf(userId);
     if (groups.length > 0) return memberFromGroupOnlyUser(user, groups, this.config.mapping);
-    // A profile or status event of someone who is not assigned says nothing about this app.
+    // Events about unassigned people say nothing about this app.
     return how === 'membership' ? { externalId: userId, removed: true, reason: 'unassigned' } : null;
   }
 
@@ -217,11 +205,7 @@ export class OktaConnector implements Connector {
     }
   }
 
-  /**
-   * The user whose Okta login is `userName` (`GET /api/v1/users/{login}`), with the member it is when assigned. A
-   * mapping that takes userName from elsewhere (the app user's userName, the email) still looks it up as a login.
-   * A DEPROVISIONED user has no app access, so it is found but not a member.
-   */
+  /** Looked up as a login whatever the mapping's userName source. A DEPROVISIONED user is found but not a member. */
   async findUser(userName: string, options: ReadOptions = {}): Promise<FoundUser | null> {
     const okta = this.okta.withSignal(options.signal);
     try {
@@ -240,8 +224,7 @@ export class OktaConnector implements Connector {
       const app = await this.okta.getApp();
       let groupCount = 0;
       let moreGroups = false;
-      // The first page of assigned groups, with their first page of members, so the sample can say which group
-      // grants each group-scoped user (a handful of requests: this is an admin's connection check).
+      // The first page of groups and their members, so the sample names the granting group (an admin's check, so cheap).
       const groupsOf = new Map<string, GroupAssignmentRef[]>();
       for await (const page of this.okta.groupAssignments()) {
         groupCount = page.items.length;

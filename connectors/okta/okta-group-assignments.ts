@@ -2,14 +2,14 @@ import type { ApplicationGroupAssignment } from '@okta/okta-sdk-nodejs';
 import type { OktaReader } from './okta-client.js';
 import type { GroupAssignmentRef } from './okta-mapper.js';
 
-/** One of the app's group assignments as the mapper takes it; null for an assignment without a group id. */
+/** Null for an assignment without a group id. */
 export function groupRef(ga: ApplicationGroupAssignment): GroupAssignmentRef | null {
   if (!ga.id) return null;
   const name = (ga._embedded?.group as { profile?: { name?: unknown } } | undefined)?.profile?.name;
   return { groupId: ga.id, groupName: typeof name === 'string' ? name : null, priority: ga.priority ?? 0, profile: { ...(ga.profile as Record<string, unknown> | undefined) } };
 }
 
-/** The app's group assignments by group id (read once per cycle; usually a single page). */
+/** Read once per cycle. */
 export async function assignedGroups(okta: OktaReader): Promise<Map<string, GroupAssignmentRef>> {
   const refs = new Map<string, GroupAssignmentRef>();
   for await (const page of okta.groupAssignments()) for (const ga of page.items) {
@@ -19,10 +19,7 @@ export async function assignedGroups(okta: OktaReader): Promise<Map<string, Grou
   return refs;
 }
 
-/**
- * Assigned groups → their direct members, added to `byUser` as userId → the group assignments that grant the user.
- * A read that fails partway throws and leaves in `byUser` what it read.
- */
+/** A read that fails partway throws, leaving in `byUser` what it read. */
 export async function readGroupGrants(okta: OktaReader, byUser: Map<string, GroupAssignmentRef[]>): Promise<void> {
   for await (const page of okta.groupAssignments()) {
     for (const ga of page.items) {

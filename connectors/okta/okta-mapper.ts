@@ -2,18 +2,11 @@ import type { BindingMapping } from '../../src/connector/binding-mapping.js';
 import { resolveAppRoles } from '../../src/connector/resolve-app-roles.js';
 import type { SnapshotGrant, SnapshotMember } from '../../src/connector/snapshot-member.js';
 
-/**
- * Okta app user (+ the embedded Okta user from `expand=user`) → SnapshotMember, with the workspace's declarative
- * mapping. Pure: no I/O, no clock. Source paths are read from this document:
- *
- *   id, scope, status, credentials.userName, profile.*   the app user (profile = the app-user profile, where custom
- *                                                         attributes such as role, creditLimit, seatType live)
- *   user.id, user.status, user.profile.*                  the Okta user (login, email, department, preferredLanguage…)
- *
- * A path that starts with none of those roots is read from the Okta user profile: `department` means
- * `user.profile.department`. The key is always `AppUser.id` (the Okta user id), never `AppUser.externalId`,
- * which is the user's id in the target app (gotcha 4).
- */
+// Okta app user (with the Okta user embedded by `expand=user`) → SnapshotMember. Pure. Mapping paths are read from:
+//   id, scope, status, credentials.userName, profile.*   the app user (profile holds custom attributes like role)
+//   user.id, user.status, user.profile.*                  the Okta user
+// Any other path is read from the Okta user profile. The key is AppUser.id, never AppUser.externalId (the user's
+// id in the target app).
 export interface OktaUserLike {
   id?: string;
   status?: string;
@@ -30,13 +23,11 @@ export interface OktaAppUserLike {
   _embedded?: { [key: string]: unknown };
 }
 
-/** An app group assignment that the user is a direct member of. */
 export interface GroupAssignmentRef {
   groupId: string;
   groupName: string | null;
-  /** Okta applies the profile of the assigned group with the lowest priority number. */
+  /** Okta applies the profile of the group with the lowest priority number. */
   priority: number;
-  /** The group assignment's app profile (role, creditLimit, seatType…). */
   profile: Record<string, unknown>;
 }
 
@@ -46,12 +37,12 @@ const ROOTS = new Set(['id', 'externalId', 'scope', 'status', 'syncState', 'crea
 const DEFAULT_USERNAME = 'credentials.userName';
 const DEFAULT_CREDIT_LIMIT = 'profile.creditLimit';
 const DEFAULT_SEAT_TYPE = 'profile.seatType';
-/** Member fields that SnapshotMember carries on its own; a mapping for them overrides the default source. */
+/** A mapping for these overrides the default source. */
 const NAME_FIELDS = new Set(['givenName', 'familyName', 'displayName']);
 
-/** Okta user statuses that can still sign in; STAGED (never activated), SUSPENDED and DEPROVISIONED cannot. */
+/** STAGED, SUSPENDED and DEPROVISIONED cannot sign in. */
 const ACTIVE_USER_STATUSES = new Set(['ACTIVE', 'PROVISIONED', 'RECOVERY', 'PASSWORD_EXPIRED', 'LOCKED_OUT']);
-/** App-user statuses without access, used only when the Okta user was not embedded. */
+/** Used only when the Okta user was not embedded. */
 const INACTIVE_APP_USER_STATUSES = new Set(['INACTIVE', 'DEPROVISIONED', 'SUSPENDED', 'REVOKED', 'UNASSIGNED', 'PENDING', 'STAGED']);
 
 export function isActiveUserStatus(status: string | undefined): boolean {
@@ -63,11 +54,10 @@ function embeddedUser(appUser: OktaAppUserLike): OktaUserLike | undefined {
   return user && typeof user === 'object' ? (user as OktaUserLike) : undefined;
 }
 
-/** Read a dotted path from the mapping document (see the file comment for the roots). */
 export function readPath(appUser: OktaAppUserLike, path: string): unknown {
   const segments = path.split('.');
   const root = segments[0]!;
-  // Resolved without building a merged document: this runs several times per member, 100,000s of times.
+  // No merged document is built: this runs several times per member.
   let value: unknown = root === 'user' ? embeddedUser(appUser) : ROOTS.has(root) ? appUser : embeddedUser(appUser)?.profile;
   for (const segment of root === 'user' ? segments.slice(1) : segments) {
     if (value === null || typeof value !== 'object') return undefined;
@@ -86,18 +76,18 @@ function asText(value: unknown): string | null {
   return null;
 }
 
-/** creditLimit as Okta stores it: a number attribute, or a numeric string. */
+/** A number attribute, or a numeric string. */
 export function asNumber(value: unknown): number | null {
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
   return null;
 }
 
-/** The role attribute of an app-user or group-assignment profile: `role` (string or array), else `roles`. */
+/** `role` (string or array), else `roles`. */
 export function roleValues(profile: Record<string, unknown> | undefined): (string | null)[] {
   const raw = profile?.role ?? profile?.roles;
   const values = (Array.isArray(raw) ? raw : [raw]).filter((v): v is string => typeof v === 'string' && v !== '');
-  // No role attribute = the assignment itself with no role, which the mapping's defaultAccessRole covers.
+  // No role attribute = an assignment without a role, which defaultAccessRole covers.
   return values.length > 0 ? values : [null];
 }
 
@@ -108,8 +98,7 @@ function grantsFor(appUser: OktaAppUserLike, groups: readonly GroupAssignmentRef
   for (const g of groups) {
     for (const appRole of roleValues(g.profile)) grants.push({ via: 'group', groupId: g.groupId, ...(g.groupName !== null ? { groupName: g.groupName } : {}), appRole });
   }
-  // Scope GROUP but the groups were not read (group expansion off or it failed): Okta's merged profile still
-  // names the role of the highest-priority group.
+  // Scope GROUP without group data: Okta's merged profile still names the highest-priority group's role.
   if (appUser.scope === 'GROUP' && groups.length === 0) for (const appRole of roleValues(profile)) grants.push({ via: 'group', appRole });
   return grants;
 }
@@ -156,9 +145,8 @@ export function memberFromAppUser(appUser: OktaAppUserLike, groups: readonly Gro
 }
 
 /**
- * A member of an assigned group whom Okta does not (yet) list as an app user: Okta materialises group
- * assignments asynchronously. The member is built as Okta will list it: scope GROUP, the app profile of the
- * highest-priority group, and the login as the app username.
+ * A group member Okta does not list as an app user yet (it materialises group assignments asynchronously), built as
+ * Okta will list it: scope GROUP, the highest-priority group's profile, login as username.
  */
 export function memberFromGroupOnlyUser(user: OktaUserLike, groups: readonly GroupAssignmentRef[], mapping: OktaMapping): SnapshotMember {
   const best = [...groups].sort((a, b) => a.priority - b.priority)[0];

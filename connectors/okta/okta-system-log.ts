@@ -1,26 +1,24 @@
 import type { LogEvent } from '@okta/okta-sdk-nodejs';
 import type { OktaReader } from './okta-client.js';
 
-/** How a user came up in the System Log: membership events may mean "unassigned"; lifecycle events may not. */
+/** Membership events may mean "unassigned"; lifecycle events may not. */
 export type Touch = 'membership' | 'lifecycle';
 
-/** What a change read gathers from the System Log's events before it re-reads anyone. */
 export interface LogFindings {
-  /** Marks a user to re-read; a membership touch is never downgraded to a lifecycle one. */
+  /** A membership touch is never downgraded to a lifecycle one. */
   touch(id: string | undefined, how: Touch): void;
-  /** Group membership changes, which concern the app only when the group is assigned to it. */
+  /** They concern the app only when the group is assigned to it. */
   groupEvents: { userId: string; groupId: string }[];
-  /** Groups assigned to or unassigned from the app, whose members are all re-read. */
+  /** Their members are all re-read. */
   expandGroups: Set<string>;
 }
 
-/** Look back this far when a snapshot starts the System Log cursor, so no event persisted late is missed. */
+/** So events persisted late are not missed. */
 const LOG_LOOKBACK_MS = 60_000;
 
 /**
- * The System Log position "now" (`now` in epoch milliseconds), as a `next` link or an ISO time. It starts a minute
- * back against clock skew; if that minute holds more than `maxLogPages` of events (a bulk change), it starts at the
- * clock instead. A failed read throws.
+ * A minute back against clock skew, unless that minute holds more than `maxLogPages` (then the clock). A failed read
+ * throws.
  */
 export async function logPosition(okta: OktaReader, now: number, maxLogPages: number): Promise<string | null> {
   let position: string | null = null;
@@ -34,18 +32,17 @@ export async function logPosition(okta: OktaReader, now: number, maxLogPages: nu
       if (++pages >= maxLogPages) break;
     }
   }
-  // Not at the end yet: an earlier position only means more replay, never a missed change.
+  // An earlier position only means more replay, never a missed change.
   return position;
 }
 
-/** Adds what one System Log event says about the app `appId` to `found`; events about other things add nothing. */
 export function classifyLogEvent(event: LogEvent, appId: string, found: LogFindings): void {
   const type = event.eventType ?? '';
   const targets = event.target ?? [];
   const userId = targets.find((t) => t.type === 'User')?.id;
   const appTarget = targets.find((t) => t.type === 'AppInstance');
   const groupId = targets.find((t) => t.type === 'UserGroup')?.id;
-  // The AppUser target has its own 0ua… id; the person is always the `User` target.
+  // The AppUser target has its own id; the person is always the `User` target.
   if (type.startsWith('application.user_membership.')) {
     if (!appTarget || appTarget.id === appId) found.touch(userId, 'membership');
   } else if (type.startsWith('group.user_membership.')) {

@@ -5,8 +5,8 @@ import { createApiKey } from './create-api-key.js';
 import { createWorkspace } from './create-workspace.js';
 
 /**
- * First start on an empty database: a V2 workspace and one API key, so a newcomer can point an IdP (or curl)
- * at rosterd at once. The key is returned to be printed once; later starts find workspaces and do nothing.
+ * On an empty database: a V2 workspace and an API key, so a newcomer can point an IdP at rosterd at once. The key is
+ * returned to print once; later starts do nothing.
  */
 export async function bootstrapWorkspace(db: Kysely<Database>, workspaceId: string | null, now: string): Promise<{ workspaceId: string; token: string } | null> {
   if (workspaceId === null || (await listWorkspaces(db)).length > 0) return null;

@@ -6,11 +6,10 @@ import { listWorkspaces } from '../store/workspace-repository.js';
 
 interface ConfigReference {
   workspace: string;
-  /** How the configuration names it, for messages: `connector binding okta`, `SCIM mount /scim/v2`. */
+  /** For messages: `connector binding okta`, `SCIM mount /scim/v2`. */
   by: string;
 }
 
-/** Every workspace the configuration names: pull bindings and SCIM mounts. */
 function configReferenceList(config: Readonly<Config>): ConfigReference[] {
   return [
     ...config.connectors.map((b) => ({ workspace: b.workspace, by: `connector binding ${bindingName(b)}` })),
@@ -18,7 +17,6 @@ function configReferenceList(config: Readonly<Config>): ConfigReference[] {
   ];
 }
 
-/** What in the configuration names `workspaceId`. */
 export function configReferences(config: Readonly<Config>, workspaceId: string): string[] {
   return configReferenceList(config)
     .filter((r) => r.workspace === workspaceId)
@@ -26,9 +24,8 @@ export function configReferences(config: Readonly<Config>, workspaceId: string):
 }
 
 /**
- * Refuse to start when a binding or mount names a workspace the database does not hold: it would otherwise fail at
- * every tick or answer every request with 404, while the gateway looks healthy. Checked before the first start's
- * bootstrap, so a refused start creates nothing.
+ * A binding or mount naming a missing workspace would fail every tick or 404 every request while the gateway looks
+ * healthy, so refuse to start. Checked before bootstrap, so a refused start creates nothing.
  */
 export async function assertConfiguredWorkspacesExist(config: Readonly<Config>, db: Kysely<Database>): Promise<void> {
   const references = configReferenceList(config);

@@ -4,10 +4,7 @@ import { generateAdminKey } from '../model/admin-key-token.js';
 import { activeAdminKeysNamed, insertAdminKey, type AdminKeyInfo } from '../store/admin-key-repository.js';
 import type { Database } from '../store/database.js';
 
-/**
- * A new admin key for the web console. The token is returned once, here; only its hash is stored. Active keys have
- * distinct names, so a name revokes one key, and the console and the provisioning log name the admin by it.
- */
+/** The token is returned only here; only its hash is stored. Active names are unique: a name revokes one key. */
 export async function createAdminKey(db: Kysely<Database>, input: { name: string; description?: string; now: string }): Promise<{ key: AdminKeyInfo; token: string }> {
   const name = input.name.trim();
   if (name === '') throw new RosterdError('ROSTERD_E_USAGE', 'the admin key needs a name, e.g. --name "ada"');

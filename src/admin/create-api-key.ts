@@ -5,7 +5,7 @@ import { insertApiKey, listApiKeys, type ApiKeyInfo } from '../store/api-key-rep
 import type { Database } from '../store/database.js';
 import { findWorkspace } from '../store/workspace-repository.js';
 
-/** A new workspace API key. The token is returned once, here; only its hash is stored. */
+/** The token is returned only here; only its hash is stored. */
 export async function createApiKey(
   db: Kysely<Database>,
   input: { workspaceId: string; name: string; description?: string; now: string },

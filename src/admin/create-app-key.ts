@@ -5,10 +5,7 @@ import { activeAppKeysNamed, insertAppKey, type AppKeyInfo } from '../store/app-
 import type { Database } from '../store/database.js';
 import { findWorkspace } from '../store/workspace-repository.js';
 
-/**
- * A new app API key, for one workspace or (workspaceId null) for all of them. The token is returned once, here;
- * only its hash is stored. Active keys of one scope have distinct names, so a name revokes one key.
- */
+/** For one workspace or (null) all. The token is returned only here; active names are unique per scope. */
 export async function createAppKey(
   db: Kysely<Database>,
   input: { workspaceId: string | null; name: string; description?: string; now: string },

@@ -2,20 +2,18 @@ import { RosterdError } from '../error/rosterd-error.js';
 import { applySavedPlan } from '../reconcile/apply-saved-plan.js';
 import type { ReconcileOutcome } from '../reconcile/reconcile-request.js';
 import { describe } from '../reconcile/tally.js';
-import type { Store } from '../store/create-db.js';
+import type { Store } from '../store/store.js';
 import { findPlan, rejectPlan, type StoredPlan } from '../store/plan-repository.js';
 import { appendLog } from '../store/provisioning-log-repository.js';
 
 /**
- * An admin's decision on a kept plan, from the CLI (`cli`) or the console (`admin:<key name>`): approve applies it
- * (`applySavedPlan`, exactly as `rosterd plan approve` always has), reject marks a pending plan rejected and applies
- * nothing. Either way the plan records who decided, and the workspace's provisioning log gets one line
- * (`plan.approve` / `plan.reject`, actor = the decider), refused decisions included.
+ * An admin's decision on a kept plan: approve applies it (`applySavedPlan`), reject applies nothing. The plan records
+ * who decided, and the provisioning log gets one `plan.approve` / `plan.reject` line, refused decisions included.
  */
 export interface PlanDecision {
   decidedBy: string;
   clock: () => Date;
-  /** Which process decided (hostname:pid), recorded on an approval's run. */
+  /** hostname:pid, recorded on an approval's run. */
   instance?: string;
 }
 
@@ -33,7 +31,7 @@ export async function approvePlan(store: Store, planId: string, decision: PlanDe
   return outcome;
 }
 
-/** Reject a pending plan; a plan that does not exist or is no longer pending is refused with ROSTERD_E_PLAN. */
+/** ROSTERD_E_PLAN unless the plan exists and is pending. */
 export async function rejectPendingPlan(store: Store, planId: string, decision: PlanDecision): Promise<StoredPlan> {
   const plan = await findPlan(store.db, planId);
   if (!plan) throw new RosterdError('ROSTERD_E_PLAN', `plan ${planId} does not exist; see rosterd runs <workspace>`);

@@ -1,14 +1,10 @@
 import type { Config } from '../config/config-schema.js';
 import { configReferences } from './configured-workspaces.js';
 import { RosterdError } from '../error/rosterd-error.js';
-import type { Store } from '../store/create-db.js';
+import type { Store } from '../store/store.js';
 import { deleteWorkspaceRows, findWorkspace } from '../store/workspace-repository.js';
 
-/**
- * Delete a workspace with everything it holds: members, groups, keys, plans, runs, events, webhooks and its
- * provisioning log. Refused while the configuration still names it, since a binding or mount would then fail at
- * every tick or request.
- */
+/** Deletes everything the workspace holds. Refused while the configuration names it, which would then fail constantly. */
 export async function deleteWorkspace(store: Store, config: Readonly<Config>, id: string): Promise<void> {
   const references = configReferences(config, id);
   if (references.length) throw new RosterdError('ROSTERD_E_CONFLICT', `workspace "${id}" is still named by ${references.join(' and ')} in the configuration; remove ${references.length > 1 ? 'them' : 'it'} first`);

@@ -3,10 +3,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-/** config/presets of the repository: two levels up from src/admin, three from the compiled dist/src/admin. */
+/** Two levels up from src/admin, three from the compiled dist/src/admin. */
 export const PRESET_DIR = [path.resolve(here, '../../config/presets'), path.resolve(here, '../../../config/presets')].find(existsSync) ?? path.resolve(here, '../../config/presets');
 
-/** The preset names, without parsing any: `rosterd --help` lists them and must not load YAML or zod to do so. */
+/** Without parsing: `rosterd --help` lists them and must not load YAML or zod. */
 export function listPresets(): string[] {
   return readdirSync(PRESET_DIR)
     .filter((f) => f.endsWith('.yaml'))

@@ -1,13 +1,12 @@
 import { RosterdError } from '../error/rosterd-error.js';
 import type { Member } from '../model/member.js';
 import { apply } from '../reconcile/apply.js';
-import type { Store } from '../store/create-db.js';
+import type { Store } from '../store/store.js';
 import { findMemberByUserName } from '../store/member-repository.js';
 
 /**
- * Make a member an owner of its workspace, or no longer one (`owner` false): through the one apply, as the CLI
- * (`cli`, the only actor the policy lets change an owner), so the workspace's revision moves and the log records it.
- * Returns the member as it was before.
+ * Through the one apply as `cli` (the only actor allowed to change owners), so the revision moves and the log records
+ * it. Returns the member as it was before.
  */
 export async function setOwner(store: Store, workspaceId: string, userName: string, owner: boolean, now: () => string): Promise<Member> {
   const outcome = await apply(

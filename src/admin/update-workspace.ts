@@ -4,7 +4,7 @@ import { mergePolicy } from '../model/merge-policy.js';
 import { keysForOtherVersion } from '../model/policy-version-fit.js';
 import { workspacePolicySchema, type WorkspacePolicyInput } from '../model/workspace-policy.js';
 import type { Workspace } from '../model/workspace.js';
-import type { Store } from '../store/create-db.js';
+import type { Store } from '../store/store.js';
 import { findWorkspace, takeWriteLock, updateWorkspaceSettings } from '../store/workspace-repository.js';
 
 export interface UpdateWorkspaceInput {
@@ -15,9 +15,8 @@ export interface UpdateWorkspaceInput {
 }
 
 /**
- * Change a workspace's name or policy. The new policy is validated whole and must fit the workspace's version. The
- * store revision moves, so a plan computed under the old policy is stale and not applied; members are measured
- * against the new policy from the next write or pull cycle on (a lowered seat capacity removes nobody).
+ * The new policy is validated whole against the workspace's version. The revision moves, so plans made under the old
+ * policy go stale; members meet the new policy from their next write (a lowered seat capacity removes nobody).
  */
 export async function updateWorkspace(store: Store, id: string, input: UpdateWorkspaceInput): Promise<{ before: Workspace; after: Workspace }> {
   return store.writeTransaction(async (trx) => {

@@ -8,32 +8,27 @@ import { listWebhookEndpoints, type WebhookEndpoint } from '../store/webhook-rep
 
 type Db = Kysely<Database>;
 
-/**
- * How one workspace is doing, as `rosterd status` and the console show it: each pull binding (its cycles, a plan
- * waiting for approval, the members in drift by reason), the members in drift by name, the webhook endpoints that
- * receive its events, and at a glance its member count and the last SCIM push. Reads only; every read is bounded.
- */
+/** One workspace's state for `rosterd status` and the console. Read-only, every read bounded. */
 export interface WorkspaceHealth {
   workspaceId: string;
-  /** Every binding the store knows of, and the configured ones that never ran. */
+  /** Including configured bindings that never ran. */
   bindings: BindingHealth[];
-  /** The first `driftListed` members in drift, by binding and externalId. */
+  /** At most `driftListed`. */
   drift: DriftedMember[];
-  /** Members in drift across the bindings. */
   driftTotal: number;
-  /** Ids of the plans waiting for approval (one per binding at most). */
+  /** At most one per binding. */
   pendingPlans: string[];
-  /** The endpoints that receive the workspace's events: its own and every-workspace ones. */
+  /** Its own and every-workspace endpoints. */
   webhooks: WebhookEndpoint[];
-  /** Of those, the ones not delivering (failing or disabled). */
+  /** Failing or disabled. */
   stoppedWebhooks: WebhookEndpoint[];
   memberCount: number;
-  /** The newest provisioning-log entry a SCIM request wrote, among the latest SCIM_PUSH_WINDOW entries. */
+  /** Looked for among the latest SCIM_PUSH_WINDOW log entries. */
   lastScimPush: { at: string; actor: string; operation: string; result: string } | null;
 }
 
 export interface BindingHealth extends BindingStatus {
-  /** Seconds since the binding's last good cycle (the lag promised to customers); null when it never had one. */
+  /** The lag promised to customers; null before any good cycle. */
   secondsSinceLastGood: number | null;
   driftTotal: number;
 }
@@ -45,13 +40,11 @@ export interface DriftedMember {
   detail: string | null;
 }
 
-/** How far back the last SCIM push is looked for: a pull-only workspace's log is not read to its start on every view. */
+/** So a pull-only workspace's log is not read to its start on every view. */
 export const SCIM_PUSH_WINDOW = 10_000;
 
 export interface WorkspaceHealthOptions {
-  /** The configured pull bindings (config `connectors`); those of other workspaces are ignored. */
   connectors: readonly Pick<ConnectorBinding, 'workspace' | 'name' | 'kind'>[];
-  /** Members in drift listed by name, at most. */
   driftListed: number;
   now: Date;
 }
@@ -84,7 +77,7 @@ export async function workspaceHealth(db: Db, workspaceId: string, options: Work
   };
 }
 
-/** Whole seconds from `at` to `now`, never negative (clocks of two instances may disagree a little). */
+/** Never negative: two instances' clocks may disagree a little. */
 export const secondsBetween = (at: string, now: Date): number => Math.max(0, Math.round((now.getTime() - Date.parse(at)) / 1000));
 
 async function countMembers(db: Db, workspaceId: string): Promise<number> {
@@ -92,7 +85,6 @@ async function countMembers(db: Db, workspaceId: string): Promise<number> {
   return Number(row.n);
 }
 
-/** SCIM requests log as `key:<api key id>`; pulls as `connector:<binding>`, the CLI as `cli`. */
 async function lastScimPushOf(db: Db, workspaceId: string): Promise<WorkspaceHealth['lastScimPush']> {
   const recent = db
     .selectFrom('provisioning_log')

@@ -18,10 +18,7 @@ interface FeedPage {
   nextCursor: string;
 }
 
-/**
- * Without a cursor the feed starts at each workspace's oldest event kept: the app has seen nothing, so nothing
- * retention took can be missed yet.
- */
+/** Without a cursor, start at each workspace's oldest kept event: the app has seen nothing, so retention hid nothing. */
 async function startingPosition(options: AppRouteOptions, lasts: ReadonlyMap<string, number>): Promise<FeedPosition> {
   const seqs = new Map<string, number>();
   for (const [workspaceId, last] of lasts) {
@@ -32,7 +29,7 @@ async function startingPosition(options: AppRouteOptions, lasts: ReadonlyMap<str
   return { seqs, readLast: null };
 }
 
-/** The workspaces with events after the position, starting after the one read last and wrapping around. */
+/** Starting after the workspace read last, wrapping around. */
 function pendingInTurn(lasts: ReadonlyMap<string, number>, position: FeedPosition): string[] {
   const pending = [...lasts.keys()].filter((ws) => lasts.get(ws)! > (position.seqs.get(ws) ?? 0)).sort();
   if (position.readLast === null) return pending;
@@ -40,13 +37,10 @@ function pendingInTurn(lasts: ReadonlyMap<string, number>, position: FeedPositio
   return start <= 0 ? pending : [...pending.slice(start), ...pending.slice(0, start)];
 }
 
-/**
- * One answer of the all-workspaces feed: up to `limit` events, shared between the workspaces that have any after the
- * position, each workspace's in order. Workspaces deleted since drop out of the cursor; new ones start at 0.
- */
+/** Up to `limit` events shared among workspaces with news, each in order. Deleted workspaces drop out; new ones start at 0. */
 export async function feedPage(options: AppRouteOptions, cursor: FeedPosition | null, limit: number): Promise<FeedPage> {
   const db = options.store.heavyReads;
-  // The last sequences first: every event up to them has committed, so the reads after them see them all.
+  // Last seqs first: everything up to them has committed, so the reads see it all.
   const lasts = await lastEventSeqs(db);
   const from = cursor ?? (await startingPosition(options, lasts));
   const seqs = new Map<string, number>();
@@ -73,7 +67,7 @@ export async function feedPage(options: AppRouteOptions, cursor: FeedPosition | 
   return { data, nextCursor: encodeFeedCursor({ seqs, readLast }) };
 }
 
-/** GET /events: every workspace's events, for an all-workspaces key. */
+/** For an all-workspaces key. */
 export async function allEventsRoute(app: FastifyInstance, options: AppRouteOptions): Promise<void> {
   app.get<{ Querystring: FeedQuery }>(
     '/events',
@@ -102,7 +96,7 @@ export async function allEventsRoute(app: FastifyInstance, options: AppRouteOpti
       }
       const { limit, wait } = request.query;
       const cursor = request.query.cursor === undefined ? null : decodeFeedCursor(request.query.cursor);
-      // Announcements are counted from before the first read, so a commit during a read wakes the wait after it.
+      // Counted from before the first read, so a commit during a read wakes the wait after it.
       let announced = 0;
       let seenAtRead = 0;
       const stop = options.store.events.subscribe(() => announced++);

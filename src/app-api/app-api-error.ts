@@ -1,7 +1,4 @@
-/**
- * The app API's error codes, each with its status. README's "Your app" section lists the same: an app branches on
- * `code`, a person reads `detail`.
- */
+/** README lists the same codes: apps branch on `code`, people read `detail`. */
 export const APP_ERROR_CODES = {
   invalid_request: 400,
   invalid_cursor: 400,
@@ -21,7 +18,7 @@ export interface AppErrorBody {
   error: { status: number; code: AppErrorCode; detail: string };
 }
 
-/** The one error the app API throws; the plugin's error handler renders it as `{ "error": { status, code, detail } }`. */
+/** Rendered as `{ "error": { status, code, detail } }`. */
 export class AppApiError extends Error {
   readonly status: number;
 

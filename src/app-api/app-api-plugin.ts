@@ -14,17 +14,12 @@ export interface AppApiPluginOptions extends AppRouteOptions {
   clock?: () => Date;
 }
 
-/** The prefix the gateway mounts the app API at. */
 export const APP_API_PREFIX = '/api/v1';
 
-/** Record a key's use at most once a minute: authentication stays a read. */
+/** Record a key's use at most once a minute, so authentication stays a read. */
 const TOUCH_INTERVAL_MS = 60_000;
 
-/**
- * The app API: what the vendor's own backend reads (members, groups, their event feeds), authenticated by app keys,
- * with JSON errors `{ "error": { status, code, detail } }` and an OpenAPI 3.1 document built from the route schemas
- * at /openapi.json.
- */
+/** What the vendor's backend reads (members, groups, event feeds), with app-key auth and an OpenAPI document. */
 export async function appApiPlugin(app: FastifyInstance, options: AppApiPluginOptions): Promise<void> {
   const clock = options.clock ?? (() => new Date());
   await app.register(fastifySwagger, {
@@ -47,7 +42,7 @@ export async function appApiPlugin(app: FastifyInstance, options: AppApiPluginOp
   });
   app.decorateRequest('appKey', null);
 
-  // Public: the document names no tenant and holds no secret.
+  // Public: it names no tenant and holds no secret.
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   const { store, heavyGate } = options;

@@ -1,12 +1,12 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { WorkspaceBusy } from '../scim/heavy-request-gate.js';
-import { QueryTimeout } from '../store/sqlite-read-workers.js';
+import { QueryTimeout } from '../store/query-timeout.js';
 import { AppApiError } from './app-api-error.js';
 
-/** PostgreSQL's SQLSTATE for a statement cancelled by statement_timeout (query_canceled). */
+/** SQLSTATE query_canceled (statement_timeout). */
 const QUERY_CANCELED = '57014';
 
-/** Whatever was thrown, as the app API error it means. Unknown failures are 500s that name the request id. */
+/** Unknown failures are 500s naming the request id. */
 export function toAppApiError(error: unknown, requestId: string): { error: AppApiError; unexpected: boolean } {
   if (error instanceof AppApiError) return { error, unexpected: false };
   if (error instanceof WorkspaceBusy) return { error: new AppApiError('busy', `this workspace is serving as many listings as it may at once; retry after ${error.retryAfterSeconds} s`), unexpected: false };

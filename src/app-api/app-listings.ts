@@ -4,10 +4,7 @@ import type { Database, GroupRow, MembershipRow } from '../store/database.js';
 
 type Db = Kysely<Database>;
 
-/**
- * One page of a listing cut at `eventSeq`: rows written at or before it, with ids after `afterId` ('' for the first
- * page), in id order. Each read asks for one row more than `limit`, so the caller knows whether another page follows.
- */
+/** Rows written at or before `eventSeq` with ids after `afterId`, in id order; reads `limit` + 1 to detect a next page. */
 export interface PageWindow {
   eventSeq: number;
   afterId: string;
@@ -18,17 +15,15 @@ export interface MemberFilters {
   active?: boolean;
   role?: string;
   seatType?: string;
-  /** Only members of this group whose link to it was also written at or before the cut. */
+  /** Only members whose link to this group was also written by the cut. */
   group?: string;
 }
 
-/** A member as a group's member listing names it, with the role the group gives it. */
 export interface AppGroupMember {
   member: MemberRef;
   projectRole: string | null;
 }
 
-/** The member rows a listing shows: of the workspace, written at or before the cut, and matching the filters. */
 const memberConditions = (workspaceId: string, filters: MemberFilters, eventSeq: number) => (eb: ExpressionBuilder<Database, 'membership'>) =>
   eb.and([
     eb('membership.workspace_id', '=', workspaceId),
@@ -38,7 +33,7 @@ const memberConditions = (workspaceId: string, filters: MemberFilters, eventSeq:
     ...(filters.seatType !== undefined ? [eb('membership.seat_type', '=', filters.seatType)] : []),
   ]);
 
-/** Members, by the (workspace_id, id) index; with a group, by the group's (group_id, membership_id) key instead. */
+/** By the (workspace_id, id) index; with a group, by its (group_id, membership_id) key. */
 export async function memberPage(db: Db, workspaceId: string, filters: MemberFilters, page: PageWindow): Promise<MembershipRow[]> {
   if (filters.group !== undefined) {
     return db
@@ -76,11 +71,7 @@ export async function groupPage(db: Db, workspaceId: string, page: PageWindow): 
     .execute();
 }
 
-/**
- * A group's member links written at or before the cut, by the group_member key. Only the link is cut: a member
- * changed since then still belongs here (the app learns its new state from member events, and of its links only
- * from group.member_* events).
- */
+/** Only the link is cut: a member changed since still belongs here (the app learns that from events). */
 export async function groupMemberPage(db: Db, workspaceId: string, groupId: string, page: PageWindow): Promise<AppGroupMember[]> {
   const rows = await db
     .selectFrom('group_member')
@@ -96,7 +87,6 @@ export async function groupMemberPage(db: Db, workspaceId: string, groupId: stri
   return rows.map((r) => ({ member: { id: r.id, userName: r.user_name, externalId: r.external_id }, projectRole: r.project_role }));
 }
 
-/** A group of the workspace as it is now, for the check that it exists. */
 export async function groupExists(db: Db, workspaceId: string, groupId: string): Promise<boolean> {
   const row = await db.selectFrom('scim_group').select('id').where('workspace_id', '=', workspaceId).where('id', '=', groupId).executeTakeFirst();
   return row !== undefined;

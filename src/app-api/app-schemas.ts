@@ -1,11 +1,8 @@
 import { EVENT_TYPES } from '../events/event.js';
 import { APP_ERROR_CODES } from './app-api-error.js';
 
-/**
- * JSON Schemas of the app API's requests and responses: Fastify validates requests and serialises responses with
- * them, and @fastify/swagger publishes them as the OpenAPI document. They spell out src/events/app-resources.ts and
- * src/events/event.ts; a test validates real responses against the published document.
- */
+// JSON Schemas for validation, serialisation and the OpenAPI document. They mirror src/events/app-resources.ts and
+// event.ts; a test validates real responses against the published document.
 
 const nullable = (type: string) => ({ type: [type, 'null'] });
 const timestamp = { type: 'string', format: 'date-time' };
@@ -112,7 +109,7 @@ export const errorSchema = {
   },
 } as const;
 
-/** A listing page: rows cut at `eventSeq`, and the cursor of the next page (null on the last). */
+/** The next cursor is null on the last page. */
 export function listingSchema(item: object) {
   return {
     type: 'object',
@@ -140,7 +137,6 @@ export const resourceParams = {
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
-/** The longest a long poll waits, in seconds. */
 export const MAX_WAIT_SECONDS = 60;
 
 export const limitQuery = { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT, description: `Rows per page, at most ${MAX_LIMIT}.` } as const;
@@ -153,7 +149,6 @@ export const waitQuery = {
   description: `Seconds to wait for an event when there is none yet (long poll), at most ${MAX_WAIT_SECONDS}; 0 answers at once.`,
 } as const;
 
-/** The error responses every authenticated route may give. */
 export const errorResponses = {
   400: errorSchema,
   401: errorSchema,

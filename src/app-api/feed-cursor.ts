@@ -3,9 +3,8 @@ import { AppApiError } from './app-api-error.js';
 import { decodeOpaque, encodeOpaque } from './opaque-cursor.js';
 
 /**
- * The all-workspaces feed's position: each workspace's last sequence the app has seen (a workspace it does not name
- * starts at 0), and the workspace read last, so the next answer starts with the one after it and no busy workspace
- * keeps the others waiting. Opaque to apps: base64url JSON of `{ "p": { "<workspace>": <seq> }, "r": "<workspace>" }`.
+ * The all-workspaces feed position: last seq seen per workspace (unnamed ones start at 0) and the workspace read last,
+ * so the next answer starts after it and no busy workspace starves the others. Opaque to apps.
  */
 export interface FeedPosition {
   seqs: Map<string, number>;

@@ -18,7 +18,6 @@ const pageQuerystring = { type: 'object', additionalProperties: false, propertie
 
 const groupNotFound = (ws: string, id: string) => new AppApiError('not_found', `workspace "${ws.slice(0, 100)}" has no group with id "${id.slice(0, 100)}"`);
 
-/** A workspace's groups (listing and by id) and a group's member links. */
 export async function groupRoutes(app: FastifyInstance, options: AppRouteOptions): Promise<void> {
   app.get<{ Params: { ws: string }; Querystring: PageQuery }>(
     '/workspaces/:ws/groups',

@@ -2,14 +2,11 @@ import { z } from 'zod';
 import { AppApiError } from './app-api-error.js';
 import { decodeOpaque, encodeOpaque } from './opaque-cursor.js';
 
-/**
- * Where a listing stands between pages: the event sequence its first page was cut at (every page returns only rows
- * written at or before it), the last id returned, and the filters it was asked with. Opaque to apps: base64url JSON.
- */
+/** The seq the first page was cut at, the last id returned, and the filters. Opaque to apps. */
 export interface ListingCursor {
   eventSeq: number;
   afterId: string;
-  /** The listing and its filters, as `listingKey` spells them: a cursor answers only the question it was made for. */
+  /** A cursor answers only the question it was made for. */
   listing: string;
 }
 
@@ -19,7 +16,7 @@ export function encodeListingCursor(cursor: ListingCursor): string {
   return encodeOpaque({ s: cursor.eventSeq, a: cursor.afterId, l: cursor.listing });
 }
 
-/** The cursor an app sent back, or invalid_cursor when it is not one this listing made. */
+/** Invalid_cursor unless this listing made it. */
 export function decodeListingCursor(text: string, listing: string): ListingCursor {
   const wire = wireSchema.safeParse(decodeOpaque(text));
   if (!wire.success) throw new AppApiError('invalid_cursor', 'the cursor is not one this API made: pass nextCursor from the previous page unchanged, or leave it out to start over');
@@ -29,7 +26,7 @@ export function decodeListingCursor(text: string, listing: string): ListingCurso
   return { eventSeq: wire.data.s, afterId: wire.data.a, listing: wire.data.l };
 }
 
-/** A listing and its filters as one string, the same for the same question whatever the order of the query. */
+/** Independent of query parameter order. */
 export function listingKey(path: string, filters: Record<string, string | number | boolean | undefined>): string {
   const parts = Object.keys(filters)
     .filter((k) => filters[k] !== undefined)

@@ -13,20 +13,18 @@ export interface ListingResponse<Item> {
 }
 
 /**
- * One page of a listing consistent with one event sequence. The first page reads the workspace's current sequence
- * S; every page, the first included, returns only rows written at or before S, and the cursor carries S to the next.
- * What changes after S reaches the app as events after S, so listing every page and then following the events from
- * S sees each change once. The read runs off the event loop, in one of the workspace's turns for expensive reads.
+ * Every page returns only rows written at or before the seq S read for the first page; later changes reach the app as
+ * events after S, so listing then following events from S sees each change once. Reads take a heavy-read turn.
  */
 export async function listingPage<Row, Item>(
   options: AppRouteOptions,
   request: {
     workspaceId: string;
-    /** The listing and its filters (listingKey): a cursor answers only the question it was made for. */
+    /** A cursor answers only the question it was made for. */
     listing: string;
     cursor: string | undefined;
     limit: number;
-    /** Checks on the first page only, for instance that the group listed exists. */
+    /** E.g. that the listed group exists. */
     firstPageCheck?: (db: Kysely<Database>) => Promise<void>;
     read: (db: Kysely<Database>, window: PageWindow) => Promise<Row[]>;
     keyOf: (row: Row) => string;

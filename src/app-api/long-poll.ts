@@ -1,13 +1,10 @@
 import type { FastifyReply } from 'fastify';
 import { abortableDelay } from '../connector/abortable-delay.js';
 
-/**
- * How often a waiting poll reads the log although nothing woke it: a CLI process writing on SQLite cannot wake the
- * daemon's bus, so its events are found at the latest this long after they commit.
- */
+/** A CLI process writing on SQLite cannot wake the daemon's bus, so polls also re-read this often. */
 export const RECHECK_MS = 5_000;
 
-/** Aborts when the client goes away before its answer is written, so a long poll stops waiting for nobody. */
+/** So a long poll stops waiting for a client that left. */
 export function disconnectSignal(reply: FastifyReply): AbortSignal {
   const controller = new AbortController();
   reply.raw.once('close', () => {
@@ -17,10 +14,8 @@ export function disconnectSignal(reply: FastifyReply): AbortSignal {
 }
 
 /**
- * Reads once, and while the answer is empty waits for a commit to be announced (or RECHECK_MS) and reads again,
- * until `waitMs` has passed or `signal` aborts; then answers with what the last read found, possibly nothing.
- * A wake that finds nothing (an announcement the read had already covered) is followed by a plain pause rather than
- * another wait, which would return at once.
+ * Reads, and while empty waits for an announcement (or RECHECK_MS) and reads again, until `waitMs` or abort. A wake
+ * that finds nothing is followed by a plain pause, since another wait would return at once.
  */
 export async function longPoll<R>(options: {
   read: () => Promise<R>;

@@ -17,7 +17,6 @@ interface MemberListQuery extends MemberFilters {
 
 const shortText = { type: 'string', minLength: 1, maxLength: 500 } as const;
 
-/** A workspace's members: the listing (cut at one event sequence, keyset-paged) and one member by id. */
 export async function memberRoutes(app: FastifyInstance, options: AppRouteOptions): Promise<void> {
   app.get<{ Params: { ws: string }; Querystring: MemberListQuery }>(
     '/workspaces/:ws/members',

@@ -1,9 +1,9 @@
-/** A cursor's wire form: JSON in base64url, opaque to apps (they pass it back unchanged). */
+/** base64url JSON; apps pass it back unchanged. */
 export function encodeOpaque(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
-/** What `encodeOpaque` made, or undefined for anything else; the caller validates its shape. */
+/** Undefined for anything else; the caller validates the shape. */
 export function decodeOpaque(text: string): unknown {
   try {
     return JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));

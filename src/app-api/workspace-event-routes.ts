@@ -14,13 +14,12 @@ interface EventsQuery {
 }
 
 /**
- * A workspace's events after `after`, in order. Sequences have no gaps and retention deletes a prefix of the log,
- * so a first event other than `after + 1` (or none while the workspace has later ones) means the events right after
- * `after` are gone: 410 cursor_expired, and the app lists again.
+ * Sequences are gapless and retention deletes a prefix, so a first event other than `after + 1` means events were
+ * pruned: 410 cursor_expired, and the app lists again.
  */
 export async function workspaceEvents(options: AppRouteOptions, workspaceId: string, after: number, limit: number): Promise<RosterdEvent[]> {
   const db = options.store.heavyReads;
-  // The last sequence first: every event up to it has committed, so the read after it sees them all.
+  // Last seq first: everything up to it has committed, so the read sees it all.
   const last = await lastEventSeq(db, workspaceId);
   if (last === undefined) throw workspaceNotFound(workspaceId);
   if (after > last) {
@@ -37,7 +36,6 @@ export async function workspaceEvents(options: AppRouteOptions, workspaceId: str
   return events;
 }
 
-/** GET /workspaces/{ws}/events: the workspace's feed, with long polling. */
 export async function workspaceEventRoutes(app: FastifyInstance, options: AppRouteOptions): Promise<void> {
   app.get<{ Params: { ws: string }; Querystring: EventsQuery }>(
     '/workspaces/:ws/events',

@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { DEFAULT_DATABASE, type Config } from '../config/config-schema.js';
 import { loadConfig } from '../config/load-config.js';
 import { RosterdError } from '../error/rosterd-error.js';
-import { createDb, type Store } from '../store/create-db.js';
+import { createDb } from '../store/create-db.js';
+import type { Store } from '../store/store.js';
 import { migrateToLatest } from '../store/migrate.js';
 
 export interface GlobalOptions {

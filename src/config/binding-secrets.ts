@@ -2,9 +2,8 @@ import type { RosterdError } from '../error/rosterd-error.js';
 import type { ConnectorBinding } from './config-schema.js';
 
 /**
- * A binding whose settings name an environment variable that is not set: the error is kept here and raised when
- * the binding is used (a pull cycle, `connector test`, `reconcile`) or when the daemon starts its schedules, so
- * that `rosterd members` or a binding's neighbour does not need every connector's secret.
+ * Missing-variable errors of bindings, raised only when the binding is used or scheduled, so commands that don't
+ * use a binding need not have its secrets.
  */
 const unresolved = new WeakMap<ConnectorBinding, RosterdError>();
 
@@ -12,7 +11,6 @@ export function markUnresolved(binding: ConnectorBinding, error: RosterdError): 
   unresolved.set(binding, error);
 }
 
-/** Throw the binding's missing-variable error, if it has one. */
 export function assertSecretsResolved(binding: ConnectorBinding): void {
   const error = unresolved.get(binding);
   if (error) throw error;

@@ -1,10 +1,6 @@
 import { RosterdError } from '../error/rosterd-error.js';
 
-/**
- * Replace `${NAME}` in every string of a parsed config with the environment variable NAME, so secrets
- * (client secrets, API tokens, database passwords) stay out of the file. A missing variable names both the
- * variable and the key that wanted it. `$${` escapes a literal `${`.
- */
+/** Replaces `${NAME}` with the environment variable so secrets stay out of the file; `$${` escapes a literal `${`. */
 export function expandEnv(value: unknown, env: NodeJS.ProcessEnv, path: string[] = []): unknown {
   if (typeof value === 'string') {
     return value.replace(/\$?\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (match, name: string) => {

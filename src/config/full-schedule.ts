@@ -1,8 +1,7 @@
 import { validate as validCron } from 'node-cron';
 
-// When a binding reads its whole IdP although it has a delta cursor: an interval since its last full read ("24h"), or
-// a cron expression that the daemon ticks like `schedule`. Whatever drift the incremental cycles cannot see (a group
-// membership changed by another source, an IdP that lost a change) is found within that bound.
+// A periodic full read finds drift the incremental cycles cannot see (a membership changed by another source, an IdP
+// that lost a change).
 
 export type FullSchedule = { kind: 'interval'; ms: number } | { kind: 'cron'; expression: string };
 
@@ -11,7 +10,7 @@ export const DEFAULT_FULL_SCHEDULE = '24h';
 const INTERVAL = /^(\d+)\s*(s|m|h|d)$/;
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
-/** "24h" → an interval; "0 3 * * *" → a cron expression; null when it is neither (or an interval under a minute). */
+/** Null when neither an interval nor a cron expression, or an interval under a minute. */
 export function parseFullSchedule(text: string): FullSchedule | null {
   const interval = INTERVAL.exec(text.trim());
   if (interval) {
@@ -21,11 +20,7 @@ export function parseFullSchedule(text: string): FullSchedule | null {
   return validCron(text) ? { kind: 'cron', expression: text } : null;
 }
 
-/**
- * Why the next cycle of a binding must read everything, or null when the delta cursor may be used: no cursor yet,
- * a reason recorded by an earlier cycle (a failed or incomplete one) or by the daemon's full-read tick, or an
- * interval schedule whose time has come.
- */
+/** Why the next cycle must read everything, or null when the delta cursor may be used. */
 export function fullReadDue(state: { cursor: string | null; lastFullAt: string | null; fullDue: string | null }, schedule: FullSchedule, now: Date): string | null {
   if (state.cursor === null) return 'there is no delta cursor yet';
   if (state.fullDue !== null) return state.fullDue;

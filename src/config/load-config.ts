@@ -7,12 +7,11 @@ import { markUnresolved } from './binding-secrets.js';
 import { expandEnv } from './expand-env.js';
 
 export interface LoadOptions {
-  /** --config; falls back to ROSTERD_CONFIG; without either the defaults apply. */
+  /** --config, else ROSTERD_CONFIG, else defaults only. */
   path?: string;
   env?: NodeJS.ProcessEnv;
 }
 
-/** One line per problem, each naming the key: `server.port: expected a number, got "80a"`. */
 export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
   return issues
     .map((issue) => {
@@ -26,7 +25,6 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
     .join('; ');
 }
 
-/** Environment overrides for the settings people change per machine. */
 function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out = { ...raw };
   const server = { ...((out.server as Record<string, unknown>) ?? {}) };
@@ -48,7 +46,6 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<
   return out;
 }
 
-/** Load, validate and freeze the configuration once at start-up. */
 export function loadConfig(options: LoadOptions = {}): Readonly<Config> {
   const env = options.env ?? process.env;
   const path = options.path ?? env.ROSTERD_CONFIG;
@@ -69,7 +66,7 @@ export function loadConfig(options: LoadOptions = {}): Readonly<Config> {
   }
   const { connectors, ...rest } = raw as Record<string, unknown>;
   const expanded = expandEnv(rest, env) as Record<string, unknown>;
-  // A binding's settings are expanded one binding at a time: a missing secret fails only where that binding is used.
+  // Expanded per binding, so a missing secret fails only where that binding is used.
   const failures = new Map<number, RosterdError>();
   if (Array.isArray(connectors)) {
     expanded.connectors = connectors.map((binding: unknown, index) => {

@@ -1,7 +1,4 @@
-/**
- * Waits `ms` milliseconds; rejects with the signal's reason as soon as `signal` fires (at once if it already has).
- * Built on the global setTimeout rather than `node:timers/promises`, so tests can drive it with fake timers.
- */
+/** Waits `ms`, rejecting with the signal's reason on abort. Uses global setTimeout so fake timers can drive it. */
 export function abortableDelay(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {

@@ -1,9 +1,6 @@
 import { RosterdError } from '../error/rosterd-error.js';
 
-/**
- * A connector failure a person can act on: it names the connector and what to check
- * ("entra connector for workspace acme: the client secret was rejected (AADSTS7000215); check clientSecret").
- */
+/** A connector failure a person can act on: names the connector and what to check. */
 export class ConnectorError extends RosterdError {
   constructor(
     readonly connector: string,

@@ -1,39 +1,30 @@
 import type { z } from 'zod';
 import type { RemovedMember, SnapshotMember } from './snapshot-member.js';
 
-/**
- * The contract every pull connector meets. A connector only reads from its IdP; it never imports src/store.
- * Reads stream (async iterables), so a 1,000,000-member directory is never held in memory at once.
- */
+// The pull connector contract. Connectors only read from their IdP and never import src/store; reads stream so a
+// large directory is never held in memory.
+
 export interface Snapshot {
-  /** Every assigned member, page by page. Iterate once. */
+  /** Iterate once. */
   members: AsyncIterable<SnapshotMember>;
-  /**
-   * Known after iteration: true only if every page was read. An error that stops paging leaves it false, and
-   * the reconciler then never treats the missing members as gone.
-   */
+  /** Known after iteration: false unless every page was read, so missing members are never treated as gone. */
   readonly complete: boolean;
-  /** Why the snapshot is incomplete, for the plan's warnings. */
   readonly problems: readonly string[];
-  /** Opaque cursor for the next fetchChanges (Entra delta link, Okta System Log next link), when supported. */
+  /** Opaque cursor for the next fetchChanges, when supported. */
   readonly cursor: string | null;
 }
 
 export interface ChangeSet {
-  /** Members whose assignment or profile changed since the cursor, and members that went away. */
   changes: AsyncIterable<SnapshotMember | RemovedMember>;
   readonly complete: boolean;
   readonly problems: readonly string[];
-  /** Where the next incremental read starts; null when the IdP said to start over (Entra 410 / syncStateNotFound). */
+  /** Null when the IdP said to start over (e.g. Entra 410 / syncStateNotFound). */
   readonly cursor: string | null;
-  /** True when the cursor was no longer valid and a full snapshot is needed. */
   readonly resyncRequired: boolean;
 }
 
 export interface ConnectionCheck {
-  /** One line like "Entra ID tenant contoso: app Base44 SCIM, 3 app roles, first page: 100 assignments". */
   summary: string;
-  /** Up to a page of members as the connector sees them. */
   sample: SnapshotMember[];
 }
 
@@ -49,14 +40,13 @@ export interface ConnectorDeps {
   clock: () => Date;
 }
 
-/** A user looked up by userName: its IdP id, and the member it is when assigned to the application. */
 export interface FoundUser {
   externalId: string;
-  /** Null when the user exists but is not assigned to the application (directly or through a group). */
+  /** Null when the user exists but is not assigned to the application. */
   member: SnapshotMember | null;
 }
 
-/** Per call: an abort stops the connector's requests in flight (a shutdown must not wait for a hung IdP). */
+/** An abort cancels requests in flight, so shutdown never waits for a hung IdP. */
 export interface ReadOptions {
   signal?: AbortSignal;
 }
@@ -64,24 +54,17 @@ export interface ReadOptions {
 export interface Connector {
   readonly kind: string;
   fetchSnapshot(options?: ReadOptions): Promise<Snapshot>;
-  /** Incremental read from a cursor; connectors without one return resyncRequired. */
+  /** Connectors without cursors return resyncRequired. */
   fetchChanges(cursor: string, options?: ReadOptions): Promise<ChangeSet>;
-  /** One member for provisioning on demand; null when the person is not assigned. */
   fetchOne(externalId: string, options?: ReadOptions): Promise<SnapshotMember | null>;
-  /**
-   * One user by userName (Entra userPrincipalName, Okta login), for provisioning on demand of someone the workspace
-   * has never seen; null when the IdP has no such user.
-   */
+  /** For provisioning on demand someone never seen before; null when the IdP has no such user. */
   findUser(userName: string, options?: ReadOptions): Promise<FoundUser | null>;
-  /** Read one page and describe it, like the IdPs' own "Test Connection". */
   testConnection(): Promise<ConnectionCheck>;
 }
 
-/** What a connector folder's index.ts exports, and `connectors/index.ts` loads when a binding of its kind is used. */
+/** What a connector folder's index.ts exports. */
 export interface ConnectorDefinition<Config> {
-  /** The binding's `kind`, the same as the kind it is registered under. */
   kind: string;
-  /** The binding's `settings`; each kind owns its options. */
   configSchema: z.ZodType<Config>;
   create(config: Config, deps: ConnectorDeps): Connector;
 }

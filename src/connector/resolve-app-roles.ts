@@ -1,10 +1,7 @@
 import { mapRoleValue } from '../model/resolve-role.js';
 import type { BindingMapping } from './binding-mapping.js';
 
-/**
- * App-role values (null = default access) → workspace roles, with the same value map as SCIM push. `single`
- * keeps one role by precedence, as Entra's SingleAppRoleAssignment would send; `all` keeps every distinct role.
- */
+/** App-role values (null = default access) → workspace roles with push's value map; `single` keeps one by precedence. */
 export function resolveAppRoles(values: readonly (string | null)[], mapping: Pick<BindingMapping, 'roles' | 'roleValueMap' | 'rolePrecedence' | 'defaultAccessRole'>): string[] {
   const mapped: string[] = [];
   for (const value of values) {

@@ -1,13 +1,10 @@
 import type { Change } from '../model/plan.js';
 import { html, type Html } from './html.js';
 
-/** A field value for people: ∅ for nothing, JSON for lists and objects, else the text. */
+/** ∅ for nothing, JSON for lists and objects. */
 const shown = (value: unknown): string => (value === null || value === undefined ? '∅' : typeof value === 'object' ? JSON.stringify(value) : String(value));
 
-/**
- * A plan's changes as a readable diff: each change's action, kind and key, then field by field what it sets
- * (a create), what it changes (before → after) or what goes (a removal), and why it is skipped.
- */
+/** Each change's action, kind and key, then what it sets, changes (before → after) or removes, or why it is skipped. */
 export function changeTable(changes: readonly Change[]): Html {
   if (changes.length === 0) return html`<p class="muted">No changes.</p>`;
   return html`<table>

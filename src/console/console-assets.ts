@@ -1,7 +1,4 @@
-/**
- * The console's one stylesheet, served at /console/console.css: the pages carry no inline styles or scripts, so
- * the Content-Security-Policy allows styles (and images) from the gateway itself and nothing else.
- */
+/** No inline styles or scripts anywhere, so the CSP allows styles and images from the gateway only. */
 export const CONSOLE_STYLESHEET = `
 :root { color-scheme: light; --ink: #1d2330; --muted: #5d6778; --line: #d9dee7; --bg: #f6f7f9; --accent: #2f5bd3; --bad: #b42318; --warn: #9a6700; --good: #1a7f37; }
 * { box-sizing: border-box; }
@@ -48,5 +45,5 @@ ins { color: var(--good); text-decoration: none; }
 tr.deletion td:first-child { border-left: 3px solid var(--bad); }
 `;
 
-/** The console's icon (browsers ask for one; without it they fetch /favicon.ico, which the gateway does not serve). */
+/** Without it browsers fetch /favicon.ico, which the gateway does not serve. */
 export const CONSOLE_ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#2f5bd3"/><path d="M4 4h5a3 3 0 0 1 0 6H7l3 2.5H7.4L4 9.7V4zm2 2v2h3a1 1 0 0 0 0-2H6z" fill="#fff"/></svg>`;

@@ -5,7 +5,6 @@ import { ConsoleError } from './console-error.js';
 import { errorPage } from './error-page.js';
 import { setSecurityHeaders } from './security-headers.js';
 
-/** The HTTP status of each catalogued error a console action can meet. */
 const STATUS_OF: Partial<Record<RosterdErrorCode, number>> = {
   ROSTERD_E_USAGE: 400,
   ROSTERD_E_NOT_FOUND: 404,
@@ -16,7 +15,7 @@ const STATUS_OF: Partial<Record<RosterdErrorCode, number>> = {
   ROSTERD_E_CONFIG: 500,
 };
 
-/** Whatever a console route threw, as the page it means. Unknown failures are 500s that name the request id. */
+/** Unknown failures are 500s naming the request id. */
 export function toConsoleError(error: unknown, requestId: string): { error: ConsoleError; unexpected: boolean } {
   if (error instanceof ConsoleError) return { error, unexpected: false };
   if (error instanceof RosterdError) {
@@ -33,10 +32,7 @@ export function toConsoleError(error: unknown, requestId: string): { error: Cons
   return { error: new ConsoleError(500, 'Something went wrong', `Internal error (request id ${requestId}); the gateway's log has the details.`), unexpected: true };
 }
 
-/**
- * The console's own error handler, set inside its plugin: console errors are HTML pages, while SCIM keeps its Error
- * bodies and the app API its JSON, each in its own scope.
- */
+/** Scoped to the console plugin: console errors are HTML pages, while SCIM and the app API keep their own. */
 export async function consoleErrorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const { error: consoleError, unexpected } = toConsoleError(error, request.id);
   if (unexpected) request.log.error({ err: error, requestId: request.id }, 'console request failed');

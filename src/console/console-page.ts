@@ -1,16 +1,13 @@
 import { html, type Html } from './html.js';
 
-/** Who is signed in, and the CSRF token every form of the page carries. */
 export interface PageContext {
-  /** The admin key's name; null on the sign-in page. */
+  /** Null on the sign-in page. */
   admin: string | null;
   csrfToken: string;
 }
 
-/** The hidden field a console form sends its CSRF token in. */
 export const csrfField = (context: Pick<PageContext, 'csrfToken'>): Html => html`<input type="hidden" name="_csrf" value="${context.csrfToken}">`;
 
-/** A whole console document: the header (with sign-out when signed in) around the page's own content. */
 export function consolePage(title: string, context: PageContext, content: Html): Html {
   const signedIn = context.admin === null
     ? null

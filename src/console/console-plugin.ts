@@ -4,7 +4,7 @@ import fastifyFormbody from '@fastify/formbody';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/config-schema.js';
 import type { Logger } from '../log/create-logger.js';
-import type { Store } from '../store/create-db.js';
+import type { Store } from '../store/store.js';
 import { csrfProtectionOptions } from './console-csrf.js';
 import { ConsoleError } from './console-error.js';
 import { consoleErrorHandler } from './console-error-handler.js';
@@ -23,17 +23,14 @@ export interface ConsolePluginOptions {
   clock?: () => Date;
 }
 
-/** The prefix the gateway mounts the console at. */
 export const CONSOLE_PREFIX = '/console';
 
-/** Form bodies are a key, a search or a user name: far below the gateway's bodyLimit for SCIM. */
+/** Forms carry a key, a search or a user name: far below SCIM's bodyLimit. */
 const FORM_BODY_LIMIT = 64 * 1024;
 
 /**
- * The web console: server-rendered pages for the people who run provisioning (workspaces and their health, members,
- * groups, the provisioning log, pull runs, plans to approve or reject, provisioning on demand). Admin keys sign in;
- * a session is a row (console-session.ts). Cookies, form bodies and CSRF checks are registered in this plugin's
- * scope only, and so is its HTML error handler: SCIM and the app API keep theirs.
+ * Server-rendered pages for the people who run provisioning; admin keys sign in. Cookies, form parsing, CSRF and the
+ * HTML error handler are registered in this plugin's scope only, so SCIM and the app API keep theirs.
  */
 export async function consolePlugin(app: FastifyInstance, options: ConsolePluginOptions): Promise<void> {
   const routeOptions: ConsoleRouteOptions = { store: options.store, config: options.config, log: options.log, clock: options.clock ?? (() => new Date()) };
@@ -42,7 +39,7 @@ export async function consolePlugin(app: FastifyInstance, options: ConsolePlugin
   await app.register(fastifyCsrfProtection, csrfProtectionOptions);
   app.decorateRequest('consoleSession', null);
   app.setErrorHandler(consoleErrorHandler);
-  // Without a session an unknown page is a 401 like any other, so nothing tells which console URLs exist.
+  // Without a session an unknown page is a 401 like any other, so nothing reveals which URLs exist.
   const sessionOf = requireSession(routeOptions);
   app.setNotFoundHandler(async (request, reply) => {
     if ((await sessionOf(request, reply)) !== undefined) return;
@@ -51,14 +48,14 @@ export async function consolePlugin(app: FastifyInstance, options: ConsolePlugin
   });
   app.addHook('onRequest', async (_request, reply) => setSecurityHeaders(reply));
 
-  // Public: the sign-in page needs them before anyone signs in, and they hold nothing but styles and a picture.
+  // Public: the sign-in page needs them, and they hold only styles and a picture.
   app.get('/console.css', async (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(CONSOLE_STYLESHEET));
   app.get('/icon.svg', async (_request, reply) => reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(CONSOLE_ICON));
   await app.register(signInRoutes, routeOptions);
 
   await app.register(async (signedIn) => {
     signedIn.addHook('onRequest', requireSession(routeOptions));
-    // After the body is parsed (the token is a form field) and after the session is known (the token is bound to it).
+    // After body parsing (the token is a form field) and the session hook (the token is bound to it).
     signedIn.addHook('preHandler', (request, reply, done) => (request.method === 'POST' ? app.csrfProtection(request, reply, done) : done()));
     await signedIn.register(signOutRoute, routeOptions);
     await signedIn.register(overviewRoute, routeOptions);

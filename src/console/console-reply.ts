@@ -3,7 +3,6 @@ import { csrfTokenFor } from './console-csrf.js';
 import type { PageContext } from './console-page.js';
 import type { Html } from './html.js';
 
-/** The signed-in admin and a fresh CSRF token for the page being rendered. */
 export function pageContext(request: FastifyRequest, reply: FastifyReply): PageContext {
   return { admin: request.consoleSession?.keyName ?? null, csrfToken: csrfTokenFor(request, reply) };
 }

@@ -1,7 +1,6 @@
 import { consolePage, type PageContext } from './console-page.js';
 import { html, type Html } from './html.js';
 
-/** A console error as a page: what happened and where to go from here. */
 export function errorPage(status: number, title: string, detail: string, context: PageContext): Html {
   return consolePage(
     title,

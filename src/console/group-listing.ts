@@ -3,20 +3,15 @@ import type { Group } from '../model/group.js';
 import type { Database } from '../store/database.js';
 import { listGroups } from '../store/group-repository.js';
 
-/** A group with how many members it has and the first of them with their project role. */
 export interface ListedGroup extends Group {
   memberCount: number;
   members: { id: string; userName: string; displayName: string | null; projectRole: string | null }[];
 }
 
 export const GROUPS_PER_PAGE = 50;
-/** Members shown per group; the count says how many there are. */
 export const MEMBERS_SHOWN = 10;
 
-/**
- * One page of a workspace's groups (projects, when the policy says so), each with its member count and its first
- * members by userName with their project roles: two statements for the page, however large its groups are.
- */
+/** Each group with its member count and first members: two statements per page, however large the groups. */
 export async function groupPage(db: Kysely<Database>, workspaceId: string, page: number): Promise<{ total: number; groups: ListedGroup[] }> {
   const { total, groups } = await listGroups(db, workspaceId, undefined, { offset: (page - 1) * GROUPS_PER_PAGE, limit: GROUPS_PER_PAGE });
   const ids = groups.map((g) => g.id);

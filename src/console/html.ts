@@ -1,12 +1,11 @@
 import escapeHtml from 'escape-html';
 
-/** Held by this module only: no other code can construct Html. */
+/** Module-private, so no other code can construct Html. */
 const TRUSTED = Symbol('trusted html');
 
 /**
- * HTML built by the `html` tagged template: every interpolated value is escaped (escape-html) unless it is itself
- * Html, made by this tag. Nothing else makes Html, so a value from an IdP, a log or a URL can only ever be text.
- * Templates quote every attribute value with double quotes, where the escaped text is safe too.
+ * Built only by the `html` tag, which escapes every interpolated value that is not itself Html: IdP, log and URL
+ * values can only ever be text. Templates double-quote every attribute, where escaped text is safe too.
  */
 export class Html {
   constructor(
@@ -21,7 +20,6 @@ export class Html {
   }
 }
 
-/** What a template may interpolate: text (escaped), numbers, Html, nothing (null, undefined, false), or lists of them. */
 export type HtmlValue = Html | string | number | boolean | null | undefined | readonly HtmlValue[];
 
 function render(value: HtmlValue): string {

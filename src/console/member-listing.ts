@@ -3,30 +3,24 @@ import type { Member } from '../model/member.js';
 import type { Database } from '../store/database.js';
 import { listMembers } from '../store/member-repository.js';
 
-/** What the workspace page's member filter asks for. */
 export interface MemberFilter {
-  /** Text the userName or externalId contains (any case for userName); empty: every member. */
+  /** Substring of userName (any case) or externalId; empty: every member. */
   text: string;
   field: 'userName' | 'externalId';
   active: 'any' | 'yes' | 'no';
-  /** 1-based. */
   page: number;
 }
 
-/** A member with its drift, as `rosterd members --json` shows it. */
 export interface ListedMember extends Member {
   drift: { binding: string; reason: string; detail: string | null } | null;
 }
 
 export const MEMBERS_PER_PAGE = 50;
 
-/** `%`, `_` and the escape character itself match literally. */
+/** So `%`, `_` and the escape character match literally. */
 const likePattern = (text: string) => `%${text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
 
-/**
- * One page of a workspace's members matching the filter, in userName order, filtered and paged in SQL (userName and
- * externalId by substring, active), each with its field sources and its drift, and the total that match.
- */
+/** Filtered and paged in SQL, in userName order, with field sources, drift and the total matching. */
 export async function memberPage(db: Kysely<Database>, workspaceId: string, filter: MemberFilter): Promise<{ total: number; members: ListedMember[] }> {
   const conditions: Expression<SqlBool>[] = [];
   if (filter.text !== '') {
@@ -45,10 +39,7 @@ export async function memberPage(db: Kysely<Database>, workspaceId: string, filt
   return { total, members: await withDrift(db, workspaceId, members) };
 }
 
-/**
- * Each member's drift: the reason its binding's record holds, or `changed_elsewhere` for a managed member another
- * source wrote since its binding last compared it (the same rule as `rosterd members --json`).
- */
+/** The binding record's reason, or `changed_elsewhere` for a managed member written elsewhere since (as `rosterd members --json`). */
 async function withDrift(db: Kysely<Database>, workspaceId: string, members: Member[]): Promise<ListedMember[]> {
   const managed = members.filter((m) => m.managedBy !== null && m.externalId !== null);
   const rows =

@@ -10,7 +10,6 @@ export interface WorkspaceRow {
   health: WorkspaceHealth;
 }
 
-/** /console: every workspace with its health at a glance. */
 export function overviewPage(rows: readonly WorkspaceRow[], context: PageContext, now: Date): Html {
   const body =
     rows.length === 0

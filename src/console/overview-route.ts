@@ -5,7 +5,6 @@ import { pageContext, sendPage } from './console-reply.js';
 import type { ConsoleRouteOptions } from './console-route-options.js';
 import { overviewPage, type WorkspaceRow } from './overview-page.js';
 
-/** GET /console: every workspace and its health. */
 export async function overviewRoute(app: FastifyInstance, options: ConsoleRouteOptions): Promise<void> {
   const { store, config, clock } = options;
   app.get('/', async (request, reply) => {

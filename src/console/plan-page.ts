@@ -5,7 +5,6 @@ import { consolePage, csrfField, type PageContext } from './console-page.js';
 import { planHref, workspaceHref } from './console-links.js';
 import { html, type Html } from './html.js';
 
-/** What happened when the admin just decided, shown above the plan. */
 export interface Notice {
   kind: 'good' | 'bad';
   text: string;
@@ -13,14 +12,14 @@ export interface Notice {
 
 export interface PlanView {
   plan: StoredPlan;
-  /** The plan's first changes in its order; `changeCount` says how many there are. */
+  /** The first changes; `changeCount` says how many there are. */
   changes: Change[];
   notice: Notice | null;
 }
 
 const ACTIONS: ChangeAction[] = ['create', 'update', 'reactivate', 'deactivate', 'remove', 'skip'];
 
-/** /console/plans/:id: a kept plan as a readable diff, with Approve and Reject while it is pending. */
+/** With Approve and Reject while pending. */
 export function planPage(view: PlanView, context: PageContext): Html {
   const { plan } = view;
   const shown = view.changes.length < plan.changeCount ? html`<p class="muted">The first ${view.changes.length} of ${plan.changeCount} changes; <code>rosterd plan show ${plan.id}</code> prints them all.</p>` : null;

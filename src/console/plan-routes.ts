@@ -9,15 +9,14 @@ import { pageContext, sendPage } from './console-reply.js';
 import type { ConsoleRouteOptions } from './console-route-options.js';
 import { planPage, type Notice } from './plan-page.js';
 
-/** Changes a plan page shows; `rosterd plan show` prints all of them. */
+/** `rosterd plan show` prints all of them. */
 const CHANGES_SHOWN = 500;
 
 type Params = { id: string };
 
-/** The decider the plan, its run and the provisioning log record: the admin key's name. */
+/** Recorded on the plan, its run and the log. */
 export const deciderOf = (request: FastifyRequest): string => `admin:${request.consoleSession!.keyName}`;
 
-/** GET /console/plans/:id, and POST …/approve and …/reject while the plan is pending. */
 export async function planRoutes(app: FastifyInstance, options: ConsoleRouteOptions): Promise<void> {
   const { store, clock } = options;
 
@@ -37,7 +36,7 @@ export async function planRoutes(app: FastifyInstance, options: ConsoleRouteOpti
     return sendPage(reply, planPage({ plan, changes, notice }, pageContext(request, reply)), status);
   };
 
-  /** Runs a decision on a pending plan; a refusal (stale, already decided) is shown on the plan's page with 409. */
+  /** A refusal (stale, already decided) is shown on the plan's page with 409. */
   const decide = async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply, run: (plan: StoredPlan) => Promise<Notice>) => {
     const plan = await requirePlan(request.params.id);
     if (plan.status !== 'pending') {
@@ -56,7 +55,7 @@ export async function planRoutes(app: FastifyInstance, options: ConsoleRouteOpti
   app.post<{ Params: Params }>('/plans/:id/approve', async (request, reply) =>
     decide(request, reply, async (plan) => {
       const decidedBy = deciderOf(request);
-      // What `rosterd plan approve` runs, recorded with the admin's name instead of `cli`.
+      // As `rosterd plan approve`, recorded with the admin's name instead of `cli`.
       const outcome = await approvePlan(store, plan.id, { decidedBy, clock, instance: `${hostname()}:${process.pid}` });
       request.log.info({ planId: plan.id, decidedBy, result: outcome.result, runId: outcome.runId }, 'console approved a plan');
       const good = outcome.result === 'applied' || outcome.result === 'drift';

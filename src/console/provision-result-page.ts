@@ -7,19 +7,16 @@ import { html, type Html } from './html.js';
 
 export interface ProvisionView {
   workspaceId: string;
-  /** What the admin asked for: a userName or an externalId. */
+  /** A userName or an externalId. */
   user: string;
-  /** The cycle's outcome, or null when it could not start (no such user, no binding). */
+  /** Null when it could not start (no such user, no binding). */
   outcome: ReconcileOutcome | null;
-  /** Why it could not start, or failed. */
   error: string | null;
-  /** The plan's changes: what was applied, skipped or refused, with the reasons. */
   changes: Change[];
 }
 
 const GOOD = new Set(['applied', 'no_changes']);
 
-/** The result of provisioning one user on demand: the one-line outcome, then each change and why. */
 export function provisionResultPage(view: ProvisionView, context: PageContext): Html {
   const { outcome } = view;
   const kind = outcome && GOOD.has(outcome.result) ? 'good' : 'bad';

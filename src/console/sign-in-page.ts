@@ -1,7 +1,6 @@
 import { consolePage, csrfField } from './console-page.js';
 import { html, type Html } from './html.js';
 
-/** The page every console URL answers with 401 without a session: a form to paste an admin key into. */
 export function signInPage(options: { csrfToken: string; next: string; message: string | null }): Html {
   const context = { admin: null, csrfToken: options.csrfToken };
   return consolePage(

@@ -8,20 +8,16 @@ import { consoleCookieOptions, resolveConsoleSession, SESSION_COOKIE, startConso
 import { signInPage } from './sign-in-page.js';
 import { verifyAdminKey } from './verify-admin-key.js';
 
-/** Where a sign-in may send the browser next: a console path, never another site. */
+/** A console path, never another site. */
 export function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/console(?:[/?#]|$)/.test(next) && !next.includes('\\') && next.length <= 2000 ? next : '/console';
 }
 
-/** The 401 every console URL answers without a live session: the sign-in form, which comes back here after. */
 export function answerSignIn(request: FastifyRequest, reply: FastifyReply, message: string | null, next = request.method === 'GET' ? request.url : '/console'): FastifyReply {
   return sendPage(reply, signInPage({ csrfToken: csrfTokenFor(request, reply), next: safeNext(next), message }), 401);
 }
 
-/**
- * Resolves the request's session (onRequest, before any console page): without a live one the request gets the
- * sign-in page with 401, and a cookie that names a dead session is cleared.
- */
+/** onRequest: without a live session, answers 401 with the sign-in page and clears a dead cookie. */
 export function requireSession({ store, clock }: ConsoleRouteOptions) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
     const token = request.cookies[SESSION_COOKIE];
@@ -35,7 +31,6 @@ export function requireSession({ store, clock }: ConsoleRouteOptions) {
   };
 }
 
-/** POST /console/sign-in (public, CSRF-protected) and GET /console/sign-in (back to the console). */
 export async function signInRoutes(app: FastifyInstance, options: ConsoleRouteOptions): Promise<void> {
   const { store, clock } = options;
   app.get('/sign-in', async (_request, reply) => reply.redirect('/console', 303));
@@ -57,7 +52,7 @@ export async function signInRoutes(app: FastifyInstance, options: ConsoleRouteOp
   });
 }
 
-/** POST /console/sign-out (signed in, CSRF-protected): the session row goes, and with it the session everywhere. */
+/** Deleting the row ends the session everywhere. */
 export async function signOutRoute(app: FastifyInstance, options: ConsoleRouteOptions): Promise<void> {
   app.post('/sign-out', async (request, reply) => {
     if (request.consoleSession) await deleteAdminSession(options.store.db, request.consoleSession.id);

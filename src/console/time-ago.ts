@@ -1,6 +1,5 @@
 import { secondsBetween } from '../admin/workspace-health.js';
 
-/** "4 min ago", "2 h ago", "3 d ago": how long since `at`, for people. */
 export function timeAgo(at: string, now: Date): string {
   const seconds = secondsBetween(at, now);
   if (seconds < 60) return `${seconds} s ago`;

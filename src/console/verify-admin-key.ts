@@ -5,9 +5,8 @@ import { findAdminKey } from '../store/admin-key-repository.js';
 import type { Database } from '../store/database.js';
 
 /**
- * The admin key an admin pasted into the sign-in form, or null for anything else: a wrong, unknown or revoked admin
- * key, a SCIM key or an app key (their prefixes never parse as an admin key). The secret is compared in constant
- * time, against a decoy when the key id is unknown, so a wrong id takes as long as a wrong secret.
+ * Null for anything but a valid admin key (SCIM and app key prefixes never parse as one). Constant-time, against a
+ * decoy for unknown ids, so a wrong id takes as long as a wrong secret.
  */
 export async function verifyAdminKey(db: Kysely<Database>, presented: string): Promise<{ keyId: string; keyName: string } | null> {
   const token = presented.trim();

@@ -18,15 +18,14 @@ export interface WorkspaceView {
   members: { total: number; members: ListedMember[] };
   groupPage: number;
   groups: { total: number; groups: ListedGroup[] };
-  /** The newest provisioning-log entries, newest first. */
+  /** Newest first. */
   log: (LogEntry & { id: number })[];
   runs: SyncRun[];
-  /** The workspace's configured pull binding, if any: provisioning on demand needs one. */
+  /** Provisioning on demand needs one. */
   binding: string | null;
   now: Date;
 }
 
-/** /console/workspaces/:ws: the policy, pull bindings, members, groups, the provisioning log and pull runs. */
 export function workspacePage(view: WorkspaceView, context: PageContext): Html {
   const { workspace } = view;
   return consolePage(
@@ -149,7 +148,7 @@ ${filter.page < pages ? html`<a href="${query(filter.page + 1)}">next →</a>` :
 </section>`;
 }
 
-/** Which source last wrote which fields, grouped by source: "connector:entra: userName, role · key:…: title". */
+/** "connector:entra: userName, role · key:…: title". */
 function fieldSources(member: ListedMember): Html {
   const bySource = new Map<string, string[]>();
   for (const [field, source] of Object.entries(member.fieldSources ?? {})) {
@@ -187,7 +186,6 @@ ${groupPage < pages ? html`<a href="${base}?groups=${groupPage + 1}#groups">next
 </section>`;
 }
 
-/** A log record's fields, shortened: what an applied change set. */
 const summarize = (value: Record<string, unknown> | null): string =>
   value === null ? '' : Object.entries(value).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' ').slice(0, 200);
 

@@ -7,7 +7,7 @@ import type { Change } from '../model/plan.js';
 import type { Workspace } from '../model/workspace.js';
 import { startCycle } from '../reconcile/reconciler.js';
 import type { ReconcileOutcome } from '../reconcile/reconcile-request.js';
-import type { Store } from '../store/create-db.js';
+import type { Store } from '../store/store.js';
 import { planChanges } from '../store/plan-repository.js';
 import { readLog } from '../store/provisioning-log-repository.js';
 import { listRuns } from '../store/sync-run-repository.js';
@@ -20,14 +20,11 @@ import { memberPage, type MemberFilter } from './member-listing.js';
 import { provisionResultPage } from './provision-result-page.js';
 import { workspacePage } from './workspace-page.js';
 
-/** Log entries and runs the workspace page shows (the newest). */
 const LOG_SHOWN = 50;
 const RUNS_SHOWN = 20;
-/** Drifted members listed by name. */
 const DRIFT_LISTED = 50;
-/** Changes of a provisioning plan shown (one user's: a member, its groups). */
+/** One user's plan: a member and its groups. */
 const CHANGES_SHOWN = 200;
-/** The longest search text or user a form may send. */
 const MAX_TEXT = 512;
 
 type Query = Record<string, string | string[] | undefined>;
@@ -35,7 +32,7 @@ type Params = { ws: string };
 
 const one = (value: string | string[] | undefined): string => (typeof value === 'string' ? value : '');
 
-/** A page number from the query: a positive whole number, else 1. */
+/** A positive whole number, else 1. */
 function pageNumber(value: string | string[] | undefined): number {
   const n = Number.parseInt(one(value), 10);
   return Number.isSafeInteger(n) && n >= 1 && n <= 1_000_000 ? n : 1;
@@ -58,7 +55,6 @@ async function requireWorkspaceOf(store: Store, workspaceId: string): Promise<Wo
   return workspace;
 }
 
-/** GET /console/workspaces/:ws, and POST …/provision (provision one user on demand). */
 export async function workspaceRoutes(app: FastifyInstance, options: ConsoleRouteOptions): Promise<void> {
   const { store, config, clock, log } = options;
   const bindingOf = (workspaceId: string) => {
@@ -92,7 +88,7 @@ export async function workspaceRoutes(app: FastifyInstance, options: ConsoleRout
     let error: string | null = null;
     let status = 200;
     try {
-      // What `rosterd reconcile <ws> --user X` runs: one user read from the IdP, planned and applied through the policy.
+      // As `rosterd reconcile <ws> --user X`.
       const cycle = await startCycle(
         { store, config, log: log.child({ console: admin }), clock },
         { workspaceId: workspace.id, mode: 'user', user, dryRun: false, trigger: 'cli', instance: `${hostname()}:${process.pid}` },

@@ -7,26 +7,19 @@ import { abortRunsOf, failAbandonedRuns } from '../store/sync-run-repository.js'
 import { holdLease, pullLeaseName, type HeldLease } from './lease.js';
 import { retryDelay, shouldRetry, type RetryPolicy } from './retry-backoff.js';
 
-/** One connector binding as the scheduler sees it. */
 export interface ScheduledBinding {
   workspaceId: string;
-  /** The binding's name (its own, else its kind). */
   name: string;
-  /** node-cron expression. */
   schedule: string;
-  /** A node-cron expression at which the binding's next cycle reads everything (an interval schedule needs no tick). */
+  /** For full reads; an interval schedule needs none. */
   fullSchedule?: string;
 }
 
-/**
- * The job: one pull cycle of a binding, or null when the binding is held (a plan over the deletion budget waits for an
- * admin) and no cycle ran. Production passes the reconciler; tests pass their own.
- */
+/** Null when the binding is held by a plan awaiting an admin. */
 export type RunCycle = (binding: ScheduledBinding, context: { signal: AbortSignal; fence: LeaseFence }) => Promise<ReconcileOutcome | null>;
 
 export type CycleTrigger = 'schedule' | 'retry';
 
-/** What happened to a trigger, for metrics and tests; the runner logs each one itself. */
 export type SchedulerEvent =
   | { type: 'started'; binding: ScheduledBinding; trigger: CycleTrigger }
   | { type: 'finished'; binding: ScheduledBinding; trigger: CycleTrigger; outcome: ReconcileOutcome; retryInMs: number | null }
@@ -41,22 +34,15 @@ export interface BindingRunnerDeps {
   retry: RetryPolicy;
   log: Logger;
   onEvent: (event: SchedulerEvent) => void;
-  /** Milliseconds until the binding's next cron tick, null when none is due (stopped). */
   msToNextTick: () => number | null;
   clock?: () => number;
 }
 
-/**
- * Runs the cycles of one binding: never two at once in this process (a trigger that finds a cycle running is
- * skipped), never two at once across instances (each cycle runs under the binding's lease), failed cycles
- * retried with backoff, and a stop that waits for the running cycle and then aborts it.
- */
+/** Never two cycles at once, in this process or (via the binding's lease) across instances; failures retry with backoff. */
 export class BindingRunner {
   private running: Promise<void> | null = null;
-  /** The running cycle's abort: at shutdown, or when its lease is lost. */
   private cycle: AbortController | null = null;
   private retryTimer: NodeJS.Timeout | undefined;
-  /** The lease of the running cycle, renewed in the background until the cycle ends. */
   private lease: HeldLease | null = null;
   private failures = 0;
   private stopped = false;
@@ -71,14 +57,13 @@ export class BindingRunner {
     this.log = deps.log.child({ workspaceId: binding.workspaceId, binding: binding.name });
   }
 
-  /** A cron tick or a retry timer fired. Returns at once; the cycle runs in the background. */
   trigger(trigger: CycleTrigger): void {
     if (this.stopped) return this.emit({ type: 'skipped', binding: this.binding, trigger, reason: 'stopping' });
     if (this.running) {
       this.log.info({ trigger }, 'pull cycle still running; this trigger is skipped');
       return this.emit({ type: 'skipped', binding: this.binding, trigger, reason: 'running' });
     }
-    // A tick that comes while a retry is waiting is that retry, earlier.
+    // A tick while a retry waits is that retry, earlier.
     this.clearRetry();
     this.running = this.runOnce(trigger).finally(() => (this.running = null));
   }
@@ -88,7 +73,6 @@ export class BindingRunner {
     try {
       lease = await holdLease({ db: this.deps.db, name: this.leaseName, holder: this.deps.holder, ttlMs: this.deps.leaseTtlMs, log: this.log, ...(this.deps.clock ? { clock: this.deps.clock } : {}) });
     } catch (error) {
-      // The database is unreachable: no cycle could write anyway. The next tick tries again.
       this.log.warn({ err: error, trigger }, 'cannot take the schedule lease; skipping this trigger');
       return this.emit({ type: 'skipped', binding: this.binding, trigger, reason: 'lease-error' });
     }
@@ -103,7 +87,6 @@ export class BindingRunner {
 
     await this.failAbandonedRuns();
     this.lease = lease;
-    // One controller per cycle, fed by the lease and by stop(): nothing long-lived collects listeners.
     const cycle = (this.cycle = new AbortController());
     const onLeaseLost = () => cycle.abort(lease.signal.reason);
     lease.signal.addEventListener('abort', onLeaseLost, { once: true });
@@ -126,8 +109,7 @@ export class BindingRunner {
       this.log.error({ err: error, retryInMs }, 'pull cycle failed');
       this.emit({ type: 'failed', binding: this.binding, trigger, error, retryInMs });
     } finally {
-      // The lease is kept (not released) until it expires: an instance whose tick fires a moment later must
-      // not run the same tick again. This instance renews it at its own next tick; stop() releases it.
+      // The lease is kept until it expires, so another instance's slightly later tick does not rerun this one.
       lease.stopHeartbeat();
       lease.signal.removeEventListener('abort', onLeaseLost);
       this.lease = null;
@@ -135,7 +117,7 @@ export class BindingRunner {
     }
   }
 
-  /** Holding the lease, close the runs a dead instance left open; a failure here must not cost the cycle. */
+  /** A failure here must not cost the cycle. */
   private async failAbandonedRuns(): Promise<void> {
     try {
       const now = new Date((this.deps.clock ?? Date.now)()).toISOString();
@@ -146,7 +128,6 @@ export class BindingRunner {
     }
   }
 
-  /** Count the failure streak and arm the retry timer; the delay armed, or null. */
   private afterCycle(failed: boolean): number | null {
     if (!failed) {
       this.failures = 0;
@@ -164,11 +145,7 @@ export class BindingRunner {
     this.retryTimer = undefined;
   }
 
-  /**
-   * Take no more triggers; give the running cycle `graceMs` to finish, then abort it and wait `abortWaitMs` more.
-   * Releases the lease once nothing runs. True when nothing runs any more; false when the cycle ignored the abort: its
-   * run is then recorded as aborted here, and its lease is left to expire.
-   */
+  /** False if the cycle ignored the abort: its run is recorded as aborted and its lease left to expire. */
   async stop(graceMs: number, abortWaitMs: number): Promise<boolean> {
     this.stopped = true;
     this.clearRetry();
@@ -192,7 +169,6 @@ export class BindingRunner {
     return true;
   }
 
-  /** The run this instance still has open for the binding ends as aborted (its cycle would not stop). */
   private async recordAborted(): Promise<void> {
     try {
       const now = new Date((this.deps.clock ?? Date.now)()).toISOString();
@@ -211,7 +187,6 @@ export class BindingRunner {
   }
 }
 
-/** True when `promise` settles within `ms`; never rejects. */
 async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));

@@ -8,34 +8,27 @@ import { retryDelay } from './retry-backoff.js';
 import { workerExecArgv } from './worker-exec-argv.js';
 import { prepareStore, type Gateway } from './start-gateway.js';
 
-/** A worker that dies after it served is forked again after 1 s, 2 s, 4 s … at most 30 s apart. */
+/** Backoff for re-forking a worker that died after serving. */
 const RESTART_POLICY = { initialMs: 1_000, maxMs: 30_000 };
 
 export interface Cluster {
-  /** The address every worker listens on, e.g. http://127.0.0.1:8080. */
   url: string;
-  /** The database, credentials removed. */
   database: string;
   workers: number;
   bootstrap: Gateway['bootstrap'];
-  /** Ask every worker to shut down (each drains as a single gateway does); resolves with the exit code. */
+  /** Resolves with the exit code. */
   stop(): Promise<number>;
-  /** End every worker at once (a second signal). */
   kill(): void;
 }
 
-/** A worker could not start (it printed why); the primary exits with the same code. */
+/** The primary exits with the same code. */
 export class WorkerStartFailed extends Error {
   constructor(readonly exitCode: number) {
     super(`a worker could not start (exit code ${exitCode})`);
   }
 }
 
-/**
- * The primary of `server.workers > 1`: it migrates and bootstraps once, forks the HTTP workers (Node's cluster
- * hands each incoming connection to one of them), adds up their metrics for /metrics, replaces a worker that
- * dies, and passes shutdown on. It serves no requests itself. Worker 0 runs the pull schedules.
- */
+/** Migrates and bootstraps once, forks and replaces HTTP workers, sums metrics. Worker 0 runs the pull schedules. */
 export async function startCluster(config: Readonly<Config>, log: Logger, count: number): Promise<Cluster> {
   const store = await createDb(config.database, { eventLog: config.events.enabled, createDirectory: config.database === DEFAULT_DATABASE });
   let bootstrap: Gateway['bootstrap'];
@@ -88,7 +81,6 @@ export async function startCluster(config: Readonly<Config>, log: Logger, count:
       listening.delete(index);
       if (stopping) return;
       if (!everyoneListened) {
-        // It printed its own one-line error; the others stop too, and the primary exits with its code.
         stopping = true;
         for (const other of indexOf.keys()) other.kill('SIGKILL');
         failedToStart(new WorkerStartFailed(code ?? 1));

@@ -3,10 +3,9 @@ import type { EventBus } from '../events/event-bus.js';
 import { isMessage, WORKER_INDEX_ENV, type EventsCommitted, type PrimaryMessage, type WorkerMessage } from './cluster-messages.js';
 import type { Metrics } from './metrics.js';
 
-/** How long a worker waits for its primary's metrics before /metrics fails (prom-client gives workers 5 s). */
+/** Longer than prom-client's own 5 s worker timeout. */
 const METRICS_TIMEOUT_MS = 6_000;
 
-/** This process's index in a rosterd cluster, or null when it is not a cluster worker. */
 export function workerIndex(env: NodeJS.ProcessEnv = process.env): number | null {
   const raw = env[WORKER_INDEX_ENV];
   return raw === undefined ? null : Number(raw);
@@ -20,17 +19,10 @@ export function reportListening(url: string): void {
   send({ type: 'rosterd:listening', url });
 }
 
-/**
- * How long a worker gathers its commits before telling the others: one message per workspace per interval (its
- * last sequence) instead of one per write, which at thousands of writes a second cost the workers and the primary
- * more than the writes' events did. A long poll in another worker wakes at most this much later.
- */
+/** Commits are batched per interval: a message per write costs more than the events. */
 const RELAY_INTERVAL_MS = 10;
 
-/**
- * Pass this worker's event commits to the primary, and announce on `bus` those the primary relays from the other
- * workers: a long poll in one worker wakes for a write another worker took. Returns the function that stops it.
- */
+/** So a long poll wakes for another worker's write. */
 export function relayEvents(bus: EventBus): () => void {
   let relaying = false;
   const pending = new Map<string, number>();
@@ -63,7 +55,6 @@ export function relayEvents(bus: EventBus): () => void {
   };
 }
 
-/** Call `stop` when the primary says to shut down. */
 export function onShutdownRequest(stop: () => void): void {
   process.on('message', (message) => {
     if (isMessage<PrimaryMessage>(message, 'rosterd:shutdown')) stop();
@@ -72,13 +63,9 @@ export function onShutdownRequest(stop: () => void): void {
 
 let nextRequestId = 0;
 
-/**
- * /metrics in a cluster worker: this worker's registry answers prom-client's requests from the primary, and a
- * scrape asks the primary for the sum over every worker. Counters are per process, so one worker's numbers
- * alone would show a fraction of the traffic, changing from scrape to scrape with whichever worker answered.
- */
+/** A scrape sums every worker via the primary: counters are per process, so one worker shows a shifting fraction. */
 export function clusterMetricsRenderer(metrics: Metrics): () => Promise<string> {
-  // Constructing one registers this process's answer to the primary's requests; it answers from our registry.
+  // Constructing one makes this process answer the primary's requests from our registry.
   new AggregatorRegistry();
   AggregatorRegistry.setRegistries([metrics.registry]);
   return () =>

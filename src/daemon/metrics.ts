@@ -7,41 +7,27 @@ import { countPendingPlans, lastGoodCycles } from '../store/pull-status-reposito
 import { driftCounts } from '../store/pulled-member-repository.js';
 import { countFailingWebhookEndpoints } from '../store/webhook-repository.js';
 
-/**
- * Prometheus metrics of one gateway, served at GET /metrics. Each gateway has a registry of its own (not
- * prom-client's global one), so tests and benchmarks can build several servers in one process.
- *
- * Labels take only bounded values: route templates (never raw URLs, whose ids and filters are unbounded),
- * methods, status codes, workspace and binding names from the configuration, run results and change actions.
- */
+/** A registry per gateway, not prom-client's global, so one process can build several servers. Labels stay bounded. */
 export interface Metrics {
   readonly registry: Registry;
-  /** text/plain; version=0.0.4; charset=utf-8 */
   readonly contentType: string;
-  /** One HTTP request answered. `route` is the route template (routeOptions.url); undefined when none matched. */
+  /** Undefined when no route matched. */
   observeRequest(route: string | undefined, method: string, status: number): void;
-  /** One pull cycle ended with `result` ('failed' when it threw); `summary` counts its changes by action. */
   observeRun(workspaceId: string, binding: string, result: RunResult, summary?: Readonly<Record<ChangeAction, number>>): void;
-  /** One webhook delivery attempt ended: the endpoint accepted the event (2xx) or not. */
   observeWebhookDelivery(outcome: 'delivered' | 'failed'): void;
-  /** The exposition text; gauges that read the database are computed now. */
   render(): Promise<string>;
 }
 
 export interface MetricsOptions {
   db: Kysely<Database>;
-  /** Workspaces reported by rosterd_pending_plans even with nothing pending (those with pull bindings). */
   workspaces?: readonly string[];
   clock?: () => Date;
   log?: Logger;
-  /**
-   * prom-client's process and Node.js metrics (CPU, memory, event loop lag, GC); default true. They watch the
-   * process, not the server, and cannot be switched off again, so servers built in bulk (tests) leave them out.
-   */
+  /** Process-wide and irreversible, so servers built in bulk (tests) leave them out. */
   processMetrics?: boolean;
 }
 
-/** The route label for requests no route matched: one value for every unknown path, so scanners add no series. */
+/** One value for every unknown path, so scanners add no series. */
 export const UNMATCHED_ROUTE = 'unmatched';
 
 export function createMetrics(options: MetricsOptions): Metrics {
@@ -69,15 +55,14 @@ export function createMetrics(options: MetricsOptions): Metrics {
     registers: [registry],
   });
 
-  // The two gauges below are read from the database when scraped, so every instance sharing a database reports
-  // the same truth whichever of them ran the cycle (a counter only knows what its own process did).
+  // Read from the database at scrape time, so every instance sharing it reports the same truth.
   const warnScrape = (metric: string, error: unknown) => options.log?.warn({ err: error, metric }, 'cannot compute a metric from the database');
   new Gauge({
     name: 'rosterd_seconds_since_last_good_cycle',
     help: 'Seconds since the binding last finished a good pull cycle (absent until its first one).',
     labelNames: ['workspace', 'binding'] as const,
     registers: [registry],
-    // Every cluster worker reads the same rows: one worker's value, not their sum.
+    // Every cluster worker reads the same rows: take one, not the sum.
     aggregator: 'first',
     async collect() {
       this.reset();
@@ -154,10 +139,9 @@ export function createMetrics(options: MetricsOptions): Metrics {
     },
     observeRun(workspaceId, binding, result, summary) {
       runs.inc({ workspace: workspaceId, binding, result });
-      // A refused run's summary is what it planned; every other run's is what it applied (a drift or a partial read too).
+      // A refused or planned run's summary is what it planned, not applied.
       if (!summary || result === 'refused' || result === 'planned') return;
       for (const [action, count] of Object.entries(summary)) {
-        // Skips are changes the plan decided not to make; they are not applied.
         if (action !== 'skip' && count > 0) changes.inc({ workspace: workspaceId, binding, action }, count);
       }
     },

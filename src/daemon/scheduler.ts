@@ -10,47 +10,34 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-backoff.js';
 export type { CycleTrigger, RunCycle, ScheduledBinding, SchedulerEvent } from './binding-runner.js';
 
 export interface SchedulerOptions {
-  /** Where the leases live: the database every instance shares. */
   db: Kysely<Database>;
   bindings: readonly ScheduledBinding[];
   runCycle: RunCycle;
   log: Logger;
-  /** This process's lease holder id; default hostname:pid:random. */
   holder?: string;
   leaseTtlMs?: number;
   retry?: RetryPolicy;
-  /** Called for every trigger's fate (started, finished, failed, skipped): metrics and tests listen here. */
   onEvent?: (event: SchedulerEvent) => void;
-  /** IANA time zone for the cron expressions; default the process's. */
+  /** Default: the process's time zone. */
   timezone?: string;
-  /** Epoch milliseconds, for the leases. */
   clock?: () => number;
 }
 
 export interface StopOptions {
-  /** How long a running cycle may go on before it is aborted; default 20 s. */
+  /** Default 20 s, then the cycle is aborted. */
   graceMs?: number;
-  /** How long to wait for an aborted cycle to return; default 5 s. */
+  /** Default 5 s. */
   abortWaitMs?: number;
 }
 
 export interface Scheduler {
-  /** The lease holder id of this process, also recorded on its runs. */
   readonly holder: string;
   start(): void;
-  /**
-   * Take no new work; resolve once every running cycle has finished or been aborted (see StopOptions): true when all
-   * stopped, false when one ignored its abort (its run is recorded as aborted, and it may still be running).
-   */
+  /** False if a cycle ignored its abort. */
   stop(options?: StopOptions): Promise<boolean>;
 }
 
-/**
- * The daemon's pull schedules: one node-cron task per binding, each feeding a BindingRunner that owns the
- * rules (no overlap, one instance at a time through the lease, retries with backoff). The cron callback only
- * triggers the runner and returns, so node-cron's own overlap handling never sees a long cycle: our guard
- * covers retries too, which node-cron does not know about.
- */
+/** The cron callback only triggers the BindingRunner, so our overlap guard (covering retries too) applies, not node-cron's. */
 export function createScheduler(options: SchedulerOptions): Scheduler {
   const holder = options.holder ?? newHolderId();
   const log = options.log.child({ component: 'scheduler' });
@@ -59,7 +46,6 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   let started = false;
 
   const runners = options.bindings.map((binding) => {
-    // The task is created in start(); until then there is no next tick.
     let task: ScheduledTask | undefined;
     const runner = new BindingRunner(binding, {
       db: options.db,
@@ -80,7 +66,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         tasks.push(task);
         void task.start();
         if (binding.fullSchedule === undefined) return;
-        // The full-read tick is recorded in the database, so whichever instance runs the next cycle reads everything.
+        // Recorded in the database, so whichever instance runs the next cycle reads everything.
         const full = createTask(binding.fullSchedule, () => {
           const now = new Date((options.clock ?? Date.now)()).toISOString();
           markFullDue(options.db, binding.workspaceId, binding.name, `fullSchedule "${binding.fullSchedule}" ticked at ${now}`, now).then(
@@ -102,7 +88,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       for (const entry of runners) entry.start();
     },
     async stop(stopOptions = {}) {
-      // Destroying (not just stopping) also removes the task from node-cron's process-wide registry.
+      // Destroy also removes it from node-cron's process-wide registry.
       await Promise.all(tasks.map((task) => task.destroy()));
       const stopped = await Promise.all(runners.map(({ runner }) => runner.stop(stopOptions.graceMs ?? 20_000, stopOptions.abortWaitMs ?? 5_000)));
       return stopped.every(Boolean);
@@ -110,7 +96,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   };
 }
 
-/** node-cron's logger interface on top of ours, so its warnings land in the JSON log instead of on the console. */
+/** So node-cron's warnings reach the JSON log. */
 function toCronLogger(log: Logger): CronLogger {
   const asLine = (message: string | Error) => (message instanceof Error ? message.message : message);
   return {

@@ -1,6 +1,6 @@
 /**
- * Every non-SCIM failure is a catalogued RosterdError: a stable code, a message a person can act on,
- * and the CLI exit code. README.md lists the same codes; test/unit/error/error-catalogue.test.ts keeps the two in step.
+ * Every non-SCIM failure is a RosterdError with a stable code, an actionable message and a CLI exit code.
+ * README.md lists the same codes; a unit test keeps the two in step.
  */
 export const ERROR_CATALOGUE = {
   ROSTERD_E_USAGE: { exitCode: 1, summary: 'A command-line argument or option is missing or wrong.' },

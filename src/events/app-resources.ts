@@ -1,10 +1,7 @@
 import type { Group } from '../model/group.js';
 import type { Member } from '../model/member.js';
 
-/**
- * Members and groups as the vendor's app sees them: the app API's resources and the state events carry. Flat and
- * stable; the SCIM attributes the app rarely needs (addresses, phone numbers, the enterprise extension) stay in SCIM.
- */
+/** A member as the vendor's app sees it: flat, without the SCIM attributes apps rarely need. */
 export interface AppMember {
   id: string;
   externalId: string | null;
@@ -12,21 +9,20 @@ export interface AppMember {
   displayName: string | null;
   givenName: string | null;
   familyName: string | null;
-  /** The primary email, else the first one, else null. */
+  /** The primary email, else the first. */
   email: string | null;
   title: string | null;
   department: string | null;
   active: boolean;
-  /** V2 workspaces: admin, editor or viewer. */
+  /** V2 workspaces only. */
   role: string | null;
-  /** V2 workspaces: the monthly credit cap; null for none. */
+  /** V2 workspaces only; null: no cap. */
   creditLimit: number | null;
-  /** V1 workspaces: the seat the member occupies. */
+  /** V1 workspaces only. */
   seatType: string | null;
   owner: boolean;
-  /** The connector binding that manages the member; null when pushed over SCIM or made by hand. */
+  /** The managing connector binding; null when pushed over SCIM or made by hand. */
   managedBy: string | null;
-  /** Moves with every change: an app keeps the highest it has seen. */
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -35,9 +31,8 @@ export interface AppMember {
 export interface AppGroup {
   id: string;
   externalId: string | null;
-  /** As the IdP names it. */
   displayName: string;
-  /** What the app shows: the workspace's group prefix and the display name. */
+  /** Group prefix + display name. */
   appName: string;
   managedBy: string | null;
   version: number;
@@ -45,7 +40,6 @@ export interface AppGroup {
   updatedAt: string;
 }
 
-/** A member as a group-membership event names it. */
 export interface MemberRef {
   id: string;
   userName: string | null;

@@ -1,24 +1,19 @@
 import type { Logger } from '../log/create-logger.js';
-import type { Store } from '../store/create-db.js';
+import type { Store } from '../store/store.js';
 import { pruneEvents } from '../store/event-repository.js';
 
 export interface EventPrunerOptions {
   store: Store;
-  /** Events older than this are deleted (config `events.retentionDays`). */
   retentionDays: number;
   log: Logger;
   clock?: () => Date;
-  /** How often to prune; hourly by default. */
   everyMs?: number;
 }
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
-/**
- * Delete, at start and then every `everyMs`, the events older than the retention. Every instance prunes: the
- * deletes are idempotent. Returns the function that stops it (and waits for a prune under way).
- */
+/** Idempotent, so every instance runs it. Stopping waits for a running prune. */
 export function startEventPruning(options: EventPrunerOptions): () => Promise<void> {
   const clock = options.clock ?? (() => new Date());
   let running: Promise<void> = Promise.resolve();

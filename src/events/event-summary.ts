@@ -1,7 +1,6 @@
 import type { AppGroup, AppMember, MemberRef } from './app-resources.js';
 import type { FieldChange, RosterdEvent } from './event.js';
 
-/** How long a summary's change column may grow before it is cut. */
 const DETAIL_LENGTH = 100;
 
 const shown = (value: unknown): string => (value === null || value === undefined ? '∅' : typeof value === 'object' ? JSON.stringify(value) : String(value));
@@ -15,7 +14,6 @@ function changesLine(changes: Record<string, FieldChange> | undefined): string {
 
 const cut = (text: string): string => (text.length > DETAIL_LENGTH ? `${text.slice(0, DETAIL_LENGTH - 1)}…` : text);
 
-/** An event in one line for people: what it is about (a userName, a group name) and what changed. */
 export function summarizeEvent(event: RosterdEvent): { subject: string; detail: string } {
   const data = event.data as { member?: AppMember | MemberRef; group?: AppGroup; changes?: Record<string, FieldChange>; projectRole?: string | null };
   if (data.group && data.member) {

@@ -4,27 +4,22 @@ import type { Change } from '../model/plan.js';
 import { appGroupOf, appMemberOf, type MemberRef } from './app-resources.js';
 import type { EventDraft, EventType, FieldChange } from './event.js';
 
-/** A change the apply wrote, with the member as stored after it (creates and updates of members). */
+/** With the stored member, for member creates and updates. */
 export interface AppliedChange {
   change: Change;
   member?: Member;
 }
 
-/** What the events of a transaction's changes are rendered from, read inside it. */
+/** Read inside the transaction to render its events. */
 export interface EventStates {
-  /** Members as they were before the transaction: a removal's event carries the last state. */
+  /** As before the transaction, so a removal's event carries the last state. */
   membersBefore: ReadonlyMap<string, Member>;
-  /** Groups after the writes, and deleted groups as they were before. */
+  /** After the writes; deleted groups as they were. */
   groups: ReadonlyMap<string, Group>;
-  /** The members group-membership changes name. */
   memberRefs: ReadonlyMap<string, MemberRef>;
 }
 
-/**
- * The events of applied changes, in their order: one per change, and two for an update that also makes or unmakes
- * an owner or moves `active` (member.owner_changed, member.suspended or member.reactivated beside member.updated).
- * Pure: the states come from the transaction.
- */
+/** One event per change, plus member.owner_changed/suspended/reactivated when an update moves `owner` or `active`. Pure. */
 export function eventsOfChanges(applied: readonly AppliedChange[], states: EventStates): EventDraft[] {
   const events: EventDraft[] = [];
   for (const { change, member } of applied) {
@@ -73,7 +68,6 @@ function membershipEvent(change: Change, states: EventStates, out: EventDraft[])
   out.push({ type, data: { group: appGroupOf(group), member, projectRole: projectRole ?? null } });
 }
 
-/** An update's changed fields, before → after, as the change records them. */
 function fieldChanges(change: Change): Record<string, FieldChange> {
   const before = change.before ?? {};
   const after = change.after ?? {};

@@ -2,7 +2,7 @@ import pino, { type Logger } from 'pino';
 
 export type { Logger } from 'pino';
 
-/** Paths pino blanks out wherever they appear: keys, tokens and secrets never reach a log line. */
+/** Redacted wherever they appear. */
 export const REDACT_PATHS = [
   'req.headers.authorization',
   'headers.authorization',
@@ -31,7 +31,7 @@ export const REDACT_PATHS = [
 
 export interface LoggerOptions {
   level?: string;
-  /** Where lines go; defaults to stdout. Tests pass a stream to read what was logged. */
+  /** Defaults to stdout. */
   destination?: pino.DestinationStream;
 }
 

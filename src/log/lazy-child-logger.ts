@@ -8,16 +8,13 @@ const write = (logger: FastifyBaseLogger, level: Level, args: unknown[]): void =
 };
 
 /**
- * Fastify gives every request a child logger carrying its request id, and pino serialises the bindings when a
- * child is made: a few percent of a SCIM read's CPU, for a logger most requests never write to. This logger
- * makes the real child the first time it is used, so log lines are exactly what the eager child would write.
- * Methods live on the prototype: a logger per request must cost one small object, not one closure per level.
+ * Makes its pino child on first use: making one serialises bindings, costly on SCIM reads that rarely log.
+ * Methods sit on the prototype so a request costs one object.
  */
 class LazyChildLogger {
   #child: FastifyBaseLogger | undefined;
 
   constructor(
-    /** A real logger, or a lazy one whose real child this one's is made from. */
     private readonly parent: FastifyBaseLogger | LazyChildLogger,
     private readonly bindings: Bindings,
     private readonly options: ChildLoggerOptions,
@@ -60,13 +57,13 @@ class LazyChildLogger {
   silent(...args: unknown[]): void {
     write(this.real, 'silent', args);
   }
-  /** Lazy too: a child taken per request (say, with the workspace id) costs nothing until it writes. */
+  /** Lazy too. */
   child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
     return new LazyChildLogger(this, bindings, options ?? {}) as unknown as FastifyBaseLogger;
   }
 }
 
-/** Fastify's `childLoggerFactory`: a request logger whose pino child is made on first use. */
+/** Fastify's `childLoggerFactory`. */
 export function lazyChildLogger(parent: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions): FastifyBaseLogger {
   return new LazyChildLogger(parent, bindings, options) as unknown as FastifyBaseLogger;
 }

@@ -1,11 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hashSecret, type ParsedToken } from './api-key-token.js';
 
-/**
- * App API keys look like `rosterd_app_<keyId>_<secret>`: the same id and secret as workspace (SCIM) keys, hashed and
- * compared the same way (api-key-token.ts), under a prefix of their own. Neither parser accepts the other's tokens,
- * so a SCIM key never opens the app API and an app key never opens SCIM.
- */
+/** `rosterd_app_<keyId>_<secret>`: its own prefix, so SCIM and app keys never open each other's API. */
 const APP_TOKEN_PATTERN = /^rosterd_app_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 

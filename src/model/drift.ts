@@ -1,10 +1,6 @@
-/**
- * Why a member differs from what its binding's IdP last said. A bounded set, so it can label a metric; the
- * sentence that goes with each occurrence says what to do about it.
- */
+/** Why a member differs from what its IdP last said. A bounded set, so it can label a metric. */
 export type DriftReason = 'refused' | 'no_seat' | 'owner' | 'conflict' | 'set_aside' | 'not_applied' | 'removed_elsewhere' | 'changed_elsewhere';
 
-/** What each reason means, for `rosterd status` and the outcome line. */
 export const DRIFT_REASONS: Readonly<Record<DriftReason, string>> = {
   refused: 'refused by the workspace policy',
   no_seat: 'waiting for a seat',
@@ -16,7 +12,6 @@ export const DRIFT_REASONS: Readonly<Record<DriftReason, string>> = {
   changed_elsewhere: 'written by another source since the last cycle',
 };
 
-/** A reason with the sentence that explains this occurrence. */
 export interface Drift {
   reason: DriftReason;
   detail: string;

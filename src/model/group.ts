@@ -1,14 +1,13 @@
 export interface Group {
   id: string;
   workspaceId: string;
-  /** The IdP's own group id (Entra object id, Okta group id). */
   externalId: string | null;
-  /** As the IdP sent it; SCIM filters and responses use this. */
+  /** As the IdP sent it; SCIM uses this. */
   displayName: string;
-  /** What the app shows: the workspace's prefix + displayName. */
+  /** The workspace's prefix + displayName, as the app shows it. */
   appName: string;
   lastSource: string;
-  /** The connector binding that manages this group; null when pushed. */
+  /** Binding that manages this group; null when pushed. */
   managedBy: string | null;
   version: number;
   createdAt: string;
@@ -27,7 +26,6 @@ export interface GroupRef {
 }
 
 export interface GroupMemberRef {
-  /** Membership id. */
   value: string;
   display?: string;
 }

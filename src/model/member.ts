@@ -1,7 +1,5 @@
-/**
- * A membership: the SCIM User inside one workspace. The fields are flat so that a diff, a changed-fields
- * log entry and a column update are the same thing. Multi-valued attributes are kept exactly as sent.
- */
+// A membership: the SCIM User inside one workspace. Fields are flat so a diff, a changed-fields log entry and a
+// column update are the same thing; multi-valued attributes are kept exactly as sent.
 export interface ManagerRef {
   value: string;
   $ref?: string;
@@ -38,11 +36,9 @@ export interface MemberFields {
   managerRef: string | null;
   managerDisplayName: string | null;
   active: boolean;
-  /** V2: admin | editor | viewer. */
   role: string | null;
-  /** V2: per-member monthly credit cap; null means no cap. */
+  /** V2 monthly credit cap; null means no cap. */
   creditLimit: number | null;
-  /** V1: the seat type this member occupies. */
   seatType: string | null;
 }
 
@@ -53,23 +49,19 @@ export interface Member extends MemberFields {
   workspaceId: string;
   accountId: string;
   owner: boolean;
-  /** Who wrote last: `key:<keyId>` for SCIM push, `connector:<name>` for pull, `cli` for the admin. */
+  /** `key:<keyId>` for SCIM push, `connector:<name>` for pull, `cli` for the admin. */
   lastSource: string;
-  /** The connector binding that manages this member (its pull may deprovision it); null when pushed or made by hand. */
+  /** Binding whose pull may deprovision this member; null when pushed or made by hand. */
   managedBy: string | null;
-  /**
-   * Which source last wrote each field: field → `key:<keyId>` (SCIM push), `connector:<name>` (pull) or `cli`, for
-   * the fields anyone has written. Read only where it is shown (`rosterd members --json`): SCIM and pull reads skip it.
-   */
+  /** Last writer per field. Loaded only where shown (`rosterd members --json`); SCIM and pull reads skip it. */
   fieldSources?: FieldSources;
   version: number;
-  /** The version at which the binding that manages it last left it matching its IdP (another writer moves `version` on). */
+  /** Version at which the managing binding last left it matching its IdP. */
   syncedVersion: number;
   createdAt: string;
   updatedAt: string;
 }
 
-/** Member field → the source that last wrote it. */
 export type FieldSources = Readonly<Partial<Record<MemberField, string>>>;
 
 export const MEMBER_FIELDS: readonly MemberField[] = [
@@ -80,7 +72,6 @@ export const MEMBER_FIELDS: readonly MemberField[] = [
   'active', 'role', 'creditLimit', 'seatType',
 ];
 
-/** Every field null: copied by emptyMemberFields (a pull's first cycle makes one per member). */
 const NO_FIELDS: Readonly<Record<MemberField, null>> = Object.freeze(Object.fromEntries(MEMBER_FIELDS.map((f) => [f, null])) as Record<MemberField, null>);
 
 export function emptyMemberFields(userName: string): MemberFields {
@@ -90,14 +81,12 @@ export function emptyMemberFields(userName: string): MemberFields {
   return fields;
 }
 
-/** Pick only the MemberFields out of a Member (or any superset). */
 export function memberFieldsOf(member: MemberFields): MemberFields {
   const fields: Record<string, unknown> = {};
   for (const field of MEMBER_FIELDS) fields[field] = member[field];
   return fields as unknown as MemberFields;
 }
 
-/** Field-level difference: the fields whose values differ, with their before and after values. */
 export function diffMemberFields(
   before: MemberFields,
   after: MemberFields,
@@ -113,14 +102,10 @@ export function diffMemberFields(
   return Object.keys(a).length === 0 ? null : { before: b as Partial<MemberFields>, after: a as Partial<MemberFields> };
 }
 
-/**
- * Structural equality for JSON values. Arrays keep their order (values are stored as sent); object key order
- * does not count (RFC 8259 §4): Entra sends an email as {primary, type, value}, Okta as {primary, value, type}.
- */
+/** JSON equality: array order counts, object key order does not (Entra and Okta order email keys differently). */
 export function sameValue(x: unknown, y: unknown): boolean {
   if (x === y) return true;
   if (x === null || y === null || typeof x !== 'object' || typeof y !== 'object') return false;
-  // Same key order is the common case (a value compared with what the same source wrote) and the cheap one.
   return JSON.stringify(x) === JSON.stringify(y) || JSON.stringify(x, sortedKeys) === JSON.stringify(y, sortedKeys);
 }
 
@@ -129,7 +114,7 @@ function sortedKeys(_key: string, value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-/** The person's account key: the primary (else first) email, else the userName, trimmed and lower-cased. */
+/** Account key: the primary (else first) email, else the userName, trimmed and lower-cased. */
 export function accountEmailOf(fields: Pick<MemberFields, 'emails' | 'userName'>): string {
   const emails = (fields.emails ?? []).filter((e): e is { value: string; primary?: unknown } =>
     typeof (e as { value?: unknown })?.value === 'string',
@@ -138,7 +123,6 @@ export function accountEmailOf(fields: Pick<MemberFields, 'emails' | 'userName'>
   return (chosen?.value ?? fields.userName).trim().toLowerCase();
 }
 
-/** The fields that are set: a created member's record without its empty (null) fields. */
 export function setFieldsOf(fields: Record<string, unknown>): Record<string, unknown> {
   const set: Record<string, unknown> = {};
   for (const key in fields) if (Object.hasOwn(fields, key) && fields[key] !== null) set[key] = fields[key];

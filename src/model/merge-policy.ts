@@ -1,12 +1,8 @@
 import type { WorkspacePolicyInput } from './workspace-policy.js';
 
-/** Policy keys whose object value is laid over the current one key by key instead of replacing it whole. */
 const MERGED_KEYS = new Set<string>(['seats', 'groups', 'deletionBudget', 'roleSource']);
 
-/**
- * A policy with `change` laid over it: each key replaces the current value, except seats (one seat type
- * raised without restating the others), groups, deletionBudget and roleSource, which merge key by key.
- */
+/** `change` laid over `current`: keys replace, except these object keys, which merge key by key. */
 export function mergePolicy(current: WorkspacePolicyInput, change: WorkspacePolicyInput): WorkspacePolicyInput {
   const merged: Record<string, unknown> = { ...current };
   for (const [key, value] of Object.entries(change)) {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DriftReason } from './drift.js';
 
-// A plan is plain data: what would change in one workspace and why. SCIM requests, pull cycles and the CLI all produce
-// plans; all go through the same policy check and the same apply.
+// A plan is plain data: what would change in one workspace and why. SCIM, pull cycles and the CLI all produce plans,
+// checked and applied the same way.
 
 export type ChangeAction = 'create' | 'update' | 'deactivate' | 'reactivate' | 'remove' | 'skip';
 export type ChangeKind = 'member' | 'group' | 'membership';
@@ -10,37 +10,30 @@ export type ChangeKind = 'member' | 'group' | 'membership';
 export interface Change {
   action: ChangeAction;
   kind: ChangeKind;
-  /** Human-stable identity used for sorting and display: userName / externalId, group displayName, "group ← member". */
+  /** Stable identity for sorting and display. */
   key: string;
-  /** Store id of the target; for creates, the id the new row will get. */
+  /** For creates, the id the new row will get. */
   targetId: string;
-  /** Changed fields only for updates; the whole state for creates (after) and removals (before). */
+  /** Changed fields for updates; the whole state for creates (after) and removals (before). */
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
   reason?: string;
-  /** The target is a workspace owner: the policy refuses any SCIM or connector change to it. */
   owner?: boolean;
-  /**
-   * The target's version when the change was planned (pull plans). Applying a stored plan skips a change whose
-   * target moved on since (a SCIM push in between); the next cycle plans it afresh.
-   */
+  /** Pull plans: target's version when planned; applying a stored plan skips targets that moved on since. */
   version?: number;
-  /** Pull plans: the binding that manages the target after this change (creates, adoptions). */
   managedBy?: string;
-  /** Pull plans: the IdP user (externalId) whose statement the change carries out; that user's drift follows its fate. */
+  /** Pull plans: the IdP user whose statement the change carries out; its drift follows the change's fate. */
   idpUser?: string;
-  /** A skip that leaves the member differing from its IdP: why (a skip without it changes nothing that matters). */
+  /** Set on a skip that leaves the member differing from its IdP. */
   drift?: DriftReason;
-  /** Pull plans: the IdP user's record says the member is out of line; once this change is applied, it no longer is. */
+  /** Pull plans: once applied, the member no longer drifts. */
   drifted?: true;
 }
 
 export interface Plan {
   id: string;
   workspaceId: string;
-  /** `key:<id>` for SCIM push, `connector:<name>` for pull. */
   source: string;
-  /** The workspace revision the plan was computed against. */
   basis: number;
   createdAt: string;
   changes: Change[];
@@ -52,9 +45,8 @@ const KIND_ORDER: Record<ChangeKind, number> = { group: 0, member: 1, membership
 const ACTION_ORDER: Record<ChangeAction, number> = { remove: 0, deactivate: 1, create: 2, reactivate: 3, update: 4, skip: 5 };
 
 /**
- * Stable order: groups, then members, then group memberships (so creates exist before memberships refer to
- * them); within a kind removals and deactivations first, so that the userNames, display names and seats they free
- * are free for the creates and updates after them; then by key. The same input always renders the same plan.
+ * Groups, then members, then memberships, so creates exist before memberships refer to them; removals and
+ * deactivations first within a kind, so the names and seats they free are free for later creates.
  */
 export function compareChanges(a: Change, b: Change): number {
   return (
@@ -66,11 +58,8 @@ export function compareChanges(a: Change, b: Change): number {
 }
 
 /**
- * compareChanges as one string, for plans stored a change per row and read back in order by the database:
- * kind and action as digits, then key and target id separated by U+0001 (it sorts before any printable character; PostgreSQL text
- * cannot hold U+0000).
- * Strings compare by code point there and by UTF-16 unit here; the two differ only for keys mixing characters
- * above U+FFFF with U+E000–U+FFFF, where the order stays stable, just not identical to an in-memory sort.
+ * compareChanges as one string for database ordering. U+0001 separates key and id: it sorts before any printable
+ * character, and PostgreSQL text cannot hold U+0000.
  */
 export function sortKeyOf(change: Change): string {
   return `${KIND_ORDER[change.kind]}${ACTION_ORDER[change.action]}${change.key}\u0001${change.targetId}`;

@@ -2,10 +2,8 @@ import type { WorkspacePolicy } from './workspace-policy.js';
 import { isV2Role } from './workspace-role.js';
 
 /**
- * Translate an IdP's role value into the workspace's vocabulary with the workspace's value map:
- * an exact key first, then a case-insensitive one (Entra's "Admin" for "admin"); a value that is
- * already a workspace role passes through; anything else is returned as is so the policy can
- * refuse it with a message that names it.
+ * IdP role value → workspace role: exact key, then case-insensitive; a workspace role passes through; anything else
+ * is returned as is so the policy refuses it by name.
  */
 export function mapRoleValue(raw: string, map: Readonly<Record<string, string>>): string {
   if (Object.hasOwn(map, raw)) return map[raw]!;
@@ -17,10 +15,7 @@ export function mapRoleValue(raw: string, map: Readonly<Record<string, string>>)
 
 export type RoleResolution = { role: string | null } | { refusal: string };
 
-/**
- * The role carried by the core `roles` attribute: the primary entry, or the only one. A workspace
- * that accepts several (Entra's AppRoleAssignmentsComplex) keeps the first by precedence.
- */
+/** The primary `roles` entry, or the only one; with roleSource.multiple, the first by precedence. */
 export function roleFromRoles(roles: unknown[] | null, policy: WorkspacePolicy): RoleResolution {
   const values = (roles ?? [])
     .map((r) => (typeof r === 'string' ? { value: r } : (r as { value?: unknown; primary?: unknown })))

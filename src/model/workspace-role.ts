@@ -1,11 +1,9 @@
-/** The roles a V2 workspace member can hold through SCIM or a connector. owner, member and guest never come from an IdP. */
+/** owner, member and guest never come from an IdP. */
 export const V2_ROLES = ['admin', 'editor', 'viewer'] as const;
 export type V2Role = (typeof V2_ROLES)[number];
 
-/** Roles that exist in the product but that SCIM may never assign. */
 export const RESERVED_ROLES = ['owner', 'member', 'guest'] as const;
 
-/** V1 workspaces sell seats of these types. */
 export const V1_SEAT_TYPES = ['starter', 'builder', 'pro', 'elite', 'elite_2', 'elite_3'] as const;
 export type SeatType = (typeof V1_SEAT_TYPES)[number];
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { RosterdError } from '../error/rosterd-error.js';
 import { emptySummary } from '../model/plan.js';
 import { recordGoodCycle } from '../store/connector-state-repository.js';
-import type { Store } from '../store/create-db.js';
+import type { Store } from '../store/store.js';
 import type { RunResult } from '../store/database.js';
 import { findPlan, supersedePendingPlans, updatePlan } from '../store/plan-repository.js';
 import { finishRun, startRun } from '../store/sync-run-repository.js';
@@ -11,9 +11,8 @@ import type { ReconcileOutcome } from './reconcile-request.js';
 import { describe, describeDrift } from './tally.js';
 
 /**
- * Apply a kept plan: one an admin approved (`rosterd plan approve`, typically over the deletion budget) or a dry run
- * saved to a file (`rosterd apply plan.json`). Unlike a cycle's own apply, a kept plan is refused whole when the
- * workspace changed at all since it was computed: what the admin reviewed is what runs.
+ * Applies a kept plan (approved, or a dry run saved to a file). Unlike a cycle's own apply, it is refused whole if the
+ * workspace changed at all since: what the admin reviewed is what runs.
  */
 export async function applySavedPlan(
   store: Store,
@@ -50,7 +49,7 @@ export async function applySavedPlan(
     return end({ result: 'aborted', summary: tally.applied, drift, message, error: 'interrupted', errorCode: 'ROSTERD_E_INTERNAL' });
   }
   await updatePlan(store.db, planId, { status: options.trigger === 'approve' ? 'approved' : 'applied', decidedAt: now(), decidedBy: options.decidedBy });
-  // The binding's other pending plans were computed at a basis this apply moved past: none of them can be approved now.
+  // The binding's other pending plans are now behind the workspace's basis and can never be approved.
   if (plan.binding) {
     await supersedePendingPlans(store.db, plan.workspaceId, plan.binding, null, {
       at: now(),

@@ -1,43 +1,36 @@
 import { RosterdError } from '../error/rosterd-error.js';
 import type { Change } from '../model/plan.js';
-import type { Store } from '../store/create-db.js';
+import type { Store } from '../store/store.js';
 import { planChanges, updatePlan, type StoredPlan } from '../store/plan-repository.js';
 import { findWorkspace } from '../store/workspace-repository.js';
 import { apply, LeaseLost } from './apply.js';
 import { Tally } from './tally.js';
 import type { LeaseFence } from './reconcile-request.js';
 
-// A stored plan applied in batches, each batch one `apply` in each mode: an interrupted apply leaves every change
-// either applied or not, and the next cycle converges. With `strictBasis` (a saved or approved plan) the whole plan is
-// refused when the workspace has changed at all since it was computed: what the admin reviewed is what runs.
+// A stored plan applied in batches of `apply` each mode: an interrupted apply leaves each change applied or not, and
+// the next cycle converges. `strictBasis` refuses the plan if the workspace changed since: what was reviewed runs.
 
 export interface ApplyStoredOptions {
   actor: string;
-  /** Who is recorded as deciding a stale plan (`cli` for an admin's approve or apply); default: the actor. */
+  /** Recorded as deciding a stale plan; default: the actor. */
   decidedBy?: string;
   strictBasis: boolean;
   now: () => string;
   signal?: AbortSignal;
-  /** Checked first in each batch's transaction; a lost lease rolls the batch back and ends the apply as interrupted. */
   fence?: LeaseFence;
   onBatch?: (applied: number) => void;
-  /** Changes per transaction; default BATCH. */
   batchSize?: number;
 }
 
 export interface ApplyStoredResult {
-  /** What each change came to. */
   tally: Tally;
   interrupted: boolean;
 }
 
-/** Changes per transaction: a commit rewrites every index page its rows touched, so fewer, larger ones write far less. */
+/** Every commit rewrites the index pages it touched, so fewer, larger transactions write far less. */
 const BATCH = 5000;
 
-/**
- * From this many changes on, the planner's statistics are refreshed before the plan is read back (a plan just
- * written is unknown to them: dialect-support.ts `analyze`); a smaller plan costs little to read either way.
- */
+/** Refresh planner statistics first from this size on: a just-written plan is unknown to them. */
 const ANALYZE_FROM = 10_000;
 
 export async function applyStoredPlan(store: Store, plan: StoredPlan, options: ApplyStoredOptions): Promise<ApplyStoredResult> {
@@ -54,7 +47,7 @@ export async function applyStoredPlan(store: Store, plan: StoredPlan, options: A
   const tally = new Tally();
   let done = 0;
   let batch: Change[] = [];
-  /** False when the cycle's lease was lost: that batch rolled back, and nothing more may be applied. */
+  /** False when the lease was lost. */
   const flush = async (): Promise<boolean> => {
     if (batch.length === 0) return true;
     const changes = batch;

@@ -7,7 +7,7 @@ import { buildPlan, type Change, type Plan } from '../model/plan.js';
 import type { Workspace } from '../model/workspace.js';
 import { readChangeTargets, takenKey, type ChangeTargets } from '../store/change-targets.js';
 import { membershipStateOf, WriteConflict, writeChanges } from '../store/change-writer.js';
-import type { Store } from '../store/create-db.js';
+import type { Store } from '../store/store.js';
 import type { Database } from '../store/database.js';
 import { countSeatsInUse, memberVersion } from '../store/member-repository.js';
 import { appendLog, type LogEntry } from '../store/provisioning-log-repository.js';
@@ -19,12 +19,8 @@ import { evaluatePolicy, type PolicyRefusal } from './policy.js';
 import { PolicyRefused } from './policy-refused.js';
 import type { LeaseFence } from './reconcile-request.js';
 
-// The one apply: every write to memberships, groups and group memberships (a SCIM request, a batch of a pull plan, an
-// approved or saved plan, a CLI command) goes through `apply`. In one transaction it takes the workspace's next
-// revision (and with it the workspace's write lock), sets aside what moved on since it was planned, counts the seats,
-// runs the policy, writes through the store, appends the applied changes' events to the workspace's event log, logs
-// every change with its outcome, and keeps each IdP user's drift record in step; then it returns a status for each
-// change, and announces the events once they have committed.
+// Every write (SCIM, pull batch, saved plan, CLI) goes through `apply`: one transaction takes the write lock, sets
+// aside stale changes, runs the policy, writes, appends events, logs outcomes and keeps drift in step.
 
 export type ChangeStatus = 'applied' | 'skipped' | 'refused' | 'set_aside';
 
@@ -35,25 +31,21 @@ export interface ChangeResult {
   detail?: string;
   /** Refused or set aside: what it leaves out of line. */
   drift?: DriftReason;
-  /** A member the change created or updated on its own, as stored: a SCIM response is rendered from it. */
   member?: Member;
 }
 
 export interface Proposal<T> {
   changes: Change[];
-  /** The members the changes target, by id, as the proposal read them (whole mode; each mode reads its own). */
+  /** Whole mode: the targeted members as the proposal read them. */
   current?: ReadonlyMap<string, Member>;
   warnings?: string[];
-  /** Whatever the caller wants back after the commit (e.g. the id of the created resource). */
   value: T;
-  /** The members the proposal was computed from, with the version read: a proposal made ahead is kept only if they hold. */
+  /** Member versions the proposal read: a read-ahead proposal is kept only if they still hold. */
   readVersions?: ReadonlyMap<string, number>;
 }
 
-/** Computes the changes from the store as the transaction sees it (or, ahead of it, as it is). */
 export type Propose<T> = (trx: Kysely<Database>, workspace: Workspace) => Promise<Proposal<T>>;
 
-/** What the provisioning log records when a request fails before a change names its target. */
 export interface FailedWrite {
   operation: string;
   targetKind: string;
@@ -62,44 +54,33 @@ export interface FailedWrite {
 }
 
 export interface ApplyOptions {
-  /** `key:<id>`, `connector:<name>` or `cli`: recorded on the rows and in the log. */
   actor: string;
-  /** What the event log names as the source: `scim:<key name>`, `connector:<binding>`, `cli`; the actor when absent. */
   eventSource?: string;
-  /** The request or plan id the log entries carry. */
   requestId: string | null;
   now: () => string;
   /**
-   * whole: the changes are one request; the first refusal or conflict rolls all of them back and is thrown (a SCIM
-   * request, a CLI command), and the failure is logged. each: every change gets a status; what is refused or has moved
-   * on since it was planned is logged and left out, and the rest is applied (a batch of a pull plan).
+   * whole: one request; the first refusal or conflict rolls back everything and is thrown. each: every change gets a
+   * status; refused or stale ones are left out, the rest applied (pull batches).
    */
   mode: 'whole' | 'each';
   /**
-   * Whole mode: propose before taking the write lock, from the store as it is and this workspace, and keep that
-   * proposal inside the transaction if it still holds (the same settings, every member in `readVersions` at its
-   * version); otherwise propose again inside. On SQLite the write lock is the database's, shared by every worker, so
-   * computing outside it lets the others write meanwhile; on PostgreSQL it saves round trips under the row lock.
+   * Whole mode: propose before the write lock and keep it if it still holds, else propose again inside. SQLite's lock
+   * is database-wide, so this lets other workers write meanwhile; on PostgreSQL it saves round trips under the lock.
    */
   readAhead?: Workspace;
-  /** Checked first in the transaction: false when the cycle's schedule lease passed to another instance. */
   fence?: LeaseFence;
-  /** Whole mode: what the log records if the request fails before a change names its target. */
   failure?: FailedWrite;
   log?: { error(obj: object, msg: string): void };
 }
 
 export interface ApplyOutcome<T> {
-  /** The changes in the order they were applied. */
   plan: Plan;
-  /** One per change of `plan`, in its order. */
   results: ChangeResult[];
   value: T;
-  /** The sequence of the last event the changes wrote; null when nothing was applied. */
   lastEventSeq: number | null;
 }
 
-/** The schedule lease was lost: the batch rolled back, and nothing more may be applied. */
+/** The batch rolled back. */
 export class LeaseLost extends Error {
   constructor() {
     super('the schedule lease passed to another instance');
@@ -110,10 +91,8 @@ export class LeaseLost extends Error {
 export async function apply<T>(store: Store, workspaceId: string, propose: Propose<T>, options: ApplyOptions): Promise<ApplyOutcome<T>> {
   const now = options.now();
   if (options.mode === 'each') {
-    // Member creates are first written without looking up whether their externalIds and userNames were taken since
-    // the plan: the unique indexes check that anyway, and the lookups are a large part of a first cycle's apply. Only
-    // when an insert does conflict does the batch, rolled back whole, run again with the lookups, so that the taken
-    // ones are set aside and the rest applied.
+    // Member creates skip the taken-key lookups (costly on a first cycle): the unique indexes catch a clash, and the
+    // rolled-back batch then runs again with the lookups so the taken ones are set aside.
     const run = (checkCreates: boolean) => store.writeTransaction((trx) => applyInTransaction(trx, store, workspaceId, propose, options, now, checkCreates));
     try {
       return announced(store, workspaceId, await run(false));
@@ -132,13 +111,11 @@ export async function apply<T>(store: Store, workspaceId: string, propose: Propo
   }
 }
 
-/** Tell this process's waiters that the outcome's events have committed. */
 function announced<T>(store: Store, workspaceId: string, outcome: ApplyOutcome<T>): ApplyOutcome<T> {
   if (outcome.lastEventSeq !== null) store.events.published(workspaceId, outcome.lastEventSeq);
   return outcome;
 }
 
-/** `apply` of changes already planned. */
 export function applyChanges(store: Store, workspaceId: string, changes: Change[], options: ApplyOptions): Promise<ApplyOutcome<null>> {
   return apply(store, workspaceId, async () => ({ changes, value: null }), options);
 }
@@ -215,11 +192,7 @@ async function applyInTransaction<T>(
 const refused = (change: Change, verdict: PolicyRefusal): ChangeResult => ({ change, status: 'refused', detail: verdict.detail, drift: verdict.drift });
 const setAside = (change: Change, detail: string): ChangeResult => ({ change, status: 'set_aside', detail, drift: 'set_aside' });
 
-/**
- * Each mode: set aside the changes the store has moved past since they were planned: a target whose version changed
- * or that is gone, a create whose externalId, userName or group name is taken (member creates only when their keys
- * were looked up). A removal planned in the same batch frees its member's keys.
- */
+/** Each mode: sets aside changes whose target changed or vanished, or whose create key is taken since planning. */
 function triage(changes: readonly Change[], targets: ChangeTargets, results: (ChangeResult | undefined)[]): void {
   const freed = new Set<string>();
   for (const change of changes) if (change.kind === 'member' && change.action === 'remove') freed.add(change.targetId);
@@ -255,7 +228,7 @@ function triage(changes: readonly Change[], targets: ChangeTargets, results: (Ch
   });
 }
 
-/** Each mode: a group membership needs its member and group, existing or created by an allowed change of this batch. */
+/** A membership needs its member and group, existing or created in this batch. */
 function setAsideOrphanMemberships(changes: readonly Change[], targets: ChangeTargets, results: (ChangeResult | undefined)[]): void {
   const created = new Set<string>();
   const removed = new Set<string>();
@@ -275,10 +248,8 @@ function setAsideOrphanMemberships(changes: readonly Change[], targets: ChangeTa
 }
 
 /**
- * Each IdP user's drift record follows the fate of the changes that carry out its statement: an applied member change
- * of a user whose record said it was out of line clears it; a refused or set-aside change says why. A member another
- * source removes while its binding's IdP still assigns it is in drift too, until that binding's next cycle creates it
- * again.
+ * An applied change clears a user's drift; a refused or set-aside one records why. A member another source removes
+ * while its binding's IdP still assigns it stays in drift until recreated.
  */
 async function keepDriftInStep(trx: Kysely<Database>, workspaceId: string, results: readonly ChangeResult[], current: ReadonlyMap<string, Member>, actor: string, now: string): Promise<void> {
   const binding = actor.startsWith('connector:') ? actor.slice('connector:'.length) : null;
@@ -324,9 +295,8 @@ function logEntry(workspaceId: string, result: ChangeResult, options: ApplyOptio
   });
 }
 
-/** The provisioning log's row for one change: what it targets and its before and after, with the outcome. */
 function changeLogEntry(change: Change, outcome: Pick<LogEntry, 'workspaceId' | 'actor' | 'requestId' | 'at' | 'result' | 'errorStatus' | 'errorDetail'>): LogEntry {
-  // Field by field rather than spreading `outcome`: every SCIM write builds one, and the spread was the slow part.
+  // Field by field, not a spread of `outcome`: this runs on every SCIM write, where the spread is slow.
   return {
     workspaceId: outcome.workspaceId,
     actor: outcome.actor,
@@ -340,12 +310,11 @@ function changeLogEntry(change: Change, outcome: Pick<LogEntry, 'workspaceId' | 
     targetId: change.targetId,
     targetKey: change.key,
     before: change.before,
-    // A created member's record without its empty fields: what was set, not 30 nulls.
+    // Only the fields a created member set, not dozens of nulls.
     after: change.kind === 'member' && change.action === 'create' && change.after ? setFieldsOf(change.after) : change.after,
   };
 }
 
-/** The log's name for a change: `member.create`, …; an owner flag set or cleared alone is `member.set-owner` / `member.unset-owner`. */
 function operationOf(change: Change): string {
   const after = change.after;
   if (change.kind === 'member' && change.action === 'update' && after && Object.keys(after).length === 1 && typeof after.owner === 'boolean') {
@@ -354,9 +323,8 @@ function operationOf(change: Change): string {
   return `${change.kind}.${change.action}`;
 }
 
-/** Whether a proposal computed before the transaction is still the one the transaction would compute. */
 async function stillHolds(trx: Kysely<Database>, then: Workspace, now: Workspace, proposal: Proposal<unknown>): Promise<boolean> {
-  // Policies are interned by their text (workspace-repository), so an unchanged policy is the same object.
+  // Policies are interned by text, so an unchanged policy is the same object.
   if (now.version !== then.version || now.extensionUrn !== then.extensionUrn || now.policy !== then.policy) return false;
   for (const [id, version] of proposal.readVersions ?? []) {
     if ((await memberVersion(trx, now.id, id)) !== version) return false;
@@ -364,7 +332,7 @@ async function stillHolds(trx: Kysely<Database>, then: Workspace, now: Workspace
   return true;
 }
 
-/** Whole mode: a request that failed changed nothing; its refusal is written to the log on its own. */
+/** Whole mode: the failed request changed nothing; its refusal is logged on its own. */
 async function logRefusal(store: Store, workspaceId: string, options: ApplyOptions, error: unknown, now: string): Promise<void> {
   const status = (error as { status?: unknown }).status;
   const change = error instanceof PolicyRefused || error instanceof WriteConflict ? error.change : undefined;
@@ -385,7 +353,7 @@ async function logRefusal(store: Store, workspaceId: string, options: ApplyOptio
     requestId: options.requestId,
     at: now,
   };
-  // The log must never turn a clear refusal into a 500, so a failed log write is only reported.
+  // A failed log write must not turn a clear refusal into a 500.
   await appendLog(store.db, [entry]).catch((logError: unknown) => options.log?.error({ err: logError, workspaceId }, 'could not write the provisioning log'));
 }
 

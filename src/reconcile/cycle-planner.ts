@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { RemovedMember, SnapshotMember } from '../connector/snapshot-member.js';
 import type { Change } from '../model/plan.js';
 import type { Workspace } from '../model/workspace.js';
-import type { Store } from '../store/create-db.js';
+import type { Store } from '../store/store.js';
 import { driftedStatements, hasPulled, pulledIds, pulledStates, unsyncedMembers, type PulledState, type PulledStatement } from '../store/pulled-member-repository.js';
 import { currentGroupsOf, managedMemberKeys, membersByIds, membersMatching } from '../store/member-and-group-reads.js';
 import type { CycleRead } from './cycle-read.js';
@@ -12,10 +12,8 @@ import type { PlanWriter } from './plan-writer.js';
 import { readAhead } from './read-ahead.js';
 import { statementOf, type Statement } from './user-record.js';
 
-// The planning half of a pull cycle: the IdP's users page by page, then (an incremental read) every user of the
-// binding whose record says the store does not match it or whose member another source wrote since, then (a
-// complete full read) the sweep of what the IdP no longer lists, and last what waited for the plan's deprovisions.
-// Each page's changes and records go to the plan writer while the next page is read.
+// The planning half of a pull cycle: IdP pages, then (incremental) out-of-line users, then (complete full read) the
+// sweep, then users waiting on deprovisions. Each page is written while the next is read.
 
 export interface PlanContext {
   store: Store;
@@ -31,31 +29,28 @@ export interface PlannedRead {
   complete: boolean;
   problems: readonly string[];
   membersRead: number;
-  /** Set when the store showed something only a full read can settle: why the next cycle must read everything. */
+  /** Why the next cycle must read everything, when the store showed something only a full read settles. */
   fullDue: string | null;
-  /** An incremental cycle: the users it planned again from their records (out of line, or written elsewhere), and how long that took. */
   driftCheck: { members: number; seconds: number } | null;
 }
 
-/** Members read from the IdP per store round trip. */
 const PAGE = 1000;
 
 export async function planFromRead(context: PlanContext, read: CycleRead): Promise<PlannedRead> {
   const { differ, writer } = context;
   const heldBack: Change[] = [];
   let membersRead = 0;
-  // Before the binding's first cycle there are no records to look up: each IdP user is then compared whole.
+  // Before the binding's first cycle there are no records: each IdP user is compared whole.
   const recorded = await hasPulled(context.store.db, context.workspace.id, context.binding);
-  /** A page with its store rows being read: the next page's rows are read while the current one is compared. */
   type Loaded = { entries: readonly (SnapshotMember | RemovedMember)[]; statements: Statement[]; slice: Promise<StoreSlice> };
   const load = (entries: readonly (SnapshotMember | RemovedMember)[]): Loaded => {
     const statements = entries.map(statementOf);
     const slice = storeSlice(context, entries, statements, recorded);
-    // Awaited when its page's turn comes; until then (or if the cycle stops first) its failure is not unhandled.
+    // Awaited in its turn; until then its failure must not be unhandled.
     slice.catch(() => undefined);
     return { entries, statements, slice };
   };
-  // Deprovisions wait until the read is known to be complete: a missing page is not a missing person.
+  // Deprovisions wait until the read is known complete: a missing page is not a missing person.
   const compare = async ({ entries, statements, slice }: Loaded) => {
     const page = differ.page(entries, await slice, statements);
     heldBack.push(...page.changes.filter(isDeprovision));
@@ -68,8 +63,7 @@ export async function planFromRead(context: PlanContext, read: CycleRead): Promi
   for await (const entries of readAhead(read.entries, PAGE, context.signal)) {
     membersRead += entries.length;
     context.onProgress?.('read', membersRead);
-    // The rows a page needs do not depend on the page before it (its records and plan rows are its own users'),
-    // so they are read while that page is compared: on PostgreSQL the round trips no longer add up page by page.
+    // A page's rows do not depend on the previous page, so load them while it is compared.
     const next = load(entries);
     if (pending) await compare(pending);
     pending = next;
@@ -94,11 +88,6 @@ export async function planFromRead(context: PlanContext, read: CycleRead): Promi
   return { complete, problems: read.problems(), membersRead, fullDue, driftCheck };
 }
 
-/**
- * The store rows a page of IdP users needs: the binding's records of them (when it has any), the members that the
- * users not settled since the last cycle match (by externalId or userName), and the current groups of all of those
- * members.
- */
 async function storeSlice(
   { store, workspace, binding, differ }: PlanContext,
   entries: readonly (SnapshotMember | RemovedMember)[],
@@ -121,11 +110,7 @@ async function storeSlice(
   return { members, groupsOf, pulled };
 }
 
-/**
- * An incremental cycle also plans, from their records, the binding's users the read did not mention but the store
- * does not match: whose last change was refused, set aside or not applied, and whose member another source wrote
- * since. A member of the binding with no record at all is only settled by a full read: its reason is returned.
- */
+/** Incremental cycles also replan the binding's out-of-line users. A member without a record needs a full read: returns why. */
 async function planOutOfLine(context: PlanContext, plan: (entries: (SnapshotMember | RemovedMember)[]) => Promise<void>): Promise<string | null> {
   const { store, workspace, binding, differ } = context;
   const fresh = (statement: PulledStatement) => !differ.has(statement.externalId);
@@ -147,10 +132,6 @@ async function planOutOfLine(context: PlanContext, plan: (entries: (SnapshotMemb
   return unrecorded;
 }
 
-/**
- * After a complete full read: the binding's members the IdP no longer lists are deprovisioned, the records of users it
- * no longer lists and who have no member left are forgotten, and the binding's groups no assignment mentions go.
- */
 async function sweep({ store, workspace, binding, differ, writer }: PlanContext): Promise<void> {
   for await (const keys of managedMemberKeys(store.db, workspace.id, binding)) {
     const gone = differ.unseen(keys);

@@ -5,19 +5,18 @@ import type { RemovedMember, SnapshotMember } from '../connector/snapshot-member
 import { RosterdError } from '../error/rosterd-error.js';
 import type { Workspace } from '../model/workspace.js';
 import { clearCursor, type ConnectorState } from '../store/connector-state-repository.js';
-import type { Store } from '../store/create-db.js';
+import type { Store } from '../store/store.js';
 import { findMemberByExternalId, findMemberByUserName } from '../store/member-repository.js';
 
-/** The IdP read a cycle plans from. */
 export interface CycleRead {
   entries: AsyncIterable<SnapshotMember | RemovedMember>;
   /** Known after iteration. */
   complete: () => boolean;
   problems: () => readonly string[];
   cursor: () => string | null;
-  /** everything (members it does not list are gone), the changes since the cursor, or one user. */
+  /** full: members it does not list are gone; incremental: changes since the cursor; user: one user. */
   mode: 'full' | 'incremental' | 'user';
-  /** Why a full read was chosen over the cursor, for the log. */
+  /** Why a full read was chosen, for the log. */
   why?: string;
 }
 
@@ -33,7 +32,7 @@ export interface ReadContext {
   signal?: AbortSignal;
 }
 
-/** The read a request asks for: one user, the changes since the cursor, or everything when asked or when one is due. */
+/** One user, the changes since the cursor, or everything when asked or due. */
 export async function openRead(context: ReadContext, request: { mode: 'auto' | 'full' | 'user'; user?: string }): Promise<CycleRead> {
   const { connector, state, signal } = context;
   const options = signal ? { signal } : {};
@@ -56,9 +55,8 @@ export async function openRead(context: ReadContext, request: { mode: 'auto' | '
 }
 
 /**
- * `--user`: the member's externalId when the workspace has it under that userName or externalId; otherwise the IdP is
- * asked for a user of that userName, and then for one of that id. A name nobody knows is an error, and so is a user
- * the IdP has but does not assign to the application while the workspace has no member of it.
+ * `--user`: by the member's externalId if the workspace knows the name, else the IdP's user of that userName, then of
+ * that id. Unknown names are errors, as is an unassigned IdP user with no member.
  */
 async function readOneUser(context: ReadContext, user: string): Promise<CycleRead> {
   const { store, connector, workspace, signal } = context;

@@ -1,13 +1,10 @@
-/**
- * The deletion budget: how many deactivations plus removals one pull cycle may make before an admin has to
- * approve them, in the spirit of Entra's accidental-deletion threshold and Okta's 20% import safeguard.
- */
+/** Deactivations plus removals one pull cycle may make before an admin must approve them. */
 export interface DeletionBudget {
   count: number | null;
   percent: number | null;
 }
 
-/** Null when the plan is within budget; otherwise a sentence that names the limit it breaks and how to proceed. */
+/** Null when within budget; else a sentence naming the limit broken and how to proceed. */
 export function overBudget(deletions: number, membersInScope: number, budget: DeletionBudget, allowDeletes = 0): string | null {
   if (deletions === 0 || deletions <= allowDeletes) return null;
   const reasons: string[] = [];
@@ -15,7 +12,7 @@ export function overBudget(deletions: number, membersInScope: number, budget: De
     if (deletions > budget.count) reasons.push(`more than ${budget.count}`);
   }
   if (budget.percent !== null) {
-    // At least one deletion is always allowed, so a three-member workspace can lose one person.
+    // Always allow one, so a three-member workspace can lose one person.
     const cap = Math.max(1, Math.floor((membersInScope * budget.percent) / 100));
     if (deletions > cap) reasons.push(`more than ${budget.percent}% of the ${membersInScope} members this connector manages`);
   }

@@ -3,14 +3,8 @@ import { MEMBER_FIELDS, type MemberField, type MemberFields } from '../model/mem
 import type { Workspace } from '../model/workspace.js';
 
 /**
- * What the IdP says about one member, as member fields, for only the fields a pull manages. Fields the
- * binding does not map (a title pushed over SCIM, say) are absent, so a pull never clears what push wrote.
- * The role and seat rules are the workspace's, exactly as for a SCIM push: the workspace's role precedence
- * picks among several roles, its default role fills a missing one (V2), its default seat type a missing
- * seat (V1), and each version's attributes stay null on the other.
- *
- * With the member's current fields (the store row the pull matched), a value the IdP states the same way as
- * the row is given in the row's own representation, so that push then pull converges (see `equivalentEmails`).
+ * Only the fields a pull manages: unmapped fields are absent, so a pull never clears what a push wrote. Role and seat
+ * follow the same rules as SCIM push. A value equal to the current row keeps the row's form, so push and pull converge.
  */
 export function desiredMemberFields(workspace: Workspace, member: SnapshotMember, current?: Pick<MemberFields, 'emails'> | null): Partial<MemberFields> {
   const fields: Partial<MemberFields> = {
@@ -20,7 +14,7 @@ export function desiredMemberFields(workspace: Workspace, member: SnapshotMember
     displayName: member.displayName,
     givenName: member.givenName,
     familyName: member.familyName,
-    // A push without emails stores null, not []; the pull does the same so the two converge.
+    // A push without emails stores null, not []; match it so the two converge.
     emails: member.emails.length > 0 ? member.emails.map((e) => ({ ...e })) : null,
   };
   if (current && equivalentEmails(current.emails, member.emails)) fields.emails = structuredClone(current.emails);
@@ -35,7 +29,7 @@ export function desiredMemberFields(workspace: Workspace, member: SnapshotMember
     fields.creditLimit = member.creditLimit;
     fields.seatType = member.seatType;
   } else {
-    // V1 workspaces have seats, not roles: an app role the IdP assigns does not become a V2 role here.
+    // V1 workspaces have seats, not roles.
     fields.role = null;
     fields.creditLimit = member.creditLimit;
     fields.seatType = member.seatType ?? workspace.policy.defaultSeatType ?? null;
@@ -43,15 +37,12 @@ export function desiredMemberFields(workspace: Workspace, member: SnapshotMember
   return fields;
 }
 
-/** Fields set above from the snapshot's own properties; a mapped attribute of the same name does not override them. */
+/** A mapped attribute of the same name does not override these. */
 const MANAGED_ELSEWHERE = new Set<MemberField>(['externalId', 'userName', 'active', 'role', 'creditLimit', 'seatType']);
 
 /**
- * True when the stored emails say what the IdP's do, in the stored shape: the same elements in the same order,
- * each with the same value, the same type where the IdP names one, and the same primary flag (absent = false).
- * Object key order is not significant (RFC 8259 §4): Entra sends {primary, type, value} and Okta
- * {primary, value, type}. Sub-attributes a pull does not read are not compared: Okta's full-object PUT adds
- * `display` to each email, and a pull that dropped it would flap against every later PUT.
+ * Same order, value, primary flag, and type where the IdP gives one; key order and unread sub-attributes are ignored
+ * (Okta's PUT adds `display`, and comparing it would flap).
  */
 export function equivalentEmails(stored: unknown[] | null, pulled: SnapshotMember['emails']): boolean {
   const elements = stored ?? [];

@@ -4,17 +4,13 @@ import { buildPlan, type Plan } from '../model/plan.js';
 import { Differ, type DiffOptions } from './differ.js';
 
 export interface DiffInput {
-  /** A full read (members) or an incremental one (members and removals). */
   snapshot: { entries: readonly (SnapshotMember | RemovedMember)[]; complete: boolean; full: boolean; problems?: readonly string[] };
-  /** The workspace's members (only those the diff may look at need be here: matches and the binding's own). */
+  /** Only members the diff may look at are needed: matches and the binding's own. */
   store: { members: readonly Member[]; groupsOf: ReadonlyMap<string, ReadonlySet<string>> };
   plan: { workspaceId: string; source: string; basis: number; now: string; id?: string };
 }
 
-/**
- * The whole pull diff in one call, pure: snapshot and store in, a stably sorted plan out. The reconciler streams the
- * same Differ page by page instead; this form is for small inputs and for tests.
- */
+/** The whole pull diff in one pure call, for small inputs and tests; the reconciler streams a Differ instead. */
 export function diff(input: DiffInput, options: DiffOptions): Plan {
   const differ = new Differ(options);
   const changes = differ.page(input.snapshot.entries, input.store).changes;
@@ -28,19 +24,18 @@ export function diff(input: DiffInput, options: DiffOptions): Plan {
   return buildPlan({ ...input.plan, changes: complete ? changes : withoutDeprovisions(changes), warnings });
 }
 
-/** The plan's warning for an incomplete read: nobody is deactivated or removed on the strength of it. */
 export function deprovisionWarnings(snapshot: { complete: boolean; problems?: readonly string[] }): string[] {
   if (snapshot.complete) return [];
   const why = snapshot.problems?.length ? `: ${snapshot.problems.join('; ')}` : '';
   return [`the IdP read was incomplete${why}; no member is deactivated or removed in this plan`];
 }
 
-/** A member deactivated or removed, or a group removed: what an incomplete read must never do. */
+/** What an incomplete read must never do. */
 export function isDeprovision(change: { kind: string; action: string }): boolean {
   return change.kind !== 'membership' && (change.action === 'deactivate' || change.action === 'remove');
 }
 
-/** An incomplete read deprovisions nobody, not even members an incremental read reported gone. */
+/** Even members an incremental read reported gone. */
 export function withoutDeprovisions<T extends { kind: string; action: string }>(changes: T[]): T[] {
   return changes.filter((c) => !isDeprovision(c));
 }

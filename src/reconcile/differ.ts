@@ -11,64 +11,46 @@ import { evaluatePolicyCarrying, ownerRefusal } from './policy.js';
 import { conflict, skip } from './skip-change.js';
 import { statementOf, userRecord, type Statement } from './user-record.js';
 
-// The pull diff as a state machine fed page by page: no I/O and no clock (ids come from `newId`), so the same inputs
-// always give the same changes. The reconciler streams pages through `page()`: the IdP's users with the store rows
-// they match, then (an incremental cycle) the users whose record says they are out of line; after a complete full
-// read, `sweep()` with the binding's members the IdP no longer lists and `sweepGroups()`; and last `finish()`, which
-// decides what waited for the plan's deprovisions (a seat or a userName they free). Every user planned comes back as
-// changes plus what the binding's record of that user must say: the IdP's statement, and why the store does not
-// match it (or that it does). `diff()` (diff.ts) is the one-call form over whole arrays.
+// The pull diff, page by page: `page()`, then after a complete full read `sweep()`/`sweepGroups()`, then `finish()`
+// for users waiting on the plan's deprovisions. Pure: equal inputs give equal changes.
 
 export interface DiffOptions {
   workspace: Workspace;
-  /** The binding's name: what `managed_by` says for the members and groups it owns. */
   binding: string;
-  /** Active members per seat type before the plan (V1 capacity is carried through the whole plan). */
+  /** Before the plan; carried through it for V1 seat capacity. */
   seatsInUse: Partial<Record<string, number>>;
-  /** Every group of the workspace: matched by externalId, checked for displayName clashes. */
   groups: readonly Group[];
   newId: () => string;
-  /** Users held for `finish()` at most (beyond, a blocked user is refused at once and the next cycle plans it again). */
+  /** Beyond this, a blocked user is refused now and retried next cycle. */
   maxDeferred?: number;
-  /**
-   * The binding's records were written under the workspace's current settings, so a user whose statement and member
-   * are exactly as the last cycle left them needs no comparing (see `settled`). False after a settings change.
-   */
+  /** False after a settings change: records made under other settings cannot mark users settled. */
   trustRecords?: boolean;
 }
 
-/** The store rows one page needs. */
 export interface StoreSlice {
-  /** Members whose externalId or (case-insensitive) userName matches a member of the page. */
+  /** Matching the page by externalId or case-insensitive userName. */
   members: readonly Member[];
-  /** Member id → ids of the groups it belongs to now (memberships are removed only from the binding's own groups). */
   groupsOf: ReadonlyMap<string, ReadonlySet<string>>;
-  /** The binding's record of the page's IdP users, by externalId. */
   pulled?: ReadonlyMap<string, PulledState>;
 }
 
-/** What a page (or the sweep, or `finish`) comes to. */
 export interface DiffPage {
   changes: Change[];
-  /** The binding's records to write: new statements, and drifts that changed. */
   records: PulledWrite[];
-  /** Users whose record goes: the IdP no longer lists them and they have no member. */
+  /** IdP users gone without a member: their records go. */
   forget: string[];
-  /** Members found matching the IdP, at the version compared. */
   confirms: { id: string; version: number }[];
 }
 
-/** What the sweep needs of a managed member: enough to deprovision it. */
 export type ManagedMember = Member;
 
-/** A user whose plan waits for the deprovisions of the whole plan: a seat they free, a userName they free. */
+/** Waits for the plan's deprovisions to free a seat or userName. */
 interface Deferred {
   entry: SnapshotMember;
   statement: Statement;
   prior: PulledState | undefined;
   current: Member | null;
   sameName: Member | undefined;
-  /** The current groups of `current` and `sameName`. */
   groupsOf: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
@@ -79,21 +61,16 @@ export const emptyPage = (): DiffPage => ({ changes: [], records: [], forget: []
 
 export class Differ {
   private readonly seen = new Set<string>();
-  /** IdP users planned as gone (an incremental read's removals, the sweep). */
   private readonly handled = new Set<string>();
   private readonly groups: GroupPlanner;
-  /** userName (lower-cased) → externalId of the IdP user this plan gives it to. */
   private readonly plannedUserNames = new Map<string, string>();
   private seats: Partial<Record<string, number>>;
-  /** Seats the plan's deactivations and removals free: counted only once they are known to be applied (`finish`). */
+  /** Counted only in `finish`, once the deprovisions are known to apply. */
   private readonly freed: Partial<Record<string, number>> = {};
-  /** Members the plan removes: their userNames are free for the users deferred to `finish`. */
   private readonly removedIds = new Set<string>();
   private readonly deferred: Deferred[] = [];
   private finishing = false;
-  /** Deactivations plus removals of members so far: what the deletion budget counts. */
   deletions = 0;
-  /** Members compared so far. */
   compared = 0;
 
   constructor(private readonly options: DiffOptions) {
@@ -101,22 +78,13 @@ export class Differ {
     this.groups = new GroupPlanner(options.workspace, options.binding, options.groups, options.newId);
   }
 
-  /**
-   * Whether a user's statement and member are exactly as the last cycle left them: the same statement, nothing out of
-   * line, and the binding's member at the version the store was found (or made) to match it, unwritten by anyone
-   * since. Such a user needs no store row and no comparing, only its groups checked: on a full read with nothing
-   * changed, that is nearly everyone.
-   */
+  /** Unchanged since the last cycle left it (same statement, no drift, member unwritten), so only groups need checking. */
   settled(entry: SnapshotMember | RemovedMember, statement: Statement, prior: PulledState | undefined): boolean {
     if (!this.options.trustRecords || 'removed' in entry || !prior || prior.hash !== statement.hash || prior.drift !== null) return false;
     const member = prior.member;
     return member !== undefined && member.managedBy === this.options.binding && member.version === member.syncedVersion && member.version === prior.settledVersion;
   }
 
-  /**
-   * The plan for one page of the IdP's users (a full read), of its changes (an incremental read), or of stored
-   * statements. `statements` are the entries' own (statementOf), when the caller has made them already.
-   */
   page(entries: readonly (SnapshotMember | RemovedMember)[], slice: StoreSlice, statements: readonly Statement[] = entries.map(statementOf)): DiffPage {
     const byExternalId = new Map<string, Member>();
     const byUserName = new Map<string, Member>();
@@ -144,36 +112,30 @@ export class Differ {
     return out;
   }
 
-  /** Whether this plan already planned this IdP user. */
   has(externalId: string): boolean {
     return this.seen.has(externalId) || this.handled.has(externalId);
   }
 
-  /** Of the binding's members (id, externalId), the ids the read did not list: the candidates for `sweep`. */
   unseen(keys: Iterable<{ id: string; externalId: string | null }>): string[] {
     const ids: string[] = [];
     for (const key of keys) if (key.externalId === null || !this.seen.has(key.externalId)) ids.push(key.id);
     return ids;
   }
 
-  /** Of the binding's records, the users the read did not list: after a complete full read, they are gone. */
+  /** Gone, after a complete full read. */
   unlisted(externalIds: Iterable<string>): string[] {
     const ids: string[] = [];
     for (const id of externalIds) if (!this.seen.has(id)) ids.push(id);
     return ids;
   }
 
-  /**
-   * After a complete full read: every member the binding manages that the IdP no longer lists is deprovisioned the
-   * workspace's way. Never called for an incomplete read: a missing page is not a missing person.
-   */
+  /** Only after a complete full read: a missing page is not a missing person. */
   sweep(managed: Iterable<Member>, pulled: ReadonlyMap<string, PulledState> = new Map()): DiffPage {
     const out = emptyPage();
     for (const member of managed) {
       if (member.externalId !== null && this.seen.has(member.externalId)) continue;
       const entry: RemovedMember = { externalId: member.externalId ?? member.id, removed: true, reason: 'unassigned' };
       if (member.externalId === null) {
-        // No IdP user to keep a record of: only the change.
         const change = this.deprovision(member, 'no longer assigned in the IdP');
         if (change) out.changes.push(change);
         continue;
@@ -183,15 +145,11 @@ export class Differ {
     return out;
   }
 
-  /** After a complete full read: the binding's groups that no assignment mentions any more are removed. */
   sweepGroups(): Change[] {
     return this.groups.sweep();
   }
 
-  /**
-   * The users that waited for the plan's deprovisions, planned now that they are known: `deprovisioned` says whether
-   * the plan's deactivations and removals will be applied (a complete read) and so free their seats and userNames.
-   */
+  /** `deprovisioned`: the plan's deprovisions will apply, freeing their seats and userNames. */
   finish(deprovisioned: boolean): DiffPage {
     const out = emptyPage();
     this.finishing = true;
@@ -205,7 +163,6 @@ export class Differ {
     return out;
   }
 
-  /** A settled user (see `settled`): its userName is claimed, and only its groups are compared. */
   private unchanged(entry: SnapshotMember, statement: Statement, prior: PulledState, groupsOf: ReadonlyMap<string, ReadonlySet<string>>, out: DiffPage): void {
     const memberId = prior.member!.id;
     const claimant = this.plannedUserNames.get(lower(entry.userName));
@@ -218,11 +175,10 @@ export class Differ {
     }
     for (const c of changes) c.idpUser = entry.externalId;
     out.changes.push(...changes);
-    // Only group memberships can change here: the member, and so the version it is settled at, stays as it is.
     if (changes.some((c) => c.action === 'skip' && c.drift)) this.settle(entry.externalId, statement, prior, changes, null, false, out);
   }
 
-  /** A user the IdP reports gone (deleted, unassigned): the binding's member is deprovisioned, and nobody else. */
+  /** Deprovisions the binding's member, nobody else's. */
   private gone(entry: RemovedMember, current: Member | null, prior: PulledState | undefined, out: DiffPage): void {
     this.handled.add(entry.externalId);
     const statement = statementOf(entry);
@@ -273,11 +229,11 @@ export class Differ {
       current = sameName;
       reason = `adopted by userName: externalId set to ${entry.externalId}`;
     }
-    // A workspace that removes deactivated members has no place for a member the IdP has disabled.
+    // A workspace that removes deactivated members has no place for one the IdP disabled.
     if (!current && !entry.active && workspace.policy.deprovision === 'remove') return done();
 
-    // Push and pull of one IdP converge on one row: a member it pushed (no binding manages it yet) is linked to this
-    // binding, so its pull deprovisions it later. Another binding's member is that binding's; owners are the CLI's.
+    // Push and pull of one IdP converge on one row: an unmanaged (pushed) member is linked to this binding so its pull can
+    // deprovision it later. Other bindings' members and owners are left alone.
     const foreign = current !== null && current.managedBy !== null && current.managedBy !== binding ? current.managedBy : null;
     const linking = current !== null && current.managedBy === null && !current.owner;
 
@@ -289,7 +245,7 @@ export class Differ {
     this.plannedUserNames.set(lower(entry.userName), entry.externalId);
     const desired = desiredMemberFields(workspace, entry, current);
     let change: Change;
-    // Object.assign into the fresh object either helper returns: a spread of both made one more 44-field copy per IdP user.
+    // Object.assign into the fresh object: a spread would copy every member field once more per IdP user.
     if (current) {
       change = memberChange(workspace, current, Object.assign(memberFieldsOf(current), desired));
       change.version = current.version;
@@ -298,7 +254,6 @@ export class Differ {
       change.targetId = this.options.newId();
     }
     if (foreign !== null) {
-      // Nothing to change leaves no row, as for any member that already matches.
       if (change.action !== 'skip') {
         changes.push(conflict(entry.userName, current!.id, `member "${current!.userName}" is managed by connector ${foreign}, so connector ${binding} leaves it as it is: assign the IdP user through one binding only`));
       }
@@ -330,29 +285,23 @@ export class Differ {
     return done(!memberChanged);
   }
 
-  /** Record what the binding's record of this user must say now (see userRecord), and confirm a member found matching. */
   private settle(externalId: string, statement: Statement, prior: PulledState | undefined, changes: Change[], member: Member | null, confirmable: boolean, out: DiffPage): void {
     const { record, confirm } = userRecord({ externalId, statement, prior, changes, member, confirmable, binding: this.options.binding });
     if (record) out.records.push(record);
     if (confirm) out.confirms.push(confirm);
   }
 
-  /** Hold a user for `finish()` when what blocks it may be freed by the plan's deprovisions; false when it cannot wait. */
   private defer(deferred: Deferred, freeable: boolean): boolean {
     if (this.finishing || !freeable || this.deferred.length >= (this.options.maxDeferred ?? DEFAULT_MAX_DEFERRED)) return false;
     this.deferred.push(deferred);
     return true;
   }
 
-  /** Whether this plan could free the member's userName: the binding's own member, in a workspace that removes. */
   private freeable(member: Member): boolean {
     return this.options.workspace.policy.deprovision === 'remove' && member.managedBy === this.options.binding && !member.owner;
   }
 
-  /**
-   * The policy verdict as plan data: null when the change may go; the skips (and what may go of it) when it is
-   * refused; 'defer' when only a full seat type refuses it, which the plan's deprovisions may free.
-   */
+  /** null: may go; skips when refused; 'defer' when only a full seat type refuses, which deprovisions may free. */
   private police(change: Change, current: Member | null): Change[] | 'defer' | null {
     if (change.action === 'skip') return null;
     const { workspace } = this.options;
@@ -369,7 +318,7 @@ export class Differ {
     }
     if (verdict.drift === 'no_seat' && !this.finishing) return 'defer';
     const refusal: Change = { ...change, action: 'skip', reason: `refused by the workspace policy: ${verdict.detail}`, drift: verdict.drift };
-    // A user the IdP disabled is deactivated whatever else the policy refuses of the change: access goes first.
+    // A user the IdP disabled is deactivated whatever else is refused: access goes first.
     if (change.action === 'deactivate' && current) {
       const deactivation: Change = { ...change, before: { active: true }, after: { active: false } };
       this.deprovisioned(current, deactivation);
@@ -378,17 +327,13 @@ export class Differ {
     return [refusal];
   }
 
-  /** A change refused now after all (no room to defer it): a skip that says why. */
   private refusedNow(change: Change, current: Member | null): Change[] {
     const facts = { seatsInUse: this.seats, current: new Map(current ? [[current.id, memberFieldsOf(current)]] : []) };
     const verdict = evaluatePolicyCarrying(this.options.workspace, [change], facts).verdicts[0]!;
     return [{ ...change, action: 'skip', reason: `refused by the workspace policy: ${verdict.detail}`, drift: verdict.drift }];
   }
 
-  /**
-   * A deactivation or removal planned: the deletion budget counts it, and the seat (and, removed, the userName) it
-   * frees are free for the users deferred to `finish`, once the plan's deprovisions are known to be applied.
-   */
+  /** Frees its seat (and, removed, its userName) for deferred users. */
   private deprovisioned(member: Member | null, change: Change): void {
     this.deletions++;
     if (!member) return;
@@ -414,7 +359,6 @@ export class Differ {
 
 const EMPTY: ReadonlySet<string> = new Set();
 
-/** The current groups of the members a deferred user may become, kept for `finish`. */
 function groupsOfBoth(groupsOf: ReadonlyMap<string, ReadonlySet<string>>, ...members: (Member | null | undefined)[]): Map<string, ReadonlySet<string>> {
   const kept = new Map<string, ReadonlySet<string>>();
   for (const m of members) if (m) kept.set(m.id, groupsOf.get(m.id) ?? EMPTY);

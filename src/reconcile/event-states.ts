@@ -8,13 +8,13 @@ import { membershipStateOf } from '../store/change-writer.js';
 import type { Database } from '../store/database.js';
 import { groupsByIds, memberRefsByIds, membersByIds } from '../store/event-repository.js';
 
-/** What the writes will take away and their events must still show: removed members and deleted groups. */
+/** What the writes take away but their events must still show. */
 export interface StatesBefore {
   members: ReadonlyMap<string, Member>;
   groups: ReadonlyMap<string, Group>;
 }
 
-/** Read, before the writes, the members and groups the changes remove (members the caller read already are reused). */
+/** Read before the writes; members the caller already read are reused. */
 export async function statesBefore(trx: Kysely<Database>, workspaceId: string, changes: readonly Change[], current: ReadonlyMap<string, Member>): Promise<StatesBefore> {
   const members = new Map<string, Member>();
   const unread: string[] = [];
@@ -32,7 +32,7 @@ export async function statesBefore(trx: Kysely<Database>, workspaceId: string, c
   return { members, groups };
 }
 
-/** Read, after the writes, the groups and the members' names the events of `changes` show. */
+/** Read after the writes. */
 export async function statesAfter(trx: Kysely<Database>, workspaceId: string, changes: readonly Change[], before: StatesBefore): Promise<EventStates> {
   const groupIds = new Set<string>();
   const memberIds = new Set<string>();

@@ -3,11 +3,7 @@ import type { Group, GroupFields } from '../model/group.js';
 import type { Workspace } from '../model/workspace.js';
 import type { Change } from '../model/plan.js';
 
-/**
- * The changes that take a group (and its member set) from current to desired. Shared by SCIM and pull:
- * the app-facing name carries the workspace's prefix, and in "groups as projects" mode every new member
- * gets the workspace's project role.
- */
+/** Shared by SCIM and pull: the app-facing name carries the workspace prefix; in projects mode new members get the project role. */
 export function groupChanges(
   workspace: Workspace,
   current: Group | null,

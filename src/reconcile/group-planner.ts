@@ -4,20 +4,18 @@ import type { Change } from '../model/plan.js';
 import type { Workspace } from '../model/workspace.js';
 import { conflict, skip } from './skip-change.js';
 
-/** How a plan treats one IdP group: the store group it is, under which name, and whether members can be added. */
 interface GroupPlan {
   id: string;
   displayName: string;
-  /** Why members cannot be added to it (a displayName clash), or null. */
+  /** Why members cannot be added (a name clash), or null. */
   blocked: string | null;
 }
 
 const lower = (s: string) => s.toLowerCase();
 
 /**
- * The groups side of a pull plan: each IdP group a grant names becomes a store group (created, renamed or matched the
- * first time the plan meets it), each member's group links follow its grants, and after a complete full read the
- * binding's groups nobody is granted through any more are removed.
+ * The groups side of a pull plan: each IdP group a grant names becomes a store group (created, renamed or matched on
+ * first sight), member links follow grants, and after a complete full read ungranted binding groups are removed.
  */
 export class GroupPlanner {
   private readonly seen = new Set<string>();
@@ -40,7 +38,6 @@ export class GroupPlanner {
     }
   }
 
-  /** After a complete full read: the binding's groups that no assignment mentions any more are removed. */
   sweep(): Change[] {
     const changes: Change[] = [];
     for (const group of this.groups) {
@@ -50,7 +47,7 @@ export class GroupPlanner {
     return changes;
   }
 
-  /** The member's groups as the IdP grants them, against its current binding-managed groups. */
+  /** Against the member's current binding-managed groups. */
   memberships(entry: SnapshotMember, memberId: string, currentGroups: ReadonlySet<string>): Change[] {
     const changes: Change[] = [];
     const desired = new Set<string>();
@@ -77,7 +74,7 @@ export class GroupPlanner {
     return changes;
   }
 
-  /** The store group for an IdP group, planning its creation or rename the first time the plan meets it. */
+  /** Plans a group's creation or rename on first sight. */
   private groupFor(externalId: string, displayName: string, changes: Change[]): GroupPlan {
     const known = this.plannedByExternalId.get(externalId);
     if (known) return known;
@@ -97,7 +94,7 @@ export class GroupPlanner {
         }
       }
     } else if (clash && clash.externalId === null && clash.managedBy === null) {
-      // A pushed group with no externalId (Okta never sends one) is the IdP's group of that name: use it as is.
+      // A pushed group without externalId (Okta never sends one) is the IdP's group of that name.
       plan = { id: clash.id, displayName: clash.displayName, blocked: null };
     } else if (clash) {
       plan = { id: clash.id, displayName, blocked: `group "${clash.displayName}" already exists and is not linked to IdP group ${externalId}; rename one of them` };

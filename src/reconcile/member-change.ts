@@ -4,9 +4,8 @@ import type { Workspace } from '../model/workspace.js';
 import type { Change } from '../model/plan.js';
 
 /**
- * The change that takes a member from its current state to the desired one, shared by SCIM writes and pull
- * diffs: creation-only attributes keep their first value, `active=false` follows the workspace's deprovisioning
- * setting, and an unchanged member is a skip, not a write.
+ * Shared by SCIM writes and pull diffs: creation-only attributes keep their first value, `active=false` follows the
+ * workspace's deprovisioning setting, and an unchanged member is a skip, not a write.
  */
 export function memberChange(workspace: Workspace, current: Member | null, desired: MemberFields): Change {
   if (!current) {
@@ -14,7 +13,7 @@ export function memberChange(workspace: Workspace, current: Member | null, desir
   }
   const next: MemberFields = Object.assign({}, desired);
   for (const field of workspace.policy.creationOnly) (next as unknown as Record<string, unknown>)[field] = current[field];
-  // Built by `change` below, not as `{ ...base, action }`: a spread followed by properties is slow on Node 20.
+  // Built property by property: a spread followed by properties is slow on this hot path.
   const change = (action: Change['action'], before: Change['before'], after: Change['after'], reason?: string): Change => {
     const built: Change = { kind: 'member', key: current.userName, targetId: current.id, action, before, after };
     if (current.owner) built.owner = true;
@@ -33,7 +32,7 @@ export function memberChange(workspace: Workspace, current: Member | null, desir
   return change('update', diff.before, diff.after);
 }
 
-/** Removing a member (DELETE): the membership goes, the account stays. */
+/** DELETE: the membership goes, the account stays. */
 export function memberRemoval(current: Member, reason: string): Change {
   return {
     action: 'remove',

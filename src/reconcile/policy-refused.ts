@@ -1,7 +1,7 @@
 import type { Change } from '../model/plan.js';
 import type { PolicyRefusal } from './policy.js';
 
-/** Thrown when the policy refuses a change of a plan that must be applied whole (a SCIM request). */
+/** The policy refused a change of a plan that must apply whole (a SCIM request). */
 export class PolicyRefused extends Error {
   constructor(
     readonly refusal: PolicyRefusal,

@@ -4,37 +4,33 @@ import type { Change } from '../model/plan.js';
 import type { Workspace } from '../model/workspace.js';
 import { RESERVED_ROLES, V1_SEAT_TYPES, V2_ROLES, isSeatType, isV2Role } from '../model/workspace-role.js';
 
-// The workspace's rules, between plan and apply. Pure: the caller loads the facts (seats in use) inside the same
-// transaction that will apply the plan, so a verdict can't go stale before it is acted on.
+// The workspace's rules, between plan and apply. Pure: the caller loads the facts inside the transaction that applies
+// the plan, so a verdict cannot go stale.
 
 export interface PolicyRefusal {
   /** 400 for a value the admin must change in the IdP; 403 for what SCIM may never do (owners). */
   status: 400 | 403;
   scimType: 'invalidValue' | 'mutability';
   detail: string;
-  /** What the refusal leaves out of line: a value the workspace refuses, a seat type that is full, an owner. */
   drift: 'refused' | 'no_seat' | 'owner';
 }
 
 export interface PolicyFacts {
-  /** Active members per seat type, before the plan. */
   seatsInUse: Partial<Record<string, number>>;
-  /** The current state of every member that an update, deactivate, reactivate or remove targets, by id. */
   current: ReadonlyMap<string, MemberFields>;
-  /** Who writes: only `cli` may change an owner. */
+  /** Only `cli` may change an owner. */
   actor?: string;
 }
 
 const list = (values: readonly string[]) => values.join(', ');
 const refuse = (detail: string): PolicyRefusal => ({ status: 400, scimType: 'invalidValue', detail, drift: 'refused' });
 
-/** The member fields a change sets besides `active` (an owner flag or a binding link is not a member field). */
+/** Owner flags and binding links are not member fields. */
 function setsFieldsBesidesActive(change: Change): boolean {
   for (const key in change.after ?? {}) if (key !== 'active' && (MEMBER_FIELDS as readonly string[]).includes(key)) return true;
   return false;
 }
 
-/** The static rules on one member's state: versions, roles, credit limits, seat types. */
 export function checkMemberState(workspace: Workspace, member: MemberFields): PolicyRefusal | null {
   if (workspace.version === 'v2') {
     if (member.seatType !== null) {
@@ -85,21 +81,17 @@ export const ownerRefusal = (workspace: Workspace, change: Change): PolicyRefusa
 
 const noSeat = (detail: string): PolicyRefusal => ({ ...refuse(detail), drift: 'no_seat' });
 
-/** Holds a member's seat only while active, so suspending frees a seat. */
+/** Only active members hold a seat, so suspending frees one. */
 function seatOf(state: MemberFields | undefined): string | null {
   if (!state || !state.active) return null;
   return state.seatType;
 }
 
-/**
- * One verdict per change, in plan order. Seat usage is carried through the plan, so two creates that together
- * overflow a seat type refuse the second one.
- */
+/** Seat use carries through the plan, so of two creates overflowing a seat type the second is refused. */
 export function evaluatePolicy(workspace: Workspace, changes: readonly Change[], facts: PolicyFacts): (PolicyRefusal | null)[] {
   return evaluatePolicyCarrying(workspace, changes, facts).verdicts;
 }
 
-/** evaluatePolicy that also hands back the seats in use after the allowed changes, for a plan checked page by page. */
 export function evaluatePolicyCarrying(
   workspace: Workspace,
   changes: readonly Change[],
@@ -115,13 +107,11 @@ export function evaluatePolicyCarrying(
       if (freed) inUse[freed] = (inUse[freed] ?? 0) - 1;
       return null;
     }
-    // A create carries the whole new state; the others carry only the fields they change. The state is only read, so
-    // a create's is used as it is: copying it cost a 44-field object per created member.
+    // Creates carry the whole state, used as is to avoid a copy per created member; others carry only changes.
     const state: MemberFields =
       change.action === 'create' && change.after ? (change.after as unknown as MemberFields) : (Object.assign({}, current, change.after) as MemberFields);
-    // Every write is checked, deactivations too: one that also sets a role or a credit limit would otherwise store it
-    // unchecked, and the member could never be reactivated. A bare deactivation (or an owner flag, or a link to a
-    // binding) leaves the fields as they are, valid or not.
+    // Check deactivations too: one that also sets a role would store it unchecked, and the member could never be
+    // reactivated. A bare deactivation, owner flag or binding link leaves fields as they are.
     const checked = change.action === 'create' || change.action === 'reactivate' || setsFieldsBesidesActive(change);
     const refusal = checked ? checkMemberState(workspace, state) : null;
     if (refusal) return refusal;

@@ -1,8 +1,6 @@
 /**
- * Pages of `size` items from an async source, reading the next page while the caller works on the current one:
- * the IdP's network round trips overlap the store lookups and plan writes instead of alternating with them.
- * At most one page is read ahead, so memory stays bounded. An abort of `signal` ends the wait for a page at once
- * (with the signal's reason), whether or not the source itself stops: a hung IdP request cannot hold a shutdown.
+ * Pages from an async source, reading one page ahead so IdP round trips overlap the caller's work. An abort ends the
+ * wait at once even if the source does not stop, so a hung IdP request cannot hold up a shutdown.
  */
 export async function* readAhead<T>(source: AsyncIterable<T>, size: number, signal?: AbortSignal): AsyncGenerator<T[]> {
   const iterator = source[Symbol.asyncIterator]();
@@ -27,12 +25,11 @@ export async function* readAhead<T>(source: AsyncIterable<T>, size: number, sign
       yield page;
     }
   } finally {
-    // A caller that stops early leaves one read in flight: its failure must not become an unhandled rejection.
+    // A caller that stops early leaves one read in flight: its failure must not be an unhandled rejection.
     next.catch(() => undefined);
   }
 }
 
-/** `promise`, or a rejection with the signal's reason as soon as it aborts. */
 export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(signal.reason as Error);
   return new Promise<T>((resolve, reject) => {

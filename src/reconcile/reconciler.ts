@@ -9,7 +9,7 @@ import { emptySummary, type ChangeAction } from '../model/plan.js';
 import { timeOrderedId } from '../model/time-ordered-id.js';
 import type { Workspace } from '../model/workspace.js';
 import { markFullDue, readConnectorState, recordGoodCycle } from '../store/connector-state-repository.js';
-import type { Store } from '../store/create-db.js';
+import type { Store } from '../store/store.js';
 import type { RunResult } from '../store/database.js';
 import { countSeatsInUse } from '../store/member-repository.js';
 import { deletePlan, insertPlan, pendingPlanOf, prunePlans, supersedePendingPlans, updatePlan, type StoredPlan } from '../store/plan-repository.js';
@@ -29,37 +29,28 @@ import type { DriftSummary, ReconcileOutcome, ReconcileRequest } from './reconci
 import { settingsHash } from './settings-hash.js';
 import { describe, describeDrift, Tally } from './tally.js';
 
-// One pull cycle in two steps, so that the caller decides what happens to the plan (Terraform's split): `startCycle`
-// reads the IdP (the changes since the cursor, everything, or one user), compares it with the store page by page
-// together with every user the store does not match, and keeps the plan; then `apply` checks the deletion budget and
-// applies it through the policy and the one apply, or `keep` leaves it for review (a dry run). Every run is recorded
-// (sync_run) with its plan, whatever the outcome. `reconcile` is both steps, as the daemon runs them.
+// One pull cycle in two steps, so the caller decides the plan's fate: `startCycle` reads, compares and keeps the plan;
+// then `apply` (within the deletion budget) or `keep` (for review). Every run is recorded with its plan.
 
 export interface ReconcilerDeps {
   store: Store;
   config: Readonly<Pick<Config, 'connectors'> & Partial<Pick<Config, 'reconcile'>>>;
   log: ConnectorLogger;
   clock: () => Date;
-  /** Where the connector comes from; default: the registry (the real Graph or Okta connector). */
   connectorFor?: (workspace: Workspace) => Promise<Connector>;
-  /** Changes applied per transaction (default 5,000). */
   applyBatchSize?: number;
 }
 
-/** History kept per binding: plans (pending ones always stay) and runs. */
+/** History kept per binding; pending plans always stay. */
 const KEEP_PLANS = 50;
 const KEEP_RUNS = 1000;
 
-/** A plan, then its fate: the daemon's cycle, and the CLI's when it has decided already. */
 export async function reconcile(deps: ReconcilerDeps, request: ReconcileRequest): Promise<ReconcileOutcome> {
   const cycle = await startCycle(deps, request);
   return request.dryRun ? cycle.keep() : cycle.apply();
 }
 
-/**
- * A scheduled cycle, or null when the binding is held: a plan over the deletion budget waits for an admin, and until
- * it is decided no cycle runs and none is recorded (its own refused run is the one record of the wait).
- */
+/** Null when the binding is held: a plan over the deletion budget awaits an admin. */
 export async function reconcileScheduled(deps: ReconcilerDeps, request: Omit<ReconcileRequest, 'trigger' | 'dryRun'>): Promise<ReconcileOutcome | null> {
   const workspace = await findWorkspace(deps.store.db, request.workspaceId);
   const name = workspace ? bindingName(bindingFor(deps.config.connectors, workspace.id, request.binding).binding) : request.binding;
@@ -67,7 +58,7 @@ export async function reconcileScheduled(deps: ReconcilerDeps, request: Omit<Rec
   return reconcile(deps, { ...request, trigger: 'schedule', dryRun: false });
 }
 
-/** Read, compare and keep the plan. A failure is recorded and ends the cycle: `apply` and `keep` then return it. */
+/** A failure is recorded and ends the cycle; `apply` and `keep` then return it. */
 export async function startCycle(deps: ReconcilerDeps, request: ReconcileRequest): Promise<Cycle> {
   const workspace = await findWorkspace(deps.store.db, request.workspaceId);
   if (!workspace) throw new RosterdError('ROSTERD_E_NOT_FOUND', `workspace "${request.workspaceId}" does not exist; see rosterd workspace list`);
@@ -92,7 +83,6 @@ export class Cycle {
   private deletions = 0;
   private ended: ReconcileOutcome | null = null;
   private readonly now: () => string;
-  /** The workspace settings this cycle compares under. */
   private readonly settings: string;
 
   constructor(
@@ -107,7 +97,6 @@ export class Cycle {
     this.settings = settingsHash(workspace);
   }
 
-  /** The kept plan, once planned; null when there was nothing to keep. */
   get storedPlan(): StoredPlan | null {
     return this.plan_;
   }
@@ -133,15 +122,14 @@ export class Cycle {
       const connector = deps.connectorFor ? await deps.connectorFor(workspace) : await connectorFor();
       const state = await readConnectorState(store.db, workspace.id, this.binding);
       const fullSchedule = parseFullSchedule(fullScheduleText ?? DEFAULT_FULL_SCHEDULE) ?? parseFullSchedule(DEFAULT_FULL_SCHEDULE)!;
-      // The records say the store matched the IdP under the settings of their last full read; other settings (a new
-      // default role, a value map) may want other values of everyone, which a full read compares.
+      // The records hold only under the settings of their last full read; other settings may want other values of everyone.
       const trustRecords = state.settingsHash === this.settings;
       const dueState = state.settingsHash !== null && !trustRecords && state.fullDue === null ? { ...state, fullDue: "the workspace's settings changed since the last full read" } : state;
       const opening = openRead(
         { store, connector, workspace, binding: this.binding, state: dueState, fullSchedule, log: deps.log, now: deps.clock(), ...(request.signal ? { signal: request.signal } : {}) },
         request,
       );
-      // A hung IdP request cannot hold a shutdown: the abort ends the wait whether or not the connector stops.
+      // A hung IdP request must not hold up a shutdown.
       const read = await (request.signal ? untilAborted(opening, request.signal) : opening);
       this.mode = read.mode;
       const differ = new Differ({
@@ -171,7 +159,7 @@ export class Cycle {
       };
       await insertPlan(store.db, header);
       this.plan_ = header;
-      // A dry run leaves the binding's records alone: they say what the store holds, and a dry run changes nothing.
+      // A dry run leaves the records alone: they say what the store holds.
       const writer = new PlanWriter(store.db, header.id, request.dryRun ? undefined : { workspaceId: workspace.id, binding: this.binding, now: this.now() });
       const progress = (phase: 'read' | 'compare', membersRead: number) => request.onProgress?.({ phase, read: membersRead, compared: differ.compared, applied: 0, total: 0 });
       this.read = await planFromRead({ store, workspace, binding: this.binding, differ, writer, onProgress: progress, ...(request.signal ? { signal: request.signal } : {}) }, read);
@@ -180,8 +168,7 @@ export class Cycle {
       this.deletions = writer.deletions;
       this.planned = writer.planned;
       const warnings = deprovisionWarnings(this.read);
-      // The plan keeps the cursor only when it is applied later (a dry run, or held for approval), to advance the
-      // binding's cursor then; applied now, the cursor goes to the binding alone.
+      // The plan keeps the cursor only if applied later (dry run, held for approval); applied now, it goes to the binding.
       Object.assign(header, { summary: writer.summary, warnings, changeCount: writer.count, deletions: writer.deletions, complete: this.read.complete });
       await updatePlan(store.db, header.id, { summary: writer.summary, warnings, changeCount: writer.count, deletions: writer.deletions, complete: this.read.complete, ...(request.dryRun ? { cursor: this.cursor } : {}) });
       if (writer.count === 0) {
@@ -193,13 +180,12 @@ export class Cycle {
     }
   }
 
-  /** Apply the plan through the policy, unless the deletion budget holds it for an admin. */
   async apply(): Promise<ReconcileOutcome> {
     if (this.ended) return this.ended;
     return withBoundedHeapGrowth(heapGrowth(this.deps), () => this.applyPlan());
   }
 
-  /** A dry run: the plan is kept for review (`rosterd plan show`, `rosterd apply`), and nothing is applied. */
+  /** A dry run: the plan is kept for review. */
   async keep(): Promise<ReconcileOutcome> {
     if (this.ended) return this.ended;
     const plan = this.plan_;
@@ -208,7 +194,6 @@ export class Cycle {
     return this.finish('planned', this.summary, driftSummary(this.planned, this.actionable), `dry run: ${describe(this.summary)}${left} (plan ${plan.id}; nothing applied)`);
   }
 
-  /** Changes the plan would make (skips are not changes). */
   private get actionable(): number {
     return (this.plan_?.changeCount ?? 0) - this.summary.skip;
   }
@@ -225,7 +210,7 @@ export class Cycle {
           this.plan_ = null;
         }
         await this.recordGood();
-        // Only a read that covers what a pending plan covers says its changes are no longer wanted: not one member, not an incomplete read.
+        // Only a read covering what a pending plan covers makes it unwanted: not one user, not an incomplete read.
         if (this.read.complete && this.mode !== 'user') await supersede(`superseded by run ${this.runId}: a later cycle found nothing left to apply`);
         if (this.plan_) await updatePlan(store.db, this.plan_.id, { status: 'applied', decidedAt: this.now(), decidedBy: this.actor });
         return this.settle(emptySummary(), this.planned);
@@ -263,14 +248,14 @@ export class Cycle {
     }
   }
 
-  /** A complete read that was applied: the binding's cursor moves on; a full one is recorded as the last full read. */
+  /** A full read is also recorded as the last full read. */
   private async recordGood(): Promise<void> {
     const { store } = this.deps;
     if (this.read.complete) await recordGoodCycle(store.db, this.workspace.id, this.binding, this.now(), this.cursor, this.mode === 'full' ? { settingsHash: this.settings } : undefined);
     if (this.read.fullDue) await markFullDue(store.db, this.workspace.id, this.binding, this.read.fullDue, this.now());
   }
 
-  /** The end of an applied cycle: applied, or drift left, or a read that stopped partway (a failure, applied all the same). */
+  /** An incomplete read ends as failed even though what was read is applied. */
   private settle(applied: Record<ChangeAction, number>, tally: Tally): Promise<ReconcileOutcome> {
     const drift = driftSummary(tally, 0);
     const did = describe(applied);
@@ -346,7 +331,6 @@ export class Cycle {
   }
 }
 
-/** The drift a tally leaves, plus (a dry run) the changes that would still be waiting to be applied. */
 function driftSummary(tally: Tally, notApplied: number): DriftSummary {
   const reasons = Object.fromEntries(tally.drift);
   if (notApplied > 0) reasons.not_applied = { count: notApplied, examples: [] };

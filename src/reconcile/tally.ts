@@ -2,25 +2,24 @@ import { DRIFT_REASONS, type DriftReason } from '../model/drift.js';
 import { emptySummary, type Change, type ChangeAction } from '../model/plan.js';
 import type { ChangeResult } from './apply.js';
 
-/** Occurrences of one drift reason, with up to two distinct sentences to show. */
+/** Up to two distinct example sentences. */
 export interface DriftCount {
   count: number;
   examples: string[];
 }
 
-/** What a plan's changes came to: applied per action, and what was left out of line, per reason. */
+/** Applied counts per action, and drift per reason. */
 export class Tally {
   readonly applied: Record<ChangeAction, number> = emptySummary();
   readonly drift = new Map<DriftReason, DriftCount>();
 
-  /** One change as the apply reported it (a skip that leaves drift counts under its reason). */
   add(result: ChangeResult): void {
     if (result.status === 'applied') this.applied[result.change.action]++;
     else if (result.drift) this.note(result.drift, result.detail ?? result.change.reason ?? '');
     else if (result.status === 'skipped' && result.change.drift) this.note(result.change.drift, result.change.reason ?? '');
   }
 
-  /** One planned change as a dry run reports it: only skips that leave drift are counted. */
+  /** Dry runs: only skips that leave drift count. */
   addPlanned(change: Change): void {
     if (change.action === 'skip' && change.drift) this.note(change.drift, change.reason ?? '');
   }
@@ -33,7 +32,6 @@ export class Tally {
     this.drift.set(reason, entry);
   }
 
-  /** Changes left out of line. */
   get drifting(): number {
     let n = 0;
     for (const { count } of this.drift.values()) n += count;
@@ -45,7 +43,6 @@ export class Tally {
   }
 }
 
-/** How each reason reads in an outcome line. */
 const HEADINGS: Record<DriftReason, string> = {
   refused: 'refused',
   no_seat: 'refused',
@@ -57,7 +54,7 @@ const HEADINGS: Record<DriftReason, string> = {
   changed_elsewhere: 'changed elsewhere',
 };
 
-/** "refused 5 (no builder seats left); in conflict 1 (userName "a@x" is already used by another member …)". */
+/** "refused 5 (no builder seats left); in conflict 1 (…)". */
 export function describeDrift(drift: ReadonlyMap<DriftReason, DriftCount>): string {
   const byHeading = new Map<string, { count: number; parts: string[] }>();
   for (const [reason, { count, examples }] of drift) {
@@ -70,7 +67,7 @@ export function describeDrift(drift: ReadonlyMap<DriftReason, DriftCount>): stri
   return [...byHeading].map(([heading, { count, parts }]) => `${heading} ${count} (${parts.join('; ')})`).join('; ');
 }
 
-/** The sentence up to its first colon or semicolon: "no builder seats left" of "no builder seats left: workspace …". */
+/** "no builder seats left" of "no builder seats left: workspace …". */
 function firstClause(sentence: string): string {
   const text = sentence.replace(/^refused by the workspace policy: /, '');
   const cut = text.search(/[:;]\s/);
@@ -86,7 +83,7 @@ const WORDS: Record<ChangeAction, [string, string]> = {
   skip: ['skip', 'skips'],
 };
 
-/** "3 creates, 1 update, 2 deactivations": the non-zero counts. */
+/** "3 creates, 1 update, 2 deactivations". */
 export function describe(summary: Record<ChangeAction, number>): string {
   const parts = (Object.keys(WORDS) as ChangeAction[]).filter((a) => summary[a] > 0).map((a) => `${summary[a]} ${WORDS[a][summary[a] === 1 ? 0 : 1]}`);
   return parts.length ? parts.join(', ') : 'no changes';

@@ -2,11 +2,8 @@ import { tooDeep } from './json-body-parser.js';
 import { invalidValue, type ScimError } from './scim-error.js';
 
 /**
- * The first problem of a parsed request part (body, query or path parameters) that no later step may meet: arrays
- * and objects nested deeper than `maxDepth` (scim.budgets.jsonDepth), or a NUL character (U+0000) in a key or a
- * string, which PostgreSQL text cannot hold. One pass with an explicit stack, no recursion, so that nothing deep
- * reaches a recursive step (normalisers, mappers, JSON.stringify) whatever parsed it (json-body-parser.ts checks a
- * JSON body's text before parsing). `undefined` when there is none. The top-level object or array is depth 1.
+ * The first problem of a parsed request part: nesting deeper than `maxDepth` (top level is 1), or a NUL in a key or
+ * string (PostgreSQL text cannot hold it). Iterative, so nothing deep reaches a recursive step later.
  */
 export function checkJsonInput(value: unknown, maxDepth: number): ScimError | undefined {
   const values: unknown[] = [value];

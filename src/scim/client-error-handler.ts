@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import { SCIM_CONTENT_TYPE } from './scim-error-handler.js';
 import { invalidSyntax, ScimError } from './scim-error.js';
 
-/** What Node's HTTP parser refused, as the SCIM error it means; its codes are listed in Node's `clientError` documentation. */
+/** What Node's HTTP parser refused, as the SCIM error it means. */
 export function clientErrorOf(code: string | undefined): ScimError {
   switch (code) {
     case 'HPE_HEADER_OVERFLOW':
@@ -16,9 +16,8 @@ export function clientErrorOf(code: string | undefined): ScimError {
 }
 
 /**
- * The HTTP server's `clientError` handler (Fastify's `clientErrorHandler`): a request Node could not parse never
- * reaches a route, so its answer is written to the socket here, as a SCIM Error with application/scim+json, and the
- * connection is closed (what follows on it cannot be framed).
+ * Node's `clientError` handler: an unparseable request never reaches a route, so a SCIM Error is written to the
+ * socket here and the connection closed (what follows on it cannot be framed).
  */
 export function scimClientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;

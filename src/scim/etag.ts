@@ -1,6 +1,6 @@
 import { ScimError } from './scim-error.js';
 
-/** ETags are weak versions, W/"<n>": the resource's version number, bumped on every applied write. */
+/** Weak ETags W/"<n>" over the resource's version, bumped on every applied write. */
 export const etagOf = (version: number): string => `W/"${version}"`;
 
 function matches(header: string, version: number): boolean {
@@ -12,7 +12,7 @@ function matches(header: string, version: number): boolean {
   });
 }
 
-/** If-Match on a write: a mismatch means someone else wrote first (RFC 7644 §3.14). */
+/** A mismatch means someone else wrote first. */
 export function checkIfMatch(header: string | undefined, version: number): void {
   if (header === undefined || header.trim() === '') return;
   if (!matches(header, version)) {
@@ -20,7 +20,7 @@ export function checkIfMatch(header: string | undefined, version: number): void 
   }
 }
 
-/** If-None-Match on a GET: true when the client's copy is current and a 304 is the answer. */
+/** True when the client's copy is current (304). */
 export function isNotModified(header: string | undefined, version: number): boolean {
   return header !== undefined && header.trim() !== '' && matches(header, version);
 }

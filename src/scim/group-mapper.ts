@@ -12,10 +12,7 @@ export interface GroupInput extends GroupFields {
   memberIds: string[];
 }
 
-/**
- * The group fields and member ids a Group body asks for. displayName and externalId are indexed, so each is
- * bounded by `budgets.identifierLength` (callers pass `ctx.budgets`); details never quote a value.
- */
+/** displayName and externalId are indexed, so each is bounded by `identifierLength`; details never quote a value. */
 export function groupFromScim(body: JsonObject, budgets: Readonly<ScimBudgets> = DEFAULT_SCIM_BUDGETS): GroupInput {
   const schemas = getValue(body, 'schemas');
   if (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === URN.group.toLowerCase())) {

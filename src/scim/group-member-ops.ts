@@ -8,9 +8,8 @@ import { overBudget, type ScimBudgets } from './scim-budgets.js';
 import { invalidFilter, invalidPath, invalidValue } from './scim-error.js';
 
 /**
- * Group `members` operations as set arithmetic on member ids, so a PATCH that adds or removes 10,000 members
- * is one read of the current set, one existence check in chunks, and bulk writes: never a round trip per member.
- * Every other operation goes to the generic PATCH engine.
+ * Group `members` operations as set arithmetic on member ids, so a huge member PATCH is one read, chunked existence
+ * checks and bulk writes, never a round trip per member. Other operations go to the generic PATCH engine.
  */
 export interface SplitOps {
   memberOps: PatchOp[];
@@ -26,7 +25,7 @@ export function splitMemberOps(ops: readonly PatchOp[]): SplitOps {
     if (isMembersPath(op.path)) {
       memberOps.push(op);
     } else if (op.path === undefined && isJsonObject(op.value) && getValue(op.value, 'members') !== undefined) {
-      // A pathless value object may carry members next to displayName: treat that part as `op members`.
+      // A pathless value may carry members next to displayName: treat that part as a members op.
       const { members, rest } = Object.entries(op.value).reduce(
         (acc, [k, v]) => (k.toLowerCase() === 'members' ? { ...acc, members: v } : { ...acc, rest: { ...acc.rest, [k]: v } }),
         { members: undefined as unknown, rest: {} as Record<string, unknown> },
@@ -51,10 +50,8 @@ function memberIds(value: unknown, op: string): string[] {
 }
 
 /**
- * The member ids a members filter names. A member's id is opaque, so the only filter that means anything on it is
- * equality: `value eq "id"` (the shape both IdPs send), or several joined by `or`. Each is answered by a set
- * lookup; a substring or ordering match (`value co "…"`, `sw`, `gt`), `not`, or a filter on another sub-attribute
- * would have to test every member of a group that can have tens of thousands, once per operation, and is refused.
+ * A member id is opaque, so only equality (`value eq "id"`, possibly or-joined) means anything; each is a set lookup.
+ * Anything else would test every member of a potentially huge group per operation, and is refused.
  * @throws ScimError invalidFilter naming the supported form.
  */
 function filteredIds(filter: FilterNode, path: string): string[] {
@@ -73,16 +70,14 @@ function filteredIds(filter: FilterNode, path: string): string[] {
   return ids;
 }
 
-/** One members operation, checked and reduced to member ids. */
 export interface MemberOp {
-  /** add and remove take `ids`; replace sets the members to `ids`; clear removes every member. */
+  /** clear removes every member. */
   kind: 'add' | 'remove' | 'replace' | 'clear';
   ids: string[];
 }
 
 /**
- * Check `members` operations and reduce each to member ids, before any of them is applied (so a malformed one
- * fails the request before it reads anything).
+ * Checks and reduces every operation before any is applied, so a malformed one fails before anything is read.
  * @throws ScimError invalidPath, invalidFilter or invalidValue naming what is wrong.
  */
 export function compileMemberOps(ops: readonly PatchOp[], filterBudgets?: Readonly<FilterBudgets>): MemberOp[] {
@@ -99,15 +94,11 @@ export function compileMemberOps(ops: readonly PatchOp[], filterBudgets?: Readon
   });
 }
 
-/** The member set after the operations: `applyMemberChanges` of `compileMemberOps`. */
 export function applyMemberOps(current: ReadonlySet<string>, ops: readonly PatchOp[]): Set<string> {
   return applyMemberChanges(current, compileMemberOps(ops));
 }
 
-/**
- * The member set after the compiled operations, applied in order as RFC 7644 §3.5.2 requires: set operations,
- * O(members + ids). Removing a member that is not there is done already: IdPs retry.
- */
+/** Applied in order as set operations. Removing an absent member is a no-op: IdPs retry. */
 export function applyMemberChanges(current: ReadonlySet<string>, ops: readonly MemberOp[]): Set<string> {
   const next = new Set(current);
   for (const { kind, ids } of ops) {
@@ -118,7 +109,7 @@ export function applyMemberChanges(current: ReadonlySet<string>, ops: readonly M
   return next;
 }
 
-/** The member ids the changes name, when they only add and remove those; null when one replaces or clears the set. */
+/** Null when a change replaces or clears the set. */
 export function namedMembers(changes: readonly MemberOp[]): Set<string> | null {
   const named = new Set<string>();
   for (const { kind, ids } of changes) {
@@ -128,7 +119,6 @@ export function namedMembers(changes: readonly MemberOp[]): Set<string> | null {
   return named;
 }
 
-/** How many members changing `current` into `next` adds and removes. */
 export function membersChanged(current: ReadonlySet<string>, next: ReadonlySet<string>): number {
   let count = 0;
   for (const id of next) if (!current.has(id)) count++;
@@ -136,13 +126,11 @@ export function membersChanged(current: ReadonlySet<string>, next: ReadonlySet<s
   return count;
 }
 
-/** How many member values `value` (a `members` value: an array, one element, or nothing) names. */
 const valuesIn = (value: unknown) => (value === undefined || value === null ? 0 : Array.isArray(value) ? value.length : 1);
 
 /**
- * The member values a PATCH body names, counted on the body as sent (before any normalising, which is work too):
- * each element of a `members` value, one per filtered `members[...]` path, and the `members` of a pathless value.
- * Structural keys match in any case; anything malformed counts as nothing here and is refused later.
+ * Member values a PATCH body names, counted as sent (normalising is work too). Keys match in any case; anything
+ * malformed counts as nothing here and is refused later.
  */
 export function memberValuesOfPatch(body: unknown): number {
   const operations = isJsonObject(body) ? getValue(body, 'Operations') : undefined;
@@ -161,14 +149,12 @@ export function memberValuesOfPatch(body: unknown): number {
   return count;
 }
 
-/** The member values of a POST or PUT body as sent. */
 export function memberValuesOfBody(body: unknown): number {
   return isJsonObject(body) ? valuesIn(getValue(body, 'members')) : 0;
 }
 
 /**
- * Refuse a request that adds, removes or sets more group members than `scim.budgets.groupMembers` allows: `count`
- * is what the request names, or what it changes (a `replace` or a `remove` of all members changes every member).
+ * `count` is what the request names, or what it changes (a replace or remove-all changes every member).
  * @throws ScimError 400 invalidValue naming the budget.
  */
 export function checkGroupMembers(count: number, budgets: Readonly<Pick<ScimBudgets, 'groupMembers'>>, what: string): void {
@@ -176,7 +162,6 @@ export function checkGroupMembers(count: number, budgets: Readonly<Pick<ScimBudg
   throw overBudget('groupMembers', budgets.groupMembers, `${what} (${count.toLocaleString('en-US')})`, 'send the members in several requests of at most that many');
 }
 
-/** Members of a POST or PUT body. */
 export function memberIdsOfBody(members: unknown): string[] {
   if (members === undefined || members === null) return [];
   if (!Array.isArray(members)) throw invalidValue('members must be an array of {"value": "<user id>"}');

@@ -10,9 +10,8 @@ import type { ScimContext } from './scim-context.js';
 import { URN } from './scim-urn.js';
 
 /**
- * Groups as the SCIM Groups a response holds, projected as asked. Excluding members (as Entra does on lookups)
- * skips reading them at all; a group can have tens of thousands, so they are read off the event loop (heavy-read.ts),
- * in the turn of the request that lists them, if it takes one.
+ * Groups as SCIM resources, projected as asked. Excluding members (as Entra does) skips reading them; otherwise
+ * they are read off the event loop in the request's heavy turn, since a group can be huge.
  */
 export async function renderGroups(ctx: ScimContext, groups: readonly Group[], projection: Pick<ListRequest, 'attributes' | 'excludedAttributes'>): Promise<JsonObject[]> {
   const members = wantsAttribute(projection, 'members') && groups.length > 0 ? await offLoopRead(ctx, (db) => membersOfGroups(db, groups.map((g) => g.id))) : undefined;

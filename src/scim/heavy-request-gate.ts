@@ -5,10 +5,8 @@ interface Turn {
   waiting: (() => void)[];
 }
 
-/** Seconds a refused client is told to wait before it tries again. */
 const RETRY_AFTER_SECONDS = 1;
 
-/** A request refused because its workspace already has as many expensive requests running and waiting as it may. */
 export class WorkspaceBusy extends ScimError {
   readonly retryAfterSeconds = RETRY_AFTER_SECONDS;
 
@@ -22,9 +20,8 @@ export class WorkspaceBusy extends ScimError {
 }
 
 /**
- * Turns for expensive requests, per workspace: at most `perWorkspace` run at once, up to `queue` more wait in
- * arrival order, and any beyond that are refused with 429. One tenant can then hold at most `perWorkspace` of the
- * connections or threads that expensive reads share, whatever it sends. Counted per process.
+ * Per-workspace turns for expensive requests: `perWorkspace` run, `queue` more wait in order, the rest get 429. So
+ * one tenant never holds more than `perWorkspace` of the shared connections. Counted per process.
  */
 export class HeavyRequestGate {
   private readonly turns = new Map<string, Turn>();
@@ -58,7 +55,7 @@ export class HeavyRequestGate {
     return new Promise((resolve) => waiting.push(resolve));
   }
 
-  /** The finished request's turn passes straight to the first in line; the workspace's entry goes when nobody needs it. */
+  /** The turn passes straight to the first in line; the workspace's entry goes when nobody needs it. */
   private leave(workspaceId: string): void {
     const turn = this.turns.get(workspaceId);
     if (!turn) return;

@@ -2,9 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { overBudget } from './scim-budgets.js';
 
 /**
- * Whether JSON `text` nests arrays and objects deeper than `maxDepth`, found by one scan of the text that stops at
- * the first level too deep. Strings are skipped with indexOf (their brackets do not count, and they are most of a
- * SCIM body), so the scan costs about half of JSON.parse on a typical body. Malformed text is left to the parser.
+ * Whether JSON text nests deeper than `maxDepth`, in one scan that stops at the first level too deep. Strings are
+ * skipped with indexOf since they are most of a body. Malformed text is left to the parser.
  */
 export function exceedsJsonDepth(text: string, maxDepth: number): boolean {
   let depth = 0;
@@ -21,7 +20,7 @@ export function exceedsJsonDepth(text: string, maxDepth: number): boolean {
   return false;
 }
 
-/** The index of the quote that ends the string opening at `open`: the first one after an even run of backslashes; -1 if none. */
+/** The quote ending the string at `open`: the first after an even run of backslashes; -1 if none. */
 function closingQuote(text: string, open: number): number {
   let end = open;
   for (;;) {
@@ -33,15 +32,12 @@ function closingQuote(text: string, open: number): number {
   }
 }
 
-/** The refusal of a request nested deeper than scim.budgets.jsonDepth, wherever it is found. */
 export const tooDeep = (maxDepth: number) =>
   overBudget('jsonDepth', maxDepth, 'the nesting of arrays and objects in the request', 'send a flatter body: a SCIM resource or PatchOp nests only a few levels', 'invalidSyntax');
 
 /**
- * The JSON parser of a SCIM service (application/json and application/scim+json): the body's nesting is checked on
- * its text before JSON.parse runs, because parsing a body nested a million levels deep holds the event loop for
- * a second or more, every tenant waiting. Within the budget, Fastify's own parser (with its prototype-poisoning
- * guard) parses it.
+ * SCIM JSON parser: nesting is checked on the text before JSON.parse, since parsing an absurdly deep body blocks
+ * the event loop for every tenant. Then Fastify's parser (with its prototype-poisoning guard) runs.
  */
 export function useJsonBodyParser(app: FastifyInstance, maxDepth: number): void {
   const parse = app.getDefaultJsonParser('error', 'ignore');

@@ -2,10 +2,8 @@ import type { JsonObject } from './json-object.js';
 import { invalidValue } from './scim-error.js';
 import { valueExcerpt } from '../model/value-excerpt.js';
 
-/** The parameters of a SCIM list or .search request (RFC 7644 §3.4.2), validated. */
 export interface ListRequest {
   filter?: string;
-  /** 1-based. */
   startIndex: number;
   count: number;
   sortBy?: string;
@@ -29,7 +27,7 @@ function integer(value: unknown, name: string): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const n = typeof value === 'number' ? value : Number(String(value).trim());
   if (!Number.isInteger(n)) throw invalidValue(`${name} must be an integer, got ${valueExcerpt(value)}`);
-  // A page past every result is an empty page, not a database error: keep huge values within what SQL can bind.
+  // A page past every result is empty, not a database error: keep huge values bindable.
   return Math.max(-Number.MAX_SAFE_INTEGER, Math.min(n, Number.MAX_SAFE_INTEGER));
 }
 
@@ -37,10 +35,7 @@ const PARAMETERS = ['filter', 'startIndex', 'count', 'sortBy', 'sortOrder', 'att
 type Parameter = (typeof PARAMETERS)[number];
 const PARAMETER_BY_LOWER = new Map<string, Parameter>(PARAMETERS.map((name) => [name.toLowerCase(), name]));
 
-/**
- * The list parameters in `source`, names matched case-insensitively in one pass over its keys (every GET reads
- * seven names from a query of one or two). An exact-case name wins over another spelling of it.
- */
+/** Names matched case-insensitively in one pass over the keys; an exact-case name wins. */
 function listParameters(source: JsonObject): Partial<Record<Parameter, unknown>> {
   const found: Partial<Record<Parameter, unknown>> = {};
   for (const key of Object.keys(source)) {
@@ -50,12 +45,12 @@ function listParameters(source: JsonObject): Partial<Record<Parameter, unknown>>
   return found;
 }
 
-/** From a query string (GET) or a SearchRequest body (POST /.search); both have the same names. */
+/** From a query string or a SearchRequest body; both use the same names. */
 export function parseListRequest(source: JsonObject, limits: ListLimits): ListRequest {
   const params = listParameters(source);
   const filter = params.filter;
   if (filter !== undefined && filter !== null && typeof filter !== 'string') throw invalidValue('filter must be a string');
-  // RFC 7644: a startIndex below 1 is interpreted as 1; a count above the maximum is reduced to it.
+  // A startIndex below 1 means 1; a count above the maximum is reduced to it.
   const startIndex = Math.max(1, integer(params.startIndex, 'startIndex') ?? 1);
   const requested = integer(params.count, 'count');
   const count = Math.min(Math.max(0, requested ?? limits.defaultCount), limits.maxCount);
@@ -71,7 +66,7 @@ export function parseListRequest(source: JsonObject, limits: ListLimits): ListRe
     attributes: splitList(params.attributes),
     excludedAttributes: splitList(params.excludedAttributes),
   };
-  // Set only when given (no spread of conditional objects: this runs on every read).
+  // Conditional assignment, not spreads: this runs on every read.
   if (typeof filter === 'string' && filter.trim() !== '') request.filter = filter;
   if (typeof sortBy === 'string' && sortBy !== '') request.sortBy = sortBy;
   return request;

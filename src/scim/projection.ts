@@ -1,10 +1,6 @@
 import { isJsonObject, type JsonObject } from './json-object.js';
 
-/**
- * `attributes` / `excludedAttributes` (RFC 7644 §3.4.2.5) on a rendered resource. Paths may be plain
- * (`userName`), dotted (`name.givenName`, `emails.value`) or URN-qualified (`urn:…:User:department`, or a whole
- * extension URN). `id` and `schemas` are always returned.
- */
+/** `attributes` / `excludedAttributes` on a rendered resource; `id` and `schemas` are always returned. */
 export interface Projection {
   attributes: string[];
   excludedAttributes: string[];
@@ -13,9 +9,9 @@ export interface Projection {
 const ALWAYS = new Set(['id', 'schemas']);
 
 interface Target {
-  /** Top-level key in the resource (an attribute or an extension URN), lower-case. */
+  /** Attribute or extension URN, lower-case. */
   top: string;
-  /** Attribute inside an extension, or a sub-attribute, lower-case. */
+  /** Extension attribute or sub-attribute, lower-case. */
   rest: string[];
 }
 
@@ -103,7 +99,7 @@ export function project(resource: JsonObject, projection: Projection, extensionU
     const key = keyOf(target.top);
     if (key === undefined || ALWAYS.has(key)) continue;
     if (target.rest.length === 0) {
-      // `out` is this function's own copy; a rest-destructuring copy per excluded attribute cost far more.
+      // `out` is our own copy, so delete in place rather than copy per excluded attribute.
       delete out[key];
     } else {
       out[key] = drop(out[key], target.rest);

@@ -2,20 +2,18 @@ import { formatAttrPath, type AttrPath, type CompareNode, type FilterNode, type 
 import { invalidFilter } from './scim-error.js';
 import { EXCERPT_CHARACTERS, truncateText } from '../model/value-excerpt.js';
 
-/** A resource type a search at the service root covers, with its core schema URN and the attributes it can filter on. */
 export interface SearchedType {
   name: 'User' | 'Group';
   schema: string;
-  /** Whether the type has a filterable attribute at `path`. */
   knows(path: AttrPath): boolean;
 }
 
-/** What a filter asks of one resource type: every resource (true), none (false), or those matching the node. */
+/** true: every resource; false: none; else those matching the node. */
 export type TypeFilter = boolean | FilterNode;
 
 const lower = (path: AttrPath) => ({ attribute: path.attribute.toLowerCase(), sub: path.subAttribute?.toLowerCase() });
 
-/** `schemas` or `meta.resourceType`: attributes every resource has, which tell the types apart (RFC 7644 §3.4.2.2). */
+/** Attributes every resource has that tell the types apart. */
 function selectorOf(path: AttrPath, type: SearchedType): string | undefined {
   const { attribute, sub } = lower(path);
   if (attribute === 'schemas' && sub === undefined) return type.schema;
@@ -23,7 +21,7 @@ function selectorOf(path: AttrPath, type: SearchedType): string | undefined {
   return undefined;
 }
 
-/** A comparison on a selector, decided for one type (case-insensitively: URNs and type names are). */
+/** Case-insensitive, as URNs and type names are. */
 function decideSelector(node: CompareNode | PresentNode, actual: string): boolean {
   if (node.op === 'pr') return true;
   if (typeof node.value !== 'string') return false;
@@ -51,11 +49,8 @@ const or = (left: TypeFilter, right: TypeFilter): TypeFilter =>
   left === true || right === true ? true : left === false ? right : right === false ? left : { op: 'or', left, right };
 
 /**
- * The part of a filter at the service root that concerns `type`: comparisons on `schemas` and `meta.resourceType`
- * are decided for the type, and a comparison on an attribute the type does not have is false for it (the attribute
- * is unassigned on its resources). `and`, `or` and `not` are simplified around what was decided, so
- * `meta.resourceType eq "User" and userName sw "a"` is `userName sw "a"` for Users and false for Groups.
- * Recurses once per term of an and/or chain: at most scim.budgets.filterTerms frames, which the parser enforces.
+ * The part of a root filter that concerns `type`: selector comparisons are decided, attributes the type lacks are
+ * false (unassigned), and and/or/not simplify around them. Recursion per chain term is bounded by filterTerms.
  */
 export function filterForType(node: FilterNode, type: SearchedType): TypeFilter {
   switch (node.op) {
@@ -77,7 +72,7 @@ export function filterForType(node: FilterNode, type: SearchedType): TypeFilter 
   }
 }
 
-/** Refuse a filter naming an attribute no searched type has (a typo, most likely) rather than answer it with nothing. */
+/** A name no searched type has is most likely a typo: refuse rather than answer with nothing. */
 export function assertKnownSomewhere(node: FilterNode, types: readonly SearchedType[]): void {
   const pending: FilterNode[] = [node];
   while (pending.length > 0) {

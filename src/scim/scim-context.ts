@@ -1,25 +1,25 @@
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import type { Workspace } from '../model/workspace.js';
-import type { Store } from '../store/create-db.js';
+import type { Store } from '../store/store.js';
 import type { ListLimits } from './list-request.js';
 import type { HeavyRequestGate } from './heavy-request-gate.js';
 import type { ScimBudgets } from './scim-budgets.js';
 
-/** What every SCIM handler needs, passed explicitly: no tenant state lives on shared objects. */
+/** Passed explicitly: no tenant state lives on shared objects. */
 export interface ScimContext {
   store: Store;
   workspace: Workspace;
   /** `key:<keyId>`: the source recorded on writes and in the provisioning log. */
   actor: string;
-  /** `scim:<key name>`: the source the event log records for the request's changes. */
+  /** `scim:<key name>`: the source in the event log. */
   eventSource: string;
   requestId: string;
-  /** The SCIM base URL this request came in on, without a trailing slash. */
+  /** No trailing slash. */
   baseUrl: string;
   log: FastifyBaseLogger;
   limits: ListLimits;
   budgets: Readonly<ScimBudgets>;
-  /** Turns for expensive requests, shared by every workspace this process serves. */
+  /** Shared by every workspace this process serves. */
   heavyGate: HeavyRequestGate;
   now: () => string;
 }

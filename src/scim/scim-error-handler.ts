@@ -6,10 +6,10 @@ import { invalidSyntax, ScimError, uniqueness } from './scim-error.js';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
 
-/** The longest path parameter (a resource or workspace id) the router takes (build-server.ts); a longer one gets 414. */
+/** A longer path parameter gets 414. */
 export const MAX_PARAM_LENGTH = 500;
 
-/** Turn whatever was thrown into the SCIM error it means. Unknown failures are 500s with a request id, never 404s. */
+/** Unknown failures are 500s with a request id, never 404s. */
 export function toScimError(error: unknown, requestId: string): { error: ScimError; unexpected: boolean } {
   if (error instanceof ScimError) return { error, unexpected: false };
   if (error instanceof PolicyRefused) return { error: new ScimError(error.refusal.status, error.refusal.scimType, error.refusal.detail), unexpected: false };
@@ -33,11 +33,11 @@ export function toScimError(error: unknown, requestId: string): { error: ScimErr
       return { error: invalidSyntax('the URL is not valid: a path segment has a malformed percent-encoding'), unexpected: false };
   }
   if (fastifyError.statusCode === 400 && (error instanceof SyntaxError || /JSON/i.test(fastifyError.message ?? ''))) {
-    // The parser's message can quote the body around the fault (a password, megabytes): only its position is kept.
+    // The parser's message can quote the body (a password, megabytes): only the position is kept.
     const position = /position (\d+)/.exec(fastifyError.message ?? '')?.[1];
     return { error: invalidSyntax(`request body is not valid JSON${position === undefined ? '' : ` (at character ${position})`}: send one JSON object`), unexpected: false };
   }
-  // Any other refusal the framework makes is the client's to fix, with the status the framework chose.
+  // Other framework refusals are the client's to fix, with the framework's status.
   if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500 && typeof fastifyError.code === 'string' && fastifyError.code.startsWith('FST_')) {
     return { error: new ScimError(fastifyError.statusCode, fastifyError.statusCode === 400 ? 'invalidSyntax' : undefined, `the request was refused (${fastifyError.code})`), unexpected: false };
   }

@@ -1,5 +1,4 @@
 import { URN } from './scim-urn.js';
-/** RFC 7644 §3.12 scimType values. */
 export type ScimType =
   | 'invalidFilter'
   | 'tooMany'
@@ -12,11 +11,7 @@ export type ScimType =
   | 'invalidVers'
   | 'sensitive';
 
-/**
- * The one error the SCIM layer throws. The error handler renders it as
- * `{ schemas, status: "409", scimType, detail }` with content type application/scim+json.
- * `scimType` is set where RFC 7644 defines one for the situation (400, 409, and 403 for immutable owners).
- */
+/** The one error the SCIM layer throws, rendered as a SCIM Error with application/scim+json. */
 export class ScimError extends Error {
   constructor(
     readonly status: number,

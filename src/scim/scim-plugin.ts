@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Store } from '../store/create-db.js';
+import type { Store } from '../store/store.js';
 import { touchApiKey } from '../store/api-key-repository.js';
 import { apiKeyLookup } from './auth/api-key-lookup.js';
 import { authenticate } from './auth/authenticate.js';
@@ -22,19 +22,18 @@ export interface ScimPluginOptions {
   limits: ListLimits;
   budgets: Readonly<ScimBudgets>;
   heavyGate: HeavyRequestGate;
-  /** The externally visible origin (https://scim.example.com); else taken from the request. */
+  /** The externally visible origin; else taken from the request. */
   publicUrl?: string;
-  /** For a fixed mount (/scim/v2 → one workspace); otherwise the :workspaceId route parameter decides. */
+  /** For a fixed mount; otherwise the :workspaceId route parameter decides. */
   workspaceId?: string;
-  /** The mount path, for base URLs: `/scim/v2/organizations/:workspaceId` or a fixed path. */
   basePath: string;
   clock?: () => Date;
 }
 
-/** A body this large (a group PATCH of thousands of members) is handled in the event loop's next turn. */
+/** Bodies this large are handled in a later event-loop turn. */
 const LARGE_BODY_BYTES = 64 * 1024;
 
-/** Record a key's use at most once a minute: auth stays a read on the hot path. */
+/** Keeps auth a read on the hot path. */
 const TOUCH_INTERVAL_MS = 60_000;
 
 function originOf(request: FastifyRequest, publicUrl: string | undefined): string {
@@ -42,7 +41,6 @@ function originOf(request: FastifyRequest, publicUrl: string | undefined): strin
   return `${request.protocol}://${request.host}`;
 }
 
-/** One SCIM 2.0 service at one base path: authentication, the resources, discovery, and SCIM-shaped errors. */
 export async function scimPlugin(app: FastifyInstance, options: ScimPluginOptions): Promise<void> {
   const clock = options.clock ?? (() => new Date());
   const now = () => clock().toISOString();
@@ -70,7 +68,7 @@ export async function scimPlugin(app: FastifyInstance, options: ScimPluginOption
       eventSource: `scim:${auth.keyName}`,
       requestId: request.id,
       baseUrl: originOf(request, options.publicUrl) + options.basePath.replace(':workspaceId', encodeURIComponent(workspaceId)),
-      // Request loggers are lazy (lazy-child-logger.ts): this child is made for real only if the request logs.
+      // Request loggers are lazy: this child is only built if the request logs.
       log: request.log.child({ workspaceId }),
       limits: options.limits,
       budgets: options.budgets,
@@ -79,13 +77,12 @@ export async function scimPlugin(app: FastifyInstance, options: ScimPluginOption
     };
   });
 
-  // This hook and the next take callbacks rather than being async: every request runs them, and a promise each is
-  // work for nothing when they never wait.
-  // Before any handler walks the request: its nesting within scim.budgets.jsonDepth, no NUL anywhere.
+  // Callback hooks rather than async: every request runs them and they rarely wait. Check nesting and NULs before
+  // any handler walks the request.
   app.addHook('preHandler', (request, _reply, done) => {
     const depth = options.budgets.jsonDepth;
     const refused = checkJsonInput(request.body, depth) ?? checkJsonInput(request.query, depth) ?? checkJsonInput(request.params, depth);
-    // A large body took a while to parse and will take a while to handle: other requests get a turn in between.
+    // A large body will take a while to handle: let other requests run first.
     if (!refused && Number(request.headers['content-length'] ?? 0) > LARGE_BODY_BYTES) {
       setImmediate(() => {
         startSlice();
@@ -94,7 +91,6 @@ export async function scimPlugin(app: FastifyInstance, options: ScimPluginOption
     } else done(refused);
   });
 
-  // Every successful body is SCIM JSON, even where a handler returned a plain object.
   app.addHook('onSend', (_request, reply, payload, done) => {
     const type = reply.getHeader('content-type');
     if (type === undefined || String(type).startsWith('application/json')) reply.header('content-type', SCIM_CONTENT_TYPE);

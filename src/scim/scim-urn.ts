@@ -1,4 +1,3 @@
-/** The URNs the server speaks (RFC 7643 §8.7, RFC 7644 §3). */
 export const URN = {
   user: 'urn:ietf:params:scim:schemas:core:2.0:User',
   group: 'urn:ietf:params:scim:schemas:core:2.0:Group',

@@ -1,9 +1,8 @@
 import { overBudget, type ScimBudgets } from './scim-budgets.js';
 
-/** The budgets that bound one attribute value: identifiers (indexed) and every other string. */
 export type TextBudgetName = Extract<keyof ScimBudgets, 'identifierLength' | 'stringLength'>;
 
-/** Characters as Unicode code points: '😀' is one, though UTF-16 spends two units on it. */
+/** Code points: '😀' is one, though UTF-16 spends two units on it. */
 export function codePointCount(text: string): number {
   let surrogatePairs = 0;
   for (let i = 0; i < text.length; i++) {
@@ -19,11 +18,7 @@ export function codePointCount(text: string): number {
   return text.length - surrogatePairs;
 }
 
-/**
- * Refuse `text`, the value of attribute `label`, when it has more characters than budget `name` allows: 400
- * invalidValue naming the attribute, its length and the budget, never the value. The common case (UTF-16 length
- * within the limit, so code points too) costs one comparison.
- */
+/** Refusal names the attribute, length and budget, never the value. The common case costs one comparison. */
 export function checkTextBudget(label: string, text: string, budgets: Readonly<ScimBudgets>, name: TextBudgetName): void {
   const limit = budgets[name];
   if (text.length <= limit) return;
@@ -32,7 +27,6 @@ export function checkTextBudget(label: string, text: string, budgets: Readonly<S
   throw overBudget(name, limit, `${label} (${characters} characters)`, `send a shorter ${label}`);
 }
 
-/** Refuse a multi-valued attribute with more entries than scim.budgets.multiValuedEntries. */
 export function checkEntriesBudget(label: string, entries: number, budgets: Readonly<ScimBudgets>): void {
   if (entries <= budgets.multiValuedEntries) return;
   throw overBudget('multiValuedEntries', budgets.multiValuedEntries, `${label} (${entries} entries)`, `send fewer ${label}`);

@@ -13,16 +13,9 @@ import { checkEntriesBudget, checkTextBudget, type TextBudgetName } from './text
 import { valueExcerpt } from '../model/value-excerpt.js';
 import { URN } from './scim-urn.js';
 
-/**
- * SCIM User JSON ↔ member fields. The input has already passed the dialect normalisers (src/scim/compat/),
- * so here the core is strict: wrong types are refused with the attribute's name, not guessed at.
- */
+// SCIM User JSON ↔ member fields. Input has passed the dialect normalisers, so here wrong types are refused, not guessed.
 
-/**
- * A string attribute, or null when absent; refused when it is not a string or longer than its budget
- * (`identifierLength` for userName and externalId, `stringLength` for the rest). Details name the attribute and
- * the kind of value, never a long or secret value (value-excerpt.ts).
- */
+/** Null when absent; refused when not a string or over budget. Details never quote long or secret values. */
 function string(obj: JsonObject, key: string, budgets: Readonly<ScimBudgets>, label = key, budget: TextBudgetName = 'stringLength'): string | null {
   const value = getValue(obj, key);
   if (value === undefined || value === null) return null;
@@ -32,13 +25,9 @@ function string(obj: JsonObject, key: string, budgets: Readonly<ScimBudgets>, la
 }
 
 /**
- * A multi-valued complex attribute (emails, phoneNumbers, addresses, roles), each element kept with only the
- * sub-attributes the User schema defines, under its spelling: names are case-insensitive (RFC 7643 §2.1), and an
- * element stored as `{"Value": …, "Type": "work"}` would match no filter such as `emails[type eq "work"]` and read
- * back under the client's spelling. A sub-attribute no schema declares (`emails[].password`) is dropped like an
- * unknown attribute: never stored, returned or quoted. Each value is a number, a boolean or a string within its
- * budget (simpleValue), and the attribute has at most `multiValuedEntries` elements. A PATCH value gets the same spelling
- * (canonical-value.ts) and then comes through here.
+ * A multi-valued complex attribute, each element reduced to the schema's sub-attributes under canonical spelling,
+ * so filters match and reads return canonical names. Unknown sub-attributes (`emails[].password`) are dropped, never
+ * stored or quoted. Values and entry count are budgeted.
  */
 function array(obj: JsonObject, key: string, budgets: Readonly<ScimBudgets>): JsonObject[] | null {
   const value = getValue(obj, key);
@@ -58,20 +47,14 @@ function array(obj: JsonObject, key: string, budgets: Readonly<ScimBudgets>): Js
   });
 }
 
-/**
- * A sub-attribute's value: every sub-attribute of a User's multi-valued attributes is a string, number or boolean.
- * An email address is an identifier: the primary one keys the person's account (a unique index).
- */
+/** An email address is an identifier: the primary one keys the account (a unique index). */
 function simpleValue(label: string, value: unknown, budgets: Readonly<ScimBudgets>, budget: TextBudgetName): unknown {
   if (typeof value === 'string') checkTextBudget(label, value, budgets, budget);
   else if (typeof value === 'object' && value !== null) throw invalidValue(`${label} must be a string, number or boolean, got ${valueExcerpt(value)}`);
   return value;
 }
 
-/**
- * The multi-valued attributes rosterd accepts and drops (unstored-user-attributes.ts) still count against the
- * budgets: a request is bounded whatever becomes of its parts.
- */
+/** Dropped attributes still count against the budgets. */
 function checkUnstored(body: JsonObject, budgets: Readonly<ScimBudgets>): void {
   for (const [key, value] of Object.entries(body)) {
     if (!UNSTORED_USER_ATTRIBUTES.has(key.toLowerCase()) || !Array.isArray(value)) continue;
@@ -90,17 +73,14 @@ const object = (obj: JsonObject, key: string): JsonObject | null => {
   return value;
 };
 
-/** Read a workspace attribute from the workspace's extension, or top-level (Okta's default namespace). */
+/** From the workspace's extension, or top-level (Okta's default namespace). */
 function workspaceAttribute(body: JsonObject, extension: JsonObject | null, name: string): { present: boolean; value: unknown } {
   if (extension && hasKey(extension, name)) return { present: true, value: getValue(extension, name) };
   if (hasKey(body, name)) return { present: true, value: getValue(body, name) };
   return { present: false, value: undefined };
 }
 
-/**
- * Presence matters for the strict version rule: a V2 workspace refuses seatType "even empty", a V1 workspace
- * refuses role. Where the attribute belongs to the workspace's version, an empty string means "not set".
- */
+/** Presence matters: V2 refuses seatType even empty, V1 refuses role. For the workspace's own version "" means unset. */
 function versionedText(workspace: Workspace, ownVersion: 'v1' | 'v2', attr: { present: boolean; value: unknown }, label: string, budgets: Readonly<ScimBudgets>): string | null {
   if (!attr.present || attr.value === null) return null;
   if (attr.value === '' && workspace.version === ownVersion) return null;
@@ -109,11 +89,7 @@ function versionedText(workspace: Workspace, ownVersion: 'v1' | 'v2', attr: { pr
   return attr.value;
 }
 
-/**
- * The member fields a User body asks for. `budgets` bound every value (scim.budgets.identifierLength,
- * stringLength, multiValuedEntries), so what is stored, logged and listed stays bounded; callers pass the
- * configured ones (`ctx.budgets`).
- */
+/** Every value is budgeted, so what is stored, logged and listed stays bounded. */
 export function memberFieldsFromScim(body: JsonObject, workspace: Workspace, budgets: Readonly<ScimBudgets> = DEFAULT_SCIM_BUDGETS): MemberFields {
   const schemas = getValue(body, 'schemas');
   if (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === URN.user.toLowerCase())) {
@@ -182,7 +158,7 @@ export function memberFieldsFromScim(body: JsonObject, workspace: Workspace, bud
   }
   const credit = workspaceAttribute(body, extension, 'creditLimit');
   if (credit.present && credit.value !== null && !(credit.value === '' && workspace.version === 'v2')) {
-    // The policy refuses what is not a non-negative integer and quotes it: an object or array never gets that far.
+    // The policy refuses non-integers and quotes them: an object or array never gets that far.
     if (typeof credit.value === 'string') checkTextBudget('creditLimit', credit.value, budgets, 'stringLength');
     else if (typeof credit.value !== 'number') throw invalidValue(`creditLimit must be a non-negative integer (0 or absent means no cap), got ${valueExcerpt(credit.value)}`);
     fields.creditLimit = credit.value as number;
@@ -191,11 +167,7 @@ export function memberFieldsFromScim(body: JsonObject, workspace: Workspace, bud
   return fields;
 }
 
-/**
- * Fill what the IdP left out with the workspace's defaults: the default role (V2) or seat type (V1).
- * Object.assign, not `{ ...fields, role }`: on Node 20 a spread followed by a property costs microseconds per
- * call for an object this size (V8 builds a new map each time), and every SCIM write comes through here.
- */
+/** The workspace's default role (V2) or seat type (V1). Object.assign, not a spread: this is every write's hot path. */
 export function withWorkspaceDefaults(fields: MemberFields, workspace: Workspace): MemberFields {
   if (workspace.version === 'v2' && fields.role === null) return Object.assign({}, fields, { role: workspace.policy.defaultRole });
   if (workspace.version === 'v1' && fields.seatType === null && workspace.policy.defaultSeatType) {
@@ -205,7 +177,7 @@ export function withWorkspaceDefaults(fields: MemberFields, workspace: Workspace
 }
 
 export interface RenderOptions {
-  /** The SCIM base URL the request came in on, for meta.location. */
+  /** For meta.location. */
   baseUrl: string;
   groups?: GroupRef[];
 }

@@ -12,7 +12,6 @@ import type { ScimContext } from './scim-context.js';
 import { URN } from './scim-urn.js';
 import { memberToScim } from './user-mapper.js';
 
-/** What a User filter can name in this workspace: the core and enterprise attributes, its extension, its role. */
 export function userCatalog(workspace: Workspace): FilterCatalog {
   return userFilterCatalog({
     extensionUrn: workspace.extensionUrn,
@@ -20,10 +19,7 @@ export function userCatalog(workspace: Workspace): FilterCatalog {
   });
 }
 
-/**
- * Members as the SCIM Users a response holds, projected as asked. `groups`: the members' groups when the read
- * already fetched them; otherwise they are looked up, if the projection wants them.
- */
+/** `groups`: the members' groups if the read already fetched them; else looked up when the projection wants them. */
 export async function renderUsers(
   ctx: ScimContext,
   members: readonly Member[],

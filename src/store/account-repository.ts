@@ -31,7 +31,7 @@ export async function ensureAccounts(db: Kysely<Database>, emails: readonly stri
   // Distinct first: PostgreSQL refuses an upsert that touches one row twice in a statement.
   const distinct = [...new Set(emails)];
   const rows = distinct.map((email) => ({ id: timeOrderedId(), email, created_at: now }));
-  for (const chunk of rowChunks(db, 'account', ACCOUNT_COLUMNS, rows, 500)) {
+  for (const chunk of rowChunks(db, 'account', ACCOUNT_COLUMNS, rows)) {
     const inserted = await insertChunk(db.insertInto('account'), ACCOUNT_COLUMNS, chunk)
       .onConflict((oc) => oc.column('email').doUpdateSet((eb) => ({ email: eb.ref('excluded.email') })))
       .returning(['id', 'email'])

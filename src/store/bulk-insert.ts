@@ -4,33 +4,29 @@ import { dialectOf } from './dialect-support.js';
 import { preparedQuery } from './prepared-query.js';
 
 /**
- * Many rows of one table in a few statements. `insertRows` writes them with the cheapest statement the
- * database has (COPY on PostgreSQL, VALUES lists compiled once on SQLite); `rowChunks` + `insertChunk` build INSERTs that
- * can still take ON CONFLICT or RETURNING (one JSON parameter per chunk on PostgreSQL, VALUES lists on SQLite).
- * dialect-support.ts `copyRows` and `jsonRows` say why.
+ * Many rows of one table in a few statements, `DialectSupport.chunks.rowsPerInsert` rows each. `insertRows` writes
+ * them with the cheapest statement the database has (`copyRows`, else VALUES lists compiled once);
+ * `rowChunks` + `insertChunk` build INSERTs that can still take ON CONFLICT or RETURNING (`jsonRows`, else VALUES
+ * lists). `valuesRows`, where given, replaces the dialect's rows per VALUES list.
  */
 export type RowChunk<R> = { values: R[] } | { expression: RawBuilder<unknown> };
 
-/** Rows per JSON or COPY statement: a batch of a pull's apply (5,000 changes) in one, a few megabytes. */
-const CHUNK = 5000;
-
 /**
  * Nulls are left out of the JSON (an absent key is null to json_populate_recordset): the server's JSON parsing
- * is about half of such an insert, and for a created member's 45 columns, most of them null, leaving them out
- * took it from 25 to 16 µs a row. Stringifying with this replacer is faster too, as the text is shorter.
+ * is much of such an insert, and most of a created member's columns are null. The text is shorter to write too.
  */
 const withoutNulls = (_key: string, value: unknown): unknown => (value === null ? undefined : value);
 
-/** Insert `rows` (objects keyed by column name; a missing column is null), `valuesChunk` rows per VALUES list. */
+/** Insert `rows` (objects keyed by column name; a missing column is null). */
 export async function insertRows<R extends object>(
   db: Kysely<Database>,
   table: keyof Database & string,
   columns: readonly (keyof R & string)[],
   rows: readonly R[],
-  valuesChunk: number,
+  valuesRows?: number,
 ): Promise<void> {
-  const { copyRows } = dialectOf(db);
-  const size = copyRows ? CHUNK : valuesChunk;
+  const { copyRows, chunks } = dialectOf(db);
+  const size = copyRows ? chunks.rowsPerInsert(table) : (valuesRows ?? chunks.rowsPerInsert(table));
   for (let i = 0; i < rows.length; i += size) {
     const chunk = rows.slice(i, i + size);
     if (copyRows) await db.executeQuery(copyRows(table, columns, chunk));
@@ -40,13 +36,13 @@ export async function insertRows<R extends object>(
 }
 
 /**
- * The rows' values in column order, row after row (a missing column is null). A plain loop into one array: a
- * `flatMap` of per-row `map`s made an array per row and then copied it, 4.5 µs a created member against 1.2.
+ * The rows' values in column order, row after row (a missing column is null). A plain loop into one array, where
+ * a `flatMap` of per-row `map`s would make an array per row and then copy it.
  */
 function flatValues<R extends object>(rows: readonly R[], columns: readonly (keyof R & string)[]): unknown[] {
   const values = new Array<unknown>(rows.length * columns.length);
   let k = 0;
-  // Indexed loops: for-of over the columns took half as long again.
+  // Indexed loops: cheaper than for-of over the columns.
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r]!;
     for (let c = 0; c < columns.length; c++) values[k++] = row[columns[c]!] ?? null;
@@ -59,8 +55,8 @@ const fullChunks = new Map<string, ChunkInsert>();
 
 /**
  * The VALUES insert of `size` rows of `columns`, compiled once: Kysely would otherwise build and compile every
- * value of every statement (9,000 for 200 created members), which cost more than running it. Its parameters are
- * the rows' values in column order, row after row.
+ * value of every statement, which costs more than running it. Its parameters are the rows' values in column
+ * order, row after row.
  */
 function fullChunk(table: keyof Database & string, columns: readonly string[], size: number): ChunkInsert {
   const key = `${table}(${columns.join(',')})x${size}`;
@@ -79,10 +75,10 @@ export function* rowChunks<R extends object>(
   table: keyof Database & string,
   columns: readonly (keyof R & string)[],
   rows: readonly R[],
-  valuesChunk: number,
+  valuesRows?: number,
 ): Generator<RowChunk<R>> {
-  const { jsonRows } = dialectOf(db);
-  const size = jsonRows ? CHUNK : valuesChunk;
+  const { jsonRows, chunks } = dialectOf(db);
+  const size = jsonRows ? chunks.rowsPerInsert(table) : (valuesRows ?? chunks.rowsPerInsert(table));
   for (let i = 0; i < rows.length; i += size) {
     const chunk = rows.slice(i, i + size);
     yield jsonRows ? { expression: jsonRows(table, columns, JSON.stringify(chunk, withoutNulls)) } : { values: chunk };

@@ -33,9 +33,6 @@ export class WriteConflict extends Error {
   }
 }
 
-/** Rows per multi-row group-membership statement. */
-const CHUNK = 400;
-
 /** A change written by a connector leaves its member matching that connector's IdP (membership.synced_version). */
 const byConnector = (ctx: WriteContext) => ctx.actor.startsWith('connector:');
 
@@ -173,15 +170,12 @@ const createRow = (values: unknown[]): NewMembershipRow => Object.fromEntries(CR
 /** One member created on its own (every SCIM POST): compiled once, where building the 46-column insert cost more than running it. */
 const insertMember = preparedQuery((db, ...values: unknown[]) => db.insertInto('membership').values(createRow(values)).returningAll(), new Array<unknown>(CREATE_COLUMNS.length).fill(''));
 
-/** Rows per multi-row membership INSERT on SQLite: about 46 columns, well inside its 32,766 bound parameters. */
-const CREATE_CHUNK = 200;
-
 /** Returns the members as inserted, in the batch's order. */
 async function writeMemberCreates(trx: Kysely<Database>, workspace: Workspace, batch: readonly Change[], ctx: WriteContext): Promise<Member[]> {
   const emails = batch.map((c) => accountEmailOf(c.after as unknown as MemberFields));
   const accounts = await ensureAccounts(trx, emails, ctx.now);
   const rows = batch.map((change, k) => newMemberRow(workspace, change, accounts.get(emails[k]!)!, ctx));
-  await insertRows(trx, 'membership', CREATE_COLUMNS, rows, CREATE_CHUNK);
+  await insertRows(trx, 'membership', CREATE_COLUMNS, rows);
   return rows.map((row) => rowToMember(row as unknown as MembershipRow));
 }
 
@@ -240,7 +234,7 @@ async function writeMemberships(trx: Kysely<Database>, workspace: Workspace, bat
   const action = batch[0]!.action;
   if (action === 'create') {
     const rows = states.map((s) => ({ group_id: s.groupId, membership_id: s.memberId, workspace_id: workspace.id, project_role: s.projectRole ?? null, created_at: ctx.now, event_seq: ctx.eventSeq }));
-    for (const chunk of rowChunks(trx, 'group_member', GROUP_MEMBER_COLUMNS, rows, CHUNK)) {
+    for (const chunk of rowChunks(trx, 'group_member', GROUP_MEMBER_COLUMNS, rows)) {
       await insertChunk(trx.insertInto('group_member'), GROUP_MEMBER_COLUMNS, chunk)
         .onConflict((oc) => oc.columns(['group_id', 'membership_id']).doNothing())
         .execute();
@@ -252,9 +246,10 @@ async function writeMemberships(trx: Kysely<Database>, workspace: Workspace, bat
       if (members) members.push(s.memberId);
       else byGroup.set(s.groupId, [s.memberId]);
     }
+    const perList = ctx.dialect.chunks.groupMembers;
     for (const [groupId, memberIds] of byGroup) {
-      for (let i = 0; i < memberIds.length; i += CHUNK) {
-        await trx.deleteFrom('group_member').where('group_id', '=', groupId).where('membership_id', 'in', memberIds.slice(i, i + CHUNK)).execute();
+      for (let i = 0; i < memberIds.length; i += perList) {
+        await trx.deleteFrom('group_member').where('group_id', '=', groupId).where('membership_id', 'in', memberIds.slice(i, i + perList)).execute();
       }
     }
   } else {

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { MemberRef } from '../events/app-resources.js';
 import type { EventDraft, RosterdEvent } from '../events/event.js';
 import type { Group } from '../model/group.js';
@@ -13,19 +13,7 @@ import { preparedQuery } from './prepared-query.js';
 
 type Db = Kysely<Database>;
 
-/**
- * PostgreSQL notifies `<prefix><schema>` at each commit that wrote events, with `<seq> <workspace id>` as payload:
- * per schema, so installations (or test runs) sharing a database do not wake each other.
- */
-export const EVENT_CHANNEL_PREFIX = 'rosterd_events.';
-
 const EVENT_COLUMNS = ['workspace_id', 'seq', 'id', 'type', 'occurred_at', 'source', 'run_id', 'data'] as const;
-
-/** Rows per VALUES list on SQLite: 8 columns. */
-const VALUES_CHUNK = 500;
-
-/** Ids per IN list. */
-const ID_CHUNK = 500;
 
 export interface EventMeta {
   source: string;
@@ -36,8 +24,8 @@ export interface EventMeta {
 /**
  * Append a transaction's events to its workspace's log, numbered from `firstSeq`, and move the workspace's event
  * sequence past them. The caller holds the workspace's write lock (takeWriteLock), so the numbers of concurrent
- * writers never interleave and follow commit order. On PostgreSQL the commit also notifies the schema's channel.
- * Returns the last sequence written.
+ * writers never interleave and follow commit order. The commit also tells the other instances on the database
+ * (DialectSupport.eventsWritten). Returns the last sequence written.
  */
 export async function appendEvents(trx: Db, workspaceId: string, firstSeq: number, drafts: readonly EventDraft[], meta: EventMeta): Promise<number> {
   const rows = drafts.map((draft, k) => ({
@@ -51,10 +39,11 @@ export async function appendEvents(trx: Db, workspaceId: string, firstSeq: numbe
     data: JSON.stringify(draft.data),
   }));
   if (rows.length === 1) await insertEvent(trx, ...EVENT_COLUMNS.map((column) => rows[0]![column]));
-  else await insertRows(trx, 'event', EVENT_COLUMNS, rows, VALUES_CHUNK);
+  else await insertRows(trx, 'event', EVENT_COLUMNS, rows);
   const last = firstSeq + drafts.length - 1;
   await setLastEventSeq(trx, last, workspaceId);
-  if (dialectOf(trx).name === 'postgres') await sql`select pg_notify(${EVENT_CHANNEL_PREFIX} || current_schema(), ${`${last} ${workspaceId}`})`.execute(trx);
+  const written = dialectOf(trx).eventsWritten(workspaceId, last);
+  if (written) await written.execute(trx);
   return last;
 }
 
@@ -144,27 +133,28 @@ async function lastSeqBefore(db: Db, workspaceId: string, first: number, last: n
   return low;
 }
 
-async function inChunks<T>(ids: readonly string[], read: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
+async function inChunks<T>(db: Db, ids: readonly string[], read: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
+  const size = dialectOf(db).chunks.ids;
   const out: T[] = [];
-  for (let i = 0; i < ids.length; i += ID_CHUNK) out.push(...(await read(ids.slice(i, i + ID_CHUNK))));
+  for (let i = 0; i < ids.length; i += size) out.push(...(await read(ids.slice(i, i + size))));
   return out;
 }
 
 /** Members by id, as the transaction sees them. */
 export async function membersByIds(db: Db, workspaceId: string, ids: readonly string[]): Promise<Map<string, Member>> {
-  const rows = await inChunks(ids, (chunk) => db.selectFrom('membership').selectAll().where('workspace_id', '=', workspaceId).where('id', 'in', chunk).execute());
+  const rows = await inChunks(db, ids, (chunk) => db.selectFrom('membership').selectAll().where('workspace_id', '=', workspaceId).where('id', 'in', chunk).execute());
   return new Map(rows.map((row) => [row.id, rowToMember(row)]));
 }
 
 /** Groups by id, as the transaction sees them. */
 export async function groupsByIds(db: Db, workspaceId: string, ids: readonly string[]): Promise<Map<string, Group>> {
-  const rows = await inChunks(ids, (chunk) => db.selectFrom('scim_group').selectAll().where('workspace_id', '=', workspaceId).where('id', 'in', chunk).execute());
+  const rows = await inChunks(db, ids, (chunk) => db.selectFrom('scim_group').selectAll().where('workspace_id', '=', workspaceId).where('id', 'in', chunk).execute());
   return new Map(rows.map((row) => [row.id, rowToGroup(row)]));
 }
 
 /** The id, userName and externalId of members, as group-membership events name them. */
 export async function memberRefsByIds(db: Db, workspaceId: string, ids: readonly string[]): Promise<Map<string, MemberRef>> {
-  const rows = await inChunks(ids, (chunk) =>
+  const rows = await inChunks(db, ids, (chunk) =>
     db.selectFrom('membership').select(['id', 'user_name', 'external_id']).where('workspace_id', '=', workspaceId).where('id', 'in', chunk).execute(),
   );
   return new Map(rows.map((row) => [row.id, { id: row.id, userName: row.user_name, externalId: row.external_id }]));

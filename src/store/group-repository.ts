@@ -1,8 +1,8 @@
 import type { Expression, Kysely, SqlBool } from 'kysely';
 import type { Group, GroupMemberRef, GroupRef } from '../model/group.js';
 import type { Database, GroupRow } from './database.js';
-import type { ListPage } from './member-repository.js';
-import { pageTotal } from './page-total.js';
+import { dialectOf } from './dialect-support.js';
+import { listPage, type ListPage } from './list-page.js';
 import { preparedQuery } from './prepared-query.js';
 
 type Db = Kysely<Database>;
@@ -53,16 +53,7 @@ export async function listGroups(
   where: Expression<SqlBool> | undefined,
   page: ListPage,
 ): Promise<{ total: number; groups: Group[] }> {
-  let base = db.selectFrom('scim_group').where('scim_group.workspace_id', '=', workspaceId);
-  if (where) base = base.where(where);
-  const direction = page.descending ? 'desc' : 'asc';
-  let query = base.selectAll('scim_group');
-  if (page.sortColumn) query = query.orderBy(page.sortColumn as 'scim_group.id', direction);
-  const rows =
-    page.limit === 0
-      ? []
-      : await query.orderBy('scim_group.created_at', direction).orderBy('scim_group.id', direction).limit(page.limit).offset(page.offset).execute();
-  const total = await pageTotal(page, rows.length, async () => Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n));
+  const { total, rows } = await listPage(db, 'scim_group', workspaceId, where, page);
   return { total, groups: rows.map(rowToGroup) };
 }
 
@@ -126,12 +117,13 @@ export async function memberIdsOfGroup(db: Db, groupId: string): Promise<Set<str
 export async function memberIdsAmong(db: Db, groupId: string, ids: ReadonlySet<string>): Promise<Set<string>> {
   const found = new Set<string>();
   const wanted = [...ids];
-  for (let i = 0; i < wanted.length; i += 500) {
+  const perList = dialectOf(db).chunks.ids;
+  for (let i = 0; i < wanted.length; i += perList) {
     const rows = await db
       .selectFrom('group_member')
       .select('membership_id')
       .where('group_id', '=', groupId)
-      .where('membership_id', 'in', wanted.slice(i, i + 500))
+      .where('membership_id', 'in', wanted.slice(i, i + perList))
       .execute();
     for (const row of rows) found.add(row.membership_id);
   }

@@ -16,12 +16,11 @@ type Db = Kysely<Database>;
  * 1,000,000-member workspace is never loaded whole.
  */
 
-/** Bound parameters per IN list: below SQLite's 32,766 and PostgreSQL's 65,535, with room for the rest. */
-const IN_CHUNK = 1000;
-
-function chunks<T>(values: readonly T[]): T[][] {
+/** `values` cut into IN lists of the dialect's keys per list. */
+function chunks<T>(db: Db, values: readonly T[]): T[][] {
+  const size = dialectOf(db).chunks.keys;
   const out: T[][] = [];
-  for (let i = 0; i < values.length; i += IN_CHUNK) out.push(values.slice(i, i + IN_CHUNK));
+  for (let i = 0; i < values.length; i += size) out.push(values.slice(i, i + size));
   return out;
 }
 
@@ -33,7 +32,7 @@ export async function membersMatching(db: Db, workspaceId: string, externalIds: 
   // A userName held by a member already found by externalId can only lead back to that member (userNames are
   // unique in a workspace), so only the others are probed: on every cycle after the first, that is nearly all.
   const held = new Set<string>();
-  for (const ids of chunks(externalIds)) {
+  for (const ids of chunks(db, externalIds)) {
     const { rows } = await dialect.membersByKey(workspaceId, 'external_id', ids).execute(db);
     for (const row of rows) {
       byId.set(row.id, rowToMember(row));
@@ -45,7 +44,7 @@ export async function membersMatching(db: Db, workspaceId: string, externalIds: 
     const lower = name.toLowerCase();
     if (!held.has(lower)) unheld.add(lower);
   }
-  for (const names of chunks([...unheld])) {
+  for (const names of chunks(db, [...unheld])) {
     const { rows } = await dialect.membersByKey(workspaceId, 'user_name_lower', names).execute(db);
     for (const row of rows) if (!byId.has(row.id)) byId.set(row.id, rowToMember(row));
   }
@@ -55,7 +54,7 @@ export async function membersMatching(db: Db, workspaceId: string, externalIds: 
 /** Members by id (full rows), for the few the sweep deprovisions. */
 export async function membersByIds(db: Db, workspaceId: string, ids: readonly string[]): Promise<Member[]> {
   const members: Member[] = [];
-  for (const chunk of chunks(ids)) {
+  for (const chunk of chunks(db, ids)) {
     const rows = await db.selectFrom('membership').selectAll().where('workspace_id', '=', workspaceId).where('id', 'in', chunk).execute();
     members.push(...rows.map(rowToMember));
   }
@@ -65,7 +64,7 @@ export async function membersByIds(db: Db, workspaceId: string, ids: readonly st
 /** Member id → every group it is in now (the diff removes memberships only from its binding's own groups). */
 export async function currentGroupsOf(db: Db, workspaceId: string, memberIds: readonly string[]): Promise<Map<string, Set<string>>> {
   const result = new Map<string, Set<string>>();
-  for (const ids of chunks(memberIds)) {
+  for (const ids of chunks(db, memberIds)) {
     const rows = await db
       .selectFrom('group_member')
       .select(['group_member.membership_id', 'group_member.group_id'])

@@ -4,7 +4,7 @@ import type { Member } from '../model/member.js';
 import type { Database } from './database.js';
 import { dialectOf } from './dialect-support.js';
 import { rowToMember, rowToMemberWithSources } from './member-row.js';
-import { pageTotal } from './page-total.js';
+import { listPage, type ListPage } from './list-page.js';
 import { preparedQuery } from './prepared-query.js';
 
 type Db = Kysely<Database>;
@@ -79,17 +79,6 @@ export async function findMemberWithGroups(db: Db, workspaceId: string, key: Mem
   return { member: rowToMember(row), groups: (typeof groups === 'string' ? JSON.parse(groups) : groups) as GroupRef[] };
 }
 
-export interface ListPage {
-  /** 0-based offset. */
-  offset: number;
-  limit: number;
-  /** A column of `membership` to sort by first; (created_at, id) always follows so the order is stable. */
-  sortColumn?: string;
-  descending?: boolean;
-  /** With each member's `fieldSources` (which source last wrote each field). */
-  fieldSources?: boolean;
-}
-
 /** Members matching a compiled SCIM filter, paged in SQL with a stable order, plus the total. */
 export async function listMembers(
   db: Db,
@@ -97,16 +86,7 @@ export async function listMembers(
   where: Expression<SqlBool> | undefined,
   page: ListPage,
 ): Promise<{ total: number; members: Member[] }> {
-  let base = db.selectFrom('membership').where('membership.workspace_id', '=', workspaceId);
-  if (where) base = base.where(where);
-  const direction = page.descending ? 'desc' : 'asc';
-  let query = base.selectAll('membership');
-  if (page.sortColumn) query = query.orderBy(page.sortColumn as 'membership.id', direction);
-  const rows =
-    page.limit === 0
-      ? []
-      : await query.orderBy('membership.created_at', direction).orderBy('membership.id', direction).limit(page.limit).offset(page.offset).execute();
-  const total = await pageTotal(page, rows.length, async () => Number((await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n));
+  const { total, rows } = await listPage(db, 'membership', workspaceId, where, page);
   return { total, members: rows.map(page.fieldSources ? rowToMemberWithSources : rowToMember) };
 }
 
@@ -126,8 +106,9 @@ export async function countSeatsInUse(db: Db, workspaceId: string): Promise<Reco
 /** Which of these ids are members of the workspace (one query per chunk, never one per id). */
 export async function existingMemberIds(db: Db, workspaceId: string, ids: readonly string[]): Promise<Map<string, string>> {
   const found = new Map<string, string>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const chunk = ids.slice(i, i + 500);
+  const perList = dialectOf(db).chunks.ids;
+  for (let i = 0; i < ids.length; i += perList) {
+    const chunk = ids.slice(i, i + perList);
     // By primary key alone, workspace checked here: with a workspace_id condition SQLite's planner (no
     // statistics) picked the seat index and scanned every member of the workspace for each chunk.
     const rows = await db.selectFrom('membership').select(['id', 'user_name', 'workspace_id']).where('id', 'in', chunk).execute();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { RosterdError } from '../error/rosterd-error.js';
-import type { Store } from './create-db.js';
+import type { Store } from './store.js';
 import type { Database } from './database.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -28,10 +28,9 @@ const folderProvider: MigrationProvider = {
 };
 
 /**
- * Run every pending migration; start-up calls this so a fresh database needs no manual step. On SQLite they run
- * under the write lock, in one transaction: Kysely takes no lock there, and two processes opening a new database
- * at once (two CLI commands, a cluster's workers) would otherwise both create its tables. PostgreSQL's migrator
- * takes a lock of its own.
+ * Run every pending migration; start-up calls this so a fresh database needs no manual step. Where Kysely's
+ * migrator takes no lock (SQLite) they run in one write transaction, under the write lock: two processes opening a
+ * new database at once (two CLI commands, a cluster's workers) would otherwise both create its tables.
  */
 export async function migrateToLatest(store: Pick<Store, 'db' | 'schema'> & Partial<Pick<Store, 'writeTransaction' | 'dialect'>>): Promise<string[]> {
   const run = async (db: Kysely<Database>) => {
@@ -44,6 +43,6 @@ export async function migrateToLatest(store: Pick<Store, 'db' | 'schema'> & Part
     }
     return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   };
-  if (store.dialect?.name === 'sqlite' && store.writeTransaction) return store.writeTransaction(run);
+  if (store.dialect?.migratorLocks === false && store.writeTransaction) return store.writeTransaction(run);
   return run(store.db);
 }

@@ -92,7 +92,7 @@ const PLAN_CHANGE_COLUMNS = ['plan_id', 'seq', 'sort_key', 'change'] as const;
 /** Append changes with consecutive sequence numbers starting at `firstSeq`. */
 export async function appendPlanChanges(db: Db, planId: string, firstSeq: number, changes: readonly Change[]): Promise<void> {
   const rows = changes.map((change, i) => ({ plan_id: planId, seq: firstSeq + i, sort_key: sortKeyOf(change), change: JSON.stringify(compact(change)) }));
-  await insertRows(db, 'plan_change', PLAN_CHANGE_COLUMNS, rows, 500);
+  await insertRows(db, 'plan_change', PLAN_CHANGE_COLUMNS, rows);
 }
 
 /**

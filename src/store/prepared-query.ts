@@ -1,6 +1,6 @@
 import type { CompiledQuery, Compilable, Kysely } from 'kysely';
 import type { Database } from './database.js';
-import { nameStatement } from './statement-names.js';
+import { dialectOf } from './dialect-support.js';
 import { syncReaderOf } from './sync-reader.js';
 
 /**
@@ -10,8 +10,8 @@ import { syncReaderOf } from './sync-reader.js';
  * order of appearance is the order of the parameters passed to `run`. A query is compiled per Kysely instance
  * (a transaction may belong to another dialect's instance in tests), and only queries whose parameter count
  * is fixed belong here. A SELECT on a store with a synchronous reader (SQLite, outside a transaction) skips
- * Kysely's executor; its rows equal the ones the driver would have returned. On PostgreSQL the text is run as
- * a named prepared statement (statement-names.ts), planned once per connection.
+ * Kysely's executor; its rows equal the ones the driver would have returned. The dialect is told of each
+ * compiled text (`DialectSupport.preparedText`): PostgreSQL runs it as a named statement, planned once per connection.
  */
 export function preparedQuery<P extends readonly unknown[], R>(
   build: (db: Kysely<Database>, ...placeholders: P) => Compilable<R>,
@@ -36,7 +36,7 @@ export function preparedQuery<P extends readonly unknown[], R>(
     }
     // Transactions share their parent's executor adapter, so the compiled SQL is right for them too.
     compiledFor.set(db.getExecutor().adapter, compiled);
-    nameStatement(compiled.sql);
+    dialectOf(db).preparedText(compiled.sql);
     return compiled;
   }
 }

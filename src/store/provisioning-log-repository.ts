@@ -84,7 +84,7 @@ export async function appendLog(db: Db, entries: readonly LogEntry[]): Promise<v
     await insertOne(db, ...LOG_COLUMNS.map((column) => row[column]));
     return;
   }
-  await insertRows(db, 'provisioning_log', LOG_COLUMNS, entries.map(toRow) as LogRow[], 400);
+  await insertRows(db, 'provisioning_log', LOG_COLUMNS, entries.map(toRow) as LogRow[]);
 }
 
 export interface LogQuery {

@@ -11,8 +11,6 @@ type Db = Kysely<Database>;
 // store does not match it, why. A cycle re-plans every user whose row says so, and every member another source wrote
 // since (membership.synced_version), from these statements: a bounded read of the store, not of the IdP.
 
-/** Bound parameters per IN list (see member-and-group-reads.ts). */
-const IN_CHUNK = 1000;
 
 /** The part of a row a cycle compares a fresh statement with, and the member of the same externalId, if any. */
 export interface PulledState {
@@ -53,8 +51,8 @@ export async function hasPulled(db: Db, workspaceId: string, binding: string): P
 export async function pulledStates(db: Db, workspaceId: string, binding: string, externalIds: readonly string[]): Promise<Map<string, PulledState>> {
   const states = new Map<string, PulledState>();
   const dialect = dialectOf(db);
-  for (let i = 0; i < externalIds.length; i += IN_CHUNK) {
-    const { rows } = await dialect.pulledByKey(workspaceId, binding, externalIds.slice(i, i + IN_CHUNK)).execute(db);
+  for (let i = 0; i < externalIds.length; i += dialect.chunks.keys) {
+    const { rows } = await dialect.pulledByKey(workspaceId, binding, externalIds.slice(i, i + dialect.chunks.keys)).execute(db);
     for (const row of rows) {
       const state: PulledState = { hash: row.hash, drift: row.drift, detail: row.drift_detail, settledVersion: row.settled_version === null ? null : Number(row.settled_version) };
       if (row.member_id !== null) state.member = { id: row.member_id, version: Number(row.version), syncedVersion: Number(row.synced_version), managedBy: row.managed_by };
@@ -86,7 +84,7 @@ export async function writePulled(db: Db, workspaceId: string, binding: string, 
       settled_version: w.settledVersion,
       updated_at: now,
     }));
-    await insertRows(db, 'pulled_member', PULLED_COLUMNS, rows, 500);
+    await insertRows(db, 'pulled_member', PULLED_COLUMNS, rows);
   }
   await setDrift(db, workspaceId, binding, writes.filter((w) => w.statement === undefined), now);
 }
@@ -99,6 +97,7 @@ export async function setDrift(
   drifts: readonly { externalId: string; drift: Drift | null; settledVersion?: number | null }[],
   now: string,
 ): Promise<void> {
+  const perList = dialectOf(db).chunks.keys;
   const bySentence = new Map<string, { drift: Drift | null; settledVersion: number | null | undefined; ids: string[] }>();
   for (const { externalId, drift, settledVersion } of drifts) {
     const key = `${drift ? `${drift.reason}\u0001${drift.detail}` : ''}\u0002${settledVersion === undefined ? 'keep' : String(settledVersion)}`;
@@ -107,13 +106,13 @@ export async function setDrift(
     else bySentence.set(key, { drift, settledVersion, ids: [externalId] });
   }
   for (const { drift, settledVersion, ids } of bySentence.values()) {
-    for (let i = 0; i < ids.length; i += IN_CHUNK) {
+    for (let i = 0; i < ids.length; i += perList) {
       await db
         .updateTable('pulled_member')
         .set({ drift: drift?.reason ?? null, drift_detail: drift?.detail ?? null, updated_at: now, ...(settledVersion !== undefined ? { settled_version: settledVersion } : {}) })
         .where('workspace_id', '=', workspaceId)
         .where('binding', '=', binding)
-        .where('external_id', 'in', ids.slice(i, i + IN_CHUNK))
+        .where('external_id', 'in', ids.slice(i, i + perList))
         .execute();
     }
   }
@@ -121,25 +120,27 @@ export async function setDrift(
 
 /** Clear the drift of these users: the change their record waited for is applied. */
 export async function clearDrift(db: Db, workspaceId: string, binding: string, externalIds: readonly string[], now: string): Promise<void> {
-  for (let i = 0; i < externalIds.length; i += IN_CHUNK) {
+  const perList = dialectOf(db).chunks.keys;
+  for (let i = 0; i < externalIds.length; i += perList) {
     await db
       .updateTable('pulled_member')
       .set({ drift: null, drift_detail: null, updated_at: now })
       .where('workspace_id', '=', workspaceId)
       .where('binding', '=', binding)
-      .where('external_id', 'in', externalIds.slice(i, i + IN_CHUNK))
+      .where('external_id', 'in', externalIds.slice(i, i + perList))
       .execute();
   }
 }
 
 /** Forget these users: the IdP no longer lists them and no member of theirs remains. */
 export async function deletePulled(db: Db, workspaceId: string, binding: string, externalIds: readonly string[]): Promise<void> {
-  for (let i = 0; i < externalIds.length; i += IN_CHUNK) {
+  const perList = dialectOf(db).chunks.keys;
+  for (let i = 0; i < externalIds.length; i += perList) {
     await db
       .deleteFrom('pulled_member')
       .where('workspace_id', '=', workspaceId)
       .where('binding', '=', binding)
-      .where('external_id', 'in', externalIds.slice(i, i + IN_CHUNK))
+      .where('external_id', 'in', externalIds.slice(i, i + perList))
       .execute();
   }
 }
@@ -217,6 +218,7 @@ export async function* pulledIds(db: Db, workspaceId: string, binding: string, p
  * place among the unsynced).
  */
 export async function confirmSynced(db: Db, workspaceId: string, members: readonly { id: string; version: number }[]): Promise<void> {
+  const perList = dialectOf(db).chunks.keys;
   // One statement per version compared (nearly all share a few) and chunk of ids, not one per member.
   const byVersion = new Map<number, string[]>();
   for (const { id, version } of members) {
@@ -225,13 +227,13 @@ export async function confirmSynced(db: Db, workspaceId: string, members: readon
     else byVersion.set(version, [id]);
   }
   for (const [version, ids] of byVersion) {
-    for (let i = 0; i < ids.length; i += IN_CHUNK) {
+    for (let i = 0; i < ids.length; i += perList) {
       await db
         .updateTable('membership')
         .set({ synced_version: version })
         .where('workspace_id', '=', workspaceId)
         .where('version', '=', version)
-        .where('id', 'in', ids.slice(i, i + IN_CHUNK))
+        .where('id', 'in', ids.slice(i, i + perList))
         .execute();
     }
   }

@@ -1,11 +1,10 @@
 /**
- * A database's synchronous read, for the few prepared SELECTs of the SCIM hot path (prepared-query.ts). On SQLite
- * better-sqlite3 answers synchronously, and going through Kysely's executor (its connection mutex, promise
- * chain and result plugins) cost a GET by id about a quarter of its garbage: every promise survived into the
- * next scavenge with the requests in flight. The reader answers `undefined` whenever Kysely must be used
- * instead: on a connection that also writes, inside a transaction (another request's write may hold it across
- * awaits, and its uncommitted rows must not be seen), or while a streamed query holds the connection. A file
- * database gives the reader a read-only connection of its own, which sees only what is committed.
+ * A database's synchronous read, for the few prepared SELECTs of the SCIM hot path (prepared-query.ts), where the
+ * driver answers synchronously (SQLite, dialect/sqlite/sqlite-sync-reader.ts): Kysely's executor (its connection
+ * mutex, promise chain and result plugins) leaves garbage that outlives the requests in flight. The reader answers
+ * `undefined` whenever Kysely must be used instead: on a connection that also writes, inside a transaction
+ * (another request's write may hold it across awaits, and its uncommitted rows must not be seen), or while a
+ * streamed query holds the connection.
  */
 export type SyncReader = (sql: string, parameters: readonly unknown[]) => unknown[] | undefined;
 

@@ -54,9 +54,6 @@ export interface WebhookDelivery {
 
 const DELIVERY_COLUMNS = ['id', 'endpoint_id', 'workspace_id', 'seq', 'event_id', 'event_type', 'attempt', 'at', 'outcome', 'http_status', 'duration_ms', 'error'] as const;
 
-/** Rows per VALUES list on SQLite: 12 columns. */
-const VALUES_CHUNK = 80;
-
 function rowToEndpoint(row: Selectable<WebhookEndpointTable>): WebhookEndpoint {
   return {
     id: row.id,
@@ -276,7 +273,7 @@ export async function saveWebhookProgress(trx: Db, progress: CursorProgress): Pr
       duration_ms: d.durationMs,
       error: d.error,
     }));
-    await insertRows(trx, 'webhook_delivery', DELIVERY_COLUMNS, rows, VALUES_CHUNK);
+    await insertRows(trx, 'webhook_delivery', DELIVERY_COLUMNS, rows);
   }
   return true;
 }

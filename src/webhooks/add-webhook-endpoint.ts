@@ -1,5 +1,5 @@
 import { RosterdError } from '../error/rosterd-error.js';
-import type { Store } from '../store/create-db.js';
+import type { Store } from '../store/store.js';
 import { findWebhookEndpoint, insertWebhookEndpoint, type WebhookEndpoint } from '../store/webhook-repository.js';
 import { findWorkspace } from '../store/workspace-repository.js';
 import { parseEventPatterns } from './event-patterns.js';
@@ -8,22 +8,17 @@ import { newWebhookEndpointId } from './webhook-endpoint-id.js';
 import { generateWebhookSecret } from './webhook-secret.js';
 
 export interface AddWebhookInput {
-  /** Null: every workspace, those created later included. */
+  /** Null: every workspace, including later ones. */
   workspaceId: string | null;
   url: string;
-  /** `member.*,group.member_added`; absent: every event. */
+  /** Absent: every event. */
   events?: string;
-  /** Config `webhooks.allowInsecureUrls`. */
   allowInsecureUrls: boolean;
   resolve?: ResolveHost;
   now: string;
 }
 
-/**
- * A new endpoint, checked first (the workspace exists, the URL is https and public, each event pattern names a
- * type): nothing is written when a check fails. It starts at each workspace's last event, so it receives what
- * happens from now on. The signing secret is returned once, here.
- */
+/** Checks everything before writing. Starts at each workspace's last event; the secret is returned only here. */
 export async function addWebhookEndpoint(store: Pick<Store, 'db' | 'writeTransaction'>, input: AddWebhookInput): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
   if (input.workspaceId !== null && !(await findWorkspace(store.db, input.workspaceId))) {
     throw new RosterdError('ROSTERD_E_NOT_FOUND', `workspace "${input.workspaceId}" does not exist; see rosterd workspace list`);

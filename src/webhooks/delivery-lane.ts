@@ -1,31 +1,22 @@
 import type { RosterdEvent } from '../events/event.js';
 import type { WebhookCursor, WebhookDelivery } from '../store/webhook-repository.js';
 
-/**
- * One endpoint's delivery of one workspace's events, in memory: the cursor as last read or saved, what changed
- * since (saved in batches, so a burst of deliveries costs one write per batch, not one per event), and the events
- * read ahead of it.
- */
+/** One endpoint's delivery of one workspace's events, in memory; saved in batches, not per event. */
 export interface DeliveryLane {
   workspaceId: string;
-  /** The cursor's revision when read; saving under another one means someone replayed or enabled it meanwhile. */
+  /** Saving under another revision means it was replayed or enabled meanwhile. */
   revision: number;
-  /** The last sequence the endpoint accepted (or that its filter skipped). */
+  /** Last seq accepted (or skipped by the filter). */
   lastSeq: number;
-  /** Failed attempts of the next event. */
   attempts: number;
-  /** Epoch milliseconds of the next event's first failure. */
   firstFailedAt: number | null;
-  /** Epoch milliseconds before which the next event is not tried again. */
+  /** No retry before this (epoch ms). */
   nextAttemptAt: number | null;
   lastError: string | null;
-  /** Events after lastSeq read ahead, in order. */
   ahead: RosterdEvent[];
-  /** The highest sequence of the workspace known to exist; nothing to do while it is lastSeq. */
+  /** Nothing to do while it equals lastSeq. */
   knownSeq: number;
-  /** Attempts not saved yet. */
   unsaved: WebhookDelivery[];
-  /** Whether the cursor changed since it was saved. */
   dirty: boolean;
 }
 
@@ -39,19 +30,16 @@ export function laneOf(cursor: WebhookCursor, knownSeq: number): DeliveryLane {
     nextAttemptAt: cursor.nextAttemptAt === null ? null : Date.parse(cursor.nextAttemptAt),
     lastError: cursor.lastError,
     ahead: [],
-    // Unknown until announced or read: assume there may be something, a read tells.
     knownSeq: Math.max(knownSeq, cursor.lastSeq + 1),
     unsaved: [],
     dirty: false,
   };
 }
 
-/** Whether the lane has an event to try now. */
 export function laneReady(lane: DeliveryLane, now: number): boolean {
   return (lane.ahead.length > 0 || lane.knownSeq > lane.lastSeq) && (lane.nextAttemptAt === null || lane.nextAttemptAt <= now);
 }
 
-/** Record an accepted (or filtered-out) event: the cursor passes it and its retries are forgotten. */
 export function advanceLane(lane: DeliveryLane, seq: number): void {
   lane.lastSeq = seq;
   lane.attempts = 0;

@@ -1,7 +1,4 @@
-/**
- * A counting semaphore: at most `size` delivery requests in flight across every endpoint. Waiters are served in
- * order; one whose signal aborts leaves the queue.
- */
+/** At most `size` delivery requests in flight across endpoints; FIFO, and an aborted waiter leaves the queue. */
 export class DeliverySlots {
   private free: number;
   private readonly queue: (() => void)[] = [];
@@ -10,7 +7,6 @@ export class DeliverySlots {
     this.free = size;
   }
 
-  /** Resolves with a release function once a slot is free; rejects when any of `signals` aborts first. */
   async acquire(signals: readonly AbortSignal[]): Promise<() => void> {
     for (const signal of signals) signal.throwIfAborted();
     if (this.free > 0) {
@@ -44,7 +40,7 @@ export class DeliverySlots {
       if (released) return;
       released = true;
       const next = this.queue.shift();
-      // The slot passes straight to the next waiter; it is freed only when nobody waits.
+      // The slot passes straight to the next waiter.
       if (next) next();
       else this.free++;
     };

@@ -2,7 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import { holdLease, type HeldLease } from '../daemon/lease.js';
 import type { Logger } from '../log/create-logger.js';
 import { timeOrderedId } from '../model/time-ordered-id.js';
-import type { Store } from '../store/create-db.js';
+import type { Store } from '../store/store.js';
 import { readEvents } from '../store/event-repository.js';
 import { confirmLease } from '../store/lease-repository.js';
 import {
@@ -20,7 +20,6 @@ import { sendWebhook } from './send-webhook.js';
 import type { WebhookSettings } from './webhook-settings.js';
 import { Wakeup } from './wakeup.js';
 
-/** The lease that makes one instance at a time deliver to an endpoint. */
 export function webhookLeaseName(endpointId: string): string {
   return `webhook:${endpointId}`;
 }
@@ -31,39 +30,28 @@ export interface RunnerDeps {
   store: Store;
   log: Logger;
   settings: WebhookSettings;
-  /** Shared by every endpoint: bounds the requests in flight overall. */
   slots: DeliverySlots;
-  /** This process's lease holder id. */
   holder: string;
-  /** Epoch milliseconds, for retries, the retry window and the history's times; tests move it. */
   clock: () => number;
   random: () => number;
-  /** Each attempt's outcome, for /metrics. */
   observe?: (outcome: DeliveryOutcome) => void;
-  /** Every workspace's last event sequence as far as this process knows (the dispatcher keeps it). */
   knownSeqs: ReadonlyMap<string, number>;
-  /** Aborts when the dispatcher stops. */
   signal: AbortSignal;
 }
 
-/** Events read per query, ahead of delivery. */
 const READ_AHEAD = 500;
-/** Progress is saved once this many attempts wait, or … */
+/** Save progress at this many unsaved attempts, or … */
 const SAVE_BATCH = 200;
 /** … this long after the last save, and always before sleeping and after a failure. */
 const SAVE_INTERVAL_MS = 250;
-/** After an unexpected error (the database did not answer), the pause before the loop goes on. */
 const ERROR_PAUSE_MS = 1_000;
 
 class LeaseLost extends Error {}
 
 /**
- * Delivers one endpoint's events while this process holds the endpoint's lease: each workspace's in sequence order,
- * the next event only after the endpoint accepted the one before (2xx), one request in flight, workspaces taken in
- * turn. A failed event is retried with backoff (its workspace waits, others go on) until the retry window closes,
- * then the endpoint is marked failing and left until `rosterd webhook enable`. Progress is saved in batches under
- * the lease; after a crash the next holder resumes from the saved cursor, so an event may arrive twice (receivers
- * drop duplicates by `webhook-id`), never out of order and never not at all.
+ * Delivers one endpoint's events under its lease: per workspace in seq order, the next only after a 2xx, workspaces in
+ * turn. Failures retry with backoff until the retry window closes, then the endpoint is marked failing. Progress is
+ * saved in batches, so after a crash an event may arrive twice (receivers dedupe by `webhook-id`), never out of order.
  */
 export class EndpointRunner {
   private endpoint: WebhookEndpointWithSecret;
@@ -77,7 +65,6 @@ export class EndpointRunner {
   private turnAt = 0;
   private reloadDue = true;
   private lastSaveAt = 0;
-  /** Resolves when the runner has stopped, its progress saved and its lease released. */
   readonly done: Promise<void>;
 
   constructor(
@@ -94,7 +81,7 @@ export class EndpointRunner {
     return this.endpoint.id;
   }
 
-  /** The endpoint as last read (its status may have changed from the CLI); its cursors are re-read too. */
+  /** Cursors are re-read too. */
   update(endpoint: WebhookEndpointWithSecret): void {
     if (endpoint.secret !== this.endpoint.secret) this.signer = new Webhook(endpoint.secret);
     this.endpoint = endpoint;
@@ -102,7 +89,6 @@ export class EndpointRunner {
     this.wakeup.wake();
   }
 
-  /** Events of `workspaceId` up to `seq` have committed. */
   announce(workspaceId: string, seq: number): void {
     if (this.endpoint.workspaceId !== null && this.endpoint.workspaceId !== workspaceId) return;
     const lane = this.lanes.get(workspaceId);
@@ -111,7 +97,6 @@ export class EndpointRunner {
     this.wakeup.wake();
   }
 
-  /** Stop delivering (the endpoint was removed); resolves once stopped. */
   stop(): Promise<void> {
     this.own.abort();
     return this.done;
@@ -137,7 +122,6 @@ export class EndpointRunner {
     }
   }
 
-  /** One step: hold the lease, re-read cursors when due, deliver one event or sleep until there is one. */
   private async turn(): Promise<void> {
     const { settings } = this.deps;
     if (this.endpoint.status !== 'active') {
@@ -161,7 +145,7 @@ export class EndpointRunner {
     if (this.saveDue()) await this.save();
   }
 
-  /** Re-read the endpoint's cursors: a cursor replayed or enabled since (another revision) starts over from its row. */
+  /** A cursor with a new revision (replayed or enabled) starts over from its row. */
   private async reload(): Promise<void> {
     this.reloadDue = false;
     const { store, knownSeqs, clock } = this.deps;
@@ -174,7 +158,7 @@ export class EndpointRunner {
       if (!lane || lane.revision !== cursor.revision) this.lanes.set(cursor.workspaceId, laneOf(cursor, known ?? cursor.lastSeq + 1));
       else if (known !== undefined) lane.knownSeq = Math.max(lane.knownSeq, known);
     }
-    // A workspace an every-workspace endpoint has no cursor for was created after the endpoint: all of its events are new.
+    // An every-workspace endpoint lacks cursors for newer workspaces: all their events are new.
     const missing = this.endpoint.workspaceId === null ? [...knownSeqs.keys()].filter((id) => !seen.has(id)) : [];
     for (const workspaceId of missing) {
       const cursor = await ensureWebhookCursor(store.db, this.endpoint.id, workspaceId, 0, new Date(clock()).toISOString());
@@ -187,7 +171,6 @@ export class EndpointRunner {
     this.order = [...this.lanes.values()];
   }
 
-  /** The next lane with an event to try now, taking workspaces in turn. */
   private nextLane(now: number): DeliveryLane | undefined {
     const count = this.order.length;
     for (let i = 0; i < count; i++) {
@@ -201,7 +184,6 @@ export class EndpointRunner {
     return undefined;
   }
 
-  /** How long to sleep with nothing ready: until the first retry is due, at most a safety tick. */
   private idleMs(now: number): number {
     let ms = this.deps.settings.safetyTickMs;
     for (const lane of this.order) {
@@ -213,8 +195,7 @@ export class EndpointRunner {
   private async deliverNext(lane: DeliveryLane): Promise<void> {
     const { store, settings, slots, clock, random, log } = this.deps;
     if (lane.ahead.length === 0) {
-      // Off the main connection, which a write transaction holds across event-loop turns on SQLite: a committed
-      // event is readable there at once, and the delivery never queues behind SCIM writes.
+      // Off the main connection, which a SQLite write transaction holds across turns: deliveries never queue behind writes.
       const events = await readEvents(store.heavyReads, lane.workspaceId, lane.lastSeq, READ_AHEAD);
       if (events.length === 0) {
         lane.knownSeq = lane.lastSeq;
@@ -226,7 +207,6 @@ export class EndpointRunner {
       lane.ahead = events;
       lane.knownSeq = Math.max(lane.knownSeq, events[events.length - 1]!.seq);
     }
-    // Events the endpoint's filter leaves out move the cursor on without a request.
     while (lane.ahead.length > 0 && !eventMatches(this.endpoint.events, lane.ahead[0]!.type)) advanceLane(lane, lane.ahead.shift()!.seq);
     const event = lane.ahead[0];
     if (!event) return;
@@ -246,7 +226,7 @@ export class EndpointRunner {
     } finally {
       release();
     }
-    // Stopped or lease lost mid-request: not an attempt; whoever delivers next sends the event again.
+    // Stopped or lease lost mid-request: not an attempt; the next deliverer resends it.
     if (aborted()) return;
 
     const now = clock();
@@ -287,7 +267,6 @@ export class EndpointRunner {
       log.warn(context, 'webhook endpoint marked failing: its retries ran out; rosterd webhook enable resumes it');
       return;
     }
-    // The last retry comes when the window closes.
     lane.nextAttemptAt = Math.min(now + retryDelayMs(attempt, settings.retry, result.retryAfterMs, random), lane.firstFailedAt + settings.retry.windowMs);
     log.info({ ...context, retryAt: new Date(lane.nextAttemptAt).toISOString() }, 'webhook delivery failed; retrying later');
     await this.save();
@@ -303,10 +282,7 @@ export class EndpointRunner {
     return unsaved >= SAVE_BATCH || ((dirty || unsaved > 0) && Date.now() - this.lastSaveAt >= SAVE_INTERVAL_MS);
   }
 
-  /**
-   * Save every changed cursor and its attempts in one transaction that first confirms the lease, so nothing is saved
-   * by an instance that lost it. A cursor changed meanwhile from the CLI is not saved; it is re-read instead.
-   */
+  /** Confirms the lease first, so an instance that lost it saves nothing; a cursor changed from the CLI is re-read. */
   private async save(): Promise<void> {
     const lease = this.lease;
     const changed = this.order.filter((lane) => lane.dirty || lane.unsaved.length > 0);
@@ -339,7 +315,7 @@ export class EndpointRunner {
         lane.dirty = false;
         lane.unsaved = [];
       } else {
-        // Replayed, enabled or removed meanwhile: what the row says now wins.
+        // Replayed, enabled or removed meanwhile: the row wins.
         this.lanes.delete(lane.workspaceId);
         this.reloadDue = true;
       }
@@ -347,7 +323,7 @@ export class EndpointRunner {
     if (this.reloadDue) this.order = [...this.lanes.values()];
   }
 
-  /** Lost the lease: what is in memory may be stale by now; the next holder (maybe this one again) reads the rows. */
+  /** Memory may be stale; the next holder reads the rows. */
   private forgetLease(reason: string): void {
     this.deps.log.warn({ endpoint: this.endpoint.id, reason }, 'webhook delivery lease lost');
     this.lease?.stopHeartbeat();
@@ -357,7 +333,7 @@ export class EndpointRunner {
     this.reloadDue = true;
   }
 
-  /** Save what was delivered and give the lease up, so another instance need not wait for it to expire. */
+  /** So another instance need not wait for it to expire. */
   private async releaseLease(): Promise<void> {
     const lease = this.lease;
     if (!lease) return;

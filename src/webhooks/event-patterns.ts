@@ -1,16 +1,10 @@
 import { RosterdError } from '../error/rosterd-error.js';
 import { EVENT_TYPES, type EventType } from '../events/event.js';
 
-/**
- * Which events an endpoint receives: exact types (`group.member_added`) and prefixes (`member.*`, `group.*`);
- * `*` alone is every event. Null (no filter) is every event too.
- */
+/** Exact types (`group.member_added`) or prefixes (`member.*`); `*` or null is every event. */
 export type EventPatterns = readonly string[] | null;
 
-/**
- * The patterns of `--events member.*,group.member_added`, checked: each must name at least one event type, so a
- * typo never leaves an endpoint silently receiving nothing. `*` (or nothing) gives null: every event.
- */
+/** Each pattern must match some event type, so a typo never leaves an endpoint silently receiving nothing. */
 export function parseEventPatterns(text: string | undefined): EventPatterns {
   if (text === undefined) return null;
   const patterns = [...new Set(text.split(',').map((p) => p.trim()).filter((p) => p !== ''))];
@@ -27,7 +21,6 @@ function matchesPattern(pattern: string, type: EventType): boolean {
   return pattern.endsWith('.*') ? type.startsWith(pattern.slice(0, -1)) : pattern === type;
 }
 
-/** Whether an event of `type` goes to an endpoint with these patterns. */
 export function eventMatches(patterns: EventPatterns, type: string): boolean {
   return patterns === null || patterns.some((pattern) => matchesPattern(pattern, type as EventType));
 }

@@ -5,42 +5,32 @@ import type { RosterdEvent } from '../events/event.js';
 import { EXCERPT_BYTES, EXCERPT_CHARS, excerptOf } from './response-excerpt.js';
 import { parseRetryAfter } from './retry-schedule.js';
 
-/** What one delivery attempt came to. */
 export interface AttemptResult {
-  /** The receiver accepted the event (a 2xx answer). */
   delivered: boolean;
-  /** The answer's status; null when none came (network error, timeout). */
+  /** Null when no answer came. */
   status: number | null;
   durationMs: number;
-  /** Why it failed: the network error or timeout, or the start of a non-2xx answer's body. */
+  /** The network error, timeout, or start of a non-2xx body. */
   error: string | null;
-  /** What the receiver's Retry-After asked for, in milliseconds. */
   retryAfterMs: number | null;
 }
 
 export interface WebhookRequest {
   url: string;
-  /** Signs with the endpoint's secret. */
   signer: Webhook;
   event: RosterdEvent;
   timeoutMs: number;
-  /** Any of them aborts the attempt: the dispatcher stops, or the endpoint's lease is lost. */
   signals: readonly AbortSignal[];
 }
 
 const USER_AGENT = 'rosterd-webhooks/1';
 
-/**
- * Connections are kept open between deliveries: an endpoint gets one request at a time, and a new TCP (and TLS)
- * handshake per event would cost more than the event.
- */
+/** Keep-alive: a handshake per event would cost more than the event. */
 const AGENTS = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) };
 
 /**
- * POST one event as Standard Webhooks describes: `webhook-id` is the event id (a receiver drops what it has seen),
- * `webhook-timestamp` the attempt's time in seconds, `webhook-signature` the HMAC of id, timestamp and body. Redirects
- * are not followed (a 3xx is a failure), and the attempt, answer included, ends after `timeoutMs`. node:http rather
- * than fetch: it sends headers and body in one write and makes no web streams or abort signals per request.
+ * Per Standard Webhooks. Redirects are failures; the whole attempt ends after `timeoutMs`. node:http rather than
+ * fetch: one write for headers and body, and no per-request streams or signals.
  */
 export function sendWebhook(request: WebhookRequest): Promise<AttemptResult> {
   const body = Buffer.from(JSON.stringify(request.event), 'utf8');
@@ -71,7 +61,7 @@ export function sendWebhook(request: WebhookRequest): Promise<AttemptResult> {
       const chunks: Buffer[] = [];
       let size = 0;
       response.on('data', (chunk: Buffer) => {
-        // Kept only up to the excerpt's bound; the rest is read and dropped, so the connection can be reused.
+        // Keep only the excerpt; read and drop the rest so the connection can be reused.
         if (size < EXCERPT_BYTES) chunks.push(chunk);
         size += chunk.length;
       });
@@ -101,7 +91,6 @@ export function sendWebhook(request: WebhookRequest): Promise<AttemptResult> {
   });
 }
 
-/** A network error's code and message (ECONNREFUSED, a TLS error, …). */
 function describeNetworkError(error: Error & { code?: string }): string {
   if (error.code && error.message) return error.message.includes(error.code) ? error.message : `${error.code}: ${error.message}`;
   return error.message || String(error);

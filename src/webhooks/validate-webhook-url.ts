@@ -2,7 +2,7 @@ import { lookup } from 'node:dns/promises';
 import ipaddr from 'ipaddr.js';
 import { RosterdError } from '../error/rosterd-error.js';
 
-/** Address ranges a webhook may not reach unless insecure URLs are allowed: the machine itself and its networks. */
+/** Unreachable unless insecure URLs are allowed: the machine itself and its networks. */
 const INTERNAL_RANGES = new Set([
   'unspecified',
   'broadcast',
@@ -16,31 +16,24 @@ const INTERNAL_RANGES = new Set([
   'deprecatedSiteLocal',
 ]);
 
-/** Resolves a host name to every address it has. */
 export type ResolveHost = (host: string) => Promise<string[]>;
 
 const resolveWithDns: ResolveHost = async (host) => (await lookup(host, { all: true, verbatim: true })).map((entry) => entry.address);
 
 export interface UrlRules {
-  /** Config `webhooks.allowInsecureUrls`: http:// and internal addresses, for local development. */
+  /** For local development. */
   allowInsecure: boolean;
-  /** Tests pass their own resolver. */
   resolve?: ResolveHost;
 }
 
-/** The range name of an internal address (`loopback`, `private`, …), or null for a public one. */
 export function internalRange(address: string): string | null {
   if (!ipaddr.isValid(address)) return null;
-  // An IPv4-mapped IPv6 address (::ffff:10.0.0.1) is judged as the IPv4 address it carries.
+  // IPv4-mapped IPv6 (::ffff:10.0.0.1) is judged as the IPv4 address it carries.
   const range = ipaddr.process(address).range();
   return INTERNAL_RANGES.has(range) ? range : null;
 }
 
-/**
- * The URL a webhook may be sent to, normalised; otherwise one RosterdError line saying why not: not a URL, not
- * https, credentials in it, or a host that resolves to an internal address (a webhook must not become a way to
- * reach the gateway's own network).
- */
+/** Refuses non-https URLs, credentials, and hosts resolving to internal addresses (no way into the gateway's network). */
 export async function validateWebhookUrl(text: string, rules: UrlRules): Promise<string> {
   let url: URL;
   try {

@@ -1,7 +1,4 @@
-/**
- * Where a loop sleeps until there is work: `wake()` ends the current sleep, or the next one at once when it comes
- * while the loop is busy, so no announcement between two sleeps is lost.
- */
+/** A `wake()` while the loop is busy ends its next sleep at once, so no announcement between sleeps is lost. */
 export class Wakeup {
   private pending = false;
   private resolve: (() => void) | null = null;
@@ -16,7 +13,6 @@ export class Wakeup {
     }
   }
 
-  /** Resolves on `wake()`, after `ms`, or when `signal` aborts, whichever is first. */
   sleep(ms: number, signal: AbortSignal): Promise<void> {
     if (this.pending || signal.aborted || ms <= 0) {
       this.pending = false;

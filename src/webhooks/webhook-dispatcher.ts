@@ -1,6 +1,6 @@
 import { newHolderId } from '../daemon/lease.js';
 import type { Logger } from '../log/create-logger.js';
-import type { Store } from '../store/create-db.js';
+import type { Store } from '../store/store.js';
 import { lastEventSeqs } from '../store/event-repository.js';
 import { deliverableWebhookEndpoints, pruneWebhookDeliveries } from '../store/webhook-repository.js';
 import { DeliverySlots } from './delivery-slots.js';
@@ -11,29 +11,22 @@ export interface WebhookDispatcherOptions {
   store: Store;
   log: Logger;
   settings: WebhookSettings;
-  /** This process's lease holder id; a new one unless given. */
   holder?: string;
-  /** Epoch milliseconds for retries and the retry window; tests move it. */
   clock?: () => number;
-  /** Jitter's random numbers in [0, 1). */
   random?: () => number;
-  /** Each delivery attempt's outcome, for /metrics. */
   observe?: (outcome: DeliveryOutcome) => void;
 }
 
 export interface WebhookDispatcher {
-  /** Stop every endpoint's delivery (a request in flight is dropped, to be sent again), save progress, release leases. */
+  /** A request in flight is dropped, to be resent. */
   stop(): Promise<void>;
 }
 
-/** How often delivery history is pruned. */
 const PRUNE_EVERY_MS = 3_600_000;
 
 /**
- * The daemon's webhook delivery: an EndpointRunner per endpoint, woken by the store's event bus when a workspace's
- * events commit, and a safety tick that re-reads endpoints, cursors and workspaces' last sequences for what the bus
- * cannot announce (endpoints added, enabled or replayed from the CLI; a CLI write on SQLite). Each endpoint delivers
- * on its own, so a slow or failing one holds up only itself, and nothing here runs inside a SCIM request or a pull.
+ * An EndpointRunner per endpoint, woken by the event bus, plus a safety tick for what the bus cannot announce (CLI
+ * changes). Each endpoint delivers alone, so a failing one holds up only itself.
  */
 export function startWebhookDispatcher(options: WebhookDispatcherOptions): WebhookDispatcher {
   const { store, log, settings } = options;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
-/** A new endpoint id, `wh_` and 12 lower-case letters and digits: short enough to type in `rosterd webhook enable <id>`. */
+/** Short enough to type in `rosterd webhook enable <id>`. */
 export function newWebhookEndpointId(): string {
   return `wh_${Array.from(randomBytes(12), (b) => ID_ALPHABET[b % ID_ALPHABET.length]).join('')}`;
 }

@@ -1,25 +1,17 @@
 import type { Config } from '../config/config-schema.js';
 import type { RetrySchedule } from './retry-schedule.js';
 
-/** How the dispatcher delivers, in milliseconds: from the config's `webhooks` block, or a test's own. */
+/** From the config's `webhooks` block, in milliseconds. */
 export interface WebhookSettings {
-  /** One attempt, answer included. */
   timeoutMs: number;
   retry: RetrySchedule;
-  /** Delivery requests in flight at once, across endpoints. */
   concurrency: number;
-  /** Delivery history older than this is pruned. */
   historyMs: number;
-  /**
-   * How often the dispatcher re-reads endpoints, cursors and workspaces' last sequences: for what the event bus
-   * does not announce (a CLI command's writes on SQLite, endpoints added or enabled from the CLI).
-   */
+  /** For what the event bus cannot announce (CLI writes on SQLite, endpoints changed from the CLI). */
   safetyTickMs: number;
-  /** Each endpoint's delivery lease (`daemon.leaseTtlSeconds`). */
   leaseTtlMs: number;
 }
 
-/** See WebhookSettings.safetyTickMs. */
 export const SAFETY_TICK_MS = 5_000;
 
 export function webhookSettings(config: Readonly<Config>): WebhookSettings {

@@ -12,7 +12,8 @@ import { parseFilter } from '../../src/scim/filter/parse-filter.js';
 import { userFilterCatalog } from '../../src/scim/filter/user-filter-catalog.js';
 import { ScimError } from '../../src/scim/scim-error.js';
 import { DEFAULT_EXTENSION_URN } from '../../src/scim/schema/workspace-extension-schema.js';
-import { createDb, type Store } from '../../src/store/create-db.js';
+import { createDb } from '../../src/store/create-db.js';
+import type { Store } from '../../src/store/store.js';
 import type { NewMembershipRow } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 

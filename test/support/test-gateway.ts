@@ -5,7 +5,7 @@ import { createWorkspace, type CreateWorkspaceInput } from '../../src/admin/crea
 import { configSchema, type ConfigInput } from '../../src/config/config-schema.js';
 import { buildServer } from '../../src/daemon/build-server.js';
 import { createLogger, type Logger } from '../../src/log/create-logger.js';
-import type { Store } from '../../src/store/create-db.js';
+import type { Store } from '../../src/store/store.js';
 import type { Database } from '../../src/store/database.js';
 import { openTestStore, type TestDialect, type TestStore } from './test-store.js';
 

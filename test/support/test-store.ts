@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createDb, type CreateDbOptions, type Store } from '../../src/store/create-db.js';
+import { createDb } from '../../src/store/create-db.js';
+import type { CreateDbOptions, Store } from '../../src/store/store.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 
 export type TestDialect = 'sqlite' | 'postgres';

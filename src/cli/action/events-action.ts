@@ -1,7 +1,7 @@
 import { RosterdError } from '../../error/rosterd-error.js';
 import type { RosterdEvent } from '../../events/event.js';
 import { summarizeEvent } from '../../events/event-summary.js';
-import type { Store } from '../../store/create-db.js';
+import type { Store } from '../../store/store.js';
 import { firstRetainedSeq, lastEventSeq, readEvents } from '../../store/event-repository.js';
 import { withStore, type GlobalOptions } from '../open-store.js';
 import { requireWorkspace } from '../require-workspace.js';

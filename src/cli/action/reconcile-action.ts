@@ -3,7 +3,7 @@ import { createLogger } from '../../log/create-logger.js';
 import { startCycle } from '../../reconcile/reconciler.js';
 import type { ReconcileOutcome } from '../../reconcile/reconcile-request.js';
 import { findPlan } from '../../store/plan-repository.js';
-import type { Store } from '../../store/create-db.js';
+import type { Store } from '../../store/store.js';
 import { withStore, type GlobalOptions } from '../open-store.js';
 import { reconcileExitCode } from '../reconcile-exit-code.js';
 import { requireWorkspace } from '../require-workspace.js';

@@ -1,5 +1,5 @@
 import { RosterdError } from '../../error/rosterd-error.js';
-import type { Store } from '../../store/create-db.js';
+import type { Store } from '../../store/store.js';
 import { firstRetainedSeq, lastEventSeq } from '../../store/event-repository.js';
 import {
   deleteWebhookEndpoint,

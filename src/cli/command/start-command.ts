@@ -9,11 +9,9 @@ import type { GlobalOptions } from '../open-store.js';
 import { scimBaseUrl } from '../scim-base-url.js';
 
 /**
- * Shutdown budget, inside the 30 s Kubernetes waits before SIGKILL (systemd waits 90 s, docker stop 10 s) with the default
- * `daemon.shutdownGraceSeconds`: a running pull cycle gets that grace to finish, is then aborted (it stops between pages
- * or apply batches, or leaves a hung IdP request; what it committed stays committed) and gets ABORT_WAIT_MS to return.
- * The exit code is 0 when everything stopped, 1 when a cycle did not (its run is then recorded as aborted); the process
- * exits at the grace plus DEADLINE_SLACK_MS at the latest, with code 1, whatever is still running.
+ * Shutdown budget, within Kubernetes' 30 s before SIGKILL at the default `daemon.shutdownGraceSeconds`: a running cycle
+ * gets the grace to finish, is then aborted and gets ABORT_WAIT_MS to return. Exit 0 when everything stopped, 1 when a
+ * cycle did not (its run recorded as aborted); at grace + DEADLINE_SLACK_MS the process exits 1 regardless.
  */
 const ABORT_WAIT_MS = 5_000;
 const DEADLINE_SLACK_MS = 10_000;
@@ -27,7 +25,7 @@ export function registerStartCommand(program: Command, globals: () => GlobalOpti
     .addHelpText('after', '\nEnvironment: ROSTERD_CONFIG, ROSTERD_DATABASE, ROSTERD_HOST, ROSTERD_PORT, ROSTERD_PUBLIC_URL, ROSTERD_WORKERS, ROSTERD_LOG_LEVEL.')
     .action(async (listen: { port?: number; host?: string }) => {
       const options = globals();
-      // Loaded here, not at the top: the config schema (zod, YAML) is not needed for --help or by other commands' registration.
+      // Lazy: the config schema (zod, YAML) is not needed for --help or other commands' registration.
       const { loadConfig } = await import('../../config/load-config.js');
       const env = {
         ...process.env,
@@ -51,7 +49,7 @@ function parsePort(value: string): number {
 
 /** One process: the server and the schedules. */
 async function runSingle(config: Readonly<Config>): Promise<void> {
-  // Loaded here, not at the top: the server (Fastify, SCIM, metrics) is what makes other commands slow to start.
+  // Lazy: the server is what would make other commands slow to start.
   const { startGateway } = await import('../../daemon/start-gateway.js');
   const gateway = await startGateway(config);
   printBanner(config, gateway.url, gateway.store.description, gateway.bootstrap);
@@ -115,9 +113,8 @@ function printBanner(config: Readonly<Config>, url: string, database: string, bo
 }
 
 /**
- * SIGTERM or SIGINT: stop taking work and exit when `close` resolves (with its exit code), or after the
- * deadline with 1. A second signal (Ctrl-C again) exits at once. Returns the trigger, for other stop requests
- * (a cluster primary's), which never count as a second signal.
+ * SIGTERM or SIGINT: stop taking work and exit with `close`'s code, or 1 after the deadline; a second signal exits at
+ * once. Returns the trigger for other stop requests (a cluster primary's), which never count as a second signal.
  */
 function onStopSignals(log: Logger, deadlineMs: number, close: () => Promise<number>, killNow: () => void = () => undefined): (reason: string) => void {
   let stopping = false;

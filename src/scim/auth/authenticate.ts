@@ -6,22 +6,18 @@ import type { ApiKeyLookup } from './api-key-lookup.js';
 export interface Authenticated {
   workspace: Workspace;
   keyId: string;
-  /** The key's name, as the event log names the source of the request's changes. */
+  /** Names the source of the request's changes in the event log. */
   keyName: string;
-  /** The key row's last use, so the caller can decide whether to record this one. */
   lastUsedAt: string | null;
 }
 
-/**
- * One message for every failure after the header is present: a wrong key, a revoked key, a key of another
- * workspace and a workspace that does not exist all look the same, so nothing leaks about other tenants.
- */
+/** One message for every failure, so nothing leaks about other tenants. */
 const REJECTED =
   'authentication failed: the API key is not valid for this SCIM base URL. Check the Secret Token (Entra) or API Token (Okta) and the workspace in the URL';
 
 export const unauthorized = (detail: string) => new ScimError(401, undefined, detail);
 
-/** Okta's Header Auth sends whatever the admin typed, so both `Bearer <key>` and the bare key are accepted. */
+/** Okta's Header Auth sends whatever the admin typed, so a bare key is accepted too. */
 export function tokenFromHeader(header: string | undefined): string | null {
   if (!header) return null;
   const trimmed = header.trim();
@@ -29,10 +25,7 @@ export function tokenFromHeader(header: string | undefined): string | null {
   return (match ? match[1]! : trimmed).trim() || null;
 }
 
-/**
- * Every request is checked against the database's current state (see `apiKeyLookup`), so a revoked key is
- * refused by the very next request on every instance.
- */
+/** Checked against the current store state, so a revoked key is refused by the next request on every instance. */
 export async function authenticate(lookup: ApiKeyLookup, workspaceId: string, header: string | undefined): Promise<Authenticated> {
   const token = tokenFromHeader(header);
   if (!token) throw unauthorized('authentication required: send the workspace API key as "Authorization: Bearer <key>"');
@@ -42,7 +35,7 @@ export async function authenticate(lookup: ApiKeyLookup, workspaceId: string, he
 async function verify(lookup: ApiKeyLookup, workspaceId: string, token: string): Promise<Authenticated> {
   const parsed = parseApiKey(token);
   const found = parsed ? await lookup(parsed.keyId) : undefined;
-  // Compare even when there is no row, so an unknown key id takes as long as a wrong secret.
+  // Compare even without a row, so an unknown key id takes as long as a wrong secret.
   const matches = secretMatches(parsed?.secret ?? token, found?.key.hash ?? DECOY_HASH);
   if (!found || !matches || found.key.revoked_at !== null || found.key.workspace_id !== workspaceId) throw unauthorized(REJECTED);
   return { workspace: found.workspace, keyId: found.key.id, keyName: found.key.name, lastUsedAt: found.key.last_used_at };

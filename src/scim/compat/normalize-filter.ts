@@ -1,21 +1,11 @@
 import { findClosingBracket } from './scim-path.js';
 
 /**
- * Make an IdP's filter text acceptable to the strict RFC 7644 §3.4.2.2 filter parser in the core.
- *
- * - Entra quirk 5: Microsoft's own example sends `externalId eq jyoung`, and Test
- *   Connection (quirk 6) matches on a random GUID; unquoted string values are wrapped in quotes.
- *   `true`/`false`/`null` (any case, lower-cased here) and valid JSON numbers stay unquoted: an externalId
- *   `12345` is ambiguous and the core coerces numbers for string attributes.
- * - Entra quirk 2: `roles[primary eq "True"]` compares a boolean with a string; for `active` and `primary`
- *   the quoted "True"/"False" becomes the literal.
- *
- * It works on tokens, not on the raw string, so quoted values (which may contain ` eq `, spaces, brackets,
- * escaped quotes) are never touched. When the text does not follow the grammar it is returned unchanged:
- * the core's parser then produces the proper 400 invalidFilter instead of this layer guessing.
- *
- * It runs before the core's budgets are checked, on text of any length, so it is linear in the text and never
- * recurses: one pass to tokenize, one loop over the tokens, one pass to splice the edits in.
+ * Makes an IdP's filter text acceptable to the core's strict parser: unquoted string values are quoted (Entra
+ * sends `externalId eq jyoung`), while true/false/null and JSON numbers stay bare; a quoted "True"/"False"
+ * compared with `active` or `primary` becomes the literal. Works on tokens so quoted values are never touched;
+ * text off the grammar comes back unchanged for the core to reject. Runs before budgets on text of any length,
+ * so it is linear and never recurses.
  */
 export function normalizeFilter(text: string): string {
   const tokens = tokenize(text);
@@ -33,12 +23,7 @@ export function normalizeFilter(text: string): string {
   return parts.join('');
 }
 
-/**
- * Normalise the value filter inside a PATCH path, e.g. `roles[primary eq "True"].value` →
- * `roles[primary eq true].value` (Entra quirk 2, seen in the multitenant-app-roles seed) or
- * `emails[type eq work].value` → `emails[type eq "work"].value` (Entra quirk 5). Paths without a filter
- * come back unchanged.
- */
+/** The same for the value filter inside a PATCH path; paths without a filter come back unchanged. */
 export function normalizePathFilter(path: string): string {
   const open = path.indexOf('[');
   if (open < 0) return path;
@@ -92,16 +77,12 @@ function tokenize(text: string): Token[] | null {
   return tokens;
 }
 
-/** The attribute name a comparison applies to: `roles[...].primary` → `primary`, `urn:…:User:active` → `active`. */
 function terminalName(attrPath: string): string {
   const afterColon = attrPath.slice(attrPath.lastIndexOf(':') + 1);
   return afterColon.slice(afterColon.lastIndexOf('.') + 1).toLowerCase();
 }
 
-/**
- * Walk the tokens with the filter grammar's states and record the value rewrites.
- * Returns null when the text does not parse (the caller then changes nothing).
- */
+/** The value rewrites, found by walking the filter grammar's states; null when the text does not parse. */
 function collectEdits(text: string, tokens: Token[]): Edit[] | null {
   const edits: Edit[] = [];
   const nesting: Array<'(' | '['> = [];
@@ -143,8 +124,8 @@ function collectEdits(text: string, tokens: Token[]): Edit[] | null {
         if (edit) edits.push(edit);
         i++;
       } else if (token.kind === 'word') {
-        // An unquoted value runs to the next logical operator or closing bracket, so a displayName with
-        // spaces sent unquoted stays one value.
+        // An unquoted value runs to the next logical operator or closing bracket, so an unquoted value with spaces
+        // stays one value.
         let last = i;
         while (tokens[last + 1]?.kind === 'word' && !['and', 'or'].includes(word(tokens[last + 1])!.toLowerCase())) last++;
         const edit = unquotedValueEdit(text, token.start, tokens[last]!.end);
@@ -161,7 +142,7 @@ function collectEdits(text: string, tokens: Token[]): Edit[] | null {
       } else if (token.kind === ')' && nesting.pop() === '(') {
         i++;
       } else if (token.kind === ']' && nesting.pop() === '[') {
-        // Entra (quirk 5) filters on `emails[type eq "work"].value eq "…"`: a sub-attribute glued to `]`.
+        // Entra filters on `emails[type eq "work"].value`: a sub-attribute glued to `]`.
         const next = tokens[i + 1];
         if (next?.kind === 'word' && next.start === token.end && word(next)!.startsWith('.')) {
           attribute = word(next)!;

@@ -2,10 +2,7 @@ import { normalizeFilter } from './normalize-filter.js';
 import { findKey, isJsonObject, type JsonObject } from '../json-object.js';
 import { URN } from '../scim-urn.js';
 
-/**
- * The list-query parameters of RFC 7644 §3.4.2 (and the SearchRequest attributes of §3.4.3), spelled
- * the way the core reads them.
- */
+/** List-query and SearchRequest parameters, spelled the way the core reads them. */
 export const CANONICAL_QUERY_PARAMETERS = [
   'filter',
   'startIndex',
@@ -19,16 +16,9 @@ export const CANONICAL_QUERY_PARAMETERS = [
 const CANONICAL_BY_LOWER = new Map<string, string>(CANONICAL_QUERY_PARAMETERS.map((name) => [name.toLowerCase(), name]));
 
 /**
- * Canonical query parameters for the core.
- *
- * Entra quirk 11 (AzureAD/SCIMReferenceCode "SCIM Inbound" collection): parameter names
- * arrive in any case (`startindex`, `Count`, `Filter`) and `startIndex=0` is sent as if zero-based. Names are
- * mapped to their canonical spelling, `startIndex` below 1 becomes 1 (RFC 7644 §3.4.2.4 says so for values
- * less than one), and `filter` goes through `normalizeFilter` (Entra quirks 5 and 6). Okta quirk 3 (paging
- * with `startIndex=1&count=100`) is already canonical and passes through.
- *
- * A repeated parameter keeps its first value; when a name appears in two spellings the first one wins.
- * Unknown parameters keep their name and value.
+ * Canonical query parameters. Names arrive in any case from Entra and are mapped to their canonical spelling;
+ * `startIndex` below 1 becomes 1, as RFC 7644 requires; `filter` is normalised. A repeated parameter keeps its
+ * first value, and the first of two spellings wins. Unknown parameters pass through.
  */
 export function normalizeQuery(query: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -51,20 +41,14 @@ function normalizeQueryValue(canonical: string, value: string): string {
   return value;
 }
 
-/**
- * `startIndex` of at least 1, or the input unchanged when it is not an integer (the core then rejects it).
- * Accepts numbers (SearchRequest bodies) and numeric strings (query parameters).
- */
+/** `startIndex` of at least 1, or the input unchanged when not an integer (the core then rejects it). */
 export function clampStartIndex(value: unknown): unknown {
   const number = typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value) ? Number(value) : value;
   if (typeof number !== 'number' || !Number.isInteger(number)) return value;
   return number < 1 ? 1 : typeof value === 'string' ? value.trim() : number;
 }
 
-/**
- * A POST `/.search` body (RFC 7644 §3.4.3) with the same treatment as the query string: canonical
- * member names, `filter` normalised, `startIndex` clamped to 1 (Entra quirks 5 and 11).
- */
+/** A `/.search` body with the same treatment as the query string. */
 export function normalizeSearchRequest(body: JsonObject): JsonObject {
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(body)) {
@@ -77,7 +61,6 @@ export function normalizeSearchRequest(body: JsonObject): JsonObject {
   return out;
 }
 
-/** True when the body declares the SearchRequest message schema (a POST to `/.search`). */
 export function isSearchRequest(body: unknown): body is JsonObject {
   if (!isJsonObject(body)) return false;
   const key = findKey(body, 'schemas');

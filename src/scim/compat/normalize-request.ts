@@ -8,7 +8,7 @@ export { normalizeFilter } from './normalize-filter.js';
 
 export interface ScimRequestInput {
   method: string;
-  /** The resource type the route serves; null for endpoints that are not /Users or /Groups (e.g. root `/.search`). */
+  /** Null for endpoints other than /Users and /Groups (e.g. root `/.search`). */
   resourceType: 'User' | 'Group' | null;
   body: unknown;
   query: Record<string, string | string[] | undefined>;
@@ -20,18 +20,9 @@ export interface NormalizedScimRequest {
 }
 
 /**
- * Turn a request in Entra's or Okta's dialect into the strict RFC 7643/7644 shape the core accepts.
- * Both dialects are applied to every request: their fixes never conflict, and
- * the User-Agent is not a reliable way to tell the clients apart.
- *
- * - query: canonical parameter names, startIndex ≥ 1, filter values quoted (normalize-query.ts);
- * - PATCH: each operation normalised, possibly into several (entra.ts, okta.ts);
- * - POST `/.search` (a SearchRequest body): filter and startIndex as in the query;
- * - POST and PUT of a User or Group: client-only and null attributes removed, booleans and manager reshaped,
- *   passwords removed.
- *
- * Pure: the input is not modified. Throws a ScimError (400 invalidValue) only where passing the request on
- * would do harm (a member removal that would empty a group).
+ * Turns a request in Entra's or Okta's dialect into the strict shape the core accepts. Both dialects apply to every
+ * request: their fixes never conflict, and the User-Agent cannot reliably tell the clients apart. Pure; throws only
+ * where passing the request on would do harm (a member removal that would empty a group).
  */
 export function normalizeScimRequest(input: ScimRequestInput): NormalizedScimRequest {
   return { body: normalizeBody(input), query: normalizeQuery(input.query) };
@@ -48,10 +39,8 @@ function normalizeBody({ method, resourceType, body }: ScimRequestInput): unknow
 }
 
 /**
- * A PatchOp message with its `Operations` member (any case: Entra quirk 11) under the canonical name and
- * each operation normalised by both dialects. An operation this layer cannot read is kept as it is, for the
- * core to reject. Normalising can leave the list empty (an Okta password sync, an empty Entra removal):
- * that is a request with nothing to do.
+ * A PatchOp with `Operations` (any case) under its canonical name, each op normalised by both dialects. Ops this
+ * layer cannot read are kept for the core to reject. The list may end up empty: a request with nothing to do.
  */
 export function normalizePatchRequest(body: JsonObject): JsonObject {
   const key = findKey(body, 'Operations');

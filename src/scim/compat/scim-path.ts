@@ -1,32 +1,27 @@
 import { URN } from '../scim-urn.js';
 /**
- * Just enough of the RFC 7644 §3.5.2 PATCH path grammar for the compat layer to decide *what* an operation
- * targets (`active`? `manager`? `members`? `emails[...].primary`?). The core owns the real parser; this one
- * never rejects anything, it only answers "I don't know" (null) and the caller then leaves the op alone.
+ * Just enough of the PATCH path grammar to tell what an op targets. The core owns the real parser; this one never
+ * rejects, it answers null ("don't know") and the caller leaves the op alone.
  */
 
 const KNOWN_SCHEMAS = new Set([URN.user, URN.group, URN.enterpriseUser].map((s) => s.toLowerCase()));
 
-/** True for the resource schema URNs the gateway knows (compared case-insensitively). */
+/** Compared case-insensitively. */
 export function isKnownSchemaUrn(text: string): boolean {
   return KNOWN_SCHEMAS.has(text.toLowerCase());
 }
 
 export interface PathTarget {
-  /** Schema URN prefix, if the path was URN-qualified (`urn:…:enterprise:2.0:User:manager`). */
   schema?: string;
-  /** Attribute name, lower-cased (`emails`, `active`, `manager`). */
+  /** Lower-cased. */
   attribute: string;
-  /** The text between `[` and `]`, verbatim, if the path has a value filter. */
+  /** The text between `[` and `]`, verbatim. */
   filter?: string;
-  /** Sub-attribute, lower-cased (`value`, `primary`, `givenname`). */
+  /** Lower-cased. */
   subAttribute?: string;
 }
 
-/**
- * Index of the `]` closing the `[` at `open`, skipping over quoted strings (a filter value such as
- * `"a]b"` must not end the bracket). -1 if there is none.
- */
+/** Index of the `]` closing the `[` at `open`, skipping quoted strings; -1 if none. */
 export function findClosingBracket(text: string, open: number): number {
   let inString = false;
   for (let i = open + 1; i < text.length; i++) {
@@ -44,9 +39,7 @@ export function findClosingBracket(text: string, open: number): number {
 }
 
 /**
- * Split an attribute reference into schema URN and attribute. Attribute names cannot contain `:`
- * (RFC 7643 §2.1 ATTRNAME), so the attribute is whatever follows the LAST colon and the schema is
- * everything before it, even for custom URNs such as `urn:base44:params:scim:schemas:extension:user:2.0:role`.
+ * Splits at the LAST colon, since attribute names cannot contain `:`; this holds for custom URNs too.
  */
 export function splitUrnQualified(reference: string): { schema?: string; rest: string } {
   const colon = reference.lastIndexOf(':');
@@ -54,7 +47,7 @@ export function splitUrnQualified(reference: string): { schema?: string; rest: s
   return { schema: reference.slice(0, colon), rest: reference.slice(colon + 1) };
 }
 
-/** What a PATCH path points at, or null when the path is not understood (or is a whole schema URN). */
+/** Null when not understood, or when the path is a whole schema URN. */
 export function parsePathTarget(path: string): PathTarget | null {
   const trimmed = path.trim();
   if (trimmed === '' || isKnownSchemaUrn(trimmed)) return null;

@@ -9,29 +9,24 @@ import { chainOperands } from './chain-operands.js';
 import { normalizeDateTime } from './normalize-date-time.js';
 import { parsePatchPath } from './parse-path.js';
 
-/** One comparable SQL value: a column, a JSON element's sub-attribute, or a member id. */
 interface Operand {
   name: string;
   expr: Expression<unknown>;
-  /** jsonBoolean: a JSON boolean, which SQLite's json_extract reads as 1/0 and PostgreSQL's ->> as 'true'/'false'. */
+  /** SQLite's json_extract reads a JSON boolean as 1/0, PostgreSQL's ->> as 'true'/'false'. */
   type: 'string' | 'boolean' | 'integer' | 'dateTime' | 'jsonBoolean';
   caseExact: boolean;
   lowerExpr?: Expression<unknown>;
-  /** LIKE differs per database (case folding, GLOB for case-sensitive SQLite). */
   dialect: DialectSupport;
 }
 
-/** What a path names in the current scope: a scalar, or a collection filters must search with EXISTS. */
+/** A scalar, or a collection that filters must search with EXISTS. */
 type Target = { kind: 'scalar'; operand: Operand } | { kind: 'collection'; collection: Collection };
 
 interface Collection {
-  /** The column or table the elements come from: conditions on one key can share one EXISTS. */
+  /** Conditions on one key can share one EXISTS. */
   key: string;
-  /** `exists (select 1 from … where <condition>)`. */
   exists(condition: RawBuilder<SqlBool> | undefined): RawBuilder<SqlBool>;
-  /** The operand a comparison on the collection itself (its "value") or on the named sub-attribute is about. */
   element(): Operand;
-  /** Resolves the relative paths of a value filter (`emails[type eq "work"]`). */
   scope: Scope;
   /** Whether the path named a sub-attribute, so `pr` tests it rather than any element. */
   hasSubAttribute: boolean;
@@ -44,14 +39,10 @@ const MEMBER_ALIAS = 'gm';
 const ORDERING = { eq: '=', gt: '>', ge: '>=', lt: '<', le: '<=' } as const;
 
 /**
- * Compile a filter AST to a Kysely boolean expression over the catalog's tables, for
- * `db.selectFrom('membership').selectAll().where(compileFilter(ast, catalog, dialect))`.
- * Every condition runs in the database, multi-valued ones as EXISTS over JSON elements or the
- * member table; nothing is filtered in memory. Comparison semantics follow RFC 7644 §3.4.2.2:
- * `ne` and `not` also match rows where the attribute is absent (SQL NULL is "unknown", so they use
- * `is not true`), and a multi-valued attribute matches when any of its values does.
- * @throws ScimError invalidFilter naming the attribute for unknown attributes, operators that do not
- * apply to the attribute's type, and literals that cannot be read as that type.
+ * Compiles a filter to a Kysely boolean expression; everything runs in the database, multi-valued conditions as
+ * EXISTS. `ne` and `not` also match rows where the attribute is absent (hence `is not true` for SQL's unknown),
+ * and a multi-valued attribute matches when any value does.
+ * @throws ScimError invalidFilter naming the attribute, for unknown attributes, operators or unreadable literals.
  */
 export function compileFilter(
   node: FilterNode,
@@ -76,8 +67,7 @@ export function compileFilter(
 }
 
 /**
- * The column to sort by for RFC 7644 §3.4.2.3 `sortBy`; case-insensitive attributes sort by their
- * lower-case copy when one exists, so the order is the same on SQLite and PostgreSQL.
+ * The `sortBy` column; case-insensitive attributes sort by their lower-case copy so SQLite and PostgreSQL agree.
  * @throws ScimError invalidValue for unknown or multi-valued attributes.
  */
 export function compileSortBy(path: string, catalog: FilterCatalog): string {
@@ -93,15 +83,11 @@ export function compileSortBy(path: string, catalog: FilterCatalog): string {
   return resolved.lowerColumn ?? resolved.column;
 }
 
-/**
- * Recursive over nesting only, which the parser bounds by scim.budgets.filterDepth: an and/or chain is compiled
- * operand by operand in a loop, however many terms it has.
- */
+/** Recursive over nesting only (bounded by filterDepth); chains are compiled in a loop. */
 function compileNode(node: FilterNode, scope: Scope, topLevel: boolean): RawBuilder<SqlBool> {
   switch (node.op) {
     case 'and': {
-      // `not a and not b` is `not (a or b)` (with `is not true`, for SQL's unknown too): the negated operands become
-      // one disjunction, so `emails ne "a" and emails ne "b"` reads each row's emails once.
+      // `not a and not b` is `not (a or b)`: one disjunction reads each row's elements once.
       const parts: RawBuilder<SqlBool>[] = [];
       let negated: Disjuncts | undefined;
       for (const operand of chainOperands(node)) {
@@ -131,24 +117,21 @@ function compileNode(node: FilterNode, scope: Scope, topLevel: boolean): RawBuil
   }
 }
 
-/** The node `node` is the negation of: `x` for `not (x)`, `attr eq v` for `attr ne v` (v not null); else undefined. */
+/** The node `node` negates (`not (x)`, or `eq` for `ne` with a non-null value); else undefined. */
 function negatedNode(node: FilterNode): FilterNode | undefined {
   if (node.op === 'not') return node.expr;
   if (node.op === 'ne' && node.value !== null) return { ...node, op: 'eq' };
   return undefined;
 }
 
-/**
- * `((a or b) or (c or d))`: SQLite parses `a or b or c …` as a tree one level deeper per term and refuses trees
- * over 1,000 deep ("Expression tree is too large"), so a chain is joined as a balanced tree, log2(terms) deep.
- */
+/** SQLite refuses too-deep expression trees and nests flat `or` chains per term, so chains are joined balanced. */
 function balanced(parts: readonly RawBuilder<SqlBool>[], operator: RawBuilder<unknown>): RawBuilder<SqlBool> {
   if (parts.length === 1) return parts[0]!;
   const half = Math.ceil(parts.length / 2);
   return sql<SqlBool>`(${balanced(parts.slice(0, half), operator)} ${operator} ${balanced(parts.slice(half), operator)})`;
 }
 
-/** The SQL `left = right` an equality compiles to, or undefined for booleans (which compare by more than `=`). */
+/** Undefined for booleans, which compare by more than `=`. */
 interface Equality {
   left: Expression<unknown>;
   right: unknown;
@@ -163,7 +146,7 @@ function equality(operand: Operand, value: Exclude<FilterValue, null>): Equality
       if (operand.caseExact) return { left: operand.expr, right: value };
       // The lower-case copy is written with JS toLowerCase, so the literal is lowered the same way.
       if (operand.lowerExpr) return { left: operand.lowerExpr, right: String(value).toLowerCase() };
-      // Both sides through SQL lower(): SQLite's lower() only folds ASCII, and mixing it with JS folding would not match.
+      // Both sides through SQL lower(): SQLite's lower() folds only ASCII, so mixing it with JS folding would not match.
       return { left: sql`lower(${operand.expr})`, right: sql`lower(cast(${value} as text))` };
     default:
       return { left: operand.expr, right: value };
@@ -171,10 +154,8 @@ function equality(operand: Operand, value: Exclude<FilterValue, null>): Equality
 }
 
 /**
- * The operands of one or-chain, compiled so that the database does each kind of work once per row: equalities on
- * one attribute become one `in (…)` list (an index lookup, or one lower() per row instead of one per term), and
- * conditions on one multi-valued attribute share one EXISTS (one pass over a row's JSON elements instead of one
- * per term; `exists(a) or exists(b)` is `exists(a or b)`). Everything else stays as it is, in order.
+ * An or-chain compiled so the database does each kind of work once per row: equalities on one attribute become
+ * one `in (…)`, and conditions on one multi-valued attribute share one EXISTS. The rest stays in order.
  */
 class Disjuncts {
   private readonly parts: Array<{ kind: 'sql'; expr: RawBuilder<SqlBool> } | EqualityGroup | ElementGroup> = [];
@@ -189,7 +170,6 @@ class Disjuncts {
         return this.addSql(compileNode(node, scope, topLevel));
       case 'valuePath': {
         const target = topLevel && node.path.subAttribute === undefined ? scope(node.path) : undefined;
-        // compileNode refuses what cannot take a value filter, with the reason.
         if (target?.kind !== 'collection') return this.addSql(compileNode(node, scope, topLevel));
         const group = this.elementGroup(target.collection);
         for (const operand of node.filter.op === 'or' ? chainOperands(node.filter) : [node.filter]) group.conditions.add(operand, target.collection.scope, false);
@@ -199,7 +179,7 @@ class Disjuncts {
         const target = scope(node.path);
         if (target.kind === 'scalar') return this.addComparison(node, target.operand);
         const { collection } = target;
-        // `ne` and `eq null` are about every element (NOT EXISTS), not about some element.
+        // `ne` and `eq null` are about every element (NOT EXISTS), not some element.
         if (node.op === 'ne' || (node.op !== 'pr' && node.value === null)) return this.addSql(compileCondition(node, scope));
         const group = this.elementGroup(collection);
         if (node.op === 'pr' && !collection.hasSubAttribute) group.anyElement = true;
@@ -244,7 +224,6 @@ class Disjuncts {
     this.parts.push(group);
   }
 
-  /** The conditions, one of which some element of `collection` must meet, shared by every operand on it. */
   private elementGroup(collection: Collection): ElementGroup {
     let group = this.elements.get(collection.key);
     if (!group) {
@@ -256,14 +235,13 @@ class Disjuncts {
   }
 }
 
-/** `left in (rights…)`: the equalities of an or-chain on one operand (named alike, so compiled alike). */
 interface EqualityGroup {
   kind: 'equality';
   left: Expression<unknown>;
   rights: unknown[];
 }
 
-/** `exists (… where <one of conditions>)`, or any element at all once an operand asks only for that (`emails pr`). */
+/** Any element at all once an operand asks only for that (`emails pr`). */
 interface ElementGroup {
   kind: 'element';
   collection: Collection;
@@ -281,7 +259,7 @@ function compileCondition(node: PresentNode | CompareNode, scope: Scope): RawBui
     const any = collection.exists(present(element));
     return node.op === 'ne' ? any : sql<SqlBool>`(not ${any})`;
   }
-  // `emails ne "a@x"`: no email is a@x (which includes having none), not "some email is not a@x".
+  // `emails ne "a@x"` means no email is a@x (including none), not "some email is not a@x".
   if (node.op === 'ne') return sql<SqlBool>`(not ${collection.exists(compareOperand({ ...node, op: 'eq' }, element))})`;
   return collection.exists(compareOperand(node, element));
 }
@@ -314,7 +292,7 @@ function compareOperand(node: PresentNode | CompareNode, operand: Operand): RawB
         : sql<SqlBool>`(lower(cast(${x} as text)) in (${sql.lit(value ? 'true' : 'false')}, ${sql.lit(value ? '1' : '0')}))`;
     case 'string':
       if (operand.caseExact) return sql<SqlBool>`(${x} ${comparator} ${value})`;
-      // Both sides through SQL lower(): SQLite's lower() only folds ASCII, and mixing it with JS folding would not match.
+      // Both sides through SQL lower(), as above.
       return sql<SqlBool>`(lower(${x}) ${comparator} lower(cast(${value} as text)))`;
     default:
       return sql<SqlBool>`(${x} ${comparator} ${value})`;
@@ -331,7 +309,7 @@ function present(operand: Operand): RawBuilder<SqlBool> {
   return operand.type === 'string' ? sql<SqlBool>`(${operand.expr} is not null and ${operand.expr} <> '')` : sql<SqlBool>`(${operand.expr} is not null)`;
 }
 
-/** Read the literal as the attribute's type where that loses nothing (RFC 7644 leaves coercion to the server). */
+/** The literal as the attribute's type, where that loses nothing. */
 function coerce(node: CompareNode, operand: Operand): FilterValue {
   const { value } = node;
   if (value === null) return null;
@@ -378,7 +356,6 @@ function unknown(path: AttrPath): never {
   throw invalidFilter(`filter: unknown attribute or one that cannot be filtered: ${formatAttrPath(path)}`);
 }
 
-/** `countSearch` is told of each EXISTS the filter compiles to, after merging. */
 function topScope(catalog: FilterCatalog, dialect: DialectSupport, countSearch: () => void): Scope {
   return (path) => {
     const resolved = catalog.resolve(path);
@@ -404,7 +381,6 @@ function topScope(catalog: FilterCatalog, dialect: DialectSupport, countSearch: 
   };
 }
 
-/** The collection, with each EXISTS it builds counted. */
 function counted(collection: Collection, countSearch: () => void): Collection {
   return {
     ...collection,

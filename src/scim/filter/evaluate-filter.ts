@@ -6,15 +6,13 @@ import { chainOperands } from './chain-operands.js';
 import { normalizeDateTime } from './normalize-date-time.js';
 
 export interface EvaluateOptions {
-  /** Whether string comparisons on this attribute are case-sensitive (RFC 7643 caseExact); default false. */
+  /** Default false. */
   caseExact?: (path: AttrPath) => boolean;
 }
 
 /**
- * Evaluate a filter against one JSON object in memory: a resource, or one element of a multi-valued
- * attribute when the PATCH engine resolves `emails[type eq "work"]`. Attribute names match
- * case-insensitively; a multi-valued attribute matches when any of its values does (RFC 7644 §3.4.2.2).
- * Listing resources never uses this: filters on stored rows are compiled to SQL.
+ * Evaluates a filter in memory against one object (the PATCH engine's value filters); stored rows are filtered
+ * in SQL instead. Names match case-insensitively; a multi-valued attribute matches when any value does.
  */
 export function matchesFilter(node: FilterNode, value: JsonObject, options: EvaluateOptions = {}): boolean {
   return evaluate(node, value, options.caseExact ?? (() => false), undefined);
@@ -22,7 +20,7 @@ export function matchesFilter(node: FilterNode, value: JsonObject, options: Eval
 
 type CaseExact = (path: AttrPath) => boolean;
 
-/** Recursive over nesting only (an and/or chain is a loop), which the parser bounds by scim.budgets.filterDepth. */
+/** Recursive over nesting only, which filterDepth bounds. */
 function evaluate(node: FilterNode, root: JsonObject, caseExact: CaseExact, parent: AttrPath | undefined): boolean {
   switch (node.op) {
     case 'and':
@@ -39,7 +37,6 @@ function evaluate(node: FilterNode, root: JsonObject, caseExact: CaseExact, pare
       return elements.some((element) => isJsonObject(element) && evaluate(node.filter, element, caseExact, base));
     }
     default: {
-      // Inside a value filter the caller's schema knows `emails.type`, not a bare `type`.
       const full: AttrPath = parent ? { ...(parent.uri !== undefined ? { uri: parent.uri } : {}), attribute: parent.attribute, subAttribute: node.path.attribute } : node.path;
       checkOperator(node.op, node.value, full);
       const values = candidates(root, node.path).filter(isPresent);
@@ -50,7 +47,7 @@ function evaluate(node: FilterNode, root: JsonObject, caseExact: CaseExact, pare
   }
 }
 
-/** RFC 7644 §3.4.2.2: ordering needs a string, number or date; co/sw/ew a string. */
+/** Ordering needs a string, number or date; co/sw/ew a string. */
 function checkOperator(op: CompareOp, value: FilterValue, path: AttrPath): void {
   const ordering = op === 'gt' || op === 'ge' || op === 'lt' || op === 'le';
   const substring = op === 'co' || op === 'sw' || op === 'ew';
@@ -102,7 +99,7 @@ function order(op: CompareOp, difference: number, a: string, b: string): boolean
   }
 }
 
-/** The values a path points at, flattened: `emails` gives each email's value, `emails.type` each type. */
+/** The values a path points at, flattened. */
 function candidates(root: JsonObject, path: AttrPath): unknown[] {
   const attribute = lookup(root, path);
   const out: unknown[] = [];
@@ -119,7 +116,6 @@ function candidates(root: JsonObject, path: AttrPath): unknown[] {
   return out;
 }
 
-/** An extension attribute lives under its URN key; a core URN prefix names the top level. */
 function lookup(root: JsonObject, path: AttrPath): unknown {
   let base = root;
   if (path.uri !== undefined) {

@@ -1,9 +1,6 @@
-/**
- * RFC 7644 §3.4.2.2 filter AST. Plain data: the parser builds it, the evaluator runs it against a JSON
- * resource, the compiler turns it into a Kysely expression.
- */
+// SCIM filter AST, plain data: parsed once, evaluated in memory or compiled to SQL.
 
-/** `[uri ":"] attribute ["." subAttribute]`, spelled as the client sent it (canonicalised later). */
+/** Spelled as the client sent it; canonicalised later. */
 export interface AttrPath {
   uri?: string;
   attribute: string;
@@ -37,7 +34,7 @@ export interface CompareNode {
   value: FilterValue;
 }
 
-/** `emails[type eq "work"]`: `filter`'s paths are relative to one element of `path`. */
+/** `filter`'s paths are relative to one element of `path`. */
 export interface ValuePathNode {
   op: 'valuePath';
   path: AttrPath;
@@ -46,7 +43,7 @@ export interface ValuePathNode {
 
 export type FilterNode = LogicalNode | NotNode | PresentNode | CompareNode | ValuePathNode;
 
-/** `urn:…:User:name.givenName` style text for error messages. */
+/** Path text for error messages. */
 export function formatAttrPath(path: AttrPath): string {
   return `${path.uri !== undefined ? `${path.uri}:` : ''}${path.attribute}${path.subAttribute !== undefined ? `.${path.subAttribute}` : ''}`;
 }

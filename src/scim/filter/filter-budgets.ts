@@ -1,16 +1,13 @@
 import { DEFAULT_SCIM_BUDGETS, overBudget, type ScimBudgets } from '../scim-budgets.js';
 import type { ScimError } from '../scim-error.js';
 
-/**
- * The budgets a filter (the `filter` parameter, or a PATCH path's value filter) is parsed under. Every
- * ScimBudgets is one, so a handler passes `ctx.budgets` as it is.
- */
+/** The budgets a filter is parsed under; a handler passes `ctx.budgets` as it is. */
 export type FilterBudgets = Pick<ScimBudgets, 'filterLength' | 'filterDepth' | 'filterTerms' | 'substringTerms'>;
 
-/** What a parse gets when its caller has no request context: the documented defaults. */
+/** The defaults, for callers without a request context. */
 export const DEFAULT_FILTER_BUDGETS: Readonly<FilterBudgets> = DEFAULT_SCIM_BUDGETS;
 
-/** `label` is `filter` or `path`: the text the error is about. Each error names the budget and no part of the text. */
+/** Errors name the budget and never quote the text. */
 export function filterTooLong(label: string, length: number, limit: number): ScimError {
   return overBudget('filterLength', limit, `${label}: its length of ${length} characters`, 'send a shorter filter, or split it into several requests', 'invalidFilter');
 }
@@ -29,7 +26,7 @@ export function tooManyTerms(label: string, count: number, position: number, lim
   return overBudget('filterTerms', limit, `${label}: comparison number ${count} (at position ${position})`, 'split the filter into several requests', 'invalidFilter');
 }
 
-/** RFC 7644 §3.12 tooMany: more than the server is willing to calculate, since each one scans the workspace's rows. */
+/** tooMany: each substring term scans the workspace's rows. */
 export function tooManySubstringTerms(label: string, count: number, position: number, limit: number): ScimError {
   return overBudget(
     'substringTerms',

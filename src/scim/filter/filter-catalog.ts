@@ -5,61 +5,49 @@ import type { AttrPath } from './filter-ast.js';
 export type ColumnType = 'string' | 'boolean' | 'integer' | 'dateTime';
 export type JsonSubAttributeType = 'string' | 'boolean';
 
-/** A single-valued attribute stored in one column (qualified: `membership.user_name`). */
 export interface ColumnAttribute {
   kind: 'column';
-  /** Canonical SCIM path, for error messages. */
   name: string;
   column: string;
   type: ColumnType;
   caseExact: boolean;
-  /** An indexed lower-case copy: `eq` compares against it so the unique index is used. */
+  /** `eq` compares against this indexed copy so the unique index is used. */
   lowerColumn?: string;
 }
 
-/** A multi-valued complex attribute stored as a JSON array in a text column (emails, addresses, …). */
 export interface JsonArrayAttribute {
   kind: 'jsonArray';
   name: string;
   column: string;
-  /** Canonical sub-attribute names and how their JSON values compare. */
   subAttributes: Record<string, JsonSubAttributeType>;
-  /** RFC 7644 §3.4.2.2: a filter on the attribute itself means its "value". */
+  /** A filter on the attribute itself means its "value". */
   defaultSub: 'value';
-  /** Set when the filtered path named a sub-attribute (`emails.type`); canonical. */
   subAttribute?: string;
 }
 
-/** Group members live in a join table: a filter becomes EXISTS over it. Only `value` is stored. */
+/** Group members live in a join table, so a filter becomes EXISTS over it. */
 export interface GroupMembersAttribute {
   kind: 'groupMembers';
   name: string;
-  /** The join table, its column pointing at the owner row, and the owner's key column (qualified). */
   table: string;
   foreignKey: string;
   ownerColumn: string;
-  /** The join table's column holding the member id (`members.value`). */
   memberColumn: string;
 }
 
 export type ResolvedAttribute = ColumnAttribute | JsonArrayAttribute | GroupMembersAttribute;
 
-/** How the SQL compiler learns where a SCIM attribute lives. Unknown or unfilterable → undefined. */
+/** Where a SCIM attribute lives; undefined when unknown or unfilterable. */
 export interface FilterCatalog {
   resolve(path: AttrPath): ResolvedAttribute | undefined;
 }
 
-/** A mapping entry before names are canonicalised: the path is any SCIM spelling the schemas resolve. */
 export type CatalogEntry =
   | { path: string; kind: 'column'; column: string; type: ColumnType; caseExact?: boolean; lowerColumn?: string }
   | { path: string; kind: 'jsonArray'; column: string }
   | { path: string; kind: 'groupMembers'; table: string; foreignKey: string; ownerColumn: string; memberColumn: string };
 
-/**
- * Build a catalog from schema definitions and a list of column mappings. Names are resolved through
- * the schemas once, up front, so a typo in a mapping fails at start-up and lookups at request time
- * are one case-insensitive map access. caseExact defaults to the schema's characteristic.
- */
+/** Names resolve through the schemas at build time, so a typo in a mapping fails at start-up. */
 export function catalogFromEntries(schemas: SchemaSet, entries: readonly CatalogEntry[]): FilterCatalog {
   const byKey = new Map<string, ResolvedAttribute>();
   for (const entry of entries) {
@@ -74,7 +62,6 @@ export function catalogFromEntries(schemas: SchemaSet, entries: readonly Catalog
       if (!resolved) return undefined;
       const exact = byKey.get(keyOf(resolved));
       if (exact) return exact;
-      // `emails.type`: the mapping is on `emails`, the sub-attribute picks a JSON key.
       if (!resolved.subAttribute) return undefined;
       const parent = byKey.get(keyOf({ schema: resolved.schema, attribute: resolved.attribute }));
       if (parent?.kind !== 'jsonArray' || !(resolved.subAttribute.name in parent.subAttributes)) return undefined;

@@ -9,21 +9,15 @@ const RESERVED = new Set(['and', 'or', 'not']);
 const SUBSTRING_OPS = new Set(['co', 'sw', 'ew']);
 
 /**
- * Recursive-descent parser for RFC 7644 §3.4.2.2 filters, shared by `parseFilter` and `parsePatchPath`
- * so both accept exactly the same attribute paths and value filters. Precedence: not > and > or, all
- * left-associative; keywords and operators are case-insensitive (ABNF literals are).
- * Positions in messages are 0-based character offsets into the text.
- *
- * The budgets bound the work before it is done: the length before tokenizing, the nesting before the parser
- * recurses into a group (so it recurses at most filterDepth levels, and every walker of the tree after it too), and
- * the comparisons as each is read (so a chain of 10,000 terms stops at the first one over). and/or chains are built
- * in loops and count as terms, not as nesting.
+ * Recursive-descent filter parser shared by `parseFilter` and `parsePatchPath`, so both accept the same paths.
+ * Precedence not > and > or; keywords are case-insensitive. Budgets bound the work before it is done: length
+ * before tokenizing, nesting before recursing (so every later tree walker is bounded too), and comparisons as
+ * read. and/or chains are built in loops and count as terms, not nesting.
  */
 export class FilterParser {
   private readonly tokens: FilterToken[];
   private index = 0;
   private insideValueFilter = false;
-  /** Open groups ("(", "not (", "[") around the current token. */
   private depth = 0;
   private terms = 0;
   private substringTerms = 0;
@@ -38,17 +32,13 @@ export class FilterParser {
     this.tokens = tokenizeFilter(text, label, fail);
   }
 
-  /** filter := orExpr end */
   parseWholeFilter(): FilterNode {
     const node = this.parseOr();
     if (this.peek().kind !== 'end') throw this.expected('"and", "or" or the end of the filter');
     return node;
   }
 
-  /**
-   * PATCH path (RFC 7644 §3.5.2): `attrPath / valuePath [subAttr]`. Returns the attribute path, the
-   * optional value filter and, after a filter, the optional sub-attribute.
-   */
+  /** PATCH path: `attrPath / valuePath [subAttr]`. */
   parsePatchPath(): { path: AttrPath; filter?: FilterNode; subAttribute?: string } {
     const word = this.peek();
     if (word.kind !== 'word') throw this.expected('an attribute path');
@@ -107,7 +97,6 @@ export class FilterParser {
     throw this.expected('an attribute name, "not" or "("');
   }
 
-  /** attrExp := attrPath "pr" / attrPath compareOp compValue / valuePath ["." subAttr (pr / compareOp compValue)] */
   private attrExpression(word: Extract<FilterToken, { kind: 'word' }>): FilterNode {
     const path = this.attrPath(word);
     if (this.peek().kind === '[') {
@@ -120,7 +109,6 @@ export class FilterParser {
     return this.condition(path, word.text);
   }
 
-  /** `pr` or a comparison operator and its value, for the path just read. */
   private condition(path: AttrPath, shown: string): FilterNode {
     const token = this.peek();
     const operator = token.kind === 'word' ? token.text.toLowerCase() : '';
@@ -137,7 +125,6 @@ export class FilterParser {
     throw this.expected(`a comparison operator (eq, ne, co, sw, ew, gt, ge, lt, le or pr) after ${valueExcerpt(shown)}`);
   }
 
-  /** `[` valFilter `]` [`.` subAttr], with the `[` as the next token. */
   private valueFilterAfter(path: AttrPath, word: Extract<FilterToken, { kind: 'word' }>): { filter: FilterNode; subAttribute?: string } {
     const open = this.peek();
     if (this.insideValueFilter) throw this.fail(`${this.label}: value filters cannot be nested, at position ${open.position}`);
@@ -163,7 +150,7 @@ export class FilterParser {
     return { filter };
   }
 
-  /** Split `urn:…:attr.sub` at the last colon (attribute names cannot contain one) and the dot. */
+  /** Splits at the last colon (attribute names cannot contain one), then at the dot. */
   private attrPath(word: Extract<FilterToken, { kind: 'word' }>): AttrPath {
     let uri: string | undefined;
     let rest = word.text;
@@ -203,13 +190,12 @@ export class FilterParser {
     throw this.expected(`a value (a "quoted string", a number, true, false or null) after "${operator}"`);
   }
 
-  /** One more open group, refused before the parser recurses into it when it is one too many. */
+  /** Refused before recursing into the group that is one too many. */
   private enterGroup(position: number): void {
     this.depth++;
     if (this.depth > this.budgets.filterDepth) throw filterTooDeep(this.label, this.depth, position, this.budgets.filterDepth);
   }
 
-  /** One more comparison (the operator at `position`), refused as soon as it is one too many. */
   private countTerm(position: number, substring: boolean): void {
     this.terms++;
     if (this.terms > this.budgets.filterTerms) throw tooManyTerms(this.label, this.terms, position, this.budgets.filterTerms);
@@ -236,7 +222,6 @@ export class FilterParser {
     if (this.peek().kind !== 'end') throw this.expected(what);
   }
 
-  /** `filter: expected ")" at position 16 to close the "(" at position 0, got the end of the text`. */
   private expected(what: string, purpose = '') {
     const token = this.peek();
     return this.fail(`${this.label}: expected ${what} at position ${token.position}${purpose}, got ${describe(token)}`);

@@ -3,17 +3,13 @@ import { catalogFromEntries, type FilterCatalog } from './filter-catalog.js';
 
 const membersInJoinTable = { kind: 'groupMembers', table: 'group_member', foreignKey: 'group_id', ownerColumn: 'scim_group.id', memberColumn: 'membership_id' } as const;
 
-/**
- * Where each filterable Group attribute lives in `scim_group`. Members are rows of `group_member`,
- * so `members eq "<id>"` and `members[value eq "<id>"]` become EXISTS; only `value` is stored, so
- * `members.display` and `members.type` are not filterable.
- */
+/** Only members' `value` is stored, so `members.display` and `members.type` are not filterable. */
 export function groupFilterCatalog(): FilterCatalog {
   groupCatalog ??= buildGroupCatalog();
   return groupCatalog;
 }
 
-/** Checked against the schema when built; the group schema never varies, so once per process. */
+/** The group schema never varies, so it is built once per process. */
 let groupCatalog: FilterCatalog | undefined;
 
 function buildGroupCatalog(): FilterCatalog {

@@ -1,17 +1,13 @@
 import type { ScimError } from '../scim-error.js';
 import { valueExcerpt } from '../../model/value-excerpt.js';
 
-/**
- * One tokenizer for filters and PATCH paths. Words are runs of name characters, which also covers
- * URNs (`urn:…:2.0:User:name.givenName`), numbers (`-1.5e3`) and keywords; the parser classifies them.
- */
+/** Shared by filters and PATCH paths. Words also cover URNs, numbers and keywords; the parser classifies them. */
 export type FilterToken =
   | { kind: 'word'; text: string; position: number }
   | { kind: 'string'; value: string; raw: string; position: number }
   | { kind: '(' | ')' | '[' | ']'; position: number }
   | { kind: 'end'; position: number };
 
-/** Builds the error for a syntax problem: invalidFilter for filters, invalidPath for PATCH paths. */
 export type SyntaxFailure = (detail: string) => ScimError;
 
 const WORD_CHAR = /[A-Za-z0-9_\-:.$+]/;
@@ -37,7 +33,7 @@ export function tokenizeFilter(text: string, label: string, fail: SyntaxFailure)
       } catch {
         throw fail(`${label}: invalid escape in the string starting at position ${i}`);
       }
-      // The NUL check on the request's raw text cannot see an escaped one (\u0000); PostgreSQL text cannot hold it.
+      // An escaped \u0000 passes the raw-text NUL check, and PostgreSQL text cannot hold it.
       if ((value as string).includes('\u0000')) {
         throw fail(`${label}: the string at position ${i} holds a NUL character (\\u0000), which rosterd cannot store or search for; remove it`);
       }
@@ -56,7 +52,6 @@ export function tokenizeFilter(text: string, label: string, fail: SyntaxFailure)
   return tokens;
 }
 
-/** Index of the quote closing the JSON string that opens at `start`, or -1. */
 function closingQuote(text: string, start: number): number {
   for (let i = start + 1; i < text.length; i++) {
     const ch = text[i]!;

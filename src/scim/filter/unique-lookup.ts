@@ -5,16 +5,13 @@ const UNIQUE = { id: 'id', username: 'userName', externalid: 'externalId' } as c
 
 export type UniqueLookup = { attribute: (typeof UNIQUE)[keyof typeof UNIQUE]; value: string };
 
-/**
- * `userName eq "…"`, `externalId eq "…"` or `id eq "…"`: the lookup both IdPs send before every write. It
- * names at most one member, so the caller can answer it with a direct indexed read instead of a paged query.
- */
+/** The `eq` lookup IdPs send before every write: it names at most one member, so a direct indexed read answers it. */
 export function uniqueLookup(node: FilterNode): UniqueLookup | null {
   if (node.op !== 'eq' || node.path.subAttribute !== undefined) return null;
   if (node.path.uri !== undefined && node.path.uri.toLowerCase() !== CORE_USER) return null;
   const attribute = UNIQUE[node.path.attribute.toLowerCase() as keyof typeof UNIQUE];
   if (!attribute) return null;
-  // The compiler coerces a number to text for these string attributes (Entra's unquoted externalId); so do we.
+  // Like the compiler, coerce a number to text (Entra's unquoted externalId).
   if (typeof node.value !== 'string' && typeof node.value !== 'number') return null;
   return { attribute, value: String(node.value) };
 }

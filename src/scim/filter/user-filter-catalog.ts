@@ -18,13 +18,10 @@ const text = (path: string, column: string, extra: { caseExact?: boolean; lowerC
   ...extra,
 });
 
-/** Catalogs are checked against the schemas when built, so build each (URN, role attribute) pair once. */
+/** Built once per (URN, role attribute) pair, as building checks them against the schemas. */
 const built = new Map<string, FilterCatalog>();
 
-/**
- * Where each filterable User attribute lives in the `membership` table. It depends on the workspace because
- * the workspace extension's URN and role attribute name come from its preset.
- */
+/** Per workspace: the extension's URN and role attribute come from its preset. */
 export function userFilterCatalog(options: UserFilterCatalogOptions = {}): FilterCatalog {
   const extensionUrn = options.extensionUrn ?? DEFAULT_EXTENSION_URN;
   const roleAttribute = options.roleAttribute ?? DEFAULT_ROLE_ATTRIBUTE;
@@ -69,7 +66,6 @@ function buildUserCatalog(extensionUrn: string, roleAttribute: string): FilterCa
     text(enterprise('costCenter'), 'cost_center'),
     text(enterprise('organization'), 'organization'),
     text(enterprise('division'), 'division'),
-    // Manager ids are resource ids, which compare exactly like `id`.
     text(enterprise('manager'), 'manager_id', { caseExact: true }),
     text(enterprise('manager.value'), 'manager_id', { caseExact: true }),
     text(enterprise('manager.displayName'), 'manager_display_name'),

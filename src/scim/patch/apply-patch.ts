@@ -14,23 +14,18 @@ import { yieldIfDue } from '../../store/event-loop-slices.js';
 type OpName = PatchOp['op'];
 
 export interface PatchLimits {
-  /** The most values a multi-valued attribute may reach while operations apply (`scim.budgets.multiValuedEntries`). */
+  /** Cap on a multi-valued attribute's size while operations apply. */
   multiValuedEntries?: number;
-  /** The budgets a path's value filter is parsed under (`scim.budgets.filter*`, `substringTerms`); the defaults when omitted. */
+  /** Budgets for path value filters; defaults when omitted. */
   filter?: Readonly<FilterBudgets>;
 }
 
 /**
- * Apply RFC 7644 §3.5.2 operations, in order, to a SCIM JSON resource whose keys are canonical
- * (core attributes at the top, extension attributes under their URN). Pure: the input is not
- * touched and a new object is returned. Attribute names in paths and values resolve
- * case-insensitively to their canonical spelling. Read-only attributes may be "changed" to the
- * value they already have (Okta re-sends `id`); any real change to them is a mutability error.
- *
- * Linear: the resource is copied once, and each multi-valued attribute an operation touches is held in a
- * MultiValuedState (indexed, changed in place) until the last operation, so N operations cost O(N + size).
- * @throws ScimError invalidPath, noTarget, invalidValue or mutability naming the operation, or invalidValue
- * naming `scim.budgets.multiValuedEntries` when an attribute would grow past it.
+ * Applies PATCH operations in order to a resource with canonical keys; pure. Names resolve case-insensitively.
+ * Read-only attributes may be "changed" to their current value (Okta re-sends `id`); a real change is a
+ * mutability error. Linear: the resource is copied once and touched multi-valued attributes are held in
+ * MultiValuedState until the end.
+ * @throws ScimError invalidPath, noTarget, invalidValue or mutability naming the operation.
  */
 export function applyPatch(resource: Record<string, unknown>, ops: readonly PatchOp[], schemas: SchemaSet, limits: PatchLimits = {}): Record<string, unknown> {
   const steps = patchSteps(resource, ops, schemas, limits);
@@ -39,14 +34,9 @@ export function applyPatch(resource: Record<string, unknown>, ops: readonly Patc
   return step.value;
 }
 
-/** Operations applied between two looks at the clock in `applyPatchInSlices`. */
 const OPS_PER_CHECK = 256;
 
-/**
- * `applyPatch`, giving the event loop a turn between operations whenever its slice is spent
- * (event-loop-slices.ts): thousands of operations take tens of milliseconds, which other requests should not wait
- * for in one piece.
- */
+/** `applyPatch`, yielding to the event loop between slices so a huge PATCH doesn't stall other requests. */
 export async function applyPatchInSlices(resource: Record<string, unknown>, ops: readonly PatchOp[], schemas: SchemaSet, limits: PatchLimits = {}): Promise<Record<string, unknown>> {
   const steps = patchSteps(resource, ops, schemas, limits);
   let step = steps.next();
@@ -57,7 +47,7 @@ export async function applyPatchInSlices(resource: Record<string, unknown>, ops:
   return step.value;
 }
 
-/** The patch, one step per operation; the generator's return value is the patched copy. */
+/** The generator's return value is the patched copy. */
 function* patchSteps(resource: Record<string, unknown>, ops: readonly PatchOp[], schemas: SchemaSet, limits: PatchLimits): Generator<void, JsonObject> {
   const next = structuredClone(resource) as JsonObject;
   const work = new PatchWork(limits.multiValuedEntries ?? Number.POSITIVE_INFINITY, limits.filter ?? DEFAULT_FILTER_BUDGETS);
@@ -69,16 +59,14 @@ function* patchSteps(resource: Record<string, unknown>, ops: readonly PatchOp[],
   return next;
 }
 
-/** `Operations[3] (replace emails[type eq "work"].value)`, with a long path cut short. */
 function operationLabel(op: PatchOp, i: number): string {
   const path = op.path === undefined ? '' : ` ${shownPath(op.path)}`;
   return `Operations[${i}] (${op.op}${path})`;
 }
 
 /**
- * The multi-valued attributes operations are working on, by the object that holds them. While an attribute is held
- * here its key in that object maps to a placeholder (present exactly while it has values, so that an extension that
- * becomes empty is still seen to be empty); `finish` puts the values back as arrays.
+ * Multi-valued attributes in progress, by holding object. Their key maps to a placeholder, present exactly while
+ * the attribute has values (so an emptied extension is seen as empty); `finish` writes the arrays back.
  */
 class PatchWork {
   private readonly held = new Map<JsonObject, Map<string, { state: MultiValuedState; placeholder: unknown[] }>>();
@@ -100,7 +88,6 @@ class PatchWork {
     return entry.state;
   }
 
-  /** After an operation: the attribute's key is present exactly while it has values. */
   settle(container: JsonObject, attribute: SchemaAttribute): void {
     const entry = this.held.get(container)?.get(attribute.name);
     if (entry) this.sync(container, attribute.name, entry);
@@ -131,9 +118,8 @@ function applyOperation(resource: JsonObject, op: PatchOp, schemas: SchemaSet, w
   applyPath(resource, op.op, parsePatchPath(op.path, work.filterBudgets), op.value, schemas, work, where);
 }
 
-/** A key of a pathless value: an attribute, `name.givenName`, `urn:…:User:employeeNumber` or a whole-schema URN. */
 function applyValueKey(resource: JsonObject, op: OpName, key: string, value: unknown, schemas: SchemaSet, work: PatchWork, where: string): void {
-  // The server derives `schemas` from the attributes present; clients echo it back in pathless values.
+  // The server derives `schemas`; clients echo it back in pathless values.
   if (key.toLowerCase() === 'schemas') return;
   const schema = findSchema(schemas, key);
   if (schema) return applyToSchema(resource, op, schema, value, schemas, work, where);
@@ -200,10 +186,7 @@ interface Change {
   where: string;
 }
 
-/**
- * RFC 7644 §3.5.2: operations must respect mutability (RFC 7643 §2.2). Called only for an operation that really
- * changes the attribute: re-sending the current value is not a change.
- */
+/** Checked only for operations that really change the attribute: re-sending the current value is not a change. */
 function checkMutability({ attribute, sub, where }: Change, hadValue: boolean): void {
   if (attribute.mutability === 'readOnly') throw mutability(`${where}: ${attribute.name} is read-only`);
   if (attribute.mutability === 'immutable' && hadValue) throw mutability(`${where}: ${attribute.name} is immutable and already has a value`);
@@ -211,26 +194,22 @@ function checkMutability({ attribute, sub, where }: Change, hadValue: boolean): 
   if (sub?.mutability === 'immutable') throw mutability(`${where}: ${attribute.name}.${sub.name} is immutable; remove the value and add a new one`);
 }
 
-/** Target is a whole single-valued attribute: `displayName`, `name`, `manager`. */
 function nextWhole({ op, attribute, value, where }: Change, current: unknown): unknown {
   if (op === 'remove' || value === null) return undefined;
-  // RFC 7644 §3.5.2.1 and §3.5.2.3: add and replace on a complex attribute set the given
-  // sub-attributes and leave the others unchanged.
+  // add and replace on a complex attribute set the given sub-attributes and leave the others unchanged.
   if (attribute.type === 'complex') return mergeComplex(attribute, current, value, where);
   return canonicalValue(attribute, value, where);
 }
 
-/** Target is a sub-attribute of a single-valued complex attribute: `name.familyName`. */
 function nextSub({ op, attribute, value, where }: Change, current: unknown, sub: SchemaAttribute): unknown {
   const subValue = op === 'remove' ? null : canonicalSubValue(sub, value, `${where} ${attribute.name}.${sub.name}`);
   return withSub(isJsonObject(current) ? current : {}, sub.name, subValue);
 }
 
-/** Target is a whole multi-valued attribute: `emails`, `members`. */
 function changeWhole(state: MultiValuedState, { op, attribute, value, where }: Change): void {
   if (op === 'remove') {
     if (value === undefined || value === null) return state.removeSlots(state.liveSlots());
-    // `{"op":"remove","path":"members","value":[{"value":"u1"}]}` removes the listed values, never all of them.
+    // A remove with a value list removes the listed values, never all of them.
     const listed = canonicalValue(attribute, value, where) as unknown[];
     return state.removeSlots(listed.flatMap((item) => state.listed(item)));
   }
@@ -240,7 +219,6 @@ function changeWhole(state: MultiValuedState, { op, attribute, value, where }: C
   state.keepSinglePrimary(touched, where);
 }
 
-/** Target is a sub-attribute of every value (no filter): `emails.type`. */
 function changeSub(state: MultiValuedState, { op, attribute, value, where }: Change, sub: SchemaAttribute): void {
   const subValue = op === 'remove' ? null : canonicalSubValue(sub, value, `${where} ${attribute.name}.${sub.name}`);
   const slots = state.liveSlots();
@@ -254,15 +232,14 @@ function changeSub(state: MultiValuedState, { op, attribute, value, where }: Cha
   state.keepSinglePrimary(slots, where);
 }
 
-/** Target is selected by a value filter: `emails[type eq "work"]`, `members[value eq "x"]`, `emails[…].value`. */
 function changeFiltered(state: MultiValuedState, { op, attribute, sub, value, where }: Change, filter: FilterNode): void {
   const caseExact = (p: { attribute: string }) => findAttribute(attribute.subAttributes, p.attribute)?.caseExact ?? false;
   const matched = state.select(filter, caseExact);
   if (matched.length === 0) {
-    // Entra adds `roles[primary eq "True"].value` (and `emails[type eq "work"].value`) to a user that has no such
-    // value yet: an add whose filter is plain equalities creates the element the filter describes.
+    // Entra adds `roles[primary eq "True"].value` to users without such a value: an add whose filter is plain
+    // equalities creates the element the filter describes.
     const seed = op === 'add' ? elementOfFilter(attribute, filter, where) : undefined;
-    // RFC 7644 §3.5.2.2 and §3.5.2.3: otherwise a filter that selects nothing is an error, not a silent no-op.
+    // Otherwise a filter that selects nothing is an error, not a silent no-op.
     if (!seed) throw noTarget(`${where}: no value of ${attribute.name} matches the filter`);
     const created = sub
       ? withSub(seed, sub.name, canonicalSubValue(sub, value, `${where} ${attribute.name}.${sub.name}`))
@@ -284,10 +261,7 @@ function changeFiltered(state: MultiValuedState, { op, attribute, sub, value, wh
   state.keepSinglePrimary(matched, where);
 }
 
-/**
- * The element `type eq "work" and primary eq true` describes, or undefined when the filter is not only equalities.
- * Recurses once per term of an and-chain: at most scim.budgets.filterTerms frames, which the parser enforces.
- */
+/** The element an equality-only filter describes, else undefined. Recursion per and-term is bounded by filterTerms. */
 function elementOfFilter(attribute: SchemaAttribute, filter: FilterNode, where: string): JsonObject | undefined {
   if (filter.op === 'and') {
     const left = elementOfFilter(attribute, filter.left, where);
@@ -300,7 +274,7 @@ function elementOfFilter(attribute: SchemaAttribute, filter: FilterNode, where: 
   return { [sub.name]: canonicalSubValue(sub, filter.value, `${where} ${attribute.name}.${sub.name}`) };
 }
 
-/** Set the sub-attributes a value names on a copy of `current`; a null sub-attribute is removed. */
+/** A null sub-attribute is removed. */
 function mergeComplex(attribute: SchemaAttribute, current: unknown, value: unknown, where: string): JsonObject {
   if (Array.isArray(value) && !attribute.multiValued) throw invalidValue(`${where}: ${attribute.name} is single-valued; got an array`);
   if (!isJsonObject(value)) throw invalidValue(`${where}: ${attribute.name} is complex and needs an object of sub-attributes, got ${valueExcerpt(value, attribute.name)}`);
@@ -319,7 +293,6 @@ function withSub(element: JsonObject, name: string, value: unknown): JsonObject 
   return out;
 }
 
-/** The object holding the schema's attributes: the resource itself, or the extension's URN-keyed object. */
 function containerFor(resource: JsonObject, schema: ScimSchema, schemas: SchemaSet, create: boolean): JsonObject | undefined {
   if (schema === schemas.core) return resource;
   const key = findKey(resource, schema.id);

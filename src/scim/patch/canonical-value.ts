@@ -6,11 +6,9 @@ import { valueExcerpt } from '../../model/value-excerpt.js';
 import { isJsonObject, type JsonObject } from '../json-object.js';
 
 /**
- * A PATCH value checked against its attribute definition and rewritten with canonical sub-attribute
- * names (`{"GivenName": "x"}` → `{"givenName": "x"}`). Null sub-attributes are dropped because null
- * means unassigned (RFC 7643 §2.5) — Entra sends `"$ref": null` on every member. Sub-attributes the
- * schema does not know are kept as sent. A single element for a multi-valued attribute becomes a
- * one-element array, which is unambiguous; an array for a single-valued attribute is refused.
+ * A PATCH value checked against its attribute and rewritten with canonical sub-attribute names. Null
+ * sub-attributes are dropped (null means unassigned; Entra sends `"$ref": null`); unknown ones are kept. A single
+ * element for a multi-valued attribute becomes a one-element array; an array for a single-valued one is refused.
  * @throws ScimError invalidValue naming the attribute and the expected type.
  */
 export function canonicalValue(attribute: SchemaAttribute, value: unknown, where: string): unknown {
@@ -23,7 +21,6 @@ export function canonicalValue(attribute: SchemaAttribute, value: unknown, where
   return canonicalElement(attribute, value, `${where} ${attribute.name}`);
 }
 
-/** One value of the attribute (an element when it is multi-valued). */
 export function canonicalElement(attribute: SchemaAttribute, value: unknown, where: string): unknown {
   if (attribute.type !== 'complex') return checkScalar(attribute, value, where);
   if (!isJsonObject(value)) throw invalidValue(`${where}: ${attribute.name} is complex and needs an object of sub-attributes, got ${valueExcerpt(value, attribute.name)}`);
@@ -36,7 +33,6 @@ export function canonicalElement(attribute: SchemaAttribute, value: unknown, whe
   return out;
 }
 
-/** A value for a single sub-attribute path such as `name.givenName` or `emails[…].primary`. */
 export function canonicalSubValue(sub: SchemaAttribute, value: unknown, where: string): unknown {
   if (value === null || value === undefined) return null;
   return checkScalar(sub, value, where);

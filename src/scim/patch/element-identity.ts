@@ -2,20 +2,12 @@ import { findAttribute } from '../schema/find-attribute.js';
 import type { SchemaAttribute } from '../schema/schema-attribute.js';
 import { getValue, isJsonObject } from '../json-object.js';
 
-/**
- * Group members (and anything whose `value` is immutable) are identified by `value` alone: Okta
- * re-sends a member with `display`, which must not make it a second member. Other elements are the
- * same only when they are equal as JSON.
- */
+/** Members are identified by `value` alone: Okta re-sends a member with `display`, which must not duplicate it. */
 export function identifiedByValue(attribute: SchemaAttribute): boolean {
   return findAttribute(attribute.subAttributes, 'value')?.mutability === 'immutable';
 }
 
-/**
- * A string two elements share exactly when they are the same element of `attribute`: their `value` when the
- * attribute is identified by it, else their JSON with object keys sorted (JSON equality ignores key order).
- * It lets a PATCH find an element in a Map instead of comparing it with every other.
- */
+/** A key two elements share exactly when they are the same element, so a PATCH can find elements in a Map. */
 export function elementIdentity(byValue: boolean, element: unknown): string {
   if (byValue && isJsonObject(element)) return `v${JSON.stringify(getValue(element, 'value') ?? null)}`;
   return `j${sortedJson(element)}`;

@@ -8,31 +8,24 @@ import { invalidValue } from '../scim-error.js';
 import { elementIdentity, identifiedByValue } from './element-identity.js';
 import { getValue, isJsonObject, jsonEqual, type JsonObject } from '../json-object.js';
 
-/** A slot whose element was removed; slots are never reused, so indexes stay valid. */
+/** Slots are never reused, so indexes stay valid. */
 const GONE: unique symbol = Symbol('gone');
 
 /**
- * The values of one multi-valued attribute (emails, roles, members, ...) while a PATCH works on them, so that N
- * operations cost O(N + values) rather than O(N × values):
- * - elements live in slots that never move (a removal leaves a hole), and the array is built once at the end;
- * - an index from each element's identity (element-identity.ts) answers "is it already there" for an add and a
- *   listed remove;
- * - a filter with an equality on a sub-attribute (`emails[value eq "x"]`, `roles[primary eq true]`) looks its
- *   candidates up in an index of that sub-attribute, built the first time a filter asks for it and kept up to date
- *   as operations change elements. Any other filter (`co`, `or`, `not`, ...) evaluates every element: the number of
- *   elements is bounded by `scim.budgets.multiValuedEntries`, and the filter by the filter budgets.
- * - the primary elements are tracked, so that keeping at most one primary (RFC 7643 §2.4) touches only them.
- * `changes` counts the changes made, for the mutability check of the operation that made them.
+ * One multi-valued attribute while a PATCH works on it, so N operations cost O(N + values): elements live in slots
+ * that never move; an identity index answers adds and listed removes; equality filters use a lazily built
+ * per-sub-attribute index (other filters scan, bounded by the budgets); primaries are tracked so keeping at most
+ * one touches only them. `changes` feeds the operation's mutability check.
  */
 export class MultiValuedState {
   private readonly slots: unknown[] = [];
   private readonly byIdentity = new Map<string, Set<number>>();
-  /** Per sub-attribute (lower-cased): its string and boolean values → slots; `odd` the slots whose value is anything else. */
+  /** Per lower-cased sub-attribute: string/boolean values → slots; `odd`: slots with any other value. */
   private readonly bySub = new Map<string, { keys: Map<string, Set<number>>; odd: Set<number> }>();
   private readonly primaries = new Set<number>();
   private readonly byValue: boolean;
   private readonly hasPrimary: boolean;
-  /** The most values this attribute may reach: the budget, or as many as it had already. */
+  /** The budget, or as many as it already had. */
   private readonly maxLive: number;
   live = 0;
   changes = 0;
@@ -48,7 +41,6 @@ export class MultiValuedState {
     this.maxLive = Math.max(maxEntries, this.live);
   }
 
-  /** The elements, in order. */
   values(): unknown[] {
     return this.slots.filter((element) => element !== GONE);
   }
@@ -63,7 +55,7 @@ export class MultiValuedState {
     return this.slots[slot];
   }
 
-  /** RFC 7644 §3.5.2.1: add each element that is not already there. Returns the slots of those added. */
+  /** Adds each element not already there; returns the added slots. */
   addDistinct(incoming: readonly unknown[], where: string): number[] {
     const added: number[] = [];
     for (const element of incoming) {
@@ -81,7 +73,6 @@ export class MultiValuedState {
     return this.insert(element);
   }
 
-  /** Replace every element (`replace emails`). Returns the slots of the new elements. */
   replaceAll(incoming: readonly unknown[], where: string): number[] {
     const before = this.values();
     if (before.length === incoming.length && before.every((element, i) => jsonEqual(element, incoming[i]))) return this.liveSlots();
@@ -100,7 +91,7 @@ export class MultiValuedState {
     }
   }
 
-  /** Put `element` in `slot` in place of what is there; a change only when it differs. */
+  /** A change only when it differs. */
   set(slot: number, element: unknown): void {
     const old = this.slots[slot];
     if (old === GONE || jsonEqual(old, element)) return;
@@ -111,10 +102,9 @@ export class MultiValuedState {
   }
 
   /**
-   * The slots of the elements a remove's value lists: by identity for members (and whenever the listed value or the
-   * element is not an object), else every element whose sub-attributes equal all those the client gave
-   * (`{"value": "a@x"}` removes that email whatever its type).
-   */
+ * Slots a remove's value lists: by identity for members (or non-object values), else elements whose sub-attributes
+ * equal all those given (`{"value": "a@x"}` removes that email whatever its type).
+ */
   listed(listed: unknown): number[] {
     if (this.byValue || !isJsonObject(listed)) return this.sorted(this.byIdentity.get(elementIdentity(this.byValue, listed)));
     const entries = Object.entries(listed);
@@ -127,7 +117,6 @@ export class MultiValuedState {
     });
   }
 
-  /** The slots of the elements `filter` selects, in order. */
   select(filter: FilterNode, caseExact: (path: { attribute: string }) => boolean): number[] {
     const equality = indexableEquality(filter);
     const candidates = equality ? this.subCandidates(equality.attribute, equality.value) : this.liveSlots();
@@ -137,11 +126,7 @@ export class MultiValuedState {
     });
   }
 
-  /**
-   * RFC 7643 §2.4: "primary" may be true for at most one value. When an operation makes a value primary (`touched`
-   * holds the slots it added or changed), the others stop being primary; an operation that makes two values primary
-   * at once is refused.
-   */
+  /** At most one value may be primary: making one primary clears the others; making two at once is refused. */
   keepSinglePrimary(touched: readonly number[], where: string): void {
     if (!this.hasPrimary) return;
     const fresh = touched.filter((slot) => this.primaries.has(slot));
@@ -177,7 +162,7 @@ export class MultiValuedState {
     }
   }
 
-  /** Slots whose sub-attribute `name` may equal `literal` (a superset: the caller checks each). */
+  /** A superset: the caller checks each. */
   private subCandidates(name: string, literal: string | boolean): number[] {
     const lower = name.toLowerCase();
     let index = this.bySub.get(lower);
@@ -207,9 +192,8 @@ function addTo(map: Map<string, Set<number>>, key: string, slot: number): void {
 }
 
 /**
- * The index key of a sub-attribute's value: a string lower-cased (a superset of both caseExact and not), a boolean
- * as itself, undefined for an absent value (it never equals a literal), null for anything else (numbers, objects,
- * arrays), whose equality the filter evaluator decides.
+ * Index key: strings lower-cased (a superset for caseExact too), booleans as is, undefined for absent, null for
+ * anything else (left to the evaluator).
  */
 function subKey(value: unknown): string | null | undefined {
   if (value === undefined || value === null) return undefined;
@@ -225,9 +209,8 @@ function indexSub(index: { keys: Map<string, Set<number>>; odd: Set<number> }, n
 }
 
 /**
- * An `eq` on a plain sub-attribute that every element the filter selects must satisfy (the filter itself, or one
- * side of an `and`), with a literal whose equality is plain string or boolean equality. Date-times (which compare
- * by instant), numbers and null are left to a scan.
+ * An `eq` every selected element must satisfy with plain string or boolean equality; date-times, numbers and null
+ * are left to a scan.
  */
 function indexableEquality(filter: FilterNode): { attribute: string; value: string | boolean } | undefined {
   const pending: FilterNode[] = [filter];

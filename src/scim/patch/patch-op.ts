@@ -3,7 +3,7 @@ import { URN } from '../scim-urn.js';
 import { getValue, hasKey, isJsonObject } from '../json-object.js';
 import { valueExcerpt } from '../../model/value-excerpt.js';
 
-/** One RFC 7644 §3.5.2 operation, its `op` lower-cased. */
+/** `op` lower-cased. */
 export interface PatchOp {
   op: 'add' | 'remove' | 'replace';
   path?: string;
@@ -12,10 +12,7 @@ export interface PatchOp {
 
 const OPS = ['add', 'remove', 'replace'] as const;
 
-/**
- * The operation an `op` names: add, remove or replace in any case (Entra sends "Replace", Okta "add"),
- * or undefined for anything else.
- */
+/** add, remove or replace in any case, else undefined. */
 export function patchOpName(op: unknown): PatchOp['op'] | undefined {
   if (typeof op !== 'string') return undefined;
   const lower = op.toLowerCase();
@@ -23,10 +20,8 @@ export function patchOpName(op: unknown): PatchOp['op'] | undefined {
 }
 
 /**
- * Check a PATCH body and return its operations. Structural keys (`Operations`, `op`, `path`,
- * `value`) and op names match case-insensitively because Microsoft asks servers not to require
- * case-sensitive structural elements.
- * @throws ScimError invalidSyntax for a malformed body or an unknown op, invalidValue / invalidPath for a bad operation.
+ * The body's operations; structural keys and op names match case-insensitively, as Microsoft asks.
+ * @throws ScimError invalidSyntax for a malformed body or unknown op, invalidValue / invalidPath for a bad operation.
  */
 export function validatePatchRequest(body: unknown): PatchOp[] {
   if (!isJsonObject(body)) throw invalidSyntax('PATCH body must be a JSON object with "schemas" and "Operations"');

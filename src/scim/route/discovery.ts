@@ -10,7 +10,7 @@ import { URN } from '../scim-urn.js';
 import { valueExcerpt } from '../../model/value-excerpt.js';
 import { listResponse } from './list-response.js';
 
-/** RFC 7644 §4: what this server really supports, for this workspace (its own extension schema included). */
+/** What this server really supports, for this workspace. */
 function serviceProviderConfig(ctx: ScimContext): JsonObject {
   return {
     schemas: [URN.serviceProviderConfig],
@@ -58,7 +58,6 @@ function resourceTypes(ctx: ScimContext): JsonObject[] {
   ];
 }
 
-/** The workspace's schemas as its policy treats them (advertised-user-schemas.ts), and the Group schema. */
 function schemas(ctx: ScimContext): JsonObject[] {
   const user = advertisedUserSchemas(ctx.workspace);
   const all: ScimSchema[] = [user.core, ...user.extensions, GROUP_SCHEMAS.core];

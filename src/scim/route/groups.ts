@@ -39,7 +39,6 @@ type Projection = Pick<ListRequest, 'attributes' | 'excludedAttributes'>;
 
 const groupNotFound = (id: string) => notFound(`no Group with id ${valueExcerpt(id)} in this workspace`);
 
-/** A list or .search answer, as the JSON text to send (list-response.ts). */
 async function listGroupsResponse(ctx: ScimContext, list: ListRequest): Promise<string> {
   const catalog = groupFilterCatalog();
   const where = list.filter ? compileFilter(parseFilter(list.filter, ctx.budgets), catalog, ctx.store.dialect, ctx.budgets) : undefined;
@@ -69,7 +68,7 @@ async function assertUnique(db: Kysely<Database>, ctx: ScimContext, fields: Grou
   }
 }
 
-/** Every member id that is added must be a member of this workspace; the detail lists what is missing. */
+/** Every added member id must be a member of this workspace; the detail lists the missing ones. */
 async function memberNames(db: Kysely<Database>, ctx: ScimContext, ids: Iterable<string>): Promise<Map<string, string>> {
   const wanted = [...new Set(ids)];
   const found = await existingMemberIds(db, ctx.workspace.id, wanted);
@@ -90,10 +89,8 @@ async function loadForWrite(db: Kysely<Database>, ctx: ScimContext, id: string, 
 }
 
 /**
- * Plan and write a group's new state: fields (or null to keep them) and member set (or null to keep it).
- * `named`: when the request only adds and removes the members it names, those ids; `decide` then sees the
- * current members among them and returns the named ones the group is to have, which gives the same changes as
- * the whole sets would, without reading a large group. Null when the request needs every member (replace, clear).
+ * Plans and writes a group's new fields and/or member set (null keeps them). With `named` (a request that only adds
+ * and removes the members it names), `decide` sees just those current members, so a large group is never read.
  */
 async function writeGroup(
   ctx: ScimContext,
@@ -107,7 +104,7 @@ async function writeGroup(
     const current = id === null ? null : await loadForWrite(trx, ctx, id, ifMatch);
     const currentMembers = !current ? new Set<string>() : named ? await memberIdsAmong(trx, current.id, named) : await memberIdsOfGroup(trx, current.id);
     const { fields, members } = decide(current, currentMembers);
-    // A replace or a remove of all members changes every member: the budget bounds what the request does, too.
+    // A replace or remove-all changes every member, so the budget bounds it too.
     if (members) checkGroupMembers(membersChanged(currentMembers, members), ctx.budgets, 'the group members this request adds and removes');
     if (fields) await assertUnique(trx, ctx, fields, current?.id ?? null);
     const added = members ? [...members].filter((m) => !currentMembers.has(m)) : [];
@@ -138,7 +135,7 @@ export async function groupRoutes(app: FastifyInstance): Promise<void> {
     const group = await findGroupById(ctx.store.db, ctx.workspace.id, request.params.id);
     if (!group) throw groupNotFound(request.params.id);
     if (isNotModified(request.headers['if-none-match'], group.version)) return reply.code(304).header('etag', etagOf(group.version)).send();
-    // Its members can be tens of thousands: reading them is an expensive request, in a turn of the workspace's.
+    // Members can be tens of thousands: an expensive read, done in a workspace turn.
     return wantsAttribute(list, 'members') ? inHeavyTurn(ctx, () => sendGroup(ctx, reply, group.id, 200, list)) : sendGroup(ctx, reply, group.id, 200, list);
   });
 
@@ -179,7 +176,7 @@ export async function groupRoutes(app: FastifyInstance): Promise<void> {
       return { fields, members: memberChanges.length > 0 ? applyMemberChanges(currentMembers, memberChanges) : null };
     }, namedMembers(memberChanges));
     const list = parseListRequest(query, ctx.limits);
-    // RFC 7644 §3.5.2: 204 unless the client asked for attributes back (Entra advises against returning members).
+    // 204 unless the client asked for attributes back (Entra advises against returning members).
     if (list.attributes.length === 0 && list.excludedAttributes.length === 0) return reply.code(204).send();
     return sendGroup(ctx, reply, request.params.id, 200, list);
   });

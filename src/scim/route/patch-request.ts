@@ -7,10 +7,8 @@ import { URN } from '../scim-urn.js';
 const operationsOf = (body: unknown): unknown => (isJsonObject(body) ? getValue(body, 'Operations') : undefined);
 
 /**
- * The operations of a PATCH after the dialect normalisers ran. Normalising can drop every operation (Okta's
- * password sync: rosterd stores no passwords), which leaves a request with nothing to do, not a malformed one:
- * that gives an empty list here, and the route answers as for any PATCH that changed nothing. A client that
- * really sends no operations is still refused by the core.
+ * The operations after the dialect normalisers. Normalising may drop them all (Okta's password sync), leaving a
+ * request with nothing to do rather than a malformed one; a client that sends no operations is still refused.
  */
 export function patchOperations(raw: unknown, normalized: unknown): PatchOp[] {
   const sent = operationsOf(raw);
@@ -26,9 +24,8 @@ export function patchOperations(raw: unknown, normalized: unknown): PatchOp[] {
 }
 
 /**
- * Refuse a PATCH with more operations than `scim.budgets.patchOperations`, counted as sent, before the dialect
- * normalisers or the PATCH engine do anything with them. (Entra's removal of listed members is one operation as
- * sent, however many members it lists: those count against `groupMembers`.)
+ * Refuses more operations than `scim.budgets.patchOperations`, counted as sent, before anything processes them.
+ * Entra's listed-member removal is one operation; its members count against `groupMembers`.
  * @throws ScimError 400 invalidValue naming the budget.
  */
 export function checkPatchOperations(raw: unknown, budgets: Readonly<Pick<ScimBudgets, 'patchOperations'>>): void {

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Expression, SqlBool } from 'kysely';
 import { listGroups } from '../../store/group-repository.js';
-import { listMembers, type ListPage } from '../../store/member-repository.js';
+import type { ListPage } from '../../store/list-page.js';
+import { listMembers } from '../../store/member-repository.js';
 import type { JsonObject } from '../json-object.js';
 import { normalizeScimRequest } from '../compat/normalize-request.js';
 import { compileFilter, compileSortBy } from '../filter/compile-filter.js';
@@ -20,7 +21,6 @@ import { renderUsers, userCatalog } from '../user-resources.js';
 import { boundedListResponse } from './list-response.js';
 import { bodyObject } from './route-support.js';
 
-/** One resource type of a root search: how to filter it, and how to read and render one page of it. */
 interface RootType extends SearchedType {
   catalog: FilterCatalog;
   page(ctx: ScimContext, where: Expression<SqlBool> | undefined, window: ListPage, list: ListRequest): Promise<{ total: number; resources: JsonObject[] }>;
@@ -55,11 +55,9 @@ function groupType(): RootType {
 }
 
 /**
- * RFC 7644 §3.4.3: a search at the service root covers Users and Groups. A filter on `schemas` or
- * `meta.resourceType` picks the types (resource-type-filter.ts); otherwise both are searched, and each gets the
- * part of the filter its attributes can answer. Results are the Users, then the Groups, each in their list order,
- * paged as one list: totalResults counts both, and startIndex runs on from the Users into the Groups. sortBy
- * sorts within one type, so it needs a filter that selects one.
+ * A search at the service root covers Users then Groups, paged as one list. A filter on `schemas` or
+ * `meta.resourceType` picks the types; otherwise each type gets the part of the filter it can answer. sortBy needs
+ * a filter that selects one type.
  */
 async function rootSearch(ctx: ScimContext, list: ListRequest): Promise<string> {
   const types = [userType(ctx), groupType()];
@@ -93,7 +91,7 @@ export async function rootSearchRoutes(app: FastifyInstance): Promise<void> {
     const { body } = normalizeScimRequest({ method: request.method, resourceType: null, body: request.body, query: {} });
     reply.code(200).type(SCIM_CONTENT_TYPE);
     const list = parseListRequest(bodyObject(body), ctx.limits);
-    // Every type's page and its groups' members are read in one turn of the workspace's.
+    // All pages and group members are read in one workspace turn.
     return inHeavyTurn(ctx, () => rootSearch(ctx, list));
   });
 }

@@ -5,7 +5,7 @@ import { normalizeScimRequest, type NormalizedScimRequest } from '../compat/norm
 import type { ScimContext } from '../scim-context.js';
 import { invalidSyntax } from '../scim-error.js';
 
-/** The request as the strict core sees it: both IdP dialects normalised at the edge. */
+/** Both IdP dialects normalised at the edge. */
 export function normalizedRequest(request: FastifyRequest, resourceType: 'User' | 'Group'): NormalizedScimRequest {
   return normalizeScimRequest({
     method: request.method,
@@ -20,10 +20,7 @@ export function bodyObject(body: unknown): JsonObject {
   return body;
 }
 
-/**
- * A SCIM write through the one apply: the request is one unit (a refusal changes nothing), and `failure` is what the
- * log records when it fails before a change names its target.
- */
+/** A SCIM write as one unit (a refusal changes nothing); `failure` is logged if it fails before naming a target. */
 export const scimWrite = (
   ctx: ScimContext,
   failure: FailedWrite,
@@ -39,7 +36,6 @@ export const scimWrite = (
   ...(options.readAhead ? { readAhead: ctx.workspace } : {}),
 });
 
-/** What the provisioning log records when a write fails before a plan names its change. */
 export const failedWrite = (targetKind: 'member' | 'group', operation: string, targetId: string | null, targetKey: string | null): FailedWrite => ({
   operation,
   targetKind,

@@ -31,7 +31,6 @@ const userNotFound = (id: string) => notFound(`no User with id ${valueExcerpt(id
 /** Members just created: no group can hold them yet. */
 const NO_GROUPS: ReadonlyMap<string, GroupRef[]> = new Map();
 
-/** A list or .search answer, as the JSON text to send (list-response.ts). */
 async function listUsers(ctx: ScimContext, list: ListRequest): Promise<string> {
   const ast = list.filter ? parseFilter(list.filter, ctx.budgets) : undefined;
   const lookup = ast ? uniqueLookup(ast) : null;
@@ -66,7 +65,7 @@ async function sendMember(
   return resource;
 }
 
-/** A clear 409 before the unique index would give a bare one; only keys that change can collide. */
+/** A clear 409 before the unique index would give a bare one; only changing keys can collide. */
 async function assertUnique(ctx: ScimContext, db: Parameters<typeof findMemberByUserName>[0], fields: MemberFields, current: Member | null) {
   const selfId = current?.id ?? null;
   if (!current || current.userName.toLowerCase() !== fields.userName.toLowerCase()) {
@@ -82,7 +81,7 @@ async function assertUnique(ctx: ScimContext, db: Parameters<typeof findMemberBy
 }
 
 
-/** Load the member to write, with If-Match checked against what is really there (the write re-checks its version). */
+/** If-Match is checked here against what is stored; the write re-checks its version. */
 async function loadForWrite(db: Parameters<typeof findMemberById>[0], ctx: ScimContext, id: string, ifMatch: string | undefined): Promise<Member> {
   const current = await findMemberById(db, ctx.workspace.id, id);
   if (!current) throw userNotFound(id);
@@ -168,21 +167,17 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
   });
 }
 
-/** What a proposal about one existing member read: the member (for the policy) and its version. */
 function readMember(current: Member) {
   return { current: new Map([[current.id, current]]), readVersions: new Map([[current.id, current.version]]) };
 }
 
-/** The member `id` as the write stored it, when the write returned it. */
 function storedMember(results: readonly ChangeResult[], id: string): Member | undefined {
   return results.find((r) => r.member?.id === id)?.member;
 }
 
 /**
- * After a PUT or PATCH: the stored resource (as the write returned it; read again only when the change wrote
- * nothing, such as a PATCH that changed no value). When the workspace removes deactivated members the row is
- * gone, and the answer is the member's last state (active false) with 200: Okta's PUT-based deactivation treats
- * an empty response as a failure.
+ * The stored resource after a PUT or PATCH (re-read only when nothing was written). When deactivation removes the
+ * member, the answer is its last state with 200: Okta's PUT-based deactivation treats an empty response as failure.
  */
 async function sendMemberOrGone(ctx: ScimContext, reply: FastifyReply, last: Member, stored: Member | undefined) {
   const member = stored ?? (await findMemberById(ctx.store.db, ctx.workspace.id, last.id));

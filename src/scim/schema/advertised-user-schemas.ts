@@ -4,14 +4,13 @@ import type { SchemaSet } from './find-attribute.js';
 import type { SchemaAttribute, ScimSchema } from './schema-attribute.js';
 import { userSchemasOf } from './workspace-schemas.js';
 
-/** The role values a V2 workspace takes: its value map's IdP values, then the workspace roles themselves. */
+/** Its value map's IdP values, then the workspace roles. */
 export function roleValuesOf(workspace: Workspace): string[] {
   return [...new Set([...Object.keys(workspace.policy.roleValueMap), ...V2_ROLES])];
 }
 
 const withCanonicalValues = (attribute: SchemaAttribute, values: string[]): SchemaAttribute => ({ ...attribute, canonicalValues: values });
 
-/** The core User schema with `roles.value` listing the role values, for a workspace that reads its role from `roles`. */
 function coreWithRoleValues(core: ScimSchema, values: string[]): ScimSchema {
   return {
     ...core,
@@ -24,10 +23,8 @@ function coreWithRoleValues(core: ScimSchema, values: string[]): ScimSchema {
 }
 
 /**
- * The User schemas /Schemas shows one workspace: what it speaks (userSchemasOf) as its policy treats it. A V2
- * workspace refuses every seatType, so its extension leaves seatType out; its role attribute (the extension's, or
- * `roles.value` when the role comes from `roles`) lists the values it takes as canonicalValues. A V1 workspace's
- * schemas are shown as they are.
+ * The User schemas /Schemas shows a workspace, as its policy treats them: V2 refuses every seatType, so it is left
+ * out, and the role attribute lists accepted values as canonicalValues. V1 schemas are shown as they are.
  */
 export function advertisedUserSchemas(workspace: Workspace): SchemaSet {
   const spoken = userSchemasOf(workspace);

@@ -1,9 +1,6 @@
 import { defineAttribute, type SchemaAttribute } from './schema-attribute.js';
 
-/**
- * RFC 7643 §3.1: attributes every resource has but no schema lists (id, externalId, meta).
- * Lookups treat them as part of the core schema, so `urn:…:core:2.0:User:id` and `meta.lastModified` resolve.
- */
+/** Attributes every resource has but no schema lists; lookups treat them as part of the core schema. */
 export const COMMON_ATTRIBUTES: readonly SchemaAttribute[] = [
   defineAttribute('id', 'string', 'A unique identifier for a SCIM resource as defined by the service provider.', {
     caseExact: true,

@@ -1,7 +1,6 @@
 import { defineAttribute, type ScimSchema } from './schema-attribute.js';
 import { URN } from '../scim-urn.js';
 
-/** RFC 7643 §4.3 and §8.7.1: the Enterprise User extension. */
 export const enterpriseUserSchema: ScimSchema = {
   id: URN.enterpriseUser,
   name: 'EnterpriseUser',

@@ -1,7 +1,4 @@
-/**
- * RFC 7643 §7 attribute characteristics, as data. The schema endpoints render these, the PATCH engine
- * reads mutability and canonical names from them, and the filter catalogs resolve names through them.
- */
+// SCIM attribute characteristics as data, shared by the schema endpoints, the PATCH engine and the filter catalogs.
 export type AttributeType = 'string' | 'boolean' | 'decimal' | 'integer' | 'dateTime' | 'reference' | 'complex' | 'binary';
 export type Mutability = 'readOnly' | 'readWrite' | 'immutable' | 'writeOnly';
 export type Returned = 'always' | 'never' | 'default' | 'request';
@@ -23,7 +20,6 @@ export interface SchemaAttribute {
 }
 
 export interface ScimSchema {
-  /** The schema URN, e.g. urn:ietf:params:scim:schemas:core:2.0:User. */
   id: string;
   name: string;
   description: string;
@@ -32,10 +28,7 @@ export interface ScimSchema {
 
 export type AttributeOptions = Partial<Omit<SchemaAttribute, 'name' | 'type' | 'description'>>;
 
-/**
- * Build an attribute with the RFC 7643 §2.2 defaults (single-valued, optional, case-insensitive,
- * readWrite, returned by default, not unique), so the schema files only spell out what differs.
- */
+/** An attribute with SCIM's defaults, so schema files spell out only what differs. */
 export function defineAttribute(name: string, type: AttributeType, description: string, options: AttributeOptions = {}): SchemaAttribute {
   return {
     name,
@@ -51,10 +44,7 @@ export function defineAttribute(name: string, type: AttributeType, description: 
   };
 }
 
-/**
- * The sub-attributes RFC 7643 §2.4 gives most multi-valued attributes (emails, phoneNumbers, roles):
- * value, display, type and primary. `valueType` differs for some (reference for photos, binary for certificates).
- */
+/** value, display, type and primary, as most multi-valued attributes have. */
 export function multiValuedSubAttributes(
   noun: string,
   canonicalTypes: string[] | undefined,

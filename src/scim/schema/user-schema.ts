@@ -3,12 +3,7 @@ import { URN } from '../scim-urn.js';
 
 const nameSubAttribute = (name: string, description: string) => defineAttribute(name, 'string', description);
 
-/**
- * RFC 7643 §4.1 and §8.7.1: the core User schema, as far as rosterd stores it. /Schemas renders this, so it lists
- * only what a GET gives back: password, ims, photos, entitlements and x509Certificates are accepted and dropped
- * (password at the edge, the rest per unstored-user-attributes.ts), and advertising them would promise a round
- * trip that never happens.
- */
+/** The core User schema as stored; unstored attributes are not advertised, since they never round-trip. */
 export const userSchema: ScimSchema = {
   id: URN.user,
   name: 'User',

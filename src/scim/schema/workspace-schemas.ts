@@ -7,7 +7,6 @@ import { workspaceExtensionSchema } from './workspace-extension-schema.js';
 
 const cache = new Map<string, SchemaSet>();
 
-/** The User schemas one workspace speaks: core, enterprise, and its own extension (URN and role attribute). */
 export function userSchemasOf(workspace: Workspace): SchemaSet {
   const attribute = workspace.policy.roleSource.kind === 'extension' ? workspace.policy.roleSource.attribute : 'role';
   const cacheKey = `${workspace.extensionUrn}\u0000${attribute}`;

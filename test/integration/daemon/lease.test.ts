@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'kysely';
-import { createDb, type Store } from '../../../src/store/create-db.js';
+import { createDb } from '../../../src/store/create-db.js';
+import type { Store } from '../../../src/store/store.js';
 import { claimLease, confirmLease, findLease, releaseLease } from '../../../src/store/lease-repository.js';
 import { heartbeatInterval, holdLease } from '../../../src/daemon/lease.js';
 import { DIALECTS, openTestStore, TEST_POSTGRES_URL, type TestStore } from '../../support/test-store.js';

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/config-schema.js';
 import { buildServer } from '../../../src/daemon/build-server.js';
 import { createLogger } from '../../../src/log/create-logger.js';
-import { createDb, type Store } from '../../../src/store/create-db.js';
+import { createDb } from '../../../src/store/create-db.js';
+import type { Store } from '../../../src/store/store.js';
 import { DIALECTS, openTestStore, TEST_POSTGRES_URL } from '../../support/test-store.js';
 
 const config = configSchema.parse({ log: { level: 'silent', requests: false } });

@@ -7,7 +7,8 @@ import { createScheduler, type RunCycle, type ScheduledBinding, type SchedulerEv
 import { createLogger } from '../../../src/log/create-logger.js';
 import type { ReconcileOutcome } from '../../../src/reconcile/reconcile-request.js';
 import { summarize } from '../../../src/model/plan.js';
-import { createDb, type Store } from '../../../src/store/create-db.js';
+import { createDb } from '../../../src/store/create-db.js';
+import type { Store } from '../../../src/store/store.js';
 import type { RunResult } from '../../../src/store/database.js';
 import { findLease } from '../../../src/store/lease-repository.js';
 import { listRuns, startRun } from '../../../src/store/sync-run-repository.js';

@@ -4,7 +4,8 @@ import { emptyMemberFields } from '../../../src/model/member.js';
 import type { Change } from '../../../src/model/plan.js';
 import { timeOrderedId } from '../../../src/model/time-ordered-id.js';
 import { applyChanges } from '../../../src/reconcile/apply.js';
-import { createDb, type Store } from '../../../src/store/create-db.js';
+import { createDb } from '../../../src/store/create-db.js';
+import type { Store } from '../../../src/store/store.js';
 import { readEvents } from '../../../src/store/event-repository.js';
 import { openTestStore, TEST_POSTGRES_URL, type TestStore } from '../../support/test-store.js';
 

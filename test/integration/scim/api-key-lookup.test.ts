@@ -5,7 +5,8 @@ import { createWorkspace } from '../../../src/admin/create-workspace.js';
 import { apiKeyLookup } from '../../../src/scim/auth/api-key-lookup.js';
 import { revokeApiKey, touchApiKey } from '../../../src/store/api-key-repository.js';
 import { bumpRevision } from '../../../src/store/workspace-repository.js';
-import { createDb, type Store } from '../../../src/store/create-db.js';
+import { createDb } from '../../../src/store/create-db.js';
+import type { Store } from '../../../src/store/store.js';
 import { DIALECTS, openTestStore, type TestStore } from '../../support/test-store.js';
 
 const now = () => new Date().toISOString();

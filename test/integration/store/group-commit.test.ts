@@ -2,7 +2,7 @@ import SQLite from 'better-sqlite3';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkspace } from '../../../src/admin/create-workspace.js';
-import { GroupCommit } from '../../../src/store/group-commit.js';
+import { GroupCommit } from '../../../src/store/dialect/sqlite/group-commit.js';
 import { DIALECTS, openTestStore, type TestStore } from '../../support/test-store.js';
 
 describe.each(DIALECTS)('writeTransaction on %s', (dialect) => {

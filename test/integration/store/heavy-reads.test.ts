@@ -5,7 +5,7 @@ import { heavyRead } from '../../../src/scim/heavy-read.js';
 import { HeavyRequestGate } from '../../../src/scim/heavy-request-gate.js';
 import { DEFAULT_SCIM_BUDGETS } from '../../../src/scim/scim-budgets.js';
 import type { ScimContext } from '../../../src/scim/scim-context.js';
-import { QueryTimeout } from '../../../src/store/sqlite-read-workers.js';
+import { QueryTimeout } from '../../../src/store/query-timeout.js';
 import { DIALECTS, openTestStore, type TestStore } from '../../support/test-store.js';
 
 /** A read that takes far longer than the test's limit: a recursive count on SQLite, pg_sleep on PostgreSQL. */

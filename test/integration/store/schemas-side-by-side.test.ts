@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb, type Store } from '../../../src/store/create-db.js';
+import { createDb } from '../../../src/store/create-db.js';
+import type { Store } from '../../../src/store/store.js';
 import { migrateToLatest } from '../../../src/store/migrate.js';
 import { TEST_POSTGRES_URL } from '../../support/test-store.js';
 

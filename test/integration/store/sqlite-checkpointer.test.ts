@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDb, type Store } from '../../../src/store/create-db.js';
+import { createDb } from '../../../src/store/create-db.js';
+import type { Store } from '../../../src/store/store.js';
 
 /** Wait until `condition` holds, checking every 20 ms, for at most `ms`. */
 async function until(condition: () => boolean, ms: number): Promise<boolean> {

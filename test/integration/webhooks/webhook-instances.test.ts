@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/log/create-logger.js';
-import { createDb, type Store } from '../../../src/store/create-db.js';
+import { createDb } from '../../../src/store/create-db.js';
+import type { Store } from '../../../src/store/store.js';
 import { lastEventSeq } from '../../../src/store/event-repository.js';
 import { startWebhookDispatcher } from '../../../src/webhooks/webhook-dispatcher.js';
 import { TEST_POSTGRES_URL } from '../../support/test-store.js';

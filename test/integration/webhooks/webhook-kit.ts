@@ -1,6 +1,6 @@
 import { vi } from 'vitest';
 import { createLogger } from '../../../src/log/create-logger.js';
-import type { Store } from '../../../src/store/create-db.js';
+import type { Store } from '../../../src/store/store.js';
 import type { WebhookEndpoint } from '../../../src/store/webhook-repository.js';
 import { addWebhookEndpoint } from '../../../src/webhooks/add-webhook-endpoint.js';
 import { startWebhookDispatcher, type WebhookDispatcher, type WebhookDispatcherOptions } from '../../../src/webhooks/webhook-dispatcher.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { copyText } from '../../../src/store/copy-text.js';
+import { copyText } from '../../../src/store/dialect/postgres/copy-text.js';
 
 describe('copyText (COPY … FROM STDIN, text format)', () => {
   it('writes one tab-separated line per row, in the given column order, \\N for null or missing', () => {

@@ -1,9 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Database } from './database.js';
-import { EventLoopSlices, startSlice } from './event-loop-slices.js';
-
-export type WriteJob<T> = (trx: Kysely<Database>) => Promise<T>;
+import type { Database } from '../../database.js';
+import { EventLoopSlices, startSlice } from '../../event-loop-slices.js';
+import type { WriteJob } from '../../store.js';
 
 interface Queued {
   job: WriteJob<unknown>;

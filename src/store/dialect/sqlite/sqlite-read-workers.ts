@@ -1,13 +1,6 @@
 import type { Worker } from 'node:worker_threads';
+import { QueryTimeout } from '../../query-timeout.js';
 import { sqliteThread } from './sqlite-thread.js';
-
-/** A read that ran longer than its budget; its worker was stopped and replaced. */
-export class QueryTimeout extends Error {
-  constructor(readonly timeoutMs: number) {
-    super(`the query ran longer than ${timeoutMs} ms and was stopped`);
-    this.name = 'QueryTimeout';
-  }
-}
 
 /**
  * The worker's code (sqlite-thread.ts runs it). It opens the database read-only, with 16 MiB

@@ -4,7 +4,7 @@ import { statementName } from './statement-names.js';
 
 /**
  * The pg client rosterd's PostgreSQL pool hands Kysely, which only ever calls `query(sql, parameters)`:
- * - `COPY … FROM STDIN` with the data as its only parameter (dialect-support.ts `copyRows`) goes through the
+ * - `COPY … FROM STDIN` with the data as its only parameter (postgres-support.ts `copyRows`) goes through the
  *   COPY protocol (pg-copy-streams), inside Kysely's transaction on its connection;
  * - a text `preparedQuery` compiled (statement-names.ts) runs as a named prepared statement, planned once per
  *   connection instead of on every request;

@@ -4,8 +4,7 @@
  * requires escaped; everything else, multi-byte text included, goes through as is.
  */
 export function copyText(columns: readonly string[], rows: readonly object[]): string {
-  // One string appended to, which V8 keeps as a rope and flattens once when pg encodes it: half the time of
-  // joining an array of lines (5,000 created members, 45 columns: 52 → 25 ms).
+  // One string appended to, which V8 keeps as a rope and flattens once when pg encodes it: cheaper than joining lines.
   let text = '';
   for (const row of rows) {
     const values = row as Record<string, unknown>;

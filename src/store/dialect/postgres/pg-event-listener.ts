@@ -1,6 +1,11 @@
 import pg from 'pg';
-import type { EventBus } from '../events/event-bus.js';
-import { EVENT_CHANNEL_PREFIX } from './event-repository.js';
+import type { EventBus } from '../../../events/event-bus.js';
+
+/**
+ * Event commits notify `<prefix><schema>` with `<seq> <workspace id>` as payload: per schema, so installations
+ * (or test runs) sharing a database do not wake each other.
+ */
+export const EVENT_CHANNEL_PREFIX = 'rosterd_events.';
 
 /** How long to wait before connecting again after the listening connection was lost. */
 const RECONNECT_MS = 1_000;
