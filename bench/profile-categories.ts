@@ -7,19 +7,20 @@ import type { ProfileSummary } from './cpu-profile-summary.js';
 const CATEGORIES: [string, RegExp][] = [
   ['garbage collection', /^\(garbage collector\)/],
   ['idle (waiting for requests)', /^\(idle\)/],
-  ['SQLite call', /better-sqlite3|kysely\/dist\/esm\/dialect\/sqlite|src\/store\/create-db\.ts/],
+  ['SQLite call', /src\/store\/dialect\/sqlite\/|better-sqlite3|kysely\/dist\/esm\/dialect\/sqlite/],
+  ['PostgreSQL client and protocol', /node_modules\/(pg|pg-protocol|pg-pool|pg-types|pg-copy-streams)\/|src\/store\/dialect\/postgres\//],
   ['query building (Kysely)', /node_modules\/kysely|src\/store\/prepared-query\.ts/],
   ['row mapping', /src\/store\/(member-row|member-repository|group-repository|workspace-repository)\.ts/],
   ['auth (key lookup, hash, compare)', /src\/scim\/auth\/|node:internal\/crypto|src\/model\/api-key-token\.ts/],
-  ['filter parse and compile', /src\/scim\/filter\//],
-  ['projection and resource', /src\/scim\/(projection|user-mapper|group-mapper|resource)/],
+  ['filter parse and compile', /src\/scim\/filter\/|src\/scim\/compat\/normalize-(query|filter)/],
+  ['projection, resource and its JSON', /src\/scim\/(projection|user-mapper|group-mapper|route\/list-response)|fast-json-stringify/],
   ['ETag', /src\/scim\/etag\.ts/],
-  ['serialisation', /fast-json-stringify|JSON\.stringify|serialize|secure-json-parse/],
-  ['logging', /pino|src\/log\/|sonic-boom/],
-  ['Fastify routing and hooks', /node_modules\/(fastify|find-my-way|light-my-request|avvio)/],
+  ['logging (line and its write to stdout)', /pino|src\/log\/|sonic-boom| writeString$/],
+  ['metrics', /prom-client|src\/daemon\/metrics\.ts/],
+  ['Fastify routing, hooks and body parsing', /node_modules\/(fastify|find-my-way|light-my-request|avvio|fast-querystring|secure-json-parse)/],
   ['other rosterd code', /^src\/|^connectors\//],
-  ['Node HTTP and sockets', /node:_http|node:net|node:internal\/(streams|stream_base|http|net)|writev|(native)/],
-  ['V8 and Node internals', /^\(program\)|node:/],
+  ['Node HTTP and sockets', /node:_http|node:net|node:internal\/(streams|stream_base|http|net)| writev$| writeBuffer$| hexWrite$/],
+  ['V8 and Node internals', /^\(program\)|^node:| runMicrotasks$|^\(native\)/],
 ];
 
 export interface CategoryShare {

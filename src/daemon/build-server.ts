@@ -21,6 +21,8 @@ export interface ServerDeps {
   clock?: () => Date;
   /** Default: a fresh set without process metrics, which a process collects only once. */
   metrics?: Metrics;
+  /** Where the request lines go (createRequestLogger in a gateway process); else `log`, without its redaction. */
+  requestLog?: Logger;
 }
 
 /** Not SCIM traffic, so not counted. */
@@ -55,7 +57,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
 
   if (config.log.requests) {
-    const line = requestLogLine(deps.log);
+    const line = requestLogLine(deps.requestLog ?? deps.log.child({}, { redact: { paths: [] } }));
     app.addHook('onResponse', (request, reply, done) => {
       line(request, reply);
       done();

@@ -48,6 +48,8 @@ export interface GatewayOptions {
   leaseTtlMs?: number;
   retry?: RetryPolicy;
   clock?: () => Date;
+  /** Where request lines go (`rosterd start` passes buffered stdout); default: `log`. */
+  requestLog?: Logger;
 }
 
 /** Migrates, checks configured workspaces exist, bootstraps on first start. */
@@ -70,7 +72,7 @@ export async function startGateway(config: Readonly<Config>, log: Logger = creat
     if (bindings.length) await Promise.all([...new Set(config.connectors.map((binding) => binding.kind))].map((kind) => connectorDefinition(kind)));
     const base = createMetrics({ db: store.db, workspaces: [...new Set(configured.map((b) => b.workspaceId))], log, ...(clock ? { clock } : {}) });
     const metrics: Metrics = options.metricsRenderer ? { ...base, render: options.metricsRenderer(base) } : base;
-    const app = await buildServer({ store, config, log, metrics, ...(clock ? { clock } : {}) });
+    const app = await buildServer({ store, config, log, metrics, ...(clock ? { clock } : {}), ...(options.requestLog ? { requestLog: options.requestLog } : {}) });
     try {
       await app.listen({ host: config.server.host, port: config.server.port });
     } catch (error) {

@@ -57,10 +57,10 @@ describe('the rosterd CLI for an operator', () => {
     expect(help.stdout).toContain('ROSTERD_PORT');
   });
 
-  it('listens where start --port and --host say', async () => {
+  it('listens where start --port and --host say, and logs each request', async () => {
     // --port 0 asks for a free port (a fixed one would collide with a parallel run); the banner names it.
     const child = spawn(process.execPath, [CLI, '--database', `sqlite:${path.join(dir, 'listen.db')}`, 'start', '--host', '127.0.0.1', '--port', '0'], {
-      env: { ...process.env, ROSTERD_CONFIG: '', ROSTERD_LOG_LEVEL: 'warn' },
+      env: { ...process.env, ROSTERD_CONFIG: '', ROSTERD_LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -79,6 +79,9 @@ describe('the rosterd CLI for an operator', () => {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
     }
+    // Request lines are buffered; what waits is written when the process exits.
+    const requests = out.split('\n').filter((line) => line.includes('"msg":"request"')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(requests).toEqual([expect.objectContaining({ method: 'GET', route: '/healthz', status: 200, service: 'rosterd' })]);
   });
 
   it('refuses policy options of the other version, at create and at update', async () => {

@@ -50,8 +50,8 @@ function parsePort(value: string): number {
 /** One process: the server and the schedules. */
 async function runSingle(config: Readonly<Config>): Promise<void> {
   // Lazy: the server is what would make other commands slow to start.
-  const { startGateway } = await import('../../daemon/start-gateway.js');
-  const gateway = await startGateway(config);
+  const [{ startGateway }, { createLogger, createRequestLogger }] = await Promise.all([import('../../daemon/start-gateway.js'), import('../../log/create-logger.js')]);
+  const gateway = await startGateway(config, createLogger({ level: config.log.level }), { requestLog: createRequestLogger(config.log.level) });
   printBanner(config, gateway.url, gateway.store.description, gateway.bootstrap);
   onStopSignals(gateway.log, deadlineOf(config), () => closeGateway(gateway, config));
 }
@@ -61,14 +61,14 @@ const deadlineOf = (config: Readonly<Config>) => config.daemon.shutdownGraceSeco
 
 /** A cluster worker: a gateway whose primary migrated and bootstrapped; worker 0 runs the schedules. */
 async function runWorker(config: Readonly<Config>): Promise<void> {
-  const [{ startGateway }, { createLogger }, { workerIndex, reportListening, onShutdownRequest, clusterMetricsRenderer, relayEvents }] = await Promise.all([
+  const [{ startGateway }, { createLogger, createRequestLogger }, { workerIndex, reportListening, onShutdownRequest, clusterMetricsRenderer, relayEvents }] = await Promise.all([
     import('../../daemon/start-gateway.js'),
     import('../../log/create-logger.js'),
     import('../../daemon/cluster-worker.js'),
   ]);
   const index = workerIndex() ?? 0;
   const log = createLogger({ level: config.log.level }).child({ worker: index });
-  const gateway = await startGateway(config, log, { prepare: false, schedules: index === 0, metricsRenderer: clusterMetricsRenderer, relayEvents });
+  const gateway = await startGateway(config, log, { prepare: false, schedules: index === 0, metricsRenderer: clusterMetricsRenderer, relayEvents, requestLog: createRequestLogger(config.log.level).child({ worker: index }) });
   reportListening(gateway.url);
   const stop = onStopSignals(gateway.log, deadlineOf(config), () => closeGateway(gateway, config));
   onShutdownRequest(() => stop('primary'));
