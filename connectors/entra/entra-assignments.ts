@@ -1,8 +1,7 @@
 import { GraphFailure, type GraphReader } from './entra-client.js';
 import type { EntraGrant } from './entra-mapper.js';
 
-// Who is assigned to the application and through what, with group assignments expanded to their members. Only ids
-// and role ids are kept, never profiles; a user listed several times has its grants merged.
+// Who is assigned to the application and through what, groups expanded. Only ids are kept, never profiles.
 export interface GraphAssignment {
   principalId: string;
   principalType: 'User' | 'Group' | 'ServicePrincipal' | string;
@@ -24,10 +23,9 @@ export interface AssignmentCounts {
 
 export class AssignmentIndex {
   readonly grants = new Map<string, EntraGrant[]>();
-  /** id → name and the app role ids assigned to it. */
   readonly groups = new Map<string, { name: string | null; appRoleIds: Set<string> }>();
   readonly counts: AssignmentCounts = { assignments: 0, users: 0, groups: 0, servicePrincipals: 0 };
-  /** One frozen grant per distinct (via, group, app role), shared by every user it applies to, to save memory. */
+  /** One frozen grant per distinct (via, group, app role), shared to save memory. */
   private readonly shared = new Map<string, EntraGrant>();
 
   add(assignment: GraphAssignment): void {
@@ -76,7 +74,7 @@ export interface AssignmentReadOptions {
   servicePrincipalPath: string;
   pageSize: number;
   transitiveGroups: boolean;
-  /** Groups whose member lists are read concurrently; default 1. */
+  /** Group member lists read at once. */
   concurrency?: number;
 }
 
@@ -85,10 +83,7 @@ export function assignmentsUrl(options: AssignmentReadOptions): string {
   return `/${options.servicePrincipalPath}/appRoleAssignedTo?$top=${options.pageSize}&$select=id,appRoleId,principalId,principalType,principalDisplayName`;
 }
 
-/**
- * Direct members by default, since Entra grants app roles to direct members only; `@odata.type` tells users from
- * nested groups, devices and service principals.
- */
+/** Direct members by default: Entra grants app roles to direct members only. */
 export function groupMembersUrl(groupId: string, options: AssignmentReadOptions): string {
   const relation = options.transitiveGroups ? 'transitiveMembers' : 'members';
   return `/groups/${encodeURIComponent(groupId)}/${relation}?$top=${options.pageSize}&$select=id`;
@@ -98,10 +93,7 @@ export function isUserObject(o: DirectoryObject): boolean {
   return o['@odata.type'] === '#microsoft.graph.user';
 }
 
-/**
- * A GraphFailure propagates with what was read so far in `index` (no group's members unless all were read), so the
- * caller can mark its result incomplete.
- */
+/** On a GraphFailure `index` keeps what was read (no group members unless all were), so the caller can mark it incomplete. */
 export async function readAssignments(reader: GraphReader, options: AssignmentReadOptions, index: AssignmentIndex): Promise<void> {
   try {
     for await (const page of reader.pages<GraphAssignment>(assignmentsUrl(options))) for (const a of page) index.add(a);
@@ -109,7 +101,7 @@ export async function readAssignments(reader: GraphReader, options: AssignmentRe
     throw tagged(err, 'assignments');
   }
   try {
-    // Lists are fetched concurrently but applied in group order, so grants don't depend on arrival order.
+    // Applied in group order, so grants don't depend on arrival order.
     const groupIds = [...index.groups.keys()];
     const members = await mapInOrder(groupIds, options.concurrency ?? 1, async (groupId) => {
       const ids: string[] = [];
@@ -126,7 +118,7 @@ export async function readAssignments(reader: GraphReader, options: AssignmentRe
   }
 }
 
-/** Results in the items' order; the first failure is thrown. */
+/** Results in the items' order. */
 async function mapInOrder<T, R>(items: readonly T[], limit: number, read: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;

@@ -15,13 +15,12 @@ import { abortableDelay } from '../../src/connector/abortable-delay.js';
 import type { EntraConfig } from './entra-config.js';
 import { ReadSignal, RetryAfterHandler, retryDelaySeconds, TimeoutHandler } from './graph-middleware.js';
 
-// The Graph SDK client as the connector uses it: one object, every page of a collection, and `$batch`. Throttling is
-// retried by middleware; inner `$batch` throttling, invisible to middleware, is retried here. Failures surface as
-// GraphFailure, except that once a read's AbortSignal fires it fails with the signal's reason.
+// The Graph SDK client as the connector uses it. Middleware retries throttling; inner `$batch` throttling, which it
+// cannot see, is retried here. Once a read's AbortSignal fires, failures are the signal's reason, not GraphFailure.
 
 export class GraphFailure extends Error {
   constructor(
-    /** -1 for network errors and timeouts; 0 when the credential could not get a token. */
+    /** -1: network or timeout; 0: no token. */
     readonly status: number,
     readonly code: string,
     message: string,
@@ -31,15 +30,15 @@ export class GraphFailure extends Error {
     this.name = 'GraphFailure';
   }
 
-  /** A key of OPERATIONS in entra-error.ts, set by the caller. */
+  /** A key of OPERATIONS in entra-error.ts. */
   operation?: string;
 
-  /** The delta token is no longer valid: start over with a full read. */
+  /** The delta token is no longer valid. */
   get resyncRequired(): boolean {
     return this.status === 410 || ['syncStateNotFound', 'resyncRequired', 'syncStateInvalid'].includes(this.code);
   }
 
-  /** Failures a retry next cycle will not fix. */
+  /** A retry next cycle will not fix it. */
   get fatal(): boolean {
     return this.status === 0 || this.status === 400 || this.status === 401 || this.status === 403;
   }
@@ -56,7 +55,7 @@ export interface BatchItemResult {
   body: unknown;
 }
 
-/** A credential failure is kept whole instead of flattened by the SDK. */
+/** Kept whole instead of flattened by the SDK. */
 class CredentialAuthProvider implements AuthenticationProvider {
   constructor(
     private readonly credential: TokenCredential,
@@ -69,7 +68,7 @@ class CredentialAuthProvider implements AuthenticationProvider {
       if (token) return token.token;
       throw new Error('the credential returned no token');
     } catch (err) {
-      // GraphRequest rethrows a GraphClientError as is; any other error would lose its type and details.
+      // GraphRequest rethrows only a GraphClientError as is.
       const wrapped = new GraphClientError(err instanceof Error ? err.message : String(err));
       wrapped.customError = err;
       throw wrapped;
@@ -81,9 +80,9 @@ export function createGraphClient(config: EntraConfig, credential: TokenCredenti
   return Client.initWithMiddleware({
     baseUrl: `${config.graphBaseUrl}/`,
     defaultVersion: 'v1.0',
-    // The SDK sends the token only to known Graph hosts, so custom endpoints (private, test) must be listed.
+    // The SDK sends the token only to known Graph hosts.
     customHosts: new Set([new URL(config.graphBaseUrl).hostname]),
-    // The SDK's default chain with an abortable retry, then a timeout so every attempt gets its own limit.
+    // The timeout comes after the retry, so every attempt gets its own limit.
     middleware: [
       new AuthenticationHandler(new CredentialAuthProvider(credential, `${config.graphBaseUrl}/.default`)),
       new RetryAfterHandler(config.maxRetries),
@@ -95,10 +94,7 @@ export function createGraphClient(config: EntraConfig, credential: TokenCredenti
   });
 }
 
-/**
- * A reader made `withSignal` belongs to one read: requests carry its AbortSignal, the signal is checked before
- * each request and page, and once it fires every failure is its reason, not a GraphFailure.
- */
+/** A reader made `withSignal` belongs to one read; once the signal fires every failure is its reason. */
 export class GraphReader {
   constructor(
     private readonly client: Client,
@@ -110,15 +106,12 @@ export class GraphReader {
     return signal === undefined ? this : new GraphReader(this.client, this.maxRetries, signal);
   }
 
-  /** A path relative to the version, or an absolute link Graph returned. */
+  /** Relative to the version, or an absolute link from Graph. */
   async get<T>(pathOrUrl: string, headers: Record<string, string> = {}): Promise<T> {
     return (await this.send(this.client.api(pathOrUrl).headers(headers), (request) => request.get())) as T;
   }
 
-  /**
- * Every page in order, requesting the next page before the caller handles this one so the two overlap. At most one
- * request runs ahead, so at most two pages are held.
- */
+  /** The next page is requested while the caller handles this one; at most two pages are held. */
   async *pages<T>(firstPath: string): AsyncGenerator<T[], void, undefined> {
     let next: Promise<GraphPage<T>> | undefined = this.get<GraphPage<T>>(firstPath);
     while (next !== undefined) {
@@ -126,13 +119,13 @@ export class GraphReader {
       this.signal?.throwIfAborted();
       const url = page['@odata.nextLink'];
       next = url === undefined ? undefined : this.get<GraphPage<T>>(url);
-      // Awaited later; until then (or if the caller stops early) its failure must not be unhandled.
+      // Awaited later, or never if the caller stops: its failure must not be unhandled.
       next?.catch(() => undefined);
       yield page.value ?? [];
     }
   }
 
-  /** Up to 20 relative urls in one `$batch`, by request id; items throttled inside it are re-sent after Retry-After. */
+  /** Up to 20 urls, by request id; throttled items are re-sent after Retry-After. */
   async batch(urls: ReadonlyMap<string, string>): Promise<Map<string, BatchItemResult>> {
     const results = new Map<string, BatchItemResult>();
     let pending = [...urls.entries()];

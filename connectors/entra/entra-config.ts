@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { bindingMappingSchema } from '../../src/connector/binding-mapping.js';
 
-// An Entra ID binding's settings. `graphBaseUrl` and `authorityHost` select the cloud (or a test server); both must
-// be https, since the Graph SDK only sends tokens to and follows links on https URLs.
+// An Entra ID binding's settings. The cloud's URLs must be https: the Graph SDK sends tokens only over https.
+
 const httpsUrl = z
   .url()
   .refine((u) => u.startsWith('https://'), 'must be an https:// URL (the Graph SDK sends tokens only over https)')
@@ -19,11 +19,11 @@ const clientSecret = z
 const certificate = z
   .object({
     type: z.literal('certificate'),
-    /** PEM with certificate and private key (@azure/identity does not accept PFX). */
+    /** PEM with certificate and key: @azure/identity does not accept PFX. */
     certificatePath: z.string().min(1).optional(),
     certificate: z.string().min(1).optional(),
     certificatePassword: z.string().min(1).optional(),
-    /** Send the x5c chain, for subject-name/issuer authentication. */
+    /** x5c, for subject-name/issuer authentication. */
     sendCertificateChain: z.boolean().default(false),
   })
   .strict()
@@ -56,17 +56,17 @@ export const entraConfigSchema = z
     appId: z.string().min(1).optional(),
     graphBaseUrl: httpsUrl.default('https://graph.microsoft.com'),
     authorityHost: httpsUrl.default('https://login.microsoftonline.com'),
-    /** Skip authority discovery; defaults to on exactly when authorityHost is not a Microsoft cloud host. */
+    /** Default: on exactly when authorityHost is not a Microsoft cloud. */
     disableInstanceDiscovery: z.boolean().optional(),
     /** Off by default: Entra grants app roles to direct members only. */
     transitiveGroups: z.boolean().default(false),
     /** Graph allows 1–999. */
     pageSize: z.number().int().min(1).max(999).default(999),
-    /** Throttling retries; the Graph SDK caps it at 10. */
+    /** The Graph SDK caps throttling retries at 10. */
     maxRetries: z.number().int().min(0).max(10).default(5),
-    /** Per attempt; an overrun counts as failed (snapshot incomplete). */
+    /** Per attempt; an overrun counts as failed. */
     requestTimeoutMs: z.number().int().min(100).default(100_000),
-    /** Profile `$batch` requests, and group member lists, in flight at once. */
+    /** Profile `$batch`es and group member lists in flight. */
     maxConcurrency: z.number().int().min(1).max(16).default(4),
     mapping: bindingMappingSchema.prefault({}),
   })

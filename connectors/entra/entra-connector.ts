@@ -12,9 +12,8 @@ import { type AppRoleCatalogue, appRoleCatalogue, type EntraGrant, type GraphApp
 import { readProfiles, userFilterUrl, userLookupUrl, userNameProperty } from './entra-profiles.js';
 import { RunState } from './run-state.js';
 
-// The Entra ID pull connector. A snapshot reads the role catalogue and every assignment (groups expanded), then
-// streams profiles via `$batch`; only the user → grants map is held for the whole run. The cursor pairs a
-// `/users/delta` link with who was assigned (entra-cursor.ts), so fetchChanges sees profile and assignment changes.
+// A snapshot reads every assignment, then streams profiles; only the user → grants map is held for the whole run.
+// The cursor pairs a `/users/delta` link with who was assigned, so fetchChanges sees both kinds of change.
 interface ServicePrincipalInfo {
   id: string;
   appId: string;
@@ -26,7 +25,7 @@ type DeltaItem = GraphUserObject & { '@removed'?: { reason?: string } };
 
 const SAMPLE_SIZE = 20;
 
-/** Each assigned user with their grants' fingerprint, computed while streaming so writing the cursor needs no big map. */
+/** Fingerprints computed while streaming, so writing the cursor needs no big map. */
 function* fingerprints(index: AssignmentIndex, catalogue: AppRoleCatalogue): Generator<[string, string]> {
   for (const [id, grants] of index.grants) yield [id, grantsFingerprint(grants, catalogue)];
 }
@@ -55,14 +54,14 @@ export class EntraConnector implements Connector {
 
   async fetchSnapshot(options: ReadOptions = {}): Promise<Snapshot> {
     const reader = this.reader.withSignal(options.signal);
-    // Read the catalogue first: bad credentials or permissions fail here, not halfway through.
+    // Bad credentials or permissions fail here, not halfway through.
     const { catalogue } = await this.servicePrincipal(reader);
     const run = new RunState();
     return liveSnapshot(this.snapshotMembers(reader, run, catalogue), run);
   }
 
   private async *snapshotMembers(reader: GraphReader, run: RunState, catalogue: AppRoleCatalogue): AsyncGenerator<SnapshotMember> {
-    // Take the delta link first ("sync from now"), so changes made during the snapshot replay next cycle.
+    // Delta link first, so changes made during the snapshot replay next cycle.
     let deltaLink: string | null = null;
     try {
       deltaLink = (await reader.get<GraphPage<unknown>>(`/users/delta?$select=${this.select.join(',')}&$deltatoken=latest`))['@odata.deltaLink'] ?? null;
@@ -74,7 +73,7 @@ export class EntraConnector implements Connector {
     try {
       await readAssignments(reader, this.assignmentOptions, index);
     } catch (err) {
-      // Without every assignment a member's roles may be partial: yield nobody.
+      // Without every assignment roles may be partial: yield nobody.
       return this.fail(run, err, OPERATIONS.assignments);
     }
     try {
@@ -95,7 +94,7 @@ export class EntraConnector implements Connector {
       return liveChangeSet((async function* () {})(), run);
     }
     const { catalogue } = await this.servicePrincipal(reader);
-    // Until the round completes the next cycle restarts from the same point; replays are harmless.
+    // Until the round completes the next cycle restarts here; replays are harmless.
     run.cursor = cursor;
     return liveChangeSet(this.changes(reader, run, saved, catalogue), run);
   }
@@ -128,12 +127,12 @@ export class EntraConnector implements Connector {
         deltaLink = page['@odata.deltaLink'] ?? deltaLink;
       }
     } catch (err) {
-      // Anything but a GraphFailure (an abort) ends the read as it is.
+      // An abort ends the read as it is.
       if (!(err instanceof GraphFailure)) throw err;
       if (err.resyncRequired) return run.resync(`Graph no longer knows the delta token (${err.code}); a full snapshot is needed`);
       return this.fail(run, err, OPERATIONS.userDelta);
     }
-    // Changes the delta cannot show: new assignees and role changes need a profile read…
+    // The delta cannot show assignment changes: new assignees and role changes need a profile read…
     const changed: string[] = [];
     for (const [id, fp] of fingerprints(index, catalogue)) if (!handled.has(id) && saved.assigned.get(id) !== fp) changed.push(id);
     try {
@@ -141,7 +140,7 @@ export class EntraConnector implements Connector {
     } catch (err) {
       return this.fail(run, err, OPERATIONS.users);
     }
-    // …and whoever was assigned last time and is not now has lost access.
+    // …and whoever is no longer assigned has lost access.
     for (const id of saved.assigned.keys()) {
       if (!index.grants.has(id) && !handled.has(id)) yield { externalId: id, removed: true, reason: 'unassigned' };
     }
@@ -154,7 +153,7 @@ export class EntraConnector implements Connector {
     const grants = index.grants.get(item.id);
     const known = grants !== undefined || before.has(item.id);
     if (item['@removed']) {
-      // "deleted" is permanent; "changed" is a soft delete, restorable for 30 days.
+      // "changed" is a soft delete, restorable for 30 days.
       return known ? { externalId: item.id, removed: true, reason: item['@removed'].reason === 'deleted' ? 'deleted' : 'changed' } : null;
     }
     if (grants) return this.map(item, grants, catalogue, run);
@@ -170,7 +169,7 @@ export class EntraConnector implements Connector {
     return found ? this.map(found, access.grants, access.catalogue, new RunState()) : null;
   }
 
-  /** Matched on the userName source property, case-insensitively as Graph compares. */
+  /** Case-insensitive, as Graph compares. */
   async findUser(userName: string, options: ReadOptions = {}): Promise<FoundUser | null> {
     const reader = this.reader.withSignal(options.signal);
     const property = userNameProperty(this.config.mapping);
@@ -191,7 +190,7 @@ export class EntraConnector implements Connector {
     const { catalogue } = await this.servicePrincipal(reader);
     const index = new AssignmentIndex();
     try {
-      // No permission we hold lists one user's assignments, so read the app's list and check the groups.
+      // No permission we hold lists one user's assignments, so check the app's list.
       await readAssignments(reader, this.assignmentOptions, index);
     } catch (err) {
       throw this.error(err, OPERATIONS.assignments);
@@ -205,7 +204,7 @@ export class EntraConnector implements Connector {
     const page = await this.call(OPERATIONS.assignments, () => this.reader.get<GraphPage<GraphAssignment>>(assignmentsUrl(this.assignmentOptions)));
     const index = new AssignmentIndex();
     for (const a of page.value ?? []) index.add(a);
-    // Direct assignees first, then the first page of the first assigned group.
+    // The sample: direct assignees, topped up from the first assigned group.
     const sampleIds = [...index.grants.keys()].slice(0, SAMPLE_SIZE);
     const firstGroup = [...index.groups.keys()][0];
     if (sampleIds.length < SAMPLE_SIZE && firstGroup !== undefined) {
@@ -270,10 +269,7 @@ export class EntraConnector implements Connector {
     return connectorErrorFor(err, this.config, err.operation ? OPERATIONS[err.operation as keyof typeof OPERATIONS] : op);
   }
 
-  /**
- * Credentials, permissions, malformed requests and aborts throw (no retry can succeed); anything else marks the
- * result incomplete, so the reconciler never treats unseen members as gone.
- */
+  /** Failures no retry fixes throw; others mark the result incomplete, so unseen members are never treated as gone. */
   private fail(run: RunState, err: unknown, op: GraphOperation, stops = true): void {
     const error = this.error(err, op);
     if (!(err instanceof GraphFailure) || err.fatal) throw error;

@@ -7,10 +7,7 @@ import {
 } from '@azure/identity';
 import { type EntraConfig, KNOWN_AUTHORITY_HOSTS } from './entra-config.js';
 
-/**
- * The configured @azure/identity credential; it caches its token, so Graph can ask on every request. Instance
- * discovery is skipped outside Microsoft's clouds, since it would validate the host against login.microsoftonline.com.
- */
+/** It caches its token. Outside Microsoft's clouds, instance discovery would reject the host, so it is skipped. */
 export function createCredential(config: EntraConfig): TokenCredential {
   const authorityHost = config.authorityHost;
   const disableInstanceDiscovery = config.disableInstanceDiscovery ?? !(KNOWN_AUTHORITY_HOSTS as readonly string[]).includes(authorityHost);
@@ -34,7 +31,7 @@ export function createCredential(config: EntraConfig): TokenCredential {
   }
 }
 
-/** Where to look when the credential fails; the message ends with this. */
+/** Ends the message when the credential fails. */
 export function credentialHint(config: EntraConfig): string {
   switch (config.credentials.type) {
     case 'clientSecret':

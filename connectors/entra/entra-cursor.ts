@@ -3,26 +3,22 @@ import { inflateRawSync } from 'node:zlib';
 import type { AppRoleCatalogue, EntraGrant } from './entra-mapper.js';
 
 /**
- * The opaque cursor between cycles. Graph has no delta for app-role assignments and unassigning doesn't touch the
- * user object, so besides the `/users/delta` link the cursor carries who was assigned with a fingerprint of their
- * grants; the next cycle re-lists assignments and diffs.
+ * Graph has no delta for app-role assignments, and unassigning doesn't touch the user, so the cursor also carries who
+ * was assigned with a grants fingerprint; the next cycle re-lists and diffs.
  */
 export interface EntraCursor {
   /** Used verbatim; its token encodes the `$select`. */
   deltaLink: string;
-  /** A mapping that selects more needs a fresh round. */
+  /** Selecting more needs a fresh round. */
   select: string;
   assigned: Map<string, string>;
 }
 
 const PREFIX = 'entra2.';
-/** An older format, still read so upgrades don't force a full snapshot. */
+/** Still read, so upgrades don't force a full snapshot. */
 const DEFLATED_PREFIX = 'entra1.';
 
-/**
- * Plain JSON with users grouped by fingerprint (nearly all share a few). Not compressed: random GUIDs barely shrink
- * and this runs every cycle. `assigned` may be any pair sequence, so callers need not build a map.
- */
+/** Users grouped by fingerprint (nearly all share a few). Not compressed: GUIDs barely shrink. */
 export function encodeCursor(cursor: Omit<EntraCursor, 'assigned'> & { assigned: Iterable<readonly [string, string]> }): string {
   const byFingerprint = new Map<string, string[]>();
   for (const [id, fingerprint] of cursor.assigned) {
@@ -33,7 +29,7 @@ export function encodeCursor(cursor: Omit<EntraCursor, 'assigned'> & { assigned:
   return PREFIX + JSON.stringify({ d: cursor.deltaLink, s: cursor.select, a: [...byFingerprint] });
 }
 
-/** Null when not ours or damaged: the caller then takes a full snapshot. */
+/** Null when not ours or damaged: then a full snapshot. */
 export function decodeCursor(text: string): EntraCursor | null {
   if (text.startsWith(DEFLATED_PREFIX)) return decodeDeflated(text.slice(DEFLATED_PREFIX.length));
   if (!text.startsWith(PREFIX)) return null;
@@ -73,9 +69,9 @@ function decodeDeflated(body: string): EntraCursor | null {
   }
 }
 
-/** Order-independent fingerprint of a user's grants, including group names and role values so renames count. */
+/** Order-independent; includes group names and role values so renames count. */
 export function grantsFingerprint(grants: readonly EntraGrant[], catalogue: AppRoleCatalogue): string {
-  // Grants are shared frozen objects, so fingerprints are cached per grant rather than computed per user.
+  // Grants are shared frozen objects, so cache per grant, not per user.
   const only = grants.length === 1 && Object.isFrozen(grants[0]) ? grants[0]! : null;
   if (!only) return fingerprintOf(grants, catalogue);
   let known = singleGrantFingerprints.get(catalogue);

@@ -3,7 +3,7 @@ import type { GraphFailure } from './entra-client.js';
 import type { EntraConfig } from './entra-config.js';
 import { credentialHint } from './entra-credential.js';
 
-/** A Graph failure as an actionable ConnectorError; 403 names the Graph application permission the read needs. */
+/** A 403 names the Graph application permission the read needs. */
 export const CONNECTOR_NAME = 'entra connector';
 
 export interface GraphOperation {

@@ -2,10 +2,9 @@ import type { BindingMapping } from '../../src/connector/binding-mapping.js';
 import { resolveAppRoles } from '../../src/connector/resolve-app-roles.js';
 import type { SnapshotGrant, SnapshotMember } from '../../src/connector/snapshot-member.js';
 
-// Graph user + its grants + the role catalogue → SnapshotMember. Pure; problems are returned for the snapshot's
-// warnings rather than logged.
+// Graph user + grants + role catalogue → SnapshotMember. Pure: problems are returned, not logged.
 
-/** Entra's default-access role id: assigned without a specific app role and never listed in appRoles. */
+/** Default access: never listed in appRoles. */
 export const DEFAULT_ACCESS_ROLE_ID = '00000000-0000-0000-0000-000000000000';
 
 const BASE_SELECT = ['id', 'userPrincipalName', 'mail', 'givenName', 'surname', 'displayName', 'accountEnabled'] as const;
@@ -40,10 +39,7 @@ export type EntraMapping = Pick<
   'userName' | 'creditLimit' | 'seatType' | 'attributes' | 'roles' | 'roleValueMap' | 'rolePrecedence' | 'defaultAccessRole'
 >;
 
-/**
- * `value`, or `displayName` when the value is empty. Disabled roles stay known, as assignments to them exist; the
- * default-access id is added since Graph never lists it.
- */
+/** Disabled roles stay known, as assignments to them exist. */
 export function appRoleCatalogue(appRoles: readonly GraphAppRole[]): AppRoleCatalogue {
   const catalogue = new Map<string, string | null>();
   for (const role of appRoles) {
@@ -54,10 +50,7 @@ export function appRoleCatalogue(appRoles: readonly GraphAppRole[]): AppRoleCata
   return catalogue;
 }
 
-/**
- * Base properties plus each mapped path's top-level property: Graph accepts no dotted paths in `$select`. Sorted,
- * so cursors can compare it.
- */
+/** Top-level properties only: `$select` takes no dotted paths. Sorted, so cursors can compare it. */
 export function userSelect(mapping: Pick<BindingMapping, 'userName' | 'creditLimit' | 'seatType' | 'attributes'>): string[] {
   const paths = [mapping.userName, mapping.creditLimit, mapping.seatType, ...Object.values(mapping.attributes)];
   const select = new Set<string>(BASE_SELECT);
@@ -110,7 +103,7 @@ export function mapEntraUser(user: GraphUserObject, grants: readonly EntraGrant[
   const member: SnapshotMember = {
     externalId: user.id,
     userName,
-    // A missing accountEnabled is treated as enabled, Graph's default.
+    // Graph's default.
     active: user.accountEnabled !== false,
     displayName: text(user.displayName),
     givenName: text(user.givenName),
@@ -125,7 +118,6 @@ export function mapEntraUser(user: GraphUserObject, grants: readonly EntraGrant[
   return { member, problems };
 }
 
-/** From a number or a numeric string; anything else is null and a problem. */
 function creditLimitOf(user: Record<string, unknown>, path: string, who: string, problems: string[]): number | null {
   const raw = readPath(user, path);
   if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) return null;

@@ -1,8 +1,7 @@
 import { batchItemFailure, type GraphReader } from './entra-client.js';
 import type { EntraMapping, GraphUserObject } from './entra-mapper.js';
 
-// User profiles by id: `$filter=id in (…)` with Graph's limit of 15 ids, 20 requests per `$batch`. Batches run
-// `concurrency` at a time but come back in order, so the caller streams them. Also one user by userName.
+// User profiles by id, within Graph's limits. Batches run concurrently but come back in order, so the caller streams.
 export const IDS_PER_FILTER = 15;
 export const REQUESTS_PER_BATCH = 20;
 
@@ -14,25 +13,23 @@ export interface ProfileBatch {
 
 export function userFilterUrl(ids: readonly string[], select: readonly string[]): string {
   const list = ids.map((id) => `'${id.replace(/'/g, "''")}'`).join(',');
-  // Spaces encoded: the url also travels verbatim inside a $batch body.
+  // The url also travels verbatim inside a $batch body.
   return `/users?$filter=id%20in%20(${list})&$select=${select.join(',')}`;
 }
 
-/** Properties Graph filters with `eq` without advanced queries (no ConsistencyLevel header). */
+/** Filterable with `eq` without advanced queries. */
 const FILTERABLE_USER_NAME_SOURCES: ReadonlySet<string> = new Set(['userPrincipalName', 'mail', 'employeeId', 'onPremisesSamAccountName']);
 
-/** The mapping's userName source if Graph can filter it plainly; otherwise userPrincipalName, the default. */
 export function userNameProperty(mapping: Pick<EntraMapping, 'userName'>): string {
   return mapping.userName !== undefined && FILTERABLE_USER_NAME_SOURCES.has(mapping.userName) ? mapping.userName : 'userPrincipalName';
 }
 
-/** OData quotes doubled, then the literal percent-encoded, as the Graph SDK sends query strings as given. */
+/** Percent-encoded: the Graph SDK sends query strings as given. */
 export function userLookupUrl(property: string, value: string, select: readonly string[]): string {
   const literal = encodeURIComponent(`'${value.replace(/'/g, "''")}'`);
   return `/users?$filter=${property}%20eq%20${literal}&$select=${select.join(',')}`;
 }
 
-/** A failed item (after throttling retries) throws. */
 async function readChunk(reader: GraphReader, ids: readonly string[], select: readonly string[]): Promise<ProfileBatch> {
   const urls = new Map<string, string>();
   for (let i = 0; i < ids.length; i += IDS_PER_FILTER) urls.set(String(urls.size + 1), userFilterUrl(ids.slice(i, i + IDS_PER_FILTER), select));
@@ -70,7 +67,7 @@ export async function* readProfiles(
       const chunk = nextChunk();
       if (chunk.length === 0) return;
       const p = readChunk(reader, chunk, select);
-      // Avoid an unhandled rejection while an earlier batch is consumed; it rethrows when awaited.
+      // No unhandled rejection while an earlier batch is consumed; it rethrows when awaited.
       p.catch(() => undefined);
       inFlight.push(p);
     }

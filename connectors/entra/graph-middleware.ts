@@ -1,9 +1,6 @@
 import type { Context, Middleware, MiddlewareOptions } from '@microsoft/microsoft-graph-client';
 import { abortableDelay } from '../../src/connector/abortable-delay.js';
 
-// The connector's steps in the Graph SDK middleware chain: per-request abort signal, an abortable throttling retry,
-// and a per-attempt time limit.
-
 /** Passed with `GraphRequest.middlewareOptions`. */
 export class ReadSignal implements MiddlewareOptions {
   constructor(readonly signal: AbortSignal) {}
@@ -16,7 +13,7 @@ function readSignalOf(context: Context): AbortSignal | undefined {
 const RETRY_STATUSES = new Set([429, 503, 504]);
 const MAX_RETRY_DELAY_SECONDS = 180;
 
-/** Retry-After (seconds or HTTP date), else exponential backoff as Microsoft asks; never over 3 minutes. */
+/** Exponential backoff without Retry-After, as Microsoft asks. */
 export function retryDelaySeconds(retryAfter: string | null | undefined, retry: number): number {
   const raw = retryAfter?.trim();
   if (raw) {
@@ -28,14 +25,13 @@ export function retryDelaySeconds(retryAfter: string | null | undefined, retry: 
   return Math.min(2 ** retry, MAX_RETRY_DELAY_SECONDS);
 }
 
-/** The connector's requests are url strings with headers in the fetch options. */
 function setHeader(context: Context, name: string, value: string): void {
   const headers = context.options?.headers;
   if (headers instanceof Headers) headers.set(name, value);
   else context.options = { ...context.options, headers: { ...(headers as Record<string, string> | undefined), [name]: value } };
 }
 
-/** Like the SDK's RetryHandler (incl. `Retry-Attempt`), but the wait ends on abort, so shutdown never sits out a Retry-After. */
+/** Like the SDK's RetryHandler, but shutdown never sits out a Retry-After. */
 export class RetryAfterHandler implements Middleware {
   private next?: Middleware;
 
@@ -47,7 +43,7 @@ export class RetryAfterHandler implements Middleware {
       await this.next!.execute(context);
       const response = context.response;
       if (response === undefined || !RETRY_STATUSES.has(response.status) || retry >= this.maxRetries) return;
-      // The throttled answer is dropped: release its connection.
+      // Release the dropped answer's connection.
       await response.body?.cancel().catch(() => undefined);
       setHeader(context, 'Retry-Attempt', String(retry + 1));
       await abortableDelay(retryDelaySeconds(response.headers.get('retry-after'), retry) * 1000, signal);
@@ -59,7 +55,7 @@ export class RetryAfterHandler implements Middleware {
   }
 }
 
-/** The SDK has none and undici would wait minutes on a stalled response; joined with the read's abort signal. */
+/** The SDK has none, and undici would wait minutes on a stalled response. */
 export class TimeoutHandler implements Middleware {
   private next?: Middleware;
 

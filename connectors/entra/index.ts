@@ -2,7 +2,7 @@ import type { ConnectorDefinition } from '../../src/connector/connector.js';
 import { EntraConnector } from './entra-connector.js';
 import { type EntraConfig, entraConfigSchema } from './entra-config.js';
 
-/** Entra ID (Microsoft Graph) pull connector; see README.md for permissions and configuration. */
+/** Permissions and configuration: README.md. */
 export const entraConnector: ConnectorDefinition<EntraConfig> = {
   kind: 'entra',
   configSchema: entraConfigSchema,

@@ -1,9 +1,9 @@
 import type { ReadOutcome } from '../../src/connector/live-snapshot.js';
 
-/** Further problems are only counted, so bulk bad data doesn't flood the warnings. */
+/** Beyond this, problems are only counted, so bad data doesn't flood the warnings. */
 const MAX_PROBLEMS = 50;
 
-/** A read's outcome, final once its stream ends; liveSnapshot/liveChangeSet read it through getters. */
+/** Final once its stream ends; read through liveSnapshot's getters. */
 export class RunState implements ReadOutcome {
   cursor: string | null = null;
   resyncRequired = false;
@@ -25,11 +25,11 @@ export class RunState implements ReadOutcome {
     else this.dropped++;
   }
 
-  /** The cursor stays, so the next cycle starts from there. */
+  /** The cursor stays, so the next cycle starts there. */
   incomplete(problem: string): void {
     this.failed = true;
     this.finished = true;
-    // First and never capped: it is why the result cannot be trusted.
+    // Never capped: it is why the result cannot be trusted.
     this.notes.unshift(problem);
   }
 

@@ -2,7 +2,7 @@ import type { ConnectorDefinition } from '../../src/connector/connector.js';
 import { OktaConnector } from './okta-connector.js';
 import { type OktaConfig, oktaConfigSchema } from './okta-config.js';
 
-/** Okta pull connector; see README.md for OAuth scopes and configuration. */
+/** OAuth scopes and configuration: README.md. */
 export const oktaConnector: ConnectorDefinition<OktaConfig> = {
   kind: 'okta',
   configSchema: oktaConfigSchema,

@@ -6,13 +6,8 @@ import type { ConnectorLogger } from '../../src/connector/connector.js';
 import { ConnectorError } from '../../src/connector/connector-error.js';
 import type { OktaConfig } from './okta-config.js';
 
-// The okta-sdk-nodejs 8 client set up for a poller, and the connector's reads through it:
-// - `cacheMiddleware: null`: the default cache keeps single-resource GETs forever;
-// - bounded 429 retries, plus a pause when X-Rate-Limit-Remaining runs low;
-// - collections skip the `null` the SDK yields for an empty page; the System Log's `next` link never ends, so it is
-//   read only until its first empty page;
-// - `since` is passed as an ISO string;
-// - every request carries its read's AbortSignal, which also ends 429 and rate-limit waits.
+// The okta-sdk-nodejs client set up for a poller: no cache (the default keeps GETs forever), bounded 429 retries,
+// and every request carries its read's AbortSignal, which also ends rate-limit waits.
 export const LOG_FILTER = [
   'eventType sw "application.user_membership"',
   'eventType sw "group.user_membership"',
@@ -21,21 +16,17 @@ export const LOG_FILTER = [
   'eventType eq "user.account.update_profile"',
 ].join(' or ');
 const LOG_PAGE_LIMIT = 1000;
-/** A list that keeps answering empty pages with a `next` link is broken; stop instead of looping. */
+/** A list answering empty pages with a `next` link is broken; stop rather than loop. */
 const MAX_EMPTY_PAGES = 10;
-/** Cap on the low-remaining pause; the 429 path handles the rest. */
+/** The 429 path handles the rest. */
 const MAX_PAUSE_MS = 60_000;
 
-/**
- * The SDK has no per-call option that reaches node-fetch (and a Collection reuses its first request for every page),
- * so the executor takes the signal from the async context the call runs in.
- */
+/** No per-call SDK option reaches node-fetch, so the executor takes the signal from the async context. */
 const requestSignal = new AsyncLocalStorage<AbortSignal>();
 
-/** node-fetch reads `signal` from these; the SDK's typing omits node-fetch's fields. */
+/** The SDK's typing omits node-fetch's `signal`. */
 type ExecutorRequest = Parameters<DefaultRequestExecutor['fetch']>[0] & { signal?: AbortSignal };
 
-/** Once the signal has fired, any failure is its reason. */
 async function underSignal<T>(signal: AbortSignal | undefined, call: () => Promise<T>): Promise<T> {
   if (signal === undefined) return call();
   signal.throwIfAborted();
@@ -60,7 +51,7 @@ class RateAwareExecutor extends DefaultRequestExecutor {
   }
 
   override fetch(request: ExecutorRequest): ReturnType<DefaultRequestExecutor['fetch']> {
-    // Set on every attempt: the SDK deep-copies a request to retry it, dropping the signal.
+    // Every attempt: the SDK's retry deep-copies the request, dropping the signal.
     const signal = requestSignal.getStore();
     if (signal) request.signal = signal;
     const wait = this.pausedUntil - Date.now();
@@ -74,7 +65,7 @@ class RateAwareExecutor extends DefaultRequestExecutor {
     return (wait > 0 ? abortableDelay(wait, signal).then(send) : send()) as ReturnType<DefaultRequestExecutor['fetch']>;
   }
 
-  /** The SDK's 429 retry, with a wait that ends when the signal fires. */
+  /** The wait ends when the signal fires. */
   override retryRequest(request: ExecutorRequest, response: Parameters<DefaultRequestExecutor['retryRequest']>[1], delayMs: number): ReturnType<DefaultRequestExecutor['retryRequest']> {
     const requestId = this.getOktaRequestId(response);
     this.emit('backoff', request, response, requestId, delayMs);
@@ -85,7 +76,7 @@ class RateAwareExecutor extends DefaultRequestExecutor {
     });
   }
 
-  /** Okta's advice: when the bucket is nearly empty, wait for its reset instead of running into 429s. */
+  /** Okta's advice: wait for a nearly empty bucket's reset rather than run into 429s. */
   private observe(res: { headers: { get(name: string): string | null } }): void {
     const limit = Number(res.headers.get('x-rate-limit-limit'));
     const remaining = Number(res.headers.get('x-rate-limit-remaining'));
@@ -95,10 +86,7 @@ class RateAwareExecutor extends DefaultRequestExecutor {
   }
 }
 
-/**
- * okta-sdk-nodejs 8.1 never checks the token response and caches an error body as the access token, so every call
- * fails with 401 `Bearer undefined`. Checking here surfaces Okta's own reason.
- */
+/** The SDK caches an error body as the access token (401 `Bearer undefined`); this surfaces Okta's reason. */
 async function tokenError(res: { status: number; url: string; text(): Promise<string> }): Promise<Error> {
   let body: { error?: string; error_description?: string } = {};
   try {
@@ -125,7 +113,7 @@ function privateKeyOf(auth: Extract<OktaConfig['auth'], { type: 'privateKey' }>)
 
 export function createSdkClient(config: OktaConfig, log: ConnectorLogger): Client {
   const requestExecutor = new RateAwareExecutor({ maxRetries: config.maxRetries, requestTimeout: config.requestTimeoutMs }, config.maxConcurrency, log);
-  // Always explicit so a stray OKTA_CLIENT_AUTHORIZATIONMODE or okta.yaml cannot switch it.
+  // Explicit, so a stray OKTA_CLIENT_AUTHORIZATIONMODE or okta.yaml cannot switch it.
   const common = { orgUrl: config.orgUrl, cacheMiddleware: null, requestExecutor };
   const auth = config.auth;
   if (auth.type === 'apiToken') return new Client({ ...common, authorizationMode: 'SSWS', token: auth.apiToken });
@@ -141,22 +129,18 @@ export function createSdkClient(config: OktaConfig, log: ConnectorLogger): Clien
 
 export interface Page<T> {
   items: T[];
-  /** The System Log cursor. */
   next: string | undefined;
 }
 
-/**
- * `polling` (System Log): yield every page, stopping after the first empty one since `next` is always present.
- * Otherwise stop when `rel="next"` is gone. An abort ends paging at the next step.
- */
+/** The System Log's `next` is always present, so `polling` stops after the first empty page. */
 export async function* pagesOf<T>(collection: Collection<T>, polling = false, signal?: AbortSignal): AsyncGenerator<Page<T>> {
   let items: T[] = [];
   let emptyPages = 0;
   for (;;) {
     const { value, done } = await underSignal(signal, () => collection.next());
-    if (value) items.push(value);
+    if (value) items.push(value); // the SDK yields null for an empty page
     if (collection.currentItems.length > 0) continue;
-    // Page boundary: the SDK has consumed the page and already followed its Link header.
+    // Page boundary: the SDK has already followed the Link header.
     const empty = items.length === 0;
     if (!empty || polling) yield { items, next: collection.nextUri };
     items = [];
@@ -168,7 +152,7 @@ export async function* pagesOf<T>(collection: Collection<T>, polling = false, si
 
 export type LogStart = { since: string } | { after: string; filter: string | undefined; limit: number | undefined };
 
-/** The System Log `next` link (on the org's own origin), or an ISO start time. */
+/** A `next` link or an ISO start time. */
 export function parseLogCursor(cursor: string, orgUrl: string): LogStart | null {
   if (/^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/.test(cursor) && !Number.isNaN(Date.parse(cursor))) return { since: cursor };
   let url: URL;
@@ -177,7 +161,7 @@ export function parseLogCursor(cursor: string, orgUrl: string): LogStart | null 
   } catch {
     return null;
   }
-  // The token goes wherever the cursor points: only follow it on the configured org.
+  // The token goes wherever the cursor points: only the configured org.
   const after = url.searchParams.get('after');
   if (url.origin !== new URL(orgUrl).origin || url.pathname !== '/api/v1/logs' || !after) return null;
   const limit = url.searchParams.get('limit');
@@ -186,7 +170,7 @@ export function parseLogCursor(cursor: string, orgUrl: string): LogStart | null 
 
 const isStatus = (err: unknown, status: number) => (err as { status?: unknown } | null)?.status === status;
 
-/** A reader made `withSignal` belongs to one read: requests carry its signal, and after it fires failures are its reason. */
+/** Belongs to one read; after its signal fires, failures are its reason. */
 export class OktaReader {
   constructor(
     readonly sdk: Client,
@@ -214,12 +198,12 @@ export class OktaReader {
     yield* this.pages(() => this.sdk.groupApi.listGroupUsers({ groupId, limit: 1000 }));
   }
 
-  /** Null when not assigned (404 on the app user). */
+  /** Null when not assigned. */
   async appUser(userId: string): Promise<AppUser | null> {
     try {
       return await this.call(() => this.sdk.applicationApi.getApplicationUser({ appId: this.appId, userId, expand: 'user' }));
     } catch (err) {
-      // A missing app is also a 404, but names the AppInstance: that must surface as not_found.
+      // A missing app is also a 404, naming the AppInstance: that is not_found.
       if (isStatus(err, 404) && !/AppInstance/i.test(String((err as { errorSummary?: unknown }).errorSummary))) return null;
       throw err;
     }
@@ -235,10 +219,7 @@ export class OktaReader {
     }
   }
 
-  /**
- * Compared case-insensitively, as Okta does. The endpoint also resolves ids and login shortnames, so only an exact
- * login match counts.
- */
+  /** The endpoint also resolves ids and shortnames, so only a (case-insensitive) login match counts. */
   async userByLogin(login: string): Promise<User | null> {
     if (login === '') return null;
     const user = await this.user(login);
@@ -266,7 +247,7 @@ export class OktaReader {
   }
 }
 
-/** In input order, at most `limit` in flight; failures are returned, not thrown. */
+/** In input order; failures are returned, not thrown. */
 export async function* mapConcurrent<T, R>(items: Iterable<T>, limit: number, fn: (item: T) => Promise<R>): AsyncGenerator<{ item: T; result?: R; error?: unknown }> {
   const source = items[Symbol.iterator]();
   const inflight: Promise<{ item: T; result?: R; error?: unknown }>[] = [];
@@ -275,7 +256,7 @@ export async function* mapConcurrent<T, R>(items: Iterable<T>, limit: number, fn
       const next = source.next();
       if (next.done) return;
       const item = next.value;
-      // Settled at once, so a failure never becomes an unhandled rejection while we await another.
+      // Settled at once, so a failure is never unhandled while we await another.
       inflight.push(fn(item).then((result) => ({ item, result }), (error: unknown) => ({ item, error })));
     }
   };
@@ -294,12 +275,12 @@ const SCOPE_BY_PATH: [RegExp, string, string][] = [
   [/\/api\/v1\/logs/, 'okta.logs.read', 'the System Log'],
 ];
 
-/** Fatal: needs a person (credentials, permissions, a wrong id); the rest may pass next cycle. */
+/** Needs a person; the rest may pass next cycle. */
 export function isFatal(err: ConnectorError): boolean {
   return err.reason === 'credentials' || err.reason === 'permissions' || err.reason === 'not_found' || err.reason === 'config';
 }
 
-/** Any SDK, network or timeout failure as a ConnectorError naming the org and what to check. */
+/** Names the org and what to check. */
 export function describeOktaError(err: unknown, config: OktaConfig): ConnectorError {
   if (err instanceof ConnectorError) return err;
   const e = (err ?? {}) as { status?: number; errorCode?: string; errorSummary?: string; url?: string; name?: string; type?: string; message?: string };

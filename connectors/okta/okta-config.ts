@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { bindingMappingSchema } from '../../src/connector/binding-mapping.js';
 
-// An Okta binding's settings: an API token (SSWS) or, as Okta recommends, an OAuth 2.0 service app signing a
-// private-key JWT with the read scopes below. `orgUrl` is not required to be https, so tests can use a fake org.
+// An Okta binding's settings. `orgUrl` may be http, so tests can use a fake org.
+
 export const OKTA_READ_SCOPES = ['okta.apps.read', 'okta.users.read', 'okta.groups.read', 'okta.logs.read'] as const;
 
 const apiTokenAuth = z
   .object({
     type: z.literal('apiToken'),
-    /** SSWS token of an admin who can read the app's assignments, users, groups and the System Log. */
+    /** SSWS; its admin must be able to read assignments, users, groups and the System Log. */
     apiToken: z.string().min(1),
   })
   .strict();
@@ -21,7 +21,7 @@ const privateKeyAuth = z
     keyId: z.string().min(1).optional(),
     /** PEM, or a JWK as JSON text. */
     privateKey: z.string().min(1).optional(),
-    /** …or a file holding it, read once at creation. */
+    /** …or a file, read once at creation. */
     privateKeyPath: z.string().min(1).optional(),
     scopes: z.array(z.string().min(1)).min(1).default([...OKTA_READ_SCOPES]),
   })
@@ -35,15 +35,15 @@ export const oktaConfigSchema = z
     appId: z.string().min(1),
     auth: z.discriminatedUnion('type', [apiTokenAuth, privateKeyAuth]),
     mapping: bindingMappingSchema.prefault({}),
-    /** Read group assignments so grants name the group; off, group-assigned users still come, without the group's name. */
+    /** So grants name the group; off, group-assigned users still come. */
     groupAssignments: z.boolean().default(true),
-    /** Okta allows 75 concurrent requests per org across all clients. */
+    /** Okta allows 75 per org across all clients. */
     maxConcurrency: z.number().int().min(1).max(16).default(4),
     /** 0 disables retries. */
     maxRetries: z.number().int().min(0).max(10).default(4),
     /** Including 429 waits; 0 = no limit. */
     requestTimeoutMs: z.number().int().min(0).default(120_000),
-    /** System Log pages per incremental cycle; the rest waits for the next. */
+    /** Per cycle; the rest waits for the next. */
     maxLogPages: z.number().int().min(1).default(50),
     /** Above this many changed users, a full snapshot is cheaper. */
     maxRereads: z.number().int().min(1).default(1000),

@@ -9,17 +9,15 @@ import { memberFromAppUser, memberFromGroupOnlyUser, type GroupAssignmentRef } f
 import { classifyLogEvent, type LogFindings, logPosition, type Touch } from './okta-system-log.js';
 
 type Outcome = { complete: boolean; problems: string[]; cursor: string | null };
-/** `from` is the cursor the cycle started from. */
 type ChangeState = Outcome & { readonly from: string };
 
-/** Rewinds to the cycle's starting cursor after an incompletely handled event: replays are idempotent, skips are not. */
+/** Rewinds after an incompletely handled event: replays are idempotent, skips are not. */
 function replay(state: ChangeState): void {
   state.cursor = state.from;
 }
 
-// The Okta pull connector. A snapshot reads group assignments and their direct members (so grants name the group),
-// then streams the app users, then group members Okta doesn't list as app users yet. Changes come from polling the
-// System Log and re-reading only the users the events name.
+// A snapshot reads group assignments and members (so grants name the group), then streams the app users. Changes
+// come from the System Log, re-reading only the users its events name.
 export class OktaConnector implements Connector {
   readonly kind = 'okta';
   private readonly okta: OktaReader;
@@ -31,7 +29,7 @@ export class OktaConnector implements Connector {
     this.okta = new OktaReader(createSdkClient(config, deps.log), config.appId);
   }
 
-  /** Once the read's signal has fired, throws the abort instead. */
+  /** Once the signal has fired, throws the abort instead. */
   private fail(err: unknown, okta: OktaReader): ConnectorError {
     okta.signal?.throwIfAborted();
     return describeOktaError(err, this.config);
@@ -39,13 +37,13 @@ export class OktaConnector implements Connector {
 
   async fetchSnapshot(options: ReadOptions = {}): Promise<Snapshot> {
     const okta = this.okta.withSignal(options.signal);
-    // One cheap read first, so bad credentials, a missing scope or a wrong appId fail clearly here.
+    // A cheap read first, so bad credentials, scope or appId fail clearly here.
     await okta.getApp().catch((err: unknown) => Promise.reject(this.fail(err, okta)));
     const state: Outcome = { complete: true, problems: [], cursor: await this.logTail(okta) };
     return liveSnapshot(this.snapshotMembers(okta, state), state);
   }
 
-  /** Taken before reading members, so changes during the snapshot are replayed next cycle; null if the log is unreadable. */
+  /** Taken first, so changes during the snapshot replay next cycle. */
   private async logTail(okta: OktaReader): Promise<string | null> {
     try {
       return await logPosition(okta, this.deps.clock().getTime(), this.config.maxLogPages);
@@ -80,7 +78,7 @@ export class OktaConnector implements Connector {
         for (const appUser of page.items) {
           if (!appUser.id) continue;
           const refs = groups.byUser.get(appUser.id) ?? [];
-          // What is left are group members Okta does not list as app users.
+          // Group members Okta does not list as app users yet.
           groups.byUser.delete(appUser.id);
           read++;
           yield memberFromAppUser(appUser, refs, mapping);
@@ -123,7 +121,7 @@ export class OktaConnector implements Connector {
         for (const event of page.items) classifyLogEvent(event, this.config.appId, found);
         // Only page boundaries become the cursor, so stopping never skips an event.
         state.cursor = page.next ?? state.cursor;
-        if (++pages >= this.config.maxLogPages) break; // the rest is read on the next cycle
+        if (++pages >= this.config.maxLogPages) break;
       }
       if (groupEvents.length > 0) {
         const assigned = await assignedGroups(okta);
@@ -146,7 +144,7 @@ export class OktaConnector implements Connector {
       // 400: `since` too far back, or a cursor Okta no longer accepts.
       if ((err as { status?: number }).status === 400) return this.resync(error.message);
       state.complete = false;
-      // Group events read may not be resolved yet: replay rather than skip them.
+      // Group events may not be resolved yet: replay rather than skip them.
       replay(state);
       state.problems.push(`the System Log was not read to its end (${error.message}); the next cycle reads it again from the same cursor`);
     }
@@ -157,7 +155,7 @@ export class OktaConnector implements Connector {
     return { changes: (async function* () {})(), complete: false, problems: [`incremental read impossible: ${reason}; a full snapshot is needed`], cursor: null, resyncRequired: true };
   }
 
-  /** The app's group assignments are read once. */
+  /** Read once. */
   private groupsOf(okta: OktaReader): (userId: string) => Promise<GroupAssignmentRef[]> {
     let assigned: Promise<Map<string, GroupAssignmentRef>> | null = null;
     return async (userId) => {
@@ -205,7 +203,7 @@ export class OktaConnector implements Connector {
     }
   }
 
-  /** Looked up as a login whatever the mapping's userName source. A DEPROVISIONED user is found but not a member. */
+  /** Always by login. A DEPROVISIONED user is found but not a member. */
   async findUser(userName: string, options: ReadOptions = {}): Promise<FoundUser | null> {
     const okta = this.okta.withSignal(options.signal);
     try {
@@ -224,7 +222,7 @@ export class OktaConnector implements Connector {
       const app = await this.okta.getApp();
       let groupCount = 0;
       let moreGroups = false;
-      // The first page of groups and their members, so the sample names the granting group (an admin's check, so cheap).
+      // First page only, so the sample names the granting group cheaply.
       const groupsOf = new Map<string, GroupAssignmentRef[]>();
       for await (const page of this.okta.groupAssignments()) {
         groupCount = page.items.length;

@@ -9,7 +9,6 @@ export function groupRef(ga: ApplicationGroupAssignment): GroupAssignmentRef | n
   return { groupId: ga.id, groupName: typeof name === 'string' ? name : null, priority: ga.priority ?? 0, profile: { ...(ga.profile as Record<string, unknown> | undefined) } };
 }
 
-/** Read once per cycle. */
 export async function assignedGroups(okta: OktaReader): Promise<Map<string, GroupAssignmentRef>> {
   const refs = new Map<string, GroupAssignmentRef>();
   for await (const page of okta.groupAssignments()) for (const ga of page.items) {
@@ -19,7 +18,7 @@ export async function assignedGroups(okta: OktaReader): Promise<Map<string, Grou
   return refs;
 }
 
-/** A read that fails partway throws, leaving in `byUser` what it read. */
+/** A failure leaves in `byUser` what was read. */
 export async function readGroupGrants(okta: OktaReader, byUser: Map<string, GroupAssignmentRef[]>): Promise<void> {
   for await (const page of okta.groupAssignments()) {
     for (const ga of page.items) {

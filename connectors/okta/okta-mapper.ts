@@ -2,11 +2,9 @@ import type { BindingMapping } from '../../src/connector/binding-mapping.js';
 import { resolveAppRoles } from '../../src/connector/resolve-app-roles.js';
 import type { SnapshotGrant, SnapshotMember } from '../../src/connector/snapshot-member.js';
 
-// Okta app user (with the Okta user embedded by `expand=user`) → SnapshotMember. Pure. Mapping paths are read from:
-//   id, scope, status, credentials.userName, profile.*   the app user (profile holds custom attributes like role)
-//   user.id, user.status, user.profile.*                  the Okta user
-// Any other path is read from the Okta user profile. The key is AppUser.id, never AppUser.externalId (the user's
-// id in the target app).
+// Okta app user (Okta user embedded by `expand=user`) → SnapshotMember. Pure. Paths other than the app user's and
+// `user.*` are read from the Okta user profile. The key is AppUser.id; AppUser.externalId is the target app's id.
+
 export interface OktaUserLike {
   id?: string;
   status?: string;
@@ -37,12 +35,11 @@ const ROOTS = new Set(['id', 'externalId', 'scope', 'status', 'syncState', 'crea
 const DEFAULT_USERNAME = 'credentials.userName';
 const DEFAULT_CREDIT_LIMIT = 'profile.creditLimit';
 const DEFAULT_SEAT_TYPE = 'profile.seatType';
-/** A mapping for these overrides the default source. */
 const NAME_FIELDS = new Set(['givenName', 'familyName', 'displayName']);
 
 /** STAGED, SUSPENDED and DEPROVISIONED cannot sign in. */
 const ACTIVE_USER_STATUSES = new Set(['ACTIVE', 'PROVISIONED', 'RECOVERY', 'PASSWORD_EXPIRED', 'LOCKED_OUT']);
-/** Used only when the Okta user was not embedded. */
+/** Only when the Okta user was not embedded. */
 const INACTIVE_APP_USER_STATUSES = new Set(['INACTIVE', 'DEPROVISIONED', 'SUSPENDED', 'REVOKED', 'UNASSIGNED', 'PENDING', 'STAGED']);
 
 export function isActiveUserStatus(status: string | undefined): boolean {
@@ -57,7 +54,7 @@ function embeddedUser(appUser: OktaAppUserLike): OktaUserLike | undefined {
 export function readPath(appUser: OktaAppUserLike, path: string): unknown {
   const segments = path.split('.');
   const root = segments[0]!;
-  // No merged document is built: this runs several times per member.
+  // No merged document: this runs several times per member.
   let value: unknown = root === 'user' ? embeddedUser(appUser) : ROOTS.has(root) ? appUser : embeddedUser(appUser)?.profile;
   for (const segment of root === 'user' ? segments.slice(1) : segments) {
     if (value === null || typeof value !== 'object') return undefined;
@@ -76,7 +73,6 @@ function asText(value: unknown): string | null {
   return null;
 }
 
-/** A number attribute, or a numeric string. */
 export function asNumber(value: unknown): number | null {
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
@@ -87,7 +83,7 @@ export function asNumber(value: unknown): number | null {
 export function roleValues(profile: Record<string, unknown> | undefined): (string | null)[] {
   const raw = profile?.role ?? profile?.roles;
   const values = (Array.isArray(raw) ? raw : [raw]).filter((v): v is string => typeof v === 'string' && v !== '');
-  // No role attribute = an assignment without a role, which defaultAccessRole covers.
+  // No role attribute: defaultAccessRole covers it.
   return values.length > 0 ? values : [null];
 }
 
@@ -144,10 +140,7 @@ export function memberFromAppUser(appUser: OktaAppUserLike, groups: readonly Gro
   };
 }
 
-/**
- * A group member Okta does not list as an app user yet (it materialises group assignments asynchronously), built as
- * Okta will list it: scope GROUP, the highest-priority group's profile, login as username.
- */
+/** Okta materialises group assignments asynchronously; this builds the app user as Okta will list it. */
 export function memberFromGroupOnlyUser(user: OktaUserLike, groups: readonly GroupAssignmentRef[], mapping: OktaMapping): SnapshotMember {
   const best = [...groups].sort((a, b) => a.priority - b.priority)[0];
   const userProfile = (user.profile ?? {}) as Record<string, unknown>;

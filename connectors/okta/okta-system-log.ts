@@ -16,10 +16,7 @@ export interface LogFindings {
 /** So events persisted late are not missed. */
 const LOG_LOOKBACK_MS = 60_000;
 
-/**
- * A minute back against clock skew, unless that minute holds more than `maxLogPages` (then the clock). A failed read
- * throws.
- */
+/** A minute back against clock skew, unless that minute holds more than `maxLogPages`. */
 export async function logPosition(okta: OktaReader, now: number, maxLogPages: number): Promise<string | null> {
   let position: string | null = null;
   for (const lookback of [LOG_LOOKBACK_MS, 0]) {

@@ -1,10 +1,7 @@
 import type { RosterdError } from '../error/rosterd-error.js';
 import type { ConnectorBinding } from './config-schema.js';
 
-/**
- * Missing-variable errors of bindings, raised only when the binding is used or scheduled, so commands that don't
- * use a binding need not have its secrets.
- */
+/** Raised only when the binding is used, so commands that don't use it need not have its secrets. */
 const unresolved = new WeakMap<ConnectorBinding, RosterdError>();
 
 export function markUnresolved(binding: ConnectorBinding, error: RosterdError): void {

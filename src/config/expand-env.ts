@@ -1,6 +1,6 @@
 import { RosterdError } from '../error/rosterd-error.js';
 
-/** Replaces `${NAME}` with the environment variable so secrets stay out of the file; `$${` escapes a literal `${`. */
+/** Keeps secrets out of the file; `$${` escapes a literal `${`. */
 export function expandEnv(value: unknown, env: NodeJS.ProcessEnv, path: string[] = []): unknown {
   if (typeof value === 'string') {
     return value.replace(/\$?\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (match, name: string) => {

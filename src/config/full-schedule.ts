@@ -1,7 +1,6 @@
 import { validate as validCron } from 'node-cron';
 
-// A periodic full read finds drift the incremental cycles cannot see (a membership changed by another source, an IdP
-// that lost a change).
+// A periodic full read finds drift delta cycles cannot see (another source's change, an IdP that lost one).
 
 export type FullSchedule = { kind: 'interval'; ms: number } | { kind: 'cron'; expression: string };
 
@@ -10,7 +9,7 @@ export const DEFAULT_FULL_SCHEDULE = '24h';
 const INTERVAL = /^(\d+)\s*(s|m|h|d)$/;
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
-/** Null when neither an interval nor a cron expression, or an interval under a minute. */
+/** Null for an interval under a minute. */
 export function parseFullSchedule(text: string): FullSchedule | null {
   const interval = INTERVAL.exec(text.trim());
   if (interval) {
@@ -20,7 +19,7 @@ export function parseFullSchedule(text: string): FullSchedule | null {
   return validCron(text) ? { kind: 'cron', expression: text } : null;
 }
 
-/** Why the next cycle must read everything, or null when the delta cursor may be used. */
+/** Why the next cycle must read everything; null to use the delta. */
 export function fullReadDue(state: { cursor: string | null; lastFullAt: string | null; fullDue: string | null }, schedule: FullSchedule, now: Date): string | null {
   if (state.cursor === null) return 'there is no delta cursor yet';
   if (state.fullDue !== null) return state.fullDue;

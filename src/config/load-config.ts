@@ -66,7 +66,7 @@ export function loadConfig(options: LoadOptions = {}): Readonly<Config> {
   }
   const { connectors, ...rest } = raw as Record<string, unknown>;
   const expanded = expandEnv(rest, env) as Record<string, unknown>;
-  // Expanded per binding, so a missing secret fails only where that binding is used.
+  // Per binding: a missing secret fails only where that binding is used.
   const failures = new Map<number, RosterdError>();
   if (Array.isArray(connectors)) {
     expanded.connectors = connectors.map((binding: unknown, index) => {

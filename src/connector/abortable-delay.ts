@@ -1,4 +1,4 @@
-/** Waits `ms`, rejecting with the signal's reason on abort. Uses global setTimeout so fake timers can drive it. */
+/** Global setTimeout, so fake timers can drive it. */
 export function abortableDelay(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {

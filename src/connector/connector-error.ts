@@ -1,6 +1,6 @@
 import { RosterdError } from '../error/rosterd-error.js';
 
-/** A connector failure a person can act on: names the connector and what to check. */
+/** Names the connector and what to check. */
 export class ConnectorError extends RosterdError {
   constructor(
     readonly connector: string,

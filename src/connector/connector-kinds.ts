@@ -2,7 +2,7 @@ import { builtInConnectors } from '../../connectors/index.js';
 import { RosterdError } from '../error/rosterd-error.js';
 import type { ConnectorDefinition } from './connector.js';
 
-/** A registered kind; `load` runs only when a binding uses it, so SCIM-only gateways never load an SDK. */
+/** `load` runs only when a binding uses it, so SCIM-only gateways never load an SDK. */
 export interface ConnectorLoader {
   readonly kind: string;
   load(): Promise<ConnectorDefinition<unknown>>;
@@ -10,7 +10,7 @@ export interface ConnectorLoader {
 
 const registered = new Map<string, ConnectorLoader>();
 
-/** Returns an unregister function; registering a kind twice is a programming error. */
+/** Returns an unregister function. */
 export function registerConnector(loader: ConnectorLoader): () => void {
   if (registered.has(loader.kind)) throw new Error(`connector kind "${loader.kind}" is already registered`);
   registered.set(loader.kind, loader);

@@ -6,7 +6,7 @@ import type { Workspace } from '../model/workspace.js';
 import type { Connector, ConnectorDeps } from './connector.js';
 import { connectorDefinition } from './connector-kinds.js';
 
-/** The binding's settings with the workspace's role vocabulary as mapping defaults, so push and pull agree. */
+/** The workspace's role vocabulary as mapping defaults, so push and pull agree. */
 function settingsFor(binding: ConnectorBinding, workspace: Workspace): Record<string, unknown> {
   const mapping = (binding.settings.mapping ?? {}) as Record<string, unknown>;
   return {
@@ -19,7 +19,7 @@ function settingsFor(binding: ConnectorBinding, workspace: Workspace): Record<st
   };
 }
 
-/** Validates a binding against its kind's schema; errors name the config key. */
+/** Errors name the config key. */
 export async function createBoundConnector(binding: ConnectorBinding, index: number, workspace: Workspace, deps: ConnectorDeps): Promise<Connector> {
   assertSecretsResolved(binding);
   const definition = await connectorDefinition(binding.kind);

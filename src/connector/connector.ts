@@ -1,16 +1,16 @@
 import type { z } from 'zod';
 import type { RemovedMember, SnapshotMember } from './snapshot-member.js';
 
-// The pull connector contract. Connectors only read from their IdP and never import src/store; reads stream so a
-// large directory is never held in memory.
+// The pull connector contract. Connectors only read their IdP, never src/store; reads stream, so a large directory
+// is never held in memory.
 
 export interface Snapshot {
   /** Iterate once. */
   members: AsyncIterable<SnapshotMember>;
-  /** Known after iteration: false unless every page was read, so missing members are never treated as gone. */
+  /** After iteration: false unless every page was read, so missing members are never treated as gone. */
   readonly complete: boolean;
   readonly problems: readonly string[];
-  /** Opaque cursor for the next fetchChanges, when supported. */
+  /** For the next fetchChanges, when supported. */
   readonly cursor: string | null;
 }
 
@@ -18,7 +18,7 @@ export interface ChangeSet {
   changes: AsyncIterable<SnapshotMember | RemovedMember>;
   readonly complete: boolean;
   readonly problems: readonly string[];
-  /** Null when the IdP said to start over (e.g. Entra 410 / syncStateNotFound). */
+  /** Null when the IdP said to start over. */
   readonly cursor: string | null;
   readonly resyncRequired: boolean;
 }
@@ -42,7 +42,7 @@ export interface ConnectorDeps {
 
 export interface FoundUser {
   externalId: string;
-  /** Null when the user exists but is not assigned to the application. */
+  /** Null when the user exists but is not assigned. */
   member: SnapshotMember | null;
 }
 
@@ -57,7 +57,7 @@ export interface Connector {
   /** Connectors without cursors return resyncRequired. */
   fetchChanges(cursor: string, options?: ReadOptions): Promise<ChangeSet>;
   fetchOne(externalId: string, options?: ReadOptions): Promise<SnapshotMember | null>;
-  /** For provisioning on demand someone never seen before; null when the IdP has no such user. */
+  /** Provisioning on demand someone never seen before. */
   findUser(userName: string, options?: ReadOptions): Promise<FoundUser | null>;
   testConnection(): Promise<ConnectionCheck>;
 }

@@ -1,7 +1,7 @@
 import type { ChangeSet, Snapshot } from './connector.js';
 import type { RemovedMember, SnapshotMember } from './snapshot-member.js';
 
-/** A read's state, updated by its stream; final only once the stream ends. */
+/** Final only once the stream ends. */
 export interface ReadOutcome {
   readonly complete: boolean;
   readonly problems: readonly string[];
@@ -9,7 +9,7 @@ export interface ReadOutcome {
   readonly resyncRequired?: boolean;
 }
 
-/** Live getters over the read's state, so a caller reading them after the stream ends sees what it found. */
+/** Live getters, so a caller reading them after the stream sees what it found. */
 export function liveSnapshot(members: AsyncIterable<SnapshotMember>, state: ReadOutcome): Snapshot {
   return {
     members,

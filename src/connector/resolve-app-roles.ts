@@ -1,7 +1,7 @@
 import { mapRoleValue } from '../model/resolve-role.js';
 import type { BindingMapping } from './binding-mapping.js';
 
-/** App-role values (null = default access) → workspace roles with push's value map; `single` keeps one by precedence. */
+/** null is default access; mapped as push maps them. */
 export function resolveAppRoles(values: readonly (string | null)[], mapping: Pick<BindingMapping, 'roles' | 'roleValueMap' | 'rolePrecedence' | 'defaultAccessRole'>): string[] {
   const mapped: string[] = [];
   for (const value of values) {

@@ -1,6 +1,5 @@
-/** One assigned person as the IdP reports it, mapped to the shape a SCIM push produces. */
 export interface SnapshotGrant {
-  /** `group`: assigned via a group the user is a direct member of. */
+  /** `group`: via a group the user is a direct member of. */
   via: 'direct' | 'group';
   groupId?: string;
   groupName?: string;
@@ -8,6 +7,7 @@ export interface SnapshotGrant {
   appRole: string | null;
 }
 
+/** Mapped to the shape a SCIM push produces. */
 export interface SnapshotMember {
   /** Okta: AppUser.id, never AppUser.externalId. */
   externalId: string;
@@ -17,12 +17,11 @@ export interface SnapshotMember {
   givenName: string | null;
   familyName: string | null;
   emails: { value: string; type?: string; primary?: boolean }[];
-  /** Workspace roles after the value map: one for `single` resolution, all for `all`. */
+  /** After the value map. */
   roles: string[];
   creditLimit: number | null;
   seatType: string | null;
   attributes: Record<string, string | null>;
-  /** Every assignment that grants access. */
   grants: SnapshotGrant[];
 }
 

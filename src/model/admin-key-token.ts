@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hashSecret, type ParsedToken } from './api-key-token.js';
 
-/** `rosterd_admin_<keyId>_<secret>`: its own prefix, so admin keys open only the console and no other key does. */
+/** Its own prefix, so admin keys open only the console and no other key does. */
 const ADMIN_TOKEN_PATTERN = /^rosterd_admin_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 

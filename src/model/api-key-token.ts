@@ -1,9 +1,6 @@
 import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-/**
- * `rosterd_<keyId>_<secret>`: the key id finds the row without a scan. Only a SHA-256 of the secret is stored (the
- * secret is 256 random bits, so a fast hash suffices).
- */
+/** The key id finds the row without a scan. The secret is 256 random bits, so a fast hash suffices. */
 const TOKEN_PATTERN = /^rosterd_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -28,12 +25,11 @@ export function hashSecret(secret: string): string {
   return hash('sha256', secret, 'hex');
 }
 
-/** Constant-time comparison of a presented secret with a stored hash. */
 export function secretMatches(secret: string, storedHash: string): boolean {
   const presented = hash('sha256', secret, 'buffer');
   const stored = Buffer.from(storedHash, 'hex');
   return presented.length === stored.length && timingSafeEqual(presented, stored);
 }
 
-/** Compared against when the key id is unknown, so both paths take the same time. */
+/** For unknown key ids, so both paths take the same time. */
 export const DECOY_HASH = hashSecret('rosterd-decoy');

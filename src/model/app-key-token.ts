@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hashSecret, type ParsedToken } from './api-key-token.js';
 
-/** `rosterd_app_<keyId>_<secret>`: its own prefix, so SCIM and app keys never open each other's API. */
+/** Its own prefix, so SCIM and app keys never open each other's API. */
 const APP_TOKEN_PATTERN = /^rosterd_app_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 

@@ -1,4 +1,4 @@
-/** Why a member differs from what its IdP last said. A bounded set, so it can label a metric. */
+/** Why a member differs from its IdP. Bounded, so it can label a metric. */
 export type DriftReason = 'refused' | 'no_seat' | 'owner' | 'conflict' | 'set_aside' | 'not_applied' | 'removed_elsewhere' | 'changed_elsewhere';
 
 export const DRIFT_REASONS: Readonly<Record<DriftReason, string>> = {

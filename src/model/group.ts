@@ -2,12 +2,12 @@ export interface Group {
   id: string;
   workspaceId: string;
   externalId: string | null;
-  /** As the IdP sent it; SCIM uses this. */
+  /** As the IdP sent it. */
   displayName: string;
-  /** The workspace's prefix + displayName, as the app shows it. */
+  /** With the workspace's prefix, as the app shows it. */
   appName: string;
   lastSource: string;
-  /** Binding that manages this group; null when pushed. */
+  /** Null when pushed. */
   managedBy: string | null;
   version: number;
   createdAt: string;
@@ -19,7 +19,7 @@ export interface GroupFields {
   displayName: string;
 }
 
-/** A group as the User resource's read-only `groups` attribute lists it. */
+/** An entry of the User's read-only `groups`. */
 export interface GroupRef {
   value: string;
   display: string;

@@ -1,5 +1,6 @@
-// A membership: the SCIM User inside one workspace. Fields are flat so a diff, a changed-fields log entry and a
-// column update are the same thing; multi-valued attributes are kept exactly as sent.
+// A membership: the SCIM User in one workspace. Fields are flat so a diff, a log entry and a column update are the
+// same thing; multi-valued attributes are kept as sent.
+
 export interface ManagerRef {
   value: string;
   $ref?: string;
@@ -37,7 +38,7 @@ export interface MemberFields {
   managerDisplayName: string | null;
   active: boolean;
   role: string | null;
-  /** V2 monthly credit cap; null means no cap. */
+  /** V2 monthly credit cap; null: none. */
   creditLimit: number | null;
   seatType: string | null;
 }
@@ -49,14 +50,14 @@ export interface Member extends MemberFields {
   workspaceId: string;
   accountId: string;
   owner: boolean;
-  /** `key:<keyId>` for SCIM push, `connector:<name>` for pull, `cli` for the admin. */
+  /** `key:<keyId>`, `connector:<name>` or `cli`. */
   lastSource: string;
-  /** Binding whose pull may deprovision this member; null when pushed or made by hand. */
+  /** Binding whose pull may deprovision it. */
   managedBy: string | null;
-  /** Last writer per field. Loaded only where shown (`rosterd members --json`); SCIM and pull reads skip it. */
+  /** Last writer per field; loaded only where shown. */
   fieldSources?: FieldSources;
   version: number;
-  /** Version at which the managing binding last left it matching its IdP. */
+  /** When the managing binding last left it matching its IdP. */
   syncedVersion: number;
   createdAt: string;
   updatedAt: string;
@@ -102,7 +103,7 @@ export function diffMemberFields(
   return Object.keys(a).length === 0 ? null : { before: b as Partial<MemberFields>, after: a as Partial<MemberFields> };
 }
 
-/** JSON equality: array order counts, object key order does not (Entra and Okta order email keys differently). */
+/** Object key order does not count: Entra and Okta order email keys differently. */
 export function sameValue(x: unknown, y: unknown): boolean {
   if (x === y) return true;
   if (x === null || y === null || typeof x !== 'object' || typeof y !== 'object') return false;
@@ -114,7 +115,7 @@ function sortedKeys(_key: string, value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-/** Account key: the primary (else first) email, else the userName, trimmed and lower-cased. */
+/** The primary (else first) email, else the userName. */
 export function accountEmailOf(fields: Pick<MemberFields, 'emails' | 'userName'>): string {
   const emails = (fields.emails ?? []).filter((e): e is { value: string; primary?: unknown } =>
     typeof (e as { value?: unknown })?.value === 'string',

@@ -2,7 +2,7 @@ import type { WorkspacePolicyInput } from './workspace-policy.js';
 
 const MERGED_KEYS = new Set<string>(['seats', 'groups', 'deletionBudget', 'roleSource']);
 
-/** `change` laid over `current`: keys replace, except these object keys, which merge key by key. */
+/** Keys replace, except MERGED_KEYS, which merge key by key. */
 export function mergePolicy(current: WorkspacePolicyInput, change: WorkspacePolicyInput): WorkspacePolicyInput {
   const merged: Record<string, unknown> = { ...current };
   for (const [key, value] of Object.entries(change)) {

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DriftReason } from './drift.js';
 
-// A plan is plain data: what would change in one workspace and why. SCIM, pull cycles and the CLI all produce plans,
-// checked and applied the same way.
+// A plan is plain data: what would change in one workspace and why. SCIM, pull and the CLI all apply plans.
 
 export type ChangeAction = 'create' | 'update' | 'deactivate' | 'reactivate' | 'remove' | 'skip';
 export type ChangeKind = 'member' | 'group' | 'membership';
@@ -10,23 +9,21 @@ export type ChangeKind = 'member' | 'group' | 'membership';
 export interface Change {
   action: ChangeAction;
   kind: ChangeKind;
-  /** Stable identity for sorting and display. */
   key: string;
-  /** For creates, the id the new row will get. */
+  /** For creates, the new row's id. */
   targetId: string;
-  /** Changed fields for updates; the whole state for creates (after) and removals (before). */
+  /** Changed fields for updates; the whole state for creates and removals. */
   before: Record<string, unknown> | null;
   after: Record<string, unknown> | null;
   reason?: string;
   owner?: boolean;
-  /** Pull plans: target's version when planned; applying a stored plan skips targets that moved on since. */
+  /** Applying a stored plan skips targets that moved on since. */
   version?: number;
   managedBy?: string;
-  /** Pull plans: the IdP user whose statement the change carries out; its drift follows the change's fate. */
+  /** The IdP user whose drift follows this change's fate. */
   idpUser?: string;
-  /** Set on a skip that leaves the member differing from its IdP. */
+  /** A skip that leaves the member differing from its IdP. */
   drift?: DriftReason;
-  /** Pull plans: once applied, the member no longer drifts. */
   drifted?: true;
 }
 
@@ -44,10 +41,7 @@ export interface Plan {
 const KIND_ORDER: Record<ChangeKind, number> = { group: 0, member: 1, membership: 2 };
 const ACTION_ORDER: Record<ChangeAction, number> = { remove: 0, deactivate: 1, create: 2, reactivate: 3, update: 4, skip: 5 };
 
-/**
- * Groups, then members, then memberships, so creates exist before memberships refer to them; removals and
- * deactivations first within a kind, so the names and seats they free are free for later creates.
- */
+/** Creates exist before memberships refer to them; removals come first, freeing names and seats for creates. */
 export function compareChanges(a: Change, b: Change): number {
   return (
     KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||
@@ -57,10 +51,7 @@ export function compareChanges(a: Change, b: Change): number {
   );
 }
 
-/**
- * compareChanges as one string for database ordering. U+0001 separates key and id: it sorts before any printable
- * character, and PostgreSQL text cannot hold U+0000.
- */
+/** U+0001 sorts before any printable; PostgreSQL text cannot hold U+0000. */
 export function sortKeyOf(change: Change): string {
   return `${KIND_ORDER[change.kind]}${ACTION_ORDER[change.action]}${change.key}\u0001${change.targetId}`;
 }

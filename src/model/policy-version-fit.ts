@@ -8,10 +8,7 @@ const ONLY_IN: Record<WorkspaceVersion, readonly (keyof WorkspacePolicyInput)[]>
 
 const DEFAULTS = workspacePolicySchema.parse({}) as Record<string, unknown>;
 
-/**
- * Keys of the admin's input that a `version` workspace would ignore, so they are refused rather than silently stored.
- * A key at its default passes, so `workspace show --json` output works as a policy file.
- */
+/** Refused rather than silently ignored; a key at its default passes, so `workspace show --json` works as input. */
 export function keysForOtherVersion(version: WorkspaceVersion, input: WorkspacePolicyInput): (keyof WorkspacePolicyInput)[] {
   const other: WorkspaceVersion = version === 'v1' ? 'v2' : 'v1';
   return ONLY_IN[other].filter((key) => input[key] !== undefined && JSON.stringify(input[key]) !== JSON.stringify(DEFAULTS[key]));

@@ -1,10 +1,7 @@
 import type { WorkspacePolicy } from './workspace-policy.js';
 import { isV2Role } from './workspace-role.js';
 
-/**
- * IdP role value → workspace role: exact key, then case-insensitive; a workspace role passes through; anything else
- * is returned as is so the policy refuses it by name.
- */
+/** An unmapped value is returned as is, so the policy refuses it by name. */
 export function mapRoleValue(raw: string, map: Readonly<Record<string, string>>): string {
   if (Object.hasOwn(map, raw)) return map[raw]!;
   const lower = raw.toLowerCase();
@@ -15,7 +12,7 @@ export function mapRoleValue(raw: string, map: Readonly<Record<string, string>>)
 
 export type RoleResolution = { role: string | null } | { refusal: string };
 
-/** The primary `roles` entry, or the only one; with roleSource.multiple, the first by precedence. */
+/** With roleSource.multiple and no primary: the first by precedence. */
 export function roleFromRoles(roles: unknown[] | null, policy: WorkspacePolicy): RoleResolution {
   const values = (roles ?? [])
     .map((r) => (typeof r === 'string' ? { value: r } : (r as { value?: unknown; primary?: unknown })))

@@ -1,21 +1,18 @@
 import { randomFillSync } from 'node:crypto';
 
-/** CSPRNG bytes drawn in blocks: a call per id costs more than the rest of making it. */
+/** Drawn in blocks: a CSPRNG call per id costs more than the rest. */
 const POOL_SIZE = 4096;
 const RANDOM_BYTES = 10;
 const pool = Buffer.alloc(POOL_SIZE);
 let poolOffset = POOL_SIZE;
 
-/** Reused across calls (the function never awaits). */
+/** Reused: the function never awaits. */
 const bytes = Buffer.alloc(16);
 const UUID_LENGTH = 36;
 const text = Buffer.alloc(UUID_LENGTH, '-');
 const HEX = Buffer.from('0123456789abcdef', 'latin1');
 
-/**
- * A UUID v7: milliseconds then random bits. Ids made close in time sort together, so bulk inserts append to the
- * primary-key and (created_at, id) indexes instead of scattering writes as v4 ids do.
- */
+/** UUID v7: ids sort by time, so bulk inserts append to indexes rather than scatter. */
 export function timeOrderedId(now: number = Date.now()): string {
   if (poolOffset + RANDOM_BYTES > POOL_SIZE) {
     randomFillSync(pool);
@@ -30,7 +27,7 @@ export function timeOrderedId(now: number = Date.now()): string {
   poolOffset += RANDOM_BYTES;
   bytes[6] = 0x70 | (bytes[6]! & 0x0f);
   bytes[8] = 0x80 | (bytes[8]! & 0x3f);
-  // Written into a reused buffer around fixed dashes: string slicing allocates per id on this hot path.
+  // A reused buffer: string slicing allocates per id on this hot path.
   let at = 0;
   for (let i = 0; i < 16; i++) {
     if (at === 8 || at === 13 || at === 18 || at === 23) at++;

@@ -6,7 +6,7 @@ export function isSensitiveName(name: string): boolean {
   return SENSITIVE_NAME.test(name);
 }
 
-/** Cut to `max` code points, with "…" when cut. */
+/** `max` counts code points. */
 export function truncateText(text: string, max: number): string {
   if (text.length <= max) return text;
   let end = 0;
@@ -14,7 +14,7 @@ export function truncateText(text: string, max: number): string {
   return end >= text.length ? text : `${text.slice(0, end)}…`;
 }
 
-/** A request value as an error detail shows it: a short quoted string or scalar; arrays and objects by kind only. */
+/** For error details: arrays and objects by kind only. */
 export function valueExcerpt(value: unknown, attributeName = ''): string {
   if (attributeName !== '' && isSensitiveName(attributeName)) return 'a value (not shown)';
   if (typeof value === 'string') return JSON.stringify(truncateText(value, EXCERPT_CHARACTERS));

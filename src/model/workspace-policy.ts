@@ -2,17 +2,17 @@ import { z } from 'zod';
 import { MEMBER_FIELDS, type MemberField } from './member.js';
 import { V1_SEAT_TYPES, V2_ROLES } from './workspace-role.js';
 
-// What SCIM and connectors may write to a workspace. Stored as JSON on the workspace row; validated here for presets
-// and `rosterd workspace create` alike.
+// What SCIM and connectors may write to a workspace; stored as JSON on the workspace row.
+
 const v2Role = z.enum(V2_ROLES);
 const seatType = z.enum(V1_SEAT_TYPES);
 
 export const roleSourceSchema = z
   .object({
-    /** extension: `<extensionUrn>:<attribute>`; roles: the core `roles` attribute. */
+    /** extension: `<extensionUrn>:<attribute>`; roles: the core `roles`. */
     kind: z.enum(['extension', 'roles']).default('extension'),
     attribute: z.string().min(1).default('role'),
-    /** roles only: accept several entries, keeping the first by precedence. */
+    /** roles only: several entries, the first by precedence wins. */
     multiple: z.boolean().default(false),
   })
   .strict();
@@ -26,23 +26,23 @@ export const workspacePolicySchema = z
     rolePrecedence: z.array(v2Role).default(['admin', 'editor', 'viewer']),
     /** Without it a V1 create must carry seatType. */
     defaultSeatType: seatType.optional(),
-    /** Missing seat type = unlimited. Only active members hold seats. */
+    /** Missing = unlimited. Only active members hold seats. */
     seats: z.partialRecord(seatType, z.number().int().nonnegative()).default({}),
-    /** suspend keeps the membership inactive; remove deletes it (the account stays). */
+    /** remove deletes the membership; the account stays. */
     deprovision: z.enum(['suspend', 'remove']).default('suspend'),
     groups: z
       .object({
-        /** projects: each group is a project whose members get projectRole. */
+        /** projects: members of each group get projectRole in it. */
         mode: z.enum(['plain', 'projects']).default('plain'),
         projectRole: v2Role.default('editor'),
-        /** Prefix shown by the app only; SCIM sees the IdP's name. */
+        /** The app shows it; SCIM does not. */
         displayNamePrefix: z.string().default(''),
       })
       .strict()
       .default({ mode: 'plain', projectRole: 'editor', displayNamePrefix: '' }),
-    /** Pull only: adopt an existing member by userName when no externalId matches. */
+    /** Pull only: adopt by userName when no externalId matches. */
     adoptByUserName: z.boolean().default(false),
-    /** Pull only: max deactivations + removals per cycle; a plan over either is held for approval. null = no limit. */
+    /** Pull only: deactivations + removals per cycle; a plan over either waits for approval. */
     deletionBudget: z
       .object({
         count: z.number().int().nonnegative().nullable().default(500),
@@ -50,7 +50,7 @@ export const workspacePolicySchema = z
       })
       .strict()
       .default({ count: 500, percent: 20 }),
-    /** Set only at creation; later writes keep the first value. */
+    /** Fields set only at creation. */
     creationOnly: z
       .array(z.string().refine((f) => (MEMBER_FIELDS as readonly string[]).includes(f), { message: `must be one of ${MEMBER_FIELDS.join(', ')}` }))
       .default([]) as unknown as z.ZodDefault<z.ZodArray<z.ZodType<MemberField>>>,

@@ -1,7 +1,7 @@
-/** owner, member and guest never come from an IdP. */
 export const V2_ROLES = ['admin', 'editor', 'viewer'] as const;
 export type V2Role = (typeof V2_ROLES)[number];
 
+/** Never come from an IdP. */
 export const RESERVED_ROLES = ['owner', 'member', 'guest'] as const;
 
 export const V1_SEAT_TYPES = ['starter', 'builder', 'pro', 'elite', 'elite_2', 'elite_3'] as const;

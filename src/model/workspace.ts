@@ -3,13 +3,12 @@ import type { WorkspacePolicy } from './workspace-policy.js';
 export type WorkspaceVersion = 'v1' | 'v2';
 
 export interface Workspace {
-  /** Appears in the SCIM URL. */
   id: string;
   name: string;
   version: WorkspaceVersion;
   extensionUrn: string;
   policy: WorkspacePolicy;
-  /** Bumped by every applied plan; a plan computed against an older one is stale. */
+  /** Bumped by every applied plan; a plan against an older one is stale. */
   revision: number;
   createdAt: string;
   updatedAt: string;

@@ -1,10 +1,7 @@
 import { tooDeep } from './json-body-parser.js';
 import { invalidValue, type ScimError } from './scim-error.js';
 
-/**
- * The first problem of a parsed request part: nesting deeper than `maxDepth` (top level is 1), or a NUL in a key or
- * string (PostgreSQL text cannot hold it). Iterative, so nothing deep reaches a recursive step later.
- */
+/** PostgreSQL text cannot hold a NUL. Iterative, so nothing deep reaches a recursive step later. */
 export function checkJsonInput(value: unknown, maxDepth: number): ScimError | undefined {
   const values: unknown[] = [value];
   const depths: number[] = [0];

@@ -3,7 +3,6 @@ import type { Socket } from 'node:net';
 import { SCIM_CONTENT_TYPE } from './scim-error-handler.js';
 import { invalidSyntax, ScimError } from './scim-error.js';
 
-/** What Node's HTTP parser refused, as the SCIM error it means. */
 export function clientErrorOf(code: string | undefined): ScimError {
   switch (code) {
     case 'HPE_HEADER_OVERFLOW':
@@ -15,10 +14,7 @@ export function clientErrorOf(code: string | undefined): ScimError {
   }
 }
 
-/**
- * Node's `clientError` handler: an unparseable request never reaches a route, so a SCIM Error is written to the
- * socket here and the connection closed (what follows on it cannot be framed).
- */
+/** An unparseable request never reaches a route; the connection closes, as what follows cannot be framed. */
 export function scimClientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   // Node's own rule: write only when no response on this socket has begun.
@@ -27,7 +23,7 @@ export function scimClientErrorHandler(error: Error & { code?: string }, socket:
     const scimError = clientErrorOf(error.code);
     const body = JSON.stringify(scimError.toBody());
     const head = `HTTP/1.1 ${scimError.status} ${STATUS_CODES[scimError.status]}\r\nContent-Type: ${SCIM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`;
-    // end, not write and destroy: the answer is flushed before the connection closes.
+    // end, not destroy: flush the answer first.
     socket.end(head + body, () => socket.destroy());
     return;
   }

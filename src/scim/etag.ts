@@ -1,6 +1,6 @@
 import { ScimError } from './scim-error.js';
 
-/** Weak ETags W/"<n>" over the resource's version, bumped on every applied write. */
+/** Over the version, bumped on every applied write. */
 export const etagOf = (version: number): string => `W/"${version}"`;
 
 function matches(header: string, version: number): boolean {

@@ -7,10 +7,9 @@ import type { PatchOp } from './patch/patch-op.js';
 import { overBudget, type ScimBudgets } from './scim-budgets.js';
 import { invalidFilter, invalidPath, invalidValue } from './scim-error.js';
 
-/**
- * Group `members` operations as set arithmetic on member ids, so a huge member PATCH is one read, chunked existence
- * checks and bulk writes, never a round trip per member. Other operations go to the generic PATCH engine.
- */
+// Group `members` operations as set arithmetic on ids, so a huge member PATCH is one read and bulk writes, never a
+// round trip per member. Other operations go to the generic PATCH engine.
+
 export interface SplitOps {
   memberOps: PatchOp[];
   otherOps: PatchOp[];
@@ -25,7 +24,7 @@ export function splitMemberOps(ops: readonly PatchOp[]): SplitOps {
     if (isMembersPath(op.path)) {
       memberOps.push(op);
     } else if (op.path === undefined && isJsonObject(op.value) && getValue(op.value, 'members') !== undefined) {
-      // A pathless value may carry members next to displayName: treat that part as a members op.
+      // A pathless value may carry members next to displayName.
       const { members, rest } = Object.entries(op.value).reduce(
         (acc, [k, v]) => (k.toLowerCase() === 'members' ? { ...acc, members: v } : { ...acc, rest: { ...acc.rest, [k]: v } }),
         { members: undefined as unknown, rest: {} as Record<string, unknown> },
@@ -49,11 +48,7 @@ function memberIds(value: unknown, op: string): string[] {
   });
 }
 
-/**
- * A member id is opaque, so only equality (`value eq "id"`, possibly or-joined) means anything; each is a set lookup.
- * Anything else would test every member of a potentially huge group per operation, and is refused.
- * @throws ScimError invalidFilter naming the supported form.
- */
+/** Ids are opaque, so only or-joined `value eq "id"` is allowed; anything else would test every member of a huge group. */
 function filteredIds(filter: FilterNode, path: string): string[] {
   const ids: string[] = [];
   const pending: FilterNode[] = [filter];
@@ -71,15 +66,11 @@ function filteredIds(filter: FilterNode, path: string): string[] {
 }
 
 export interface MemberOp {
-  /** clear removes every member. */
   kind: 'add' | 'remove' | 'replace' | 'clear';
   ids: string[];
 }
 
-/**
- * Checks and reduces every operation before any is applied, so a malformed one fails before anything is read.
- * @throws ScimError invalidPath, invalidFilter or invalidValue naming what is wrong.
- */
+/** Every operation is checked before any is applied, so a malformed one fails before anything is read. */
 export function compileMemberOps(ops: readonly PatchOp[], filterBudgets?: Readonly<FilterBudgets>): MemberOp[] {
   return ops.map((op) => {
     const path = parsePatchPath(op.path ?? 'members', filterBudgets);
@@ -98,7 +89,7 @@ export function applyMemberOps(current: ReadonlySet<string>, ops: readonly Patch
   return applyMemberChanges(current, compileMemberOps(ops));
 }
 
-/** Applied in order as set operations. Removing an absent member is a no-op: IdPs retry. */
+/** Removing an absent member is a no-op: IdPs retry. */
 export function applyMemberChanges(current: ReadonlySet<string>, ops: readonly MemberOp[]): Set<string> {
   const next = new Set(current);
   for (const { kind, ids } of ops) {
@@ -128,10 +119,7 @@ export function membersChanged(current: ReadonlySet<string>, next: ReadonlySet<s
 
 const valuesIn = (value: unknown) => (value === undefined || value === null ? 0 : Array.isArray(value) ? value.length : 1);
 
-/**
- * Member values a PATCH body names, counted as sent (normalising is work too). Keys match in any case; anything
- * malformed counts as nothing here and is refused later.
- */
+/** Counted as sent, since normalising is work too; malformed parts count as nothing and are refused later. */
 export function memberValuesOfPatch(body: unknown): number {
   const operations = isJsonObject(body) ? getValue(body, 'Operations') : undefined;
   if (!Array.isArray(operations)) return 0;
@@ -153,10 +141,7 @@ export function memberValuesOfBody(body: unknown): number {
   return isJsonObject(body) ? valuesIn(getValue(body, 'members')) : 0;
 }
 
-/**
- * `count` is what the request names, or what it changes (a replace or remove-all changes every member).
- * @throws ScimError 400 invalidValue naming the budget.
- */
+/** `count` is what the request names or changes (a replace or remove-all changes every member). */
 export function checkGroupMembers(count: number, budgets: Readonly<Pick<ScimBudgets, 'groupMembers'>>, what: string): void {
   if (count <= budgets.groupMembers) return;
   throw overBudget('groupMembers', budgets.groupMembers, `${what} (${count.toLocaleString('en-US')})`, 'send the members in several requests of at most that many');

@@ -9,10 +9,7 @@ import { project, wantsAttribute } from './projection.js';
 import type { ScimContext } from './scim-context.js';
 import { URN } from './scim-urn.js';
 
-/**
- * Groups as SCIM resources, projected as asked. Excluding members (as Entra does) skips reading them; otherwise
- * they are read off the event loop in the request's heavy turn, since a group can be huge.
- */
+/** Excluding members (as Entra does) skips reading them; else they are read off the loop, as a group can be huge. */
 export async function renderGroups(ctx: ScimContext, groups: readonly Group[], projection: Pick<ListRequest, 'attributes' | 'excludedAttributes'>): Promise<JsonObject[]> {
   const members = wantsAttribute(projection, 'members') && groups.length > 0 ? await offLoopRead(ctx, (db) => membersOfGroups(db, groups.map((g) => g.id))) : undefined;
   return mapInSlices(groups, (g) => project(groupToScim(g, members?.get(g.id), ctx.baseUrl), projection, [], URN.group));

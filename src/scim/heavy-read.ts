@@ -12,9 +12,8 @@ function timedOut(error: unknown): boolean {
 }
 
 /**
- * Runs an expensive read off the event loop on the store's dedicated `heavyReads` connections, cancelled after
- * queryTimeoutMs (then 400 tooMany: the client should narrow it). It takes no turn itself: it runs inside a
- * request's turn, or answers a write already made, which must not be refused afterwards.
+ * Runs on the dedicated `heavyReads` connections. Takes no turn itself: it runs inside a request's turn, or answers
+ * a write already made, which must not be refused afterwards.
  */
 export async function offLoopRead<T>(ctx: ScimContext, read: (db: Kysely<Database>) => Promise<T>): Promise<T> {
   try {
@@ -29,7 +28,7 @@ export async function offLoopRead<T>(ctx: ScimContext, read: (db: Kysely<Databas
   }
 }
 
-/** An expensive request, all its reads included, in one of its workspace's turns. */
+/** All of a request's reads in one turn. */
 export function inHeavyTurn<T>(ctx: ScimContext, work: () => Promise<T>): Promise<T> {
   return ctx.heavyGate.run(ctx.workspace.id, work);
 }

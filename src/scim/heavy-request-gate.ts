@@ -19,10 +19,7 @@ export class WorkspaceBusy extends ScimError {
   }
 }
 
-/**
- * Per-workspace turns for expensive requests: `perWorkspace` run, `queue` more wait in order, the rest get 429. So
- * one tenant never holds more than `perWorkspace` of the shared connections. Counted per process.
- */
+/** Per process: one tenant never holds more than `perWorkspace` of the shared connections. */
 export class HeavyRequestGate {
   private readonly turns = new Map<string, Turn>();
 
@@ -55,7 +52,7 @@ export class HeavyRequestGate {
     return new Promise((resolve) => waiting.push(resolve));
   }
 
-  /** The turn passes straight to the first in line; the workspace's entry goes when nobody needs it. */
+  /** The turn passes straight to the first in line. */
   private leave(workspaceId: string): void {
     const turn = this.turns.get(workspaceId);
     if (!turn) return;

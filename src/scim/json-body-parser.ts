@@ -1,10 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { overBudget } from './scim-budgets.js';
 
-/**
- * Whether JSON text nests deeper than `maxDepth`, in one scan that stops at the first level too deep. Strings are
- * skipped with indexOf since they are most of a body. Malformed text is left to the parser.
- */
+/** Strings are skipped with indexOf since they are most of a body; malformed text is left to the parser. */
 export function exceedsJsonDepth(text: string, maxDepth: number): boolean {
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
@@ -20,7 +17,7 @@ export function exceedsJsonDepth(text: string, maxDepth: number): boolean {
   return false;
 }
 
-/** The quote ending the string at `open`: the first after an even run of backslashes; -1 if none. */
+/** The first quote after an even run of backslashes; -1 if none. */
 function closingQuote(text: string, open: number): number {
   let end = open;
   for (;;) {
@@ -35,10 +32,7 @@ function closingQuote(text: string, open: number): number {
 export const tooDeep = (maxDepth: number) =>
   overBudget('jsonDepth', maxDepth, 'the nesting of arrays and objects in the request', 'send a flatter body: a SCIM resource or PatchOp nests only a few levels', 'invalidSyntax');
 
-/**
- * SCIM JSON parser: nesting is checked on the text before JSON.parse, since parsing an absurdly deep body blocks
- * the event loop for every tenant. Then Fastify's parser (with its prototype-poisoning guard) runs.
- */
+/** Nesting is checked before JSON.parse, which on an absurdly deep body blocks the event loop for every tenant. */
 export function useJsonBodyParser(app: FastifyInstance, maxDepth: number): void {
   const parse = app.getDefaultJsonParser('error', 'ignore');
   app.removeContentTypeParser(['application/json']);

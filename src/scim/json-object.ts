@@ -1,16 +1,15 @@
-// SCIM JSON objects read case-insensitively, as SCIM names are and IdPs spell keys in any case. Lookups don't
-// rewrite the object; `omitKeys` and `mapValues` return copies; `setKey` and `deleteKey` mutate.
+// Case-insensitive key access: SCIM names are, and IdPs spell keys in any case. Only setKey and deleteKey mutate.
 export type JsonObject = Record<string, unknown>;
 
 export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** `name` itself when present, else the first key equal to it case-insensitively. */
+/** An exact-case key wins. */
 export function findKey(object: JsonObject, name: string): string | undefined {
   if (Object.hasOwn(object, name)) return name;
   const lower = name.toLowerCase();
-  // SCIM names are ASCII, where lower-casing keeps length: comparing lengths first skips most lower-casing.
+  // SCIM names are ASCII, so lower-casing keeps length: the length check skips most lower-casing.
   for (const key of Object.keys(object)) if (key.length === lower.length && key.toLowerCase() === lower) return key;
   return undefined;
 }
@@ -20,7 +19,6 @@ export function getValue(object: JsonObject, name: string): unknown {
   return key === undefined ? undefined : object[key];
 }
 
-/** True even with a null or empty value. */
 export function hasKey(object: JsonObject, name: string): boolean {
   return findKey(object, name) !== undefined;
 }
@@ -50,7 +48,6 @@ export function mapValues(object: JsonObject, map: (key: string, value: unknown)
   return out;
 }
 
-/** Object key order does not matter. */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a) || Array.isArray(b)) {

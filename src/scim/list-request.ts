@@ -35,7 +35,7 @@ const PARAMETERS = ['filter', 'startIndex', 'count', 'sortBy', 'sortOrder', 'att
 type Parameter = (typeof PARAMETERS)[number];
 const PARAMETER_BY_LOWER = new Map<string, Parameter>(PARAMETERS.map((name) => [name.toLowerCase(), name]));
 
-/** Names matched case-insensitively in one pass over the keys; an exact-case name wins. */
+/** An exact-case name wins. */
 function listParameters(source: JsonObject): Partial<Record<Parameter, unknown>> {
   const found: Partial<Record<Parameter, unknown>> = {};
   for (const key of Object.keys(source)) {
@@ -45,12 +45,11 @@ function listParameters(source: JsonObject): Partial<Record<Parameter, unknown>>
   return found;
 }
 
-/** From a query string or a SearchRequest body; both use the same names. */
+/** A query string or a SearchRequest body. */
 export function parseListRequest(source: JsonObject, limits: ListLimits): ListRequest {
   const params = listParameters(source);
   const filter = params.filter;
   if (filter !== undefined && filter !== null && typeof filter !== 'string') throw invalidValue('filter must be a string');
-  // A startIndex below 1 means 1; a count above the maximum is reduced to it.
   const startIndex = Math.max(1, integer(params.startIndex, 'startIndex') ?? 1);
   const requested = integer(params.count, 'count');
   const count = Math.min(Math.max(0, requested ?? limits.defaultCount), limits.maxCount);

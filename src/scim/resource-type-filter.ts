@@ -13,7 +13,6 @@ export type TypeFilter = boolean | FilterNode;
 
 const lower = (path: AttrPath) => ({ attribute: path.attribute.toLowerCase(), sub: path.subAttribute?.toLowerCase() });
 
-/** Attributes every resource has that tell the types apart. */
 function selectorOf(path: AttrPath, type: SearchedType): string | undefined {
   const { attribute, sub } = lower(path);
   if (attribute === 'schemas' && sub === undefined) return type.schema;
@@ -48,10 +47,7 @@ const and = (left: TypeFilter, right: TypeFilter): TypeFilter =>
 const or = (left: TypeFilter, right: TypeFilter): TypeFilter =>
   left === true || right === true ? true : left === false ? right : right === false ? left : { op: 'or', left, right };
 
-/**
- * The part of a root filter that concerns `type`: selector comparisons are decided, attributes the type lacks are
- * false (unassigned), and and/or/not simplify around them. Recursion per chain term is bounded by filterTerms.
- */
+/** Attributes the type lacks are false (unassigned). Recursion is bounded by filterTerms. */
 export function filterForType(node: FilterNode, type: SearchedType): TypeFilter {
   switch (node.op) {
     case 'and':

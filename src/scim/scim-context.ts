@@ -9,9 +9,9 @@ import type { ScimBudgets } from './scim-budgets.js';
 export interface ScimContext {
   store: Store;
   workspace: Workspace;
-  /** `key:<keyId>`: the source recorded on writes and in the provisioning log. */
+  /** `key:<keyId>`, recorded on writes and in the provisioning log. */
   actor: string;
-  /** `scim:<key name>`: the source in the event log. */
+  /** `scim:<key name>`, for the event log. */
   eventSource: string;
   requestId: string;
   /** No trailing slash. */

@@ -22,15 +22,15 @@ export interface ScimPluginOptions {
   limits: ListLimits;
   budgets: Readonly<ScimBudgets>;
   heavyGate: HeavyRequestGate;
-  /** The externally visible origin; else taken from the request. */
+  /** Else taken from the request. */
   publicUrl?: string;
-  /** For a fixed mount; otherwise the :workspaceId route parameter decides. */
+  /** For a fixed mount; else the :workspaceId route parameter. */
   workspaceId?: string;
   basePath: string;
   clock?: () => Date;
 }
 
-/** Bodies this large are handled in a later event-loop turn. */
+/** Larger bodies wait for a later event-loop turn. */
 const LARGE_BODY_BYTES = 64 * 1024;
 
 /** Keeps auth a read on the hot path. */
@@ -68,7 +68,6 @@ export async function scimPlugin(app: FastifyInstance, options: ScimPluginOption
       eventSource: `scim:${auth.keyName}`,
       requestId: request.id,
       baseUrl: originOf(request, options.publicUrl) + options.basePath.replace(':workspaceId', encodeURIComponent(workspaceId)),
-      // Request loggers are lazy: this child is only built if the request logs.
       log: request.log.child({ workspaceId }),
       limits: options.limits,
       budgets: options.budgets,
@@ -77,12 +76,11 @@ export async function scimPlugin(app: FastifyInstance, options: ScimPluginOption
     };
   });
 
-  // Callback hooks rather than async: every request runs them and they rarely wait. Check nesting and NULs before
-  // any handler walks the request.
+  // A callback hook, not async: every request runs it and it rarely waits.
   app.addHook('preHandler', (request, _reply, done) => {
     const depth = options.budgets.jsonDepth;
     const refused = checkJsonInput(request.body, depth) ?? checkJsonInput(request.query, depth) ?? checkJsonInput(request.params, depth);
-    // A large body will take a while to handle: let other requests run first.
+    // Let other requests run before a large body.
     if (!refused && Number(request.headers['content-length'] ?? 0) > LARGE_BODY_BYTES) {
       setImmediate(() => {
         startSlice();

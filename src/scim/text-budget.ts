@@ -18,7 +18,7 @@ export function codePointCount(text: string): number {
   return text.length - surrogatePairs;
 }
 
-/** Refusal names the attribute, length and budget, never the value. The common case costs one comparison. */
+/** A refusal never quotes the value. */
 export function checkTextBudget(label: string, text: string, budgets: Readonly<ScimBudgets>, name: TextBudgetName): void {
   const limit = budgets[name];
   if (text.length <= limit) return;

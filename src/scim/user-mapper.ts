@@ -15,7 +15,7 @@ import { URN } from './scim-urn.js';
 
 // SCIM User JSON ↔ member fields. Input has passed the dialect normalisers, so here wrong types are refused, not guessed.
 
-/** Null when absent; refused when not a string or over budget. Details never quote long or secret values. */
+/** Details never quote long or secret values. */
 function string(obj: JsonObject, key: string, budgets: Readonly<ScimBudgets>, label = key, budget: TextBudgetName = 'stringLength'): string | null {
   const value = getValue(obj, key);
   if (value === undefined || value === null) return null;
@@ -25,9 +25,8 @@ function string(obj: JsonObject, key: string, budgets: Readonly<ScimBudgets>, la
 }
 
 /**
- * A multi-valued complex attribute, each element reduced to the schema's sub-attributes under canonical spelling,
- * so filters match and reads return canonical names. Unknown sub-attributes (`emails[].password`) are dropped, never
- * stored or quoted. Values and entry count are budgeted.
+ * Elements keep the schema's sub-attributes, canonically spelled so filters match; unknown ones
+ * (`emails[].password`) are dropped, never stored or quoted.
  */
 function array(obj: JsonObject, key: string, budgets: Readonly<ScimBudgets>): JsonObject[] | null {
   const value = getValue(obj, key);
@@ -80,7 +79,7 @@ function workspaceAttribute(body: JsonObject, extension: JsonObject | null, name
   return { present: false, value: undefined };
 }
 
-/** Presence matters: V2 refuses seatType even empty, V1 refuses role. For the workspace's own version "" means unset. */
+/** Presence matters: V2 refuses seatType even empty, V1 refuses role; in the workspace's own version "" means unset. */
 function versionedText(workspace: Workspace, ownVersion: 'v1' | 'v2', attr: { present: boolean; value: unknown }, label: string, budgets: Readonly<ScimBudgets>): string | null {
   if (!attr.present || attr.value === null) return null;
   if (attr.value === '' && workspace.version === ownVersion) return null;
@@ -158,7 +157,7 @@ export function memberFieldsFromScim(body: JsonObject, workspace: Workspace, bud
   }
   const credit = workspaceAttribute(body, extension, 'creditLimit');
   if (credit.present && credit.value !== null && !(credit.value === '' && workspace.version === 'v2')) {
-    // The policy refuses non-integers and quotes them: an object or array never gets that far.
+    // The policy quotes what it refuses: an object or array must not get that far.
     if (typeof credit.value === 'string') checkTextBudget('creditLimit', credit.value, budgets, 'stringLength');
     else if (typeof credit.value !== 'number') throw invalidValue(`creditLimit must be a non-negative integer (0 or absent means no cap), got ${valueExcerpt(credit.value)}`);
     fields.creditLimit = credit.value as number;
@@ -167,7 +166,7 @@ export function memberFieldsFromScim(body: JsonObject, workspace: Workspace, bud
   return fields;
 }
 
-/** The workspace's default role (V2) or seat type (V1). Object.assign, not a spread: this is every write's hot path. */
+/** Object.assign, not a spread: this is every write's hot path. */
 export function withWorkspaceDefaults(fields: MemberFields, workspace: Workspace): MemberFields {
   if (workspace.version === 'v2' && fields.role === null) return Object.assign({}, fields, { role: workspace.policy.defaultRole });
   if (workspace.version === 'v1' && fields.seatType === null && workspace.policy.defaultSeatType) {

@@ -19,7 +19,7 @@ export function userCatalog(workspace: Workspace): FilterCatalog {
   });
 }
 
-/** `groups`: the members' groups if the read already fetched them; else looked up when the projection wants them. */
+/** `groups` are looked up only if the read did not fetch them and the projection wants them. */
 export async function renderUsers(
   ctx: ScimContext,
   members: readonly Member[],

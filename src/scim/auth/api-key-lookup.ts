@@ -11,15 +11,10 @@ export interface KeyWithWorkspace {
 
 export type ApiKeyLookup = (keyId: string) => Promise<KeyWithWorkspace | undefined>;
 
-/** Small: a workspace has a few keys, and the cache empties itself rather than grow past this. */
+/** Clear rather than grow past this. */
 const MAX_CACHED_KEYS = 10_000;
 
-/**
- * The key lookup every SCIM request makes. On SQLite answers are cached and checked against the store's auth
- * generation, which triggers bump on any key or workspace change in any process, so the next request sees it.
- * Unknown key ids are cached too, so made-up keys cost no query. PostgreSQL queries every time: checking the
- * generation would cost the same round trip. The secret is never cached.
- */
+/** SQLite caches answers, misses too, per auth generation (bumped by triggers); PostgreSQL's check would cost a query. */
 export function apiKeyLookup(store: Store): ApiKeyLookup {
   const read = async (keyId: string): Promise<KeyWithWorkspace | undefined> => {
     const found = await findApiKeyForAuth(store.db, keyId);
@@ -39,7 +34,7 @@ export function apiKeyLookup(store: Store): ApiKeyLookup {
       return cache.get(keyId);
     }
     const found = await read(keyId);
-    // Something changed while the query ran: the answer may be older than the generation it would be filed under.
+    // Changed mid-query: the answer may predate the generation.
     if (generation() !== cachedAt) return found;
     if (cache.size >= MAX_CACHED_KEYS) cache.clear();
     cache.set(keyId, found);

@@ -5,9 +5,8 @@ import { withValue, type PatchOperation } from './patch-operation.js';
 import { isKnownSchemaUrn, parsePathTarget, splitUrnQualified } from './scim-path.js';
 import { URN } from '../scim-urn.js';
 
-// Microsoft Entra ID's SCIM dialect, normalised at the edge so the core can stay strict RFC 7643/7644.
-// Every function is pure and returns a copy.
-/** Multi-valued attributes whose elements carry a boolean `primary`. */
+// Entra ID's SCIM dialect, normalised so the core can stay strict. Pure; every function returns a copy.
+
 const MULTI_VALUED_WITH_PRIMARY = new Set([
   'emails',
   'phonenumbers',
@@ -19,25 +18,24 @@ const MULTI_VALUED_WITH_PRIMARY = new Set([
   'x509certificates',
 ]);
 
-/** Entra's example group POST lists this non-SCIM schema next to the core Group schema. */
+/** A non-SCIM schema Entra lists in group POSTs. */
 export const ADSCIM_GROUP_SCHEMA = 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group';
 
 const ENTERPRISE_MANAGER = `${URN.enterpriseUser}:manager`.toLowerCase();
 
-/** Entra capitalises `op` ("Replace"); the core accepts lower case only. */
+/** Entra sends "Replace"; the core wants lower case. */
 export function lowerCaseOp(op: PatchOperation): PatchOperation {
   const lower = op.op.toLowerCase();
   return lower === op.op ? op : Object.assign({}, op, { op: lower });
 }
 
-/** `"True"` / `"False"` (any case) → boolean; anything else unchanged. */
 export function coerceStringBoolean(value: unknown): unknown {
   if (typeof value !== 'string') return value;
   const lower = value.toLowerCase();
   return lower === 'true' ? true : lower === 'false' ? false : value;
 }
 
-/** The core attribute a body key names, lower-cased; null for custom extensions, whose types are unknown here. */
+/** Null for custom extensions (types unknown). */
 function coreAttributeOfKey(key: string): string | null {
   if (!key.includes(':')) return key.toLowerCase();
   const { schema, rest } = splitUrnQualified(key);
@@ -52,10 +50,7 @@ function coercePrimaryInElements(value: unknown): unknown {
   return Array.isArray(value) ? value.map(coerceElement) : coerceElement(value);
 }
 
-/**
- * String booleans in a body or pathless PATCH value become booleans, for `active` and for `primary` inside
- * multi-valued elements only; other strings that read "True" (a displayName) are left alone.
- */
+/** Only `active` and multi-valued `primary`; a displayName "True" stays a string. */
 export function coerceResourceBooleans(resource: JsonObject): JsonObject {
   return mapValues(resource, (key, value) => {
     if (isKnownSchemaUrn(key) && isJsonObject(value)) return coerceResourceBooleans(value);
@@ -66,7 +61,7 @@ export function coerceResourceBooleans(resource: JsonObject): JsonObject {
   });
 }
 
-/** String booleans in PATCH values, by path; booleans inside a path filter are handled by normalizeOpPathFilter. */
+/** Path filters are normalizeOpPathFilter's job. */
 export function coercePatchOpBooleans(op: PatchOperation): PatchOperation {
   if (op.value === undefined) return op;
   if (op.path === undefined || isKnownSchemaUrn(op.path.trim())) {
@@ -84,18 +79,14 @@ export function coercePatchOpBooleans(op: PatchOperation): PatchOperation {
   return op;
 }
 
-/** The path's value filter is normalised like a query filter: `roles[primary eq "True"]` → `roles[primary eq true]`. */
+/** `roles[primary eq "True"]` → `roles[primary eq true]`. */
 export function normalizeOpPathFilter(op: PatchOperation): PatchOperation {
   if (op.path === undefined) return op;
   const path = normalizePathFilter(op.path);
   return path === op.path ? op : Object.assign({}, op, { path });
 }
 
-/**
- * True when a pathless value's key names a sub-attribute or URN-qualified attribute, so it needs its own op. A
- * whole schema URN key with an object value is standard and stays; under unknown URNs an object value is read as a
- * whole extension.
- */
+/** Dotted and URN-qualified keys need their own op; a whole extension object does not. */
 function isQualifiedKey(key: string, value: unknown): boolean {
   if (key.includes(':')) {
     if (isKnownSchemaUrn(key)) return false;
@@ -106,10 +97,7 @@ function isQualifiedKey(key: string, value: unknown): boolean {
   return key.includes('.');
 }
 
-/**
- * Entra's aadOptscim062020 flag sends one pathless replace with dotted and URN-qualified keys. Plain keys stay in
- * one pathless op (first); each qualified key gets its own op, in order. Only add and replace have a pathless form.
- */
+/** Entra's aadOptscim062020 flag packs qualified keys into one pathless op; each gets its own, after the plain keys. */
 export function splitQualifiedPathlessOp(op: PatchOperation): PatchOperation[] {
   const verb = op.op.toLowerCase();
   if (op.path !== undefined || !isJsonObject(op.value) || (verb !== 'add' && verb !== 'replace')) return [op];
@@ -130,11 +118,7 @@ function memberId(element: unknown): string | undefined {
   return typeof id === 'string' && id !== '' ? id : typeof id === 'number' ? String(id) : undefined;
 }
 
-/**
- * Without the flag Entra removes members with `path: "members"` and a value list, but a remove ignores its value,
- * so a strict server would remove every member. Each listed member becomes `members[value eq "id"]`; an element
- * without an id is refused, since passing it on would empty the group.
- */
+/** Entra removes members by value list, which a remove ignores (emptying the group); an id-less element is refused. */
 export function expandMemberRemoval(op: PatchOperation): PatchOperation[] {
   if (op.op.toLowerCase() !== 'remove' || op.path === undefined || op.value === undefined) return [op];
   const target = parsePathTarget(op.path);
@@ -153,7 +137,7 @@ export function expandMemberRemoval(op: PatchOperation): PatchOperation[] {
   });
 }
 
-/** Entra sends members and manager as `{"$ref":null,"value":"id"}`; a null `$ref` is dropped. */
+/** Entra sends `{"$ref":null,"value":"id"}`. */
 export function stripNullRefs(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(stripNullRefs);
   if (!isJsonObject(value)) return value;
@@ -161,10 +145,7 @@ export function stripNullRefs(value: unknown): unknown {
   return mapValues(kept, (_key, v) => stripNullRefs(v));
 }
 
-/**
- * Null means unassigned in SCIM, so null-valued keys (at any depth) and null array elements are removed; Entra's
- * examples POST them, and Okta sends `members: null`.
- */
+/** Null means unassigned in SCIM; Entra POSTs null keys and Okta `members: null`. */
 export function stripNullAttributes(value: unknown): unknown {
   if (Array.isArray(value)) return value.filter((element) => element !== null).map(stripNullAttributes);
   if (!isJsonObject(value)) return value;
@@ -174,7 +155,7 @@ export function stripNullAttributes(value: unknown): unknown {
   );
 }
 
-/** Entra POSTs a client-side `meta`, which is read-only. */
+/** Entra POSTs a read-only `meta`. */
 export function stripClientMeta(resource: JsonObject): JsonObject {
   return omitKeys(resource, (key) => key.toLowerCase() === 'meta');
 }
@@ -187,10 +168,7 @@ export function stripAdscimGroupSchema(resource: JsonObject): JsonObject {
   return kept.length === schemas.length ? resource : { ...resource, [key]: kept };
 }
 
-/**
- * Entra sends the manager as a one-element array; the enterprise schema makes it a single complex value. A bare id
- * string becomes `{ value: id }`. Other shapes are left for the core to judge.
- */
+/** Entra sends a one-element array or a bare id; the schema wants one `{ value: id }`. */
 export function normalizeManagerValue(value: unknown): unknown {
   if (typeof value === 'string') return value === '' ? value : { value };
   if (Array.isArray(value)) return value.length === 1 ? normalizeManagerValue(value[0]) : value;
@@ -202,7 +180,7 @@ function isManagerKey(key: string): boolean {
   return lower === 'manager' || lower === ENTERPRISE_MANAGER;
 }
 
-/** Manager normalisation in a body or pathless value, at any of its three key spellings; an empty array is removed. */
+/** At any of three key spellings; an empty array is removed. */
 export function normalizeResourceManager(resource: JsonObject): JsonObject {
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(resource)) {
@@ -230,13 +208,9 @@ export function normalizeManagerOp(op: PatchOperation): PatchOperation {
   return withValue(op, normalizeManagerValue(op.value));
 }
 
-/** Integer attributes of a workspace's custom extension, lower-cased. */
 const CUSTOM_INTEGER_ATTRIBUTES = new Set(['creditlimit']);
 
-/**
- * An integer string → the number; anything else unchanged so the core refuses it naming the attribute. Digits
- * beyond a safe integer stay a string rather than become another number.
- */
+/** Unsafe integers stay strings, for the core to refuse, rather than become another number. */
 export function coerceIntegerString(value: unknown): unknown {
   if (typeof value !== 'string' || !/^-?\d+$/.test(value)) return value;
   const number = Number(value);
@@ -251,10 +225,7 @@ function coerceExtensionIntegers(extension: JsonObject): JsonObject {
   return mapValues(extension, (key, value) => (CUSTOM_INTEGER_ATTRIBUTES.has(key.toLowerCase()) ? coerceIntegerString(value) : value));
 }
 
-/**
- * Entra maps creditLimit from a string directory attribute and sends custom extension values as strings, so
- * `"creditLimit": "500"` becomes 500 in custom extensions only; core and enterprise attributes keep their strings.
- */
+/** Entra sends custom extension values as strings; only custom extensions are coerced. */
 export function coerceResourceIntegers(resource: JsonObject): JsonObject {
   return mapValues(resource, (key, value) => {
     if (isCustomUrn(key) && isJsonObject(value)) return coerceExtensionIntegers(value);
@@ -268,7 +239,7 @@ export function coercePatchOpIntegers(op: PatchOperation): PatchOperation {
   if (op.value === undefined) return op;
   if (op.path === undefined) return isJsonObject(op.value) ? withValue(op, coerceResourceIntegers(op.value)) : op;
   const path = op.path.trim();
-  // An object is never a creditLimit, so an object under a custom URN path is the extension itself.
+  // An object here is the whole extension, never a creditLimit.
   if (isCustomUrn(path) && isJsonObject(op.value)) return withValue(op, coerceExtensionIntegers(op.value));
   const target = parsePathTarget(path);
   if (target === null || target.schema === undefined || !isCustomUrn(target.schema)) return op;
@@ -276,14 +247,12 @@ export function coercePatchOpIntegers(op: PatchOperation): PatchOperation {
   return withValue(op, coerceIntegerString(op.value));
 }
 
-/** All Entra normalisations of a User or Group POST/PUT body. */
 export function normalizeEntraResource(resource: JsonObject): JsonObject {
   const withoutNulls = stripNullAttributes(resource) as JsonObject;
   const withoutClientOnly = stripAdscimGroupSchema(stripClientMeta(withoutNulls));
   return normalizeResourceManager(coerceResourceIntegers(coerceResourceBooleans(withoutClientOnly)));
 }
 
-/** All Entra normalisations of one PATCH operation; may yield zero or several ops. */
 export function normalizeEntraPatchOp(op: PatchOperation): PatchOperation[] {
   return splitQualifiedPathlessOp(lowerCaseOp(op)).flatMap((part) => {
     const filtered = normalizeOpPathFilter(part);

@@ -1,18 +1,15 @@
 import { findClosingBracket } from './scim-path.js';
 
 /**
- * Makes an IdP's filter text acceptable to the core's strict parser: unquoted string values are quoted (Entra
- * sends `externalId eq jyoung`), while true/false/null and JSON numbers stay bare; a quoted "True"/"False"
- * compared with `active` or `primary` becomes the literal. Works on tokens so quoted values are never touched;
- * text off the grammar comes back unchanged for the core to reject. Runs before budgets on text of any length,
- * so it is linear and never recurses.
+ * Quotes bare string values (Entra sends `externalId eq jyoung`) and turns "True"/"False" on `active`/`primary`
+ * into literals. Unparseable text comes back unchanged for the core to reject. Runs before budgets, so it is linear
+ * and never recurses.
  */
 export function normalizeFilter(text: string): string {
   const tokens = tokenize(text);
   if (tokens === null) return text;
   const edits = collectEdits(text, tokens);
   if (edits === null || edits.length === 0) return text;
-  // Edits are collected left to right and never overlap.
   const parts: string[] = [];
   let copied = 0;
   for (const edit of edits) {
@@ -23,7 +20,7 @@ export function normalizeFilter(text: string): string {
   return parts.join('');
 }
 
-/** The same for the value filter inside a PATCH path; paths without a filter come back unchanged. */
+/** For the value filter inside a PATCH path. */
 export function normalizePathFilter(path: string): string {
   const open = path.indexOf('[');
   if (open < 0) return path;
@@ -50,7 +47,6 @@ const BOOLEAN_ATTRIBUTES = new Set(['active', 'primary']);
 const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 const LITERALS = new Set(['true', 'false', 'null']);
 
-/** Strings, parentheses, brackets, and words (runs of anything else that is not whitespace). */
 function tokenize(text: string): Token[] | null {
   const tokens: Token[] = [];
   let i = 0;
@@ -64,7 +60,7 @@ function tokenize(text: string): Token[] | null {
     } else if (ch === '"') {
       let j = i + 1;
       while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-      if (j >= text.length) return null; // unterminated string: leave it to the core to reject
+      if (j >= text.length) return null;
       tokens.push({ kind: 'string', start: i, end: j + 1 });
       i = j + 1;
     } else {
@@ -82,7 +78,7 @@ function terminalName(attrPath: string): string {
   return afterColon.slice(afterColon.lastIndexOf('.') + 1).toLowerCase();
 }
 
-/** The value rewrites, found by walking the filter grammar's states; null when the text does not parse. */
+/** Null when the text does not parse. */
 function collectEdits(text: string, tokens: Token[]): Edit[] | null {
   const edits: Edit[] = [];
   const nesting: Array<'(' | '['> = [];
@@ -124,8 +120,7 @@ function collectEdits(text: string, tokens: Token[]): Edit[] | null {
         if (edit) edits.push(edit);
         i++;
       } else if (token.kind === 'word') {
-        // An unquoted value runs to the next logical operator or closing bracket, so an unquoted value with spaces
-        // stays one value.
+        // An unquoted value runs to the next and/or, so one with spaces stays one value.
         let last = i;
         while (tokens[last + 1]?.kind === 'word' && !['and', 'or'].includes(word(tokens[last + 1])!.toLowerCase())) last++;
         const edit = unquotedValueEdit(text, token.start, tokens[last]!.end);
@@ -142,7 +137,7 @@ function collectEdits(text: string, tokens: Token[]): Edit[] | null {
       } else if (token.kind === ')' && nesting.pop() === '(') {
         i++;
       } else if (token.kind === ']' && nesting.pop() === '[') {
-        // Entra filters on `emails[type eq "work"].value`: a sub-attribute glued to `]`.
+        // Entra's `emails[type eq "work"].value`: a sub-attribute glued to `]`.
         const next = tokens[i + 1];
         if (next?.kind === 'word' && next.start === token.end && word(next)!.startsWith('.')) {
           attribute = word(next)!;

@@ -2,7 +2,7 @@ import { normalizeFilter } from './normalize-filter.js';
 import { findKey, isJsonObject, type JsonObject } from '../json-object.js';
 import { URN } from '../scim-urn.js';
 
-/** List-query and SearchRequest parameters, spelled the way the core reads them. */
+/** Spelled the way the core reads them. */
 export const CANONICAL_QUERY_PARAMETERS = [
   'filter',
   'startIndex',
@@ -15,11 +15,7 @@ export const CANONICAL_QUERY_PARAMETERS = [
 
 const CANONICAL_BY_LOWER = new Map<string, string>(CANONICAL_QUERY_PARAMETERS.map((name) => [name.toLowerCase(), name]));
 
-/**
- * Canonical query parameters. Names arrive in any case from Entra and are mapped to their canonical spelling;
- * `startIndex` below 1 becomes 1, as RFC 7644 requires; `filter` is normalised. A repeated parameter keeps its
- * first value, and the first of two spellings wins. Unknown parameters pass through.
- */
+/** Entra sends names in any case. A repeated parameter, or a second spelling, loses to the first. */
 export function normalizeQuery(query: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, raw] of Object.entries(query)) {
@@ -41,14 +37,13 @@ function normalizeQueryValue(canonical: string, value: string): string {
   return value;
 }
 
-/** `startIndex` of at least 1, or the input unchanged when not an integer (the core then rejects it). */
+/** RFC 7644 reads a `startIndex` below 1 as 1; a non-integer is left for the core to reject. */
 export function clampStartIndex(value: unknown): unknown {
   const number = typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value) ? Number(value) : value;
   if (typeof number !== 'number' || !Number.isInteger(number)) return value;
   return number < 1 ? 1 : typeof value === 'string' ? value.trim() : number;
 }
 
-/** A `/.search` body with the same treatment as the query string. */
 export function normalizeSearchRequest(body: JsonObject): JsonObject {
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(body)) {

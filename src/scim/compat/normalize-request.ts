@@ -8,7 +8,7 @@ export { normalizeFilter } from './normalize-filter.js';
 
 export interface ScimRequestInput {
   method: string;
-  /** Null for endpoints other than /Users and /Groups (e.g. root `/.search`). */
+  /** Null for other endpoints, e.g. root `/.search`. */
   resourceType: 'User' | 'Group' | null;
   body: unknown;
   query: Record<string, string | string[] | undefined>;
@@ -19,11 +19,7 @@ export interface NormalizedScimRequest {
   query: Record<string, string>;
 }
 
-/**
- * Turns a request in Entra's or Okta's dialect into the strict shape the core accepts. Both dialects apply to every
- * request: their fixes never conflict, and the User-Agent cannot reliably tell the clients apart. Pure; throws only
- * where passing the request on would do harm (a member removal that would empty a group).
- */
+/** Both dialects apply to every request: their fixes never conflict, and the User-Agent cannot tell clients apart. */
 export function normalizeScimRequest(input: ScimRequestInput): NormalizedScimRequest {
   return { body: normalizeBody(input), query: normalizeQuery(input.query) };
 }
@@ -38,10 +34,7 @@ function normalizeBody({ method, resourceType, body }: ScimRequestInput): unknow
   return body;
 }
 
-/**
- * A PatchOp with `Operations` (any case) under its canonical name, each op normalised by both dialects. Ops this
- * layer cannot read are kept for the core to reject. The list may end up empty: a request with nothing to do.
- */
+/** Unreadable ops are kept for the core to reject; the list may end up empty. */
 export function normalizePatchRequest(body: JsonObject): JsonObject {
   const key = findKey(body, 'Operations');
   const operations = key === undefined ? undefined : body[key];

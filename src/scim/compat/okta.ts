@@ -3,18 +3,13 @@ import { isJsonObject, mapValues, omitKeys, type JsonObject } from '../json-obje
 import { withValue, type PatchOperation } from './patch-operation.js';
 import { isKnownSchemaUrn, parsePathTarget, splitUrnQualified } from './scim-path.js';
 
-// Okta's SCIM dialect, normalised at the edge so the core can stay strict RFC 7643/7644.
-// Every function is pure and returns a copy.
+// Okta's SCIM dialect, normalised so the core can stay strict. Pure; every function returns a copy.
 
-/** `password`, or URN-qualified `…:password`. */
 function isPasswordKey(key: string): boolean {
   return splitUrnQualified(key).rest.toLowerCase() === 'password';
 }
 
-/**
- * Okta's POST and full PUT carry the user's `password`. rosterd stores no credentials and a password must never
- * reach the core, the store or a log, so it is removed, also when URN-qualified or nested.
- */
+/** rosterd stores no credentials: Okta's `password` must never reach the core or a log. */
 export function stripPassword(resource: JsonObject): JsonObject {
   return mapValues(
     omitKeys(resource, (key) => isPasswordKey(key)),
@@ -24,17 +19,16 @@ export function stripPassword(resource: JsonObject): JsonObject {
 
 const CLIENT_ONLY_KEYS = new Set(['id', 'meta', 'groups']);
 
-/** Okta PUTs back the whole object it GOT; server-assigned `id`, `meta` and read-only `groups` are removed. */
+/** Okta PUTs back the whole object it GOT, read-only parts included. */
 export function stripServerAssigned(resource: JsonObject): JsonObject {
   return omitKeys(resource, (key) => CLIENT_ONLY_KEYS.has(key.toLowerCase()));
 }
 
-/** `members: null` becomes absent; `members: []` is kept. */
 export function dropNullMembers(resource: JsonObject): JsonObject {
   return omitKeys(resource, (key, value) => key.toLowerCase() === 'members' && value === null);
 }
 
-/** Okta's group rename sends the read-only `id` in a pathless value; it is dropped, and the op if nothing is left. */
+/** Okta's group rename sends the read-only `id`. */
 export function dropIdFromPathlessValue(op: PatchOperation): PatchOperation | null {
   if (op.path !== undefined || !isJsonObject(op.value)) return op;
   const value = omitKeys(op.value, (key) => key.toLowerCase() === 'id');
@@ -42,7 +36,7 @@ export function dropIdFromPathlessValue(op: PatchOperation): PatchOperation | nu
   return Object.keys(value).length === 0 ? null : withValue(op, value);
 }
 
-/** Okta "password sync" PATCHes: password ops are dropped (null), and `password` removed from pathless values. */
+/** Okta "password sync" PATCHes; null drops the op. */
 export function dropPasswordOp(op: PatchOperation): PatchOperation | null {
   if (op.path !== undefined) {
     const target = parsePathTarget(op.path);
@@ -60,7 +54,6 @@ export function normalizeOktaResource(resource: JsonObject): JsonObject {
   return dropNullMembers(stripServerAssigned(stripPassword(resource)));
 }
 
-/** All Okta normalisations of one PATCH operation; its other forms are standard and pass through. */
 export function normalizeOktaPatchOp(op: PatchOperation): PatchOperation[] {
   const withoutId = dropIdFromPathlessValue(lowerCaseOp(op));
   const withoutPassword = withoutId === null ? null : dropPasswordOp(withoutId);

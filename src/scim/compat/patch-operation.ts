@@ -1,18 +1,13 @@
 import { patchOpName } from '../patch/patch-op.js';
 import { findKey, isJsonObject } from '../json-object.js';
 
-/** One PATCH operation with canonical member names. */
 export interface PatchOperation {
   op: string;
   path?: string;
   value?: unknown;
 }
 
-/**
- * Reads `op`, `path` and `value` in any case (Microsoft asks for case-insensitive structural names). Returns null
- * for an unknown op or a non-string path, so the core rejects it untouched before any dialect rule could drop it
- * (`{"op":"bogus","path":"password"}` must be refused). Other members are dropped; RFC 7644 defines none.
- */
+/** Null for an unknown op or bad path, so the core refuses it before a dialect rule could drop it. */
 export function toPatchOperation(raw: unknown): PatchOperation | null {
   if (!isJsonObject(raw)) return null;
   const opKey = findKey(raw, 'op');

@@ -1,27 +1,21 @@
+// Just enough PATCH path grammar to tell what an op targets. It never rejects: null means "leave the op alone".
 import { URN } from '../scim-urn.js';
-/**
- * Just enough of the PATCH path grammar to tell what an op targets. The core owns the real parser; this one never
- * rejects, it answers null ("don't know") and the caller leaves the op alone.
- */
 
 const KNOWN_SCHEMAS = new Set([URN.user, URN.group, URN.enterpriseUser].map((s) => s.toLowerCase()));
 
-/** Compared case-insensitively. */
 export function isKnownSchemaUrn(text: string): boolean {
   return KNOWN_SCHEMAS.has(text.toLowerCase());
 }
 
 export interface PathTarget {
   schema?: string;
-  /** Lower-cased. */
+  /** Lower-cased, as is subAttribute. */
   attribute: string;
-  /** The text between `[` and `]`, verbatim. */
   filter?: string;
-  /** Lower-cased. */
   subAttribute?: string;
 }
 
-/** Index of the `]` closing the `[` at `open`, skipping quoted strings; -1 if none. */
+/** Skips quoted strings; -1 if none. */
 export function findClosingBracket(text: string, open: number): number {
   let inString = false;
   for (let i = open + 1; i < text.length; i++) {
@@ -38,16 +32,14 @@ export function findClosingBracket(text: string, open: number): number {
   return -1;
 }
 
-/**
- * Splits at the LAST colon, since attribute names cannot contain `:`; this holds for custom URNs too.
- */
+/** At the last colon: attribute names cannot contain `:`, custom URNs included. */
 export function splitUrnQualified(reference: string): { schema?: string; rest: string } {
   const colon = reference.lastIndexOf(':');
   if (colon < 0) return { rest: reference };
   return { schema: reference.slice(0, colon), rest: reference.slice(colon + 1) };
 }
 
-/** Null when not understood, or when the path is a whole schema URN. */
+/** Null when not understood or a whole schema URN. */
 export function parsePathTarget(path: string): PathTarget | null {
   const trimmed = path.trim();
   if (trimmed === '' || isKnownSchemaUrn(trimmed)) return null;
