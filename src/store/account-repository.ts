@@ -4,8 +4,7 @@ import type { Database } from './database.js';
 import { preparedQuery } from './prepared-query.js';
 import { insertChunk, rowChunks } from './bulk-insert.js';
 
-// One statement on both databases: the no-op update makes RETURNING yield the existing row's id too.
-// Compiled once: every SCIM create runs it.
+/** The no-op update makes RETURNING yield an existing id; compiled once. */
 const upsertAccount = preparedQuery(
   (db, id: string, email: string, createdAt: string) =>
     db
@@ -16,7 +15,7 @@ const upsertAccount = preparedQuery(
   ['', '', ''],
 );
 
-/** The account for a normalized email, created on first sight. Accounts are never deleted by provisioning. */
+/** Provisioning never deletes accounts. */
 export async function ensureAccount(db: Kysely<Database>, email: string, now: string): Promise<string> {
   const [row] = await upsertAccount(db, timeOrderedId(), email, now);
   if (!row) throw new Error(`the account for ${email} was neither created nor found`);
@@ -25,10 +24,10 @@ export async function ensureAccount(db: Kysely<Database>, email: string, now: st
 
 const ACCOUNT_COLUMNS = ['id', 'email', 'created_at'] as const;
 
-/** Accounts for many emails in a few statements (a pull creating thousands of members): email → account id. */
+/** email → account id, in a few statements. */
 export async function ensureAccounts(db: Kysely<Database>, emails: readonly string[], now: string): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
-  // Distinct first: PostgreSQL refuses an upsert that touches one row twice in a statement.
+  // PostgreSQL refuses an upsert touching a row twice.
   const distinct = [...new Set(emails)];
   const rows = distinct.map((email) => ({ id: timeOrderedId(), email, created_at: now }));
   for (const chunk of rowChunks(db, 'account', ACCOUNT_COLUMNS, rows)) {

@@ -3,7 +3,7 @@ import type { AdminKeyRow, Database } from './database.js';
 
 type Db = Kysely<Database>;
 
-/** An admin key as listings show it: never its hash. */
+/** Never the hash. */
 export interface AdminKeyInfo {
   id: string;
   name: string;
@@ -29,7 +29,6 @@ export async function insertAdminKey(db: Db, key: { id: string; name: string; de
     .execute();
 }
 
-/** The key row a sign-in compares against (hash, revocation). */
 export async function findAdminKey(db: Db, id: string): Promise<AdminKeyRow | undefined> {
   return db.selectFrom('admin_key').selectAll().where('id', '=', id).executeTakeFirst();
 }
@@ -39,7 +38,7 @@ export async function listAdminKeys(db: Db): Promise<AdminKeyInfo[]> {
   return rows.map(toAdminKeyInfo);
 }
 
-/** The active keys whose id or name is `idOrName`: a revocation needs exactly one. */
+/** A revocation needs exactly one. */
 export async function activeAdminKeysNamed(db: Db, idOrName: string): Promise<AdminKeyInfo[]> {
   const rows = await db
     .selectFrom('admin_key')
@@ -51,10 +50,7 @@ export async function activeAdminKeysNamed(db: Db, idOrName: string): Promise<Ad
   return rows.map(toAdminKeyInfo);
 }
 
-/**
- * Revoke the key and delete its console sessions. The revocation alone ends them (a session is live only while its
- * key is not revoked); the delete clears their rows.
- */
+/** Revoking ends the sessions; the delete clears their rows. */
 export async function revokeAdminKeyById(db: Db, id: string, now: string): Promise<void> {
   await db.updateTable('admin_key').set({ revoked_at: now }).where('id', '=', id).where('revoked_at', 'is', null).execute();
   await db.deleteFrom('admin_session').where('admin_key_id', '=', id).execute();

@@ -3,7 +3,6 @@ import type { Database } from './database.js';
 
 type Db = Kysely<Database>;
 
-/** A live console session and the admin key it speaks for. */
 export interface AdminSession {
   /** Hex SHA-256 of the cookie's token. */
   id: string;
@@ -16,10 +15,7 @@ export async function insertAdminSession(db: Db, session: { id: string; keyId: s
   await db.insertInto('admin_session').values({ id: session.id, admin_key_id: session.keyId, created_at: session.createdAt, expires_at: session.expiresAt }).execute();
 }
 
-/**
- * The session, while it has not expired and its key is not revoked: read on every console request, so a revocation
- * or a sign-out on one instance ends it on all of them at once.
- */
+/** Read on every console request: a revocation or sign-out ends it everywhere at once. */
 export async function findLiveAdminSession(db: Db, id: string, now: string): Promise<AdminSession | undefined> {
   const row = await db
     .selectFrom('admin_session')
@@ -36,7 +32,7 @@ export async function deleteAdminSession(db: Db, id: string): Promise<void> {
   await db.deleteFrom('admin_session').where('id', '=', id).execute();
 }
 
-/** Sessions past their expiry: each sign-in clears them, so the table holds live sessions and a few stale ones. */
+/** Run at each sign-in. */
 export async function deleteExpiredAdminSessions(db: Db, now: string): Promise<void> {
   await db.deleteFrom('admin_session').where('expires_at', '<=', now).execute();
 }

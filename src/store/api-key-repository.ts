@@ -43,7 +43,7 @@ export async function insertApiKey(
     .execute();
 }
 
-/** The key with its workspace: one join, compiled once, run by every SCIM request. */
+/** Compiled once: every SCIM request runs it. */
 const keyWithWorkspace = preparedQuery(
   (db, id: string) =>
     db
@@ -64,7 +64,6 @@ const keyWithWorkspace = preparedQuery(
   [''],
 );
 
-/** The key row the authenticator needs (hash, revocation, last use) with its workspace, in one query. */
 export async function findApiKeyForAuth(db: Db, id: string): Promise<{ key: ApiKeyRow; workspace: WorkspaceRow } | undefined> {
   const [row] = await keyWithWorkspace(db, id);
   if (!row) return undefined;
@@ -89,7 +88,6 @@ export async function listApiKeys(db: Db, workspaceId: string): Promise<ApiKeyIn
   return rows.map(toInfo);
 }
 
-/** Revoke by id or by name; returns the revoked key, or undefined when nothing matched. */
 export async function revokeApiKey(db: Db, workspaceId: string, idOrName: string, now: string): Promise<ApiKeyInfo | undefined> {
   const row = await db
     .selectFrom('api_key')

@@ -14,7 +14,7 @@ export interface AppKeyInfo {
   revokedAt: string | null;
 }
 
-/** Which keys a listing or a revocation looks at: one workspace's, the all-workspaces keys, or every key. */
+/** One workspace's keys, the all-workspaces keys, or every key. */
 export type AppKeyScope = { workspaceId: string } | 'all-workspaces' | 'every';
 
 export const toAppKeyInfo = (row: AppKeyRow): AppKeyInfo => ({
@@ -46,12 +46,10 @@ export async function insertAppKey(
     .execute();
 }
 
-/** The key row the authenticator compares against (hash, scope, revocation, last use). */
 export async function findAppKey(db: Db, id: string): Promise<AppKeyRow | undefined> {
   return db.selectFrom('app_key').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** The workspace a scope names, if it names one. */
 const workspaceOf = (scope: AppKeyScope): string | undefined => (typeof scope === 'object' ? scope.workspaceId : undefined);
 
 export async function listAppKeys(db: Db, scope: AppKeyScope): Promise<AppKeyInfo[]> {
@@ -67,7 +65,7 @@ export async function listAppKeys(db: Db, scope: AppKeyScope): Promise<AppKeyInf
   return rows.map(toAppKeyInfo);
 }
 
-/** The active keys in `scope` whose id or name is `idOrName`: a revocation needs exactly one. */
+/** A revocation needs exactly one. */
 export async function activeAppKeysNamed(db: Db, idOrName: string, scope: AppKeyScope): Promise<AppKeyInfo[]> {
   const workspaceId = workspaceOf(scope);
   const rows = await db

@@ -3,21 +3,15 @@ import type { Database } from './database.js';
 import { dialectOf } from './dialect-support.js';
 import { preparedQuery } from './prepared-query.js';
 
-/**
- * Many rows of one table in a few statements, `DialectSupport.chunks.rowsPerInsert` rows each. `insertRows` writes
- * them with the cheapest statement the database has (`copyRows`, else VALUES lists compiled once);
- * `rowChunks` + `insertChunk` build INSERTs that can still take ON CONFLICT or RETURNING (`jsonRows`, else VALUES
- * lists). `valuesRows`, where given, replaces the dialect's rows per VALUES list.
- */
+// Many rows in few statements: `insertRows` uses the cheapest (COPY, else VALUES compiled once); `rowChunks` +
+// `insertChunk` build INSERTs that may take ON CONFLICT or RETURNING.
+
 export type RowChunk<R> = { values: R[] } | { expression: RawBuilder<unknown> };
 
-/**
- * Nulls are left out of the JSON (an absent key is null to json_populate_recordset): the server's JSON parsing
- * is much of such an insert, and most of a created member's columns are null. The text is shorter to write too.
- */
+/** Nulls omitted (absent is null to json_populate_recordset): parsing dominates, and most columns are null. */
 const withoutNulls = (_key: string, value: unknown): unknown => (value === null ? undefined : value);
 
-/** Insert `rows` (objects keyed by column name; a missing column is null). */
+/** A missing column is null. */
 export async function insertRows<R extends object>(
   db: Kysely<Database>,
   table: keyof Database & string,
@@ -35,14 +29,10 @@ export async function insertRows<R extends object>(
   }
 }
 
-/**
- * The rows' values in column order, row after row (a missing column is null). A plain loop into one array, where
- * a `flatMap` of per-row `map`s would make an array per row and then copy it.
- */
+/** Into one array, with no array per row. */
 function flatValues<R extends object>(rows: readonly R[], columns: readonly (keyof R & string)[]): unknown[] {
   const values = new Array<unknown>(rows.length * columns.length);
   let k = 0;
-  // Indexed loops: cheaper than for-of over the columns.
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r]!;
     for (let c = 0; c < columns.length; c++) values[k++] = row[columns[c]!] ?? null;
@@ -53,11 +43,7 @@ function flatValues<R extends object>(rows: readonly R[], columns: readonly (key
 type ChunkInsert = (db: Kysely<Database>, ...values: unknown[]) => Promise<unknown[]>;
 const fullChunks = new Map<string, ChunkInsert>();
 
-/**
- * The VALUES insert of `size` rows of `columns`, compiled once: Kysely would otherwise build and compile every
- * value of every statement, which costs more than running it. Its parameters are the rows' values in column
- * order, row after row.
- */
+/** Compiled once: building each value costs more than running it. */
 function fullChunk(table: keyof Database & string, columns: readonly string[], size: number): ChunkInsert {
   const key = `${table}(${columns.join(',')})x${size}`;
   let insert = fullChunks.get(key);
@@ -85,7 +71,6 @@ export function* rowChunks<R extends object>(
   }
 }
 
-/** `builder` (an insertInto of the chunk's table) with the chunk's rows. */
 export function insertChunk<DB, TB extends keyof DB, O>(
   builder: InsertQueryBuilder<DB, TB, O>,
   columns: readonly string[],

@@ -8,15 +8,15 @@ import { existingMemberIds } from './member-repository.js';
 import { rowToMember } from './member-row.js';
 import { allGroups, membersMatching } from './member-and-group-reads.js';
 
-/** What a batch of planned changes targets, as the store holds it now: read inside the batch's transaction. */
+/** Read in the batch's transaction. */
 export interface ChangeTargets {
-  /** The members that updates, deactivations, reactivations and removals target, by id (absent: gone). */
+  /** Targets of member updates and removals (absent: gone). */
   members: ReadonlyMap<string, Member>;
-  /** Members holding the externalId (`x:<id>`) or userName (`u:<lower-cased>`) of a member create: key → member id. */
+  /** Holders of creates' externalIds (`x:`) or userNames (`u:`) → member id. */
   taken: ReadonlyMap<string, string>;
-  /** Which members that group-membership changes name exist. */
+  /** Existing members named by membership changes. */
   liveMembers: ReadonlySet<string>;
-  /** Every group of the workspace, when a change concerns groups or memberships. */
+  /** When a change concerns groups or memberships. */
   groups: readonly Group[];
 }
 
@@ -25,7 +25,7 @@ export const takenKey = {
   userName: (userName: string) => `u:${userName.toLowerCase()}`,
 };
 
-/** Read what `changes` target. The keys of member creates are looked up only with `checkCreates`. */
+/** Creates' keys only with `checkCreates`. */
 export async function readChangeTargets(trx: Kysely<Database>, workspaceId: string, changes: readonly Change[], checkCreates: boolean): Promise<ChangeTargets> {
   const targetIds = changes.filter((c) => c.kind === 'member' && c.action !== 'create' && c.action !== 'skip').map((c) => c.targetId);
   const rows = targetIds.length ? await trx.selectFrom('membership').selectAll().where('workspace_id', '=', workspaceId).where('id', 'in', targetIds).execute() : [];

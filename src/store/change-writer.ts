@@ -9,19 +9,18 @@ import type { DialectSupport } from './dialect-support.js';
 import { fieldsToColumns, MEMBER_COLUMNS, rowToMember } from './member-row.js';
 import { preparedQuery } from './prepared-query.js';
 
-// The SQL of applied changes: the only code that writes membership, group and group-membership rows. It runs inside
-// the transaction of the one apply (reconcile/apply.ts), which has already decided that every change may run.
+// The only writer of member, group and membership rows, inside the apply's transaction (reconcile/apply.ts), which has
+// already checked every change.
 
 export interface WriteContext {
-  /** `key:<id>`, `connector:<name>` or `cli`: recorded as the row's last source and in its field sources. */
+  /** The row's last source and field source. */
   actor: string;
   now: string;
   dialect: DialectSupport;
-  /** The first event sequence of the transaction: every row it writes records it (a listing cut at a sequence leaves it out). */
   eventSeq: number;
 }
 
-/** Why a change could not be written: a unique key taken (`conflict`) or its target gone (`missing`). */
+/** A unique key taken, or the target gone. */
 export class WriteConflict extends Error {
   constructor(
     readonly failure: 'conflict' | 'missing',
@@ -33,23 +32,22 @@ export class WriteConflict extends Error {
   }
 }
 
-/** A change written by a connector leaves its member matching that connector's IdP (membership.synced_version). */
+/** A connector's write leaves the member synced with its IdP. */
 const byConnector = (ctx: WriteContext) => ctx.actor.startsWith('connector:');
 
-/** Columns every new row carries: who wrote it, its first version, and when. */
 const created = (ctx: WriteContext) => ({ last_source: ctx.actor, version: 1, created_at: ctx.now, updated_at: ctx.now, event_seq: ctx.eventSeq });
 
-/** field → actor for each member field the change writes: the row's record of which source last wrote what. */
+/** JSON field → actor for the fields written. */
 function fieldSources(fields: Record<string, unknown>, actor: string, skipNull: boolean): string {
   const sources: Record<string, string> = {};
-  // for…in rather than Object.entries: this runs once per created member.
+  // for…in: no entries array per member.
   for (const field in fields) {
     if (Object.hasOwn(fields, field) && Object.hasOwn(MEMBER_COLUMNS, field) && !(skipNull && fields[field] === null)) sources[field] = actor;
   }
   return JSON.stringify(sources);
 }
 
-/** Columns every write to an existing row changes: the version behind its ETag, who wrote it, when. */
+/** `version` is the ETag. */
 const touched = (ctx: WriteContext, eb: ExpressionBuilder<Database, 'membership' | 'scim_group'>) => ({
   version: eb('version', '+', 1),
   last_source: ctx.actor,
@@ -57,11 +55,7 @@ const touched = (ctx: WriteContext, eb: ExpressionBuilder<Database, 'membership'
   event_seq: ctx.eventSeq,
 });
 
-/**
- * Write `changes` in order (skips write nothing). Returns, per change, the member as stored when the change created
- * or updated a member (a SCIM write renders its response from it, the event log its state); undefined otherwise. Consecutive
- * member creates, and consecutive group-membership changes of one action, go in as multi-row statements.
- */
+/** Returns the stored member of each member create or update; runs of like changes are multi-row statements. */
 export async function writeChanges(trx: Kysely<Database>, workspace: Workspace, changes: readonly Change[], ctx: WriteContext): Promise<(Member | undefined)[]> {
   const stored = new Array<Member | undefined>(changes.length);
   let i = 0;
@@ -87,7 +81,6 @@ export async function writeChanges(trx: Kysely<Database>, workspace: Workspace, 
   return stored;
 }
 
-/** How many changes from `i` on share its kind and action. */
 function runOf(changes: readonly Change[], i: number): number {
   const { kind, action } = changes[i]!;
   let j = i + 1;
@@ -119,7 +112,7 @@ async function writeMember(trx: Kysely<Database>, workspace: Workspace, change: 
     if (Number(removed.numDeletedRows) === 0) throw new WriteConflict('missing', change, `member "${change.key}" no longer exists`);
     return undefined;
   }
-  // update, deactivate, reactivate: the changed fields (and `owner`, which only the CLI changes).
+  // update, deactivate, reactivate (`owner` only from the CLI).
   const after = change.after ?? {};
   const updated = await trx
     .updateTable('membership')
@@ -141,7 +134,6 @@ async function writeMember(trx: Kysely<Database>, workspace: Workspace, change: 
   return rowToMember(updated);
 }
 
-/** The row of a member a change creates: its fields, its account, and who created it when. */
 function newMemberRow(workspace: Workspace, change: Change, accountId: string, ctx: WriteContext): Required<NewMembershipRow> {
   return Object.assign(fieldsToColumns(change.after as unknown as MemberFields), {
     id: change.targetId,
@@ -155,22 +147,19 @@ function newMemberRow(workspace: Workspace, change: Change, accountId: string, c
   }) as Required<NewMembershipRow>;
 }
 
-/** Every column of a created member's row, in the order of the prepared insert's parameters. */
+/** In the prepared insert's parameter order. */
 const CREATE_COLUMNS = [
   ...Object.values(MEMBER_COLUMNS),
   'user_name_lower', 'id', 'workspace_id', 'account_id', 'owner', 'managed_by', 'field_sources', 'synced_version', 'last_source', 'version', 'created_at', 'updated_at', 'event_seq',
 ] as (keyof NewMembershipRow)[];
 
-/** A row's values in CREATE_COLUMNS order: the parameters of the prepared insert below. */
 const createValues = (row: Required<NewMembershipRow>): unknown[] => CREATE_COLUMNS.map((column) => row[column] ?? null);
 
-/** The row of the prepared insert's builder, made of its parameters in CREATE_COLUMNS order. */
 const createRow = (values: unknown[]): NewMembershipRow => Object.fromEntries(CREATE_COLUMNS.map((column, c) => [column, values[c]])) as unknown as NewMembershipRow;
 
-/** One member created on its own (every SCIM POST): compiled once, where building the 46-column insert cost more than running it. */
+/** Compiled once: building this 46-column insert costs more than running it. */
 const insertMember = preparedQuery((db, ...values: unknown[]) => db.insertInto('membership').values(createRow(values)).returningAll(), new Array<unknown>(CREATE_COLUMNS.length).fill(''));
 
-/** Returns the members as inserted, in the batch's order. */
 async function writeMemberCreates(trx: Kysely<Database>, workspace: Workspace, batch: readonly Change[], ctx: WriteContext): Promise<Member[]> {
   const emails = batch.map((c) => accountEmailOf(c.after as unknown as MemberFields));
   const accounts = await ensureAccounts(trx, emails, ctx.now);
@@ -219,7 +208,6 @@ async function writeGroup(trx: Kysely<Database>, workspace: Workspace, change: C
 
 const GROUP_MEMBER_COLUMNS = ['group_id', 'membership_id', 'workspace_id', 'project_role', 'created_at', 'event_seq'] as const;
 
-/** What a group-membership change says: the group, the member, and the member's role in the group (projects). */
 export interface MembershipState {
   groupId: string;
   memberId: string;
@@ -228,7 +216,7 @@ export interface MembershipState {
 
 export const membershipStateOf = (change: Change): MembershipState => (change.after ?? change.before) as unknown as MembershipState;
 
-/** Group memberships in bulk; touched groups get a new version so their ETags change. */
+/** Touched groups get a new version so their ETags change. */
 async function writeMemberships(trx: Kysely<Database>, workspace: Workspace, batch: readonly Change[], ctx: WriteContext): Promise<void> {
   const states = batch.map(membershipStateOf);
   const action = batch[0]!.action;

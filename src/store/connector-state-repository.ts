@@ -3,14 +3,13 @@ import type { Database } from './database.js';
 
 type Db = Kysely<Database>;
 
-/** Where a binding's next incremental read starts, when its last good cycle and full read ended, and whether the next must be full. */
 export interface ConnectorState {
   cursor: string | null;
   lastGoodAt: string | null;
   lastFullAt: string | null;
-  /** Why the next cycle must read everything; null when it need not. */
+  /** Why the next cycle must read everything. */
   fullDue: string | null;
-  /** The workspace settings the binding's records were last compared under (see settingsHash); null before a first cycle. */
+  /** Of the settings last compared under; null before a first cycle. */
   settingsHash: string | null;
 }
 
@@ -24,11 +23,7 @@ export async function readConnectorState(db: Db, workspaceId: string, binding: s
   return { cursor: row?.cursor ?? null, lastGoodAt: row?.last_good_at ?? null, lastFullAt: row?.last_full_at ?? null, fullDue: row?.full_due ?? null, settingsHash: row?.settings_hash ?? null };
 }
 
-/**
- * Record a good cycle: its end time, and the cursor to continue from (unchanged when `cursor` is undefined). A full
- * one also records when the binding last read everything, that no full read is due any more, and the workspace
- * settings (`settingsHash`) its records are now compared under.
- */
+/** A full cycle also clears `full_due` and stores `settingsHash`; an undefined `cursor` is kept. */
 export async function recordGoodCycle(db: Db, workspaceId: string, binding: string, at: string, cursor?: string | null, full?: { settingsHash: string }): Promise<void> {
   await db
     .insertInto('connector_state')
@@ -44,7 +39,6 @@ export async function recordGoodCycle(db: Db, workspaceId: string, binding: stri
     .execute();
 }
 
-/** The binding's next cycle reads everything, for this reason (a failed or incomplete cycle, the full-read schedule). */
 export async function markFullDue(db: Db, workspaceId: string, binding: string, reason: string, at: string): Promise<void> {
   await db
     .insertInto('connector_state')
@@ -53,7 +47,7 @@ export async function markFullDue(db: Db, workspaceId: string, binding: string, 
     .execute();
 }
 
-/** Forget the cursor (the IdP said it is no longer valid): the next cycle reads everything. */
+/** The IdP rejected the cursor: the next cycle reads everything. */
 export async function clearCursor(db: Db, workspaceId: string, binding: string, at: string): Promise<void> {
   await db.updateTable('connector_state').set({ cursor: null, updated_at: at }).where('workspace_id', '=', workspaceId).where('binding', '=', binding).execute();
 }

@@ -1,7 +1,7 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { DriftReason } from '../model/drift.js';
 
-/** Kysely table types. Columns are snake_case; repositories map them to the model's RFC spelling. */
+// Kysely table types; repositories map snake_case columns to the model.
 
 export interface WorkspaceTable {
   id: string;
@@ -11,7 +11,7 @@ export interface WorkspaceTable {
   /** JSON of WorkspacePolicy. */
   policy: string;
   revision: number;
-  /** The sequence of the workspace's last event (0: none yet). */
+  /** Last event's sequence (0: none). */
   event_seq: Generated<number>;
   created_at: string;
   updated_at: string;
@@ -19,7 +19,7 @@ export interface WorkspaceTable {
 
 export interface AccountTable {
   id: string;
-  /** Normalized (trimmed, lower-case) email: the person across workspaces. */
+  /** Normalized: the person across workspaces. */
   email: string;
   created_at: string;
 }
@@ -45,7 +45,7 @@ export interface MembershipTable {
   locale: string | null;
   preferred_language: string | null;
   timezone: string | null;
-  /** JSON arrays, stored exactly as sent. */
+  /** JSON arrays, as sent. */
   emails: string | null;
   phone_numbers: string | null;
   addresses: string | null;
@@ -64,19 +64,19 @@ export interface MembershipTable {
   seat_type: string | null;
   owner: number;
   last_source: string;
-  /** The connector binding that manages this member (a pull may deprovision it); null when pushed or made by hand. */
+  /** The managing binding (its pulls may deprovision it); null if pushed or hand-made. */
   managed_by: string | null;
-  /** JSON object: member field → the source that last wrote it (`key:<id>`, `connector:<name>`, `cli`). */
+  /** JSON: field → source that last wrote it. */
   field_sources: string | null;
   version: number;
   /**
-   * The version at which the binding that manages the member last left it matching the IdP (0 when unmanaged). A
-   * write by any other source moves `version` past it, and the binding's next cycle compares the member again.
+   * Version last matched to its binding's IdP (0: unmanaged); other writes move `version` past it, so the next cycle
+   * compares again.
    */
   synced_version: Generated<number>;
   created_at: string;
   updated_at: string;
-  /** The first event sequence of the transaction that last wrote the row: a listing cut at a sequence leaves out later rows. */
+  /** First event sequence of the last writing transaction, for listings cut at a sequence. */
   event_seq: Generated<number>;
 }
 
@@ -84,17 +84,17 @@ export interface GroupTable {
   id: string;
   workspace_id: string;
   external_id: string | null;
-  /** As the IdP sent it: what SCIM filters and responses use. */
+  /** As the IdP sent it (filters, responses). */
   display_name: string;
   display_name_lower: string;
-  /** What the vendor's app shows: the workspace's group prefix + displayName. */
+  /** What the vendor's app shows: group prefix + displayName. */
   app_name: string;
   last_source: string;
   managed_by: string | null;
   version: number;
   created_at: string;
   updated_at: string;
-  /** The first event sequence of the transaction that last wrote the row: a listing cut at a sequence leaves out later rows. */
+  /** As membership.event_seq. */
   event_seq: Generated<number>;
 }
 
@@ -104,7 +104,7 @@ export interface GroupMemberTable {
   workspace_id: string;
   project_role: string | null;
   created_at: string;
-  /** The first event sequence of the transaction that last wrote the row: a listing cut at a sequence leaves out later rows. */
+  /** As membership.event_seq. */
   event_seq: Generated<number>;
 }
 
@@ -113,41 +113,41 @@ export interface ApiKeyTable {
   workspace_id: string;
   name: string;
   description: string | null;
-  /** Hex SHA-256 of the secret part; the key itself is never stored. */
+  /** Hex SHA-256 of the secret; keys are never stored. */
   hash: string;
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
 }
 
-/** A key of the vendor's app backend for the app API; no workspace means it reaches every workspace. */
+/** An app-API key of the vendor's backend; null workspace: all. */
 export interface AppKeyTable {
   id: string;
   workspace_id: string | null;
   name: string;
   description: string | null;
-  /** Hex SHA-256 of the secret part; the key itself is never stored. */
+  /** As api_key.hash. */
   hash: string;
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
 }
 
-/** A key that opens the web console (/console); it opens neither SCIM nor the app API. */
+/** Opens the web console only. */
 export interface AdminKeyTable {
   id: string;
   name: string;
   description: string | null;
-  /** Hex SHA-256 of the secret part; the key itself is never stored. */
+  /** As api_key.hash. */
   hash: string;
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
 }
 
-/** A console sign-in: the admin key it was made with, until it expires, is signed out, or the key is revoked. */
+/** Live until it expires, signs out, or its key is revoked. */
 export interface AdminSessionTable {
-  /** Hex SHA-256 of the token in the session cookie. */
+  /** SHA-256 of the cookie's token. */
   id: string;
   admin_key_id: string;
   created_at: string;
@@ -180,9 +180,7 @@ export interface PlanTable {
   binding: string | null;
   basis: number;
   status: PlanStatus;
-  /** JSON: count per action. */
   summary: string;
-  /** JSON: string[]. */
   warnings: string;
   change_count: number;
   deletions: number;
@@ -196,16 +194,12 @@ export interface PlanTable {
 export interface PlanChangeTable {
   plan_id: string;
   seq: number;
-  /** The plan's stable order as one bytewise-compared string (see plan.ts sortKeyOf). */
+  /** Stable order, compared bytewise (sortKeyOf). */
   sort_key: string;
-  /** JSON: one Change. */
   change: string;
 }
 
-/**
- * How a run ended: `drift` when it applied what it could and members still differ from the IdP (refused by the
- * policy, in conflict, set aside), `aborted` when a shutdown interrupted it.
- */
+/** `drift`: members still differ; `aborted`: a shutdown stopped it. */
 export type RunResult = 'running' | 'no_changes' | 'planned' | 'applied' | 'drift' | 'refused' | 'failed' | 'stale' | 'aborted';
 
 export interface SyncRunTable {
@@ -217,7 +211,6 @@ export interface SyncRunTable {
   dry_run: number;
   result: RunResult;
   plan_id: string | null;
-  /** JSON: count per action. */
   summary: string | null;
   members_read: Generated<number>;
   complete: number | null;
@@ -225,9 +218,9 @@ export interface SyncRunTable {
   instance: string | null;
   started_at: string;
   finished_at: string | null;
-  /** Members left differing from the IdP when the run ended. */
+  /** Members left differing. */
   drift: number | null;
-  /** The one-line outcome, as `rosterd reconcile` prints it. */
+  /** As `rosterd reconcile` prints it. */
   message: string | null;
 }
 
@@ -237,11 +230,10 @@ export interface ConnectorStateTable {
   cursor: string | null;
   last_good_at: string | null;
   updated_at: string;
-  /** When the binding last finished a complete full read. */
   last_full_at: string | null;
-  /** Why the next cycle must read everything (a failed or incomplete cycle, an upgrade); null when it need not. */
+  /** Why the next cycle must read everything; null if not. */
   full_due: string | null;
-  /** A hash of the workspace settings the binding's records were last compared under. */
+  /** Of the settings the records were last compared under. */
   settings_hash: string | null;
 }
 
@@ -250,16 +242,16 @@ export interface PulledMemberTable {
   binding: string;
   /** The IdP user's id: the member's externalId. */
   external_id: string;
-  /** JSON: the SnapshotMember as the connector mapped it, or the RemovedMember the IdP reported. */
+  /** JSON SnapshotMember, or the RemovedMember reported. */
   snapshot: string;
-  /** Of `snapshot`: an unchanged statement is told apart without comparing it. */
+  /** Of `snapshot`: spots an unchanged statement. */
   hash: string;
-  /** Null when the store matched this statement after the last cycle. */
+  /** Null: the store matched it at the last cycle. */
   drift: DriftReason | null;
   drift_detail: string | null;
   /**
-   * The member's version at which the store matched this statement, or will once the change planned for it is applied
-   * (a plan never applied leaves the member at another version, and the next cycle compares it again).
+   * Member version at which the store matches this, now or once its planned change applies (if never applied, the next
+   * cycle compares again).
    */
   settled_version: number | null;
   updated_at: string;
@@ -268,18 +260,18 @@ export interface PulledMemberTable {
 export interface LeaseTable {
   name: string;
   holder: string;
-  /** Epoch milliseconds. */
+  /** Epoch ms. */
   expires_at: number;
   acquired_at: string;
 }
 
-/** One row (id 1): moved by triggers whenever an API key or a workspace's settings change (see its migration). */
+/** One row (id 1), moved by triggers on API key or workspace settings changes. */
 export interface AuthGenerationTable {
   id: number;
   generation: number;
 }
 
-/** One applied change of a workspace, numbered per workspace in commit order. */
+/** An applied change, numbered per workspace in commit order. */
 export interface EventTable {
   workspace_id: string;
   seq: number;
@@ -288,18 +280,17 @@ export interface EventTable {
   occurred_at: string;
   source: string;
   run_id: string | null;
-  /** JSON of the event's data. */
   data: string;
 }
 
-/** An endpoint that receives a workspace's events (every workspace's when workspace_id is null). */
+/** Null workspace_id: every workspace's events. */
 export interface WebhookEndpointTable {
   id: string;
   workspace_id: string | null;
   url: string;
-  /** JSON array of event type patterns (`member.*`); null: every event. */
+  /** JSON type patterns (`member.*`); null: all. */
   event_types: string | null;
-  /** The signing secret, `whsec_<base64>`: never printed after creation, never logged. */
+  /** Never printed after creation, never logged. */
   secret: string;
   status: 'active' | 'failing' | 'disabled';
   failing_since: string | null;
@@ -308,7 +299,7 @@ export interface WebhookEndpointTable {
   updated_at: string;
 }
 
-/** Per endpoint and workspace: the last sequence accepted, and the retry state of the next event. */
+/** Per endpoint and workspace: last sequence accepted, next event's retry state. */
 export interface WebhookCursorTable {
   endpoint_id: string;
   workspace_id: string;
@@ -317,7 +308,7 @@ export interface WebhookCursorTable {
   first_failed_at: string | null;
   next_attempt_at: string | null;
   last_error: string | null;
-  /** Moved by changes made outside the delivering process (replay, enable). */
+  /** Moved by replay or enable from outside the delivering process. */
   revision: Generated<number>;
   updated_at: string;
 }

@@ -21,12 +21,7 @@ export interface EventMeta {
   now: string;
 }
 
-/**
- * Append a transaction's events to its workspace's log, numbered from `firstSeq`, and move the workspace's event
- * sequence past them. The caller holds the workspace's write lock (takeWriteLock), so the numbers of concurrent
- * writers never interleave and follow commit order. The commit also tells the other instances on the database
- * (DialectSupport.eventsWritten). Returns the last sequence written.
- */
+/** The caller holds the workspace's write lock (takeWriteLock), so numbers follow commit order. */
 export async function appendEvents(trx: Db, workspaceId: string, firstSeq: number, drafts: readonly EventDraft[], meta: EventMeta): Promise<number> {
   const rows = drafts.map((draft, k) => ({
     workspace_id: workspaceId,
@@ -47,7 +42,7 @@ export async function appendEvents(trx: Db, workspaceId: string, firstSeq: numbe
   return last;
 }
 
-/** One event (most SCIM writes make one): compiled once, in EVENT_COLUMNS order. */
+/** Compiled once: most SCIM writes make one event. */
 const insertEvent = preparedQuery(
   (db, ...values: unknown[]) => db.insertInto('event').values(Object.fromEntries(EVENT_COLUMNS.map((column, c) => [column, values[c]])) as never),
   new Array<unknown>(EVENT_COLUMNS.length).fill(''),
@@ -68,36 +63,28 @@ export function rowToEvent(row: EventRow): RosterdEvent {
   };
 }
 
-/** A workspace's events after `afterSeq`, in order, at most `limit`. */
 export async function readEvents(db: Db, workspaceId: string, afterSeq: number, limit: number): Promise<RosterdEvent[]> {
   const rows = await db.selectFrom('event').selectAll().where('workspace_id', '=', workspaceId).where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
   return rows.map(rowToEvent);
 }
 
-/** The sequence of a workspace's last event (0 for none); undefined when there is no such workspace. */
+/** 0: none; undefined: no such workspace. */
 export async function lastEventSeq(db: Db, workspaceId: string): Promise<number | undefined> {
   const row = await db.selectFrom('workspace').select('event_seq').where('id', '=', workspaceId).executeTakeFirst();
   return row ? Number(row.event_seq) : undefined;
 }
 
-/** Every workspace's last event sequence, by workspace id. */
 export async function lastEventSeqs(db: Db): Promise<Map<string, number>> {
   const rows = await db.selectFrom('workspace').select(['id', 'event_seq']).orderBy('id').execute();
   return new Map(rows.map((r) => [r.id, Number(r.event_seq)]));
 }
 
-/** The sequence of the oldest event retention has kept (undefined: none kept). */
 export async function firstRetainedSeq(db: Db, workspaceId: string): Promise<number | undefined> {
   const row = await db.selectFrom('event').select((eb) => eb.fn.min('seq').as('first')).where('workspace_id', '=', workspaceId).executeTakeFirst();
   return row?.first === null || row?.first === undefined ? undefined : Number(row.first);
 }
 
-/**
- * Delete each workspace's events up to its last one that occurred before `cutoff` (ISO time): a prefix of its
- * log, so what is kept has no holes. Times grow with sequences (each is its transaction's start), so the cut is
- * found by bisecting the sequences through the primary key, with no index on time. `batch` sequences per
- * statement; returns how many went.
- */
+/** Deletes a prefix of each log, so no holes remain; times grow with sequences, so the cut is bisected by key. */
 export async function pruneEvents(db: Db, cutoff: string, batch = 5_000): Promise<number> {
   const spans = await db
     .selectFrom('event')
@@ -119,13 +106,13 @@ export async function pruneEvents(db: Db, cutoff: string, batch = 5_000): Promis
   return total;
 }
 
-/** The last sequence in [first, last] whose event occurred before `cutoff`, or first − 1 when none did. */
+/** Last sequence in [first, last] with an event before `cutoff`, or first − 1. */
 async function lastSeqBefore(db: Db, workspaceId: string, first: number, last: number, cutoff: string): Promise<number> {
   let low = first - 1;
   let high = last;
   while (low < high) {
     const mid = Math.ceil((low + high) / 2);
-    // The first event at or after `mid` (retention leaves no holes, but a concurrent prune may have moved on).
+    // A concurrent prune may have removed `mid`.
     const row = await db.selectFrom('event').select(['seq', 'occurred_at']).where('workspace_id', '=', workspaceId).where('seq', '>=', mid).orderBy('seq').limit(1).executeTakeFirst();
     if (row && row.occurred_at < cutoff) low = Number(row.seq);
     else high = mid - 1;
@@ -140,19 +127,17 @@ async function inChunks<T>(db: Db, ids: readonly string[], read: (chunk: string[
   return out;
 }
 
-/** Members by id, as the transaction sees them. */
 export async function membersByIds(db: Db, workspaceId: string, ids: readonly string[]): Promise<Map<string, Member>> {
   const rows = await inChunks(db, ids, (chunk) => db.selectFrom('membership').selectAll().where('workspace_id', '=', workspaceId).where('id', 'in', chunk).execute());
   return new Map(rows.map((row) => [row.id, rowToMember(row)]));
 }
 
-/** Groups by id, as the transaction sees them. */
 export async function groupsByIds(db: Db, workspaceId: string, ids: readonly string[]): Promise<Map<string, Group>> {
   const rows = await inChunks(db, ids, (chunk) => db.selectFrom('scim_group').selectAll().where('workspace_id', '=', workspaceId).where('id', 'in', chunk).execute());
   return new Map(rows.map((row) => [row.id, rowToGroup(row)]));
 }
 
-/** The id, userName and externalId of members, as group-membership events name them. */
+/** As group-membership events name members. */
 export async function memberRefsByIds(db: Db, workspaceId: string, ids: readonly string[]): Promise<Map<string, MemberRef>> {
   const rows = await inChunks(db, ids, (chunk) =>
     db.selectFrom('membership').select(['id', 'user_name', 'external_id']).where('workspace_id', '=', workspaceId).where('id', 'in', chunk).execute(),

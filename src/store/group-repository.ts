@@ -57,7 +57,7 @@ export async function listGroups(
   return { total, groups: rows.map(rowToGroup) };
 }
 
-/** Members of several groups at once (one query), each list in a stable order. */
+/** Each list in a stable order. */
 export async function membersOfGroups(db: Db, groupIds: readonly string[]): Promise<Map<string, GroupMemberRef[]>> {
   const result = new Map<string, GroupMemberRef[]>(groupIds.map((id) => [id, []]));
   if (groupIds.length === 0) return result;
@@ -74,7 +74,7 @@ export async function membersOfGroups(db: Db, groupIds: readonly string[]): Prom
   return result;
 }
 
-/** The groups of one member: what a GET /Users/{id} needs, compiled once. */
+/** GET /Users/{id}: compiled once. */
 const groupsOfOne = preparedQuery(
   (db, memberId: string) =>
     db
@@ -86,7 +86,6 @@ const groupsOfOne = preparedQuery(
   [''],
 );
 
-/** Groups of several members at once, for the User resource's read-only `groups` attribute. */
 export async function groupsOfMembers(db: Db, memberIds: readonly string[]): Promise<Map<string, GroupRef[]>> {
   const result = new Map<string, GroupRef[]>(memberIds.map((id) => [id, []]));
   if (memberIds.length === 0) return result;
@@ -104,16 +103,13 @@ export async function groupsOfMembers(db: Db, memberIds: readonly string[]): Pro
   return result;
 }
 
-/** The current member ids of one group: one query, so a 10,000-member PATCH is a set operation. */
+/** One query: a PATCH is a set operation. */
 export async function memberIdsOfGroup(db: Db, groupId: string): Promise<Set<string>> {
   const rows = await db.selectFrom('group_member').select('membership_id').where('group_id', '=', groupId).execute();
   return new Set(rows.map((r) => r.membership_id));
 }
 
-/**
- * Which of `ids` are members of one group: primary-key probes in chunks, so a PATCH that names 10,000 members of
- * a 50,000-member group reads those 10,000, not the group.
- */
+/** Probes in chunks: reads the named members, not the whole group. */
 export async function memberIdsAmong(db: Db, groupId: string, ids: ReadonlySet<string>): Promise<Set<string>> {
   const found = new Set<string>();
   const wanted = [...ids];

@@ -5,12 +5,12 @@ import type { Group } from '../model/group.js';
 
 export interface GroupSummary {
   group: Group;
-  /** Members per project role; `null` counts the links that carry none (plain groups). */
+  /** `null`: plain-group links. */
   roles: { role: string | null; members: number }[];
   members: number;
 }
 
-/** A workspace's groups in name order with their member counts per project role: two queries, whatever the size. */
+/** With member counts per role: two queries at any size. */
 export async function groupSummaries(db: Kysely<Database>, workspaceId: string): Promise<GroupSummary[]> {
   const groups = await db.selectFrom('scim_group').selectAll().where('workspace_id', '=', workspaceId).orderBy('display_name').orderBy('id').execute();
   const counts = await db
@@ -32,7 +32,6 @@ export async function groupSummaries(db: Kysely<Database>, workspaceId: string):
   });
 }
 
-/** One group's members with their project roles, in userName order. */
 export async function groupMemberRoles(db: Kysely<Database>, groupId: string): Promise<{ userName: string; externalId: string | null; projectRole: string | null }[]> {
   const rows = await db
     .selectFrom('group_member')

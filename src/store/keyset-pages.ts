@@ -1,7 +1,4 @@
-/**
- * Reads a listing in pages by keyset: `readPage(after, limit)` returns up to `limit` rows ordered by key, all with
- * keys greater than `after` ('' for the first page). A page shorter than `limit` is the last.
- */
+/** `readPage(after, limit)`: up to `limit` rows keyed above `after` ('' first), in key order. */
 export async function* keysetPages<Row>(pageSize: number, keyOf: (row: Row) => string, readPage: (after: string, limit: number) => Promise<Row[]>): AsyncGenerator<Row[]> {
   let after = '';
   for (;;) {

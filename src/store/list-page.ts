@@ -2,24 +2,18 @@ import type { Expression, Kysely, Selectable, SqlBool } from 'kysely';
 import type { Database } from './database.js';
 
 export interface ListPage {
-  /** 0-based offset. */
   offset: number;
   limit: number;
-  /** A column of the listed table to sort by first; (created_at, id) always follows so the order is stable. */
+  /** Then (created_at, id), for a stable order. */
   sortColumn?: string;
   descending?: boolean;
-  /** With each member's `fieldSources` (which source last wrote each field). */
   fieldSources?: boolean;
 }
 
-/** The tables SCIM lists: one row per resource, each with `workspace_id`, `created_at` and `id`. */
+/** Each has workspace_id, created_at and id. */
 type ListedTable = 'membership' | 'scim_group';
 
-/**
- * One page of a workspace's rows of `table` matching `where`, in a stable order, and the total of all that match.
- * A first page shorter than the page size already tells the total (the common case: an IdP looking up one user or
- * group), so COUNT runs only when the rows alone cannot say.
- */
+/** A short first page (the usual single lookup) is the total, so COUNT runs only when needed. */
 export async function listPage<T extends ListedTable>(
   db: Kysely<Database>,
   table: T,

@@ -9,14 +9,8 @@ import { rowToMember } from './member-row.js';
 
 type Db = Kysely<Database>;
 
-/**
- * Members and groups read a batch of keys at a time: the members a set of externalIds or userNames matches, members
- * by id, their current groups, a workspace's groups, and a binding's own members for the sweep. Pull cycles read
- * each IdP page through these, and a batch of planned changes its targets. Every read is bounded by an index, so a
- * 1,000,000-member workspace is never loaded whole.
- */
+// Batched reads for pulls and applies, each bounded by an index.
 
-/** `values` cut into IN lists of the dialect's keys per list. */
 function chunks<T>(db: Db, values: readonly T[]): T[][] {
   const size = dialectOf(db).chunks.keys;
   const out: T[][] = [];
@@ -27,10 +21,8 @@ function chunks<T>(db: Db, values: readonly T[]): T[][] {
 export async function membersMatching(db: Db, workspaceId: string, externalIds: readonly string[], userNames: readonly string[]): Promise<Member[]> {
   const byId = new Map<string, Member>();
   const dialect = dialectOf(db);
-  // Two statements, each through its unique index: SQLite does not use an index for an OR of two IN lists and
-  // would scan the workspace instead.
-  // A userName held by a member already found by externalId can only lead back to that member (userNames are
-  // unique in a workspace), so only the others are probed: on every cycle after the first, that is nearly all.
+  // Two statements: SQLite scans for an OR of IN lists. userNames of members found by externalId lead back to them, so
+  // are not probed.
   const held = new Set<string>();
   for (const ids of chunks(db, externalIds)) {
     const { rows } = await dialect.membersByKey(workspaceId, 'external_id', ids).execute(db);
@@ -51,7 +43,7 @@ export async function membersMatching(db: Db, workspaceId: string, externalIds: 
   return [...byId.values()];
 }
 
-/** Members by id (full rows), for the few the sweep deprovisions. */
+/** Full rows, for the few the sweep deprovisions. */
 export async function membersByIds(db: Db, workspaceId: string, ids: readonly string[]): Promise<Member[]> {
   const members: Member[] = [];
   for (const chunk of chunks(db, ids)) {
@@ -61,7 +53,7 @@ export async function membersByIds(db: Db, workspaceId: string, ids: readonly st
   return members;
 }
 
-/** Member id → every group it is in now (the diff removes memberships only from its binding's own groups). */
+/** Member id → all its groups; the diff removes only its binding's. */
 export async function currentGroupsOf(db: Db, workspaceId: string, memberIds: readonly string[]): Promise<Map<string, Set<string>>> {
   const result = new Map<string, Set<string>>();
   for (const ids of chunks(db, memberIds)) {
@@ -85,10 +77,7 @@ export async function allGroups(db: Db, workspaceId: string): Promise<Group[]> {
   return rows.map(rowToGroup);
 }
 
-/**
- * The binding's members as (id, externalId), in pages by id (keyset on the managed index), for the sweep after
- * a complete full read: only the few the IdP no longer lists are then read whole.
- */
+/** For the sweep after a full read: only members the IdP no longer lists are read whole. */
 export async function* managedMemberKeys(db: Db, workspaceId: string, binding: string, pageSize = 10_000): AsyncGenerator<{ id: string; externalId: string | null }[]> {
   const pages = keysetPages(pageSize, (row: { id: string }) => row.id, (after, limit) =>
     db

@@ -1,7 +1,7 @@
 import type { FieldSources, Member, MemberField, MemberFields } from '../model/member.js';
 import type { MembershipRow, MembershipTable } from './database.js';
 
-/** Model field → column. The only place that knows both spellings. */
+/** The one place that knows both spellings. */
 export const MEMBER_COLUMNS: Record<MemberField, keyof MembershipTable> = {
   externalId: 'external_id',
   userName: 'user_name',
@@ -39,17 +39,16 @@ export const MEMBER_COLUMNS: Record<MemberField, keyof MembershipTable> = {
 
 const JSON_FIELDS = new Set<MemberField>(['emails', 'phoneNumbers', 'addresses', 'roles']);
 
-/** Model value → column value (JSON arrays as text, booleans as 0/1). */
 export function toColumnValue(field: MemberField, value: unknown): unknown {
   if (JSON_FIELDS.has(field)) return value === null || value === undefined ? null : JSON.stringify(value);
   if (field === 'active') return value ? 1 : 0;
   return value ?? null;
 }
 
-/** Columns for the given (possibly partial) fields; userName also sets its lower-cased twin. */
+/** userName also sets user_name_lower. */
 export function fieldsToColumns(fields: Partial<MemberFields>): Partial<MembershipTable> {
   const row: Record<string, unknown> = {};
-  // for…in rather than Object.entries, which makes a pair per field: this runs for every member written.
+  // for…in: no entry pair per field on every member written.
   for (const key in fields) {
     const field = key as MemberField;
     if (!Object.hasOwn(fields, field) || !Object.hasOwn(MEMBER_COLUMNS, field)) continue;
@@ -63,10 +62,7 @@ export function fieldsToColumns(fields: Partial<MemberFields>): Partial<Membersh
 
 const parseJson = (text: string | null): unknown[] | null => (text === null ? null : (JSON.parse(text) as unknown[]));
 
-/**
- * The member as stored, without `fieldSources`: SCIM reads and a pull's matching reads (up to every member of a
- * workspace per cycle) never look at them, and parsing them costs about 2.5 µs per member.
- */
+/** Without fieldSources: SCIM and pull reads never use them, and parsing costs. */
 export function rowToMember(row: MembershipRow): Member {
   return {
     id: row.id,
@@ -114,7 +110,7 @@ export function rowToMember(row: MembershipRow): Member {
   };
 }
 
-/** The member with which source last wrote each of its fields: what `rosterd members --json` shows. */
+/** For `rosterd members --json`. */
 export function rowToMemberWithSources(row: MembershipRow): Member {
   const member = rowToMember(row);
   member.fieldSources = row.field_sources === null ? {} : (JSON.parse(row.field_sources) as FieldSources);

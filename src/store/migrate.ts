@@ -7,13 +7,10 @@ import type { Store } from './store.js';
 import type { Database } from './database.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-/** The migrations folder beside src/: ../../migrations from src/store, the same from dist/src/store. */
+/** Same relative path from src/ and dist/src/. */
 const migrationFolder = path.resolve(here, '../../migrations');
 
-/**
- * Kysely's FileMigrationProvider imports from inside node_modules, which a TypeScript test runner does not
- * transform; importing from here works both for the sources (tests) and for the compiled dist/.
- */
+/** Kysely's provider imports from node_modules, which TypeScript test runners do not transform. */
 const folderProvider: MigrationProvider = {
   async getMigrations() {
     const migrations: Record<string, Migration> = {};
@@ -27,14 +24,10 @@ const folderProvider: MigrationProvider = {
   },
 };
 
-/**
- * Run every pending migration; start-up calls this so a fresh database needs no manual step. Where Kysely's
- * migrator takes no lock (SQLite) they run in one write transaction, under the write lock: two processes opening a
- * new database at once (two CLI commands, a cluster's workers) would otherwise both create its tables.
- */
+/** Without a migrator lock (SQLite), in a write transaction: concurrent openers never both create the tables. */
 export async function migrateToLatest(store: Pick<Store, 'db' | 'schema'> & Partial<Pick<Store, 'writeTransaction' | 'dialect'>>): Promise<string[]> {
   const run = async (db: Kysely<Database>) => {
-    // Kysely looks for its bookkeeping tables in every schema; pin them to ours so two schemas never share them.
+    // Our schema's own bookkeeping tables.
     const migrator = new Migrator({ db, provider: folderProvider, ...(store.schema ? { migrationTableSchema: store.schema } : {}) });
     const { error, results } = await migrator.migrateToLatest();
     if (error) {

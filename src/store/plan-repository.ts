@@ -7,10 +7,8 @@ import { insertRows } from './bulk-insert.js';
 
 type Db = Kysely<Database>;
 
-/**
- * Stored plans: a header row and one row per change, so a plan of any size is written and read back in
- * pages, in its stable order (sort_key), without ever being held in memory whole.
- */
+// A plan is a header row and a row per change, paged in stable order, never held whole.
+
 export interface StoredPlan {
   id: string;
   workspaceId: string;
@@ -72,13 +70,10 @@ export async function insertPlan(db: Db, plan: StoredPlan): Promise<void> {
     .execute();
 }
 
-/**
- * A member create carries every member field, most of them null; stored without the nulls it is a third of the
- * size, and a 100,000-member first cycle writes and reads back that much less. `expand` restores them.
- */
+/** Member creates are stored without their null fields; `expand` restores them. */
 function compact(change: Change): Change {
   if (change.kind !== 'member' || change.action !== 'create' || !change.after) return change;
-  // Object.assign, not `{ ...change, after }`: this runs once per planned change, and that spread is slow on Node 20.
+  // Object.assign, not a spread: cheaper per change.
   return Object.assign({}, change, { after: setFieldsOf(change.after) });
 }
 
@@ -89,28 +84,21 @@ function expand(change: Change): Change {
 
 const PLAN_CHANGE_COLUMNS = ['plan_id', 'seq', 'sort_key', 'change'] as const;
 
-/** Append changes with consecutive sequence numbers starting at `firstSeq`. */
 export async function appendPlanChanges(db: Db, planId: string, firstSeq: number, changes: readonly Change[]): Promise<void> {
   const rows = changes.map((change, i) => ({ plan_id: planId, seq: firstSeq + i, sort_key: sortKeyOf(change), change: JSON.stringify(compact(change)) }));
   await insertRows(db, 'plan_change', PLAN_CHANGE_COLUMNS, rows);
 }
 
-/**
- * The plan's changes in its stable order, a page at a time (keyset on sort_key, seq). The next page is read while
- * the caller works on this one: applying a 100,000-change plan on PostgreSQL otherwise waited about a second
- * for these reads between its batches. On SQLite the read waits for the connection, as before. A short page is
- * the last, so no empty read follows it.
- */
+/** Keyset pages in stable order; the next is read while the caller applies this one. */
 export async function* planChanges(db: Db, planId: string, pageSize = 1000): AsyncGenerator<Change[]> {
   const read = (after: { sortKey: string; seq: number } | null) => {
     let query = db.selectFrom('plan_change').select(['sort_key', 'seq', 'change']).where('plan_id', '=', planId);
     if (after) {
       const { sortKey, seq } = after;
-      // A row-value comparison starts an index range; with the equivalent OR, SQLite and PostgreSQL both searched on plan_id alone and
-      // filtered from the plan's first row on every page (quadratic: a 1,000,000-member apply took 151 s instead of 83 s).
+      // A row-value comparison starts an index range; an OR would rescan the plan on every page.
       query = query.where((eb) => eb(eb.refTuple('sort_key', 'seq'), '>', eb.tuple(sortKey, seq)));
     }
-    // Parsed as soon as the rows arrive: on PostgreSQL that is while the caller's batch runs in the server.
+    // Parsed on arrival, overlapping the caller's batch.
     return query
       .orderBy('sort_key')
       .orderBy('seq')
@@ -127,7 +115,7 @@ export async function* planChanges(db: Db, planId: string, pageSize = 1000): Asy
       yield changes;
     }
   } finally {
-    // A caller that stops early (an interrupted apply) leaves one read in flight: its failure is nobody's to report.
+    // A caller that stops early leaves a read in flight; its failure is nobody's.
     next.catch(() => undefined);
   }
 }
@@ -164,11 +152,7 @@ export async function deletePlan(db: Db, id: string): Promise<void> {
   await db.deleteFrom('plan').where('id', '=', id).execute();
 }
 
-/**
- * An admin's refusal of a plan waiting for approval: it becomes `rejected` and is never applied. Only a pending plan
- * is rejected, with the status in the WHERE (as `supersedePendingPlans` does), so an approval, a rejection or a later
- * cycle racing this one keeps its own decision. True when this call decided it.
- */
+/** The status in the WHERE lets a racing decision keep its own. True when this call decided. */
 export async function rejectPlan(db: Db, id: string, decided: { at: string; by: string }): Promise<boolean> {
   const result = await db
     .updateTable('plan')
@@ -179,7 +163,6 @@ export async function rejectPlan(db: Db, id: string, decided: { at: string; by: 
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** The binding's plan waiting for an admin, if any (the newest). */
 export async function pendingPlanOf(db: Db, workspaceId: string, binding: string): Promise<StoredPlan | undefined> {
   const row = await db
     .selectFrom('plan')
@@ -193,10 +176,8 @@ export async function pendingPlanOf(db: Db, workspaceId: string, binding: string
 }
 
 /**
- * Decide the binding's pending plans, other than `keep`, as stale: a later cycle superseded them (it applied, which
- * moved the basis they were computed from, or it was refused and is the one waiting now). Each gets a warning that
- * says by what. Without this an older pending plan would wait for approval forever and hold back every scheduled
- * cycle. Returns their ids.
+ * Mark the binding's other pending plans stale: a later cycle superseded them, and they would hold back scheduled
+ * cycles.
  */
 export async function supersedePendingPlans(
   db: Db,
@@ -210,7 +191,7 @@ export async function supersedePendingPlans(
   const rows = await query.execute();
   for (const row of rows) {
     const warnings = [...(JSON.parse(row.warnings) as string[]), decided.note];
-    // The status in the WHERE too: an admin's approval racing this one keeps its own decision.
+    // A racing approval keeps its decision.
     await db
       .updateTable('plan')
       .set({ status: 'stale', decided_at: decided.at, decided_by: decided.by, warnings: JSON.stringify(warnings) })
@@ -221,10 +202,7 @@ export async function supersedePendingPlans(
   return rows.map((r) => r.id);
 }
 
-/**
- * Keep a binding's newest `keep` plans and every pending one; older plans and their changes go. A daemon
- * that runs every minute would otherwise keep every dry run and cycle forever.
- */
+/** Keep the newest `keep` and every pending plan, or a daemon keeps all forever. */
 export async function prunePlans(db: Db, workspaceId: string, binding: string, keep: number): Promise<number> {
   const old = await db
     .selectFrom('plan')

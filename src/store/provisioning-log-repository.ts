@@ -22,17 +22,13 @@ export interface LogEntry {
   at: string;
 }
 
-/** The most characters of an error detail or target key a row keeps: a detail a person reads, never a request's megabytes. */
+/** A detail a person reads, never a request's megabytes. */
 export const LOG_TEXT_CHARACTERS = 1_000;
-/** A before/after record longer than this as JSON is kept as its summary (summaryOf). Every ordinary record is far shorter. */
+/** Longer records are logged as their summary. */
 export const LOG_RECORD_CHARACTERS = 8_000;
-/** The characters of each string a summary keeps. */
 const SUMMARY_STRING_CHARACTERS = 64;
 
-/**
- * A record too long to log whole, by its fields: each string cut to a short prefix, each array or object only
- * counted, and `…` saying how long the whole was. Whatever a request carried, a log row stays a few kilobytes.
- */
+/** Strings cut, arrays and objects counted: a row stays a few kilobytes. */
 function summaryOf(record: Record<string, unknown>, length: number): Record<string, unknown> {
   const summary: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(record)) {
@@ -70,14 +66,14 @@ const toRow = (e: LogEntry): Insertable<ProvisioningLogTable> => ({
 type LogRow = Required<Insertable<ProvisioningLogTable>>;
 const LOG_COLUMNS = ['workspace_id', 'actor', 'operation', 'target_kind', 'target_id', 'target_key', 'before', 'after', 'result', 'error_status', 'error_detail', 'request_id', 'at'] as const;
 
-/** One row, as nearly every SCIM write logs: compiled once instead of per request. */
+/** One row (nearly every SCIM write), compiled once. */
 const insertOne = preparedQuery(
   (db, ...values: LogRow[(typeof LOG_COLUMNS)[number]][]) =>
     db.insertInto('provisioning_log').values(Object.fromEntries(LOG_COLUMNS.map((column, i) => [column, values[i]])) as LogRow),
   LOG_COLUMNS.map(() => '') as LogRow[(typeof LOG_COLUMNS)[number]][],
 );
 
-/** Write log rows in chunks: a 10,000-member group PATCH is a handful of statements, not 10,000. */
+/** In chunks: a large group PATCH is a few statements. */
 export async function appendLog(db: Db, entries: readonly LogEntry[]): Promise<void> {
   if (entries.length === 1) {
     const row = toRow(entries[0]!) as LogRow;

@@ -5,9 +5,9 @@ import { driftCounts } from './pulled-member-repository.js';
 
 type Db = Kysely<Database>;
 
-/** Read-only views of the pull side's state that operators watch (the daemon's /metrics reads them at scrape time). */
+// Read-only views of the pull side for /metrics and operators.
 
-/** Plans over a deletion budget, waiting for an admin's approval, per workspace (workspaces with none are absent). */
+/** Plans over a deletion budget awaiting approval. */
 export async function countPendingPlans(db: Db): Promise<{ workspaceId: string; pending: number }[]> {
   const rows = await db
     .selectFrom('plan')
@@ -18,7 +18,6 @@ export async function countPendingPlans(db: Db): Promise<{ workspaceId: string; 
   return rows.map((row) => ({ workspaceId: row.workspace_id, pending: Number(row.pending) }));
 }
 
-/** When each binding last finished a good cycle (bindings that never had one are absent). */
 export async function lastGoodCycles(db: Db): Promise<{ workspaceId: string; binding: string; lastGoodAt: string }[]> {
   const rows = await db
     .selectFrom('connector_state')
@@ -28,24 +27,17 @@ export async function lastGoodCycles(db: Db): Promise<{ workspaceId: string; bin
   return rows.flatMap((row) => (row.last_good_at === null ? [] : [{ workspaceId: row.workspace_id, binding: row.binding, lastGoodAt: row.last_good_at }]));
 }
 
-/** What an operator asks of one binding: is it keeping up, and what is out of line and why. */
 export interface BindingStatus {
   binding: string;
   lastGoodAt: string | null;
   lastFullAt: string | null;
-  /** Why its next cycle reads everything, or null. */
   fullDue: string | null;
-  /** The plan over the deletion budget waiting for approval, if any. */
   pendingPlan: string | null;
   lastRun: { id: string; result: string; startedAt: string; finishedAt: string | null; message: string | null } | null;
-  /** Members differing from the IdP, per reason. */
   drift: Partial<Record<DriftReason, number>>;
 }
 
-/**
- * Every binding of a workspace the store knows of (it has run, or keeps state or records), or only `names` when given,
- * with its cycles and its drift.
- */
+/** Every binding known to the store (runs, state, records), or only `names`. */
 export async function bindingStatuses(db: Db, workspaceId: string, names: readonly string[] = []): Promise<BindingStatus[]> {
   const [states, runs, pending, drift] = await Promise.all([
     db.selectFrom('connector_state').selectAll().where('workspace_id', '=', workspaceId).execute(),

@@ -7,32 +7,28 @@ import { keysetPages } from './keyset-pages.js';
 
 type Db = Kysely<Database>;
 
-// What each binding's IdP last said about each of its users (the statement, as the connector mapped it) and, while the
-// store does not match it, why. A cycle re-plans every user whose row says so, and every member another source wrote
-// since (membership.synced_version), from these statements: a bounded read of the store, not of the IdP.
+// Per binding, each IdP user's last statement and, while the store differs, why: cycles re-plan from here, not from the
+// IdP.
 
-
-/** The part of a row a cycle compares a fresh statement with, and the member of the same externalId, if any. */
+/** What a fresh statement is compared with, and the same-externalId member. */
 export interface PulledState {
   hash: string;
   drift: DriftReason | null;
   detail: string | null;
-  /** The member version at which the store matches the statement (see pulled_member.settled_version). */
+  /** See pulled_member.settled_version. */
   settledVersion: number | null;
   member?: { id: string; version: number; syncedVersion: number; managedBy: string | null };
 }
 
-/** A row to write: a statement with its drift (a new row, or one that replaces the user's row), or only a new drift. */
+/** A statement with its drift (new or replacing), or only a new drift. */
 export interface PulledWrite {
   externalId: string;
   statement?: { snapshot: string; hash: string };
   drift: Drift | null;
   settledVersion: number | null;
-  /** The user has a row already. */
   replace: boolean;
 }
 
-/** A stored statement with its user's id: what a cycle re-plans from. */
 export interface PulledStatement {
   externalId: string;
   snapshot: string;
@@ -41,13 +37,11 @@ export interface PulledStatement {
   detail: string | null;
 }
 
-/** Whether the binding has a record of any IdP user (none before its first cycle). */
 export async function hasPulled(db: Db, workspaceId: string, binding: string): Promise<boolean> {
   const row = await db.selectFrom('pulled_member').select('external_id').where('workspace_id', '=', workspaceId).where('binding', '=', binding).limit(1).executeTakeFirst();
   return row !== undefined;
 }
 
-/** The rows of these IdP users, by externalId, each with the member of that externalId when there is one. */
 export async function pulledStates(db: Db, workspaceId: string, binding: string, externalIds: readonly string[]): Promise<Map<string, PulledState>> {
   const states = new Map<string, PulledState>();
   const dialect = dialectOf(db);
@@ -64,10 +58,7 @@ export async function pulledStates(db: Db, workspaceId: string, binding: string,
 
 const PULLED_COLUMNS = ['workspace_id', 'binding', 'external_id', 'snapshot', 'hash', 'drift', 'drift_detail', 'settled_version', 'updated_at'] as const;
 
-/**
- * Record statements and drifts. A changed statement replaces its row whole (deleted and inserted again, in bulk);
- * a drift alone is one UPDATE per distinct drift sentence.
- */
+/** A changed statement replaces its row; a drift alone is one UPDATE per distinct drift. */
 export async function writePulled(db: Db, workspaceId: string, binding: string, writes: readonly PulledWrite[], now: string): Promise<void> {
   const statements = writes.filter((w) => w.statement !== undefined);
   if (statements.length) {
@@ -89,7 +80,7 @@ export async function writePulled(db: Db, workspaceId: string, binding: string, 
   await setDrift(db, workspaceId, binding, writes.filter((w) => w.statement === undefined), now);
 }
 
-/** Set the drift of these users' rows (null: in line), and the member version they are settled at when given, grouped alike. */
+/** One UPDATE per distinct drift and settled version. */
 export async function setDrift(
   db: Db,
   workspaceId: string,
@@ -118,7 +109,7 @@ export async function setDrift(
   }
 }
 
-/** Clear the drift of these users: the change their record waited for is applied. */
+/** Their awaited change is applied. */
 export async function clearDrift(db: Db, workspaceId: string, binding: string, externalIds: readonly string[], now: string): Promise<void> {
   const perList = dialectOf(db).chunks.keys;
   for (let i = 0; i < externalIds.length; i += perList) {
@@ -132,7 +123,7 @@ export async function clearDrift(db: Db, workspaceId: string, binding: string, e
   }
 }
 
-/** Forget these users: the IdP no longer lists them and no member of theirs remains. */
+/** The IdP no longer lists them and no member remains. */
 export async function deletePulled(db: Db, workspaceId: string, binding: string, externalIds: readonly string[]): Promise<void> {
   const perList = dialectOf(db).chunks.keys;
   for (let i = 0; i < externalIds.length; i += perList) {
@@ -153,7 +144,7 @@ const toStatement = (row: Pick<PulledMemberRow, 'external_id' | 'snapshot' | 'ha
   detail: row.drift_detail,
 });
 
-/** The statements of the binding's users in drift, in pages (keyset on the partial drift index). */
+/** Paged on the partial drift index. */
 export async function* driftedStatements(db: Db, workspaceId: string, binding: string, pageSize = 1000): AsyncGenerator<PulledStatement[]> {
   const pages = keysetPages(pageSize, (row: { external_id: string }) => row.external_id, (after, limit) =>
     db
@@ -170,10 +161,7 @@ export async function* driftedStatements(db: Db, workspaceId: string, binding: s
   for await (const rows of pages) yield rows.map(toStatement);
 }
 
-/**
- * The binding's members that another source wrote since the binding last left them matching its IdP, in pages
- * (keyset on the partial index of such rows), with the statement their IdP user last made (null when none is kept).
- */
+/** Members written elsewhere since their binding matched them (partial index), with last statements. */
 export async function* unsyncedMembers(db: Db, workspaceId: string, binding: string, pageSize = 1000): AsyncGenerator<{ memberId: string; externalId: string | null; statement: PulledStatement | null }[]> {
   const pages = keysetPages(pageSize, (row: { id: string }) => row.id, (after, limit) =>
     db
@@ -197,7 +185,7 @@ export async function* unsyncedMembers(db: Db, workspaceId: string, binding: str
   }
 }
 
-/** Every IdP user the binding has a row for, in pages of ids: a complete full read forgets those it did not see. */
+/** Paged: a complete full read forgets users it did not see. */
 export async function* pulledIds(db: Db, workspaceId: string, binding: string, pageSize = 10_000): AsyncGenerator<string[]> {
   const pages = keysetPages(pageSize, (row: { external_id: string }) => row.external_id, (after, limit) =>
     db
@@ -213,13 +201,10 @@ export async function* pulledIds(db: Db, workspaceId: string, binding: string, p
   for await (const rows of pages) yield rows.map((r) => r.external_id);
 }
 
-/**
- * Mark members as matching their binding's IdP at the version the cycle compared (a member written since keeps its
- * place among the unsynced).
- */
+/** A member written since stays unsynced. */
 export async function confirmSynced(db: Db, workspaceId: string, members: readonly { id: string; version: number }[]): Promise<void> {
   const perList = dialectOf(db).chunks.keys;
-  // One statement per version compared (nearly all share a few) and chunk of ids, not one per member.
+  // One statement per version and chunk: members share a few versions.
   const byVersion = new Map<number, string[]>();
   for (const { id, version } of members) {
     const ids = byVersion.get(version);
@@ -239,7 +224,7 @@ export async function confirmSynced(db: Db, workspaceId: string, members: readon
   }
 }
 
-/** Members in drift per workspace, binding and reason: the rows that say why, and the members written elsewhere since. */
+/** Rows with a drift, plus members written elsewhere. */
 export async function driftCounts(db: Db, workspaceId?: string): Promise<{ workspaceId: string; binding: string; reason: DriftReason; members: number }[]> {
   let pulled = db
     .selectFrom('pulled_member')
@@ -262,7 +247,7 @@ export async function driftCounts(db: Db, workspaceId?: string): Promise<{ works
   ];
 }
 
-/** The drift of the binding's users in a workspace, for people (`rosterd status`, `members --json`), first `limit` by id. */
+/** For `rosterd status` and `members --json`. */
 export async function driftList(db: Db, workspaceId: string, limit: number): Promise<{ binding: string; externalId: string; reason: DriftReason; detail: string | null }[]> {
   const rows = await db
     .selectFrom('pulled_member')

@@ -1,4 +1,4 @@
-/** A read on `Store.heavyReads` that ran past its time limit and was stopped (PostgreSQL's server cancels its own: code 57014). */
+/** A SQLite `heavyReads` read stopped at its limit; PostgreSQL's own cancel is error 57014. */
 export class QueryTimeout extends Error {
   constructor(readonly timeoutMs: number) {
     super(`the query ran longer than ${timeoutMs} ms and was stopped`);

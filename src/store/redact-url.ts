@@ -1,4 +1,3 @@
-/** Remove the password from a database URL before it is printed or logged. */
 export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);

@@ -20,9 +20,7 @@ export interface SyncRun {
   instance: string | null;
   startedAt: string;
   finishedAt: string | null;
-  /** Members the run left differing from the IdP. */
   drift: number | null;
-  /** The run's one-line outcome. */
   message: string | null;
 }
 
@@ -88,11 +86,7 @@ export async function finishRun(
     .execute();
 }
 
-/**
- * Scheduled runs of a binding still marked running by another instance: that instance died (SIGKILL, a lost
- * machine) before it could record the end, since a live one would still hold the schedule lease the caller
- * has just taken. They are recorded as failed, ending now, so `rosterd runs` does not show them running forever.
- */
+/** Others' scheduled runs still marked running: the caller just took the schedule lease, so their instance died. */
 export async function failAbandonedRuns(db: Db, workspaceId: string, binding: string, instance: string, finishedAt: string): Promise<number> {
   const result = await db
     .updateTable('sync_run')
@@ -106,7 +100,7 @@ export async function failAbandonedRuns(db: Db, workspaceId: string, binding: st
   return Number(result.numUpdatedRows);
 }
 
-/** This instance's runs of a binding still marked running end as aborted: a shutdown stopped them (or tried to). */
+/** A shutdown stopped them. */
 export async function abortRunsOf(db: Db, workspaceId: string, binding: string, instance: string, finishedAt: string): Promise<number> {
   const result = await db
     .updateTable('sync_run')
@@ -124,7 +118,6 @@ export async function listRuns(db: Db, workspaceId: string, limit: number): Prom
   return rows.map(rowToRun);
 }
 
-/** Keep a binding's newest `keep` runs (the history `rosterd runs` shows). */
 export async function pruneRuns(db: Db, workspaceId: string, binding: string, keep: number): Promise<void> {
   const cutoff = await db
     .selectFrom('sync_run')

@@ -7,13 +7,13 @@ type Db = Kysely<Database>;
 
 export type WebhookStatus = WebhookEndpointTable['status'];
 
-/** An endpoint as the CLI and the dispatcher see it; the secret only where signing needs it. */
+/** No secret: only signing needs it. */
 export interface WebhookEndpoint {
   id: string;
   /** Null: every workspace. */
   workspaceId: string | null;
   url: string;
-  /** Event type patterns; null: every event. */
+  /** Null: every event. */
   events: string[] | null;
   status: WebhookStatus;
   failingSince: string | null;
@@ -107,11 +107,7 @@ export interface NewWebhookEndpoint {
   now: string;
 }
 
-/**
- * Insert an endpoint and its cursors, each at its workspace's last event sequence (read in the same transaction),
- * so the endpoint receives what happens after it was added. An endpoint of every workspace gets a cursor for each
- * existing one; a workspace created later starts at its beginning (dispatcher).
- */
+/** Cursors start at each workspace's last event; later workspaces at their beginning. */
 export async function insertWebhookEndpoint(trx: Db, endpoint: NewWebhookEndpoint): Promise<void> {
   await trx
     .insertInto('webhook_endpoint')
@@ -138,14 +134,14 @@ export async function insertWebhookEndpoint(trx: Db, endpoint: NewWebhookEndpoin
   }
 }
 
-/** Every endpoint, or those that receive `workspaceId`'s events (its own and every-workspace ones), oldest first. */
+/** All, or those receiving `workspaceId`'s events, oldest first. */
 export async function listWebhookEndpoints(db: Db, workspaceId?: string): Promise<WebhookEndpoint[]> {
   let query = db.selectFrom('webhook_endpoint').selectAll();
   if (workspaceId !== undefined) query = query.where((eb) => eb.or([eb('workspace_id', '=', workspaceId), eb('workspace_id', 'is', null)]));
   return (await query.orderBy('created_at').orderBy('id').execute()).map(rowToEndpoint);
 }
 
-/** The endpoints the dispatcher delivers to, secrets included. */
+/** For the dispatcher, secrets included. */
 export async function deliverableWebhookEndpoints(db: Db): Promise<WebhookEndpointWithSecret[]> {
   const rows = await db.selectFrom('webhook_endpoint').selectAll().orderBy('id').execute();
   return rows.map((row) => ({ ...rowToEndpoint(row), secret: row.secret }));
@@ -156,7 +152,7 @@ export async function findWebhookEndpoint(db: Db, id: string): Promise<WebhookEn
   return row && rowToEndpoint(row);
 }
 
-/** Delete an endpoint with its cursors and history; false when there is none. */
+/** With cursors and history. */
 export async function deleteWebhookEndpoint(trx: Db, id: string): Promise<boolean> {
   await trx.deleteFrom('webhook_delivery').where('endpoint_id', '=', id).execute();
   await trx.deleteFrom('webhook_cursor').where('endpoint_id', '=', id).execute();
@@ -164,10 +160,7 @@ export async function deleteWebhookEndpoint(trx: Db, id: string): Promise<boolea
   return Number(result.numDeletedRows) > 0;
 }
 
-/**
- * Make the endpoint active again and forget its cursors' retries, so the next event of each is tried at once;
- * each cursor's revision moves, telling the delivering process to re-read it. Delivery resumes where it stopped.
- */
+/** Resets retries and moves the cursors' revision, so the delivering process re-reads them. */
 export async function enableWebhookEndpoint(trx: Db, id: string, now: string): Promise<boolean> {
   const result = await trx.updateTable('webhook_endpoint').set({ status: 'active', failing_since: null, status_reason: null, updated_at: now }).where('id', '=', id).executeTakeFirst();
   if (Number(result.numUpdatedRows) === 0) return false;
@@ -179,13 +172,13 @@ export async function enableWebhookEndpoint(trx: Db, id: string, now: string): P
   return true;
 }
 
-/** Stop delivering to an endpoint until it is enabled again; its cursors stay where they are. */
+/** Cursors stay where they are. */
 export async function disableWebhookEndpoint(db: Db, id: string, now: string): Promise<boolean> {
   const result = await db.updateTable('webhook_endpoint').set({ status: 'disabled', updated_at: now }).where('id', '=', id).executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
 
-/** An active endpoint whose retries ran out becomes failing; false when it was not active (removed, disabled). */
+/** Only an active endpoint (retries ran out); false otherwise. */
 export async function markWebhookEndpointFailing(db: Db, id: string, reason: string, now: string): Promise<boolean> {
   const result = await db
     .updateTable('webhook_endpoint')
@@ -196,22 +189,17 @@ export async function markWebhookEndpointFailing(db: Db, id: string, reason: str
   return Number(result.numUpdatedRows) > 0;
 }
 
-/** An endpoint's cursors, by workspace. */
 export async function webhookCursors(db: Db, endpointId: string): Promise<WebhookCursor[]> {
   const rows = await db.selectFrom('webhook_cursor').selectAll().where('endpoint_id', '=', endpointId).orderBy('workspace_id').execute();
   return rows.map(rowToCursor);
 }
 
-/** The cursors of a workspace's endpoints. */
 export async function webhookCursorsOfWorkspace(db: Db, workspaceId: string): Promise<WebhookCursor[]> {
   const rows = await db.selectFrom('webhook_cursor').selectAll().where('workspace_id', '=', workspaceId).orderBy('endpoint_id').execute();
   return rows.map(rowToCursor);
 }
 
-/**
- * The cursor of a workspace an every-workspace endpoint met after it was added (the workspace is newer), at
- * `lastSeq`; an existing cursor is left as it is. Returns the cursor as stored.
- */
+/** For a workspace newer than an every-workspace endpoint; an existing cursor is kept. */
 export async function ensureWebhookCursor(db: Db, endpointId: string, workspaceId: string, lastSeq: number, now: string): Promise<WebhookCursor | undefined> {
   await db
     .insertInto('webhook_cursor')
@@ -222,11 +210,10 @@ export async function ensureWebhookCursor(db: Db, endpointId: string, workspaceI
   return row && rowToCursor(row);
 }
 
-/** What a delivering process has done with one cursor since it last saved it. */
 export interface CursorProgress {
   endpointId: string;
   workspaceId: string;
-  /** The revision the process read; a cursor changed since (replay, enable) is left alone. */
+  /** As read; a cursor moved since (replay, enable) is left alone. */
   revision: number;
   lastSeq: number;
   attempts: number;
@@ -237,11 +224,7 @@ export interface CursorProgress {
   now: string;
 }
 
-/**
- * Save a cursor's progress and record its attempts, in the caller's transaction. False, and nothing written, when
- * the cursor's revision moved (someone replayed or enabled it) or it is gone (its endpoint was removed): the
- * process then re-reads the cursor and goes on from there.
- */
+/** False, writing nothing, if the cursor moved or is gone; the process then re-reads it. */
 export async function saveWebhookProgress(trx: Db, progress: CursorProgress): Promise<boolean> {
   const result = await trx
     .updateTable('webhook_cursor')
@@ -278,11 +261,7 @@ export async function saveWebhookProgress(trx: Db, progress: CursorProgress): Pr
   return true;
 }
 
-/**
- * Move cursors of `workspaceId` back so their next event is `fromSeq`: those of `endpointIds`. A cursor already
- * before it stays. Retries are forgotten and the revision moves, so the delivering process re-reads it. Returns
- * each cursor's sequence before and after.
- */
+/** Move cursors back to `fromSeq` (never forward), resetting retries; the revision moves. */
 export async function replayWebhookCursors(trx: Db, workspaceId: string, endpointIds: readonly string[], fromSeq: number, now: string): Promise<{ endpointId: string; before: number; after: number }[]> {
   if (endpointIds.length === 0) return [];
   const cursors = await trx.selectFrom('webhook_cursor').selectAll().where('workspace_id', '=', workspaceId).where('endpoint_id', 'in', endpointIds).orderBy('endpoint_id').execute();
@@ -300,14 +279,14 @@ export async function replayWebhookCursors(trx: Db, workspaceId: string, endpoin
   return moved;
 }
 
-/** A workspace's latest delivery attempts, newest first, of one endpoint or all. */
+/** Newest first. */
 export async function recentWebhookDeliveries(db: Db, workspaceId: string, limit: number, endpointId?: string): Promise<WebhookDelivery[]> {
   let query = db.selectFrom('webhook_delivery').selectAll().where('workspace_id', '=', workspaceId);
   if (endpointId !== undefined) query = query.where('endpoint_id', '=', endpointId);
   return (await query.orderBy('at', 'desc').orderBy('seq', 'desc').orderBy('attempt', 'desc').limit(limit).execute()).map(rowToDelivery);
 }
 
-/** Delete delivery attempts made before `cutoff` (ISO time), `batch` rows per statement; returns how many went. */
+/** `batch` rows per statement; returns how many went. */
 export async function pruneWebhookDeliveries(db: Db, cutoff: string, batch = 5_000): Promise<number> {
   let total = 0;
   for (;;) {
@@ -322,7 +301,6 @@ export async function pruneWebhookDeliveries(db: Db, cutoff: string, batch = 5_0
   }
 }
 
-/** How many endpoints are failing (retries ran out), for /metrics. */
 export async function countFailingWebhookEndpoints(db: Db): Promise<number> {
   const row = await db.selectFrom('webhook_endpoint').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'failing').executeTakeFirst();
   return Number(row?.n ?? 0);

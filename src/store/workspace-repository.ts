@@ -6,10 +6,7 @@ import { preparedQuery } from './prepared-query.js';
 
 type Db = Kysely<Database>;
 
-/**
- * Every SCIM request reads its workspace; the policy JSON rarely changes, so its validated form is kept by
- * text. Entries are small and a gateway serves a bounded number of distinct policies.
- */
+/** Read by every request and rarely changed: cached by text. */
 const parsedPolicies = new Map<string, Workspace['policy']>();
 
 function parsePolicy(text: string): Workspace['policy'] {
@@ -61,7 +58,7 @@ export async function insertWorkspace(db: Db, workspace: Workspace): Promise<voi
     .execute();
 }
 
-/** Store a workspace's name and policy (its id, version and revision stay). */
+/** Name and policy only. */
 export async function updateWorkspaceSettings(db: Db, workspace: Workspace): Promise<void> {
   await db
     .updateTable('workspace')
@@ -70,22 +67,19 @@ export async function updateWorkspaceSettings(db: Db, workspace: Workspace): Pro
     .execute();
 }
 
-/** Delete a workspace and everything it holds (members, groups, keys, plans, runs, events, webhooks) and its log. */
+/** With everything it holds, and its log. */
 export async function deleteWorkspaceRows(db: Db, id: string): Promise<boolean> {
   await db.deleteFrom('provisioning_log').where('workspace_id', '=', id).execute();
   const result = await db.deleteFrom('workspace').where('id', '=', id).executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
 }
 
-/**
- * Take the next store revision and read the workspace as it is inside this transaction. Inside a transaction this is also the workspace's write lock on PostgreSQL
- * (the row stays locked until commit), so capacity checks and their writes cannot interleave across instances.
- */
+/** On PostgreSQL this locks the row until commit: capacity checks and writes never interleave across instances. */
 const nextRevision = preparedQuery(
   (db, id: string) =>
     db
       .updateTable('workspace')
-      // Raw increment: a bound `1` would become a second parameter of the prepared statement.
+      // Raw, so `1` is no extra parameter.
       .set({ revision: sql<number>`revision + 1` })
       .where('id', '=', id)
       .returningAll(),
@@ -96,7 +90,7 @@ export async function bumpRevision(db: Db, id: string): Promise<Workspace> {
   return (await takeWriteLock(db, id)).workspace;
 }
 
-/** bumpRevision, with the sequence of the workspace's last event: the transaction's events are numbered after it. */
+/** With the last event sequence, after which the transaction numbers its events. */
 export async function takeWriteLock(db: Db, id: string): Promise<{ workspace: Workspace; eventSeq: number }> {
   const [row] = await nextRevision(db, id);
   if (!row) throw new Error(`workspace ${id} vanished during a write`);

@@ -1,10 +1,6 @@
-/**
- * Rows in PostgreSQL's COPY text format (tab-separated columns, one line per row, `\N` for null), for
- * `COPY … FROM STDIN`. Backslash, tab, newline and carriage return are the only characters the format
- * requires escaped; everything else, multi-byte text included, goes through as is.
- */
+/** COPY text format; only backslash, tab, newline and CR need escaping. */
 export function copyText(columns: readonly string[], rows: readonly object[]): string {
-  // One string appended to, which V8 keeps as a rope and flattens once when pg encodes it: cheaper than joining lines.
+  // Appending to one string (a rope) beats joining lines.
   let text = '';
   for (const row of rows) {
     const values = row as Record<string, unknown>;

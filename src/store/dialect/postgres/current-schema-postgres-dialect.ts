@@ -25,11 +25,8 @@ interface ColumnRow {
 }
 
 /**
- * Kysely's own PostgreSQL introspector lists the tables of every schema on the database and looks each schema up
- * again by name (`pg_get_serial_sequence`, `has_schema_privilege`) while it does: a schema that another rosterd
- * installation or test suite drops meanwhile fails the whole query with `schema "<other>" does not exist`. Its one
- * user here is the migrator, looking for its bookkeeping tables in the store's schema, so this one reads only the
- * current schema (the store's `search_path`).
+ * Kysely's introspector reads every schema, failing when another suite drops one; the migrator needs only
+ * search_path's.
  */
 export class CurrentSchemaIntrospector implements DatabaseIntrospector {
   constructor(private readonly db: Kysely<unknown>) {}
@@ -75,7 +72,6 @@ export class CurrentSchemaIntrospector implements DatabaseIntrospector {
   }
 }
 
-/** Kysely's PostgreSQL dialect with an introspector that stays inside the store's own schema. */
 export class CurrentSchemaPostgresDialect extends PostgresDialect {
   override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
     return new CurrentSchemaIntrospector(db);

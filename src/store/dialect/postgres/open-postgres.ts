@@ -11,12 +11,12 @@ import { listenForEvents } from './pg-event-listener.js';
 import { PgClient, type PgClientConfig } from './pg-client.js';
 import { postgresSupport } from './postgres-support.js';
 
-/** Open a `postgres://` URL as a store; `?schema=` and `?prepared_statements=` on the URL are rosterd's own. */
+/** `?schema=` and `?prepared_statements=` are rosterd's own. */
 export async function openPostgres(rawUrl: string, options: CreateDbOptions): Promise<Store> {
-  // `?schema=name` selects a schema (several rosterd installations, or test runs, on one database).
+  // Installations or test runs may share a database.
   const parsedUrl = new URL(rawUrl);
   const schema = options.schema ?? parsedUrl.searchParams.get('schema') ?? undefined;
-  // `?prepared_statements=false`: no named prepared statements (pg-client.ts), for a pooler that cannot keep them.
+  // False: for poolers that cannot keep named statements.
   const preparedStatements = parsedUrl.searchParams.get('prepared_statements');
   if (preparedStatements !== null && preparedStatements !== 'true' && preparedStatements !== 'false') {
     throw new RosterdError('ROSTERD_E_CONFIG', `database: prepared_statements=${preparedStatements} must be true or false`);
@@ -28,12 +28,12 @@ export async function openPostgres(rawUrl: string, options: CreateDbOptions): Pr
     throw new RosterdError('ROSTERD_E_CONFIG', `database schema "${schema}" must be lower-case letters, digits and _`);
   }
   const poolConfig: pg.PoolConfig & PgClientConfig = {
-    // pg's client with COPY … FROM STDIN and named prepared statements (pg-client.ts); the pool passes it this config.
+    // COPY and named statements (pg-client.ts).
     Client: PgClient,
     namedStatements: preparedStatements !== 'false',
     connectionString: url,
     max: options.poolSize ?? 10,
-    // COUNT(*) and bigserial come back as int8; every count we read fits in a JS number.
+    // int8 (counts, bigserial) as numbers: every count fits.
     types: { getTypeParser: ((oid: number, format?: string) => (oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'))) as typeof pg.types.getTypeParser },
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   };
@@ -74,15 +74,13 @@ export async function openPostgres(rawUrl: string, options: CreateDbOptions): Pr
   };
 }
 
-/** A pool whose lost connections fail their own queries and never the process. */
+/** Lost connections fail their own queries, never the process. */
 function quietPool(config: pg.PoolConfig): pg.Pool {
   const pool = new pg.Pool(config);
   pool.on('error', () => {
-    // An idle client lost its connection; the pool replaces it. Queries report their own errors.
+    // The pool replaces a lost idle client.
   });
-  // A client that loses its connection while checked out (a query in flight) emits 'error' with no pool listener
-  // attached: uncaught, that would end the process on a database restart. The query fails with the same error,
-  // and the pool discards the broken client on release.
+  // Else a checked-out client's lost connection kills the process on a database restart; its query fails anyway.
   pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }

@@ -2,26 +2,18 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { statementName } from './statement-names.js';
 
-/**
- * The pg client rosterd's PostgreSQL pool hands Kysely, which only ever calls `query(sql, parameters)`:
- * - `COPY … FROM STDIN` with the data as its only parameter (postgres-support.ts `copyRows`) goes through the
- *   COPY protocol (pg-copy-streams), inside Kysely's transaction on its connection;
- * - a text `preparedQuery` compiled (statement-names.ts) runs as a named prepared statement, planned once per
- *   connection instead of on every request;
- * - everything else goes to pg unchanged.
- */
+// Kysely only calls query(sql, parameters): a `COPY … FROM STDIN` whose sole parameter is the data uses the COPY
+// protocol; preparedQuery's texts run as named statements.
+
 const COPY_FROM_STDIN = /^copy\s[\s\S]*\sfrom\s+stdin$/i;
 
 export interface PgClientConfig extends pg.ClientConfig {
-  /**
-   * False where the server side cannot keep a connection's prepared statements, as behind a PgBouncer
-   * before 1.21 in transaction mode: every statement is then sent unnamed. The pool hands its options here.
-   */
+  /** False where prepared statements do not survive (PgBouncer < 1.21, transaction mode). */
   namedStatements?: boolean;
 }
 
 export class PgClient extends pg.Client {
-  /** Names this connection no longer uses: the table behind them changed shape (see `named`). */
+  /** Names no longer used here (see `named`). */
   private readonly stale = new Set<string>();
   private readonly namedStatements: boolean;
 
@@ -30,7 +22,6 @@ export class PgClient extends pg.Client {
     this.namedStatements = config.namedStatements ?? true;
   }
 
-  // Overloads as pg declares them; the COPY case returns the same result shape as any other statement.
   override query(...args: unknown[]): never {
     const [text, values, callback] = args;
     if (typeof text === 'string' && Array.isArray(values) && callback === undefined) {
@@ -46,9 +37,8 @@ export class PgClient extends pg.Client {
     try {
       return await run({ name, text, values });
     } catch (error) {
-      // A `select *` prepared before a migration (another instance's) added a column: PostgreSQL refuses to run
-      // the old plan's shape. The name cannot be prepared again on this connection, so the text runs unnamed from
-      // now on. Inside a transaction the error aborted it, and the retry fails too: the request fails whole.
+      // A `select *` prepared before another instance's migration added a column fails and cannot be re-prepared: run
+      // it unnamed from now on.
       if ((error as { code?: unknown }).code !== '0A000') throw error;
       this.stale.add(name);
       return run(text, values);
@@ -59,7 +49,7 @@ export class PgClient extends pg.Client {
     return new Promise((resolve, reject) => {
       const stream = (super.query as (q: unknown) => ReturnType<typeof copyFrom>)(copyFrom(statement));
       stream.on('error', reject);
-      // 'finish' comes once the server confirmed the COPY and the connection is ready for the next statement.
+      // 'finish': the COPY is confirmed and the connection free.
       stream.on('finish', () => resolve({ command: 'COPY', rowCount: stream.rowCount, rows: [], fields: [], oid: 0 }));
       stream.end(data);
     });

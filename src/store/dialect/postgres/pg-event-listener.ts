@@ -1,32 +1,21 @@
 import pg from 'pg';
 import type { EventBus } from '../../../events/event-bus.js';
 
-/**
- * Event commits notify `<prefix><schema>` with `<seq> <workspace id>` as payload: per schema, so installations
- * (or test runs) sharing a database do not wake each other.
- */
+/** Per schema (`<prefix><schema>`, payload `<seq> <workspace id>`), so installations do not wake each other. */
 export const EVENT_CHANNEL_PREFIX = 'rosterd_events.';
 
-/** How long to wait before connecting again after the listening connection was lost. */
 const RECONNECT_MS = 1_000;
 
 export interface PgEventListenerOptions {
-  /** The pool's connection settings (URL, search_path): the listener's schema decides its channel. */
+  /** Its schema picks the channel. */
   config: pg.ClientConfig;
   bus: EventBus;
-  /**
-   * Called after each (re)connection: what committed while no connection listened is announced from the database
-   * (every workspace's last sequence), so no waiter sleeps through it.
-   */
+  /** After each (re)connection, announces what committed while nobody listened. */
   resync: () => Promise<Map<string, number>>;
   onError?: (error: Error) => void;
 }
 
-/**
- * One connection that LISTENs for the event commits of every instance on the same PostgreSQL schema (apply's
- * `pg_notify` is delivered at commit) and announces them on this process's EventBus. It reconnects by itself.
- * Returns the function that stops it.
- */
+/** LISTENs for every instance's event commits on this schema; reconnects by itself. */
 export function listenForEvents(options: PgEventListenerOptions): () => Promise<void> {
   let client: pg.Client | null = null;
   let stopped = false;

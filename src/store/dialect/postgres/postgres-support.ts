@@ -6,14 +6,13 @@ import { EVENT_CHANNEL_PREFIX } from './pg-event-listener.js';
 import { nameStatement } from './statement-names.js';
 
 const chunks: ChunkSizes = {
-  // One JSON or COPY statement: a batch of a pull's apply (5,000 changes), a few megabytes.
+  // A pull's apply batch in one statement.
   rowsPerInsert: () => 5000,
   ids: 500,
   keys: 1000,
   groupMembers: 400,
 };
 
-/** DialectSupport for PostgreSQL (pg). */
 export const postgresSupport: DialectSupport = {
   name: 'postgres',
   jsonArrayElements: (column, alias) =>
@@ -25,9 +24,8 @@ export const postgresSupport: DialectSupport = {
   mergeJsonObject: (column, patch) => sql<string>`(coalesce(${column}, '{}')::jsonb || ${patch}::jsonb)::text`,
   groupRefsOf: (membershipId) => sql`(select coalesce(json_agg(json_build_object('value', g.id, 'display', g.display_name) order by g.display_name), '[]'::json)
     from group_member gm join scim_group g on g.id = gm.group_id where gm.membership_id = ${membershipId})`,
-  // A lateral join with LIMIT 1, a subquery the planner cannot flatten: as an IN list, `= any` or
-  // `in (select unnest(…))` its choice follows the statistics, and a workspace filled since the last ANALYZE looks
-  // empty, so it would hash the keys and scan every member.
+  // A lateral LIMIT 1 forces an index probe per key; an IN list trusts statistics that show a freshly filled workspace
+  // as empty.
   membersByKey: (workspaceId, column, values) =>
     sql<MembershipRow>`select m.* from unnest(${values}::text[]) as k(v)
       cross join lateral (select * from membership where workspace_id = ${workspaceId} and ${sql.ref(column)} = k.v limit 1) as m`,
@@ -36,21 +34,18 @@ export const postgresSupport: DialectSupport = {
       from unnest(${externalIds}::text[]) as k(v)
       cross join lateral (select hash, drift, drift_detail, settled_version from pulled_member where workspace_id = ${workspaceId} and binding = ${binding} and external_id = k.v limit 1) as p
       left join lateral (select id, version, synced_version, managed_by from membership where workspace_id = ${workspaceId} and external_id = k.v limit 1) as m on true`,
-  // PostgreSQL plans every value of a VALUES list; one JSON parameter expanded by json_populate_recordset plans
-  // in a fraction of a millisecond at any size.
+  // PostgreSQL plans every VALUES value; one JSON parameter plans fast at any size.
   jsonRows: (table, columns, json) =>
     sql`select ${sql.join(columns.map((c) => sql.ref(c)))} from json_populate_recordset(null::${sql.table(table)}, ${json}::json)`,
-  // Run by pg-client.ts through the COPY protocol; cheaper than JSON, which the server parses twice.
+  // Cheaper than JSON, which the server parses twice.
   copyRows: (table, columns, rows) => CompiledQuery.raw(`copy ${quoted(table)} (${columns.map(quoted).join(', ')}) from stdin`, [copyText(columns, rows)]),
-  // Autovacuum analyzes a table a while after it grew; until then its new rows are invisible to the planner.
+  // Autovacuum analyzes a grown table only later.
   analyze: (tables) => sql`analyze ${sql.join(tables.map((t) => sql.table(t)))}`,
-  // Delivered at commit to the listeners of the schema's channel (pg-event-listener.ts).
+  // Delivered at commit (pg-event-listener.ts).
   eventsWritten: (workspaceId, lastSeq) => sql`select pg_notify(${EVENT_CHANNEL_PREFIX} || current_schema(), ${`${lastSeq} ${workspaceId}`})`,
-  // Kysely's migrator takes an advisory lock on PostgreSQL.
   migratorLocks: true,
   preparedText: nameStatement,
   chunks,
 };
 
-/** A double-quoted identifier (table and column names are rosterd's own, never input). */
 const quoted = (name: string): string => `"${name.replace(/"/g, '""')}"`;

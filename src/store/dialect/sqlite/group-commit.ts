@@ -10,32 +10,23 @@ interface Queued {
   reject: (error: unknown) => void;
 }
 
-/**
- * Take SQLite's write lock now or say it is held: `BEGIN IMMEDIATE` with no busy wait. Runs synchronously on
- * the raw connection while the caller holds Kysely's connection, so nothing else runs in between.
- */
+/** BEGIN IMMEDIATE without busy wait; false while another process holds the lock. */
 export type TryBeginImmediate = () => boolean;
 
 export interface GroupCommitOptions {
-  /** Upper bound on jobs per transaction, so one commit never holds readers back for long. */
+  /** So a commit never holds readers back long. */
   maxBatch?: number;
-  /** How long a batch waits for another process to release the write lock before its jobs fail. */
+  /** Before the batch's jobs fail. */
   lockTimeoutMs?: number;
 }
 
-/** Waits between tries for the write lock: short first (another worker's batch takes a few ms), then 5 ms. */
+/** Short first: another worker's batch is quick. */
 const LOCK_RETRY_MS = [0, 1, 1, 2, 2, 5];
 
 /**
- * Group commit for SQLite. One database file has one writer, and on this kind of disk a commit (WAL frames
- * plus the checkpoints they cause) costs more than everything else a SCIM write does. So writes that arrive
- * while a transaction is running queue up and share the next one: each job runs in its own savepoint, a job
- * that fails is rolled back to its savepoint alone (its request changes nothing), and the others are reported
- * only after the shared COMMIT succeeds. With one writer at a time this is exactly serial execution.
- *
- * When another process holds the write lock (another HTTP worker, or the CLI), the batch waits for it between
- * event-loop turns instead of in SQLite's busy handler, which sleeps inside the call and would stop this
- * process from serving anything, reads included, until the lock came free.
+ * A commit costs more than the rest of a SCIM write, so writes queued during one share the next, each in a savepoint (a
+ * failure rolls back alone), resolved after COMMIT. Another process's lock is awaited between event-loop turns, not in
+ * SQLite's busy handler, which blocks the process.
  */
 export class GroupCommit {
   private readonly queue: Queued[] = [];
@@ -64,8 +55,7 @@ export class GroupCommit {
     this.draining = true;
     try {
       while (this.queue.length > 0) {
-        // One event-loop turn before cutting the batch: requests already in flight finish their reads (SQLite
-        // calls resolve as microtasks) and join this batch instead of waiting for the next commit.
+        // One turn first, so in-flight requests join this batch.
         await new Promise<void>((resolve) => setImmediate(resolve));
         await this.runBatch();
       }
@@ -74,7 +64,6 @@ export class GroupCommit {
     }
   }
 
-  /** Take the write lock and run the queued jobs under it; while another process holds the lock, wait and retry. */
   private async runBatch(): Promise<void> {
     const deadline = Date.now() + this.lockTimeoutMs;
     for (let attempt = 0; ; attempt++) {
@@ -82,7 +71,7 @@ export class GroupCommit {
       try {
         await this.db.connection().execute(async (connection) => {
           if (!this.tryBeginImmediate()) return;
-          // Cut the batch only once the lock is ours: jobs queued while we waited join it.
+          // Cut once the lock is ours: jobs queued meanwhile join.
           batch = this.queue.splice(0, this.maxBatch);
           startSlice();
           await this.runJobs(connection.withPlugin(this.slices), batch);
@@ -101,7 +90,6 @@ export class GroupCommit {
     }
   }
 
-  /** Inside BEGIN IMMEDIATE: each job in a savepoint, then one COMMIT; settles every job's promise. */
   private async runJobs(connection: Kysely<Database>, batch: Queued[]): Promise<void> {
     const succeeded: { entry: Queued; value: unknown }[] = [];
     try {

@@ -16,10 +16,8 @@ import { sqliteSupport } from './sqlite-support.js';
 import { sqliteSyncReader } from './sqlite-sync-reader.js';
 import { WorkerSqliteDialect } from './worker-sqlite-dialect.js';
 
-/** How long a write waits for another process (a cluster worker, the CLI) to release SQLite's write lock. */
 const BUSY_TIMEOUT_MS = 5_000;
 
-/** Open the SQLite file at `path` (or `:memory:`) as a store. */
 export function openSqlite(path: string, options: CreateDbOptions): Store {
   if (!path) throw new RosterdError('ROSTERD_E_CONFIG', 'database: sqlite: needs a file path, e.g. sqlite:./data/rosterd.db');
   if (path !== ':memory:') {
@@ -32,24 +30,21 @@ export function openSqlite(path: string, options: CreateDbOptions): Store {
   } catch (error) {
     throw new RosterdError('ROSTERD_E_DATABASE', `cannot open SQLite database ${path}: ${(error as Error).message}`);
   }
-  // WAL lets readers run while one writer commits; NORMAL sync is durable across process crashes in WAL mode.
+  // WAL: readers run during a commit, and NORMAL sync is crash-safe.
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-  // 32 MiB of page cache (the default is 2 MiB): the membership indexes of a large workspace stay in memory.
+  // Keeps a large workspace's indexes in memory.
   database.pragma('cache_size = -32768');
-  // Checkpoint the WAL every ~40 MiB instead of every 4 MiB, so a pull's large batches do not each pay for one.
-  // With a background checkpointer this is only the backstop, at ~100 MiB.
+  // Above the default, so a pull's batches do not each pay for a checkpoint; with the checkpointer, only a backstop.
   const checkpointer = options.backgroundCheckpoints && path !== ':memory:' ? new SqliteCheckpointer(path) : null;
   database.pragma(`wal_autocheckpoint = ${checkpointer ? 25_000 : 10_000}`);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-  // The SCIM hot path's lookups read through a read-only connection of their own (WAL gives it the last committed
-  // state): they never wait for a write transaction that holds the main connection across event-loop turns.
+  // Hot-path lookups get a read-only connection, never waiting on a write transaction holding this one.
   const lookups = path === ':memory:' ? null : openLookupConnection(path);
   registerSyncReader(db, sqliteSyncReader(lookups ?? database, lookups === null));
   const groupCommit = new GroupCommit(db, tryBeginImmediate(database), { lockTimeoutMs: BUSY_TIMEOUT_MS });
-  // An in-memory database exists only on its own connection: its expensive reads stay there.
   const heavyReads =
     path === ':memory:'
       ? db
@@ -76,10 +71,7 @@ export function openSqlite(path: string, options: CreateDbOptions): Store {
   };
 }
 
-/**
- * BEGIN IMMEDIATE without SQLite's busy handler, which would sleep inside the call (blocking the event loop)
- * while another process holds the write lock: the group commit waits between event-loop turns instead.
- */
+/** Without the busy handler: see GroupCommit. */
 function tryBeginImmediate(database: SQLite.Database): TryBeginImmediate {
   const noWait = database.prepare('pragma busy_timeout = 0');
   const wait = database.prepare(`pragma busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -98,7 +90,6 @@ function tryBeginImmediate(database: SQLite.Database): TryBeginImmediate {
   };
 }
 
-/** A read-only connection to the database file, with the main connection's page cache size. */
 function openLookupConnection(path: string): SQLite.Database {
   const connection = new SQLite(path, { readonly: true, fileMustExist: true });
   connection.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);

@@ -1,17 +1,11 @@
 import type { Worker } from 'node:worker_threads';
 import { sqliteThread } from './sqlite-thread.js';
 
-/** How often the checkpointer looks at the WAL's size. */
 const CHECK_INTERVAL_MS = 250;
 
-/** The WAL size past which the checkpointer copies it into the database: about a second of heavy writing. */
 const CHECKPOINT_AT_BYTES = 4 * 1024 * 1024;
 
-/**
- * The checkpointer's code (sqlite-thread.ts runs it). A PASSIVE checkpoint
- * copies what it can of the WAL into the database file without waiting for, or blocking, readers and the writer;
- * the writer then starts the WAL over once it is all copied.
- */
+/** A PASSIVE checkpoint neither waits for nor blocks anyone. */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { statSync } = require('node:fs');
@@ -28,17 +22,13 @@ setInterval(() => {
 }, workerData.interval);
 `;
 
-/**
- * Checkpoints SQLite's WAL from a thread of its own. Left to the writing connection, a checkpoint runs inside the
- * COMMIT that crosses the threshold and copies megabytes while every request waits. The writer keeps a far
- * larger automatic threshold as a backstop, in case this thread falls behind.
- */
+/** Left to the writer, a checkpoint runs inside a COMMIT while every request waits. */
 export class SqliteCheckpointer {
   private readonly worker: Worker;
 
   constructor(path: string) {
     this.worker = sqliteThread(WORKER_SOURCE, path, { interval: CHECK_INTERVAL_MS, threshold: CHECKPOINT_AT_BYTES });
-    // A checkpointer that fails leaves the writer's own automatic checkpoints to do the work.
+    // If it fails, the writer's autocheckpoints do the work.
     this.worker.on('error', () => undefined);
   }
 

@@ -2,10 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import { QueryTimeout } from '../../query-timeout.js';
 import { sqliteThread } from './sqlite-thread.js';
 
-/**
- * The worker's code (sqlite-thread.ts runs it). It opens the database read-only, with 16 MiB
- * of page cache (the operating system caches the file for all of them), and answers one query at a time.
- */
+/** Read-only, small page cache (the OS caches the file), one query at a time. */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
@@ -40,7 +37,6 @@ interface Job {
   pending: Omit<Pending, 'timer'>;
 }
 
-/** One worker thread with its read-only connection; it runs one query at a time. */
 class ReadWorker {
   private worker: Worker;
   private current: { id: number; pending: Pending } | null = null;
@@ -89,7 +85,7 @@ class ReadWorker {
     return worker;
   }
 
-  /** A statement cannot be interrupted from outside its thread: the thread is stopped, and a fresh one takes its place. */
+  /** Statements cannot be interrupted from outside: replace the thread. */
   private timedOut(id: number): void {
     if (!this.current || this.current.id !== id) return;
     this.fail(new QueryTimeout(this.timeoutMs));
@@ -109,11 +105,7 @@ class ReadWorker {
   }
 }
 
-/**
- * Worker threads that run expensive SQLite reads (filtered lists, counts) off the event loop: better-sqlite3 is
- * synchronous, so a read on the main connection holds every other request until it ends. WAL mode lets these
- * read-only connections read while the main connection writes. A read over `timeoutMs` is stopped.
- */
+/** Costly reads off the event loop (better-sqlite3 is synchronous); WAL lets them run during writes. */
 export class SqliteReadWorkers {
   private readonly workers: ReadWorker[] = [];
   private readonly queue: Job[] = [];
@@ -147,7 +139,6 @@ export class SqliteReadWorkers {
     }
   }
 
-  /** Threads start on first use, so a gateway that never lists with a filter never starts one. */
   private idleWorker(): ReadWorker | undefined {
     const idle = this.workers.find((worker) => !worker.busy);
     if (idle || this.workers.length >= this.size) return idle;

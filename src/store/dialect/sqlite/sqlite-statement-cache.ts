@@ -1,15 +1,9 @@
 import type SQLite from 'better-sqlite3';
 import type { SqliteDatabase } from 'kysely';
 
-/** Prepared statements kept per SQL text; the SCIM hot path runs a handful of distinct queries. */
 const STATEMENT_CACHE_SIZE = 512;
 
-/**
- * The connection as Kysely's SqliteDialect sees it, reusing prepared statements by SQL text (least recently used
- * dropped first): Kysely prepares every query afresh, and preparing costs better-sqlite3 more than running an
- * indexed lookup. A statement still being iterated (a streamed query) is busy, so a second one is prepared for
- * that call instead.
- */
+/** Kysely prepares each query anew, costlier than an indexed lookup: reuse by text (LRU), unless busy (streaming). */
 export function withStatementCache(database: SQLite.Database): SqliteDatabase {
   const cache = new Map<string, SQLite.Statement>();
   return {

@@ -2,10 +2,7 @@ import { sql, type SqlBool } from 'kysely';
 import type { Database, MembershipRow } from '../../database.js';
 import type { ChunkSizes, DialectSupport, PulledByKeyRow } from '../../dialect-support.js';
 
-/**
- * Rows per VALUES list of a multi-row INSERT, by table: rows × columns stays well inside the 32,766 parameters
- * SQLite binds to a statement. A table not listed gets the narrowest list's size.
- */
+/** Keeps rows × columns under SQLite's 32,766 bound parameters. */
 const VALUES_ROWS: Partial<Record<keyof Database & string, number>> = {
   membership: 200,
   group_member: 400,
@@ -25,13 +22,12 @@ const chunks: ChunkSizes = {
   groupMembers: 400,
 };
 
-/** DialectSupport for SQLite (better-sqlite3). */
 export const sqliteSupport: DialectSupport = {
   name: 'sqlite',
   jsonArrayElements: (column, alias) => sql`json_each(${column}) as ${sql.raw(alias)}`,
   jsonElementText: (alias, sub) => sql<string | null>`json_extract(${sql.ref(`${alias}.value`)}, ${'$.' + sub})`,
   likeInsensitive: (left, pattern) => sql<SqlBool>`lower(${left}) like lower(${pattern}) escape '\\'`,
-  // GLOB is SQLite's case-sensitive matcher; translate the LIKE pattern's wildcards to it.
+  // GLOB is SQLite's case-sensitive match.
   likeSensitive: (left, pattern) => sql<SqlBool>`${left} glob ${likeToGlob(pattern)}`,
   isUniqueViolation: (error) => {
     const code = (error as { code?: unknown })?.code;
@@ -46,21 +42,19 @@ export const sqliteSupport: DialectSupport = {
     sql<PulledByKeyRow>`select p.external_id, p.hash, p.drift, p.drift_detail, p.settled_version, m.id as member_id, m.version, m.synced_version, m.managed_by
       from pulled_member p left join membership m on m.workspace_id = p.workspace_id and m.external_id = p.external_id
       where p.workspace_id = ${workspaceId} and p.binding = ${binding} and p.external_id in (${sql.join(externalIds)})`,
-  // SQLite plans no VALUES list value by value, and keeps its compiled statements by text (sqlite-statement-cache.ts).
+  // SQLite does not plan each VALUES value.
   jsonRows: null,
   copyRows: null,
-  // SQLite's planner works from its own heuristics unless ANALYZE ran once; rosterd never runs it there.
+  // ANALYZE would replace SQLite's heuristics for good; rosterd never runs it.
   analyze: () => null,
-  // The instances on one file are one process, or one cluster whose primary relays.
+  // One file's instances are one process, or a cluster whose primary relays.
   eventsWritten: () => null,
-  // Kysely's migrator takes no lock on SQLite.
   migratorLocks: false,
-  // Every text is cached as a prepared statement already (sqlite-statement-cache.ts).
+  // The statement cache prepares every text.
   preparedText: () => undefined,
   chunks,
 };
 
-/** Convert a LIKE pattern (% _ with backslash escapes) to a GLOB pattern. */
 export function likeToGlob(pattern: string): string {
   let out = '';
   for (let i = 0; i < pattern.length; i++) {

@@ -11,7 +11,7 @@ import {
 } from 'kysely';
 import type { SqliteReadWorkers } from './sqlite-read-workers.js';
 
-/** Every statement goes to a worker thread; each is its own read, so there is nothing to hold between them. */
+/** Each statement is its own read; nothing is held between them. */
 class WorkerConnection implements DatabaseConnection {
   constructor(private readonly workers: SqliteReadWorkers) {}
 
@@ -53,7 +53,6 @@ class WorkerDriver implements Driver {
   }
 }
 
-/** A Kysely dialect for reads only, run by SQLite read workers (sqlite-read-workers.ts) instead of on the event loop. */
 export class WorkerSqliteDialect implements Dialect {
   constructor(private readonly workers: SqliteReadWorkers) {}
 
