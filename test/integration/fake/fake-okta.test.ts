@@ -115,7 +115,7 @@ describe('fake okta fidelity', () => {
     expect((await get(`/api/v1/users/${encodeURIComponent('nobody@x.test')}`)).status).toBe(404);
   });
 
-  it('refuses a since that is not ISO 8601 (a Date.toString(), gotcha 7) or older than 180 days', async () => {
+  it('refuses a since that is not ISO 8601 (such as a Date.toString()) or older than 180 days', async () => {
     expect((await get(`/api/v1/logs?since=${encodeURIComponent(new Date().toString())}`)).status).toBe(400);
     const old = await get(`/api/v1/logs?since=${new Date(Date.now() - 181 * 86_400_000).toISOString()}`);
     expect(((await old.json()) as { errorCode: string }).errorCode).toBe('E0000053');

@@ -120,7 +120,7 @@ async function ok(response: Awaited<ReturnType<Scim['get']>>, status: number, wh
 }
 
 /**
- * What Entra's provisioning service sends for this state (idp-scim-quirks.md, Entra): a userName lookup, then a
+ * What Entra's provisioning service sends for this state: a userName lookup, then a
  * create with the enterprise extension, client meta and `roles` from SingleAppRoleAssignment([appRoleAssignments])
  * → roles[primary eq "True"].value (`roles: []` for default access); a disabled user is created, then disabled
  * with the un-flagged `"False"` string; the group is matched by displayName, created with its object id and the
@@ -165,7 +165,7 @@ async function pushEntra(scim: Scim, ws: Workspace, state: IdpState): Promise<vo
 }
 
 /**
- * What Okta's SCIM client sends (idp-scim-quirks.md, Okta): a paged userName lookup, then a create as
+ * What Okta's SCIM client sends: a paged userName lookup, then a create as
  * application/json with password, groups: [], locale and the Okta user id as externalId; app-profile attributes
  * in Okta's default namespace (top level: role, creditLimit) and department in the enterprise namespace. The
  * suspended user is turned off the App Integration Wizard way: GET, then a PUT of the whole object with

@@ -9,7 +9,7 @@ const userSequence = readFixture<{ steps: SequenceStep[] }>('okta', 'sequence-us
 const groupSequence = readFixture<{ steps: SequenceStep[] }>('okta', 'sequence-group-lifecycle.json').steps;
 const fixtures: ExpectingFixture[] = behaviourFixtures('okta');
 
-/** Okta's SPEC test asks for these ids and expects 404 (idp-scim-quirks.md, Okta 8). */
+/** Okta's SPEC test asks for these ids and expects 404. */
 const NONEXISTENT = ['010101001010101011001010101011', '00919288221112222'];
 
 describe.each(DIALECTS)('Okta replay on %s', (dialect) => {

@@ -23,7 +23,7 @@ export function userBody(userName: string, extra: Record<string, unknown> = {}):
   return { schemas: [USER_SCHEMA], userName, emails: [{ value: userName, type: 'work', primary: true }], active: true, ...extra };
 }
 
-/** A SCIM Error body as ARCHITECTURE.md describes it. */
+/** A SCIM Error body (RFC 7644 §3.12), with the detail and scimType rosterd always sets. */
 export function isScimError(body: Record<string, any> | null, status: number): boolean {
   return (
     body !== null &&
