@@ -13,7 +13,7 @@ import { drain, failure } from './read-all.js';
 
 /**
  * The credential kinds other than clientSecret, each through the real @azure/identity credential against the
- * fake's token endpoint (reference §A6.5, §A6.6): a certificate assertion signed with an uploaded RSA
+ * fake's token endpoint: a certificate assertion signed with an uploaded RSA
  * certificate's key, a workload identity's federated token from a file, and an App Service-style managed
  * identity endpoint on the fake's loopback origin. Nothing here talks to anything but 127.0.0.1.
  */

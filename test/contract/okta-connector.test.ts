@@ -46,7 +46,7 @@ describe('okta connector: requests and the SDK', () => {
     expect(fake.requests.every((r) => r.route === 'token' || r.authScheme === 'SSWS')).toBe(true);
     expect((await connector.fetchOne(id!))!.givenName).toBe('G0');
     h.updateUser(id!, { givenName: 'Changed' });
-    // With the SDK's default cache the second read would return 'G0' forever (gotcha 5).
+    // With the SDK's default cache the second read would return 'G0' forever.
     expect((await connector.fetchOne(id!))!.givenName).toBe('Changed');
   });
 

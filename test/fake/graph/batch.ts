@@ -2,7 +2,7 @@ import { badRequest, faultResponse, type GraphResponse, GraphHttpError } from '.
 import type { GraphRoutes } from './graph-routes.js';
 
 /**
- * `POST /v1.0/$batch` (reference §A2.4, checklist G7): at most 20 requests with unique ids and urls relative to
+ * `POST /v1.0/$batch`: at most 20 requests with unique ids and urls relative to
  * the version; each item is answered by the same routes as a direct call; the responses come back in a
  * different order than asked (clients must correlate by id), and an item can be throttled inside a 200.
  */

@@ -2,7 +2,7 @@ import { badRequest } from './graph-errors.js';
 
 /**
  * The state a `/users/delta` link carries. Graph's tokens are opaque and already encode the first request's
- * `$select` (reference §A2.3: never re-add query parameters to a nextLink or deltaLink); these do the same,
+ * `$select` (never re-add query parameters to a nextLink or deltaLink); these do the same,
  * so a client that drops or re-adds `$select` on a later round still gets the originally selected properties.
  */
 export type DeltaState =

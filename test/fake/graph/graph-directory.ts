@@ -33,7 +33,7 @@ export const USER_PROPERTIES: readonly (keyof GraphUser)[] = [
   'jobTitle', 'employeeId', 'businessPhones', 'mobilePhone', 'officeLocation', 'onPremisesExtensionAttributes',
 ];
 
-/** What `GET /users` returns without `$select` (reference §A2.1): no accountEnabled, no extension attributes. */
+/** What `GET /users` returns without `$select`: no accountEnabled, no extension attributes. */
 export const DEFAULT_USER_SELECT: readonly (keyof GraphUser)[] = [
   'businessPhones', 'displayName', 'givenName', 'id', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation', 'preferredLanguage', 'surname', 'userPrincipalName',
 ];

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 /**
- * Graph's error body (reference §A5.1, checklist G3). `innerError` is spelled with a capital E because that is
+ * Graph's error body. `innerError` is spelled with a capital E because that is
  * what the SDK reads `requestId` and `date` from; a fake that wrote `innererror` would hide those.
  */
 export interface GraphErrorBody {
@@ -58,7 +58,7 @@ export function faultResponse(status: number, retryAfterSeconds: number, clientR
     504: ['gatewayTimeout', 'The gateway did not receive a timely response.'],
   };
   const [code, message] = codes[status] ?? ['UnknownError', `Injected ${status}.`];
-  // Graph sends Retry-After on throttling and on 503/504 (reference §A5.2).
+  // Graph sends Retry-After on throttling and on 503/504.
   const headers: Record<string, string> = [429, 503, 504].includes(status) ? { 'Retry-After': String(retryAfterSeconds) } : {};
   return { status, headers, body: graphErrorBody(code, message, clientRequestId) };
 }

@@ -20,7 +20,7 @@ export interface RouteRequest {
 }
 
 export interface RouteSettings {
-  /** https://127.0.0.1:PORT/v1.0, the base of every absolute link the fake emits (checklist G1). */
+  /** https://127.0.0.1:PORT/v1.0, the base of every absolute link the fake emits. */
   base: string;
   /** Largest page the fake serves, whatever `$top` asks (tests shrink it to force paging). */
   pageSizeCap: number;
@@ -114,7 +114,7 @@ export class GraphRoutes {
         const cast = fourth ? /^microsoft\.graph\.(user|group|serviceprincipal|device)$/i.exec(fourth)?.[1]?.toLowerCase() : undefined;
         if (fourth && !cast) throw badRequest(`Resource not found for the segment '${segs[3]}'.`);
         if (cast && (req.headers.consistencylevel !== 'eventual' || req.query.get('$count') !== 'true')) {
-          // Documented for transitiveMembers casts; enforced for both (checklist G9).
+          // Documented for transitiveMembers casts; enforced for both.
           throw badRequest('Request with $count, $search or a type cast needs ConsistencyLevel: eventual and $count=true.', 'Request_UnsupportedQuery');
         }
         const select = this.memberSelect(req.query.get('$select'));
@@ -226,7 +226,7 @@ function listBody(value: unknown[], nextLink: string | null): GraphResponse {
   return ok(nextLink === null ? { value } : { '@odata.nextLink': nextLink, value });
 }
 
-/** `$top`: 1–999, default 100 (checklist G5). */
+/** `$top`: 1–999, default 100. */
 function parseTop(raw: string | null): number {
   if (raw === null) return 100;
   const n = Number(raw);
@@ -246,7 +246,7 @@ const LITERAL = "'((?:[^']|'')*)'";
 const unquote = (body: string): string => body.replace(/''/g, "'");
 
 /**
- * `id eq 'a'`, `id in ('a','b')` (at most 15 values, reference §A2.2), or `<property> eq '…'` for a property in
+ * `id eq 'a'`, `id in ('a','b')` (at most 15 values), or `<property> eq '…'` for a property in
  * FILTERABLE_USER_PROPERTIES. Any other property is a 400 as Graph answers one it cannot filter on; anything else
  * is a 400 Request_UnsupportedQuery.
  */

@@ -13,7 +13,7 @@ import { TokenEndpoint } from './token-endpoint.js';
 
 /**
  * A fake Microsoft Graph (and Entra token endpoint) on https://127.0.0.1:<ephemeral port>. HTTPS, because the
- * Graph SDK attaches the bearer token and follows absolute nextLinks only for https URLs (gotcha 1); the
+ * Graph SDK attaches the bearer token and follows absolute nextLinks only for https URLs; the
  * connector points at it with the same `graphBaseUrl`/`authorityHost` settings national clouds use, and the
  * process trusts the certificate through NODE_EXTRA_CA_CERTS (see fake-graph-tls-setup.ts).
  */

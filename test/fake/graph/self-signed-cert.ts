@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * A self-signed certificate for the fake Graph's HTTPS listener (gotcha 1: the Graph SDK sends the token and
+ * A self-signed certificate for the fake Graph's HTTPS listener(the Graph SDK sends the token and
  * follows nextLinks only over https). Built in pure Node (a minimal DER encoder and an EC P-256 key) so the
  * tests need no openssl binary. The certificate is its own CA (basicConstraints CA:TRUE), valid for
  * IP 127.0.0.1 and DNS localhost, so a process started with NODE_EXTRA_CA_CERTS=<certFile> trusts it.

@@ -3,7 +3,7 @@ import type { GraphResponse } from './graph-errors.js';
 
 /**
  * The Microsoft identity platform endpoints a real `ClientSecretCredential` calls when its `authorityHost` is
- * the fake (reference §A6.5): the tenant's OpenID configuration, then the client-credentials token request.
+ * the fake: the tenant's OpenID configuration, then the client-credentials token request.
  * Errors use the AADSTS shape (`error`, `error_description`, `error_codes`) that @azure/identity reports.
  *
  * Client assertions (`client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer`) are

@@ -4,7 +4,7 @@ import { badRequest, type GraphResponse, GraphHttpError } from './graph-errors.j
 import { parseUserSelect, projectUser } from './user-projection.js';
 
 /**
- * `GET /users/delta` (reference §A2.3, checklist G6): an initial round over every live user, then rounds of
+ * `GET /users/delta`: an initial round over every live user, then rounds of
  * only what changed since a deltaLink. Tokens are opaque and carry `$select`; the last page of a round has
  * `@odata.deltaLink`; deletions come back as `@removed` (`changed` = soft, `deleted` = permanent); replaying a
  * link gives the same answer; a token from before expireDeltaTokens() gets 410 `syncStateNotFound`.
@@ -84,7 +84,7 @@ export class UserDelta {
     const byUser = new Map<string, ChangedUser>();
     const relevant = (c: UserChange) => c.kind !== 'upsert' || !selected || c.props.some((p) => selected.has(p));
     for (const change of this.dir.changesBetween(from, to)) {
-      if (!relevant(change)) continue; // Graph tracks only selected properties (reference §A2.3)
+      if (!relevant(change)) continue; // Graph tracks only selected properties
       const entry = byUser.get(change.userId) ?? { id: change.userId, props: new Set<string>() };
       byUser.delete(change.userId); // re-insert so the order is by last change
       for (const p of change.props) if (!selected || selected.has(p)) entry.props.add(p);

@@ -1,7 +1,7 @@
 import { createPublicKey, randomBytes, verify, type KeyObject } from 'node:crypto';
 
 /**
- * Who may call the fake org, and with which scopes (fidelity O5/O6): `SSWS <token>` API tokens, and OAuth 2.0
+ * Who may call the fake org, and with which scopes: `SSWS <token>` API tokens, and OAuth 2.0
  * service apps that get a `Bearer` token from `POST /oauth2/v1/token` with a private-key JWT client assertion,
  * which the fake verifies against the registered public key, audience, issuer and expiry like Okta does.
  */

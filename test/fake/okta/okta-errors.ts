@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 /**
- * Okta's error body (reference §B6, fidelity O4). The SDK turns a JSON body into OktaApiError with these fields;
+ * Okta's error body. The SDK turns a JSON body into OktaApiError with these fields;
  * a non-JSON body would become a bare HttpError, so every error the fake sends goes through here.
  */
 export interface OktaErrorBody {

@@ -16,7 +16,7 @@ export interface FaultSpec {
   routes?: readonly OktaRoute[];
   /**
    * For 429: X-Rate-Limit-Reset = the response's Date second + this. The SDK waits Reset·1000 − Date + 1000 ms
-   * (reference §B5.1), so 0 means a 1 s wait and -1 makes the retry immediate, which keeps tests fast.
+   *, so 0 means a 1 s wait and -1 makes the retry immediate, which keeps tests fast.
    */
   resetAfterSeconds?: number;
 }

@@ -34,7 +34,7 @@ export function userJson(u: FakeUser, origin: string): Record<string, unknown> {
 }
 
 /**
- * `externalId` is the user's id in the target app, never the Okta user id (gotcha 4). The fake fills it with
+ * `externalId` is the user's id in the target app, never the Okta user id. The fake fills it with
  * an id that looks like an Okta user id but is not, so a connector keyed on it fails loudly in tests.
  */
 function targetAppId(userId: string): string {

@@ -1,7 +1,7 @@
 import { oktaErrors } from './okta-errors.js';
 
 /**
- * Cursor paging as Okta does it (reference §B1.3, fidelity O1/O9): an opaque `after` cursor taken from the
+ * Cursor paging as Okta does it: an opaque `after` cursor taken from the
  * `next` Link, absolute URLs on the server's own origin, `rel="self"` always and `rel="next"` only while more
  * data exists. Pages are cut from a sorted id array with a binary search, so reading 100,000 app users in pages
  * of 500 costs O(n log n) in total, not O(n²).

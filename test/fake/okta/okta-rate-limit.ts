@@ -1,5 +1,5 @@
 /**
- * Okta's per-endpoint rate-limit buckets (reference §B5): every response carries X-Rate-Limit-Limit, -Remaining
+ * Okta's per-endpoint rate-limit buckets: every response carries X-Rate-Limit-Limit, -Remaining
  * and -Reset (UTC epoch seconds of the window's end). The fake counts requests per route in fixed windows; it
  * answers 429 on exhaustion only when `enforce` is on, so benchmarks are not throttled by accident.
  */

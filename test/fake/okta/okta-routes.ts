@@ -24,7 +24,7 @@ export interface ApiResult {
 }
 
 const DAY_MS = 86_400_000;
-/** ISO 8601 as Okta takes it; a `Date.toString()` value (gotcha 7) must fail here, not be parsed leniently. */
+/** ISO 8601 as Okta takes it; a `Date.toString()` value must fail here, not be parsed leniently. */
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 function segment(url: URL, index: number): string {

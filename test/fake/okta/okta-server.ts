@@ -11,7 +11,7 @@ import { RateLimiter, type RateLimitOptions } from './okta-rate-limit.js';
 
 /**
  * A fake Okta org: a real HTTP server on 127.0.0.1 with an ephemeral port, which the real okta-sdk-nodejs talks
- * to with `orgUrl: http://127.0.0.1:PORT` (gotcha 9). Every response carries `Date`, `X-Okta-Request-Id` and the
+ * to with `orgUrl: http://127.0.0.1:PORT`. Every response carries `Date`, `X-Okta-Request-Id` and the
  * `X-Rate-Limit-*` headers (O2), because the SDK's retry delay is computed from `X-Rate-Limit-Reset` and `Date`.
  */
 export interface FakeOktaOptions {

@@ -2,7 +2,7 @@ import { oktaErrors } from './okta-errors.js';
 import type { LogEventRecord } from './system-log.js';
 
 /**
- * The subset of the System Log `filter` expression language a poller uses (reference §B4.2):
+ * The subset of the System Log `filter` expression language a poller uses:
  * `attr eq|ne|sw|co "value"`, `and`, `or`, parentheses. An attribute on `target` matches when any target does,
  * as Okta evaluates `target.id eq "0oa…"`. Anything else is a 400 E0000031, like Okta's invalid filter.
  */

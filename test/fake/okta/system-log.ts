@@ -5,7 +5,7 @@ import type { LogPredicate } from './system-log-filter.js';
  * The fake org's System Log: the directory appends an event for every change a test makes, in the shapes the
  * connector reads (`eventType`, `published`, `target[]` with `User`, `AppInstance`, `AppUser`, `UserGroup`
  * entries). Events are kept in persistence order; a polling cursor is a position in that order, so a poller
- * never skips or repeats an event (reference §B4.2).
+ * never skips or repeats an event.
  */
 export interface LogTarget {
   id: string;
