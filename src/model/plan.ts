@@ -4,7 +4,8 @@ import type { DriftReason } from './drift.js';
 // A plan is plain data: what would change in one workspace and why. SCIM, pull and the CLI all apply plans.
 
 export type ChangeAction = 'create' | 'update' | 'deactivate' | 'reactivate' | 'remove' | 'skip';
-export type ChangeKind = 'member' | 'group' | 'membership';
+/** `group_member`: a member's link to a group (a project, in a projects workspace). */
+export type ChangeKind = 'member' | 'group' | 'group_member';
 
 export interface Change {
   action: ChangeAction;
@@ -38,10 +39,10 @@ export interface Plan {
   warnings: string[];
 }
 
-const KIND_ORDER: Record<ChangeKind, number> = { group: 0, member: 1, membership: 2 };
+const KIND_ORDER: Record<ChangeKind, number> = { group: 0, member: 1, group_member: 2 };
 const ACTION_ORDER: Record<ChangeAction, number> = { remove: 0, deactivate: 1, create: 2, reactivate: 3, update: 4, skip: 5 };
 
-/** Creates exist before memberships refer to them; removals come first, freeing names and seats for creates. */
+/** Creates exist before group links refer to them; removals come first, freeing names and seats for creates. */
 export function compareChanges(a: Change, b: Change): number {
   return (
     KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||

@@ -233,14 +233,14 @@ function setAsideOrphanMemberships(changes: readonly Change[], targets: ChangeTa
   const created = new Set<string>();
   const removed = new Set<string>();
   changes.forEach((change, i) => {
-    if (results[i] || change.kind === 'membership') return;
+    if (results[i] || change.kind === 'group_member') return;
     if (change.action === 'create') created.add(change.targetId);
     if (change.action === 'remove') removed.add(change.targetId);
   });
   const groupIds = new Set(targets.groups.map((g) => g.id));
   const exists = (id: string, live: (id: string) => boolean) => !removed.has(id) && (live(id) || created.has(id));
   changes.forEach((change, i) => {
-    if (results[i] || change.kind !== 'membership' || change.action === 'skip') return;
+    if (results[i] || change.kind !== 'group_member' || change.action === 'skip') return;
     const { groupId, memberId } = membershipStateOf(change);
     if (exists(memberId, (id) => targets.liveMembers.has(id)) && exists(groupId, (id) => groupIds.has(id))) return;
     results[i] = setAside(change, `the member or group of "${change.key}" does not exist (its create was not executed)`);

@@ -32,7 +32,7 @@ export function deprovisionWarnings(snapshot: { complete: boolean; problems?: re
 
 /** What an incomplete read must never do. */
 export function isDeprovision(change: { kind: string; action: string }): boolean {
-  return change.kind !== 'membership' && (change.action === 'deactivate' || change.action === 'remove');
+  return change.kind !== 'group_member' && (change.action === 'deactivate' || change.action === 'remove');
 }
 
 /** Even members an incremental read reported gone. */

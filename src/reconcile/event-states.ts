@@ -38,7 +38,7 @@ export async function statesAfter(trx: Kysely<Database>, workspaceId: string, ch
   const memberIds = new Set<string>();
   for (const change of changes) {
     if (change.kind === 'group' && change.action !== 'remove') groupIds.add(change.targetId);
-    if (change.kind === 'membership') {
+    if (change.kind === 'group_member') {
       const { groupId, memberId } = membershipStateOf(change);
       if (!before.groups.has(groupId)) groupIds.add(groupId);
       memberIds.add(memberId);

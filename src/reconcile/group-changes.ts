@@ -53,7 +53,7 @@ export function groupChanges(
       if (currentMembers.has(id)) continue;
       changes.push({
         action: 'create',
-        kind: 'membership',
+        kind: 'group_member',
         key: `${groupKey} ← ${memberKey(id)}`,
         targetId: `${groupId}/${id}`,
         before: null,
@@ -64,7 +64,7 @@ export function groupChanges(
       if (desiredMembers.has(id)) continue;
       changes.push({
         action: 'remove',
-        kind: 'membership',
+        kind: 'group_member',
         key: `${groupKey} ← ${memberKey(id)}`,
         targetId: `${groupId}/${id}`,
         before: { groupId, memberId: id },

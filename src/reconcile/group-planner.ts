@@ -55,7 +55,7 @@ export class GroupPlanner {
       if (grant.via !== 'group' || !grant.groupId) continue;
       const group = this.groupFor(grant.groupId, grant.groupName ?? grant.groupId, changes);
       if (group.blocked) {
-        changes.push(conflict(`${group.displayName} ← ${entry.userName}`, `${group.id}/${memberId}`, group.blocked, 'membership'));
+        changes.push(conflict(`${group.displayName} ← ${entry.userName}`, `${group.id}/${memberId}`, group.blocked, 'group_member'));
         continue;
       }
       desired.add(group.id);
@@ -64,12 +64,12 @@ export class GroupPlanner {
     for (const groupId of desired) {
       if (currentGroups.has(groupId)) continue;
       const name = this.planned.get(groupId)?.displayName ?? groupId;
-      changes.push({ action: 'create', kind: 'membership', key: `${name} ← ${entry.userName}`, targetId: `${groupId}/${memberId}`, before: null, after: { groupId, memberId, projectRole } });
+      changes.push({ action: 'create', kind: 'group_member', key: `${name} ← ${entry.userName}`, targetId: `${groupId}/${memberId}`, before: null, after: { groupId, memberId, projectRole } });
     }
     for (const groupId of currentGroups) {
       if (desired.has(groupId) || this.byId.get(groupId)?.managedBy !== this.binding) continue;
       const name = this.planned.get(groupId)?.displayName ?? this.byId.get(groupId)?.displayName ?? groupId;
-      changes.push({ action: 'remove', kind: 'membership', key: `${name} ← ${entry.userName}`, targetId: `${groupId}/${memberId}`, before: { groupId, memberId }, after: null, reason: 'the IdP no longer grants access through this group' });
+      changes.push({ action: 'remove', kind: 'group_member', key: `${name} ← ${entry.userName}`, targetId: `${groupId}/${memberId}`, before: { groupId, memberId }, after: null, reason: 'the IdP no longer grants access through this group' });
     }
     return changes;
   }

@@ -41,7 +41,7 @@ export async function readChangeTargets(trx: Kysely<Database>, workspaceId: stri
     taken.set(takenKey.userName(m.userName), m.id);
   }
 
-  const memberships = changes.filter((c) => c.kind === 'membership' && c.action !== 'skip');
+  const memberships = changes.filter((c) => c.kind === 'group_member' && c.action !== 'skip');
   const liveMembers = memberships.length ? new Set((await existingMemberIds(trx, workspaceId, memberships.map((c) => membershipStateOf(c).memberId))).keys()) : new Set<string>();
   const groups = memberships.length > 0 || changes.some((c) => c.kind === 'group') ? await allGroups(trx, workspaceId) : [];
   return { members, taken, liveMembers, groups };

@@ -68,7 +68,7 @@ export async function writeChanges(trx: Kysely<Database>, workspace: Workspace, 
       i += run;
       continue;
     }
-    if (change.kind === 'membership' && change.action !== 'skip') {
+    if (change.kind === 'group_member' && change.action !== 'skip') {
       await writeMemberships(trx, workspace, changes.slice(i, i + run), ctx);
       i += run;
       continue;

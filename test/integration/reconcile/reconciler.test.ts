@@ -82,7 +82,7 @@ describe.each(cases)('reconciler: $name', ({ dialect, h }: { dialect: TestDialec
       'member:create:user1@example.test',
       'member:create:user2@example.test',
       'member:create:user3@example.test',
-      'membership:create:Design ← grouped@example.test',
+      'group_member:create:Design ← grouped@example.test',
     ]);
 
     const applied = await run();

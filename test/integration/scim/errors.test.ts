@@ -228,7 +228,7 @@ describe.each(DIALECTS)('SCIM errors and discovery on %s', (dialect) => {
       const log = await readLog(db(), 'logged', { limit: 100 });
       const applied = log.filter((e) => e.result === 'applied');
       const refused = log.filter((e) => e.result === 'refused');
-      expect(applied.map((e) => e.operation)).toEqual(expect.arrayContaining(['member.create', 'member.update', 'group.create', 'membership.create', 'member.remove']));
+      expect(applied.map((e) => e.operation)).toEqual(expect.arrayContaining(['member.create', 'member.update', 'group.create', 'group_member.create', 'member.remove']));
       const create = applied.find((e) => e.operation === 'member.create')!;
       expect(create).toMatchObject({ targetId: created.body.id, targetKey: 'logged@example.com', before: null });
       expect(create.actor).toMatch(/^key:/);

@@ -270,9 +270,9 @@ describe('diff', () => {
       'group:create:Design',
       'group:update:Ops',
       'member:create:user2@acme.test',
-      'membership:create:Design ← user1@acme.test',
-      'membership:create:Design ← user2@acme.test',
-      'membership:create:Operations ← user1@acme.test',
+      'group_member:create:Design ← user1@acme.test',
+      'group_member:create:Design ← user2@acme.test',
+      'group_member:create:Operations ← user1@acme.test',
     ]);
     expect(plan.changes[0]!.after).toEqual({ displayName: 'Design', externalId: 'g-design', appName: '[SCIM] Design' });
     expect(plan.changes[1]).toMatchObject({ before: { displayName: 'Ops' }, after: { displayName: 'Operations', appName: '[SCIM] Operations' } });
@@ -285,12 +285,12 @@ describe('diff', () => {
       groups,
       groupsOf: new Map([['m-1', new Set(['grp-a', 'grp-b'])]]),
     });
-    expect(brief(plan)).toEqual(['group:remove:B', 'membership:remove:B ← user1@acme.test']);
+    expect(brief(plan)).toEqual(['group:remove:B', 'group_member:remove:B ← user1@acme.test']);
   });
 
   it('does not take over a group of the same name that it does not manage', () => {
     const plan = run([idp(1, { grants: [{ via: 'group', groupId: 'g-a', groupName: 'Sales', appRole: 'editor' }] })], [stored(1)], { groups: [group('grp-s', 'pushed-id', 'sales', null)] });
-    expect(brief(plan)).toEqual(['group:skip:Sales', 'membership:skip:Sales ← user1@acme.test']);
+    expect(brief(plan)).toEqual(['group:skip:Sales', 'group_member:skip:Sales ← user1@acme.test']);
     expect(plan.changes[0]!.reason).toContain('not linked to IdP group g-a');
   });
 
@@ -301,7 +301,7 @@ describe('diff', () => {
     });
     expect(plan.changes).toEqual([]);
     const join = run([idp(1, { grants: [{ via: 'group', groupId: 'g-a', groupName: 'Sales', appRole: 'editor' }] })], [stored(1)], { groups: [group('grp-s', null, 'Sales', null)] });
-    expect(brief(join)).toEqual(['membership:create:Sales ← user1@acme.test']);
+    expect(brief(join)).toEqual(['group_member:create:Sales ← user1@acme.test']);
   });
 
   it('never removes a member from a group the binding does not manage', () => {
