@@ -173,7 +173,7 @@ describe('the rosterd CLI for an operator', () => {
     }
   });
 
-  it('lists groups with their project roles', async () => {
+  it('lists groups with their project roles, and the log says why a write was refused', async () => {
     expect((await cli('workspace', 'create', 'ap', '--preset', 'activepieces')).code).toBe(0);
     const key = (await cli('key', 'create', 'ap', '--name', 'k')).stdout.match(/rosterd_\S+/)![0];
     const gateway = startCli([], { ...env, ROSTERD_PORT: '0', ROSTERD_LOG_LEVEL: 'warn' });
@@ -183,6 +183,8 @@ describe('the rosterd CLI for an operator', () => {
         fetch(`${url}/scim/v2/organizations/ap${p}`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/scim+json' }, body: JSON.stringify(body) }).then((r) => r.json() as Promise<{ id: string }>);
       const ada = await scim('/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'ada@ap.example', externalId: 'ada' });
       await scim('/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Growth', externalId: 'g1', members: [{ value: ada.id }] });
+      // A write the policy refuses: the log says why.
+      await scim('/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'eve@ap.example', externalId: 'eve', 'urn:ietf:params:scim:schemas:activepieces:1.0:CustomUserAttributes': { platformRole: 'OWNER' } });
     } finally {
       gateway.child.kill('SIGTERM');
       await gateway.exited;
@@ -192,6 +194,9 @@ describe('the rosterd CLI for an operator', () => {
     const one = await cli('groups', 'ap', '--group', 'Growth');
     expect(one.stdout).toMatch(/ada@ap\.example\s+ada\s+editor/);
     expect((await cli('groups', 'ap', '--group', 'Nope')).stderr).toMatch(/has no group "Nope".*\[ROSTERD_E_NOT_FOUND\]/);
+    const log = (await cli('log', 'ap')).stdout;
+    expect(log).toMatch(/member\.create\s+eve@ap\.example\s+refused 400\s+\S.*OWNER/);
+    expect(log).toMatch(/group_member\.create\s+Growth ← ada@ap\.example\s+applied/);
   });
 
   it('ends quietly and successfully when the reader of its output goes away', async () => {
