@@ -19,8 +19,8 @@ function settingsFor(binding: ConnectorBinding, workspace: Workspace): Record<st
   };
 }
 
-/** Errors name the config key. */
-export async function createBoundConnector(binding: ConnectorBinding, index: number, workspace: Workspace, deps: ConnectorDeps): Promise<Connector> {
+/** The binding's settings checked by its kind's schema, without contacting the IdP; errors name the config key. */
+export async function checkedBindingSettings(binding: ConnectorBinding, index: number, workspace: Workspace): Promise<unknown> {
   assertSecretsResolved(binding);
   const definition = await connectorDefinition(binding.kind);
   const parsed = definition.configSchema.safeParse(settingsFor(binding, workspace));
@@ -28,7 +28,12 @@ export async function createBoundConnector(binding: ConnectorBinding, index: num
     const issues = parsed.error.issues.map((issue) => ({ ...issue, path: ['connectors', index, 'settings', ...issue.path] }));
     throw new RosterdError('ROSTERD_E_CONFIG', describeIssues(issues));
   }
-  return definition.create(parsed.data, deps);
+  return parsed.data;
+}
+
+export async function createBoundConnector(binding: ConnectorBinding, index: number, workspace: Workspace, deps: ConnectorDeps): Promise<Connector> {
+  const settings = await checkedBindingSettings(binding, index, workspace);
+  return (await connectorDefinition(binding.kind)).create(settings, deps);
 }
 
 export function bindingFor(bindings: readonly ConnectorBinding[], workspaceId: string, name?: string): { binding: ConnectorBinding; index: number } {

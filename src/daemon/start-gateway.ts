@@ -3,6 +3,8 @@ import { bindingName, DEFAULT_DATABASE, type Config } from '../config/config-sch
 import { assertConfiguredWorkspacesExist } from '../admin/configured-workspaces.js';
 import { assertSecretsResolved } from '../config/binding-secrets.js';
 import { connectorDefinition } from '../connector/connector-kinds.js';
+import { checkedBindingSettings } from '../connector/connector-registry.js';
+import { findWorkspace } from '../store/workspace-repository.js';
 import { RosterdError } from '../error/rosterd-error.js';
 import type { EventBus } from '../events/event-bus.js';
 import { startEventPruning } from '../events/event-pruner.js';
@@ -52,12 +54,18 @@ export interface GatewayOptions {
   requestLog?: Logger;
 }
 
-/** Migrates, checks configured workspaces exist, bootstraps on first start. */
+/** Migrates, checks that configured workspaces exist and their bindings' settings parse, bootstraps on first start. */
 export async function prepareStore(store: Store, config: Readonly<Config>, log: Logger): Promise<Gateway['bootstrap']> {
   const applied = await migrateToLatest(store);
   if (applied.length) log.info({ migrations: applied }, 'database migrated');
   for (const binding of config.connectors) assertSecretsResolved(binding);
   await assertConfiguredWorkspacesExist(config, store.db);
+  // A misspelt setting stops the start, not every later cycle (a binding on the workspace this start bootstraps is
+  // checked by its first cycle).
+  for (const [index, binding] of config.connectors.entries()) {
+    const workspace = await findWorkspace(store.db, binding.workspace);
+    if (workspace) await checkedBindingSettings(binding, index, workspace);
+  }
   return bootstrapWorkspace(store.db, config.bootstrap.workspace, new Date().toISOString());
 }
 

@@ -151,6 +151,10 @@ describe('the rosterd CLI for an operator', () => {
     expect(started.stderr).toBe('rosterd: connector binding okta names workspace "bound", which does not exist; create it with rosterd workspace create bound, or fix the configuration [ROSTERD_E_CONFIG]\n');
     // Commands that do not use the binding need neither its secret nor its workspace.
     expect(runCli(['workspace', 'create', 'bound'], withConfig).code).toBe(0);
+    // With its workspace there, the binding's settings are checked at start, before any cycle: one line per wrong key.
+    const misspelt = runCli(['start'], { ...withConfig, OKTA_TOKEN_NOT_SET: 'x' });
+    expect(misspelt.code).toBe(1);
+    expect(misspelt.stderr).toMatch(/^rosterd: connectors\.0\.settings\.appId: .*connectors\.0\.settings\.appID: unknown key.*\[ROSTERD_E_CONFIG\]\n$/);
     expect(runCli(['members', 'bound'], withConfig).stdout).toContain('no members yet');
     const refused = runCli(['workspace', 'delete', 'bound', '--yes'], withConfig);
     expect(refused.stderr).toBe('rosterd: workspace "bound" is still named by connector binding okta in the configuration; remove it first [ROSTERD_E_CONFLICT]\n');
