@@ -3,7 +3,7 @@ import { assertSecretsResolved } from '../config/binding-secrets.js';
 import { describeIssues } from '../config/load-config.js';
 import { RosterdError } from '../error/rosterd-error.js';
 import type { Workspace } from '../model/workspace.js';
-import type { Connector, ConnectorDeps } from './connector.js';
+import type { Connector, ConnectorDefinition, ConnectorDeps } from './connector.js';
 import { connectorDefinition } from './connector-kinds.js';
 
 /** The workspace's role vocabulary as mapping defaults, so push and pull agree. */
@@ -19,10 +19,8 @@ function settingsFor(binding: ConnectorBinding, workspace: Workspace): Record<st
   };
 }
 
-/** The binding's settings checked by its kind's schema, without contacting the IdP; errors name the config key. */
-export async function checkedBindingSettings(binding: ConnectorBinding, index: number, workspace: Workspace): Promise<unknown> {
-  assertSecretsResolved(binding);
-  const definition = await connectorDefinition(binding.kind);
+/** Errors name the config key. */
+function parseSettings(definition: ConnectorDefinition<unknown>, binding: ConnectorBinding, index: number, workspace: Workspace): unknown {
   const parsed = definition.configSchema.safeParse(settingsFor(binding, workspace));
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => ({ ...issue, path: ['connectors', index, 'settings', ...issue.path] }));
@@ -31,9 +29,16 @@ export async function checkedBindingSettings(binding: ConnectorBinding, index: n
   return parsed.data;
 }
 
+/** The binding's settings checked by its kind's schema, without contacting the IdP. */
+export async function checkBindingSettings(binding: ConnectorBinding, index: number, workspace: Workspace): Promise<void> {
+  assertSecretsResolved(binding);
+  parseSettings(await connectorDefinition(binding.kind), binding, index, workspace);
+}
+
 export async function createBoundConnector(binding: ConnectorBinding, index: number, workspace: Workspace, deps: ConnectorDeps): Promise<Connector> {
-  const settings = await checkedBindingSettings(binding, index, workspace);
-  return (await connectorDefinition(binding.kind)).create(settings, deps);
+  assertSecretsResolved(binding);
+  const definition = await connectorDefinition(binding.kind);
+  return definition.create(parseSettings(definition, binding, index, workspace), deps);
 }
 
 export function bindingFor(bindings: readonly ConnectorBinding[], workspaceId: string, name?: string): { binding: ConnectorBinding; index: number } {

@@ -3,7 +3,7 @@ import { bindingName, DEFAULT_DATABASE, type Config } from '../config/config-sch
 import { assertConfiguredWorkspacesExist } from '../admin/configured-workspaces.js';
 import { assertSecretsResolved } from '../config/binding-secrets.js';
 import { connectorDefinition } from '../connector/connector-kinds.js';
-import { checkedBindingSettings } from '../connector/connector-registry.js';
+import { checkBindingSettings } from '../connector/connector-registry.js';
 import { findWorkspace } from '../store/workspace-repository.js';
 import { RosterdError } from '../error/rosterd-error.js';
 import type { EventBus } from '../events/event-bus.js';
@@ -64,7 +64,7 @@ export async function prepareStore(store: Store, config: Readonly<Config>, log: 
   // checked by its first cycle).
   for (const [index, binding] of config.connectors.entries()) {
     const workspace = await findWorkspace(store.db, binding.workspace);
-    if (workspace) await checkedBindingSettings(binding, index, workspace);
+    if (workspace) await checkBindingSettings(binding, index, workspace);
   }
   return bootstrapWorkspace(store.db, config.bootstrap.workspace, new Date().toISOString());
 }
