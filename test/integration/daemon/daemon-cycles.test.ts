@@ -76,9 +76,12 @@ describe.each(DIALECTS)('the daemon\'s cycles on %s', (dialect: TestDialect) => 
     expect(failed).toMatchObject({ complete: false, trigger: 'schedule' });
     expect(failed.error).toMatch(/incomplete/);
     // Every cycle after it reads everything (the faults may fail a few in a row) until one gets every member in.
+    // (A cycle after that one may be incremental again: the schedule goes on while the test reads the runs.)
     const after = all.slice(all.indexOf(failed) + 1);
-    expect(after.every((r) => r.mode === 'full')).toBe(true);
-    expect(after.find((r) => r.result === 'applied')).toMatchObject({ complete: true });
+    const untilApplied = after.slice(0, after.findIndex((r) => r.result === 'applied') + 1);
+    expect(untilApplied.length).toBeGreaterThan(0);
+    expect(untilApplied.every((r) => r.mode === 'full')).toBe(true);
+    expect(untilApplied.at(-1)).toMatchObject({ result: 'applied', complete: true });
     expect(logged.some((l) => l.msg === 'pull cycle failed: ' + failed.message && typeof l.retryInMs === 'number')).toBe(true);
     const scraped = await (await fetch(`${gw.url}/metrics`)).text();
     expect(scraped).toMatch(/rosterd_runs_total\{workspace="acme",binding="okta",result="failed"\} [1-9]/);
