@@ -1,3 +1,4 @@
+import { median } from './median.js';
 import { startGatewayProcess } from './server-process.js';
 import { patchTitle, postUser, runLoad, scimHeaders, type LoadSettings } from './workloads.js';
 
@@ -28,12 +29,6 @@ export interface EventLogCostOptions {
   quietWaitMs: number;
   log: (line: string) => void;
 }
-
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 /** Run POST and PATCH against a gateway started with the event log off, then one with it on, `rounds` times. */
 export async function measureEventLogCost(options: EventLogCostOptions): Promise<EventLogCost[]> {

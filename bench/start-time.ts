@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { median } from './median.js';
 import { repoRoot } from './server-process.js';
 
 /** What `npm start` costs before SCIM is served: the build check, then the gateway to listening. */
@@ -13,8 +14,6 @@ export interface StartTimes {
   /** The same on the database the first start made. */
   laterStartSeconds: number[];
 }
-
-const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 
 /** Spawn `rosterd start` and resolve with the seconds until it prints where it listens; it is then stopped. */
 function timeStart(database: string): Promise<number> {
