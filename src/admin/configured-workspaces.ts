@@ -1,8 +1,5 @@
-import type { Kysely } from 'kysely';
 import { bindingName, type Config } from '../config/config-schema.js';
 import { RosterdError } from '../error/rosterd-error.js';
-import type { Database } from '../store/database.js';
-import { listWorkspaces } from '../store/workspace-repository.js';
 
 interface ConfigReference {
   workspace: string;
@@ -25,15 +22,14 @@ export function configReferences(config: Readonly<Config>, workspaceId: string):
 
 /**
  * A binding or mount naming a missing workspace would fail every tick or 404 every request while the gateway looks
- * healthy, so refuse to start. Checked before bootstrap, so a refused start creates nothing.
+ * healthy, so refuse to start. Checked before bootstrap, so a refused start creates nothing. `existing`: the ids of
+ * the workspaces the database holds.
  */
-export async function assertConfiguredWorkspacesExist(config: Readonly<Config>, db: Kysely<Database>): Promise<void> {
-  const references = configReferenceList(config);
-  if (references.length === 0) return;
-  const existing = new Set((await listWorkspaces(db)).map((w) => w.id));
+export function checkConfiguredWorkspaces(config: Readonly<Config>, existing: ReadonlySet<string>): void {
+  const known = new Set(existing);
   // An empty database gets the bootstrap workspace on this start.
-  if (existing.size === 0 && config.bootstrap.workspace !== null) existing.add(config.bootstrap.workspace);
-  const missing = references.find((r) => !existing.has(r.workspace));
+  if (known.size === 0 && config.bootstrap.workspace !== null) known.add(config.bootstrap.workspace);
+  const missing = configReferenceList(config).find((r) => !known.has(r.workspace));
   if (missing) {
     throw new RosterdError('ROSTERD_E_CONFIG', `${missing.by} names workspace "${missing.workspace}", which does not exist; create it with rosterd workspace create ${missing.workspace}, or fix the configuration`);
   }

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { bindingName, DEFAULT_DATABASE, type Config } from '../config/config-schema.js';
-import { assertConfiguredWorkspacesExist } from '../admin/configured-workspaces.js';
+import { checkConfiguredWorkspaces } from '../admin/configured-workspaces.js';
 import { assertSecretsResolved } from '../config/binding-secrets.js';
 import { connectorDefinition } from '../connector/connector-kinds.js';
 import { checkBindingSettings } from '../connector/connector-registry.js';
-import { findWorkspace } from '../store/workspace-repository.js';
+import { listWorkspaces } from '../store/workspace-repository.js';
 import { RosterdError } from '../error/rosterd-error.js';
 import type { EventBus } from '../events/event-bus.js';
 import { startEventPruning } from '../events/event-pruner.js';
@@ -59,11 +59,12 @@ export async function prepareStore(store: Store, config: Readonly<Config>, log: 
   const applied = await migrateToLatest(store);
   if (applied.length) log.info({ migrations: applied }, 'database migrated');
   for (const binding of config.connectors) assertSecretsResolved(binding);
-  await assertConfiguredWorkspacesExist(config, store.db);
+  const workspaces = new Map((await listWorkspaces(store.db)).map((w) => [w.id, w]));
+  checkConfiguredWorkspaces(config, new Set(workspaces.keys()));
   // A misspelt setting stops the start, not every later cycle (a binding on the workspace this start bootstraps is
   // checked by its first cycle).
   for (const [index, binding] of config.connectors.entries()) {
-    const workspace = await findWorkspace(store.db, binding.workspace);
+    const workspace = workspaces.get(binding.workspace);
     if (workspace) await checkBindingSettings(binding, index, workspace);
   }
   return bootstrapWorkspace(store.db, config.bootstrap.workspace, new Date().toISOString());

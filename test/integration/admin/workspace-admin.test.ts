@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { assertConfiguredWorkspacesExist } from '../../../src/admin/configured-workspaces.js';
+import { checkConfiguredWorkspaces } from '../../../src/admin/configured-workspaces.js';
 import { deleteWorkspace } from '../../../src/admin/delete-workspace.js';
 import { updateWorkspace } from '../../../src/admin/update-workspace.js';
 import { resolvePlanId } from '../../../src/cli/resolve-plan-id.js';
 import { configSchema, type ConfigInput } from '../../../src/config/config-schema.js';
-import { findWorkspace } from '../../../src/store/workspace-repository.js';
+import { findWorkspace, listWorkspaces } from '../../../src/store/workspace-repository.js';
 import { insertEmptyPlan } from '../../support/empty-plan.js';
 import { DIALECTS, type TestDialect } from '../../support/test-store.js';
 import { scimClient, startTestGateway, type TestGateway } from '../../support/test-gateway.js';
@@ -75,11 +75,12 @@ describe.each(DIALECTS)('workspace administration on %s', (dialect: TestDialect)
     await gateway.workspace({ id: 'acme', version: 'v2' });
     const bound = config({ bootstrap: { workspace: null }, scim: { mounts: [{ path: '/scim/v2', workspace: 'acme' }] }, connectors: [{ workspace: 'acme', kind: 'okta', settings: {} }] });
     await expect(deleteWorkspace(store(), bound, 'acme')).rejects.toThrow('workspace "acme" is still named by connector binding okta and SCIM mount /scim/v2 in the configuration; remove them first');
-    await expect(assertConfiguredWorkspacesExist(bound, store().db)).resolves.toBeUndefined();
+    const existing = new Set((await listWorkspaces(store().db)).map((w) => w.id));
+    expect(() => checkConfiguredWorkspaces(bound, existing)).not.toThrow();
     const missing = config({ bootstrap: { workspace: null }, connectors: [{ workspace: 'acme', kind: 'okta', settings: {} }, { workspace: 'ghost', kind: 'entra', settings: {} }] });
-    await expect(assertConfiguredWorkspacesExist(missing, store().db)).rejects.toThrow('connector binding entra names workspace "ghost", which does not exist');
+    expect(() => checkConfiguredWorkspaces(missing, existing)).toThrow('connector binding entra names workspace "ghost", which does not exist');
     const mount = config({ bootstrap: { workspace: null }, scim: { mounts: [{ path: '/scim', workspace: 'ghost' }] } });
-    await expect(assertConfiguredWorkspacesExist(mount, store().db)).rejects.toThrow('SCIM mount /scim names workspace "ghost"');
+    expect(() => checkConfiguredWorkspaces(mount, existing)).toThrow('SCIM mount /scim names workspace "ghost"');
   });
 
   it('finds a plan by a unique prefix of its id', async () => {
