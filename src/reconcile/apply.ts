@@ -89,11 +89,10 @@ export class LeaseLost extends Error {
 }
 
 export async function apply<T>(store: Store, workspaceId: string, propose: Propose<T>, options: ApplyOptions): Promise<ApplyOutcome<T>> {
-  const now = options.now();
   if (options.mode === 'each') {
     // Member creates skip the taken-key lookups (costly on a first cycle): the unique indexes catch a clash, and the
     // rolled-back batch then runs again with the lookups so the taken ones are set aside.
-    const run = (checkCreates: boolean) => store.writeTransaction((trx) => applyInTransaction(trx, store, workspaceId, propose, options, now, checkCreates));
+    const run = (checkCreates: boolean) => store.writeTransaction((trx) => applyInTransaction(trx, store, workspaceId, propose, options, checkCreates), workspaceId);
     try {
       return announced(store, workspaceId, await run(false));
     } catch (error) {
@@ -104,9 +103,9 @@ export async function apply<T>(store: Store, workspaceId: string, propose: Propo
   try {
     const early = options.readAhead ? { workspace: options.readAhead, proposal: await propose(store.db, options.readAhead) } : undefined;
     const proposeInside: Propose<T> = async (trx, workspace) => (early && (await stillHolds(trx, early.workspace, workspace, early.proposal)) ? early.proposal : propose(trx, workspace));
-    return announced(store, workspaceId, await store.writeTransaction((trx) => applyInTransaction(trx, store, workspaceId, proposeInside, options, now, false)));
+    return announced(store, workspaceId, await store.writeTransaction((trx) => applyInTransaction(trx, store, workspaceId, proposeInside, options, false), workspaceId));
   } catch (error) {
-    await logRefusal(store, workspaceId, options, error, now);
+    await logRefusal(store, workspaceId, options, error, options.now());
     throw error;
   }
 }
@@ -126,11 +125,12 @@ async function applyInTransaction<T>(
   workspaceId: string,
   propose: Propose<T>,
   options: ApplyOptions,
-  now: string,
   checkCreates: boolean,
 ): Promise<ApplyOutcome<T>> {
   if (options.fence && !(await options.fence(trx))) throw new LeaseLost();
   const { workspace, eventSeq } = await takeWriteLock(trx, workspaceId);
+  // Under the lock, so event times follow sequence order (retention bisects by them) and exclude the wait.
+  const now = options.now();
   const proposal = await propose(trx, workspace);
   await yieldIfDue();
   const plan = buildPlan({

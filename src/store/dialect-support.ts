@@ -30,6 +30,12 @@ export interface ChunkSizes {
   readonly groupMembers: number;
 }
 
+export interface EventNotice {
+  /** `payload` may be a placeholder, so the statement is prepared once. */
+  expression(payload: unknown): RawBuilder<unknown>;
+  payload(workspaceId: string, lastSeq: number): string;
+}
+
 /** What differs between the databases, so repositories never test which runs. */
 export interface DialectSupport {
   readonly name: DialectName;
@@ -56,8 +62,11 @@ export interface DialectSupport {
   readonly copyRows: ((table: keyof Database & string, columns: readonly string[], rows: readonly object[]) => CompiledQuery) | null;
   /** Refresh planner statistics after a bulk write; null if none. */
   analyze(tables: readonly (keyof Database & string)[]): RawBuilder<unknown> | null;
-  /** Run in the transaction writing events up to `lastSeq`, telling other instances at commit. */
-  eventsWritten(workspaceId: string, lastSeq: number): RawBuilder<unknown> | null;
+  /**
+   * A select expression, run in the transaction writing events up to a sequence, that tells other instances at commit;
+   * null where instances share a process.
+   */
+  readonly eventNotice: EventNotice | null;
   /** Whether Kysely's migrator takes a lock itself. */
   readonly migratorLocks: boolean;
   /** Note a text preparedQuery compiled (PostgreSQL prepares it on the server). */

@@ -33,22 +33,45 @@ export async function appendEvents(trx: Db, workspaceId: string, firstSeq: numbe
     run_id: meta.runId,
     data: JSON.stringify(draft.data),
   }));
-  if (rows.length === 1) await insertEvent(trx, ...EVENT_COLUMNS.map((column) => rows[0]![column]));
-  else await insertRows(trx, 'event', EVENT_COLUMNS, rows);
   const last = firstSeq + drafts.length - 1;
-  await setLastEventSeq(trx, last, workspaceId);
-  const written = dialectOf(trx).eventsWritten(workspaceId, last);
-  if (written) await written.execute(trx);
+  const notice = dialectOf(trx).eventNotice;
+  const payload = notice?.payload(workspaceId, last);
+  const values = rows.length === 1 ? EVENT_COLUMNS.map((column) => rows[0]![column]) : null;
+  if (values && payload !== undefined) {
+    await insertEventNoticed(trx, ...values, last, workspaceId, payload);
+    return last;
+  }
+  if (values) await insertEvent(trx, ...values);
+  else await insertRows(trx, 'event', EVENT_COLUMNS, rows);
+  if (payload !== undefined) await setLastEventSeqNoticed(trx, last, workspaceId, payload);
+  else await setLastEventSeq(trx, last, workspaceId);
   return last;
 }
 
+const eventValues = (values: readonly unknown[]) => Object.fromEntries(EVENT_COLUMNS.map((column, c) => [column, values[c]])) as never;
+const placeholders = (count: number) => new Array<unknown>(count).fill('');
+
 /** Compiled once: most SCIM writes make one event. */
-const insertEvent = preparedQuery(
-  (db, ...values: unknown[]) => db.insertInto('event').values(Object.fromEntries(EVENT_COLUMNS.map((column, c) => [column, values[c]])) as never),
-  new Array<unknown>(EVENT_COLUMNS.length).fill(''),
-);
+const insertEvent = preparedQuery((db, ...values: unknown[]) => db.insertInto('event').values(eventValues(values)), placeholders(EVENT_COLUMNS.length));
 
 const setLastEventSeq = preparedQuery((db, seq: number, workspaceId: string) => db.updateTable('workspace').set({ event_seq: seq }).where('id', '=', workspaceId), [0, '']);
+
+/** One round trip where other instances are told: the row, the workspace's last sequence and the notice. */
+const insertEventNoticed = preparedQuery((db, ...values: unknown[]) => {
+  const [seq, workspaceId, payload] = values.slice(EVENT_COLUMNS.length);
+  return db
+    .with('inserted', (qc) => qc.insertInto('event').values(eventValues(values)))
+    .with('moved', (qc) => qc.updateTable('workspace').set({ event_seq: seq as number }).where('id', '=', workspaceId as string))
+    .selectNoFrom(dialectOf(db).eventNotice!.expression(payload).as('noticed'));
+}, placeholders(EVENT_COLUMNS.length + 3));
+
+const setLastEventSeqNoticed = preparedQuery(
+  (db, seq: number, workspaceId: string, payload: string) =>
+    db
+      .with('moved', (qc) => qc.updateTable('workspace').set({ event_seq: seq }).where('id', '=', workspaceId))
+      .selectNoFrom(dialectOf(db).eventNotice!.expression(payload).as('noticed')),
+  [0, '', ''],
+);
 
 export function rowToEvent(row: EventRow): RosterdEvent {
   return {

@@ -8,8 +8,11 @@ export type WriteJob<T> = (trx: Kysely<Database>) => Promise<T>;
 /** An open database, whichever dialect runs it. */
 export interface Store {
   readonly db: Kysely<Database>;
-  /** Its own transaction, or a savepoint in one shared with queued writes (SQLite); all or nothing. */
-  writeTransaction<T>(job: WriteJob<T>): Promise<T>;
+  /**
+   * Its own transaction, or a savepoint in one shared with queued writes: any write on SQLite, writes of the same
+   * `workspaceId` on PostgreSQL. All or nothing either way.
+   */
+  writeTransaction<T>(job: WriteJob<T>, workspaceId?: string): Promise<T>;
   readonly dialect: DialectSupport;
   /** Costly reads, off the event loop and time-limited, so one tenant cannot hold others up. */
   readonly heavyReads: Kysely<Database>;

@@ -7,6 +7,7 @@ import { lastEventSeqs } from '../../event-repository.js';
 import { redactUrl } from '../../redact-url.js';
 import { DEFAULT_HEAVY_READ_CONNECTIONS, DEFAULT_HEAVY_READ_TIMEOUT_MS, type CreateDbOptions, type Store } from '../../store.js';
 import { CurrentSchemaPostgresDialect } from './current-schema-postgres-dialect.js';
+import { KeyedGroupCommit } from './keyed-group-commit.js';
 import { listenForEvents } from './pg-event-listener.js';
 import { PgClient, type PgClientConfig } from './pg-client.js';
 import { postgresSupport } from './postgres-support.js';
@@ -57,9 +58,10 @@ export async function openPostgres(rawUrl: string, options: CreateDbOptions): Pr
   });
   const heavyReads = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool: heavyPool }) });
   const events = new EventBus();
+  const workspaceCommits = new KeyedGroupCommit(db);
   return {
     db,
-    writeTransaction: (job) => db.transaction().execute(job),
+    writeTransaction: (job, workspaceId) => (workspaceId === undefined ? db.transaction().execute(job) : workspaceCommits.run(workspaceId, job)),
     dialect: postgresSupport,
     heavyReads,
     eventLog: options.eventLog ?? true,

@@ -4,6 +4,8 @@ import type { EventBus } from '../../../events/event-bus.js';
 /** Per schema (`<prefix><schema>`, payload `<seq> <workspace id>`), so installations do not wake each other. */
 export const EVENT_CHANNEL_PREFIX = 'rosterd_events.';
 
+export const eventPayload = (workspaceId: string, lastSeq: number): string => `${lastSeq} ${workspaceId}`;
+
 const RECONNECT_MS = 1_000;
 
 export interface PgEventListenerOptions {

@@ -2,7 +2,7 @@ import { CompiledQuery, sql, type SqlBool } from 'kysely';
 import type { MembershipRow } from '../../database.js';
 import type { ChunkSizes, DialectSupport, PulledByKeyRow } from '../../dialect-support.js';
 import { copyText } from './copy-text.js';
-import { EVENT_CHANNEL_PREFIX } from './pg-event-listener.js';
+import { EVENT_CHANNEL_PREFIX, eventPayload } from './pg-event-listener.js';
 import { nameStatement } from './statement-names.js';
 
 const chunks: ChunkSizes = {
@@ -42,7 +42,10 @@ export const postgresSupport: DialectSupport = {
   // Autovacuum analyzes a grown table only later.
   analyze: (tables) => sql`analyze ${sql.join(tables.map((t) => sql.table(t)))}`,
   // Delivered at commit (pg-event-listener.ts).
-  eventsWritten: (workspaceId, lastSeq) => sql`select pg_notify(${EVENT_CHANNEL_PREFIX} || current_schema(), ${`${lastSeq} ${workspaceId}`})`,
+  eventNotice: {
+    expression: (payload) => sql`pg_notify(${sql.lit(EVENT_CHANNEL_PREFIX)} || current_schema(), ${payload})`,
+    payload: eventPayload,
+  },
   migratorLocks: true,
   preparedText: nameStatement,
   chunks,

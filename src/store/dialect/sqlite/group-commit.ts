@@ -1,14 +1,9 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database } from '../../database.js';
+import { commitBatch, queuedWrite, type QueuedWrite } from '../../commit-batch.js';
 import { EventLoopSlices, startSlice } from '../../event-loop-slices.js';
 import type { WriteJob } from '../../store.js';
-
-interface Queued {
-  job: WriteJob<unknown>;
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
-}
 
 /** BEGIN IMMEDIATE without busy wait; false while another process holds the lock. */
 export type TryBeginImmediate = () => boolean;
@@ -29,7 +24,7 @@ const LOCK_RETRY_MS = [0, 1, 1, 2, 2, 5];
  * SQLite's busy handler, which blocks the process.
  */
 export class GroupCommit {
-  private readonly queue: Queued[] = [];
+  private readonly queue: QueuedWrite[] = [];
   private draining = false;
   private readonly maxBatch: number;
   private readonly lockTimeoutMs: number;
@@ -46,7 +41,7 @@ export class GroupCommit {
 
   run<T>(job: WriteJob<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ job: job as WriteJob<unknown>, resolve: resolve as (value: unknown) => void, reject });
+      this.queue.push(queuedWrite(job, resolve, reject));
       if (!this.draining) void this.drain();
     });
   }
@@ -67,14 +62,14 @@ export class GroupCommit {
   private async runBatch(): Promise<void> {
     const deadline = Date.now() + this.lockTimeoutMs;
     for (let attempt = 0; ; attempt++) {
-      let batch: Queued[] | null = null;
+      let batch: QueuedWrite[] | null = null;
       try {
         await this.db.connection().execute(async (connection) => {
           if (!this.tryBeginImmediate()) return;
           // Cut once the lock is ours: jobs queued meanwhile join.
           batch = this.queue.splice(0, this.maxBatch);
           startSlice();
-          await this.runJobs(connection.withPlugin(this.slices), batch);
+          await commitBatch(connection.withPlugin(this.slices), batch);
         });
       } catch (error) {
         for (const entry of batch ?? this.queue.splice(0, this.maxBatch)) entry.reject(error);
@@ -88,29 +83,5 @@ export class GroupCommit {
       }
       await sleep(LOCK_RETRY_MS[Math.min(attempt, LOCK_RETRY_MS.length - 1)]);
     }
-  }
-
-  private async runJobs(connection: Kysely<Database>, batch: Queued[]): Promise<void> {
-    const succeeded: { entry: Queued; value: unknown }[] = [];
-    try {
-      for (const entry of batch) {
-        await sql`savepoint rosterd_job`.execute(connection);
-        try {
-          const value = await entry.job(connection);
-          await sql`release rosterd_job`.execute(connection);
-          succeeded.push({ entry, value });
-        } catch (error) {
-          await sql`rollback to rosterd_job`.execute(connection);
-          await sql`release rosterd_job`.execute(connection);
-          entry.reject(error);
-        }
-      }
-      await sql`commit`.execute(connection);
-    } catch (error) {
-      await sql`rollback`.execute(connection).catch(() => undefined);
-      for (const { entry } of succeeded) entry.reject(error);
-      return;
-    }
-    for (const { entry, value } of succeeded) entry.resolve(value);
   }
 }

@@ -48,7 +48,7 @@ export const sqliteSupport: DialectSupport = {
   // ANALYZE would replace SQLite's heuristics for good; rosterd never runs it.
   analyze: () => null,
   // One file's instances are one process, or a cluster whose primary relays.
-  eventsWritten: () => null,
+  eventNotice: null,
   migratorLocks: false,
   // The statement cache prepares every text.
   preparedText: () => undefined,
