@@ -69,8 +69,8 @@ export interface DialectSupport {
   readonly eventNotice: EventNotice | null;
   /** Whether Kysely's migrator takes a lock itself. */
   readonly migratorLocks: boolean;
-  /** Note a text preparedQuery compiled (PostgreSQL prepares it on the server). */
-  preparedText(sql: string): void;
+  /** Note a query preparedQuery compiled (PostgreSQL's driver prepares it on the server). */
+  prepared(compiled: CompiledQuery): void;
   readonly chunks: ChunkSizes;
 }
 

@@ -30,7 +30,7 @@ export function preparedQuery<P extends readonly unknown[], R>(
     }
     // Transactions share their parent's adapter, so this fits them.
     compiledFor.set(db.getExecutor().adapter, compiled);
-    dialectOf(db).preparedText(compiled.sql);
+    dialectOf(db).prepared(compiled);
     return compiled;
   }
 }

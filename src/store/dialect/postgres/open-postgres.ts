@@ -6,11 +6,10 @@ import type { Database } from '../../database.js';
 import { lastEventSeqs } from '../../event-repository.js';
 import { redactUrl } from '../../redact-url.js';
 import { DEFAULT_HEAVY_READ_CONNECTIONS, DEFAULT_HEAVY_READ_TIMEOUT_MS, type CreateDbOptions, type Store } from '../../store.js';
-import { CurrentSchemaPostgresDialect } from './current-schema-postgres-dialect.js';
 import { KeyedGroupCommit } from './keyed-group-commit.js';
 import { listenForEvents } from './pg-event-listener.js';
-import { PgClient, type PgClientConfig } from './pg-client.js';
 import { postgresSupport } from './postgres-support.js';
+import { RosterdPostgresDialect } from './rosterd-postgres-dialect.js';
 
 /** `?schema=` and `?prepared_statements=` are rosterd's own. */
 export async function openPostgres(rawUrl: string, options: CreateDbOptions): Promise<Store> {
@@ -28,10 +27,8 @@ export async function openPostgres(rawUrl: string, options: CreateDbOptions): Pr
   if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) {
     throw new RosterdError('ROSTERD_E_CONFIG', `database schema "${schema}" must be lower-case letters, digits and _`);
   }
-  const poolConfig: pg.PoolConfig & PgClientConfig = {
-    // COPY and named statements (pg-client.ts).
-    Client: PgClient,
-    namedStatements: preparedStatements !== 'false',
+  const namedStatements = preparedStatements !== 'false';
+  const poolConfig: pg.PoolConfig = {
     connectionString: url,
     max: options.poolSize ?? 10,
     // int8 (counts, bigserial) as numbers: every count fits.
@@ -50,13 +47,13 @@ export async function openPostgres(rawUrl: string, options: CreateDbOptions): Pr
     await pool.end().catch(() => undefined);
     throw new RosterdError('ROSTERD_E_DATABASE', `cannot connect to PostgreSQL at ${redactUrl(url)}: ${(error as Error).message}`);
   }
-  const db = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new RosterdPostgresDialect({ pool, namedStatements }) });
   const heavyPool = quietPool({
     ...poolConfig,
     max: options.heavyReadConnections ?? DEFAULT_HEAVY_READ_CONNECTIONS,
     statement_timeout: options.heavyReadTimeoutMs ?? DEFAULT_HEAVY_READ_TIMEOUT_MS,
   });
-  const heavyReads = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool: heavyPool }) });
+  const heavyReads = new Kysely<Database>({ dialect: new RosterdPostgresDialect({ pool: heavyPool, namedStatements }) });
   const events = new EventBus();
   const workspaceCommits = new KeyedGroupCommit(db);
   return {

@@ -1,9 +1,9 @@
-import { CompiledQuery, sql, type SqlBool } from 'kysely';
+import { sql, type SqlBool } from 'kysely';
 import type { MembershipRow } from '../../database.js';
 import type { ChunkSizes, DialectSupport, PulledByKeyRow } from '../../dialect-support.js';
 import { copyText } from './copy-text.js';
 import { EVENT_CHANNEL_PREFIX, eventPayload } from './pg-event-listener.js';
-import { nameStatement } from './statement-names.js';
+import { copyQuery, nameStatement } from './statement-registry.js';
 
 const chunks: ChunkSizes = {
   // A pull's apply batch in one statement.
@@ -38,7 +38,7 @@ export const postgresSupport: DialectSupport = {
   jsonRows: (table, columns, json) =>
     sql`select ${sql.join(columns.map((c) => sql.ref(c)))} from json_populate_recordset(null::${sql.table(table)}, ${json}::json)`,
   // Cheaper than JSON, which the server parses twice.
-  copyRows: (table, columns, rows) => CompiledQuery.raw(`copy ${quoted(table)} (${columns.map(quoted).join(', ')}) from stdin`, [copyText(columns, rows)]),
+  copyRows: (table, columns, rows) => copyQuery(`copy ${quoted(table)} (${columns.map(quoted).join(', ')}) from stdin`, copyText(columns, rows)),
   // Autovacuum analyzes a grown table only later.
   analyze: (tables) => sql`analyze ${sql.join(tables.map((t) => sql.table(t)))}`,
   // Delivered at commit (pg-event-listener.ts).
@@ -47,7 +47,7 @@ export const postgresSupport: DialectSupport = {
     payload: eventPayload,
   },
   migratorLocks: true,
-  preparedText: nameStatement,
+  prepared: nameStatement,
   chunks,
 };
 

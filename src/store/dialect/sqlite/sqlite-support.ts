@@ -51,7 +51,7 @@ export const sqliteSupport: DialectSupport = {
   eventNotice: null,
   migratorLocks: false,
   // The statement cache prepares every text.
-  preparedText: () => undefined,
+  prepared: () => undefined,
   chunks,
 };
 

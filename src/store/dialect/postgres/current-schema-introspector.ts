@@ -1,7 +1,6 @@
 import {
   DEFAULT_MIGRATION_LOCK_TABLE,
   DEFAULT_MIGRATION_TABLE,
-  PostgresDialect,
   sql,
   type DatabaseIntrospector,
   type DatabaseMetadata,
@@ -69,11 +68,5 @@ export class CurrentSchemaIntrospector implements DatabaseIntrospector {
 
   async getMetadata(options?: DatabaseMetadataOptions): Promise<DatabaseMetadata> {
     return { tables: await this.getTables(options) };
-  }
-}
-
-export class CurrentSchemaPostgresDialect extends PostgresDialect {
-  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
-    return new CurrentSchemaIntrospector(db);
   }
 }

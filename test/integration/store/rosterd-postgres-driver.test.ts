@@ -3,13 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkspace } from '../../../src/admin/create-workspace.js';
 import { preparedQuery } from '../../../src/store/prepared-query.js';
 import { createDb } from '../../../src/store/create-db.js';
+import { postgresSupport } from '../../../src/store/dialect/postgres/postgres-support.js';
 import { openTestStore, TEST_POSTGRES_URL, type TestStore } from '../../support/test-store.js';
 
 /**
- * PostgreSQL's client (pg-client.ts): a preparedQuery runs as a named statement, prepared once per connection,
- * and keeps working when a migration changes the shape of a table it selects `*` from.
+ * rosterd's Kysely driver for PostgreSQL: a preparedQuery runs as a named statement, prepared once per connection,
+ * and keeps working when a migration changes the shape of a table it selects `*` from; a bulk insert uses COPY.
  */
-describe('the PostgreSQL client', () => {
+describe('the PostgreSQL driver', () => {
   let db: TestStore;
   beforeAll(async () => {
     db = await openTestStore('postgres');
@@ -65,6 +66,27 @@ describe('the PostgreSQL client', () => {
     } finally {
       await unprepared.close();
     }
+  });
+
+  it('leaves a query with the same text as a prepared one unnamed: names go by compilation, not by text', async () => {
+    const byId = preparedQuery((k, id: string) => k.selectFrom('workspace').select(['id', 'version']).where('id', '=', id), ['']);
+    await db.store.db.connection().execute(async (conn) => {
+      expect(await byId(conn, 'acme')).toEqual([{ id: 'acme', version: 'v2' }]);
+      // Built anew each time, as an ordinary query is.
+      expect(await conn.selectFrom('workspace').select(['id', 'version']).where('id', '=', 'acme').execute()).toEqual([{ id: 'acme', version: 'v2' }]);
+      // The named statement ran once: the second query was parsed on its own.
+      const { rows } = await sql<{ statement: string; runs: number }>`select statement, generic_plans + custom_plans as runs from pg_prepared_statements`.execute(conn);
+      expect(rows.filter((r) => r.statement.startsWith('select "id", "version" from "workspace"')).map((r) => Number(r.runs))).toEqual([1]);
+    });
+  });
+
+  it('writes a bulk insert through COPY, with the rows counted and every value as given', async () => {
+    const rows = Array.from({ length: 3 }, (_, i) => ({ id: `k${i}`, email: i === 0 ? 'tab\there@example.com' : `k${i}@example.com`, created_at: '2026-12-05T00:00:00.000Z' }));
+    const copy = postgresSupport.copyRows!('account', ['id', 'email', 'created_at'], rows);
+    const result = await db.store.db.executeQuery(copy);
+    expect(result.numAffectedRows).toBe(3n);
+    const stored = await db.store.db.selectFrom('account').select(['id', 'email']).where('id', 'in', ['k0', 'k1', 'k2']).orderBy('id').execute();
+    expect(stored).toEqual(rows.map(({ id, email }) => ({ id, email })));
   });
 
   it('refuses a prepared_statements value that is neither true nor false, naming it', async () => {
