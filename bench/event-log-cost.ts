@@ -5,6 +5,8 @@ import { patchTitle, postUser, runLoad, scimHeaders, type LoadSettings } from '.
 /** What the event log costs the IdP traffic: each write workload's throughput with it off and on, in turns. */
 export interface EventLogCost {
   workload: string;
+  /** The gateway's server.workers. */
+  workers: number;
   /** req/s per round with `events.enabled: false`. */
   off: number[];
   /** req/s per round with the event log written. */
@@ -57,7 +59,7 @@ export async function measureEventLogCost(options: EventLogCostOptions): Promise
         }
       }
     }
-    results.push({ workload: kind.label, off, on, offCpuUs, onCpuUs, ratio: median(on) / median(off) });
+    results.push({ workload: kind.label, workers: options.workers, off, on, offCpuUs, onCpuUs, ratio: median(on) / median(off) });
   }
   return results;
 }
