@@ -1,11 +1,11 @@
-import type { ExpressionBuilder, Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import { accountEmailOf, type Member, type MemberFields } from '../model/member.js';
 import type { Change } from '../model/plan.js';
 import type { Workspace } from '../model/workspace.js';
 import { ensureAccount, ensureAccounts } from './account-repository.js';
 import { insertChunk, insertRows, rowChunks } from './bulk-insert.js';
 import type { Database, MembershipRow, NewMembershipRow } from './database.js';
-import type { DialectSupport } from './dialect-support.js';
+import { dialectOf, type DialectSupport } from './dialect-support.js';
 import { fieldsToColumns, MEMBER_COLUMNS, rowToMember } from './member-row.js';
 import { preparedQuery } from './prepared-query.js';
 
@@ -114,24 +114,52 @@ async function writeMember(trx: Kysely<Database>, workspace: Workspace, change: 
   }
   // update, deactivate, reactivate (`owner` only from the CLI).
   const after = change.after ?? {};
-  const updated = await trx
-    .updateTable('membership')
-    .set((eb) =>
-      Object.assign(
-        fieldsToColumns(after as Partial<MemberFields>),
-        touched(ctx, eb),
-        { field_sources: ctx.dialect.mergeJsonObject(eb.ref('field_sources'), fieldSources(after, ctx.actor, false)) },
-        typeof after.owner === 'boolean' ? { owner: after.owner ? 1 : 0 } : {},
-        change.managedBy ? { managed_by: change.managedBy } : {},
-        byConnector(ctx) ? { synced_version: eb('version', '+', 1) } : {},
-      ),
-    )
-    .where('workspace_id', '=', workspace.id)
-    .where('id', '=', change.targetId)
-    .returningAll()
-    .executeTakeFirst();
+  const set: Record<string, unknown> = fieldsToColumns(after as Partial<MemberFields>);
+  if (typeof after.owner === 'boolean') set.owner = after.owner ? 1 : 0;
+  if (change.managedBy) set.managed_by = change.managedBy;
+  const columns = Object.keys(set).sort();
+  const update = memberUpdate(columns, byConnector(ctx));
+  const values = columns.map((column) => set[column]);
+  const [updated] = await update(trx, ...values, ctx.actor, ctx.now, ctx.eventSeq, fieldSources(after, ctx.actor, false), workspace.id, change.targetId);
   if (!updated) throw new WriteConflict('missing', change, `member "${change.key}" no longer exists`);
   return rowToMember(updated);
+}
+
+/** Distinct column sets seen in practice are few; the cap bounds a caller that varies them without end. */
+const MAX_UPDATE_SHAPES = 64;
+
+type MemberUpdate = (db: Kysely<Database>, ...values: unknown[]) => Promise<MembershipRow[]>;
+
+const memberUpdates = new Map<string, MemberUpdate>();
+
+/**
+ * A member's UPDATE, compiled once per set of columns it writes (building one costs more than running it). Its values:
+ * the columns', then the actor, the time, the event sequence, the field sources written, the workspace and the member.
+ */
+function memberUpdate(columns: readonly string[], synced: boolean): MemberUpdate {
+  const key = `${synced ? 'synced:' : ''}${columns.join(',')}`;
+  let update = memberUpdates.get(key);
+  if (update) return update;
+  if (memberUpdates.size >= MAX_UPDATE_SHAPES) memberUpdates.delete(memberUpdates.keys().next().value!);
+  const built = preparedQuery((db, ...values: unknown[]) => {
+    const [actor, now, eventSeq, sources, workspaceId, id] = values.slice(columns.length);
+    return db
+      .updateTable('membership')
+      .set((eb) =>
+        Object.assign(
+          Object.fromEntries(columns.map((column, c) => [column, values[c]])),
+          { version: sql<number>`version + 1`, last_source: actor as string, updated_at: now as string, event_seq: eventSeq as number },
+          { field_sources: dialectOf(db).mergeJsonObject(eb.ref('field_sources'), sources as string) },
+          synced ? { synced_version: sql<number>`version + 1` } : {},
+        ),
+      )
+      .where('workspace_id', '=', workspaceId as string)
+      .where('id', '=', id as string)
+      .returningAll();
+  }, new Array<unknown>(columns.length + 6).fill(''));
+  update = built as MemberUpdate;
+  memberUpdates.set(key, update);
+  return update;
 }
 
 function newMemberRow(workspace: Workspace, change: Change, accountId: string, ctx: WriteContext): Required<NewMembershipRow> {

@@ -87,6 +87,23 @@ describe.each(DIALECTS)('the one write path on %s', (dialect) => {
     expect(Number(count.n)).toBe(450);
   });
 
+  it('updates each set of fields, in any order, with exactly those fields, the version moved once per write', async () => {
+    await create(fields('shape@x.com', { seatType: 'pro' }));
+    const update = (change: Partial<MemberFields>) =>
+      apply(db.store, 'v1', async (trx, workspace) => {
+        const current = (await findMemberByUserName(trx, 'v1', 'shape@x.com'))!;
+        return { changes: [memberChange(workspace, current, { ...memberFieldsOf(current), ...change })], current: new Map([[current.id, current]]), value: null };
+      }, { ...ctx, mode: 'whole', failure });
+    await update({ title: 'One', department: 'Ops' });
+    await update({ department: 'Sales', title: 'Two' });
+    await update({ title: 'Three' });
+    await update({ active: false });
+    const member = (await findMemberByUserName(db.store.db, 'v1', 'shape@x.com'))!;
+    expect(member).toMatchObject({ title: 'Three', department: 'Sales', active: false, version: 5 });
+    const row = await db.store.db.selectFrom('membership').select('field_sources').where('id', '=', member.id).executeTakeFirstOrThrow();
+    expect(JSON.parse(row.field_sources!)).toMatchObject({ title: 'key:test', department: 'key:test', active: 'key:test' });
+  });
+
   describe('read-ahead (propose before the write lock)', () => {
     /** A title change for `userName`, proposed from the member as `propose` reads it; counts its calls. */
     function retitle(userName: string, title: string, between?: () => Promise<void>) {
