@@ -31,7 +31,8 @@ export type Scope = (path: AttrPath) => Target;
 
 const JSON_ALIAS = 'e';
 const MEMBER_ALIAS = 'gm';
-export function unknown(path: AttrPath): never {
+
+function unknown(path: AttrPath): never {
   throw invalidFilter(`filter: unknown attribute or one that cannot be filtered: ${formatAttrPath(path)}`);
 }
 

@@ -89,6 +89,17 @@ describe('the PostgreSQL driver', () => {
     expect(stored).toEqual(rows.map(({ id, email }) => ({ id, email })));
   });
 
+  it('keeps Kysely\'s savepoints: what follows one rolls back alone, what came before commits', async () => {
+    const revision = async () => Number((await db.store.db.selectFrom('workspace').select('revision').where('id', '=', 'acme').executeTakeFirstOrThrow()).revision);
+    const trx = await db.store.db.startTransaction().execute();
+    await trx.updateTable('workspace').set({ revision: 1000 }).where('id', '=', 'acme').execute();
+    const saved = await trx.savepoint('before_change').execute();
+    await saved.updateTable('workspace').set({ revision: 2000 }).where('id', '=', 'acme').execute();
+    await saved.rollbackToSavepoint('before_change').execute();
+    await trx.commit().execute();
+    expect(await revision()).toBe(1000);
+  });
+
   it('refuses a prepared_statements value that is neither true nor false, naming it', async () => {
     await expect(createDb(`${TEST_POSTGRES_URL}?prepared_statements=off`)).rejects.toThrow(/prepared_statements=off must be true or false/);
   });
