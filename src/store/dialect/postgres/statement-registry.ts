@@ -1,7 +1,7 @@
 import { CompiledQuery, type RootOperationNode } from 'kysely';
 
-// Compiled queries the driver (rosterd-postgres-driver.ts) runs in their own way, known by the identity of their operation
-// node, which preparedQuery and copyQuery keep for the life of the process.
+// Compiled queries the driver (rosterd-postgres-driver.ts) runs in their own way, known by the identity of their
+// operation node, which preparedQuery and copyQuery keep for the life of the process.
 
 const names = new WeakMap<RootOperationNode, string>();
 let nameCount = 0;
