@@ -1,10 +1,7 @@
 import pg from 'pg';
 import type { EventBus } from '../../../events/event-bus.js';
+import { EVENT_CHANNEL_PREFIX } from './event-channel.js';
 
-/** Per schema (`<prefix><schema>`, payload `<seq> <workspace id>`), so installations do not wake each other. */
-export const EVENT_CHANNEL_PREFIX = 'rosterd_events.';
-
-export const eventPayload = (workspaceId: string, lastSeq: number): string => `${lastSeq} ${workspaceId}`;
 
 const RECONNECT_MS = 1_000;
 

@@ -2,7 +2,7 @@ import { sql, type SqlBool } from 'kysely';
 import type { MembershipRow } from '../../database.js';
 import type { ChunkSizes, DialectSupport, PulledByKeyRow } from '../../dialect-support.js';
 import { copyText } from './copy-text.js';
-import { EVENT_CHANNEL_PREFIX, eventPayload } from './pg-event-listener.js';
+import { EVENT_CHANNEL_PREFIX, eventPayload } from './event-channel.js';
 import { copyQuery, nameStatement } from './statement-registry.js';
 
 const chunks: ChunkSizes = {
