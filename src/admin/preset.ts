@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { describeIssues } from '../config/load-config.js';
+import { parseYaml } from '../config/parse-yaml.js';
 import { RosterdError } from '../error/rosterd-error.js';
 import { workspacePolicySchema } from '../model/workspace-policy.js';
 import { listPresets, PRESET_DIR } from './list-presets.js';

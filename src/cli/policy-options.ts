@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../config/parse-yaml.js';
 import { RosterdError } from '../error/rosterd-error.js';
 import type { WorkspacePolicyInput } from '../model/workspace-policy.js';
 import { parseSeats } from './parse-seats.js';

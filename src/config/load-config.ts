@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { RosterdError } from '../error/rosterd-error.js';
 import { configSchema, type Config } from './config-schema.js';
 import { markUnresolved } from './binding-secrets.js';
 import { expandEnv } from './expand-env.js';
+import { parseYaml } from './parse-yaml.js';
 
 export interface LoadOptions {
   /** --config, else ROSTERD_CONFIG, else defaults only. */
