@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { chmodSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,4 +13,6 @@ export default function setup(): void {
   const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
   const result = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { cwd: root, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`the build before the e2e tests failed:\n${result.stdout}${result.stderr}`);
+  // As `npm run build` leaves it: the package's bin runs as a program (npx, npm link).
+  chmodSync(path.join(root, 'dist/src/cli/main.js'), 0o755);
 }
