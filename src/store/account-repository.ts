@@ -4,6 +4,7 @@ import type { Database } from './database.js';
 import { dialectOf } from './dialect-support.js';
 import { preparedQuery } from './prepared-query.js';
 import { insertChunk, rowChunks } from './bulk-insert.js';
+import { listChunks } from './list-chunks.js';
 
 // An existing account is read, never updated: a write would lock its row until commit, and writes of two workspaces
 // sharing people (in batches, in any order) could then deadlock on each other's accounts.
@@ -36,9 +37,8 @@ export async function ensureAccounts(db: Kysely<Database>, emails: readonly stri
     for (const row of inserted) ids.set(row.email, row.id);
   }
   const existing = distinct.filter((email) => !ids.has(email));
-  const size = dialectOf(db).chunks.keys;
-  for (let i = 0; i < existing.length; i += size) {
-    const found = await db.selectFrom('account').select(['id', 'email']).where('email', 'in', existing.slice(i, i + size)).execute();
+  for (const chunk of listChunks(existing, dialectOf(db).chunks.keys)) {
+    const found = await db.selectFrom('account').select(['id', 'email']).where('email', 'in', chunk).execute();
     for (const row of found) ids.set(row.email, row.id);
   }
   return ids;

@@ -1,6 +1,7 @@
 import type { InsertQueryBuilder, Kysely, RawBuilder } from 'kysely';
 import type { Database } from './database.js';
 import { dialectOf } from './dialect-support.js';
+import { listChunks } from './list-chunks.js';
 import { preparedQuery } from './prepared-query.js';
 
 // Many rows in few statements: `insertRows` uses the cheapest (COPY, else VALUES compiled once); `rowChunks` +
@@ -21,8 +22,7 @@ export async function insertRows<R extends object>(
 ): Promise<void> {
   const { copyRows, chunks } = dialectOf(db);
   const size = copyRows ? chunks.rowsPerInsert(table) : (valuesRows ?? chunks.rowsPerInsert(table));
-  for (let i = 0; i < rows.length; i += size) {
-    const chunk = rows.slice(i, i + size);
+  for (const chunk of listChunks(rows, size)) {
     if (copyRows) await db.executeQuery(copyRows(table, columns, chunk));
     else if (chunk.length === size) await fullChunk(table, columns, size)(db, ...flatValues(chunk, columns));
     else await db.insertInto(table).values(chunk as never).execute();
@@ -65,8 +65,7 @@ export function* rowChunks<R extends object>(
 ): Generator<RowChunk<R>> {
   const { jsonRows, chunks } = dialectOf(db);
   const size = jsonRows ? chunks.rowsPerInsert(table) : (valuesRows ?? chunks.rowsPerInsert(table));
-  for (let i = 0; i < rows.length; i += size) {
-    const chunk = rows.slice(i, i + size);
+  for (const chunk of listChunks(rows, size)) {
     yield jsonRows ? { expression: jsonRows(table, columns, JSON.stringify(chunk, withoutNulls)) } : { values: chunk };
   }
 }

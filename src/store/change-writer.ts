@@ -6,6 +6,7 @@ import { ensureAccount, ensureAccounts } from './account-repository.js';
 import { insertChunk, insertRows, rowChunks } from './bulk-insert.js';
 import type { Database, MembershipRow, NewMembershipRow } from './database.js';
 import { dialectOf, type DialectSupport } from './dialect-support.js';
+import { listChunks } from './list-chunks.js';
 import { fieldsToColumns, MEMBER_COLUMNS, rowToMember } from './member-row.js';
 import { preparedQuery } from './prepared-query.js';
 
@@ -264,8 +265,8 @@ async function writeMemberships(trx: Kysely<Database>, workspace: Workspace, bat
     }
     const perList = ctx.dialect.chunks.groupMembers;
     for (const [groupId, memberIds] of byGroup) {
-      for (let i = 0; i < memberIds.length; i += perList) {
-        await trx.deleteFrom('group_member').where('group_id', '=', groupId).where('membership_id', 'in', memberIds.slice(i, i + perList)).execute();
+      for (const chunk of listChunks(memberIds, perList)) {
+        await trx.deleteFrom('group_member').where('group_id', '=', groupId).where('membership_id', 'in', chunk).execute();
       }
     }
   } else {

@@ -10,6 +10,7 @@ import { dialectOf } from './dialect-support.js';
 import { rowToGroup } from './group-repository.js';
 import { rowToMember } from './member-row.js';
 import { preparedQuery } from './prepared-query.js';
+import { listChunks } from './list-chunks.js';
 
 type Db = Kysely<Database>;
 
@@ -144,9 +145,8 @@ async function lastSeqBefore(db: Db, workspaceId: string, first: number, last: n
 }
 
 async function inChunks<T>(db: Db, ids: readonly string[], read: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
-  const size = dialectOf(db).chunks.ids;
   const out: T[] = [];
-  for (let i = 0; i < ids.length; i += size) out.push(...(await read(ids.slice(i, i + size))));
+  for (const chunk of listChunks(ids, dialectOf(db).chunks.ids)) out.push(...(await read(chunk)));
   return out;
 }
 

@@ -4,6 +4,7 @@ import type { Database, GroupRow } from './database.js';
 import { dialectOf } from './dialect-support.js';
 import { listPage, type ListPage } from './list-page.js';
 import { preparedQuery } from './prepared-query.js';
+import { listChunks } from './list-chunks.js';
 
 type Db = Kysely<Database>;
 
@@ -113,13 +114,12 @@ export async function memberIdsOfGroup(db: Db, groupId: string): Promise<Set<str
 export async function memberIdsAmong(db: Db, groupId: string, ids: ReadonlySet<string>): Promise<Set<string>> {
   const found = new Set<string>();
   const wanted = [...ids];
-  const perList = dialectOf(db).chunks.ids;
-  for (let i = 0; i < wanted.length; i += perList) {
+  for (const chunk of listChunks(wanted, dialectOf(db).chunks.ids)) {
     const rows = await db
       .selectFrom('group_member')
       .select('membership_id')
       .where('group_id', '=', groupId)
-      .where('membership_id', 'in', wanted.slice(i, i + perList))
+      .where('membership_id', 'in', chunk)
       .execute();
     for (const row of rows) found.add(row.membership_id);
   }

@@ -6,17 +6,11 @@ import { dialectOf } from './dialect-support.js';
 import { keysetPages } from './keyset-pages.js';
 import { rowToGroup } from './group-repository.js';
 import { rowToMember } from './member-row.js';
+import { listChunks } from './list-chunks.js';
 
 type Db = Kysely<Database>;
 
 // Batched reads for pulls and applies, each bounded by an index.
-
-function chunks<T>(db: Db, values: readonly T[]): T[][] {
-  const size = dialectOf(db).chunks.keys;
-  const out: T[][] = [];
-  for (let i = 0; i < values.length; i += size) out.push(values.slice(i, i + size));
-  return out;
-}
 
 export async function membersMatching(db: Db, workspaceId: string, externalIds: readonly string[], userNames: readonly string[]): Promise<Member[]> {
   const byId = new Map<string, Member>();
@@ -24,7 +18,7 @@ export async function membersMatching(db: Db, workspaceId: string, externalIds: 
   // Two statements: SQLite scans for an OR of IN lists. userNames of members found by externalId lead back to them, so
   // are not probed.
   const held = new Set<string>();
-  for (const ids of chunks(db, externalIds)) {
+  for (const ids of listChunks(externalIds, dialect.chunks.keys)) {
     const { rows } = await dialect.membersByKey(workspaceId, 'external_id', ids).execute(db);
     for (const row of rows) {
       byId.set(row.id, rowToMember(row));
@@ -36,7 +30,7 @@ export async function membersMatching(db: Db, workspaceId: string, externalIds: 
     const lower = name.toLowerCase();
     if (!held.has(lower)) unheld.add(lower);
   }
-  for (const names of chunks(db, [...unheld])) {
+  for (const names of listChunks([...unheld], dialect.chunks.keys)) {
     const { rows } = await dialect.membersByKey(workspaceId, 'user_name_lower', names).execute(db);
     for (const row of rows) if (!byId.has(row.id)) byId.set(row.id, rowToMember(row));
   }
@@ -46,7 +40,7 @@ export async function membersMatching(db: Db, workspaceId: string, externalIds: 
 /** Full rows, for the few the sweep deprovisions. */
 export async function membersByIds(db: Db, workspaceId: string, ids: readonly string[]): Promise<Member[]> {
   const members: Member[] = [];
-  for (const chunk of chunks(db, ids)) {
+  for (const chunk of listChunks(ids, dialectOf(db).chunks.keys)) {
     const rows = await db.selectFrom('membership').selectAll().where('workspace_id', '=', workspaceId).where('id', 'in', chunk).execute();
     members.push(...rows.map(rowToMember));
   }
@@ -56,7 +50,7 @@ export async function membersByIds(db: Db, workspaceId: string, ids: readonly st
 /** Member id → all its groups; the diff removes only its binding's. */
 export async function currentGroupsOf(db: Db, workspaceId: string, memberIds: readonly string[]): Promise<Map<string, Set<string>>> {
   const result = new Map<string, Set<string>>();
-  for (const ids of chunks(db, memberIds)) {
+  for (const ids of listChunks(memberIds, dialectOf(db).chunks.keys)) {
     const rows = await db
       .selectFrom('group_member')
       .select(['group_member.membership_id', 'group_member.group_id'])

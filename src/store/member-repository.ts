@@ -6,6 +6,7 @@ import { dialectOf } from './dialect-support.js';
 import { rowToMember, rowToMemberWithSources } from './member-row.js';
 import { listPage, type ListPage } from './list-page.js';
 import { preparedQuery } from './prepared-query.js';
+import { listChunks } from './list-chunks.js';
 
 type Db = Kysely<Database>;
 
@@ -99,9 +100,7 @@ export async function countSeatsInUse(db: Db, workspaceId: string): Promise<Reco
 /** id → userName of the workspace's members among `ids`. */
 export async function existingMemberIds(db: Db, workspaceId: string, ids: readonly string[]): Promise<Map<string, string>> {
   const found = new Map<string, string>();
-  const perList = dialectOf(db).chunks.ids;
-  for (let i = 0; i < ids.length; i += perList) {
-    const chunk = ids.slice(i, i + perList);
+  for (const chunk of listChunks(ids, dialectOf(db).chunks.ids)) {
     // By primary key only: with workspace_id, SQLite (no statistics) scans the seat index.
     const rows = await db.selectFrom('membership').select(['id', 'user_name', 'workspace_id']).where('id', 'in', chunk).execute();
     for (const row of rows) if (row.workspace_id === workspaceId) found.set(row.id, row.user_name);

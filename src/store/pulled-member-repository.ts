@@ -4,6 +4,7 @@ import { insertRows } from './bulk-insert.js';
 import type { Database, PulledMemberRow } from './database.js';
 import { dialectOf } from './dialect-support.js';
 import { keysetPages } from './keyset-pages.js';
+import { listChunks } from './list-chunks.js';
 
 type Db = Kysely<Database>;
 
@@ -45,8 +46,8 @@ export async function hasPulled(db: Db, workspaceId: string, binding: string): P
 export async function pulledStates(db: Db, workspaceId: string, binding: string, externalIds: readonly string[]): Promise<Map<string, PulledState>> {
   const states = new Map<string, PulledState>();
   const dialect = dialectOf(db);
-  for (let i = 0; i < externalIds.length; i += dialect.chunks.keys) {
-    const { rows } = await dialect.pulledByKey(workspaceId, binding, externalIds.slice(i, i + dialect.chunks.keys)).execute(db);
+  for (const chunk of listChunks(externalIds, dialect.chunks.keys)) {
+    const { rows } = await dialect.pulledByKey(workspaceId, binding, chunk).execute(db);
     for (const row of rows) {
       const state: PulledState = { hash: row.hash, drift: row.drift, detail: row.drift_detail, settledVersion: row.settled_version === null ? null : Number(row.settled_version) };
       if (row.member_id !== null) state.member = { id: row.member_id, version: Number(row.version), syncedVersion: Number(row.synced_version), managedBy: row.managed_by };
@@ -97,13 +98,13 @@ export async function setDrift(
     else bySentence.set(key, { drift, settledVersion, ids: [externalId] });
   }
   for (const { drift, settledVersion, ids } of bySentence.values()) {
-    for (let i = 0; i < ids.length; i += perList) {
+    for (const chunk of listChunks(ids, perList)) {
       await db
         .updateTable('pulled_member')
         .set({ drift: drift?.reason ?? null, drift_detail: drift?.detail ?? null, updated_at: now, ...(settledVersion !== undefined ? { settled_version: settledVersion } : {}) })
         .where('workspace_id', '=', workspaceId)
         .where('binding', '=', binding)
-        .where('external_id', 'in', ids.slice(i, i + perList))
+        .where('external_id', 'in', chunk)
         .execute();
     }
   }
@@ -111,27 +112,25 @@ export async function setDrift(
 
 /** Their awaited change is applied. */
 export async function clearDrift(db: Db, workspaceId: string, binding: string, externalIds: readonly string[], now: string): Promise<void> {
-  const perList = dialectOf(db).chunks.keys;
-  for (let i = 0; i < externalIds.length; i += perList) {
+  for (const chunk of listChunks(externalIds, dialectOf(db).chunks.keys)) {
     await db
       .updateTable('pulled_member')
       .set({ drift: null, drift_detail: null, updated_at: now })
       .where('workspace_id', '=', workspaceId)
       .where('binding', '=', binding)
-      .where('external_id', 'in', externalIds.slice(i, i + perList))
+      .where('external_id', 'in', chunk)
       .execute();
   }
 }
 
 /** The IdP no longer lists them and no member remains. */
 export async function deletePulled(db: Db, workspaceId: string, binding: string, externalIds: readonly string[]): Promise<void> {
-  const perList = dialectOf(db).chunks.keys;
-  for (let i = 0; i < externalIds.length; i += perList) {
+  for (const chunk of listChunks(externalIds, dialectOf(db).chunks.keys)) {
     await db
       .deleteFrom('pulled_member')
       .where('workspace_id', '=', workspaceId)
       .where('binding', '=', binding)
-      .where('external_id', 'in', externalIds.slice(i, i + perList))
+      .where('external_id', 'in', chunk)
       .execute();
   }
 }
@@ -212,13 +211,13 @@ export async function confirmSynced(db: Db, workspaceId: string, members: readon
     else byVersion.set(version, [id]);
   }
   for (const [version, ids] of byVersion) {
-    for (let i = 0; i < ids.length; i += perList) {
+    for (const chunk of listChunks(ids, perList)) {
       await db
         .updateTable('membership')
         .set({ synced_version: version })
         .where('workspace_id', '=', workspaceId)
         .where('version', '=', version)
-        .where('id', 'in', ids.slice(i, i + perList))
+        .where('id', 'in', chunk)
         .execute();
     }
   }
