@@ -8,13 +8,12 @@ interface Turn {
 const RETRY_AFTER_SECONDS = 1;
 
 export class WorkspaceBusy extends ScimError {
-  readonly retryAfterSeconds = RETRY_AFTER_SECONDS;
-
   constructor(running: number, waiting: number) {
     super(
       429,
       undefined,
       `this workspace already has ${running} expensive requests running and ${waiting} waiting (scim.budgets.heavyRequestsPerWorkspace, scim.budgets.heavyRequestQueue); retry after ${RETRY_AFTER_SECONDS} s, or send fewer filtered list requests at once`,
+      RETRY_AFTER_SECONDS,
     );
   }
 }

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { WriteConflict } from '../store/change-writer.js';
+import { DatabaseBusy } from '../store/database-busy.js';
 import { PolicyRefused } from '../reconcile/policy-refused.js';
-import { WorkspaceBusy } from './heavy-request-gate.js';
 import { invalidSyntax, ScimError, uniqueness } from './scim-error.js';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
@@ -16,6 +16,9 @@ export function toScimError(error: unknown, requestId: string): { error: ScimErr
   if (error instanceof WriteConflict) {
     if (error.failure === 'conflict') return { error: uniqueness(error.message), unexpected: false };
     return { error: new ScimError(404, undefined, error.message), unexpected: false };
+  }
+  if (error instanceof DatabaseBusy) {
+    return { error: new ScimError(503, undefined, `the database is busy (another process held its write lock for ${error.waitedMs} ms); nothing changed; retry the request`, 1), unexpected: false };
   }
   const fastifyError = error as Partial<FastifyError>;
   switch (fastifyError.code) {
@@ -52,6 +55,6 @@ export async function scimErrorHandler(error: unknown, request: FastifyRequest, 
   if (unexpected) request.log.error({ err: error, requestId: request.id }, 'SCIM request failed');
   else if (scimError.status >= 500) request.log.warn({ requestId: request.id, detail: scimError.detail }, 'SCIM request failed');
   if (scimError.status === 401) reply.header('www-authenticate', 'Bearer realm="rosterd"');
-  if (scimError instanceof WorkspaceBusy) reply.header('retry-after', String(scimError.retryAfterSeconds));
+  if (scimError.retryAfterSeconds !== undefined) reply.header('retry-after', String(scimError.retryAfterSeconds));
   await reply.code(scimError.status).type(SCIM_CONTENT_TYPE).send(scimError.toBody());
 }

@@ -17,6 +17,8 @@ export class ScimError extends Error {
     readonly status: number,
     readonly scimType: ScimType | undefined,
     readonly detail: string,
+    /** Sent as Retry-After: the request may succeed unchanged after this many seconds. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(detail);
     this.name = 'ScimError';

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { DEFAULT_MIGRATION_TABLE, Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { RosterdError } from '../error/rosterd-error.js';
 import type { Store } from './store.js';
 import type { Database } from './database.js';
@@ -24,7 +24,23 @@ const folderProvider: MigrationProvider = {
   },
 };
 
-/** Without a migrator lock (SQLite), in a write transaction: concurrent openers never both create the tables. */
+/**
+ * Whether the database lacks one of the migrations in the folder, read without a write lock: a CLI command opening a
+ * current database beside a busy gateway then never queues behind its writes.
+ */
+async function sqliteMigrationsPending(db: Kysely<Database>): Promise<boolean> {
+  const names = Object.keys(await folderProvider.getMigrations());
+  const table = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name = ${DEFAULT_MIGRATION_TABLE}`.execute(db);
+  if (table.rows.length === 0) return names.length > 0;
+  const applied = await sql<{ name: string }>`select name from ${sql.table(DEFAULT_MIGRATION_TABLE)}`.execute(db);
+  const done = new Set(applied.rows.map((r) => r.name));
+  return names.some((name) => !done.has(name));
+}
+
+/**
+ * Without a migrator lock (SQLite), in a write transaction taken only when a migration is pending: concurrent openers
+ * never both create the tables.
+ */
 export async function migrateToLatest(store: Pick<Store, 'db' | 'schema'> & Partial<Pick<Store, 'writeTransaction' | 'dialect'>>): Promise<string[]> {
   const run = async (db: Kysely<Database>) => {
     // Our schema's own bookkeeping tables.
@@ -36,6 +52,9 @@ export async function migrateToLatest(store: Pick<Store, 'db' | 'schema'> & Part
     }
     return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   };
-  if (store.dialect?.migratorLocks === false && store.writeTransaction) return store.writeTransaction(run);
+  if (store.dialect?.migratorLocks === false && store.writeTransaction) {
+    if (!(await sqliteMigrationsPending(store.db))) return [];
+    return store.writeTransaction(run);
+  }
   return run(store.db);
 }

@@ -4,6 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkspace } from '../../../src/admin/create-workspace.js';
 import type { Database } from '../../../src/store/database.js';
+import { DatabaseBusy } from '../../../src/store/database-busy.js';
 import { GroupCommit } from '../../../src/store/dialect/sqlite/group-commit.js';
 import { DIALECTS, openTestStore, type TestStore } from '../../support/test-store.js';
 
@@ -77,13 +78,14 @@ describe('writeTransaction on sqlite while another process holds the write lock'
     expect(row.name).toBe('after the lock');
   });
 
-  it('fails the waiting writes with SQLITE_BUSY and a clear message when the lock is not released in time', async () => {
+  it('fails the waiting writes with DatabaseBusy and a clear message when the lock is not released in time', async () => {
     const neverFree = new GroupCommit(db.store.db, () => false, { lockTimeoutMs: 100 });
     let ran = false;
     const job = neverFree.run(async () => {
       ran = true;
     });
-    await expect(job).rejects.toMatchObject({ code: 'SQLITE_BUSY', message: 'the database stayed locked by another process for 100 ms' });
+    await expect(job).rejects.toBeInstanceOf(DatabaseBusy);
+    await expect(job).rejects.toMatchObject({ code: 'ROSTERD_E_DATABASE', message: expect.stringMatching(/^the database stayed locked by another process for 100 ms, so nothing was written/) });
     expect(ran).toBe(false);
   });
 });

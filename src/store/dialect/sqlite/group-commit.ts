@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database } from '../../database.js';
+import { DatabaseBusy } from '../../database-busy.js';
 import { commitBatch, queuedWrite, type QueuedWrite } from '../../commit-batch.js';
 import { EventLoopSlices, startSlice } from '../../event-loop-slices.js';
 import type { WriteJob } from '../../store.js';
@@ -77,7 +78,7 @@ export class GroupCommit {
       }
       if (batch) return;
       if (Date.now() >= deadline) {
-        const error = Object.assign(new Error(`the database stayed locked by another process for ${this.lockTimeoutMs} ms`), { code: 'SQLITE_BUSY' });
+        const error = new DatabaseBusy(this.lockTimeoutMs);
         for (const entry of this.queue.splice(0, this.maxBatch)) entry.reject(error);
         return;
       }
