@@ -6,7 +6,7 @@ import { benchDatabase, type Dialect } from './bench-database.js';
 import { summarizeProfile } from './cpu-profile-summary.js';
 import { profileCategories } from './profile-categories.js';
 import { seedWorkspace, type SeedSample } from './seed.js';
-import { repoRoot, startCeilingProcess, startGatewayProcess } from './server-process.js';
+import { repoRoot, startCeilingProcess, startFloorProcess, startGatewayProcess } from './server-process.js';
 import { ceilingWorkload, externalIdLookup, getById, patchRfc, postUser, runLoad, scimHeaders, userNameLookup, type HttpWorkload, type LoadResult, type LoadSettings } from './workloads.js';
 
 /**
@@ -88,6 +88,8 @@ export async function runOneCoreBench(options: OneCoreOptions): Promise<string> 
       const workloads = [userNameLookup(base, sample), externalIdLookup(base, sample), getById(base, sample)].map(randomized);
       workloads.push(postUser(base), patchRfc(base, sample.ids.slice(0, 5_000)));
       const rows: Row[] = workloads.map((w) => ({ label: w.label, logged: null as never, quiet: null as never }));
+      const floor = dialect === 'sqlite' ? await measureFloor(prepared.url.slice('sqlite:'.length), seed.token, workloads[0]!, options.load) : null;
+      if (floor) log(`  floor (one indexed read and a User on the same Fastify, no auth, no log): ${Math.round(floor.requestsPerSecond)} req/s, ${us(floor)} µs CPU each`);
       for (const requestLog of [true, false]) {
         const gateway = await startGatewayProcess({ database: prepared.url, workers: 1, defaultLogging: true, requestLog, cpuAffinity: '0' });
         try {
@@ -128,12 +130,27 @@ export async function runOneCoreBench(options: OneCoreOptions): Promise<string> 
             `${((100 * r.quiet.requestsPerSecond) / ceiling.requestsPerSecond).toFixed(1)}%`,
           ].join(' | '),
         ),
+        ...(floor
+          ? [
+              `floor: GET /Users?filter=userName eq as one indexed read and a User on the same Fastify (no auth, no log) | | | ${Math.round(floor.requestsPerSecond).toLocaleString('en-US')} | ${floor.latencyMs.p99} | ${us(floor)} | ${((100 * floor.requestsPerSecond) / ceiling.requestsPerSecond).toFixed(1)}%`,
+            ]
+          : []),
       );
     } finally {
       await prepared.drop();
     }
   }
   return `${out.join('\n')}\n`;
+}
+
+/** The floor server on the same core, loaded with the same random lookups. */
+async function measureFloor(file: string, token: string, workload: HttpWorkload, load: LoadSettings): Promise<LoadResult> {
+  const floor = await startFloorProcess(file, { cpuAffinity: '0' });
+  try {
+    return await runLoad(floor.url, scimHeaders(token), workload, load, { serverPid: floor.pid });
+  } finally {
+    await floor.stop();
+  }
 }
 
 /** A userName-lookup gateway's profile by category, each also as µs of the measured CPU per lookup. */

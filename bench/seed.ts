@@ -74,7 +74,7 @@ export async function seedWorkspace(store: Store, options: SeedOptions): Promise
   const memberColumns = 20;
   const chunk = Math.floor(MAX_PARAMETERS[store.dialect.name] / Math.max(accountColumns, memberColumns));
 
-  await store.db.transaction().execute(async (trx) => {
+  await store.writeTransaction(async (trx) => {
     for (let start = 0; start < n; start += chunk) {
       const end = Math.min(n, start + chunk);
       const accounts: AccountTable[] = [];

@@ -366,4 +366,15 @@ export function startCeilingProcess(options: { cpuAffinity?: string } = {}): Pro
   });
 }
 
+/** The floor (floor-server.ts): one indexed SQLite read and a User on the same Fastify, reading `database`. */
+export function startFloorProcess(database: string, options: { cpuAffinity?: string } = {}): Promise<ChildServer> {
+  return spawnServer({
+    name: 'floor',
+    args: [path.join(repoRoot, 'dist/bench/floor-server.js')],
+    env: { ...process.env, NODE_ENV: 'production', FLOOR_DATABASE: database },
+    ready: /floor listening on (http:\/\/\S+)/,
+    ...(options.cpuAffinity !== undefined ? { cpuAffinity: options.cpuAffinity } : {}),
+  });
+}
+
 export type { ChildProcess };

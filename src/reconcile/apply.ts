@@ -7,6 +7,7 @@ import { buildPlan, type Change, type Plan } from '../model/plan.js';
 import type { Workspace } from '../model/workspace.js';
 import { readChangeTargets, takenKey, type ChangeTargets } from '../store/change-targets.js';
 import { membershipStateOf, WriteConflict, writeChanges } from '../store/change-writer.js';
+import { DatabaseBusy } from '../store/database-busy.js';
 import type { Store } from '../store/store.js';
 import type { Database } from '../store/database.js';
 import { countSeatsInUse, memberVersion } from '../store/member-repository.js';
@@ -105,7 +106,8 @@ export async function apply<T>(store: Store, workspaceId: string, propose: Propo
     const proposeInside: Propose<T> = async (trx, workspace) => (early && (await stillHolds(trx, early.workspace, workspace, early.proposal)) ? early.proposal : propose(trx, workspace));
     return announced(store, workspaceId, await store.writeTransaction((trx) => applyInTransaction(trx, store, workspaceId, proposeInside, options, false), workspaceId));
   } catch (error) {
-    await logRefusal(store, workspaceId, options, error, options.now());
+    // A locked database would keep the log's row out too, and the caller waits for the answer.
+    if (!(error instanceof DatabaseBusy)) await logRefusal(store, workspaceId, options, error, options.now());
     throw error;
   }
 }

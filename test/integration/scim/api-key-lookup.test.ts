@@ -1,3 +1,4 @@
+import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../../src/admin/create-api-key.js';
@@ -99,8 +100,10 @@ describe.each(DIALECTS)('apiKeyLookup (%s)', (dialect) => {
       const { store, keyId, lookup } = await setup();
       await nextTurn();
       const first = await lookup(keyId);
-      const other = await secondConnection();
-      await revokeApiKey(other.db, 'acme', keyId, now());
+      // Another process's write, made within this turn (a store's own write resolves turns later).
+      const other = new SQLite(opened!.url.slice('sqlite:'.length));
+      other.prepare('update api_key set revoked_at = ? where id = ?').run(now(), keyId);
+      other.close();
       // Same turn: requests handled together share one reading.
       expect(await lookup(keyId)).toBe(first);
       await nextTurn();

@@ -1,4 +1,6 @@
 import SQLite from 'better-sqlite3';
+import { sql } from 'kysely';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../../src/cli/open-store.js';
 import { listWorkspaces } from '../../../src/store/workspace-repository.js';
@@ -30,6 +32,18 @@ describe('a SQLite database whose write lock another connection holds', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it("waits for the lock between turns of the event loop for a write outside writeTransaction, never in SQLite's busy handler", async () => {
+    const { store } = gw.db;
+    let done = false;
+    const write = sql`update workspace set name = 'Renamed' where id = 'none'`.execute(store.db).then(() => (done = true));
+    // Timers still fire while the write waits: the process goes on serving others.
+    for (let i = 0; i < 5; i++) await sleep(5);
+    expect(done).toBe(false);
+    holder.exec('commit');
+    await write;
+    expect(done).toBe(true);
   });
 
   it('answers a SCIM write 503 with Retry-After when the lock stays held, and the write is not made', async () => {

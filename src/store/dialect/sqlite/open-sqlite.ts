@@ -8,6 +8,7 @@ import type { Database } from '../../database.js';
 import { registerSyncReader } from '../../sync-reader.js';
 import { DEFAULT_HEAVY_READ_CONNECTIONS, DEFAULT_HEAVY_READ_TIMEOUT_MS, type CreateDbOptions, type Store } from '../../store.js';
 import { GroupCommit, type TryBeginImmediate } from './group-commit.js';
+import { QueuedWriteDialect } from './queued-write-dialect.js';
 import { sqliteAuthGeneration } from './sqlite-auth-generation.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { SqliteReadWorkers } from './sqlite-read-workers.js';
@@ -40,11 +41,12 @@ export function openSqlite(path: string, options: CreateDbOptions): Store {
   // Above the default, so a pull's batches do not each pay for a checkpoint; with the checkpointer, only a backstop.
   const checkpointer = options.backgroundCheckpoints && path !== ':memory:' ? new SqliteCheckpointer(path) : null;
   database.pragma(`wal_autocheckpoint = ${checkpointer ? 25_000 : 10_000}`);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  const direct = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  const groupCommit = new GroupCommit(direct, tryBeginImmediate(database), { lockTimeoutMs: BUSY_TIMEOUT_MS });
+  const db = new Kysely<Database>({ dialect: new QueuedWriteDialect(direct, (job) => groupCommit.run(job)) });
   // Hot-path lookups get a read-only connection, never waiting on a write transaction holding this one.
   const lookups = path === ':memory:' ? null : openLookupConnection(path);
   registerSyncReader(db, sqliteSyncReader(lookups ?? database, lookups === null));
-  const groupCommit = new GroupCommit(db, tryBeginImmediate(database), { lockTimeoutMs: BUSY_TIMEOUT_MS });
   const heavyReads =
     path === ':memory:'
       ? db
