@@ -9,6 +9,8 @@ import Fastify from 'fastify';
 const file = process.env.FLOOR_DATABASE;
 if (!file) throw new Error('FLOOR_DATABASE: the SQLite file to read');
 const db = new Database(file, { readonly: true, fileMustExist: true });
+// As rosterd's lookup connection.
+db.pragma('cache_size = -32768');
 const byUserName = db.prepare('select * from membership where workspace_id = ? and user_name_lower = ?');
 const FILTER = /^userName eq "(.*)"$/;
 

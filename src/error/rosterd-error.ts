@@ -5,7 +5,7 @@
 export const ERROR_CATALOGUE = {
   ROSTERD_E_USAGE: { exitCode: 1, summary: 'A command-line argument or option is missing or wrong.' },
   ROSTERD_E_CONFIG: { exitCode: 1, summary: 'The configuration file or an environment variable has a wrong key or value.' },
-  ROSTERD_E_DATABASE: { exitCode: 1, summary: 'The database cannot be opened, reached or migrated.' },
+  ROSTERD_E_DATABASE: { exitCode: 1, summary: 'The database cannot be opened, reached or migrated, or another process held its write lock too long.' },
   ROSTERD_E_NOT_FOUND: { exitCode: 1, summary: 'The named workspace, API key or member does not exist.' },
   ROSTERD_E_CONFLICT: { exitCode: 1, summary: 'The thing to create already exists (a workspace id, a key name).' },
   ROSTERD_E_PRESET: { exitCode: 1, summary: 'The named workspace preset does not exist or is invalid.' },
