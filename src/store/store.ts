@@ -20,13 +20,16 @@ export interface Store {
   readonly eventLog: boolean;
   /** Wakes this process's waiters on event commits (long polls, webhooks). */
   readonly events: EventBus;
-  /** Also announce other instances' event commits, until stopped; absent where instances share a process. */
+  /**
+   * Also announce other instances' event commits, until stopped; absent where instances share a process. On
+   * PostgreSQL the same connection hears key and workspace changes, which is what lets `changeCounter` cache.
+   */
   readonly listenForEvents?: (onError?: (error: Error) => void) => () => Promise<void>;
   /** Printable, without credentials. */
   readonly description: string;
   /**
-   * Moves when an API key or workspace settings change in any process, by the next event-loop turn: key caches check
-   * it. Absent where reading it costs a lookup.
+   * Moves when an API key or workspace settings change in any process: key caches check it. SQLite reads it once per
+   * event-loop turn; PostgreSQL moves it on the auth channel's notification, and on every reading while nobody listens.
    */
   readonly changeCounter?: () => number;
   /** PostgreSQL, unless the default search path. */

@@ -14,7 +14,7 @@ export type ApiKeyLookup = (keyId: string) => Promise<KeyWithWorkspace | undefin
 /** Clear rather than grow past this. */
 const MAX_CACHED_KEYS = 10_000;
 
-/** SQLite caches answers, misses too, per auth generation (bumped by triggers); PostgreSQL's check would cost a query. */
+/** Answers, misses too, are cached per auth generation (moved by triggers), where the store keeps one. */
 export function apiKeyLookup(store: Store): ApiKeyLookup {
   const read = async (keyId: string): Promise<KeyWithWorkspace | undefined> => {
     const found = await findApiKeyForAuth(store.db, keyId);

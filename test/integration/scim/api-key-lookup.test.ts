@@ -1,6 +1,6 @@
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApiKey } from '../../../src/admin/create-api-key.js';
 import { createWorkspace } from '../../../src/admin/create-workspace.js';
 import { apiKeyLookup } from '../../../src/scim/auth/api-key-lookup.js';
@@ -94,6 +94,24 @@ describe.each(DIALECTS)('apiKeyLookup (%s)', (dialect) => {
     await sql`delete from workspace where id = 'globex'`.execute(store.db);
     expect(await moved()).toBe(true);
   });
+
+  if (dialect === 'postgres') {
+    it("caches while it listens to the schema's auth channel, reads again once another connection's change is announced, and caches nothing unheard", async () => {
+      const { store, keyId, lookup } = await setup();
+      const stop = store.listenForEvents!();
+      try {
+        await vi.waitFor(async () => expect(await lookup(keyId)).toBe(await lookup(keyId)));
+        const other = await secondConnection();
+        await revokeApiKey(other.db, 'acme', keyId, now());
+        await vi.waitFor(async () => expect((await lookup(keyId))?.key.revoked_at).not.toBeNull());
+        await sql`update workspace set name = 'Renamed' where id = 'acme'`.execute(other.db);
+        await vi.waitFor(async () => expect((await lookup(keyId))?.workspace.name).toBe('Renamed'));
+      } finally {
+        await stop();
+      }
+      expect(await lookup(keyId)).not.toBe(await lookup(keyId));
+    });
+  }
 
   if (dialect === 'sqlite') {
     it("reads the generation once per turn of the event loop: another process's change waits for the next turn, this connection's is seen at once", async () => {

@@ -4,3 +4,6 @@
 export const EVENT_CHANNEL_PREFIX = 'rosterd_events.';
 
 export const eventPayload = (workspaceId: string, lastSeq: number): string => `${lastSeq} ${workspaceId}`;
+
+/** A change to keys or workspaces (the auth generation's trigger), without a payload. */
+export const AUTH_CHANNEL_PREFIX = 'rosterd_auth.';

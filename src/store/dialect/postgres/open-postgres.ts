@@ -7,6 +7,7 @@ import { lastEventSeqs } from '../../event-repository.js';
 import { redactUrl } from '../../redact-url.js';
 import { DEFAULT_HEAVY_READ_CONNECTIONS, DEFAULT_HEAVY_READ_TIMEOUT_MS, type CreateDbOptions, type Store } from '../../store.js';
 import { KeyedGroupCommit } from './keyed-group-commit.js';
+import { PgAuthGeneration } from './pg-auth-generation.js';
 import { listenForEvents } from './pg-event-listener.js';
 import { postgresSupport } from './postgres-support.js';
 import { RosterdPostgresDialect } from './rosterd-postgres-dialect.js';
@@ -56,6 +57,7 @@ export async function openPostgres(rawUrl: string, options: CreateDbOptions): Pr
   const heavyReads = new Kysely<Database>({ dialect: new RosterdPostgresDialect({ pool: heavyPool, namedStatements }) });
   const events = new EventBus();
   const workspaceCommits = new KeyedGroupCommit(db);
+  const auth = new PgAuthGeneration();
   return {
     db,
     writeTransaction: (job, workspaceId) => (workspaceId === undefined ? db.transaction().execute(job) : workspaceCommits.run(workspaceId, job)),
@@ -63,7 +65,8 @@ export async function openPostgres(rawUrl: string, options: CreateDbOptions): Pr
     heavyReads,
     eventLog: options.eventLog ?? true,
     events,
-    listenForEvents: (onError) => listenForEvents({ config: poolConfig, bus: events, resync: () => lastEventSeqs(db), ...(onError ? { onError } : {}) }),
+    changeCounter: auth.read,
+    listenForEvents: (onError) => listenForEvents({ config: poolConfig, bus: events, auth, resync: () => lastEventSeqs(db), ...(onError ? { onError } : {}) }),
     description: redactUrl(url) + (schema ? ` (schema ${schema})` : ''),
     ...(schema ? { schema } : {}),
     close: async () => {
