@@ -155,9 +155,11 @@ async function measureFloor(file: string, token: string, workload: HttpWorkload,
 
 /** A userName-lookup gateway's profile by category, each also as µs of the measured CPU per lookup. */
 function describeProfile(dir: string, usPerLookup: number): string[] {
+  // The main thread's (thread id 0 in CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile), not a read worker's.
   const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
-  if (files.length === 0) return [`no CPU profile in ${dir}`];
-  const summary = summarizeProfile(JSON.parse(readFileSync(path.join(dir, files[0]!), 'utf8')), repoRoot, Number.MAX_SAFE_INTEGER);
+  const main = files.find((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f)) ?? files[0];
+  if (!main) return [`no CPU profile in ${dir}`];
+  const summary = summarizeProfile(JSON.parse(readFileSync(path.join(dir, main), 'utf8')), repoRoot, Number.MAX_SAFE_INTEGER);
   const busy = profileCategories(summary).filter((c) => !c.category.startsWith('idle'));
   const busyPercent = busy.reduce((sum, c) => sum + c.percent, 0);
   return [
