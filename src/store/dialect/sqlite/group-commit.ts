@@ -16,8 +16,8 @@ export interface GroupCommitOptions {
   lockTimeoutMs?: number;
 }
 
-/** Short first: another worker's batch is quick. */
-const LOCK_RETRY_MS = [0, 1, 1, 2, 2, 5];
+/** Short: another worker's batch is quick, and a longer sleep would leave the lock idle after it is freed. */
+const LOCK_RETRY_MS = [0, 1];
 
 /**
  * A commit costs more than the rest of a SCIM write, so writes queued during one share the next, each in a savepoint (a

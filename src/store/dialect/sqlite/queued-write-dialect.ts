@@ -1,16 +1,7 @@
-import {
-  SqliteAdapter,
-  SqliteIntrospector,
-  SqliteQueryCompiler,
-  type CompiledQuery,
-  type DatabaseConnection,
-  type Dialect,
-  type Driver,
-  type Kysely,
-  type QueryResult,
-} from 'kysely';
+import type { CompiledQuery, DatabaseConnection, Kysely, QueryResult } from 'kysely';
 import type { Database } from '../../database.js';
 import type { WriteJob } from '../../store.js';
+import { OneConnectionSqliteDialect } from './one-connection-dialect.js';
 
 /** Runs one job in the store's write transaction (the group commit). */
 export type QueueWrite = <T>(job: WriteJob<T>) => Promise<T>;
@@ -46,58 +37,16 @@ class QueuedWriteConnection implements DatabaseConnection {
   }
 }
 
-class QueuedWriteDriver implements Driver {
-  private readonly connection: QueuedWriteConnection;
-
-  constructor(private readonly direct: Kysely<Database>, queueWrite: QueueWrite) {
-    this.connection = new QueuedWriteConnection(direct, queueWrite);
-  }
-
-  async init(): Promise<void> {}
-
-  async acquireConnection(): Promise<DatabaseConnection> {
-    return this.connection;
-  }
-
-  async beginTransaction(): Promise<void> {
-    throw new Error('on SQLite a write transaction is store.writeTransaction, which waits for the lock without blocking the process');
-  }
-
-  async commitTransaction(): Promise<void> {}
-
-  async rollbackTransaction(): Promise<void> {}
-
-  async releaseConnection(): Promise<void> {}
-
-  async destroy(): Promise<void> {
-    await this.direct.destroy();
-  }
-}
-
 /**
  * The store's `db` on SQLite: a write outside `writeTransaction` (an API key's last use, a plan's status) joins the
  * group commit instead of running alone, where SQLite's busy handler would block the whole process while another
  * process (a second worker, a CLI command) holds the write lock.
  */
-export class QueuedWriteDialect implements Dialect {
-  constructor(
-    private readonly direct: Kysely<Database>,
-    private readonly queueWrite: QueueWrite,
-  ) {}
-
-  createDriver(): Driver {
-    return new QueuedWriteDriver(this.direct, this.queueWrite);
-  }
-
-  createQueryCompiler() {
-    return new SqliteQueryCompiler();
-  }
-
-  createAdapter() {
-    return new SqliteAdapter();
-  }
-
-  createIntrospector(db: Kysely<unknown>) {
-    return new SqliteIntrospector(db);
+export class QueuedWriteDialect extends OneConnectionSqliteDialect {
+  constructor(direct: Kysely<Database>, queueWrite: QueueWrite) {
+    super(new QueuedWriteConnection(direct, queueWrite), {
+      noTransactions: 'on SQLite a write transaction is store.writeTransaction, which waits for the lock without blocking the process',
+      destroy: () => direct.destroy(),
+    });
   }
 }

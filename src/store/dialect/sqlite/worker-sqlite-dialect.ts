@@ -1,14 +1,5 @@
-import {
-  SqliteAdapter,
-  SqliteIntrospector,
-  SqliteQueryCompiler,
-  type CompiledQuery,
-  type DatabaseConnection,
-  type Dialect,
-  type Driver,
-  type Kysely,
-  type QueryResult,
-} from 'kysely';
+import type { CompiledQuery, DatabaseConnection, QueryResult } from 'kysely';
+import { OneConnectionSqliteDialect } from './one-connection-dialect.js';
 import type { SqliteReadWorkers } from './sqlite-read-workers.js';
 
 /** Each statement is its own read; nothing is held between them. */
@@ -25,50 +16,9 @@ class WorkerConnection implements DatabaseConnection {
   }
 }
 
-class WorkerDriver implements Driver {
-  private readonly connection: WorkerConnection;
-
-  constructor(private readonly workers: SqliteReadWorkers) {
-    this.connection = new WorkerConnection(workers);
-  }
-
-  async init(): Promise<void> {}
-
-  async acquireConnection(): Promise<DatabaseConnection> {
-    return this.connection;
-  }
-
-  async beginTransaction(): Promise<void> {
-    throw new Error('the read workers run reads only, outside transactions');
-  }
-
-  async commitTransaction(): Promise<void> {}
-
-  async rollbackTransaction(): Promise<void> {}
-
-  async releaseConnection(): Promise<void> {}
-
-  async destroy(): Promise<void> {
-    await this.workers.close();
-  }
-}
-
-export class WorkerSqliteDialect implements Dialect {
-  constructor(private readonly workers: SqliteReadWorkers) {}
-
-  createDriver(): Driver {
-    return new WorkerDriver(this.workers);
-  }
-
-  createQueryCompiler() {
-    return new SqliteQueryCompiler();
-  }
-
-  createAdapter() {
-    return new SqliteAdapter();
-  }
-
-  createIntrospector(db: Kysely<unknown>) {
-    return new SqliteIntrospector(db);
+/** Kysely over the read workers: each statement a read of its own, no transactions. */
+export class WorkerSqliteDialect extends OneConnectionSqliteDialect {
+  constructor(workers: SqliteReadWorkers) {
+    super(new WorkerConnection(workers), { noTransactions: 'the read workers run reads only, outside transactions', destroy: () => workers.close() });
   }
 }
