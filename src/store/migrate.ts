@@ -25,8 +25,9 @@ const folderProvider: MigrationProvider = {
 };
 
 /**
- * Whether the database lacks one of the migrations in the folder, read without a write lock: a CLI command opening a
- * current database beside a busy gateway then never queues behind its writes.
+ * Whether the migrator has anything to do, read without a write lock: a CLI command opening a current database beside a
+ * busy gateway then never queues behind its writes. Applied migrations the folder lacks (a newer rosterd's) count too,
+ * so the migrator refuses that database as it would otherwise.
  */
 async function sqliteMigrationsPending(db: Kysely<Database>): Promise<boolean> {
   const names = Object.keys(await folderProvider.getMigrations());
@@ -34,7 +35,7 @@ async function sqliteMigrationsPending(db: Kysely<Database>): Promise<boolean> {
   if (table.rows.length === 0) return names.length > 0;
   const applied = await sql<{ name: string }>`select name from ${sql.table(DEFAULT_MIGRATION_TABLE)}`.execute(db);
   const done = new Set(applied.rows.map((r) => r.name));
-  return names.some((name) => !done.has(name));
+  return done.size !== names.length || names.some((name) => !done.has(name));
 }
 
 /**
